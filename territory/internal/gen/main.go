@@ -1,0 +1,34 @@
+// Command gen builds the table that package territory embeds from ISTAT's
+// list of comuni and the derived regions.tsv and provinces.tsv.
+//
+// It is run by "go generate" in the territory directory:
+//
+//	go run ./internal/gen -data ../../shared/data/istat -out istat.tsv
+//
+// To refresh the data, put a newer elenco-comuni-italiani-YYYY-MM-DD.csv (and
+// matching regions.tsv and provinces.tsv) in the data directory and run
+// "go generate ./territory". The date in the file name becomes the date the
+// table is valid at. The generator refuses files that disagree with each other.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+)
+
+func main() {
+	data := flag.String("data", "../../shared/data/istat", "directory holding the ISTAT files")
+	out := flag.String("out", "istat.tsv", "table to write")
+	flag.Parse()
+	var buf bytes.Buffer
+	if err := Build(*data, &buf); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+}
