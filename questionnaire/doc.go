@@ -1,0 +1,23 @@
+// Package questionnaire is the annual report (questionnaire) a body enrolled
+// in the register files for each reporting year, one [Definition] per year,
+// and the pipeline that validates it.
+//
+// A [Document] is pinned to the Definition of its reporting year
+// ([DefinitionFor]): fields added in a later year (the Ukrainian focus from
+// 2022; the difficulties met and the Section II labour-inclusion detail from
+// 2024) are rejected in an earlier year's document. The Go types carry the
+// project's tag convention (json, validate, since/until), from which the JSON
+// Schemas of package schemas are generated too.
+//
+// # Errors
+//
+// Validation returns a problem.List holding every problem found, in a
+// deterministic order, each in the AJV ErrorObject shape with a stable code,
+// a severity and messages in Italian and English. DefinitionFor wraps
+// ErrUnknownYear. Stores return errors wrapping ErrNotFound and ErrConflict.
+//
+// # Concurrency
+//
+// Definitions are plain values. A Validator is immutable once built and safe
+// for concurrent use. MemStore is safe for concurrent use.
+package questionnaire
