@@ -99,6 +99,24 @@ func FuzzValidate(f *testing.F) {
 				t.Fatalf("Validate(%q) = %v, nil", code, kind)
 			}
 		}
+		// Whatever the first characters, only the recomputed check
+		// character may be accepted in last place.
+		if len(s) == 16 {
+			for c := byte('A'); c <= 'Z'; c++ {
+				code := s[:15] + string(rune(c))
+				if codicefiscale.ValidatePerson(code) == nil && c != checkChar(s[:15]) {
+					t.Fatalf("ValidatePerson(%q) accepted check character %c, want %c", code, c, checkChar(s[:15]))
+				}
+			}
+		}
+		if len(s) == 11 {
+			for c := byte('0'); c <= '9'; c++ {
+				code := s[:10] + string(rune(c))
+				if codicefiscale.ValidateBody(code) == nil && c != luhn(s[:10]) {
+					t.Fatalf("ValidateBody(%q) accepted check digit %c, want %c", code, c, luhn(s[:10]))
+				}
+			}
+		}
 		n := codicefiscale.Normalize(s)
 		if codicefiscale.Normalize(n) != n {
 			t.Fatalf("Normalize not idempotent on %q", s)
