@@ -1,0 +1,197 @@
+package registry
+
+// Application is a body's request to be enrolled in one or both sections.
+//
+// Body carries the body's data as declared (for a body already in the
+// register, the current data, which the application updates). Whether the
+// requirements are met — experience, programme, housing, partnership, GDPR
+// procedures, attachments — is judged by the eligibility package; the
+// Registry validates the shape of the data and the rules that are the
+// register's own (the signer must be the legal representative, the seat must
+// exist).
+type Application struct {
+	// ID is assigned by the Registry.
+	ID string `json:"id,omitempty"`
+	// Version is the optimistic-concurrency version (see Entity.Version).
+	Version int64 `json:"version,omitempty"`
+	// EntityID is the register ID of the body; empty on a first
+	// application, when the Registry assigns one.
+	EntityID string `json:"entityId,omitempty" validate:"omitempty,max=64"`
+	// Date is the day the application was filed; the 90-day decision term
+	// and the 24 months of required experience count from it.
+	Date Date `json:"date" validate:"required,datetime=2006-01-02"`
+	// Sections are the sections requested: [I], [II] or [I, II].
+	Sections []Section `json:"sections" validate:"required,min=1,max=2,unique,dive,min=1,max=2"`
+	// Body is the body's data as declared in the application.
+	Body Entity `json:"body" validate:"required"`
+	// Declarations are the statements the legal representative signs.
+	Declarations Declarations `json:"declarations" validate:"required"`
+	// Attachments are the documents attached, by kind.
+	Attachments []Attachment `json:"attachments" validate:"required,min=1,dive"`
+	// Signature holds the facts of the digital signature.
+	Signature Signature `json:"signature" validate:"required"`
+	// Activities are the activities that show the required experience.
+	Activities []Activity `json:"activities" validate:"required,min=1,dive"`
+	// Branches are the territorial branches the application lists (Section I
+	// enrolment extends to those also named in the statute).
+	Branches []BranchRef `json:"branches,omitempty" validate:"omitempty,dive"`
+	// Programme is the Section II assistance and social-integration programme.
+	Programme *Programme `json:"programme,omitempty"`
+	// Housing lists the housing facilities available for the Section II programme.
+	Housing []Housing `json:"housing,omitempty" validate:"omitempty,dive"`
+	// Partnership is the agreement with a body already enrolled in Section II
+	// (mandatory for Section II).
+	Partnership *Partnership `json:"partnership,omitempty"`
+	// GDPR describes the personal-data protection procedures (Section II).
+	GDPR *GDPRProcedures `json:"gdpr,omitempty"`
+}
+
+// Requests reports whether the application asks for section s.
+func (a *Application) Requests(s Section) bool {
+	for _, v := range a.Sections {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Declarations are the statements signed with an application.
+type Declarations struct {
+	// NoDisqualification: neither the legal representative nor any member of
+	// the governing and control bodies is in a disqualifying condition
+	// (art. 52 DPR 394/1999).
+	NoDisqualification bool `json:"noDisqualification"`
+	// Truthful: the statements are made under artt. 46–47 DPR 445/2000.
+	Truthful bool `json:"truthful"`
+	// PrivacyNotice: the privacy notice was read.
+	PrivacyNotice bool `json:"privacyNotice"`
+}
+
+// Attachment is a document attached to an application.
+type Attachment struct {
+	// Kind is a code of the attachment_kind list.
+	Kind string `json:"kind" validate:"required,codelist=attachment_kind"`
+	// Name is the file name.
+	Name string `json:"name" validate:"required,max=255"`
+	// SHA256 is the hex SHA-256 of the file.
+	SHA256 string `json:"sha256,omitempty" validate:"omitempty,len=64,hexadecimal"`
+	// Size is the file size in bytes.
+	Size int64 `json:"size,omitempty" validate:"omitempty,gte=0"`
+}
+
+// Signature holds the facts of an application's digital signature.
+type Signature struct {
+	// SignerCodiceFiscale is the codice fiscale in the signing certificate;
+	// it must be the legal representative's.
+	SignerCodiceFiscale string `json:"signerCodiceFiscale" validate:"required,cf"`
+	// SignedAt is the day of signature.
+	SignedAt Date `json:"signedAt" validate:"required,datetime=2006-01-02"`
+	// Format is the signature format.
+	Format string `json:"format" validate:"required,oneof=cades pades xades"`
+	// Issuer is the certification authority of the certificate.
+	Issuer string `json:"issuer,omitempty" validate:"omitempty,max=200"`
+	// Verified: the signature and certificate were verified valid.
+	Verified bool `json:"verified"`
+}
+
+// Activity is an activity done by the body, evidence of its experience.
+type Activity struct {
+	Title       string `json:"title" validate:"required,max=300"`
+	Description string `json:"description,omitempty" validate:"omitempty,max=5000"`
+	// Start and End bound the activity; an empty End means ongoing.
+	Start Date `json:"start" validate:"required,datetime=2006-01-02"`
+	End   Date `json:"end,omitempty" validate:"omitempty,datetime=2006-01-02"`
+	// Sectors are codes of the sector list (social integration, Section I).
+	Sectors []string `json:"sectors,omitempty" validate:"omitempty,unique,dive,codelist=sector"`
+	// Areas are codes of the experience_area list (Section II experience).
+	Areas []string `json:"areas,omitempty" validate:"omitempty,unique,dive,codelist=experience_area"`
+	// Regions are the ISTAT codes of the regions where it took place.
+	Regions []string `json:"regions,omitempty" validate:"omitempty,unique,dive,region"`
+}
+
+// BranchRef names a territorial branch in an application.
+type BranchRef struct {
+	// EntityID is the branch's register ID, when it is already in the register.
+	EntityID string `json:"entityId,omitempty" validate:"omitempty,max=64"`
+	// CodiceFiscale is the branch's own 11-digit codice fiscale.
+	CodiceFiscale string `json:"codiceFiscale" validate:"required,cfbody"`
+	Name          string `json:"name" validate:"required,max=300"`
+	// Comune is the ISTAT code of the comune of the branch's seat.
+	Comune string `json:"comune" validate:"required,comune"`
+}
+
+// Programme is a Section II assistance and social-integration programme.
+type Programme struct {
+	Title       string `json:"title" validate:"required,max=300"`
+	Description string `json:"description" validate:"required,max=10000"`
+	// Operators are the people assigned to the programme.
+	Operators []Operator `json:"operators" validate:"required,min=1,dive"`
+}
+
+// Operator is a person assigned to a Section II programme.
+type Operator struct {
+	FirstName string `json:"firstName" validate:"required,max=100"`
+	LastName  string `json:"lastName" validate:"required,max=100"`
+	// Areas are codes of the competence_area list (psychological, health,
+	// educational, social assistance).
+	Areas []string `json:"areas" validate:"required,min=1,unique,dive,codelist=competence_area"`
+	// Qualification is the operator's professional qualification.
+	Qualification string `json:"qualification,omitempty" validate:"omitempty,max=300"`
+}
+
+// Housing is a housing facility available to a Section II programme.
+type Housing struct {
+	Address Address `json:"address" validate:"required"`
+	// Places is the number of residential places.
+	Places int `json:"places" validate:"gte=1,lte=10000"`
+	// Title is how the body has it available.
+	Title string `json:"title" validate:"required,oneof=owned rented loan agreement other"`
+}
+
+// Partnership is an agreement between two bodies: in an application, the
+// Section II partnership agreement; in the register, a record queryable by
+// date.
+type Partnership struct {
+	// ID is assigned by the Registry.
+	ID string `json:"id,omitempty"`
+	// Version is the optimistic-concurrency version.
+	Version int64 `json:"version,omitempty"`
+	// EntityID is the body that declared the partnership.
+	EntityID string `json:"entityId,omitempty" validate:"omitempty,max=64"`
+	// PartnerID is the register ID of the partner body.
+	PartnerID  string `json:"partnerId" validate:"required,max=64"`
+	Objectives string `json:"objectives" validate:"required,max=5000"`
+	Content    string `json:"content" validate:"required,max=5000"`
+	Modalities string `json:"modalities" validate:"required,max=5000"`
+	// Start and End bound the agreement; an empty End means open-ended.
+	Start Date `json:"start" validate:"required,datetime=2006-01-02"`
+	End   Date `json:"end,omitempty" validate:"omitempty,datetime=2006-01-02"`
+}
+
+// Involves reports whether the partnership has id as one of its two parties.
+func (p *Partnership) Involves(id string) bool { return p.EntityID == id || p.PartnerID == id }
+
+// Other returns the party that is not id.
+func (p *Partnership) Other(id string) string {
+	if p.EntityID == id {
+		return p.PartnerID
+	}
+	return p.EntityID
+}
+
+// GDPRProcedures describe how a Section II body protects personal data (Reg.
+// UE 679/2016; D.lgs. 196/2003 as amended by D.lgs. 101/2018).
+type GDPRProcedures struct {
+	// Controller is the data controller.
+	Controller string `json:"controller" validate:"required,max=300"`
+	// DPOEmail is the data-protection officer's contact.
+	DPOEmail string `json:"dpoEmail,omitempty" validate:"omitempty,email,max=254"`
+	// Register: the body keeps a record of processing activities.
+	Register bool `json:"register"`
+	// BeneficiaryMeasures describes the measures for the beneficiaries
+	// hosted in the facilities.
+	BeneficiaryMeasures string `json:"beneficiaryMeasures" validate:"required,max=10000"`
+	// AdoptedOn is the day the procedures were adopted.
+	AdoptedOn Date `json:"adoptedOn" validate:"required,datetime=2006-01-02"`
+}

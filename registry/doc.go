@@ -1,0 +1,36 @@
+// Package registry is the register of bodies working for immigrants (art. 42
+// D.lgs. 286/1998, artt. 52–54 DPR 394/1999): the bodies (Entity), their
+// enrolments in the two sections, applications, territorial branches,
+// partnerships, referents, access grants and the audit trail of events.
+//
+// The rules live in [Registry], which works over a small [Store]: the
+// enrolment state machine, the 90-day decision term and the policy for
+// silence, the extension of Section I enrolment to branches, who may file
+// for a body, what each [Viewer] may see, and the yearly list of regularly
+// enrolled bodies. Stores only persist and query; memstore is the in-memory
+// one, and registrytest.RunStoreTests is the conformance kit every store
+// passes.
+//
+// Time is an input: the Registry reads its clock from [Options.Now] and
+// every date-dependent query takes the day it asks about.
+//
+// # Errors
+//
+// Invalid input is a problem.List (errors.Is(err, problem.ErrInvalid)) that
+// names every problem with a JSON Pointer, a rule code and messages in
+// Italian and English; nothing is written. Stores return [ErrNotFound] and
+// [ErrConflict] (a stale version or a taken ID or codice fiscale: nothing of
+// the batch was written, read again and retry). A move the enrolment state
+// machine does not allow is a *[TransitionError] (errors.Is(err,
+// ErrTransition)) naming the section and both statuses. A viewer asking for
+// something it may not see gets [ErrNotFound] for a body it may not see (so
+// that the existence of a Section II body does not leak) and [ErrForbidden]
+// for an operation reserved to staff.
+//
+// # Concurrency
+//
+// A Registry is safe for concurrent use when its Store is (memstore is).
+// Writes are read–modify–commit with optimistic versions: two concurrent
+// changes to the same body cannot both succeed; the loser gets ErrConflict
+// and nothing of it is written.
+package registry
