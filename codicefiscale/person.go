@@ -213,14 +213,18 @@ func parsePerson(code string) (fields, error) {
 		f.sex, day = Female, day-40
 	}
 	f.day = day
-	written := fmt.Sprintf("%02d-%02d-%02d", f.yy, f.month, int(digits[9])*10+int(digits[10]))
+	reason := ""
 	switch {
 	case day < 1 || day > 31:
-		return f, &Error{Err: ErrDate, Kind: KindPerson, Pos: 10, Got: written, Expected: dateDayRange}
+		reason = dateDayRange
 	case f.month == 2 && day == 29 && f.yy%4 != 0:
-		return f, &Error{Err: ErrDate, Kind: KindPerson, Pos: 10, Got: written, Expected: dateNotLeap}
+		reason = dateNotLeap
 	case day > daysIn(f.month):
-		return f, &Error{Err: ErrDate, Kind: KindPerson, Pos: 10, Got: written, Expected: dateNoSuchDay}
+		reason = dateNoSuchDay
+	}
+	if reason != "" {
+		written := fmt.Sprintf("%02d-%02d-%02d", f.yy, f.month, int(digits[9])*10+int(digits[10]))
+		return f, &Error{Err: ErrDate, Kind: KindPerson, Pos: 10, Got: written, Expected: reason}
 	}
 	f.place = [4]byte{code[11], '0' + byte(digits[12]), '0' + byte(digits[13]), '0' + byte(digits[14])}
 	return f, nil
