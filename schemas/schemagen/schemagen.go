@@ -1,0 +1,606 @@
+package schemagen
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/invopop/jsonschema"
+	"github.com/openregistro/registro/codelist"
+	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/schemas"
+)
+
+// Draft is the JSON Schema dialect of every file.
+const Draft = "https://json-schema.org/draft/2020-12/schema"
+
+// Patterns of the territory and tax-code rules of the tag convention. They
+// are shape checks (ECMAScript- and RE2-compatible); the Go pipeline checks
+// check digits and existence.
+var Patterns = map[string]string{
+	"cf":     `^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$`,
+	"cfbody": `^[0-9]{11}$`,
+	"sigla":  `^[A-Z]{2}$`,
+	"comune": `^[0-9]{6}$`,
+	"region": `^(0[1-9]|1[0-9]|2[0-2])$`,
+}
+
+// goOnly are validator rules that compare fields with each other: the Go
+// pipeline checks them, the schema cannot.
+var goOnly = map[string]bool{
+	"gtefield": true, "ltefield": true, "gtfield": true, "ltfield": true,
+	"eqfield": true, "nefield": true,
+}
+
+// Doc is one schema to generate.
+type Doc struct {
+	// Name is the published name ("questionnaire-2024").
+	Name string
+	// Kind keys the root's label in Labels.Schemas ("questionnaire").
+	Kind string
+	// Type is the root Go type.
+	Type reflect.Type
+	// Year is the reporting year the schema is for (0: not year-bound; every
+	// field and every code is included).
+	Year int
+	// Conditions are the conditional requirements added to the root type's
+	// definition as allOf [if/then…].
+	Conditions []Condition
+}
+
+// Condition is one conditional requirement on an object: when the property
+// If has a value in Values (or, with no values, is present), the properties
+// Require are required.
+type Condition struct {
+	// Def is the qualified type name of the object ("questionnaire.Document").
+	Def string
+	// If is the property tested.
+	If string
+	// Values are the values of If that trigger the requirement; empty means
+	// "whenever If is present" (rendered as dependentRequired).
+	Values []any
+	// Contains, when true, tests an array property: the requirement applies
+	// when the array contains one of Values.
+	Contains bool
+	// Require are the properties then required.
+	Require []string
+}
+
+// Options configure Generate. The zero value uses the embedded labels, the
+// default code lists and DefaultDocs.
+type Options struct {
+	Labels *Labels
+	Codes  *codelist.Set
+	Docs   []Doc
+}
+
+// Files are generated files by path relative to the schemas package folder
+// ("v1/en/problem.json").
+type Files map[string][]byte
+
+// Paths returns the paths, sorted.
+func (f Files) Paths() []string {
+	out := make([]string, 0, len(f))
+	for p := range f {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ErrMissingLabel is wrapped by Generate's error when a schema, type or field
+// has no title in both languages.
+var ErrMissingLabel = errors.New("schemagen: missing label")
+
+// Generate builds every schema file in both languages and the fields-by-year
+// table.
+func Generate(opts Options) (Files, error) {
+	if opts.Labels == nil {
+		l, err := DefaultLabels()
+		if err != nil {
+			return nil, err
+		}
+		opts.Labels = l
+	}
+	if opts.Codes == nil {
+		opts.Codes = codelist.Default()
+	}
+	if opts.Docs == nil {
+		d, err := DefaultDocs()
+		if err != nil {
+			return nil, err
+		}
+		opts.Docs = d
+	}
+	g := &gen{opts: opts, years: map[string]map[string]schemas.YearRange{}, missing: map[string]bool{}}
+	out := Files{}
+	for _, d := range opts.Docs {
+		for _, lang := range []problem.Lang{problem.EN, problem.IT} {
+			b, err := g.doc(d, lang)
+			if err != nil {
+				return nil, fmt.Errorf("schemagen: %s (%s): %w", d.Name, lang, err)
+			}
+			out[path.Join(schemas.Dir, string(lang), d.Name+".json")] = b
+		}
+	}
+	if len(g.missing) > 0 {
+		keys := make([]string, 0, len(g.missing))
+		for k := range g.missing {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		return out, fmt.Errorf("%w (it and en title and description) for: %s", ErrMissingLabel, strings.Join(keys, ", "))
+	}
+	years, err := json.MarshalIndent(g.years, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	out[path.Join(schemas.Dir, schemas.FieldsByYearFile)] = append(years, '\n')
+	return out, nil
+}
+
+type gen struct {
+	opts    Options
+	years   map[string]map[string]schemas.YearRange
+	missing map[string]bool
+}
+
+// Name is the $defs name of a Go type: its package's last element, a dot and
+// its name ("questionnaire.Project"), so equal names in two packages never
+// collide.
+func Name(t reflect.Type) string {
+	if t.Name() == "" {
+		return ""
+	}
+	return path.Base(t.PkgPath()) + "." + t.Name()
+}
+
+var (
+	textMarshaler = reflect.TypeOf((*encoding.TextMarshaler)(nil)).Elem()
+	timeType      = reflect.TypeOf(time.Time{})
+)
+
+func (g *gen) mapper(lang problem.Lang) func(reflect.Type) *jsonschema.Schema {
+	return func(t reflect.Type) *jsonschema.Schema {
+		if t == timeType {
+			return nil
+		}
+		if vals, ok := g.opts.Labels.Enums[Name(t)]; ok {
+			s := &jsonschema.Schema{Type: "string"}
+			for _, v := range vals {
+				s.OneOf = append(s.OneOf, &jsonschema.Schema{Const: v.Const, Title: v.Title.In(lang)})
+			}
+			return s
+		}
+		if t.Implements(textMarshaler) || reflect.PointerTo(t).Implements(textMarshaler) {
+			if t.Name() == "Date" {
+				return &jsonschema.Schema{Type: "string", Format: "date"}
+			}
+			return &jsonschema.Schema{Type: "string"}
+		}
+		return nil
+	}
+}
+
+func (g *gen) doc(d Doc, lang problem.Lang) ([]byte, error) {
+	types := map[string]reflect.Type{}
+	r := &jsonschema.Reflector{
+		Namer: func(t reflect.Type) string {
+			n := Name(t)
+			if n != "" {
+				types[n] = t
+			}
+			return n
+		},
+		Mapper: g.mapper(lang),
+	}
+	s := r.ReflectFromType(d.Type)
+	s.Version = Draft
+	s.ID = jsonschema.ID(schemas.ID(d.Name))
+	lbl, ok := g.opts.Labels.Schemas[d.Kind]
+	if !ok || !lbl.Title.complete() || !lbl.Description.complete() {
+		g.missing["schema "+d.Kind] = true
+	}
+	s.Title, s.Description = lbl.Title.In(lang), lbl.Description.In(lang)
+	year := "every reporting year"
+	if d.Year != 0 {
+		year = "reporting year " + strconv.Itoa(d.Year)
+	}
+	s.Comments = fmt.Sprintf("Registro JSON Schema %s (%s), generated from the Go types by schemas/schemagen: do not edit.", schemas.Version, year)
+	names := make([]string, 0, len(s.Definitions))
+	for n := range s.Definitions {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		t, ok := types[n]
+		if !ok || t.Kind() != reflect.Struct {
+			continue
+		}
+		if err := g.object(s.Definitions[n], n, t, d.Year, lang); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range d.Conditions {
+		def, ok := s.Definitions[c.Def]
+		if !ok {
+			return nil, fmt.Errorf("condition on %s: no such definition", c.Def)
+		}
+		if err := addCondition(def, c); err != nil {
+			return nil, err
+		}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(s); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// fields lists the JSON-visible fields of struct t, flattening embedded
+// structs as encoding/json does.
+func fields(t reflect.Type) []reflect.StructField {
+	var out []reflect.StructField
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		name, _, _ := strings.Cut(tag, ",")
+		if name == "-" && !strings.Contains(tag, ",") {
+			continue
+		}
+		if f.Anonymous && name == "" {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				out = append(out, fields(ft)...)
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func jsonName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	if name == "" {
+		return f.Name
+	}
+	return name
+}
+
+func yearTag(f reflect.StructField, key string) (int, error) {
+	v := f.Tag.Get(key)
+	if v == "" {
+		return 0, nil
+	}
+	y, err := strconv.Atoi(v)
+	if err != nil || y < 1900 || y > 2999 {
+		return 0, fmt.Errorf("field %s: %s tag %q is not a year", f.Name, key, v)
+	}
+	return y, nil
+}
+
+func (g *gen) object(s *jsonschema.Schema, defName string, t reflect.Type, year int, lang problem.Lang) error {
+	labels := g.opts.Labels.Types[defName]
+	if l, ok := labels[""]; ok && l.Title.complete() && l.Description.complete() {
+		s.Title, s.Description = l.Title.In(lang), l.Description.In(lang)
+	} else {
+		g.missing[defName] = true
+	}
+	if s.Properties == nil {
+		return nil
+	}
+	for _, f := range fields(t) {
+		name := jsonName(f)
+		prop, ok := s.Properties.Get(name)
+		if !ok {
+			continue
+		}
+		since, err := yearTag(f, "since")
+		if err != nil {
+			return fmt.Errorf("%s: %w", defName, err)
+		}
+		until, err := yearTag(f, "until")
+		if err != nil {
+			return fmt.Errorf("%s: %w", defName, err)
+		}
+		if since != 0 || until != 0 {
+			if g.years[defName] == nil {
+				g.years[defName] = map[string]schemas.YearRange{}
+			}
+			g.years[defName][name] = schemas.YearRange{Since: since, Until: until}
+			if year != 0 && ((since != 0 && year < since) || (until != 0 && year > until)) {
+				s.Properties.Delete(name)
+				s.Required = remove(s.Required, name)
+				continue
+			}
+		}
+		if l, ok := labels[name]; ok && l.Title.complete() && l.Description.complete() {
+			prop.Title, prop.Description = l.Title.In(lang), l.Description.In(lang)
+		} else {
+			g.missing[defName+"."+name] = true
+		}
+		if err := g.rules(s, prop, name, f, year, lang); err != nil {
+			return fmt.Errorf("%s.%s: %w", defName, name, err)
+		}
+	}
+	return nil
+}
+
+func remove(list []string, s string) []string {
+	out := list[:0:0]
+	for _, x := range list {
+		if x != s {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func deref(t reflect.Type) reflect.Type {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
+
+// rules renders the field's validate tag on its property schema.
+func (g *gen) rules(parent, prop *jsonschema.Schema, name string, f reflect.StructField, year int, lang problem.Lang) error {
+	tag := f.Tag.Get("validate")
+	if tag == "" || tag == "-" {
+		return nil
+	}
+	s, t := prop, deref(f.Type)
+	obj, field := parent, name
+	for _, rule := range strings.Split(tag, ",") {
+		key, param, _ := strings.Cut(rule, "=")
+		switch {
+		case key == "dive":
+			if t.Kind() != reflect.Slice && t.Kind() != reflect.Array {
+				return fmt.Errorf("dive on a %s (only slices are supported)", t.Kind())
+			}
+			if s.Items == nil {
+				return errors.New("dive on an array schema without items")
+			}
+			s, t, obj, field = s.Items, deref(t.Elem()), nil, ""
+			continue
+		case strings.Contains(rule, "|"):
+			return fmt.Errorf("validate rule %q: or-rules have no JSON Schema rendering", rule)
+		case goOnly[key]:
+			continue
+		}
+		if err := g.rule(s, t, key, param, obj, field, year, lang); err != nil {
+			return fmt.Errorf("validate rule %q: %w", rule, err)
+		}
+	}
+	return nil
+}
+
+func number(param string) (json.Number, error) {
+	if _, err := strconv.ParseFloat(param, 64); err != nil {
+		return "", fmt.Errorf("%q is not a number", param)
+	}
+	return json.Number(param), nil
+}
+
+func count(param string) (*uint64, error) {
+	n, err := strconv.ParseUint(param, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a count", param)
+	}
+	return &n, nil
+}
+
+func isNumber(k reflect.Kind) bool {
+	switch k {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
+}
+
+// bound sets a lower or upper bound by kind: string length, item count or
+// number.
+func bound(s *jsonschema.Schema, t reflect.Type, param string, lower, exclusive bool) error {
+	k := t.Kind()
+	if s.Type == "string" && !isNumber(k) {
+		k = reflect.String
+	}
+	switch {
+	case k == reflect.String || k == reflect.Slice || k == reflect.Array || k == reflect.Map:
+		n, err := count(param)
+		if err != nil {
+			return err
+		}
+		if exclusive {
+			if lower {
+				*n++
+			} else if *n == 0 {
+				return errors.New("lt=0 on a length")
+			} else {
+				*n--
+			}
+		}
+		switch {
+		case k == reflect.String && lower:
+			s.MinLength = n
+		case k == reflect.String:
+			s.MaxLength = n
+		case k == reflect.Map && lower:
+			s.MinProperties = n
+		case k == reflect.Map:
+			s.MaxProperties = n
+		case lower:
+			s.MinItems = n
+		default:
+			s.MaxItems = n
+		}
+	case isNumber(k):
+		n, err := number(param)
+		if err != nil {
+			return err
+		}
+		switch {
+		case lower && exclusive:
+			s.ExclusiveMinimum = n
+		case lower:
+			s.Minimum = n
+		case exclusive:
+			s.ExclusiveMaximum = n
+		default:
+			s.Maximum = n
+		}
+	default:
+		return fmt.Errorf("bound on a %s", k)
+	}
+	return nil
+}
+
+func (g *gen) rule(s *jsonschema.Schema, t reflect.Type, key, param string, obj *jsonschema.Schema, field string, year int, lang problem.Lang) error {
+	isString := s.Type == "string"
+	switch key {
+	case "omitempty":
+	case "required":
+		if obj != nil {
+			obj.Required = appendUnique(obj.Required, field)
+		}
+		if isString && s.MinLength == nil && s.OneOf == nil && s.Enum == nil {
+			one := uint64(1)
+			s.MinLength = &one
+		}
+	case "min", "gte":
+		return bound(s, t, param, true, false)
+	case "max", "lte":
+		return bound(s, t, param, false, false)
+	case "gt":
+		return bound(s, t, param, true, true)
+	case "lt":
+		return bound(s, t, param, false, true)
+	case "len":
+		if err := bound(s, t, param, true, false); err != nil {
+			return err
+		}
+		return bound(s, t, param, false, false)
+	case "email":
+		s.Format = "email"
+	case "datetime":
+		if param != "2006-01-02" {
+			return fmt.Errorf("only datetime=2006-01-02 (format date) is supported")
+		}
+		s.Format = "date"
+	case "cf", "cfbody", "sigla", "comune", "region":
+		s.Pattern = Patterns[key]
+	case "numeric":
+		if !isString {
+			return nil
+		}
+		s.Pattern = `^[0-9]+$`
+	case "oneof":
+		s.Enum = nil
+		for _, v := range strings.Fields(param) {
+			if isNumber(t.Kind()) {
+				n, err := number(v)
+				if err != nil {
+					return err
+				}
+				s.Enum = append(s.Enum, n)
+			} else {
+				s.Enum = append(s.Enum, v)
+			}
+		}
+	case "codelist":
+		l, ok := g.opts.Codes.List(param)
+		if !ok {
+			return fmt.Errorf("no code list %q", param)
+		}
+		items := l.In(year)
+		if len(items) == 0 {
+			return fmt.Errorf("code list %q has no codes in %d", param, year)
+		}
+		s.MinLength = nil
+		s.OneOf = nil
+		for _, it := range items {
+			s.OneOf = append(s.OneOf, &jsonschema.Schema{Const: it.Code, Title: it.Label.In(string(lang))})
+		}
+	default:
+		return errors.New("no JSON Schema rendering for this rule (teach schemagen.rule or use another rule)")
+	}
+	return nil
+}
+
+func appendUnique(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// addCondition renders c on the object schema def.
+func addCondition(def *jsonschema.Schema, c Condition) error {
+	if def.Properties == nil {
+		return fmt.Errorf("condition on %s: not an object", c.Def)
+	}
+	if _, ok := def.Properties.Get(c.If); !ok {
+		return fmt.Errorf("condition on %s: no property %q", c.Def, c.If)
+	}
+	var req []string
+	for _, r := range c.Require {
+		if _, ok := def.Properties.Get(r); ok {
+			req = append(req, r)
+		}
+	}
+	if len(req) == 0 {
+		return nil // the required block does not exist in this year
+	}
+	if len(c.Values) == 0 {
+		if def.DependentRequired == nil {
+			def.DependentRequired = map[string][]string{}
+		}
+		def.DependentRequired[c.If] = append(def.DependentRequired[c.If], req...)
+		return nil
+	}
+	var test *jsonschema.Schema
+	if c.Contains {
+		var anyOf []*jsonschema.Schema
+		for _, v := range c.Values {
+			anyOf = append(anyOf, &jsonschema.Schema{Const: v})
+		}
+		inner := &jsonschema.Schema{AnyOf: anyOf}
+		if len(anyOf) == 1 {
+			inner = anyOf[0]
+		}
+		test = &jsonschema.Schema{Type: "array", Contains: inner}
+	} else if len(c.Values) == 1 {
+		test = &jsonschema.Schema{Const: c.Values[0]}
+	} else {
+		test = &jsonschema.Schema{Enum: c.Values}
+	}
+	props := jsonschema.NewProperties()
+	props.Set(c.If, test)
+	def.AllOf = append(def.AllOf, &jsonschema.Schema{
+		If:   &jsonschema.Schema{Properties: props, Required: []string{c.If}},
+		Then: &jsonschema.Schema{Required: req},
+	})
+	return nil
+}
