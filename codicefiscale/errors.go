@@ -39,10 +39,10 @@ const (
 )
 
 var expectIT = map[string]string{
-	ExpectLetter:      "lettera A-Z",
-	ExpectDigit:       "cifra 0-9",
-	ExpectDigitOrOmo:  "cifra 0-9 o lettera di omocodia L M N P Q R S T U V",
-	ExpectMonthLetter: "lettera del mese A B C D E H L M P R S T",
+	ExpectLetter:      "una lettera A-Z",
+	ExpectDigit:       "una cifra 0-9",
+	ExpectDigitOrOmo:  "una cifra 0-9 o una lettera di omocodia L M N P Q R S T U V",
+	ExpectMonthLetter: "una lettera del mese A B C D E H L M P R S T",
 }
 
 // Error describes what is wrong with a code. Err is the sentinel it wraps;
@@ -99,9 +99,9 @@ func (e *Error) Message(lang string) string {
 			if exp == "" {
 				exp = e.Expected
 			}
-			return fmt.Sprintf("carattere %q in posizione %d: atteso %s", e.Got, e.Pos, exp)
+			return fmt.Sprintf("carattere %q in posizione %d: serve %s", e.Got, e.Pos, exp)
 		}
-		return fmt.Sprintf("character %q at position %d: expected %s", e.Got, e.Pos, e.Expected)
+		return fmt.Sprintf("character %q at position %d: expected a %s", e.Got, e.Pos, e.Expected)
 	case ErrCheck:
 		if it {
 			return fmt.Sprintf("carattere di controllo errato: atteso %s, trovato %s", e.Expected, e.Got)
