@@ -59,6 +59,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		// Add new commands here, one line each, keeping the list sorted by usefulness.
+		{"cf", "check Italian tax codes (codice fiscale, partita IVA)", cmdCF},
 	}
 }
 
