@@ -1,0 +1,109 @@
+package questionnaire
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+// kind is the JSON shape a Go type decodes from.
+type kind uint8
+
+const (
+	kStruct kind = iota
+	kPtr
+	kSlice
+	kString
+	kInt
+	kBool
+)
+
+// typePlan is what the decoder knows of one Go type, derived once from the
+// struct tags (the same tags the JSON Schema generator reads).
+type typePlan struct {
+	kind     kind
+	typ      reflect.Type
+	jsonType string      // "object", "array", "string", "integer", "boolean"
+	fields   []fieldPlan // kStruct
+	elem     *typePlan   // kPtr, kSlice
+}
+
+// fieldPlan is one JSON property of a struct.
+type fieldPlan struct {
+	name      string
+	index     int
+	omitempty bool
+	since     int
+	until     int
+	plan      *typePlan
+	// emptyRule is the validate rule a present but empty optional string
+	// must still satisfy (its `omitempty,` prefix removed): JSON Schema
+	// checks a property whenever it is present, so the Go side must too.
+	emptyRule string
+}
+
+// inYear reports whether the field exists in reporting year year.
+func (f *fieldPlan) inYear(year int) bool {
+	return (f.since == 0 || year >= f.since) && (f.until == 0 || year <= f.until)
+}
+
+// buildPlan derives the plan of t and of every type it reaches.
+func buildPlan(t reflect.Type, seen map[reflect.Type]*typePlan) (*typePlan, error) {
+	if p, ok := seen[t]; ok {
+		return p, nil
+	}
+	p := &typePlan{typ: t}
+	seen[t] = p
+	switch t.Kind() {
+	case reflect.Struct:
+		p.kind, p.jsonType = kStruct, "object"
+		if t.NumField() > 64 {
+			return nil, fmt.Errorf("questionnaire: %s has more than 64 fields", t)
+		}
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			if !sf.IsExported() {
+				continue
+			}
+			tag := sf.Tag.Get("json")
+			name, opts, _ := strings.Cut(tag, ",")
+			if name == "" || name == "-" {
+				return nil, fmt.Errorf("questionnaire: %s.%s needs a json name", t, sf.Name)
+			}
+			since, until, err := yearsOf(sf)
+			if err != nil {
+				return nil, err
+			}
+			fp, err := buildPlan(sf.Type, seen)
+			if err != nil {
+				return nil, err
+			}
+			f := fieldPlan{name: name, index: i, omitempty: opts == "omitempty", since: since, until: until, plan: fp}
+			if rule, ok := strings.CutPrefix(sf.Tag.Get("validate"), "omitempty,"); ok && fp.kind == kString {
+				f.emptyRule = rule
+			}
+			p.fields = append(p.fields, f)
+		}
+	case reflect.Pointer:
+		elem, err := buildPlan(t.Elem(), seen)
+		if err != nil {
+			return nil, err
+		}
+		p.kind, p.elem, p.jsonType = kPtr, elem, elem.jsonType
+	case reflect.Slice:
+		elem, err := buildPlan(t.Elem(), seen)
+		if err != nil {
+			return nil, err
+		}
+		p.kind, p.elem, p.jsonType = kSlice, elem, "array"
+	case reflect.String:
+		p.kind, p.jsonType = kString, "string"
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		p.kind, p.jsonType = kInt, "integer"
+	case reflect.Bool:
+		p.kind, p.jsonType = kBool, "boolean"
+	default:
+		return nil, fmt.Errorf("questionnaire: unsupported type %s", t)
+	}
+	return p, nil
+}

@@ -1,0 +1,235 @@
+package questionnaire
+
+import (
+	"context"
+
+	"reflect"
+	"strings"
+
+	"github.com/openregistro/registro/codelist"
+	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/territory"
+)
+
+// SchemaValidator is the generic JSON Schema validator of one reporting
+// year; *schemas.Validator implements it.
+type SchemaValidator interface {
+	// Validate returns every problem the schema finds in doc (nil if valid).
+	Validate(doc []byte) problem.List
+}
+
+// Options are the optional knobs of a Validator. The zero value is usable.
+type Options struct {
+	// Lists are the code lists; nil means codelist.Default().
+	Lists *codelist.Set
+	// Territory is the ISTAT territory; nil means territory.Default().
+	Territory *territory.Territory
+	// Register, when set, enables the register-aware rules (the body exists
+	// and was enrolled in the declared sections; the filer may file).
+	Register Register
+	// Schema returns the JSON Schema validator of a reporting year. It is
+	// called only for rejected documents, to add the schema's own list of
+	// problems (de-duplicated against the pipeline's). Nil means no schema
+	// pass: the typed pipeline alone decides, as it does for valid documents.
+	Schema func(year int) (SchemaValidator, error)
+}
+
+// Mode selects how complete a document must be.
+type Mode int
+
+// The modes.
+const (
+	// Complete is a filing: every rule applies.
+	Complete Mode = iota
+	// Draft accepts an incomplete document: only type and format checks
+	// (unknown or out-of-year fields, wrong types, malformed codes, dates,
+	// tax codes, out-of-range numbers); no missing fields, no emptiness, no
+	// cross-field or register rules.
+	Draft
+)
+
+// Validator is the validation pipeline: strict decoding, struct rules,
+// cross-field rules, register-aware rules and, for rejected documents, the
+// JSON Schema's list. It is immutable and safe for concurrent use.
+type Validator struct {
+	plan  *typePlan
+	rules *structRules
+	opts  Options
+}
+
+// New builds a Validator.
+func New(opts Options) (*Validator, error) {
+	if opts.Lists == nil {
+		opts.Lists = codelist.Default()
+	}
+	if opts.Territory == nil {
+		opts.Territory = territory.Default()
+	}
+	plan, err := buildPlan(reflect.TypeFor[Document](), map[reflect.Type]*typePlan{})
+	if err != nil {
+		return nil, err
+	}
+	rules, err := newStructRules(opts.Lists, opts.Territory)
+	if err != nil {
+		return nil, err
+	}
+	return &Validator{plan: plan, rules: rules, opts: opts}, nil
+}
+
+// Validate checks data as a complete filing for reporting year year. It
+// returns every problem found, sorted (nil when valid), and an error only
+// when validation itself could not run (unknown year, register failure,
+// cancelled context).
+func (v *Validator) Validate(ctx context.Context, year int, data []byte) (problem.List, error) {
+	_, probs, err := v.Check(ctx, year, data, Complete)
+	return probs, err
+}
+
+// ValidateDraft checks data as a draft for reporting year year: only type and
+// format checks.
+func (v *Validator) ValidateDraft(ctx context.Context, year int, data []byte) (problem.List, error) {
+	_, probs, err := v.Check(ctx, year, data, Draft)
+	return probs, err
+}
+
+// Check decodes and checks data for reporting year year in mode, returning
+// the decoded document (nil when data is not JSON), every problem found,
+// sorted (nil when there is none), and an error only when validation could
+// not run.
+func (v *Validator) Check(ctx context.Context, year int, data []byte, mode Mode) (*Document, problem.List, error) {
+	def, err := DefinitionFor(year)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	doc := new(Document)
+	d := decoder{data: data, year: year, path: make([]string, 0, 8)}
+	if !d.decode(reflect.ValueOf(doc).Elem(), v.plan) {
+		return nil, v.finish(year, data, d.probs, mode), nil
+	}
+	probs := d.probs
+	if mode == Draft {
+		probs = dropMissing(probs)
+	}
+	sr := v.rules.check(ctx, doc, year)
+	for _, e := range d.empties {
+		sr = append(sr, v.rules.checkVar(ctx, e.path, "", e.rule, year)...)
+	}
+	for _, p := range sr {
+		if !under(p.InstancePath, d.bad) && (mode == Complete || formatOnly(p)) {
+			probs = append(probs, p)
+		}
+	}
+	if mode == Complete {
+		c := crossCheck{def: def, doc: doc, bad: d.bad}
+		probs = append(probs, c.run()...)
+		if v.opts.Register != nil {
+			rp, err := registerRules(ctx, v.opts.Register, doc, year, d.bad)
+			if err != nil {
+				return doc, nil, err
+			}
+			probs = append(probs, rp...)
+		}
+	}
+	return doc, v.finish(year, data, probs, mode), nil
+}
+
+// finish adds the schema's problems to a rejected complete document, removes
+// duplicates and sorts.
+func (v *Validator) finish(year int, data []byte, probs problem.List, mode Mode) problem.List {
+	if len(probs) == 0 {
+		return nil
+	}
+	if mode == Complete && v.opts.Schema != nil && probs.HasErrors() {
+		if sv, err := v.opts.Schema(year); err == nil && sv != nil {
+			probs = merge(probs, sv.Validate(data))
+		}
+	}
+	probs.Sort()
+	return probs
+}
+
+// merge adds to mine the schema's problems that report something at a place
+// the pipeline said nothing about.
+func merge(mine, schema problem.List) problem.List {
+	type key struct{ path, prop string }
+	keyOf := func(p problem.Problem) key {
+		k := key{path: p.InstancePath}
+		if m, ok := p.Params["missingProperty"].(string); ok {
+			k.prop = "+" + m
+		} else if a, ok := p.Params["additionalProperty"].(string); ok {
+			k.prop = "-" + a
+		}
+		return k
+	}
+	seen := make(map[key]bool, len(mine))
+	var paths []string
+	for _, p := range mine {
+		seen[keyOf(p)] = true
+		paths = append(paths, p.InstancePath)
+	}
+	for _, p := range schema {
+		k := keyOf(p)
+		if seen[k] {
+			continue
+		}
+		if k.prop == "" && contains(paths, p.InstancePath) {
+			continue
+		}
+		seen[k] = true
+		mine = append(mine, p)
+	}
+	return mine
+}
+
+func dropMissing(l problem.List) problem.List {
+	out := l[:0]
+	for _, p := range l {
+		if p.Keyword != "required" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// formatOnly reports whether a struct-rule problem is a type or format check
+// (kept for drafts) rather than a completeness check.
+func formatOnly(p problem.Problem) bool {
+	switch p.Keyword {
+	case "minLength", "minItems":
+		return false
+	}
+	return true
+}
+
+// under reports whether path is at or under one of the pointers in bad.
+func under(path string, bad []string) bool {
+	for _, b := range bad {
+		if path == b || strings.HasPrefix(path, b+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// Decode decodes data as a document of reporting year year with the strict
+// decoder alone (no rules). It returns the document and the decoding
+// problems (unknown fields, wrong types, fields of other years, missing
+// fields); the document is nil when data is not JSON.
+func (v *Validator) Decode(year int, data []byte) (*Document, problem.List, error) {
+	if _, err := DefinitionFor(year); err != nil {
+		return nil, nil, err
+	}
+	doc := new(Document)
+	d := decoder{data: data, year: year}
+	if !d.decode(reflect.ValueOf(doc).Elem(), v.plan) {
+		return nil, d.probs, nil
+	}
+	if len(d.probs) == 0 {
+		return doc, nil, nil
+	}
+	d.probs.Sort()
+	return doc, d.probs, nil
+}
