@@ -17,7 +17,7 @@ func Sample(year, projects int, sectionII bool) *questionnaire.Document {
 		ReportingYear: year,
 		Sections:      []string{"I"},
 		Body: questionnaire.Body{
-			TaxCode:        "80012345676",
+			TaxCode:        "80123450159",
 			RegisterID:     "A/123/2015/MI",
 			Name:           "Associazione Accoglienza Insieme",
 			LegalForm:      "association_recognised",
