@@ -1,0 +1,177 @@
+package reporting_test
+
+import (
+	"bytes"
+	"context"
+	"iter"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/reporting"
+	"github.com/openregistro/registro/reporting/internal/gendoc"
+)
+
+// docs returns n generated documents of year.
+func docs(tb testing.TB, n, year int, seed uint64) []questionnaire.Document {
+	tb.Helper()
+	g := gendoc.New(seed, year)
+	out := make([]questionnaire.Document, n)
+	for i := range out {
+		out[i] = g.Document(i)
+	}
+	return out
+}
+
+func seqOf(ds []questionnaire.Document) iter.Seq2[questionnaire.Document, error] {
+	return func(yield func(questionnaire.Document, error) bool) {
+		for _, d := range ds {
+			if !yield(d, nil) {
+				return
+			}
+		}
+	}
+}
+
+func mustJSON(tb testing.TB, r *reporting.Report) []byte {
+	tb.Helper()
+	b, err := reporting.JSON(r)
+	require.NoError(tb, err)
+	return b
+}
+
+func TestSplitMergeDeterministic(t *testing.T) {
+	for _, opts := range []struct {
+		name string
+		o    reporting.Options
+	}{
+		{"public country", reporting.Options{}},
+		{"private country", reporting.Options{Private: true}},
+		{"public region", reporting.Options{Region: "03"}},
+		{"public macro-area", reporting.Options{MacroArea: "ITF"}},
+	} {
+		t.Run(opts.name, func(t *testing.T) {
+			ds := docs(t, 600, 2024, 7)
+			whole, err := reporting.New(2024, opts.o)
+			require.NoError(t, err)
+			for i := range ds {
+				whole.Add(&ds[i])
+			}
+			want := mustJSON(t, whole.Report())
+			rng := rand.New(rand.NewPCG(1, 2))
+			for trial := range 20 {
+				perm := rng.Perm(len(ds))
+				parts := 1 + rng.IntN(12)
+				aggs := make([]*reporting.Aggregator, parts)
+				for i := range aggs {
+					aggs[i] = whole.Fork()
+				}
+				for _, p := range perm {
+					aggs[rng.IntN(parts)].Add(&ds[p])
+				}
+				// Merge in a random order, as a tree.
+				for len(aggs) > 1 {
+					i := rng.IntN(len(aggs) - 1)
+					require.NoError(t, aggs[i].Merge(aggs[i+1]))
+					aggs = append(aggs[:i+1], aggs[i+2:]...)
+				}
+				got := mustJSON(t, aggs[0].Report())
+				if !bytes.Equal(got, want) {
+					t.Fatalf("trial %d (%d parts): report differs from the single-pass one", trial, parts)
+				}
+			}
+		})
+	}
+}
+
+func TestAggregateParallelMatchesSequential(t *testing.T) {
+	ds := docs(t, 1500, 2023, 3)
+	seq, err := reporting.New(2023, reporting.Options{})
+	require.NoError(t, err)
+	for i := range ds {
+		seq.Add(&ds[i])
+	}
+	want := mustJSON(t, seq.Report())
+	for _, workers := range []int{1, 2, 3, 8} {
+		a, err := reporting.New(2023, reporting.Options{})
+		require.NoError(t, err)
+		require.NoError(t, reporting.AggregateParallel(context.Background(), a, seqOf(ds), workers))
+		require.Equal(t, string(want), string(mustJSON(t, a.Report())), "workers=%d", workers)
+	}
+}
+
+func TestMergeMismatch(t *testing.T) {
+	a, err := reporting.New(2023, reporting.Options{})
+	require.NoError(t, err)
+	b, err := reporting.New(2024, reporting.Options{})
+	require.NoError(t, err)
+	require.ErrorIs(t, a.Merge(b), reporting.ErrMismatch)
+}
+
+func TestScopeErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		year int
+		o    reporting.Options
+		want error
+	}{
+		{"unknown region", 2024, reporting.Options{Region: "99"}, reporting.ErrScope},
+		{"unknown macro-area", 2024, reporting.Options{MacroArea: "XX"}, reporting.ErrScope},
+		{"both", 2024, reporting.Options{Region: "01", MacroArea: "ITC"}, reporting.ErrScope},
+		{"year", 1990, reporting.Options{}, reporting.ErrYear},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := reporting.New(tc.year, tc.o)
+			require.ErrorIs(t, err, tc.want)
+		})
+	}
+}
+
+func TestCountsAndScope(t *testing.T) {
+	ds := docs(t, 300, 2024, 11)
+	all, err := reporting.New(2024, reporting.Options{Private: true})
+	require.NoError(t, err)
+	lom, err := reporting.New(2024, reporting.Options{Private: true, Region: "03"})
+	require.NoError(t, err)
+	var nI, nII, nLom int64
+	var funds int64
+	for i := range ds {
+		d := &ds[i]
+		all.Add(d)
+		lom.Add(d)
+		for _, s := range d.Sections {
+			if s == "I" {
+				nI++
+			} else {
+				nII++
+			}
+		}
+		if d.Body.Region == "03" {
+			nLom++
+		}
+		for _, p := range d.Projects {
+			if p.Section == "I" {
+				funds += p.Funds.TotalCents
+			}
+		}
+	}
+	r := all.Report()
+	require.EqualValues(t, len(ds), r.Filings)
+	tab, ok := r.Table("bodies.legal_form")
+	require.True(t, ok)
+	c, _ := tab.Cell("total", "section_i")
+	require.Equal(t, nI, *c.Value)
+	c, _ = tab.Cell("total", "section_ii")
+	require.Equal(t, nII, *c.Value)
+	ft, ok := r.Table("section_i_projects.funds")
+	require.True(t, ok)
+	c, _ = ft.Cell("total", "value")
+	require.Equal(t, funds, *c.Value)
+	lr := lom.Report()
+	require.Equal(t, nLom, lr.Filings)
+	require.Equal(t, int64(len(ds))-nLom, lr.OutOfScope)
+	rt, _ := lr.Table("bodies.region")
+	require.Len(t, rt.Rows, 1)
+}

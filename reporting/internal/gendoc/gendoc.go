@@ -1,0 +1,197 @@
+// Package gendoc generates plausible, valid-looking annual questionnaires
+// for tests and benchmarks of package reporting. The same seed always gives
+// the same documents.
+package gendoc
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/openregistro/registro/codelist"
+	"github.com/openregistro/registro/questionnaire"
+)
+
+// Generator produces documents for one reporting year.
+type Generator struct {
+	rng   *rand.Rand
+	year  int
+	lists *codelist.Set
+	regs  []string
+}
+
+// New returns a generator for year seeded with seed.
+func New(seed uint64, year int) *Generator {
+	regs := make([]string, 20)
+	for i := range regs {
+		regs[i] = fmt.Sprintf("%02d", i+1)
+	}
+	return &Generator{rng: rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)), year: year, lists: codelist.Default(), regs: regs}
+}
+
+func (g *Generator) pick(list string) string {
+	c := g.lists.MustList(list).Codes(g.year)
+	return c[g.rng.IntN(len(c))]
+}
+
+func (g *Generator) some(list string, max int) []string {
+	c := g.lists.MustList(list).Codes(g.year)
+	n := 1 + g.rng.IntN(min(max, len(c)))
+	perm := g.rng.Perm(len(c))
+	out := make([]string, n)
+	for i := range out {
+		out[i] = c[perm[i]]
+	}
+	return out
+}
+
+// split breaks total into parts over the codes of list.
+func (g *Generator) split(list string, total int) map[string]int {
+	codes := g.lists.MustList(list).Codes(g.year)
+	out := map[string]int{}
+	left := total
+	for i, c := range codes {
+		if i == len(codes)-1 {
+			out[c] = left
+			break
+		}
+		v := 0
+		if left > 0 {
+			v = g.rng.IntN(left/2 + 1)
+		}
+		out[c] = v
+		left -= v
+	}
+	return out
+}
+
+// Document returns the n-th document (n numbers the body).
+func (g *Generator) Document(n int) questionnaire.Document {
+	r := g.rng
+	d := questionnaire.Document{ReportingYear: g.year}
+	switch x := r.IntN(100); {
+	case x < 80:
+		d.Sections = []string{"I"}
+	case x < 92:
+		d.Sections = []string{"I", "II"}
+	default:
+		d.Sections = []string{"II"}
+	}
+	// Skewed towards the North, as the register is.
+	reg := g.regs[min(r.IntN(20), r.IntN(20))]
+	d.Body = questionnaire.Body{
+		TaxCode: fmt.Sprintf("8%010d", n), RegisterID: fmt.Sprintf("R%07d", n), Name: fmt.Sprintf("Ente %d", n),
+		LegalForm: g.pick(codelist.LegalForm), Region: reg, GeoScope: g.pick(codelist.GeoScope),
+		Sectors:             g.some(codelist.Sector, 3),
+		LegalRepresentative: questionnaire.LegalRepresentative{Sex: g.pick(codelist.Sex), Nationality: g.pick(codelist.NationalityClass)},
+	}
+	if r.IntN(2) == 0 {
+		d.Body.Qualifications = g.some(codelist.Qualification, 2)
+	}
+	for range r.IntN(3) {
+		d.Body.Networks = append(d.Body.Networks, questionnaire.Network{Name: "Rete", Kind: g.pick(codelist.NetworkKind), Level: g.pick(codelist.NetworkLevel)})
+	}
+	if r.IntN(3) == 0 {
+		d.Body.OtherRegisters = []questionnaire.OtherRegistration{{Register: g.pick(codelist.OtherRegister)}}
+	}
+	if g.year >= 2024 {
+		d.Body.Difficulties = g.some(codelist.Difficulty, 3)
+	}
+	d.Filer = questionnaire.Filer{TaxCode: "RCCMNL83S18D969H", FirstName: "Manuela", LastName: "Rocca"}
+	np := r.IntN(6)
+	for i := range np {
+		sec := d.Sections[r.IntN(len(d.Sections))]
+		ben := r.IntN(400)
+		p := questionnaire.Project{
+			Title: fmt.Sprintf("Progetto %d", i+1), Section: sec,
+			StartDate: fmt.Sprintf("%d-%02d-01", g.year-r.IntN(2), 1+r.IntN(12)), Objectives: "Integrazione",
+			ActivityTypes: g.some(codelist.ActivityType, 3), Sectors: g.some(codelist.Sector, 2),
+			PortaleAxes: g.some(codelist.PortaleAxis, 2), Regions: []string{reg},
+		}
+		if r.IntN(2) == 0 {
+			p.EndDate = fmt.Sprintf("%d-%02d-28", g.year+r.IntN(2), 1+r.IntN(12))
+		}
+		if r.IntN(2) == 0 {
+			p.Partners = []questionnaire.Partner{{Name: "Comune", Kind: g.pick(codelist.PartnerKind), Role: g.pick(codelist.PartnerRole)}}
+		}
+		total := int64(r.IntN(20_000_000))
+		left := total
+		for _, src := range g.some(codelist.FundSource, 3) {
+			v := left / 2
+			left -= v
+			p.Funds.BySource = append(p.Funds.BySource, questionnaire.FundAmount{Source: src, AmountCents: v})
+		}
+		p.Funds.TotalCents = total - left
+		p.Beneficiaries.Total = ben
+		for k, v := range sorted(g.split(codelist.Sex, ben)) {
+			p.Beneficiaries.BySex = append(p.Beneficiaries.BySex, questionnaire.SexCount{Sex: k, Count: v})
+		}
+		for k, v := range sorted(g.split(codelist.AgeBand, ben)) {
+			p.Beneficiaries.ByAgeBand = append(p.Beneficiaries.ByAgeBand, questionnaire.AgeBandCount{AgeBand: k, Count: v})
+			if k == "0_17" && v > 0 {
+				p.Beneficiaries.UnaccompaniedMinors = r.IntN(v + 1)
+			}
+		}
+		if r.IntN(4) > 0 {
+			for k, v := range sorted(g.split(codelist.CitizenshipArea, ben)) {
+				p.Beneficiaries.ByCitizenship = append(p.Beneficiaries.ByCitizenship, questionnaire.CitizenshipCount{Area: k, Count: v})
+			}
+		}
+		if g.year >= 2022 && r.IntN(3) == 0 {
+			p.Beneficiaries.UkrainianCitizens = r.IntN(ben/4 + 1)
+		}
+		for _, k := range g.some(codelist.HRKind, 3) {
+			c := r.IntN(30)
+			p.HumanResources.ByKind = append(p.HumanResources.ByKind, questionnaire.StaffCount{Kind: k, Count: c, ForeignBorn: r.IntN(c + 1)})
+		}
+		p.HumanResources.CulturalMediators = r.IntN(4)
+		d.Projects = append(d.Projects, p)
+	}
+	if d.Projects == nil {
+		d.Projects = []questionnaire.Project{}
+	}
+	if len(d.Sections) == 2 || d.Sections[0] == "II" {
+		pr := &questionnaire.SectionIIProgramme{Phases: g.some(codelist.ProgrammePhase, 3),
+			ResidentialPlaces: r.IntN(40), PermitsRequested: r.IntN(20)}
+		pr.PermitsObtained = r.IntN(pr.PermitsRequested + 1)
+		for _, f := range g.some(codelist.ExploitationForm, 3) {
+			pr.VictimsByExploitation = append(pr.VictimsByExploitation, questionnaire.VictimCount{Form: f, Count: r.IntN(30)})
+		}
+		if g.year >= 2024 {
+			pr.LabourInclusion = &questionnaire.LabourInclusion{PeopleInvolved: r.IntN(30)}
+			for _, o := range g.some(codelist.LabourOutcome, 2) {
+				pr.LabourInclusion.Outcomes = append(pr.LabourInclusion.Outcomes, questionnaire.OutcomeCount{Outcome: o, Count: r.IntN(10)})
+			}
+		}
+		d.SectionII = pr
+	}
+	if g.year >= 2022 {
+		f := &questionnaire.UkraineFocus{}
+		if r.IntN(100) < 43 {
+			f.Active = true
+			f.Beneficiaries = r.IntN(200)
+			f.ActivityTypes = g.some(codelist.ActivityType, 2)
+		}
+		d.UkraineFocus = f
+	}
+	return d
+}
+
+// sorted iterates a map in key order (so documents do not depend on map order).
+func sorted(m map[string]int) func(func(string, int) bool) {
+	return func(yield func(string, int) bool) {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		for i := 1; i < len(keys); i++ {
+			for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+				keys[j], keys[j-1] = keys[j-1], keys[j]
+			}
+		}
+		for _, k := range keys {
+			if !yield(k, m[k]) {
+				return
+			}
+		}
+	}
+}
