@@ -62,11 +62,11 @@ var expectIT = map[string]string{
 // The code itself is never part of the message: codici fiscali of people are
 // personal data and messages end up in logs.
 type Error struct {
-	Err      error // one of the sentinels above
-	Kind     Kind  // what the code was checked as; KindUnknown when its length fits neither
-	Pos      int   // 1-based position of the character at fault; 0 when not about one character
-	Got      string
-	Expected string
+	Err      error  // one of the sentinels above
+	Kind     Kind   // what the code was checked as; KindUnknown when its length fits neither
+	Pos      int    // 1-based position of the character at fault; 0 when not about one character
+	Got      string // what the code holds (see the table above)
+	Expected string // what it should hold (see the table above)
 }
 
 // Error returns the English message prefixed with "codicefiscale: ".
@@ -131,14 +131,13 @@ func (e *Error) Message(lang string) string {
 
 // Reasons used as Expected of an ErrDate *Error.
 const (
-	dateDayRange   = "day must be 01-31 for men, 41-71 for women"
-	dateNoSuchDay  = "no such day in that month"
-	dateNotLeap    = "not a leap year"
-	dateDayRangeIT = "il giorno deve essere 01-31 per gli uomini, 41-71 per le donne"
+	dateDayRange  = "day must be 01-31 for men, 41-71 for women"
+	dateNoSuchDay = "no such day in that month"
+	dateNotLeap   = "not a leap year"
 )
 
 var dateReasonIT = map[string]string{
-	dateDayRange:  dateDayRangeIT,
+	dateDayRange:  "il giorno deve essere 01-31 per gli uomini, 41-71 per le donne",
 	dateNoSuchDay: "il mese non ha quel giorno",
 	dateNotLeap:   "l'anno non è bisestile",
 }
