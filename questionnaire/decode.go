@@ -37,6 +37,10 @@ type decoder struct {
 	// empties are present but empty optional strings whose rule must still
 	// be checked.
 	empties []emptyCheck
+	// rules, when set, checks every decoded field with the compiled fast
+	// rules; ruleFailed records that one failed.
+	rules      *structRules
+	ruleFailed bool
 }
 
 type emptyCheck struct {
@@ -215,6 +219,9 @@ func (d *decoder) object(v reflect.Value, plan *typePlan) {
 				fv.Set(reflect.Zero(fv.Type())) // a repeated key: the last one wins
 				d.path = append(d.path, f.name)
 				d.value(fv, f.plan)
+				if d.rules != nil && !d.ruleFailed {
+					d.fastCheck(fv, &f.rules)
+				}
 				if f.emptyRule != "" && fv.Kind() == reflect.String && fv.Len() == 0 {
 					d.empties = append(d.empties, emptyCheck{path: d.ptr(), rule: f.emptyRule})
 				}
@@ -243,6 +250,25 @@ func (d *decoder) object(v reflect.Value, plan *typePlan) {
 		p := problem.Required(parent, f.name)
 		p.SchemaPath = schemaPathOf(parent, "required")
 		d.probs = append(d.probs, p)
+	}
+}
+
+// fastCheck applies the compiled rules of a present field.
+func (d *decoder) fastCheck(v reflect.Value, r *fieldRules) {
+	if v.Kind() == reflect.Pointer {
+		return
+	}
+	if !d.rules.fastOK(v, r.self, d.year) {
+		d.ruleFailed = true
+		return
+	}
+	if len(r.each) > 0 && v.Kind() == reflect.Slice {
+		for i := range v.Len() {
+			if !d.rules.fastOK(v.Index(i), r.each, d.year) {
+				d.ruleFailed = true
+				return
+			}
+		}
 	}
 }
 
@@ -293,16 +319,19 @@ func (d *decoder) array(v reflect.Value, plan *typePlan) {
 	d.enter()
 	d.i++ // '['
 	s := reflect.MakeSlice(plan.typ, 0, 4)
+	v.Set(s)
 	d.ws()
 	if d.peek() == ']' {
 		d.i++
 	} else {
-		zero := reflect.Zero(plan.elem.typ)
 		for n := 0; ; n++ {
 			d.ws()
-			s = reflect.Append(s, zero)
+			if v.Len() == v.Cap() {
+				v.Grow(v.Cap())
+			}
+			v.SetLen(n + 1)
 			d.path = append(d.path, strconv.Itoa(n))
-			d.value(s.Index(n), plan.elem)
+			d.value(v.Index(n), plan.elem)
 			d.path = d.path[:len(d.path)-1]
 			d.ws()
 			c := d.peek()
@@ -317,7 +346,6 @@ func (d *decoder) array(v reflect.Value, plan *typePlan) {
 		}
 	}
 	d.depth--
-	v.Set(s)
 }
 
 // key reads an object key: raw is the key's bytes when it has no escapes

@@ -40,6 +40,8 @@ type fieldPlan struct {
 	// must still satisfy (its `omitempty,` prefix removed): JSON Schema
 	// checks a property whenever it is present, so the Go side must too.
 	emptyRule string
+	// rules are the field's validate rules compiled for the fast path.
+	rules fieldRules
 }
 
 // inYear reports whether the field exists in reporting year year.
@@ -78,7 +80,11 @@ func buildPlan(t reflect.Type, seen map[reflect.Type]*typePlan) (*typePlan, erro
 			if err != nil {
 				return nil, err
 			}
-			f := fieldPlan{name: name, index: i, omitempty: opts == "omitempty", since: since, until: until, plan: fp}
+			rules, err := compileRules(sf.Tag.Get("validate"))
+			if err != nil {
+				return nil, err
+			}
+			f := fieldPlan{name: name, index: i, omitempty: opts == "omitempty", since: since, until: until, plan: fp, rules: rules}
 			if rule, ok := strings.CutPrefix(sf.Tag.Get("validate"), "omitempty,"); ok && fp.kind == kString {
 				f.emptyRule = rule
 			}

@@ -65,38 +65,12 @@ func newStructRules(lists *codelist.Set, terr *territory.Territory) (*structRule
 			year, _ := ctx.Value(yearKey{}).(int)
 			return ok && l.Contains(s, year)
 		},
-		"cf": func(_ context.Context, fl validator.FieldLevel) bool {
+	}
+	for _, tag := range []string{"cf", "cfbody", "region", "sigla", "comune"} {
+		customs[tag] = func(_ context.Context, fl validator.FieldLevel) bool {
 			s, ok := str(fl)
-			return ok && codicefiscale.ValidatePerson(s) == nil
-		},
-		"cfbody": func(_ context.Context, fl validator.FieldLevel) bool {
-			s, ok := str(fl)
-			return ok && codicefiscale.ValidateBody(s) == nil
-		},
-		"region": func(_ context.Context, fl validator.FieldLevel) bool {
-			s, ok := str(fl)
-			if !ok {
-				return false
-			}
-			_, found := terr.Region(s)
-			return found
-		},
-		"sigla": func(_ context.Context, fl validator.FieldLevel) bool {
-			s, ok := str(fl)
-			if !ok {
-				return false
-			}
-			_, found := terr.ProvinceBySigla(s)
-			return found && strings.ToUpper(s) == s
-		},
-		"comune": func(_ context.Context, fl validator.FieldLevel) bool {
-			s, ok := str(fl)
-			if !ok {
-				return false
-			}
-			_, found := terr.Comune(s)
-			return found
-		},
+			return ok && r.checkString(tag, s)
+		}
 	}
 	for tag, fn := range customs {
 		if err := v.RegisterValidationCtx(tag, fn); err != nil {
@@ -104,6 +78,26 @@ func newStructRules(lists *codelist.Set, terr *territory.Territory) (*structRule
 		}
 	}
 	return r, nil
+}
+
+// checkString applies the custom string tag to s.
+func (r *structRules) checkString(tag, s string) bool {
+	switch tag {
+	case "cf":
+		return codicefiscale.ValidatePerson(s) == nil
+	case "cfbody":
+		return codicefiscale.ValidateBody(s) == nil
+	case "region":
+		_, found := r.terr.Region(s)
+		return found
+	case "sigla":
+		_, found := r.terr.ProvinceBySigla(s)
+		return found && strings.ToUpper(s) == s
+	case "comune":
+		_, found := r.terr.Comune(s)
+		return found
+	}
+	return false
 }
 
 // check runs the struct rules on doc and returns their problems.

@@ -32,6 +32,10 @@ type Options struct {
 	// problems (de-duplicated against the pipeline's). Nil means no schema
 	// pass: the typed pipeline alone decides, as it does for valid documents.
 	Schema func(year int) (SchemaValidator, error)
+	// AlwaysStructRules runs go-playground/validator on every document, not
+	// only on those the compiled fast rules reject (for tests that prove the
+	// two agree; slower).
+	AlwaysStructRules bool
 }
 
 // Mode selects how complete a document must be.
@@ -105,7 +109,7 @@ func (v *Validator) Check(ctx context.Context, year int, data []byte, mode Mode)
 		return nil, nil, err
 	}
 	doc := new(Document)
-	d := decoder{data: data, year: year, path: make([]string, 0, 8)}
+	d := decoder{data: data, year: year, path: make([]string, 0, 8), rules: v.rules}
 	if !d.decode(reflect.ValueOf(doc).Elem(), v.plan) {
 		return nil, v.finish(year, data, d.probs, mode), nil
 	}
@@ -113,13 +117,17 @@ func (v *Validator) Check(ctx context.Context, year int, data []byte, mode Mode)
 	if mode == Draft {
 		probs = dropMissing(probs)
 	}
-	sr := v.rules.check(ctx, doc, year)
-	for _, e := range d.empties {
-		sr = append(sr, v.rules.checkVar(ctx, e.path, "", e.rule, year)...)
-	}
-	for _, p := range sr {
-		if !under(p.InstancePath, d.bad) && (mode == Complete || formatOnly(p)) {
-			probs = append(probs, p)
+	// Fast path: when the compiled rules passed on every present value and
+	// decoding found nothing, go-playground/validator has nothing to add.
+	if d.ruleFailed || len(d.probs) > 0 || v.opts.AlwaysStructRules {
+		sr := v.rules.check(ctx, doc, year)
+		for _, e := range d.empties {
+			sr = append(sr, v.rules.checkVar(ctx, e.path, "", e.rule, year)...)
+		}
+		for _, p := range sr {
+			if !under(p.InstancePath, d.bad) && (mode == Complete || formatOnly(p)) {
+				probs = append(probs, p)
+			}
 		}
 	}
 	if mode == Complete {

@@ -1,0 +1,103 @@
+package questionnaire
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// fastRule is one `validate` rule compiled for the typed fast path. The fast
+// path only decides whether a value passes; when anything fails, the
+// pipeline runs go-playground/validator on the whole document to word the
+// problems (with its translations). TestFastRulesAgree proves both agree.
+type fastRule struct {
+	tag   string
+	n     int64    // min, max, gte, lte
+	words []string // oneof
+	param string   // codelist name, datetime layout
+}
+
+// fieldRules are the compiled rules of one field: on the value itself, and
+// (after dive) on each element.
+type fieldRules struct {
+	self, each []fastRule
+}
+
+func compileRules(tag string) (fieldRules, error) {
+	var fr fieldRules
+	target := &fr.self
+	for _, part := range strings.Split(tag, ",") {
+		name, param, _ := strings.Cut(part, "=")
+		r := fastRule{tag: name, param: param}
+		switch name {
+		case "", "omitempty":
+			continue
+		case "dive":
+			target = &fr.each
+			continue
+		case "min", "max", "gte", "lte":
+			n, err := strconv.ParseInt(param, 10, 64)
+			if err != nil {
+				return fr, fmt.Errorf("questionnaire: bad %s in validate tag %q", name, tag)
+			}
+			r.n = n
+		case "oneof":
+			r.words = strings.Fields(param)
+		case "datetime", "email", "codelist", "cf", "cfbody", "region", "sigla", "comune":
+		default:
+			return fr, fmt.Errorf("questionnaire: validate tag %q: %s is not part of the tag convention", tag, name)
+		}
+		*target = append(*target, r)
+	}
+	return fr, nil
+}
+
+// ok reports whether v passes every rule.
+func (s *structRules) fastOK(v reflect.Value, rules []fastRule, year int) bool {
+	for i := range rules {
+		if !s.fastOne(v, &rules[i], year) {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *structRules) fastOne(v reflect.Value, r *fastRule, year int) bool {
+	var size int64
+	switch v.Kind() {
+	case reflect.String:
+		size = int64(utf8.RuneCountInString(v.String()))
+	case reflect.Slice:
+		size = int64(v.Len())
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		size = v.Int()
+	}
+	switch r.tag {
+	case "min", "gte":
+		return size >= r.n
+	case "max", "lte":
+		return size <= r.n
+	case "oneof":
+		str := v.String()
+		for _, w := range r.words {
+			if w == str {
+				return true
+			}
+		}
+		return false
+	case "datetime":
+		_, err := time.Parse(r.param, v.String())
+		return err == nil
+	case "email":
+		return s.v.Var(v.String(), "email") == nil
+	case "codelist":
+		l, ok := s.lists.List(r.param)
+		return ok && l.Contains(v.String(), year)
+	case "cf", "cfbody", "region", "sigla", "comune":
+		return s.checkString(r.tag, v.String())
+	}
+	return false
+}
