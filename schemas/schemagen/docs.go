@@ -4,6 +4,8 @@ import (
 	"reflect"
 
 	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/registry"
 )
 
 // DefaultDocs returns the published schemas: the problem object, the entity
@@ -12,6 +14,34 @@ import (
 func DefaultDocs() ([]Doc, error) {
 	docs := []Doc{
 		{Name: "problem", Kind: "problem", Type: reflect.TypeOf(problem.Problem{})},
+		{Name: "entity", Kind: "entity", Type: reflect.TypeOf(registry.Entity{})},
+		{Name: "application", Kind: "application", Type: reflect.TypeOf(registry.Application{})},
+	}
+	docs = append(docs, decisionDocs()...)
+	for _, d := range questionnaire.Definitions() {
+		docs = append(docs, QuestionnaireDoc(d))
 	}
 	return docs, nil
+}
+
+// QuestionnaireDoc returns the schema of the questionnaire of definition d:
+// its fields are those of d.Year, its reportingYear is pinned to d.Year and
+// its conditional blocks come from d.Conditionals.
+func QuestionnaireDoc(d *questionnaire.Definition) Doc {
+	root := reflect.TypeOf(questionnaire.Document{})
+	doc := Doc{
+		Name:   "questionnaire-" + itoa(d.Year),
+		Kind:   "questionnaire",
+		Type:   root,
+		Year:   d.Year,
+		Consts: map[string]any{"reportingYear": d.Year},
+	}
+	for _, c := range d.Conditionals {
+		cond := Condition{Def: Name(root), Property: c.Property, Presence: Presence(c.Presence), Code: c.Code}
+		for _, m := range c.When {
+			cond.When = append(cond.When, Match{Path: m.Path, Contains: m.Contains, Equals: m.Equals})
+		}
+		doc.Conditions = append(doc.Conditions, cond)
+	}
+	return doc
 }

@@ -51,27 +51,51 @@ type Doc struct {
 	// Year is the reporting year the schema is for (0: not year-bound; every
 	// field and every code is included).
 	Year int
-	// Conditions are the conditional requirements added to the root type's
-	// definition as allOf [if/then…].
+	// Conditions are the conditional requirements, added to their object's
+	// definition as allOf [{if, then, else}…].
 	Conditions []Condition
+	// Consts pin properties of the root type's definition to one value (the
+	// questionnaire's reportingYear to the schema's year).
+	Consts map[string]any
 }
 
-// Condition is one conditional requirement on an object: when the property
-// If has a value in Values (or, with no values, is present), the properties
-// Require are required.
+// Presence says how a conditional property depends on its condition.
+type Presence string
+
+// The presences of a conditional property (the same words as
+// questionnaire.Presence).
+const (
+	// RequiredExactlyWhen: required when the condition holds, forbidden
+	// otherwise (if/then required/else not required).
+	RequiredExactlyWhen Presence = "requiredExactlyWhen"
+	// AllowedOnlyWhen: optional when the condition holds, forbidden otherwise
+	// (if/else not required).
+	AllowedOnlyWhen Presence = "allowedOnlyWhen"
+)
+
+// Match is one test of a condition: the value at Path (a JSON Pointer from
+// the object) is an array containing Contains, or a value equal to Equals.
+type Match struct {
+	Path     string
+	Contains string
+	Equals   string
+}
+
+// Condition is a property of an object whose presence depends on other
+// answers (every Match must hold).
 type Condition struct {
 	// Def is the qualified type name of the object ("questionnaire.Document").
 	Def string
-	// If is the property tested.
-	If string
-	// Values are the values of If that trigger the requirement; empty means
-	// "whenever If is present" (rendered as dependentRequired).
-	Values []any
-	// Contains, when true, tests an array property: the requirement applies
-	// when the array contains one of Values.
-	Contains bool
-	// Require are the properties then required.
-	Require []string
+	// Property is the conditional property.
+	Property string
+	// When are the tests, all of which must hold.
+	When []Match
+	// Presence says what the condition implies.
+	Presence Presence
+	// Code is the stable problem code the Go pipeline reports when the rule
+	// is broken; it is written in the block's $comment ("code: CODE") so the
+	// schema validator reports the same code.
+	Code string
 }
 
 // Options configure Generate. The zero value uses the embedded labels, the
@@ -180,10 +204,10 @@ func (g *gen) mapper(lang problem.Lang) func(reflect.Type) *jsonschema.Schema {
 			}
 			return s
 		}
+		if t.Name() == "Date" && t.Kind() == reflect.String {
+			return &jsonschema.Schema{Type: "string", Format: "date"}
+		}
 		if t.Implements(textMarshaler) || reflect.PointerTo(t).Implements(textMarshaler) {
-			if t.Name() == "Date" {
-				return &jsonschema.Schema{Type: "string", Format: "date"}
-			}
 			return &jsonschema.Schema{Type: "string"}
 		}
 		return nil
@@ -215,18 +239,47 @@ func (g *gen) doc(d Doc, lang problem.Lang) ([]byte, error) {
 		year = "reporting year " + strconv.Itoa(d.Year)
 	}
 	s.Comments = fmt.Sprintf("Registro JSON Schema %s (%s), generated from the Go types by schemas/schemagen: do not edit.", schemas.Version, year)
-	names := make([]string, 0, len(s.Definitions))
-	for n := range s.Definitions {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		t, ok := types[n]
-		if !ok || t.Kind() != reflect.Struct {
+	// Walk the definitions reachable from the root, after dropping the
+	// fields of other years; unreachable ones are removed.
+	reached := map[string]bool{}
+	queue := refs(s)
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		if reached[n] {
 			continue
 		}
-		if err := g.object(s.Definitions[n], n, t, d.Year, lang); err != nil {
-			return nil, err
+		reached[n] = true
+		def, ok := s.Definitions[n]
+		if !ok {
+			return nil, fmt.Errorf("dangling $ref to %s", n)
+		}
+		if t, ok := types[n]; ok && t.Kind() == reflect.Struct {
+			if err := g.object(def, n, t, d.Year, lang); err != nil {
+				return nil, err
+			}
+		}
+		queue = append(queue, refs(def)...)
+	}
+	for n := range s.Definitions {
+		if !reached[n] {
+			delete(s.Definitions, n)
+		}
+	}
+	if len(d.Consts) > 0 {
+		root := s.Definitions[Name(d.Type)]
+		keys := make([]string, 0, len(d.Consts))
+		for k := range d.Consts {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			p, ok := root.Properties.Get(k)
+			if !ok {
+				return nil, fmt.Errorf("const on %s: no property %q", Name(d.Type), k)
+			}
+			p.Const = d.Consts[k]
+			p.Minimum, p.Maximum = "", ""
 		}
 	}
 	for _, c := range d.Conditions {
@@ -422,7 +475,10 @@ func isNumber(k reflect.Kind) bool {
 // number.
 func bound(s *jsonschema.Schema, t reflect.Type, param string, lower, exclusive bool) error {
 	k := t.Kind()
-	if s.Type == "string" && !isNumber(k) {
+	if s.Type == "string" && isNumber(k) && len(s.OneOf) > 0 {
+		return nil // a closed enum marshalled as text: its values bound it
+	}
+	if s.Type == "string" {
 		k = reflect.String
 	}
 	switch {
@@ -509,11 +565,19 @@ func (g *gen) rule(s *jsonschema.Schema, t reflect.Type, key, param string, obj 
 		s.Format = "date"
 	case "cf", "cfbody", "sigla", "comune", "region":
 		s.Pattern = Patterns[key]
+	case "unique":
+		s.UniqueItems = true
+	case "url":
+		s.Format = "uri"
+	case "iso3166_1_alpha2":
+		s.Pattern = `^[A-Z]{2}$`
 	case "numeric":
 		if !isString {
 			return nil
 		}
-		s.Pattern = `^[0-9]+$`
+		s.Pattern = `^[-+]?[0-9]+(?:\.[0-9]+)?$` // validator's numeric
+	case "hexadecimal":
+		s.Pattern = `^(0[xX])?[0-9a-fA-F]+$` // validator's hexadecimal
 	case "oneof":
 		s.Enum = nil
 		for _, v := range strings.Fields(param) {
@@ -561,46 +625,111 @@ func addCondition(def *jsonschema.Schema, c Condition) error {
 	if def.Properties == nil {
 		return fmt.Errorf("condition on %s: not an object", c.Def)
 	}
-	if _, ok := def.Properties.Get(c.If); !ok {
-		return fmt.Errorf("condition on %s: no property %q", c.Def, c.If)
+	if _, ok := def.Properties.Get(c.Property); !ok {
+		return nil // the property does not exist in this year
 	}
-	var req []string
-	for _, r := range c.Require {
-		if _, ok := def.Properties.Get(r); ok {
-			req = append(req, r)
+	if len(c.When) == 0 {
+		return fmt.Errorf("condition on %s.%s: no test", c.Def, c.Property)
+	}
+	test := &jsonschema.Schema{}
+	for _, m := range c.When {
+		toks, err := problem.Tokens(m.Path)
+		if err != nil || len(toks) == 0 {
+			return fmt.Errorf("condition on %s.%s: bad path %q", c.Def, c.Property, m.Path)
+		}
+		var leaf *jsonschema.Schema
+		switch {
+		case m.Contains != "":
+			leaf = &jsonschema.Schema{Type: "array", Contains: &jsonschema.Schema{Const: m.Contains}}
+		default:
+			leaf = &jsonschema.Schema{Const: m.Equals}
+		}
+		node := test
+		for i, tok := range toks {
+			if node.Properties == nil {
+				node.Properties = jsonschema.NewProperties()
+			}
+			node.Required = appendUnique(node.Required, tok)
+			if i == len(toks)-1 {
+				node.Properties.Set(tok, leaf)
+				break
+			}
+			next, ok := node.Properties.Get(tok)
+			if !ok {
+				next = &jsonschema.Schema{Type: "object"}
+				node.Properties.Set(tok, next)
+			}
+			node = next
 		}
 	}
-	if len(req) == 0 {
-		return nil // the required block does not exist in this year
+	// Each required list names its property under properties (true), as AJV's
+	// strictRequired asks.
+	mention := func() *jsonschema.Schema {
+		props := jsonschema.NewProperties()
+		props.Set(c.Property, jsonschema.TrueSchema)
+		return &jsonschema.Schema{Properties: props, Required: []string{c.Property}}
 	}
-	if len(c.Values) == 0 {
-		if def.DependentRequired == nil {
-			def.DependentRequired = map[string][]string{}
-		}
-		def.DependentRequired[c.If] = append(def.DependentRequired[c.If], req...)
-		return nil
+	block := &jsonschema.Schema{If: test, Else: &jsonschema.Schema{Not: mention()}}
+	if c.Code != "" {
+		block.Comments = "code: " + c.Code
 	}
-	var test *jsonschema.Schema
-	if c.Contains {
-		var anyOf []*jsonschema.Schema
-		for _, v := range c.Values {
-			anyOf = append(anyOf, &jsonschema.Schema{Const: v})
-		}
-		inner := &jsonschema.Schema{AnyOf: anyOf}
-		if len(anyOf) == 1 {
-			inner = anyOf[0]
-		}
-		test = &jsonschema.Schema{Type: "array", Contains: inner}
-	} else if len(c.Values) == 1 {
-		test = &jsonschema.Schema{Const: c.Values[0]}
-	} else {
-		test = &jsonschema.Schema{Enum: c.Values}
+	switch c.Presence {
+	case RequiredExactlyWhen:
+		block.Then = mention()
+	case AllowedOnlyWhen:
+	default:
+		return fmt.Errorf("condition on %s.%s: unknown presence %q", c.Def, c.Property, c.Presence)
 	}
-	props := jsonschema.NewProperties()
-	props.Set(c.If, test)
-	def.AllOf = append(def.AllOf, &jsonschema.Schema{
-		If:   &jsonschema.Schema{Properties: props, Required: []string{c.If}},
-		Then: &jsonschema.Schema{Required: req},
-	})
+	def.AllOf = append(def.AllOf, block)
 	return nil
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// refs returns the $defs names that s refers to, outside of nested $defs.
+func refs(s *jsonschema.Schema) []string {
+	var out []string
+	var walk func(*jsonschema.Schema)
+	walk = func(s *jsonschema.Schema) {
+		if s == nil {
+			return
+		}
+		if name, ok := strings.CutPrefix(s.Ref, "#/$defs/"); ok {
+			out = append(out, name)
+		}
+		for _, x := range s.AllOf {
+			walk(x)
+		}
+		for _, x := range s.AnyOf {
+			walk(x)
+		}
+		for _, x := range s.OneOf {
+			walk(x)
+		}
+		walk(s.Not)
+		walk(s.If)
+		walk(s.Then)
+		walk(s.Else)
+		walk(s.Items)
+		walk(s.Contains)
+		walk(s.AdditionalProperties)
+		for _, x := range s.PrefixItems {
+			walk(x)
+		}
+		if s.Properties != nil {
+			for p := s.Properties.Oldest(); p != nil; p = p.Next() {
+				walk(p.Value)
+			}
+		}
+		keys := make([]string, 0, len(s.PatternProperties))
+		for k := range s.PatternProperties {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			walk(s.PatternProperties[k])
+		}
+	}
+	walk(s)
+	return out
 }
