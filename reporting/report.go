@@ -79,6 +79,8 @@ type Report struct {
 	PreviousYear int `json:"previousYear,omitempty"`
 	// Tables holds every table, grouped by part in publication order.
 	Tables []Table `json:"tables"`
+	// Service holds the service-quality indicators, when computed.
+	Service *ServiceKPIs `json:"service,omitempty"`
 }
 
 // Column is one column of a table.
