@@ -1,0 +1,487 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/openregistro/registro/registry"
+)
+
+var _ registry.Store = (*Store)(nil)
+
+// ErrBadKind is returned by Commit for a delete of an unknown record kind.
+var ErrBadKind = errors.New("sqlstore: unknown record kind")
+
+// queryer is what reads need from *sql.DB and *sql.Tx.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// readDoc reads one (version, doc) row and decodes doc into v; it returns
+// ErrNotFound, wrapped with what, when there is no row.
+func (s *Store) readDoc(ctx context.Context, q queryer, v any, what string, query string, args ...any) (int64, error) {
+	var version int64
+	var doc []byte
+	err := q.QueryRowContext(ctx, s.d.q(query), args...).Scan(&version, &doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("sqlstore: %s: %w", what, registry.ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: read %s: %w", what, err)
+	}
+	if err := json.Unmarshal(doc, v); err != nil {
+		return 0, fmt.Errorf("sqlstore: decode %s: %w", what, err)
+	}
+	return version, nil
+}
+
+// readDocs runs a query returning (version, doc) rows and decodes each into
+// a T, setting its version with set.
+func readDocs[T any](ctx context.Context, s *Store, what string, set func(*T, int64), query string, args ...any) ([]T, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.q(query), args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: list %s: %w", what, err)
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		var version int64
+		var doc []byte
+		if err := rows.Scan(&version, &doc); err != nil {
+			return nil, fmt.Errorf("sqlstore: list %s: %w", what, err)
+		}
+		var v T
+		if err := json.Unmarshal(doc, &v); err != nil {
+			return nil, fmt.Errorf("sqlstore: decode %s: %w", what, err)
+		}
+		set(&v, version)
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: list %s: %w", what, err)
+	}
+	return out, nil
+}
+
+// Entity implements registry.Store.
+func (s *Store) Entity(ctx context.Context, id string) (registry.Entity, error) {
+	var e registry.Entity
+	v, err := s.readDoc(ctx, s.db, &e, fmt.Sprintf("entity %q", id), "SELECT version, doc FROM entities WHERE id = ?", id)
+	if err != nil {
+		return registry.Entity{}, err
+	}
+	e.Version = v
+	return e, nil
+}
+
+// EntityByCodiceFiscale implements registry.Store.
+func (s *Store) EntityByCodiceFiscale(ctx context.Context, cf string) (registry.Entity, error) {
+	var e registry.Entity
+	v, err := s.readDoc(ctx, s.db, &e, fmt.Sprintf("entity with codice fiscale %q", cf), "SELECT version, doc FROM entities WHERE codice_fiscale = ?", cf)
+	if err != nil {
+		return registry.Entity{}, err
+	}
+	e.Version = v
+	return e, nil
+}
+
+// limit applies registry.DefaultLimit and registry.MaxLimit.
+func limit(n int) (int, error) {
+	switch {
+	case n < 0:
+		return 0, fmt.Errorf("sqlstore: negative limit %d", n)
+	case n == 0:
+		return registry.DefaultLimit, nil
+	case n > registry.MaxLimit:
+		return registry.MaxLimit, nil
+	}
+	return n, nil
+}
+
+// Entities implements registry.Store. The cursor is the ID of the last
+// entity of the previous page. Every filter but Name is answered by an
+// index; Name is a substring test over the rows the other filters leave.
+func (s *Store) Entities(ctx context.Context, f registry.Filter) (registry.Page, error) {
+	n, err := limit(f.Limit)
+	if err != nil {
+		return registry.Page{}, err
+	}
+	where := []string{"e.id > ?"}
+	args := []any{f.Cursor}
+	eq := func(col, v string) {
+		if v != "" {
+			where = append(where, col+" = ?")
+			args = append(args, v)
+		}
+	}
+	eq("e.region", f.Region)
+	eq("e.province", f.Province)
+	eq("e.legal_form", f.LegalForm)
+	eq("e.branch_of", f.BranchOf)
+	if f.Section != 0 || f.Status != "" {
+		sub := "EXISTS (SELECT 1 FROM entity_enrolments en WHERE en.entity_id = e.id"
+		if f.Section != 0 {
+			sub += " AND en.section = ?"
+			args = append(args, int(f.Section))
+		}
+		if f.Status != "" {
+			sub += " AND en.status = ?"
+			args = append(args, string(f.Status))
+		}
+		where = append(where, sub+")")
+	}
+	if f.Name != "" {
+		where = append(where, s.d.contains("e.name_lower"))
+		args = append(args, strings.ToLower(f.Name))
+	}
+	args = append(args, n+1)
+	query := "SELECT e.version, e.doc FROM entities e WHERE " + strings.Join(where, " AND ") + " ORDER BY e.id LIMIT ?"
+	es, err := readDocs(ctx, s, "entities", func(e *registry.Entity, v int64) { e.Version = v }, query, args...)
+	if err != nil {
+		return registry.Page{}, err
+	}
+	var p registry.Page
+	if len(es) > n {
+		es = es[:n]
+		p.Next = es[n-1].ID
+	}
+	p.Entities = es
+	return p, nil
+}
+
+// Application implements registry.Store.
+func (s *Store) Application(ctx context.Context, id string) (registry.Application, error) {
+	var a registry.Application
+	v, err := s.readDoc(ctx, s.db, &a, fmt.Sprintf("application %q", id), "SELECT version, doc FROM applications WHERE id = ?", id)
+	if err != nil {
+		return registry.Application{}, err
+	}
+	a.Version = v
+	return a, nil
+}
+
+// Applications implements registry.Store.
+func (s *Store) Applications(ctx context.Context, entityID string) ([]registry.Application, error) {
+	return readDocs(ctx, s, "applications", func(a *registry.Application, v int64) { a.Version = v },
+		"SELECT version, doc FROM applications WHERE entity_id = ? ORDER BY date, id", entityID)
+}
+
+// Partnership implements registry.Store.
+func (s *Store) Partnership(ctx context.Context, id string) (registry.Partnership, error) {
+	var p registry.Partnership
+	v, err := s.readDoc(ctx, s.db, &p, fmt.Sprintf("partnership %q", id), "SELECT version, doc FROM partnerships WHERE id = ?", id)
+	if err != nil {
+		return registry.Partnership{}, err
+	}
+	p.Version = v
+	return p, nil
+}
+
+// Partnerships implements registry.Store.
+func (s *Store) Partnerships(ctx context.Context, entityID string) ([]registry.Partnership, error) {
+	// A UNION of two indexed lookups rather than an OR, so both use an index.
+	return readDocs(ctx, s, "partnerships", func(p *registry.Partnership, v int64) { p.Version = v },
+		`SELECT version, doc FROM (
+	SELECT id, version, doc FROM partnerships WHERE entity_id = ?
+	UNION
+	SELECT id, version, doc FROM partnerships WHERE partner_id = ?
+) p ORDER BY id`, entityID, entityID)
+}
+
+// Grants implements registry.Store.
+func (s *Store) Grants(ctx context.Context, grantee string) ([]registry.Grant, error) {
+	return readDocs(ctx, s, "grants", func(g *registry.Grant, v int64) { g.Version = v },
+		"SELECT version, doc FROM grants WHERE grantee = ? ORDER BY id", grantee)
+}
+
+// Events implements registry.Store.
+func (s *Store) Events(ctx context.Context, f registry.EventFilter) ([]registry.Event, error) {
+	n, err := limit(f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	query := "SELECT seq, at, actor, kind, entity_id, record_id, section, note, before, after FROM events WHERE seq > ?"
+	args := []any{f.After}
+	if f.EntityID != "" {
+		query += " AND entity_id = ?"
+		args = append(args, f.EntityID)
+	}
+	query += " ORDER BY seq LIMIT ?"
+	args = append(args, n)
+	rows, err := s.db.QueryContext(ctx, s.d.q(query), args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: events: %w", err)
+	}
+	defer rows.Close()
+	out := []registry.Event{}
+	for rows.Next() {
+		var ev registry.Event
+		var at string
+		var section int
+		var before, after []byte
+		if err := rows.Scan(&ev.Seq, &at, &ev.Actor, &ev.Kind, &ev.EntityID, &ev.RecordID, &section, &ev.Note, &before, &after); err != nil {
+			return nil, fmt.Errorf("sqlstore: events: %w", err)
+		}
+		if ev.At, err = time.Parse(time.RFC3339Nano, at); err != nil {
+			return nil, fmt.Errorf("sqlstore: event %d: time %q: %w", ev.Seq, at, err)
+		}
+		ev.Section = registry.Section(section)
+		ev.Before, ev.After = before, after
+		out = append(out, ev)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: events: %w", err)
+	}
+	return out, nil
+}
+
+// table is where a record kind lives.
+var tables = map[registry.RecordKind]string{
+	registry.KindEntity:      "entities",
+	registry.KindApplication: "applications",
+	registry.KindPartnership: "partnerships",
+	registry.KindGrant:       "grants",
+}
+
+// checkBatch rejects, before touching the database, what makes a batch
+// invalid whatever is stored: a record without ID, a record twice, a delete
+// without version or of an unknown kind.
+func checkBatch(b *registry.Batch) error {
+	seen := map[string]bool{}
+	mark := func(kind registry.RecordKind, id string) error {
+		if id == "" {
+			return fmt.Errorf("sqlstore: %s without ID: %w", kind, registry.ErrConflict)
+		}
+		key := string(kind) + "\x00" + id
+		if seen[key] {
+			return fmt.Errorf("sqlstore: %s %q twice in one batch: %w", kind, id, registry.ErrConflict)
+		}
+		seen[key] = true
+		return nil
+	}
+	for _, d := range b.Deletes {
+		if _, ok := tables[d.Kind]; !ok {
+			return fmt.Errorf("%w %q", ErrBadKind, d.Kind)
+		}
+		if err := mark(d.Kind, d.ID); err != nil {
+			return err
+		}
+		if d.Version <= 0 {
+			return fmt.Errorf("sqlstore: delete of %s %q needs its version: %w", d.Kind, d.ID, registry.ErrConflict)
+		}
+	}
+	for _, e := range b.Entities {
+		if err := mark(registry.KindEntity, e.ID); err != nil {
+			return err
+		}
+	}
+	for _, a := range b.Applications {
+		if err := mark(registry.KindApplication, a.ID); err != nil {
+			return err
+		}
+	}
+	for _, p := range b.Partnerships {
+		if err := mark(registry.KindPartnership, p.ID); err != nil {
+			return err
+		}
+	}
+	for _, g := range b.Grants {
+		if err := mark(registry.KindGrant, g.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Commit implements registry.Store. The batch is one database transaction:
+// deletes first, then entities, applications, partnerships and grants in
+// batch order, then the events, whose Seq comes from a counter row that
+// the transaction holds until it commits (so events become visible in Seq
+// order, without gaps). A version check that fails, a taken ID or codice
+// fiscale, or any database error rolls everything back.
+func (s *Store) Commit(ctx context.Context, b registry.Batch) ([]registry.Event, error) {
+	if err := checkBatch(&b); err != nil {
+		return nil, err
+	}
+	var out []registry.Event
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, d := range b.Deletes {
+			if err := s.deleteRecord(ctx, tx, d); err != nil {
+				return err
+			}
+		}
+		for i := range b.Entities {
+			if err := s.putEntity(ctx, tx, b.Entities[i]); err != nil {
+				return err
+			}
+		}
+		for _, a := range b.Applications {
+			a.Version++
+			if err := s.putDoc(ctx, tx, registry.KindApplication, a.ID, a.Version,
+				[]string{"entity_id", "date"}, []any{a.EntityID, string(a.Date)}, a); err != nil {
+				return err
+			}
+		}
+		for _, p := range b.Partnerships {
+			p.Version++
+			if err := s.putDoc(ctx, tx, registry.KindPartnership, p.ID, p.Version,
+				[]string{"entity_id", "partner_id"}, []any{p.EntityID, p.PartnerID}, p); err != nil {
+				return err
+			}
+		}
+		for _, g := range b.Grants {
+			g.Version++
+			if err := s.putDoc(ctx, tx, registry.KindGrant, g.ID, g.Version,
+				[]string{"grantee"}, []any{g.Grantee}, g); err != nil {
+				return err
+			}
+		}
+		var err error
+		out, err = s.appendEvents(ctx, tx, b.Events)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// inTx runs fn in a transaction and commits it when fn returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlstore: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlstore: commit: %w", err)
+	}
+	return nil
+}
+
+// missing explains why a versioned write or delete of kind/id touched no
+// row: ErrNotFound when there is no such record, else ErrConflict.
+func (s *Store) missing(ctx context.Context, tx *sql.Tx, kind registry.RecordKind, id string, version int64) error {
+	var cur int64
+	err := tx.QueryRowContext(ctx, s.d.q("SELECT version FROM "+tables[kind]+" WHERE id = ?"), id).Scan(&cur)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("sqlstore: %s %q: %w", kind, id, registry.ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("sqlstore: %s %q: %w", kind, id, err)
+	}
+	return fmt.Errorf("sqlstore: %s %q is at version %d, not %d: %w", kind, id, cur, version, registry.ErrConflict)
+}
+
+func (s *Store) deleteRecord(ctx context.Context, tx *sql.Tx, d registry.Ref) error {
+	res, err := tx.ExecContext(ctx, s.d.q("DELETE FROM "+tables[d.Kind]+" WHERE id = ? AND version = ?"), d.ID, d.Version)
+	if err != nil {
+		return fmt.Errorf("sqlstore: delete %s %q: %w", d.Kind, d.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("sqlstore: delete %s %q: %w", d.Kind, d.ID, err)
+	} else if n == 0 {
+		return s.missing(ctx, tx, d.Kind, d.ID, d.Version)
+	}
+	return nil
+}
+
+// putDoc creates (newVersion 1) or replaces (the row at newVersion-1) the
+// record kind/id, with its JSON document and the given indexed columns.
+func (s *Store) putDoc(ctx context.Context, tx *sql.Tx, kind registry.RecordKind, id string, newVersion int64, cols []string, vals []any, rec any) error {
+	doc, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("sqlstore: encode %s %q: %w", kind, id, err)
+	}
+	table := tables[kind]
+	var res sql.Result
+	if newVersion == 1 {
+		q := "INSERT INTO " + table + " (id, version, doc, " + strings.Join(cols, ", ") + ") VALUES (?, 1, ?" + strings.Repeat(", ?", len(cols)) + ")"
+		res, err = tx.ExecContext(ctx, s.d.q(q), append([]any{id, doc}, vals...)...)
+	} else {
+		q := "UPDATE " + table + " SET version = ?, doc = ?"
+		for _, c := range cols {
+			q += ", " + c + " = ?"
+		}
+		q += " WHERE id = ? AND version = ?"
+		args := append(append([]any{newVersion, doc}, vals...), id, newVersion-1)
+		res, err = tx.ExecContext(ctx, s.d.q(q), args...)
+	}
+	if err != nil {
+		if s.d.isUnique(err) {
+			return fmt.Errorf("sqlstore: %s %q: the ID or a unique key is taken: %w", kind, id, registry.ErrConflict)
+		}
+		return fmt.Errorf("sqlstore: write %s %q: %w", kind, id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("sqlstore: write %s %q: %w", kind, id, err)
+	} else if n == 0 {
+		return s.missing(ctx, tx, kind, id, newVersion-1)
+	}
+	return nil
+}
+
+// putEntity writes an entity and rewrites its enrolment index rows.
+func (s *Store) putEntity(ctx context.Context, tx *sql.Tx, e registry.Entity) error {
+	e.Version++
+	if err := s.putDoc(ctx, tx, registry.KindEntity, e.ID, e.Version,
+		[]string{"codice_fiscale", "name_lower", "legal_form", "region", "province", "branch_of"},
+		[]any{e.CodiceFiscale, strings.ToLower(e.Name), e.LegalForm, e.Seat.Region, e.Seat.Province, e.BranchOf},
+		e); err != nil {
+		return err
+	}
+	if e.Version > 1 {
+		if _, err := tx.ExecContext(ctx, s.d.q("DELETE FROM entity_enrolments WHERE entity_id = ?"), e.ID); err != nil {
+			return fmt.Errorf("sqlstore: write entity %q enrolments: %w", e.ID, err)
+		}
+	}
+	for _, en := range e.Enrolments {
+		if _, err := tx.ExecContext(ctx, s.d.q("INSERT INTO entity_enrolments (entity_id, section, status) VALUES (?, ?, ?)"),
+			e.ID, int(en.Section), string(en.Status)); err != nil {
+			return fmt.Errorf("sqlstore: write entity %q enrolments: %w", e.ID, err)
+		}
+	}
+	return nil
+}
+
+// appendEvents numbers the events from the 'event' counter and inserts them.
+func (s *Store) appendEvents(ctx context.Context, tx *sql.Tx, evs []registry.Event) ([]registry.Event, error) {
+	out := make([]registry.Event, len(evs))
+	if len(evs) == 0 {
+		return out, nil
+	}
+	var last int64
+	if err := tx.QueryRowContext(ctx, s.d.q("UPDATE counters SET value = value + ? WHERE name = 'event' RETURNING value"), len(evs)).Scan(&last); err != nil {
+		return nil, fmt.Errorf("sqlstore: number events: %w", err)
+	}
+	first := last - int64(len(evs)) + 1
+	for i, ev := range evs {
+		ev = ev.Clone()
+		ev.Seq = first + int64(i)
+		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO events (seq, at, actor, kind, entity_id, record_id, section, note, before, after)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			ev.Seq, ev.At.Format(time.RFC3339Nano), ev.Actor, string(ev.Kind), ev.EntityID, ev.RecordID, int(ev.Section), ev.Note,
+			nullBytes(ev.Before), nullBytes(ev.After)); err != nil {
+			return nil, fmt.Errorf("sqlstore: write event: %w", err)
+		}
+		out[i] = ev
+	}
+	return out, nil
+}
+
+// nullBytes stores a nil slice as NULL.
+func nullBytes(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return []byte(b)
+}

@@ -1,0 +1,19 @@
+package sqlstore_test
+
+import (
+	"testing"
+
+	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/registry/registrytest"
+	"github.com/openregistro/registro/sqlstore"
+)
+
+func TestRegistryConformance(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			registrytest.RunStoreTests(t, func(t *testing.T) registry.Store {
+				return mustOpen(t, b.dsn(t), sqlstore.Options{})
+			})
+		})
+	}
+}
