@@ -20,8 +20,9 @@ func Fold(s string) string {
 	if isASCII(s) {
 		return squeeze(strings.ToLower(s))
 	}
-	// Lower first, then decompose and drop the combining marks, so that a
-	// capital whose lower case decomposes is folded like its lower case.
+	// Lower, decompose, drop the combining marks and lower again: some
+	// capitals only reveal a lower-case base once decomposed, and some
+	// lower-case letters decompose.
 	lower := strings.Map(unicode.ToLower, strings.ToValidUTF8(s, " "))
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)))
 	stripped, _, err := transform.String(t, lower)
@@ -29,6 +30,7 @@ func Fold(s string) string {
 		// Not reachable with valid UTF-8 input; fold what we have.
 		stripped = lower
 	}
+	stripped = strings.Map(unicode.ToLower, stripped)
 	return squeeze(strings.ReplaceAll(stripped, "ß", "ss"))
 }
 

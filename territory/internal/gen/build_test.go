@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// sharedData is ../shared/data/istat relative to the repository root.
+const sharedData = "../../../../shared/data/istat"
+
+// TestCommittedTableIsCurrent rebuilds the table from the shared ISTAT files
+// and fails when the committed territory/istat.tsv differs: run
+// "go generate ./territory" after changing the data or the generator.
+func TestCommittedTableIsCurrent(t *testing.T) {
+	if _, err := os.Stat(sharedData); os.IsNotExist(err) {
+		t.Skipf("shared data %s absent", sharedData)
+	}
+	var buf bytes.Buffer
+	if err := Build(sharedData, &buf); err != nil {
+		t.Fatal(err)
+	}
+	committed, err := os.ReadFile("../../istat.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), committed) {
+		got, want := strings.Split(buf.String(), "\n"), strings.Split(string(committed), "\n")
+		for i := range min(len(got), len(want)) {
+			if got[i] != want[i] {
+				t.Fatalf("territory/istat.tsv is stale (run go generate ./territory); first difference at line %d:\ncommitted: %q\ngenerated: %q", i+1, want[i], got[i])
+			}
+		}
+		t.Fatalf("territory/istat.tsv is stale (run go generate ./territory): %d lines committed, %d generated", len(want), len(got))
+	}
+}
+
+// TestBuildRejectsInconsistentData corrupts copies of the shared files and
+// checks that the generator refuses them.
+func TestBuildRejectsInconsistentData(t *testing.T) {
+	if _, err := os.Stat(sharedData); os.IsNotExist(err) {
+		t.Skipf("shared data %s absent", sharedData)
+	}
+	const csvName = "elenco-comuni-italiani-2020-01-01.csv"
+	tests := []struct {
+		name, file, old, new, wantErr string
+	}{
+		{"sigla disagrees", "provinces.tsv", "\tVC\tVercelli\t", "\tVX\tVercelli\t", "disagrees"},
+		{"nuts3 disagrees", "provinces.tsv", "\tITC12\tITC1\t", "\tITC19\tITC1\t", "NUTS3"},
+		{"region name disagrees", "regions.tsv", "\tPiemonte\t", "\tPiedmont\t", "disagrees"},
+		{"missing column", "regions.tsv", "#istat_region_code\tname\tnuts2", "#istat_region_code\tname\tnuts_2", "missing column"},
+		{"duplicate cadastral", csvName, ";H501;", ";F205;", "duplicate"},
+		{"unknown province", "provinces.tsv", "002\t002\tVC\tVercelli", "902\t002\tVC\tVercelli", "not in provinces.tsv"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, f := range []string{csvName, "regions.tsv", "provinces.tsv"} {
+				data, err := os.ReadFile(filepath.Join(sharedData, f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if f == tc.file {
+					if !bytes.Contains(data, []byte(tc.old)) {
+						t.Fatalf("%s does not contain %q", f, tc.old)
+					}
+					data = bytes.Replace(data, []byte(tc.old), []byte(tc.new), 1)
+				}
+				if err := os.WriteFile(filepath.Join(dir, f), data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := Build(dir, new(bytes.Buffer))
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("Build = %v, want an error containing %q", err, tc.wantErr)
+			}
+		})
+	}
+	t.Run("no csv", func(t *testing.T) {
+		if err := Build(t.TempDir(), new(bytes.Buffer)); err == nil {
+			t.Fatal("Build of an empty directory succeeded")
+		}
+	})
+}
