@@ -1,0 +1,315 @@
+package registry
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/go-playground/validator/v10"
+
+	"github.com/openregistro/registro/codelist"
+	"github.com/openregistro/registro/codicefiscale"
+	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/territory"
+)
+
+// Validator checks entities and applications: the field rules written in the
+// validate tags (with the custom tags codelist=LIST, cf, cfbody, sigla,
+// comune, region) and the cross-field rules of the register. It is built once
+// and safe for concurrent use.
+type Validator struct {
+	v     *validator.Validate
+	lists *codelist.Set
+	terr  *territory.Territory
+}
+
+// NewValidator returns a validator that checks codes against lists and
+// places against terr; nil means codelist.Default() and territory.Default().
+func NewValidator(lists *codelist.Set, terr *territory.Territory) *Validator {
+	if lists == nil {
+		lists = codelist.Default()
+	}
+	if terr == nil {
+		terr = territory.Default()
+	}
+	val := &Validator{v: validator.New(validator.WithRequiredStructEnabled()), lists: lists, terr: terr}
+	val.v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		if name == "" {
+			return f.Name
+		}
+		return name
+	})
+	str := func(fn func(string) bool) validator.Func {
+		return func(fl validator.FieldLevel) bool { return fn(fl.Field().String()) }
+	}
+	// Registration errors can only come from an empty tag or nil function,
+	// neither possible here.
+	_ = val.v.RegisterValidation("codelist", func(fl validator.FieldLevel) bool {
+		l, ok := lists.List(fl.Param())
+		return ok && l.Contains(fl.Field().String(), 0)
+	})
+	_ = val.v.RegisterValidation("cf", str(func(s string) bool { return codicefiscale.ValidatePerson(s) == nil }))
+	_ = val.v.RegisterValidation("cfbody", str(func(s string) bool { return codicefiscale.ValidateBody(s) == nil }))
+	_ = val.v.RegisterValidation("sigla", str(func(s string) bool { _, ok := terr.ProvinceBySigla(s); return ok }))
+	_ = val.v.RegisterValidation("comune", str(func(s string) bool { _, ok := terr.Comune(s); return ok }))
+	_ = val.v.RegisterValidation("region", str(func(s string) bool { _, ok := terr.Region(s); return ok }))
+	return val
+}
+
+// Entity returns every problem of e as a problem.List error (nil when e is
+// valid): field rules, then the consistency of the seat's comune, province
+// and region.
+func (val *Validator) Entity(e *Entity) error {
+	l := val.fields(e)
+	l = append(l, val.address("/seat", &e.Seat, l)...)
+	return finish(l)
+}
+
+// Application returns every problem of a as a problem.List error (nil when
+// valid): field rules (including the body's), the consistency of every
+// address, the signer being the legal representative, and the order of
+// dates. It does not judge the enrolment requirements (see the eligibility
+// package).
+func (val *Validator) Application(a *Application) error {
+	l := val.fields(a)
+	l = append(l, val.address("/body/seat", &a.Body.Seat, l)...)
+	for i := range a.Housing {
+		l = append(l, val.address(problem.Pointer("housing", problem.Index(i), "address"), &a.Housing[i].Address, l)...)
+	}
+	if a.Signature.SignerCodiceFiscale != "" && a.Body.LegalRepresentative.CodiceFiscale != "" &&
+		a.Signature.SignerCodiceFiscale != a.Body.LegalRepresentative.CodiceFiscale {
+		l = append(l, problem.New("/signature/signerCodiceFiscale", "register", "signer_not_legal_representative", nil,
+			"la domanda deve essere firmata digitalmente dal legale rappresentante",
+			"the application must be digitally signed by the legal representative"))
+	}
+	if a.Signature.SignedAt.Valid() && a.Date.Valid() && a.Signature.SignedAt.After(a.Date) {
+		l = append(l, dateOrder("/signature/signedAt", "date", a.Date))
+	}
+	for i, act := range a.Activities {
+		if act.End.Valid() && act.Start.Valid() && act.End.Before(act.Start) {
+			l = append(l, dateOrder(problem.Pointer("activities", problem.Index(i), "end"), "start", act.Start))
+		}
+	}
+	if p := a.Partnership; p != nil {
+		if p.End.Valid() && p.Start.Valid() && p.End.Before(p.Start) {
+			l = append(l, dateOrder("/partnership/end", "start", p.Start))
+		}
+		if p.PartnerID != "" && p.PartnerID == a.EntityID {
+			l = append(l, problem.New("/partnership/partnerId", "register", "partner_is_self", nil,
+				"un ente non può essere partner di se stesso", "a body cannot be its own partner"))
+		}
+	}
+	return finish(l)
+}
+
+// Partnership returns every problem of p as a problem.List error.
+func (val *Validator) Partnership(p *Partnership) error {
+	l := val.fields(p)
+	if p.End.Valid() && p.Start.Valid() && p.End.Before(p.Start) {
+		l = append(l, dateOrder("/end", "start", p.Start))
+	}
+	if p.PartnerID != "" && p.PartnerID == p.EntityID {
+		l = append(l, problem.New("/partnerId", "register", "partner_is_self", nil,
+			"un ente non può essere partner di se stesso", "a body cannot be its own partner"))
+	}
+	return finish(l)
+}
+
+// Referent returns every problem of r as a problem.List error.
+func (val *Validator) Referent(r *Referent) error { return finish(val.fields(r)) }
+
+// Grant returns every problem of g as a problem.List error.
+func (val *Validator) Grant(g *Grant) error {
+	l := val.fields(g)
+	if g.Until.Valid() && g.From.Valid() && g.Until.Before(g.From) {
+		l = append(l, dateOrder("/until", "from", g.From))
+	}
+	return finish(l)
+}
+
+func finish(l problem.List) error {
+	if len(l) == 0 {
+		return nil
+	}
+	l.Sort()
+	return l.Err()
+}
+
+func dateOrder(path, other string, limit Date) problem.Problem {
+	return problem.New(path, "dateOrder", "date_order", map[string]any{"other": other, "limit": string(limit)},
+		fmt.Sprintf("la data non può essere anteriore/successiva a %q (%s)", other, limit),
+		fmt.Sprintf("the date is out of order with %q (%s)", other, limit))
+}
+
+// address checks that the comune is in the province and region given. It
+// says nothing when a field-level problem already concerns the address.
+func (val *Validator) address(base string, a *Address, found problem.List) problem.List {
+	for _, p := range found {
+		if strings.HasPrefix(p.InstancePath, base) {
+			return nil
+		}
+	}
+	c, ok := val.terr.Comune(a.Comune)
+	if !ok {
+		return nil
+	}
+	var l problem.List
+	if prov, ok := val.terr.ProvinceBySigla(a.Province); ok && prov.Code != c.ProvinceCode {
+		l = append(l, problem.New(base+"/province", "register", "province_mismatch",
+			map[string]any{"comune": a.Comune},
+			fmt.Sprintf("il comune %s non è nella provincia %s", c.Name, a.Province),
+			fmt.Sprintf("comune %s is not in province %s", c.Name, a.Province)))
+	}
+	if a.Region != "" && a.Region != c.RegionCode {
+		l = append(l, problem.New(base+"/region", "register", "region_mismatch",
+			map[string]any{"comune": a.Comune, "expected": c.RegionCode},
+			fmt.Sprintf("il comune %s è nella regione %s, non %s", c.Name, c.RegionCode, a.Region),
+			fmt.Sprintf("comune %s is in region %s, not %s", c.Name, c.RegionCode, a.Region)))
+	}
+	return l
+}
+
+// fields runs the tag rules on v and turns each failure into a problem.
+func (val *Validator) fields(v any) problem.List {
+	err := val.v.Struct(v)
+	if err == nil {
+		return nil
+	}
+	var ves validator.ValidationErrors
+	if !errors.As(err, &ves) {
+		return problem.List{problem.New("", "type", "invalid_value", nil,
+			"valore non valido: "+err.Error(), "invalid value: "+err.Error())}
+	}
+	l := make(problem.List, 0, len(ves))
+	for _, fe := range ves {
+		l = append(l, val.toProblem(fe))
+	}
+	return l
+}
+
+// pointer turns a validator namespace ("Application.body.members[0].role")
+// into a JSON Pointer without the root type ("/body/members/0/role").
+func pointer(ns string) (parent, last string) {
+	parts := strings.Split(ns, ".")
+	var tokens []string
+	for _, p := range parts[1:] {
+		for {
+			i := strings.IndexByte(p, '[')
+			if i < 0 {
+				tokens = append(tokens, p)
+				break
+			}
+			tokens = append(tokens, p[:i])
+			j := strings.IndexByte(p[i:], ']')
+			if j < 0 {
+				break
+			}
+			tokens = append(tokens, p[i+1:i+j])
+			p = p[i+j+1:]
+			if p == "" {
+				break
+			}
+		}
+	}
+	if len(tokens) == 0 {
+		return "", ""
+	}
+	return problem.Pointer(tokens[:len(tokens)-1]...), tokens[len(tokens)-1]
+}
+
+func (val *Validator) toProblem(fe validator.FieldError) problem.Problem {
+	parent, last := pointer(fe.Namespace())
+	path := problem.Join(parent, last)
+	param := fe.Param()
+	kind := fe.Kind()
+	isList := kind == reflect.Slice || kind == reflect.Array
+	isNum := kind >= reflect.Int && kind <= reflect.Float64
+	n, _ := strconv.Atoi(param)
+	switch fe.Tag() {
+	case "required":
+		return problem.Required(parent, last)
+	case "min", "gte":
+		switch {
+		case isList:
+			return problem.New(path, "minItems", "min_items", map[string]any{"limit": n},
+				fmt.Sprintf("servono almeno %d elementi", n), fmt.Sprintf("must NOT have fewer than %d items", n))
+		case isNum:
+			return problem.New(path, "minimum", "minimum", map[string]any{"comparison": ">=", "limit": n},
+				fmt.Sprintf("deve essere almeno %d", n), fmt.Sprintf("must be >= %d", n))
+		}
+		return problem.New(path, "minLength", "min_length", map[string]any{"limit": n},
+			fmt.Sprintf("servono almeno %d caratteri", n), fmt.Sprintf("must NOT have fewer than %d characters", n))
+	case "max", "lte":
+		switch {
+		case isList:
+			return problem.New(path, "maxItems", "max_items", map[string]any{"limit": n},
+				fmt.Sprintf("al massimo %d elementi", n), fmt.Sprintf("must NOT have more than %d items", n))
+		case isNum:
+			return problem.New(path, "maximum", "maximum", map[string]any{"comparison": "<=", "limit": n},
+				fmt.Sprintf("deve essere al massimo %d", n), fmt.Sprintf("must be <= %d", n))
+		}
+		return problem.New(path, "maxLength", "max_length", map[string]any{"limit": n},
+			fmt.Sprintf("al massimo %d caratteri", n), fmt.Sprintf("must NOT have more than %d characters", n))
+	case "len":
+		return problem.New(path, "length", "length", map[string]any{"limit": n},
+			fmt.Sprintf("servono esattamente %d caratteri", n), fmt.Sprintf("must have exactly %d characters", n))
+	case "unique":
+		return problem.New(path, "uniqueItems", "unique_items", nil,
+			"gli elementi devono essere distinti", "must NOT have duplicate items")
+	case "oneof":
+		allowed := strings.Fields(param)
+		return problem.New(path, "enum", "enum", map[string]any{"allowedValues": allowed},
+			"deve essere uno dei valori ammessi: "+strings.Join(allowed, ", "),
+			"must be equal to one of the allowed values: "+strings.Join(allowed, ", "))
+	case "codelist":
+		var allowed []string
+		if l, ok := val.lists.List(param); ok {
+			allowed = l.Codes(0)
+		}
+		return problem.New(path, "oneOf", "codelist", map[string]any{"list": param, "allowedValues": allowed},
+			fmt.Sprintf("codice non presente nella lista %q", param),
+			fmt.Sprintf("code is not in list %q", param))
+	case "cf", "cfbody":
+		check := codicefiscale.ValidatePerson
+		code, itKind, enKind := "codice_fiscale", "codice fiscale di persona", "person's codice fiscale"
+		if fe.Tag() == "cfbody" {
+			check = codicefiscale.ValidateBody
+			code, itKind, enKind = "codice_fiscale_body", "codice fiscale di ente (11 cifre)", "body's 11-digit codice fiscale"
+		}
+		itMsg, enMsg := "non valido", "invalid"
+		var cfe *codicefiscale.Error
+		if s, ok := fe.Value().(string); ok && errors.As(check(s), &cfe) {
+			itMsg, enMsg = cfe.Message("it"), cfe.Message("en")
+		}
+		return problem.New(path, "format", code, map[string]any{"format": fe.Tag()},
+			itKind+" non valido: "+itMsg, "invalid "+enKind+": "+enMsg)
+	case "sigla", "comune", "region":
+		it := map[string]string{"sigla": "sigla di provincia", "comune": "codice ISTAT di comune", "region": "codice ISTAT di regione"}[fe.Tag()]
+		en := map[string]string{"sigla": "province sigla", "comune": "ISTAT comune code", "region": "ISTAT region code"}[fe.Tag()]
+		return problem.New(path, "format", "territory", map[string]any{"format": fe.Tag()},
+			it+" sconosciuto/a: "+fmt.Sprint(fe.Value()), "unknown "+en+": "+fmt.Sprint(fe.Value()))
+	case "datetime":
+		return problem.New(path, "format", "format", map[string]any{"format": "date"},
+			"deve essere una data AAAA-MM-GG", `must match format "date"`)
+	case "email":
+		return problem.New(path, "format", "format", map[string]any{"format": "email"},
+			"deve essere un indirizzo e-mail", `must match format "email"`)
+	case "url":
+		return problem.New(path, "format", "format", map[string]any{"format": "uri"},
+			"deve essere un indirizzo web", `must match format "uri"`)
+	case "iso3166_1_alpha2":
+		return problem.New(path, "format", "country", map[string]any{"format": "iso3166-1-alpha2"},
+			"deve essere un codice di paese ISO 3166-1 di due lettere", "must be an ISO 3166-1 alpha-2 country code")
+	case "numeric", "hexadecimal":
+		return problem.New(path, "pattern", "pattern", map[string]any{"rule": fe.Tag()},
+			"contiene caratteri non ammessi", "contains characters that are not allowed")
+	}
+	return problem.New(path, fe.Tag(), fe.Tag(), map[string]any{"param": param},
+		"valore non valido ("+fe.Tag()+")", "invalid value ("+fe.Tag()+")")
+}
