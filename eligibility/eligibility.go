@@ -1,0 +1,206 @@
+package eligibility
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/openregistro/registro/codelist"
+	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/registry"
+)
+
+// Application is an application to evaluate: the register's application
+// plus what is not known about it.
+//
+// The register's types hold some facts as plain booleans (the statute facts,
+// the art. 52 declaration, the signature's verification, the GDPR record of
+// processing). Unknown lists the JSON Pointers of those the application does
+// not state, so that a rule answers missing rather than reading an absent
+// fact as false. [DecodeApplication] fills it from the keys absent in the
+// JSON; a Go caller that builds an application in code lists what it does not
+// know.
+type Application struct {
+	registry.Application
+	// Unknown holds JSON Pointers into the application ("/body/statute/nonProfit").
+	Unknown []string `json:"-"`
+}
+
+// Known reports whether the fact at JSON Pointer ptr is stated.
+func (a *Application) Known(ptr string) bool { return !slices.Contains(a.Unknown, ptr) }
+
+// Register answers the one question the rules ask the register: was a body
+// enrolled in a section on a day. Implementations return an error wrapping
+// registry.ErrNotFound for an unknown body and any other error when the
+// register cannot be read.
+type Register interface {
+	EnrolledOn(ctx context.Context, entityID string, s registry.Section, day time.Time) (bool, error)
+}
+
+// Case is what a rule sees: one application, the section being checked, the
+// application date and the register.
+type Case struct {
+	// Application is the application evaluated; rules must not modify it.
+	Application *Application
+	// Section is the requested section being checked.
+	Section registry.Section
+	// Day is the application date (midnight UTC).
+	Day time.Time
+	// AsOf is the day of the evaluation (midnight UTC).
+	AsOf time.Time
+	// Register is the register to check facts against; nil when none was
+	// given, in which case register-checked rules answer missing.
+	Register Register
+	// Codelists are the code lists in use.
+	Codelists *codelist.Set
+}
+
+// Known reports whether the fact at JSON Pointer ptr is stated.
+func (c *Case) Known(ptr string) bool { return c.Application.Known(ptr) }
+
+// Options are the optional knobs of a [Checker]. The zero value is usable.
+type Options struct {
+	// Rules is the rule set; nil means [Default].
+	Rules *RuleSet
+	// Codelists are the code lists; nil means codelist.Default().
+	Codelists *codelist.Set
+}
+
+// Checker evaluates applications against a rule set. It is immutable and
+// safe for concurrent use if its Register is.
+type Checker struct {
+	register  Register
+	rules     *RuleSet
+	codelists *codelist.Set
+}
+
+// New returns a Checker that verifies register facts (the Section II partner)
+// against register; register may be nil, and then those rules answer missing.
+func New(register Register, opts Options) *Checker {
+	c := &Checker{register: register, rules: opts.Rules, codelists: opts.Codelists}
+	if c.rules == nil {
+		c.rules = Default()
+	}
+	if c.codelists == nil {
+		c.codelists = codelist.Default()
+	}
+	return c
+}
+
+// Rules returns the checker's rule set.
+func (c *Checker) Rules() *RuleSet { return c.rules }
+
+// ErrRule is wrapped by Evaluate when a rule could not run (its error is
+// wrapped too): a register that cannot be read, a cancelled context.
+var ErrRule = errors.New("eligibility: rule could not run")
+
+// Evaluate checks app against the rules in force on its application date, for
+// each section it requests, as of the day asOf (only its calendar day in UTC
+// is used).
+//
+// It returns a problem.List (errors.Is(err, problem.ErrInvalid)) when app
+// cannot be evaluated at all: no valid date, no valid section, a date after
+// asOf. It returns an error wrapping ErrRule when a rule failed to run. An
+// application that does not meet a requirement is not an error: it gets a
+// decision with verdict not_eligible or incomplete.
+func (c *Checker) Evaluate(ctx context.Context, app *Application, asOf time.Time) (*Decision, error) {
+	if app == nil {
+		return nil, problem.List{problem.New("", "type", "application_null", nil,
+			"la domanda è vuota", "the application is empty")}
+	}
+	asOfDay := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)
+	day, sections, err := checkInput(app, asOfDay)
+	if err != nil {
+		return nil, err
+	}
+	d := &Decision{
+		Schema:          SchemaVersion,
+		ApplicationID:   app.ID,
+		EntityID:        app.EntityID,
+		ApplicationDate: day.Format(time.DateOnly),
+		AsOf:            asOfDay.Format(time.DateOnly),
+		RuleSet:         RuleSetRef{Name: c.rules.Name(), Version: c.rules.Version()},
+	}
+	verdicts := make([]Verdict, 0, len(sections))
+	for _, s := range sections {
+		cs := &Case{Application: app, Section: s, Day: day, AsOf: asOfDay, Register: c.register, Codelists: c.codelists}
+		rules := c.rules.InForce(day, s)
+		sd := SectionDecision{Section: s, Results: make([]Result, 0, len(rules))}
+		outcomes := make([]Outcome, 0, len(rules))
+		for _, r := range rules {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("%w: %w", ErrRule, err)
+			}
+			m := r.Meta()
+			f, err := r.Check(ctx, cs)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s (section %s): %w", ErrRule, m.ID, s, err)
+			}
+			if !f.Outcome.Valid() {
+				return nil, fmt.Errorf("%w: %s (section %s) returned outcome %v", ErrRule, m.ID, s, f.Outcome)
+			}
+			facts := f.Facts
+			if facts == nil {
+				facts = []Fact{}
+			}
+			sd.Results = append(sd.Results, Result{
+				Rule: m.ID, Version: m.Version, Basis: m.Basis, Title: m.Title,
+				Outcome: f.Outcome, Facts: facts, Message: f.Message,
+			})
+			outcomes = append(outcomes, f.Outcome)
+		}
+		sd.Verdict = verdictOf(outcomes...)
+		verdicts = append(verdicts, sd.Verdict)
+		d.Sections = append(d.Sections, sd)
+	}
+	d.Verdict = worst(verdicts...)
+	return d, nil
+}
+
+// checkInput returns the application day and the requested sections in
+// order, or the problems that prevent any evaluation.
+func checkInput(app *Application, asOf time.Time) (time.Time, []registry.Section, error) {
+	var probs problem.List
+	var day time.Time
+	switch {
+	case app.Date == "":
+		probs = append(probs, problem.Required("", "date"))
+	case !app.Date.Valid():
+		probs = append(probs, problem.New("/date", "format", "date", map[string]any{"format": "date"},
+			fmt.Sprintf("la data %q non è un giorno AAAA-MM-GG", app.Date),
+			fmt.Sprintf("date %q is not a day written YYYY-MM-DD", app.Date)))
+	default:
+		day = app.Date.Time()
+		if day.After(asOf) {
+			probs = append(probs, problem.New("/date", "formatMaximum", "date_after_as_of",
+				map[string]any{"limit": asOf.Format(time.DateOnly)},
+				fmt.Sprintf("la domanda è datata %s, dopo la data di valutazione %s", app.Date, asOf.Format(time.DateOnly)),
+				fmt.Sprintf("the application is dated %s, after the evaluation day %s", app.Date, asOf.Format(time.DateOnly))))
+		}
+	}
+	var sections []registry.Section
+	if len(app.Sections) == 0 {
+		probs = append(probs, problem.Required("", "sections"))
+	}
+	for i, s := range app.Sections {
+		switch {
+		case !s.Valid():
+			probs = append(probs, problem.New(problem.Pointer("sections", problem.Index(i)), "enum", "section",
+				map[string]any{"allowedValues": []string{"I", "II"}},
+				"la sezione deve essere I o II", "section must be I or II"))
+		case slices.Contains(sections, s):
+			probs = append(probs, problem.New(problem.Pointer("sections", problem.Index(i)), "uniqueItems", "section_repeated",
+				nil, fmt.Sprintf("la sezione %s è richiesta due volte", s), fmt.Sprintf("section %s is requested twice", s)))
+		default:
+			sections = append(sections, s)
+		}
+	}
+	if len(probs) > 0 {
+		probs.Sort()
+		return time.Time{}, nil, probs
+	}
+	slices.Sort(sections)
+	return day, sections, nil
+}
