@@ -191,13 +191,16 @@ func (g *gen) funds() questionnaire.Funds {
 	return f
 }
 
-// split divides total into parts proportional to random weights, summing
-// exactly to total.
-func (g *gen) split(total, parts int) []int {
+// split divides total into parts proportional to random weights (scaled by
+// base, when given), summing exactly to total.
+func (g *gen) split(total, parts int, base ...float64) []int {
 	w := make([]float64, parts)
 	var sum float64
 	for i := range w {
 		w[i] = 0.2 + g.r.Float64()
+		if i < len(base) {
+			w[i] *= base[i]
+		}
 		sum += w[i]
 	}
 	out := make([]int, parts)
@@ -221,7 +224,7 @@ func (g *gen) beneficiaries(secII bool, y int) questionnaire.Beneficiaries {
 		fem = total * 3 / 4
 	}
 	b.BySex = []questionnaire.SexCount{{Sex: "female", Count: fem}, {Sex: "male", Count: total - fem}}
-	ages := g.split(total, 4)
+	ages := g.split(total, 4, 0.22, 0.42, 0.32, 0.04) // modelled: a young population
 	for i, band := range []string{"0_17", "18_34", "35_64", "65_plus"} {
 		b.ByAgeBand = append(b.ByAgeBand, questionnaire.AgeBandCount{AgeBand: band, Count: ages[i]})
 	}
