@@ -8,6 +8,7 @@ import (
 
 	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/schemas"
 	"github.com/openregistro/registro/territory"
 )
 
@@ -29,9 +30,12 @@ type Options struct {
 	Register Register
 	// Schema returns the JSON Schema validator of a reporting year. It is
 	// called only for rejected documents, to add the schema's own list of
-	// problems (de-duplicated against the pipeline's). Nil means no schema
-	// pass: the typed pipeline alone decides, as it does for valid documents.
+	// problems (de-duplicated against the pipeline's). Nil means the
+	// published schemas (schemas.Questionnaire).
 	Schema func(year int) (SchemaValidator, error)
+	// NoSchema turns the schema pass off: the typed pipeline alone lists
+	// the problems of rejected documents too.
+	NoSchema bool
 	// AlwaysStructRules runs go-playground/validator on every document, not
 	// only on those the compiled fast rules reject (for tests that prove the
 	// two agree; slower).
@@ -68,6 +72,12 @@ func New(opts Options) (*Validator, error) {
 	}
 	if opts.Territory == nil {
 		opts.Territory = territory.Default()
+	}
+	if opts.Schema == nil {
+		opts.Schema = func(year int) (SchemaValidator, error) { return schemas.Questionnaire(year) }
+	}
+	if opts.NoSchema {
+		opts.Schema = nil
 	}
 	plan, err := buildPlan(reflect.TypeFor[Document](), map[reflect.Type]*typePlan{})
 	if err != nil {
@@ -178,7 +188,16 @@ func merge(mine, schema problem.List) problem.List {
 		seen[keyOf(p)] = true
 		paths = append(paths, p.InstancePath)
 	}
+	conditional := false
+	for _, p := range mine {
+		if p.Code == CodeSectionIIBlock || p.Code == CodeBranchesNotAllowed {
+			conditional = true
+		}
+	}
 	for _, p := range schema {
+		if conditional && p.InstancePath == "" && (p.Keyword == "not" || p.Keyword == "false schema") {
+			continue
+		}
 		k := keyOf(p)
 		if seen[k] {
 			continue

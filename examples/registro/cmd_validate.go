@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/questionnaire"
+)
+
+// validateResult is one document's verdict in --format json.
+type validateResult struct {
+	File   string            `json:"file"`
+	Line   int               `json:"line,omitempty"`
+	Valid  bool              `json:"valid"`
+	Errors []problem.Problem `json:"errors"`
+}
+
+// cmdValidate validates annual questionnaires against their reporting year's
+// definition.
+func cmdValidate(ctx context.Context, e *env, args []string) int {
+	fs := flags(e, "validate", "--year Y [--draft] [--ndjson] [--format text|json] [--lang it|en] FILE...",
+		"registro validate --year 2024 report.json",
+		"registro validate --year 2024 --format json --lang it reports.ndjson",
+		"cat report.json | registro validate --year 2023 --draft -")
+	year := fs.Int("year", 0, "reporting year the documents are for (required)")
+	draft := fs.Bool("draft", false, "accept incomplete documents (type and format checks only)")
+	ndjson := fs.Bool("ndjson", false, "read every input as NDJSON, one document per line (implied for .ndjson and .jsonl files)")
+	format := formatFlag(fs, "text", "text", "json")
+	lang := langFlag(fs)
+	if code, done := parse(fs, args); done {
+		return code
+	}
+	if *year == 0 {
+		return failf(e, "validate", "--year is required")
+	}
+	if _, err := questionnaire.DefinitionFor(*year); err != nil {
+		return failf(e, "validate", "%v", err)
+	}
+	if fs.NArg() == 0 {
+		return failf(e, "validate", "no FILE given (use - for standard input)")
+	}
+	l, _ := problem.ParseLang(lang.String())
+	v, err := questionnaire.New(questionnaire.Options{})
+	if err != nil {
+		return failf(e, "validate", "%v", err)
+	}
+	mode := questionnaire.Complete
+	if *draft {
+		mode = questionnaire.Draft
+	}
+	results := []validateResult{}
+	for _, name := range fs.Args() {
+		docs, err := readDocs(e, name, *ndjson)
+		if err != nil {
+			return failf(e, "validate", "%v", err)
+		}
+		for _, d := range docs {
+			_, probs, err := v.Check(ctx, *year, d.data, mode)
+			if err != nil {
+				return failf(e, "validate", "%s: %v", name, err)
+			}
+			probs = probs.Localize(l)
+			if probs == nil {
+				probs = problem.List{}
+			}
+			results = append(results, validateResult{File: name, Line: d.line, Valid: !probs.HasErrors(), Errors: probs})
+		}
+	}
+	code := exitOK
+	for _, r := range results {
+		if !r.Valid {
+			code = exitFindings
+		}
+	}
+	if format.String() == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(results); err != nil {
+			return failf(e, "validate", "%v", err)
+		}
+		return code
+	}
+	for _, r := range results {
+		where := r.File
+		if r.Line > 0 {
+			where = fmt.Sprintf("%s:%d", r.File, r.Line)
+		}
+		if r.Valid && len(r.Errors) == 0 {
+			fmt.Fprintf(e.stdout, "%s: %s\n", where, map[problem.Lang]string{problem.IT: "valido", problem.EN: "valid"}[l])
+			continue
+		}
+		for _, p := range r.Errors {
+			fmt.Fprintf(e.stdout, "%s: %s %s\n", where, p.Severity, p.String())
+		}
+	}
+	return code
+}
+
+type rawDoc struct {
+	line int // 0 for a whole-file document
+	data []byte
+}
+
+// readDocs reads one input: a whole JSON document, or NDJSON (one document
+// per non-blank line) when asked or when the name ends in .ndjson/.jsonl.
+func readDocs(e *env, name string, ndjson bool) ([]rawDoc, error) {
+	var r io.Reader
+	if name == "-" {
+		r = e.stdin
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	if !ndjson && !strings.HasSuffix(name, ".ndjson") && !strings.HasSuffix(name, ".jsonl") {
+		b, err := io.ReadAll(r)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return []rawDoc{{data: b}}, nil
+	}
+	var docs []rawDoc
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		docs = append(docs, rawDoc{line: n, data: bytes.Clone(line)})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return docs, nil
+}

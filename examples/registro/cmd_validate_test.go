@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/questionnaire/questionnairetest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func runValidate(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb}
+	code := run(context.Background(), e, append([]string{"validate"}, args...))
+	return code, out.String(), errb.String()
+}
+
+func sampleJSON(t *testing.T, year int) []byte {
+	t.Helper()
+	v, err := questionnaire.New(questionnaire.Options{})
+	require.NoError(t, err)
+	b, err := v.Marshal(questionnairetest.Sample(year, 3, true))
+	require.NoError(t, err)
+	return b
+}
+
+func TestValidateCommand(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.json")
+	require.NoError(t, os.WriteFile(good, sampleJSON(t, 2024), 0o600))
+	bad := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"reportingYear":2024,"extra":1}`), 0o600))
+	nd := filepath.Join(dir, "many.ndjson")
+	require.NoError(t, os.WriteFile(nd, append(append(sampleJSON(t, 2024), "\n\n"...), `{"reportingYear":"x"}`+"\n"...), 0o600))
+
+	tests := []struct {
+		name     string
+		stdin    string
+		args     []string
+		code     int
+		contains []string
+	}{
+		{"valid file", "", []string{"--year", "2024", good}, exitOK, []string{"good.json: valid"}},
+		{"invalid file", "", []string{"--year", "2024", bad}, exitFindings, []string{"error /: must NOT have additional property 'extra' [unknown_field]", "[required]"}},
+		{"italian", "", []string{"--year", "2024", "--lang", "it", bad}, exitFindings, []string{"il campo \"extra\" non è previsto"}},
+		{"ndjson lines", "", []string{"--year", "2024", nd}, exitFindings, []string{"many.ndjson:1: valid", "many.ndjson:3: error /reportingYear: must be integer [type]"}},
+		{"stdin", string(sampleJSON(t, 2024)), []string{"--year", "2024", "-"}, exitOK, []string{"-: valid"}},
+		{"year difference", "", []string{"--year", "2021", good}, exitFindings, []string{"exists only from reporting year 2022 [not_in_year]"}},
+		{"draft accepts incomplete", `{"reportingYear":2024,"body":{"legalForm":"foundation"}}`, []string{"--year", "2024", "--draft", "-"}, exitOK, []string{"valid"}},
+		{"draft still checks formats", `{"body":{"legalForm":"castle"}}`, []string{"--year", "2024", "--draft", "-"}, exitFindings, []string{"/body/legalForm", "[not_in_list]"}},
+		{"no year", "", []string{good}, exitUsage, nil},
+		{"unknown year", "", []string{"--year", "1990", good}, exitUsage, nil},
+		{"no files", "", []string{"--year", "2024"}, exitUsage, nil},
+		{"missing file", "", []string{"--year", "2024", filepath.Join(dir, "nope.json")}, exitUsage, nil},
+		{"bad format", "", []string{"--year", "2024", "--format", "xml", good}, exitUsage, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runValidate(t, tt.stdin, tt.args...)
+			assert.Equal(t, tt.code, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+			for _, c := range tt.contains {
+				assert.Contains(t, out, c)
+			}
+		})
+	}
+}
+
+func TestValidateCommandJSON(t *testing.T) {
+	dir := t.TempDir()
+	nd := filepath.Join(dir, "many.jsonl")
+	doc := sampleJSON(t, 2024)
+	require.NoError(t, os.WriteFile(nd, []byte(string(doc)+"\n"+`{"reportingYear":2024,"projects":[{}]}`+"\n"), 0o600))
+	code, out, _ := runValidate(t, "", "--year", "2024", "--format", "json", nd)
+	assert.Equal(t, exitFindings, code)
+	var res []struct {
+		File   string `json:"file"`
+		Line   int    `json:"line"`
+		Valid  bool   `json:"valid"`
+		Errors []struct {
+			InstancePath string         `json:"instancePath"`
+			Keyword      string         `json:"keyword"`
+			Params       map[string]any `json:"params"`
+			Code         string         `json:"code"`
+			Severity     string         `json:"severity"`
+			Message      string         `json:"message"`
+		} `json:"errors"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &res), out)
+	require.Len(t, res, 2)
+	assert.True(t, res[0].Valid)
+	assert.Equal(t, 1, res[0].Line)
+	assert.Empty(t, res[0].Errors)
+	assert.False(t, res[1].Valid)
+	assert.Equal(t, 2, res[1].Line)
+	found := false
+	for _, e := range res[1].Errors {
+		if e.InstancePath == "/projects/0" && e.Keyword == "required" && e.Params["missingProperty"] == "title" {
+			found = true
+			assert.Equal(t, "error", e.Severity)
+		}
+	}
+	assert.True(t, found, "a missing title in a project is reported at the project with missingProperty: %s", out)
+}
