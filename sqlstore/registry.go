@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/openregistro/registro/registry"
 )
@@ -228,7 +227,7 @@ func (s *Store) Events(ctx context.Context, f registry.EventFilter) ([]registry.
 		if err := rows.Scan(&ev.Seq, &at, &ev.Actor, &ev.Kind, &ev.EntityID, &ev.RecordID, &section, &ev.Note, &before, &after); err != nil {
 			return nil, fmt.Errorf("sqlstore: events: %w", err)
 		}
-		if ev.At, err = time.Parse(time.RFC3339Nano, at); err != nil {
+		if ev.At, err = parseTime(at); err != nil {
 			return nil, fmt.Errorf("sqlstore: event %d: time %q: %w", ev.Seq, at, err)
 		}
 		ev.Section = registry.Section(section)
@@ -469,7 +468,7 @@ func (s *Store) appendEvents(ctx context.Context, tx *sql.Tx, evs []registry.Eve
 		ev.Seq = first + int64(i)
 		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO events (seq, at, actor, kind, entity_id, record_id, section, note, before, after)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-			ev.Seq, ev.At.Format(time.RFC3339Nano), ev.Actor, string(ev.Kind), ev.EntityID, ev.RecordID, int(ev.Section), ev.Note,
+			ev.Seq, formatTime(ev.At), ev.Actor, string(ev.Kind), ev.EntityID, ev.RecordID, int(ev.Section), ev.Note,
 			nullBytes(ev.Before), nullBytes(ev.After)); err != nil {
 			return nil, fmt.Errorf("sqlstore: write event: %w", err)
 		}

@@ -61,7 +61,7 @@ CREATE INDEX grants_grantee ON grants (grantee, id);
 -- commit order is seq order.
 CREATE TABLE events (
 	seq       BIGINT PRIMARY KEY,
-	at        TEXT NOT NULL, -- RFC 3339 with nanoseconds
+	at        TEXT NOT NULL, -- UTC, fixed-width RFC 3339 with nanoseconds
 	actor     TEXT NOT NULL,
 	kind      TEXT NOT NULL,
 	entity_id TEXT COLLATE "C" NOT NULL,

@@ -1,0 +1,193 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/questionnaire"
+)
+
+// Filings is the questionnaire.FilingStore of a Store: it shares the
+// Store's database and connection pool. Get it with Store.Filings.
+type Filings struct {
+	s *Store
+}
+
+var _ questionnaire.FilingStore = (*Filings)(nil)
+
+// Filings returns the store of annual-report filings kept in s's database.
+func (s *Store) Filings() *Filings { return &Filings{s: s} }
+
+// timeLayout is how times are stored: UTC, fixed width, so that the text
+// sorts as the time does. Times come back in UTC.
+const timeLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano, s) }
+
+// Put implements questionnaire.FilingStore. The new revision and the move of
+// the "current" pointer are one transaction; the pointer moves only from
+// revision f.Revision-1, so of two concurrent amendments exactly one
+// succeeds and the other gets ErrConflict with nothing written.
+func (fs *Filings) Put(ctx context.Context, f questionnaire.Filing) error {
+	s := fs.s
+	conflict := func(why string) error {
+		return fmt.Errorf("sqlstore: filing of body %s year %d revision %d: %s: %w", f.BodyTaxCode, f.Year, f.Revision, why, questionnaire.ErrConflict)
+	}
+	if f.Revision < 1 {
+		return conflict("revisions start at 1")
+	}
+	var warnings any
+	if len(f.Warnings) > 0 {
+		b, err := json.Marshal(f.Warnings)
+		if err != nil {
+			return fmt.Errorf("sqlstore: encode filing warnings: %w", err)
+		}
+		warnings = string(b)
+	}
+	doc := f.Document
+	if doc == nil {
+		doc = []byte{}
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO filings (body_tax_code, year, revision, filed_at, filer_tax_code, late, document, warnings)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+			f.BodyTaxCode, f.Year, f.Revision, formatTime(f.FiledAt), f.FilerTaxCode, f.Late, doc, warnings)
+		if err != nil {
+			if s.d.isUnique(err) {
+				return conflict("revision already filed")
+			}
+			return fmt.Errorf("sqlstore: write filing: %w", err)
+		}
+		if f.Revision == 1 {
+			_, err = tx.ExecContext(ctx, s.d.q("INSERT INTO current_filings (year, body_tax_code, revision) VALUES (?, ?, 1)"), f.Year, f.BodyTaxCode)
+			if err != nil {
+				if s.d.isUnique(err) {
+					return conflict("already filed")
+				}
+				return fmt.Errorf("sqlstore: write filing: %w", err)
+			}
+			return nil
+		}
+		res, err := tx.ExecContext(ctx, s.d.q("UPDATE current_filings SET revision = ? WHERE year = ? AND body_tax_code = ? AND revision = ?"),
+			f.Revision, f.Year, f.BodyTaxCode, f.Revision-1)
+		if err != nil {
+			return fmt.Errorf("sqlstore: write filing: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("sqlstore: write filing: %w", err)
+		} else if n == 0 {
+			return conflict("not the next revision")
+		}
+		return nil
+	})
+}
+
+const filingColumns = "f.body_tax_code, f.year, f.revision, f.filed_at, f.filer_tax_code, f.late, f.document, f.warnings"
+
+// scanFiling reads one row of filingColumns.
+func scanFiling(row interface{ Scan(...any) error }) (questionnaire.Filing, error) {
+	var f questionnaire.Filing
+	var at string
+	var warnings sql.NullString
+	if err := row.Scan(&f.BodyTaxCode, &f.Year, &f.Revision, &at, &f.FilerTaxCode, &f.Late, &f.Document, &warnings); err != nil {
+		return questionnaire.Filing{}, err
+	}
+	var err error
+	if f.FiledAt, err = parseTime(at); err != nil {
+		return questionnaire.Filing{}, fmt.Errorf("sqlstore: filing time %q: %w", at, err)
+	}
+	if warnings.Valid {
+		var ws problem.List
+		if err := json.Unmarshal([]byte(warnings.String), &ws); err != nil {
+			return questionnaire.Filing{}, fmt.Errorf("sqlstore: decode filing warnings: %w", err)
+		}
+		f.Warnings = ws
+	}
+	return f, nil
+}
+
+// Get implements questionnaire.FilingStore.
+func (fs *Filings) Get(ctx context.Context, bodyTaxCode string, year int) (questionnaire.Filing, error) {
+	s := fs.s
+	row := s.db.QueryRowContext(ctx, s.d.q(`SELECT `+filingColumns+` FROM current_filings c
+JOIN filings f ON f.body_tax_code = c.body_tax_code AND f.year = c.year AND f.revision = c.revision
+WHERE c.year = ? AND c.body_tax_code = ?`), year, bodyTaxCode)
+	f, err := scanFiling(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return questionnaire.Filing{}, fmt.Errorf("sqlstore: filing of body %s year %d: %w", bodyTaxCode, year, questionnaire.ErrNotFound)
+	}
+	if err != nil {
+		return questionnaire.Filing{}, fmt.Errorf("sqlstore: read filing: %w", err)
+	}
+	return f, nil
+}
+
+// History implements questionnaire.FilingStore.
+func (fs *Filings) History(ctx context.Context, bodyTaxCode string, year int) ([]questionnaire.Filing, error) {
+	s := fs.s
+	rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT `+filingColumns+` FROM filings f
+WHERE f.body_tax_code = ? AND f.year = ? ORDER BY f.revision`), bodyTaxCode, year)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: read filing history: %w", err)
+	}
+	defer rows.Close()
+	var out []questionnaire.Filing
+	for rows.Next() {
+		f, err := scanFiling(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: read filing history: %w", err)
+		}
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: read filing history: %w", err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("sqlstore: filing of body %s year %d: %w", bodyTaxCode, year, questionnaire.ErrNotFound)
+	}
+	return out, nil
+}
+
+// Year implements questionnaire.FilingStore. It streams: one query, walked
+// along the (year, body_tax_code) primary key of current_filings, with each
+// row decoded as it is yielded, so memory stays flat however many filings
+// the year has. The query sees one snapshot of the database (a single
+// statement in PostgreSQL, a read transaction in SQLite's WAL mode).
+//
+// The iteration holds one connection of the pool until it ends; writing
+// through the same Store from inside the loop needs a second connection, so
+// do not set Options.MaxOpenConns to 1 if you do that.
+func (fs *Filings) Year(ctx context.Context, year int) iter.Seq2[questionnaire.Filing, error] {
+	s := fs.s
+	return func(yield func(questionnaire.Filing, error) bool) {
+		rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT `+filingColumns+` FROM current_filings c
+JOIN filings f ON f.body_tax_code = c.body_tax_code AND f.year = c.year AND f.revision = c.revision
+WHERE c.year = ? ORDER BY c.body_tax_code`), year)
+		if err != nil {
+			yield(questionnaire.Filing{}, fmt.Errorf("sqlstore: read filings of %d: %w", year, err))
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			f, err := scanFiling(rows)
+			if err != nil {
+				yield(questionnaire.Filing{}, fmt.Errorf("sqlstore: read filings of %d: %w", year, err))
+				return
+			}
+			if !yield(f, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(questionnaire.Filing{}, fmt.Errorf("sqlstore: read filings of %d: %w", year, err))
+		}
+	}
+}
