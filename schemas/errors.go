@@ -86,14 +86,65 @@ func (m *mapper) walk(ve *jsonschema.ValidationError) {
 		}
 		return
 	}
+	start := len(m.out)
 	switch kw {
 	case "required":
 		m.required(ve)
 	case "additionalProperties":
 		m.additional(ve)
+	case "not":
+		m.out = append(m.out, m.not(ve))
 	default:
 		m.out = append(m.out, m.leaf(ve, kw))
 	}
+	if code := m.blockCode(ve.AbsoluteKeywordLocation); code != "" {
+		for i := start; i < len(m.out); i++ {
+			m.out[i].Code = code
+		}
+	}
+}
+
+// blockCode returns the code a conditional block declares in its $comment
+// ("code: section_ii_block") when loc lies in the block's then or else.
+func (m *mapper) blockCode(loc string) string {
+	base, frag, _ := strings.Cut(loc, "#")
+	toks := schemaTokens(loc)
+	for i := len(toks) - 3; i >= 0; i-- {
+		if toks[i] != "allOf" || (toks[i+2] != "then" && toks[i+2] != "else") {
+			continue
+		}
+		prefix := problem.Pointer(toks[:i+2]...)
+		if !strings.HasPrefix(frag, prefix) {
+			return ""
+		}
+		block, _ := m.schemaAt(base + "#" + prefix).(map[string]any)
+		c, _ := block["$comment"].(string)
+		if code, ok := strings.CutPrefix(c, "code: "); ok {
+			return code
+		}
+		return ""
+	}
+	return ""
+}
+
+// not maps a failing "not". For {"not": {"required": [P]}} — a property
+// forbidden in this case — params.property names P; otherwise params is {}
+// as in AJV.
+func (m *mapper) not(ve *jsonschema.ValidationError) problem.Problem {
+	p := m.leaf(ve, "not")
+	sub, _ := m.schemaAt(ve.AbsoluteKeywordLocation).(map[string]any)
+	req, _ := sub["required"].([]any)
+	if len(req) != 1 {
+		return p
+	}
+	name := fmt.Sprint(req[0])
+	p.Params = map[string]any{"property": name}
+	p.Messages = problem.Messages{
+		IT: fmt.Sprintf("il campo %q non è ammesso in questo caso", name),
+		EN: fmt.Sprintf("must NOT have property '%s' in this case", name),
+	}
+	p.Message = p.Messages.EN
+	return p
 }
 
 // keywordOf returns the failing keyword and the schema path tokens of ve.
@@ -351,6 +402,11 @@ func (m *mapper) leaf(ve *jsonschema.ValidationError, kw string) problem.Problem
 		msg = messages["schema"]
 	}
 	it, en := msg.it(params), msg.en(params)
+	if kw == "pattern" {
+		if pit, pen, ok := patternMessage(str(params["pattern"])); ok {
+			it, en = pit, pen
+		}
+	}
 	p := problem.Problem{
 		InstancePath: ve.InstanceLocation,
 		SchemaPath:   schemaPath(ve.AbsoluteKeywordLocation),

@@ -22,17 +22,6 @@ import (
 // Draft is the JSON Schema dialect of every file.
 const Draft = "https://json-schema.org/draft/2020-12/schema"
 
-// Patterns of the territory and tax-code rules of the tag convention. They
-// are shape checks (ECMAScript- and RE2-compatible); the Go pipeline checks
-// check digits and existence.
-var Patterns = map[string]string{
-	"cf":     `^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$`,
-	"cfbody": `^[0-9]{11}$`,
-	"sigla":  `^[A-Z]{2}$`,
-	"comune": `^[0-9]{6}$`,
-	"region": `^(0[1-9]|1[0-9]|2[0-2])$`,
-}
-
 // goOnly are validator rules that compare fields with each other: the Go
 // pipeline checks them, the schema cannot.
 var goOnly = map[string]bool{
@@ -563,21 +552,17 @@ func (g *gen) rule(s *jsonschema.Schema, t reflect.Type, key, param string, obj 
 			return fmt.Errorf("only datetime=2006-01-02 (format date) is supported")
 		}
 		s.Format = "date"
-	case "cf", "cfbody", "sigla", "comune", "region":
-		s.Pattern = Patterns[key]
+	case "cf", "cfbody", "sigla", "comune", "region", "iso3166_1_alpha2", "hexadecimal":
+		s.Pattern = schemas.Pattern(key)
 	case "unique":
 		s.UniqueItems = true
 	case "url":
 		s.Format = "uri"
-	case "iso3166_1_alpha2":
-		s.Pattern = `^[A-Z]{2}$`
 	case "numeric":
 		if !isString {
 			return nil
 		}
-		s.Pattern = `^[-+]?[0-9]+(?:\.[0-9]+)?$` // validator's numeric
-	case "hexadecimal":
-		s.Pattern = `^(0[xX])?[0-9a-fA-F]+$` // validator's hexadecimal
+		s.Pattern = schemas.Pattern("numeric")
 	case "oneof":
 		s.Enum = nil
 		for _, v := range strings.Fields(param) {
