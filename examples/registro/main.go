@@ -61,6 +61,7 @@ func commands() []command {
 		// Add new commands here, one line each, keeping the list sorted by usefulness.
 		{"cf", "check Italian tax codes (codice fiscale, partita IVA)", cmdCF},
 		{"validate", "validate annual questionnaires (JSON or NDJSON) for a reporting year", cmdValidate},
+		{"territory", "list ISTAT regions and provinces", cmdTerritory},
 	}
 }
 

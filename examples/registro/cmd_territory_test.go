@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var updateTerritory = flag.Bool("update-territory", false, "rewrite the golden files of the territory command under testdata/territory")
+
+// runTerritory runs "registro territory ARGS..." in process.
+func runTerritory(tb testing.TB, args ...string) (stdout, stderr string, code int) {
+	tb.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), &env{stdin: bytes.NewReader(nil), stdout: &out, stderr: &errb}, append([]string{"territory"}, args...))
+	return out.String(), errb.String(), code
+}
+
+// TestTerritoryGolden compares whole listings with testdata/territory/*.golden;
+// run "go test ./examples/registro -run TestTerritoryGolden -update-territory"
+// to rewrite them after a deliberate change.
+func TestTerritoryGolden(t *testing.T) {
+	tests := []struct {
+		golden string
+		args   []string
+	}{
+		{"regions.tsv", []string{"regions"}},
+		{"regions.it.json", []string{"regions", "--format", "json", "--lang", "it"}},
+		{"provinces.tsv", []string{"provinces"}},
+		{"provinces.json", []string{"provinces", "--format=json"}},
+		{"recipients.tsv", []string{"recipients"}},
+		{"comuni-bz.tsv", []string{"comuni", "--province", "bz"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.golden, func(t *testing.T) {
+			out, errOut, code := runTerritory(t, tc.args...)
+			require.Equal(t, exitOK, code, errOut)
+			assert.Empty(t, errOut)
+			path := filepath.Join("testdata", "territory", tc.golden+".golden")
+			if *updateTerritory {
+				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+				require.NoError(t, os.WriteFile(path, []byte(out), 0o644))
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err, "run go test -run TestTerritoryGolden -update-territory to create it")
+			assert.Equal(t, string(want), out)
+		})
+	}
+}
+
+func TestTerritoryShapes(t *testing.T) {
+	tests := []struct {
+		args   []string
+		header string
+		rows   int
+	}{
+		{[]string{"regions"}, "code\tname\tnuts1\tmacro_area", 20},
+		{[]string{"provinces"}, "istat_code\tsigla\tname\tregion_code", 107},
+		{[]string{"recipients"}, "code\tname\tnuts2", 21},
+		{[]string{"comuni"}, "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code", 7904},
+	}
+	for _, tc := range tests {
+		t.Run(tc.args[0], func(t *testing.T) {
+			out, _, code := runTerritory(t, tc.args...)
+			require.Equal(t, exitOK, code)
+			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+			assert.Equal(t, tc.header, lines[0])
+			assert.Len(t, lines, tc.rows+1)
+			cols := strings.Count(tc.header, "\t")
+			for _, l := range lines[1:] {
+				require.Equal(t, cols, strings.Count(l, "\t"), l)
+			}
+
+			jsonOut, _, code := runTerritory(t, append(tc.args, "--format", "json")...)
+			require.Equal(t, exitOK, code)
+			var objs []map[string]string
+			require.NoError(t, json.Unmarshal([]byte(jsonOut), &objs))
+			require.Len(t, objs, tc.rows)
+			keys := strings.Split(tc.header, "\t")
+			for i, o := range objs {
+				require.Len(t, o, len(keys))
+				fields := strings.Split(lines[i+1], "\t")
+				for j, k := range keys {
+					require.Equal(t, fields[j], o[k], "row %d key %s", i, k)
+				}
+			}
+		})
+	}
+}
+
+func TestTerritoryComuni(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		out     string
+		errPart string
+		code    int
+	}{
+		{
+			name: "accent-insensitive",
+			args: []string{"comuni", "FORLI"},
+			out:  "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\n040012\tForlì\tD704\t040\tFC\t08\n",
+			code: exitOK,
+		},
+		{
+			name: "two comuni share a name",
+			args: []string{"comuni", "Samone"},
+			out: "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\n" +
+				"001235\tSamone\tH753\t201\tTO\t01\n022165\tSamone\tH754\t022\tTN\t04\n",
+			code: exitOK,
+		},
+		{
+			name: "province flag after the name",
+			args: []string{"comuni", "Samone", "--province", "TN"},
+			out:  "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\n022165\tSamone\tH754\t022\tTN\t04\n",
+			code: exitOK,
+		},
+		{
+			name:    "unknown name is a finding, the others still print",
+			args:    []string{"comuni", "Roma", "Rome"},
+			out:     "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\n058091\tRoma\tH501\t258\tRM\t12\n",
+			errPart: `no comune named "Rome"`,
+			code:    exitFindings,
+		},
+		{
+			name:    "name outside the province",
+			args:    []string{"comuni", "--province", "MI", "Roma"},
+			out:     "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\n",
+			errPart: `no comune named "Roma" in province MI`,
+			code:    exitFindings,
+		},
+		{
+			name: "after -- a name may start with a dash",
+			args: []string{"comuni", "--", "-x"},
+			out:  "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\n", errPart: `no comune named "-x"`,
+			code: exitFindings,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := runTerritory(t, tc.args...)
+			assert.Equal(t, tc.code, code, errOut)
+			assert.Equal(t, tc.out, out)
+			if tc.errPart == "" {
+				assert.Empty(t, errOut)
+			} else {
+				assert.Contains(t, errOut, tc.errPart)
+			}
+		})
+	}
+}
+
+func TestTerritoryUsage(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		code    int
+		errPart string
+	}{
+		{"no subcommand", nil, exitUsage, "Usage: registro territory"},
+		{"unknown subcommand", []string{"towns"}, exitUsage, `unknown subcommand "towns"`},
+		{"bad format", []string{"regions", "--format", "xml"}, exitUsage, "must be one of json, tsv"},
+		{"unknown flag", []string{"provinces", "--colour"}, exitUsage, "flag provided but not defined"},
+		{"stray argument", []string{"provinces", "extra"}, exitUsage, `unexpected argument "extra"`},
+		{"unknown sigla", []string{"comuni", "--province", "XX"}, exitUsage, `unknown province sigla "XX"`},
+		{"help", []string{"--help"}, exitOK, ""},
+		{"subcommand help", []string{"regions", "--help"}, exitOK, "Usage: registro territory regions"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := runTerritory(t, tc.args...)
+			assert.Equal(t, tc.code, code)
+			assert.Contains(t, errOut, tc.errPart)
+			if tc.code == exitUsage {
+				assert.Empty(t, out)
+			}
+		})
+	}
+	out, _, code := runTerritory(t, "help")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, out, "valid at 2020-01-01")
+}
