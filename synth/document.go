@@ -243,7 +243,7 @@ func (g *gen) beneficiaries(secII bool, y int) questionnaire.Beneficiaries {
 }
 
 func (g *gen) staff() questionnaire.HumanResources {
-	var hr questionnaire.HumanResources
+	hr := questionnaire.HumanResources{ByKind: []questionnaire.StaffCount{}}
 	for _, k := range []string{"employees", "collaborators", "volunteers", "civil_service"} {
 		n := g.poisson(map[string]float64{"employees": 4, "collaborators": 2, "volunteers": 6, "civil_service": 0.5}[k])
 		if n == 0 {
@@ -266,7 +266,7 @@ func (g *gen) programme(y int) *questionnaire.SectionIIProgramme {
 	p.PermitsRequested = g.poisson(5)
 	p.PermitsObtained = g.r.IntN(p.PermitsRequested + 1)
 	if y >= 2024 {
-		li := &questionnaire.LabourInclusion{PeopleInvolved: 2 + g.poisson(8)}
+		li := &questionnaire.LabourInclusion{PeopleInvolved: 2 + g.poisson(8), Outcomes: []questionnaire.OutcomeCount{}}
 		left := li.PeopleInvolved
 		for _, o := range []string{"internship", "employment_contract", "vocational_course"} {
 			n := g.r.IntN(left/2 + 1)
