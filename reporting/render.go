@@ -1,0 +1,290 @@
+package reporting
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Suppressed cells are written as "c" (confidential), the Eurostat flag,
+// in every renderer but JSON (where "suppressed": true says it).
+const suppressedMark = "c"
+
+// File is one rendered file: a name relative to the output directory and
+// its contents.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// langOf maps anything but "it" to English.
+func langOf(lang string) string {
+	if lang == "it" {
+		return "it"
+	}
+	return "en"
+}
+
+// groupDigits writes the integer part with thousands separators.
+func groupDigits(n int64, sep string) string {
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// formatValue formats a value for people: thousands grouped, euro cents as
+// euros with two decimals, in the conventions of lang.
+func formatValue(v int64, unit Unit, lang string) string {
+	th, dec := ",", "."
+	if lang == "it" {
+		th, dec = ".", ","
+	}
+	if unit == UnitEuroCents {
+		sign := ""
+		if v < 0 {
+			sign, v = "-", -v
+		}
+		return fmt.Sprintf("%s%s%s%02d", sign, groupDigits(v/100, th), dec, v%100)
+	}
+	return groupDigits(v, th)
+}
+
+// formatPercent formats a share (0.2534) as "25.3%" ("25,3%" in Italian).
+func formatPercent(f float64, lang string) string {
+	s := strconv.FormatFloat(f*100, 'f', 1, 64)
+	if lang == "it" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s + "%"
+}
+
+func formatChange(f float64, lang string) string {
+	s := formatPercent(f, lang)
+	if f > 0 {
+		s = "+" + s
+	}
+	return s
+}
+
+// cellText is a cell's value for people.
+func cellText(c Cell, unit Unit, lang string) string {
+	if c.Suppressed || c.Value == nil {
+		return suppressedMark
+	}
+	return formatValue(*c.Value, unit, lang)
+}
+
+// hasChanges reports whether any cell of t carries a previous value.
+func hasChanges(t *Table) bool {
+	for _, r := range append([]Row{t.Total}, t.Rows...) {
+		for _, c := range r.Cells {
+			if c.Previous != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// CSV renders r as one CSV file per table, named after the table's ID
+// ("bodies.legal_form.csv"), plus "service.csv" when r has service
+// indicators. Columns: code, label (in lang), then per report column its
+// value and share, and, when the previous year was given, its previous value
+// and change. Values are raw integers (amounts in euro cents), shares and
+// changes decimal fractions with a dot; suppressed cells hold "c".
+func CSV(r *Report, lang string) ([]File, error) {
+	lang = langOf(lang)
+	var files []File
+	for i := range r.Tables {
+		t := &r.Tables[i]
+		var buf bytes.Buffer
+		w := csv.NewWriter(&buf)
+		changes := hasChanges(t)
+		head := []string{"code", "label"}
+		for _, c := range t.Columns {
+			head = append(head, c.Code, c.Code+"_share")
+			if changes {
+				head = append(head, c.Code+"_previous", c.Code+"_change")
+			}
+		}
+		if err := w.Write(head); err != nil {
+			return nil, err
+		}
+		for _, row := range append(append([]Row(nil), t.Rows...), t.Total) {
+			rec := []string{row.Code, row.Label.In(lang)}
+			for _, c := range row.Cells {
+				v, s := suppressedMark, ""
+				if !c.Suppressed && c.Value != nil {
+					v = strconv.FormatInt(*c.Value, 10)
+				}
+				if c.Share != nil {
+					s = strconv.FormatFloat(*c.Share, 'f', -1, 64)
+				}
+				rec = append(rec, v, s)
+				if changes {
+					p, ch := "", ""
+					if c.Previous != nil {
+						p = strconv.FormatInt(*c.Previous, 10)
+					}
+					if c.Change != nil {
+						ch = strconv.FormatFloat(*c.Change, 'f', -1, 64)
+					}
+					rec = append(rec, p, ch)
+				}
+			}
+			if err := w.Write(rec); err != nil {
+				return nil, err
+			}
+		}
+		w.Flush()
+		if err := w.Error(); err != nil {
+			return nil, err
+		}
+		files = append(files, File{Name: t.ID + ".csv", Data: buf.Bytes()})
+	}
+	if s := r.Service; s != nil {
+		var buf bytes.Buffer
+		w := csv.NewWriter(&buf)
+		for _, kv := range serviceRows(s, lang, true) {
+			if err := w.Write(kv); err != nil {
+				return nil, err
+			}
+		}
+		w.Flush()
+		files = append(files, File{Name: "service.csv", Data: buf.Bytes()})
+	}
+	return files, nil
+}
+
+// serviceRows lists the indicators as (code, label, value) rows; raw values
+// for CSV, formatted ones for people.
+func serviceRows(s *ServiceKPIs, lang string, raw bool) [][]string {
+	num := func(v int64) string {
+		if raw {
+			return strconv.FormatInt(v, 10)
+		}
+		return formatValue(v, UnitBodies, lang)
+	}
+	share := func(f *float64) string {
+		if f == nil {
+			return ""
+		}
+		if raw {
+			return strconv.FormatFloat(*f, 'f', -1, 64)
+		}
+		return formatPercent(*f, lang)
+	}
+	days := func(d *int) string {
+		if d == nil {
+			return ""
+		}
+		return strconv.Itoa(*d)
+	}
+	rows := [][]string{
+		{"as_of", label("service.as_of").In(lang), string(s.AsOf)},
+		{"received", label("service.received").In(lang), num(s.Received)},
+		{"concluded", label("service.concluded").In(lang), num(s.Concluded)},
+		{"concluded_share", label("service.concluded_share").In(lang), share(s.ConcludedShare)},
+		{"decided_within_term", label("service.within_deadline").In(lang), num(s.DecidedWithinTerm)},
+		{"within_term_share", label("service.within_share").In(lang), share(s.WithinTermShare)},
+		{"median_days", label("service.median_days").In(lang), days(s.MedianDays)},
+		{"p90_days", label("service.p90_days").In(lang), days(s.P90Days)},
+		{"open_past_term", label("service.open_past").In(lang), num(s.OpenPastTerm)},
+	}
+	if raw {
+		return append([][]string{{"code", "label", "value"}}, rows...)
+	}
+	return rows
+}
+
+// Markdown renders r as a Markdown document in lang: a heading with the
+// year and scope, then one section per part and one table per report table
+// (label, value and share per column, and the change from the previous
+// year when given). Suppressed cells read "c", explained in a note.
+func Markdown(r *Report, lang string) []byte {
+	lang = langOf(lang)
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# %s %d\n\n", label("report.title").In(lang), r.Year)
+	fmt.Fprintf(&b, "- %s: %s\n", label("report.scope").In(lang), r.Scope.Label.In(lang))
+	fmt.Fprintf(&b, "- %s: %s\n", label("report.filings").In(lang), formatValue(r.Filings, UnitBodies, lang))
+	if r.Public {
+		fmt.Fprintf(&b, "- "+label("report.suppressed").In(lang)+"\n", r.Threshold)
+	}
+	if r.PreviousYear != 0 {
+		fmt.Fprintf(&b, "- "+label("report.previous").In(lang)+"\n", r.PreviousYear)
+	}
+	b.WriteString("\n")
+	var part Part
+	for i := range r.Tables {
+		t := &r.Tables[i]
+		if t.Part != part {
+			part = t.Part
+			fmt.Fprintf(&b, "## %s\n\n", label("part."+string(part)).In(lang))
+		}
+		fmt.Fprintf(&b, "### %s (%s)\n\n", t.Title.In(lang), label("unit."+string(t.Unit)).In(lang))
+		changes := hasChanges(t)
+		head := []string{label("report.label").In(lang)}
+		align := []string{":--"}
+		for _, c := range t.Columns {
+			head = append(head, c.Label.In(lang), label("report.share").In(lang))
+			align = append(align, "--:", "--:")
+			if changes {
+				head = append(head, label("report.change").In(lang))
+				align = append(align, "--:")
+			}
+		}
+		b.WriteString("| " + strings.Join(head, " | ") + " |\n")
+		b.WriteString("| " + strings.Join(align, " | ") + " |\n")
+		for ri, row := range append(append([]Row(nil), t.Rows...), t.Total) {
+			name := mdEscape(row.Label.In(lang))
+			if ri == len(t.Rows) {
+				name = "**" + name + "**"
+			}
+			rec := []string{name}
+			for _, c := range row.Cells {
+				s := ""
+				if c.Share != nil {
+					s = formatPercent(*c.Share, lang)
+				}
+				rec = append(rec, cellText(c, t.Unit, lang), s)
+				if changes {
+					ch := ""
+					if c.Change != nil {
+						ch = formatChange(*c.Change, lang)
+					}
+					rec = append(rec, ch)
+				}
+			}
+			b.WriteString("| " + strings.Join(rec, " | ") + " |\n")
+		}
+		if t.Multi {
+			b.WriteString("\n_" + label("report.multi").In(lang) + "_\n")
+		}
+		b.WriteString("\n")
+	}
+	if s := r.Service; s != nil {
+		fmt.Fprintf(&b, "## %s\n\n| | |\n| :-- | --: |\n", label("service.title").In(lang))
+		for _, kv := range serviceRows(s, lang, false) {
+			fmt.Fprintf(&b, "| %s | %s |\n", kv[1], kv[2])
+		}
+		b.WriteString("\n")
+	}
+	return b.Bytes()
+}
+
+func mdEscape(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
