@@ -59,11 +59,17 @@ func TestCalibration(t *testing.T) {
 }
 
 func TestEveryCodeAndFilingIsValid(t *testing.T) {
-	reg, err := synth.Generate(synth.Config{Year: 2024, Seed: 7, Scale: 0.3})
-	require.NoError(t, err)
 	v, err := questionnaire.New(questionnaire.Options{NoSchema: true})
 	require.NoError(t, err)
 	rv := registry.NewValidator(nil, nil)
+	for _, year := range synth.Years() {
+		t.Run(itoa(year), func(t *testing.T) { checkAll(t, v, rv, year) })
+	}
+}
+
+func checkAll(t *testing.T, v *questionnaire.Validator, rv *registry.Validator, year int) {
+	reg, err := synth.Generate(synth.Config{Year: year, Seed: uint64(year), Scale: 0.25})
+	require.NoError(t, err)
 	for i, b := range reg.Bodies {
 		require.NoError(t, codicefiscale.ValidateBody(b.Entity.CodiceFiscale))
 		require.NoError(t, codicefiscale.ValidatePerson(b.Entity.LegalRepresentative.CodiceFiscale))
@@ -74,9 +80,9 @@ func TestEveryCodeAndFilingIsValid(t *testing.T) {
 		}
 		doc := b.Filing.Document
 		doc.Body.RegisterID = "A/1/2020/RM"
-		data, err := json.Marshal(doc)
+		data, err := v.Marshal(&doc)
 		require.NoError(t, err)
-		probs, err := v.Validate(context.Background(), 2024, data)
+		probs, err := v.Validate(context.Background(), year, data)
 		require.NoError(t, err)
 		require.Empty(t, probs, "filing of body %d: %s", i, data)
 	}
