@@ -107,7 +107,9 @@ func (r *Registry) Entities(ctx context.Context, v Viewer, f Filter) (Page, erro
 	for i := range p.Entities {
 		e := &p.Entities[i]
 		if fullAccess(&v, e) {
-			out.Entities = append(out.Entities, *e)
+			if v.Role == RoleStaff || enrolmentMatches(e, f.Section, f.Status) {
+				out.Entities = append(out.Entities, *e)
+			}
 			continue
 		}
 		ve, ok, err := r.view(ctx, &v, e, &f)
@@ -144,4 +146,14 @@ func (r *Registry) Events(ctx context.Context, v Viewer, f EventFilter) ([]Event
 		return nil, fmt.Errorf("%w: events", ErrForbidden)
 	}
 	return r.store.Events(ctx, f)
+}
+
+// enrolmentMatches applies the Section/Status part of a Filter to stored data.
+func enrolmentMatches(e *Entity, s Section, st Status) bool {
+	if s == 0 && st == "" {
+		return true
+	}
+	return slices.ContainsFunc(e.Enrolments, func(en Enrolment) bool {
+		return (s == 0 || en.Section == s) && (st == "" || en.Status == st)
+	})
 }

@@ -76,7 +76,7 @@ func entity(id, cf, name string) registry.Entity {
 		LegalRepresentative: registry.Person{FirstName: "Mario", LastName: "Rossi",
 			CodiceFiscale: "RSSMRA80A01H501U", Sex: "male", Citizenship: "IT"},
 		Members: []registry.Member{{Person: registry.Person{FirstName: "Anna", LastName: "Bianchi",
-			CodiceFiscale: "BNCNNA70A41F205X", Sex: "female", Citizenship: "IT"}, Organ: "governing", Role: "presidente"}},
+			CodiceFiscale: "BNCNNA70A41F205S", Sex: "female", Citizenship: "IT"}, Organ: "governing", Role: "presidente"}},
 		Statute:        registry.Statute{AdoptedOn: "2010-01-01", SocialAims: true, Branches: []string{"80000000001"}},
 		Qualifications: []string{"onlus"},
 	}
@@ -151,7 +151,7 @@ func testCreateAndRead(t *testing.T, s registry.Store) {
 		t.Fatalf("EntityByCodiceFiscale of empty store: %v, want ErrNotFound", err)
 	}
 	e := enrol(entity("E1", "80000000001", "Casa dei Popoli"), registry.SectionI, registry.StatusApplied)
-	e.Referents = []registry.Referent{{ID: "R1", FirstName: "Luca", LastName: "Verdi", CodiceFiscale: "VRDLCU90A01F205Z",
+	e.Referents = []registry.Referent{{ID: "R1", FirstName: "Luca", LastName: "Verdi", CodiceFiscale: "VRDLCU90A01F205L",
 		Phone: "0612345678", Email: "l@example.it", Status: registry.ReferentRequested, RequestedOn: "2024-02-01"}}
 	e.Branches = []registry.Branch{{EntityID: "E9", NamedInStatute: true, ApplicationID: "A1", From: "2024-01-01"}}
 	commit(t, s, registry.Batch{Entities: []registry.Entity{e}})
@@ -193,7 +193,7 @@ func application(id, entityID string, date registry.Date) registry.Application {
 		Body:        entity(entityID, "80000000001", "Casa dei Popoli"),
 		Attachments: []registry.Attachment{{Kind: "statute", Name: "statuto.pdf"}},
 		Signature:   registry.Signature{SignerCodiceFiscale: "RSSMRA80A01H501U", SignedAt: date, Format: "pades", Verified: true},
-		Activities:  []registry.Activity{{Title: "Corso di italiano", Start: "2021-01-01", Sectors: []string{"education"}, Regions: []string{"12"}}},
+		Activities:  []registry.Activity{{Title: "Corso di italiano", Start: "2021-01-01", Sectors: []string{"education_training"}, Regions: []string{"12"}}},
 		Programme:   prog,
 		Partnership: &registry.Partnership{PartnerID: "E2", Objectives: "o", Content: "c", Modalities: "m", Start: "2023-01-01"},
 		GDPR:        &registry.GDPRProcedures{Controller: "Ente", BeneficiaryMeasures: "m", AdoptedOn: "2023-01-01"},
