@@ -1,0 +1,235 @@
+package schemagen_test
+
+import (
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/schemas"
+	"github.com/openregistro/registro/schemas/schemagen"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func generate(t *testing.T) schemagen.Files {
+	t.Helper()
+	files, err := schemagen.Generate(schemagen.Options{})
+	require.NoError(t, err)
+	return files
+}
+
+// TestNoDrift proves the committed files are exactly what the generator
+// makes from the Go types, labels and code lists now.
+func TestNoDrift(t *testing.T) {
+	files := generate(t)
+	const fix = "the committed schemas are stale: run go generate ./schemas/... and commit the result"
+	dir := filepath.Join("..", schemas.Dir)
+	var onDisk []string
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel("..", p)
+		onDisk = append(onDisk, filepath.ToSlash(rel))
+		return err
+	}))
+	sort.Strings(onDisk)
+	require.Equal(t, files.Paths(), onDisk, fix)
+	for _, p := range files.Paths() {
+		b, err := os.ReadFile(filepath.Join("..", filepath.FromSlash(p)))
+		require.NoError(t, err)
+		if string(b) != string(files[p]) {
+			t.Errorf("%s differs from the generator's output: %s", p, fix)
+		}
+	}
+}
+
+// strip removes the annotations (title, description) from a decoded schema.
+func strip(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, e := range x {
+			if k == "title" || k == "description" {
+				continue
+			}
+			out[k] = strip(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = strip(e)
+		}
+		return out
+	}
+	return v
+}
+
+func decode(t *testing.T, b []byte) map[string]any {
+	t.Helper()
+	var v map[string]any
+	require.NoError(t, json.Unmarshal(b, &v))
+	return v
+}
+
+// TestLanguageParity proves the Italian and English files are identical
+// apart from their annotations, and that the annotations do differ.
+func TestLanguageParity(t *testing.T) {
+	files := generate(t)
+	for _, name := range schemas.Names() {
+		t.Run(name, func(t *testing.T) {
+			en := files[path.Join(schemas.Dir, "en", name+".json")]
+			it := files[path.Join(schemas.Dir, "it", name+".json")]
+			require.NotEmpty(t, en)
+			require.NotEmpty(t, it)
+			assert.Equal(t, strip(decode(t, en)), strip(decode(t, it)))
+			assert.NotEqual(t, string(en), string(it))
+		})
+	}
+}
+
+// walk calls fn on every subschema with its location.
+func walk(loc string, v any, fn func(loc string, s map[string]any)) {
+	switch x := v.(type) {
+	case map[string]any:
+		fn(loc, x)
+		for k, e := range x {
+			walk(loc+"/"+k, e, fn)
+		}
+	case []any:
+		for i, e := range x {
+			walk(loc+"/"+itoa(i), e, fn)
+		}
+	}
+}
+
+func itoa(i int) string { return problem.Index(i) }
+
+// TestAnnotations proves every property and every enum value has a title,
+// and every property a description, in both languages.
+func TestAnnotations(t *testing.T) {
+	files := generate(t)
+	for _, p := range files.Paths() {
+		if path.Base(p) == schemas.FieldsByYearFile {
+			continue
+		}
+		t.Run(p, func(t *testing.T) {
+			doc := decode(t, files[p])
+			assert.NotEmpty(t, doc["title"], "root title")
+			assert.NotEmpty(t, doc["description"], "root description")
+			walk("#", doc, func(loc string, s map[string]any) {
+				if props, ok := s["properties"].(map[string]any); ok && !strings.Contains(loc, "/if") && !strings.Contains(loc, "/then") && !strings.Contains(loc, "/else") {
+					for name, ps := range props {
+						m, _ := ps.(map[string]any)
+						assert.NotEmpty(t, m["title"], "%s/properties/%s has no title", loc, name)
+						assert.NotEmpty(t, m["description"], "%s/properties/%s has no description", loc, name)
+					}
+				}
+				if branches, ok := s["oneOf"].([]any); ok {
+					for i, b := range branches {
+						m, _ := b.(map[string]any)
+						if _, isConst := m["const"]; isConst {
+							assert.NotEmpty(t, m["title"], "%s/oneOf/%d has no title", loc, i)
+						}
+					}
+				}
+			})
+		})
+	}
+}
+
+// TestPortableKeywords proves the schemas use only keywords AJV and
+// santhosh-tekuri agree on, that $defs names are package-qualified, and that
+// every $id lies under the one base URI.
+func TestPortableKeywords(t *testing.T) {
+	files := generate(t)
+	for _, p := range files.Paths() {
+		if path.Base(p) == schemas.FieldsByYearFile {
+			continue
+		}
+		t.Run(p, func(t *testing.T) {
+			doc := decode(t, files[p])
+			assert.True(t, strings.HasPrefix(doc["$id"].(string), schemas.BaseURI))
+			defs, _ := doc["$defs"].(map[string]any)
+			for name := range defs {
+				assert.Regexp(t, `^[a-z]+\.[A-Z][A-Za-z0-9]*$`, name)
+			}
+			walk("#", doc, func(loc string, s map[string]any) {
+				for _, bad := range []string{"$dynamicRef", "$dynamicAnchor", "$recursiveRef", "unevaluatedProperties", "unevaluatedItems"} {
+					assert.NotContains(t, s, bad, loc)
+				}
+				if s["type"] == "object" && s["properties"] != nil && !strings.Contains(loc, "/if") {
+					assert.Equal(t, false, s["additionalProperties"], "%s must close its properties", loc)
+				}
+			})
+		})
+	}
+}
+
+// TestYearBoundFields proves a field with a since tag is absent before its
+// year and present from it.
+func TestYearBoundFields(t *testing.T) {
+	files := generate(t)
+	prop := func(year, def, field string) bool {
+		doc := decode(t, files[path.Join(schemas.Dir, "en", "questionnaire-"+year+".json")])
+		d, ok := doc["$defs"].(map[string]any)[def].(map[string]any)
+		if !ok {
+			return false
+		}
+		_, ok = d["properties"].(map[string]any)[field]
+		return ok
+	}
+	tests := []struct {
+		year, def, field string
+		want             bool
+	}{
+		{"2021", "questionnaire.Document", "ukraineFocus", false},
+		{"2022", "questionnaire.Document", "ukraineFocus", true},
+		{"2023", "questionnaire.Body", "difficulties", false},
+		{"2024", "questionnaire.Body", "difficulties", true},
+		{"2019", "questionnaire.Beneficiaries", "ukrainianCitizens", false},
+		{"2025", "questionnaire.Beneficiaries", "ukrainianCitizens", true},
+		{"2023", "questionnaire.LabourInclusion", "outcomes", false},
+		{"2024", "questionnaire.LabourInclusion", "outcomes", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.year+"/"+tt.field, func(t *testing.T) {
+			assert.Equal(t, tt.want, prop(tt.year, tt.def, tt.field))
+		})
+	}
+}
+
+type badRule struct {
+	A string `json:"a" validate:"startswith=x"`
+}
+
+type unlabelled struct {
+	A string `json:"a"`
+}
+
+func TestGenerateErrors(t *testing.T) {
+	labels, err := schemagen.DefaultLabels()
+	require.NoError(t, err)
+	labels.Types["schemagen_test.badRule"] = map[string]schemagen.Label{
+		"":  {Title: schemagen.Text{IT: "x", EN: "x"}, Description: schemagen.Text{IT: "x", EN: "x"}},
+		"a": {Title: schemagen.Text{IT: "x", EN: "x"}, Description: schemagen.Text{IT: "x", EN: "x"}},
+	}
+	labels.Schemas["t"] = schemagen.Label{Title: schemagen.Text{IT: "x", EN: "x"}, Description: schemagen.Text{IT: "x", EN: "x"}}
+	_, err = schemagen.Generate(schemagen.Options{Labels: labels, Docs: []schemagen.Doc{{Name: "t", Kind: "t", Type: reflect.TypeOf(badRule{})}}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "startswith")
+
+	_, err = schemagen.Generate(schemagen.Options{Labels: labels, Docs: []schemagen.Doc{{Name: "t", Kind: "t", Type: reflect.TypeOf(unlabelled{})}}})
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, schemagen.ErrMissingLabel))
+	assert.Contains(t, err.Error(), "schemagen_test.unlabelled.a")
+}
