@@ -1,0 +1,128 @@
+package reporting
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/openregistro/registro/registry"
+)
+
+// YearlyListFor returns the part of the yearly list (registry's
+// YearlyUpdate, one list per recipient: 19 regions and the autonomous
+// provinces of Bolzano and Trento) that viewer v may see on day.
+//
+// Staff see everything. Any other viewer sees the Section II enrolment of a
+// body only in the recipients whose region a grant of v covers on day (a
+// motivated request, DOMAIN.md §3): elsewhere a body enrolled in both
+// sections appears with Section I only, and a body enrolled only in Section
+// II does not appear at all. The input is not modified.
+func YearlyListFor(l registry.YearlyList, v registry.Viewer, day registry.Date) registry.YearlyList {
+	out := registry.YearlyList{Year: l.Year, Deadline: l.Deadline, Recipients: make([]registry.RecipientList, 0, len(l.Recipients))}
+	for _, rl := range l.Recipients {
+		entitled := v.Role == registry.RoleStaff || slices.ContainsFunc(v.Grants, func(g registry.Grant) bool {
+			return (g.Region == "" || g.Region == rl.Recipient.RegionCode) &&
+				(g.From == "" || g.From <= day) && (g.Until == "" || day <= g.Until)
+		})
+		filter := func(in []registry.Listed) []registry.Listed {
+			res := make([]registry.Listed, 0, len(in))
+			for _, b := range in {
+				if !entitled {
+					secs := slices.DeleteFunc(slices.Clone(b.Sections), func(s registry.Section) bool { return s == registry.SectionII })
+					if len(secs) == 0 {
+						continue
+					}
+					b.Sections = secs
+				} else {
+					b.Sections = slices.Clone(b.Sections)
+				}
+				res = append(res, b)
+			}
+			return res
+		}
+		out.Recipients = append(out.Recipients, registry.RecipientList{Recipient: rl.Recipient, Regular: filter(rl.Regular), Excluded: filter(rl.Excluded)})
+	}
+	return out
+}
+
+// YearlyJSON renders a yearly list as indented JSON.
+func YearlyJSON(l registry.YearlyList) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(l); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func sectionsText(s []registry.Section) string {
+	parts := make([]string, len(s))
+	for i, x := range s {
+		parts[i] = x.String()
+	}
+	return strings.Join(parts, "+")
+}
+
+// YearlyCSV renders a yearly list as one CSV file per recipient, named
+// "yearly-list/CODE.csv" (CODE "01".."20", "21" Bolzano, "22" Trento), with
+// columns status (regular, excluded), reason, id, name, codice_fiscale,
+// legal_form, comune, province, sections, filed_on.
+func YearlyCSV(l registry.YearlyList) ([]File, error) {
+	var files []File
+	for _, rl := range l.Recipients {
+		var buf bytes.Buffer
+		w := csv.NewWriter(&buf)
+		_ = w.Write([]string{"status", "reason", "id", "name", "codice_fiscale", "legal_form", "comune", "province", "sections", "filed_on"})
+		for _, st := range []struct {
+			status string
+			list   []registry.Listed
+		}{{"regular", rl.Regular}, {"excluded", rl.Excluded}} {
+			for _, b := range st.list {
+				_ = w.Write([]string{st.status, b.Reason, b.ID, b.Name, b.CodiceFiscale, b.LegalForm, b.Comune, b.Province, sectionsText(b.Sections), string(b.FiledOn)})
+			}
+		}
+		w.Flush()
+		if err := w.Error(); err != nil {
+			return nil, err
+		}
+		files = append(files, File{Name: "yearly-list/" + rl.Recipient.Code + ".csv", Data: buf.Bytes()})
+	}
+	return files, nil
+}
+
+// YearlyMarkdown renders a yearly list in lang: per recipient, the regular
+// and the excluded bodies.
+func YearlyMarkdown(l registry.YearlyList, lang string) []byte {
+	lang = langOf(lang)
+	t := func(it, en string) string {
+		if lang == "it" {
+			return it
+		}
+		return en
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# %s %d\n\n%s: %s\n\n", t("Elenco annuale degli enti regolarmente iscritti", "Yearly list of regularly enrolled bodies"), l.Year, t("Termine", "Deadline"), l.Deadline)
+	for _, rl := range l.Recipients {
+		fmt.Fprintf(&b, "## %s (%s)\n\n", rl.Recipient.Name, rl.Recipient.Code)
+		for _, st := range []struct {
+			title string
+			list  []registry.Listed
+		}{{t("Regolarmente iscritti", "Regularly enrolled"), rl.Regular}, {t("Esclusi", "Excluded"), rl.Excluded}} {
+			fmt.Fprintf(&b, "### %s: %d\n\n", st.title, len(st.list))
+			if len(st.list) == 0 {
+				continue
+			}
+			fmt.Fprintf(&b, "| ID | %s | %s | %s | %s |\n| :-- | :-- | :-- | :-- | :-- |\n", t("Denominazione", "Name"), t("Provincia", "Province"), t("Sezioni", "Sections"), t("Motivo", "Reason"))
+			for _, x := range st.list {
+				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", x.ID, mdEscape(x.Name), x.Province, sectionsText(x.Sections), x.Reason)
+			}
+			b.WriteString("\n")
+		}
+	}
+	return b.Bytes()
+}
