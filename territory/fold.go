@@ -5,8 +5,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -18,20 +16,13 @@ import (
 // "vallee-d’aoste" all fold to "vallee d aoste". Fold(Fold(s)) == Fold(s).
 func Fold(s string) string {
 	if isASCII(s) {
-		return squeeze(strings.ToLower(s))
+		return squeeze(s)
 	}
-	// Lower, decompose, drop the combining marks and lower again: some
-	// capitals only reveal a lower-case base once decomposed, and some
-	// lower-case letters decompose.
+	// Lower, decompose (NFD), then squeeze drops the combining marks and
+	// lowers again: some capitals only reveal a lower-case base once
+	// decomposed, and some lower-case letters decompose.
 	lower := strings.Map(unicode.ToLower, strings.ToValidUTF8(s, " "))
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)))
-	stripped, _, err := transform.String(t, lower)
-	if err != nil {
-		// Not reachable with valid UTF-8 input; fold what we have.
-		stripped = lower
-	}
-	stripped = strings.Map(unicode.ToLower, stripped)
-	return squeeze(strings.ReplaceAll(stripped, "ß", "ss"))
+	return squeeze(norm.NFD.String(lower))
 }
 
 func isASCII(s string) bool {
@@ -43,21 +34,37 @@ func isASCII(s string) bool {
 	return true
 }
 
-// squeeze keeps letters and digits and turns every other run into one space.
+// squeeze lowers letters, keeps letters and digits, drops combining marks
+// (Mn), spells "ß" "ss" and turns every other run into one space.
 func squeeze(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
 	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(r)
+		switch {
+		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
+		case 'A' <= r && r <= 'Z':
+			r += 'a' - 'A'
+		case r < utf8.RuneSelf:
+			space = true
+			continue
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			r = unicode.ToLower(r)
+		default:
+			space = true
 			continue
 		}
-		space = true
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		if r == 'ß' {
+			b.WriteString("ss")
+		} else {
+			b.WriteRune(r)
+		}
 	}
 	return b.String()
 }
