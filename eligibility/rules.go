@@ -438,7 +438,7 @@ func housingRule() Rule {
 		if places == 0 {
 			return found(Fail, m("le strutture alloggiative indicate non hanno posti", "the housing facilities stated have no places"), facts...)
 		}
-		return found(Pass, mf("%d strutture alloggiative con %d posti", "%d housing facilities with %d places", len(h), places), facts...)
+		return found(Pass, mf("strutture alloggiative: %d; posti: %d", "housing facilities: %d; places: %d", len(h), places), facts...)
 	})
 }
 
