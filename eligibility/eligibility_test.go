@@ -357,7 +357,9 @@ func TestRuleSet(t *testing.T) {
 
 func TestBrokenRule(t *testing.T) {
 	bad := eligibility.NewRule(eligibility.Meta{ID: "broken", Version: 1, Basis: "x", Title: problem.Messages{IT: "x", EN: "x"}},
-		func(context.Context, *eligibility.Case) (eligibility.Finding, error) { return eligibility.Finding{}, nil })
+		func(context.Context, *eligibility.Case) (eligibility.Finding, error) {
+			return eligibility.Finding{}, nil
+		})
 	s, _ := eligibility.Default().With(bad)
 	_, err := eligibility.New(nil, eligibility.Options{Rules: s}).Evaluate(context.Background(), typical(), day(t, "2025-01-01"))
 	if !errors.Is(err, eligibility.ErrRule) || !strings.Contains(err.Error(), "broken") {

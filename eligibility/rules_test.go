@@ -330,7 +330,10 @@ func TestAttachments(t *testing.T) {
 
 func TestOnlineSignature(t *testing.T) {
 	dated := func(d string) func(a *eligibility.Application, _ *fakeRegister) {
-		return func(a *eligibility.Application, _ *fakeRegister) { a.Date = registry.Date(d); a.Signature.SignedAt = registry.Date(d) }
+		return func(a *eligibility.Application, _ *fakeRegister) {
+			a.Date = registry.Date(d)
+			a.Signature.SignedAt = registry.Date(d)
+		}
 	}
 	runRuleCases(t, eligibility.RuleOnlineSignature, []ruleCase{
 		{name: "legal representative, verified", section: I, want: eligibility.Pass},
