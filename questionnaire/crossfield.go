@@ -33,6 +33,12 @@ const (
 	CodeSectionNotEnrolled    = "section_not_enrolled"
 	CodeFilerNotEnabled       = "filer_not_enabled"
 	CodeLateFiling            = "late_filing"
+	// CodeTaxCodeCheck: a codice fiscale of the right shape fails its check
+	// character/digit or office code (finer than the schema's pattern).
+	CodeTaxCodeCheck = "tax_code_check"
+	// CodeTerritoryUnknown: a territory code of the right shape that names no
+	// region, province or comune (finer than the schema's pattern).
+	CodeTerritoryUnknown = "territory_unknown"
 )
 
 // crossCheck applies the cross-field rules. It skips every rule that reads a

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -22,6 +23,24 @@ import (
 )
 
 type yearKey struct{}
+
+// shapes are the patterns the generated JSON Schema uses for the custom
+// string tags; the Go rules check more (check digits, existing codes).
+var shapes = map[string]*regexp.Regexp{
+	"cf":     regexp.MustCompile(`^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$`),
+	"cfbody": regexp.MustCompile(`^[0-9]{11}$`),
+	"sigla":  regexp.MustCompile(`^[A-Z]{2}$`),
+	"comune": regexp.MustCompile(`^[0-9]{6}$`),
+	"region": regexp.MustCompile(`^(0[1-9]|1[0-9]|2[0-2])$`),
+}
+
+var shapeTexts = map[string][2]string{
+	"cf":     {"deve essere un codice fiscale di persona valido (16 caratteri)", "must be a valid personal codice fiscale (16 characters)"},
+	"cfbody": {"deve essere un codice fiscale di ente o partita IVA valida (11 cifre)", "must be a valid codice fiscale of a body or partita IVA (11 digits)"},
+	"region": {"deve essere il codice ISTAT di una regione (01–20)", "must be the ISTAT code of a region (01-20)"},
+	"sigla":  {"deve essere la sigla di una provincia (come MI)", "must be the sigla of a province (such as MI)"},
+	"comune": {"deve essere il codice ISTAT di un comune (6 cifre)", "must be the ISTAT code of a comune (6 digits)"},
+}
 
 // structRules runs the `validate` tags of the document types with
 // go-playground/validator and turns its errors into problems.
@@ -224,26 +243,21 @@ func (r *structRules) problem(fe validator.FieldError, path string, year int) pr
 		}
 		it = fmt.Sprintf("deve essere uno dei codici dell'elenco %q validi nel %d: %s", l.Title().IT, year, joined)
 		en = fmt.Sprintf("must be one of the codes of the list %q valid in %d: %s", title, year, joined)
-	case "cf":
-		keyword, code = "format", "format"
-		params["format"] = "codice-fiscale"
-		it, en = "deve essere un codice fiscale di persona valido (16 caratteri)", "must be a valid personal codice fiscale (16 characters)"
-	case "cfbody":
-		keyword, code = "format", "format"
-		params["format"] = "codice-fiscale-ente"
-		it, en = "deve essere un codice fiscale di ente o partita IVA valida (11 cifre)", "must be a valid codice fiscale of a body or partita IVA (11 digits)"
-	case "region":
-		keyword, code = "format", "format"
-		params["format"] = "region"
-		it, en = "deve essere il codice ISTAT di una regione (01–20)", "must be the ISTAT code of a region (01-20)"
-	case "sigla":
-		keyword, code = "format", "format"
-		params["format"] = "sigla"
-		it, en = "deve essere la sigla di una provincia (come MI)", "must be the sigla of a province (such as MI)"
-	case "comune":
-		keyword, code = "format", "format"
-		params["format"] = "comune"
-		it, en = "deve essere il codice ISTAT di un comune (6 cifre)", "must be the ISTAT code of a comune (6 digits)"
+	case "cf", "cfbody", "region", "sigla", "comune":
+		text := shapeTexts[tag]
+		it, en = text[0], text[1]
+		if s, _ := fe.Value().(string); shapes[tag].MatchString(s) {
+			// The shape is right; the check digit or the territory table
+			// says no: a rule finer than the schema's pattern.
+			keyword, code = "format", CodeTaxCodeCheck
+			if tag == "region" || tag == "sigla" || tag == "comune" {
+				code = CodeTerritoryUnknown
+			}
+			params["format"] = tag
+		} else {
+			keyword, code = "pattern", "pattern"
+			params["pattern"] = shapes[tag].String()
+		}
 	default:
 		keyword, code = tag, tag
 	}
