@@ -1,5 +1,12 @@
 package schemagen
 
-// decisionDocs returns the eligibility decision's schema once package
-// eligibility publishes its Decision type.
-func decisionDocs() []Doc { return nil }
+import (
+	"reflect"
+
+	"github.com/openregistro/registro/eligibility"
+)
+
+// decisionDocs returns the schema of the eligibility decision.
+func decisionDocs() []Doc {
+	return []Doc{{Name: "decision", Kind: "decision", Type: reflect.TypeOf(eligibility.Decision{})}}
+}
