@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/openregistro/registro/territory"
 )
@@ -120,6 +122,9 @@ func TestFindComuni(t *testing.T) {
 		{"sant angelo d alife", []string{"061086"}},
 		{"Sant’Angelo d’Alife", []string{"061086"}},
 		{"Eppan an der Weinstrasse", []string{"021004"}},
+		{"Steverjan", []string{"031019"}},               // Š: Windows-1252 byte in the ISTAT file
+		{"Devin Nabrežina", []string{"032001"}},         // ž likewise
+		{"San Floriano del Collio", []string{"031019"}}, // Italian part of a hyphenated bilingual name
 		{"Rome", nil},
 		{"", nil},
 	}
@@ -239,6 +244,11 @@ func TestConsistency(t *testing.T) {
 		}
 	}
 	for _, c := range tr.Comuni() {
+		for _, r := range c.Name {
+			if unicode.IsControl(r) || r == utf8.RuneError {
+				t.Errorf("comune %s: name %q holds %U", c.Code, c.Name, r)
+			}
+		}
 		p, ok := tr.Province(c.ProvinceCode)
 		if !ok || p.RegionCode != c.RegionCode || !strings.HasPrefix(c.Code, p.HistoricalCode) || !strings.HasPrefix(c.NUTS3, p.NUTS2) {
 			t.Fatalf("comune %+v inconsistent with province %+v", c, p)

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/text/encoding/charmap"
 )
@@ -199,7 +200,11 @@ func readComuni(path string, regions map[string]*region, provinces map[string]*p
 		return nil, err
 	}
 	defer f.Close()
-	r := csv.NewReader(charmap.ISO8859_1.NewDecoder().Reader(f))
+	// The file is declared ISO-8859-1 but carries Windows-1252 bytes in the
+	// C1 range (0x8A Š in "Števerjan", 0x9E ž in "Nabrežina"), which
+	// ISO-8859-1 would turn into control characters. Windows-1252 agrees with
+	// ISO-8859-1 on every printable character, so decode it as that.
+	r := csv.NewReader(charmap.Windows1252.NewDecoder().Reader(f))
 	r.Comma = ';'
 	header, err := r.Read()
 	if err != nil {
@@ -241,6 +246,11 @@ func readComuni(path string, regions map[string]*region, provinces map[string]*p
 			c.italian = ""
 		}
 		where := fmt.Sprintf("%s:%d (%s %s)", path, line, c.code, c.name)
+		for _, r := range c.name + c.italian + c.other {
+			if unicode.IsControl(r) {
+				return nil, fmt.Errorf("gen: %s: control character %U in a name", where, r)
+			}
+		}
 		if len(c.code) != 6 || len(c.cadastral) != 4 || len(c.province) != 3 || c.name == "" {
 			return nil, fmt.Errorf("gen: %s: malformed code, cadastral code, province or name", where)
 		}
