@@ -28,3 +28,42 @@ func Example() {
 	// 040012 Forlì D704
 	// 21 Provincia autonoma di Bolzano/Bozen 21
 }
+
+func ExampleTerritory_FindComuni() {
+	t := territory.Default()
+	// Case, accents and punctuation do not matter; bilingual comuni are
+	// found by either name; several comuni may share a name.
+	for _, name := range []string{"SANT ANGELO D'ALIFE", "Bozen", "Samone"} {
+		for _, c := range t.FindComuni(name) {
+			p, _ := t.Province(c.ProvinceCode)
+			fmt.Printf("%s: %s %s (%s)\n", name, c.Code, c.Name, p.Sigla)
+		}
+	}
+	// Output:
+	// SANT ANGELO D'ALIFE: 061086 Sant'Angelo d'Alife (CE)
+	// Bozen: 021008 Bolzano/Bozen (BZ)
+	// Samone: 001235 Samone (TO)
+	// Samone: 022165 Samone (TN)
+}
+
+func ExampleTerritory_RecipientOf() {
+	t := territory.Default()
+	for _, sigla := range []string{"MI", "TN", "BZ", "AO"} {
+		p, _ := t.ProvinceBySigla(sigla)
+		r, _ := t.RecipientOf(p.Code)
+		fmt.Printf("%s → %s %s (%s)\n", sigla, r.Code, r.Name, r.NUTS2)
+	}
+	// Output:
+	// MI → 03 Lombardia (ITC4)
+	// TN → 22 Provincia autonoma di Trento (ITH2)
+	// BZ → 21 Provincia autonoma di Bolzano/Bozen (ITH1)
+	// AO → 02 Valle d'Aosta/Vallée d'Aoste (ITC2)
+}
+
+func ExampleFold() {
+	fmt.Println(territory.Fold("Vallée d’Aoste"))
+	fmt.Println(territory.Fold("Trentino-Alto Adige/Südtirol"))
+	// Output:
+	// vallee d aoste
+	// trentino alto adige sudtirol
+}

@@ -23,8 +23,9 @@ var istatTable string
 var (
 	// ErrUnknown is returned (wrapped) for a code or name that is not in the table.
 	ErrUnknown = errors.New("territory: unknown")
-	// ErrTable is returned (wrapped) when a table cannot be read.
-	ErrTable = errors.New("territory: malformed table")
+	// errTable is wrapped by the table parser's errors; the embedded table is
+	// tested, so only a broken build can meet it (Default panics).
+	errTable = errors.New("territory: malformed table")
 )
 
 // Kinds of Province, as ISTAT names them.
@@ -316,7 +317,7 @@ func parse(table string) (*Territory, error) {
 		}
 		n := split(text, fields[:])
 		bad := func(what string) error {
-			return fmt.Errorf("%w: line %d: %s", ErrTable, line, what)
+			return fmt.Errorf("%w: line %d: %s", errTable, line, what)
 		}
 		want := recordFields(fields[0])
 		if want == 0 {
@@ -384,10 +385,10 @@ func parse(table string) (*Territory, error) {
 		}
 	}
 	if t.validAt.IsZero() {
-		return nil, fmt.Errorf("%w: no V (valid-at) record", ErrTable)
+		return nil, fmt.Errorf("%w: no V (valid-at) record", errTable)
 	}
 	if len(t.regions) == 0 || len(t.provinces) == 0 || len(t.comuni) == 0 || len(t.recipients) == 0 {
-		return nil, fmt.Errorf("%w: regions, provinces, recipients or comuni missing", ErrTable)
+		return nil, fmt.Errorf("%w: regions, provinces, recipients or comuni missing", errTable)
 	}
 	return t, nil
 }
