@@ -277,7 +277,7 @@ func wrongType(r *rand.Rand, d any) any {
 func TestOracleMutated(t *testing.T) {
 	v := MustValidator(t, questionnaire.Options{NoSchema: true})
 	r := rand.New(rand.NewPCG(1, 2))
-	n := 120
+	n := 60
 	if testing.Short() {
 		n = 40
 	}
@@ -303,7 +303,7 @@ func TestFastRulesAgree(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	ctx := context.Background()
 	for y := questionnaire.FirstYear; y <= questionnaire.LastYear; y++ {
-		for i := range 200 {
+		for i := range 80 {
 			d := sampleObj(t, fast, y, i%2 == 1)
 			mutate(r, d)
 			data, _ := json.Marshal(d)
