@@ -59,9 +59,14 @@ type command struct {
 func commands() []command {
 	return []command{
 		// Add new commands here, one line each, keeping the list sorted by usefulness.
+		{"demo", "generate a realistic register, file its reports, build the yearly list and the report", cmdDemo},
 		{"cf", "check Italian tax codes (codice fiscale, partita IVA)", cmdCF},
 		{"validate", "validate annual questionnaires (JSON or NDJSON) for a reporting year", cmdValidate},
+		{"schema", "print the published JSON Schemas (list, or one by name, year and language)", cmdSchema},
 		{"territory", "list ISTAT regions and provinces", cmdTerritory},
+		{"report", "build the annual report, yearly list and service indicators for a year", cmdReport},
+		{"import", "import entities and filings (NDJSON) into a store", cmdImport},
+		{"export", "export entities, filings (NDJSON) and the yearly list (CSV, XLSX) from a store", cmdExport},
 	}
 }
 

@@ -1,0 +1,382 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/reporting"
+	"github.com/openregistro/registro/synth"
+)
+
+// demoConfig is what "registro demo" runs.
+type demoConfig struct {
+	year  int
+	seed  uint64
+	scale float64
+	db    string // DSN; "" means sqlite:OUT/registro.db, recreated
+	out   string
+	lang  string
+}
+
+// demoSummary is what the demo did, printed at the end and checked by tests.
+type demoSummary struct {
+	Year            int    `json:"year"`
+	Bodies          int    `json:"bodies"`
+	Applications    int    `json:"applications"`
+	Enrolled        int    `json:"enrolled"`
+	Rejected        int    `json:"rejected"`
+	Pending         int    `json:"pending"`
+	Filings         int    `json:"filings"`
+	Late            int    `json:"late"`
+	InvalidFilings  int    `json:"invalidFilings"`
+	Regular         int    `json:"regular"`
+	Excluded        int    `json:"excluded"`
+	ReportFilings   int64  `json:"reportFilings"`
+	DB              string `json:"db"`
+	Out             string `json:"out"`
+	ElapsedMillisec int64  `json:"elapsedMs"`
+}
+
+func cmdDemo(ctx context.Context, e *env, args []string) int {
+	fs := flags(e, "demo", "[--year Y] [--seed N] [--scale F] [--db DSN] [--out DIR] [--lang it|en]",
+		"registro demo",
+		"registro demo --year 2023 --seed 7 --out /tmp/demo",
+		"registro demo --db postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
+	cfg := demoConfig{}
+	fs.IntVar(&cfg.year, "year", 2024, fmt.Sprintf("reporting year (%d–%d)", synth.Years()[0], synth.Years()[len(synth.Years())-1]))
+	fs.Uint64Var(&cfg.seed, "seed", 1, "random seed: the same seed gives the same register")
+	fs.Float64Var(&cfg.scale, "scale", 1, "size relative to the published register (1 = as published)")
+	fs.StringVar(&cfg.db, "db", "", "store: sqlite:PATH, a file path or postgres://… (default: sqlite:OUT/registro.db, recreated)")
+	fs.StringVar(&cfg.out, "out", "registro-demo", "output directory")
+	lang := langFlag(fs)
+	if code, done := parse(fs, args); done {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return failf(e, "demo", "unexpected arguments %q", fs.Args())
+	}
+	cfg.lang = lang.String()
+	start := time.Now()
+	prog := newProgress(e, "demo")
+	sum, err := runDemo(ctx, cfg, prog)
+	prog.done()
+	if err != nil {
+		return failf(e, "demo", "%v", err)
+	}
+	sum.ElapsedMillisec = time.Since(start).Milliseconds()
+	w := e.stdout
+	it := cfg.lang == "it"
+	say := func(itText, enText string, a ...any) {
+		if it {
+			fmt.Fprintf(w, itText+"\n", a...)
+		} else {
+			fmt.Fprintf(w, enText+"\n", a...)
+		}
+	}
+	say("Registro demo, anno di riferimento %d (seed %d)", "Registro demo, reporting year %d (seed %d)", sum.Year, cfg.seed)
+	say("  enti: %d; domande: %d (iscritte %d, respinte %d, in istruttoria %d)",
+		"  bodies: %d; applications: %d (enrolled %d, rejected %d, pending %d)",
+		sum.Bodies, sum.Applications, sum.Enrolled, sum.Rejected, sum.Pending)
+	say("  relazioni annuali: %d (tardive %d, non valide %d)", "  annual reports: %d (late %d, invalid %d)", sum.Filings, sum.Late, sum.InvalidFilings)
+	say("  elenco annuale: %d regolarmente iscritti, %d esclusi", "  yearly list: %d regularly enrolled, %d excluded", sum.Regular, sum.Excluded)
+	say("  database: %s", "  database: %s", sum.DB)
+	say("  in %.1f s. Aprire il rapporto: %s", "  done in %.1f s. Open the report: %s", float64(sum.ElapsedMillisec)/1000, filepath.Join(sum.Out, "report.html"))
+	say("  Altri file in %s: report.json, csv/, yearly-list/, entities.ndjson, questionnaires.ndjson",
+		"  More in %s: report.json, csv/, yearly-list/, entities.ndjson, questionnaires.ndjson", sum.Out)
+	return exitOK
+}
+
+// runDemo generates the register, stores it through the Registry, files every
+// questionnaire through the questionnaire desk, runs the yearly update and the
+// report, and writes everything under cfg.out.
+func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, error) {
+	sum := demoSummary{Year: cfg.year, Out: cfg.out}
+	gen, err := synth.Generate(synth.Config{Year: cfg.year, Seed: cfg.seed, Scale: cfg.scale})
+	if err != nil {
+		return sum, err
+	}
+	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
+		return sum, err
+	}
+	dsn := cfg.db
+	if dsn == "" {
+		path := filepath.Join(cfg.out, "registro.db")
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return sum, err
+			}
+		}
+		dsn = "sqlite:" + path
+	}
+	sum.DB = dsn
+	store, err := openStore(ctx, dsn)
+	if err != nil {
+		return sum, err
+	}
+	defer store.Close()
+	if page, err := store.Entities(ctx, registry.Filter{Limit: 1}); err != nil {
+		return sum, err
+	} else if len(page.Entities) > 0 {
+		return sum, fmt.Errorf("database %s already holds a register: the demo needs an empty one", dsn)
+	}
+
+	// The register runs on the demo's own clock, moved along the timeline.
+	var clock time.Time
+	seq := 0
+	reg := registry.New(store, registry.Options{
+		Now:   func() time.Time { return clock },
+		NewID: func() string { seq++; return fmt.Sprintf("R%06d", seq) },
+	})
+	ids, err := replayRegister(ctx, reg, gen, &clock, &sum, prog)
+	if err != nil {
+		return sum, err
+	}
+
+	// File every questionnaire through the desk: validation (with the
+	// register-aware rules), deadline, late flag, history.
+	v, err := questionnaire.New(questionnaire.Options{Register: registerView{reg}})
+	if err != nil {
+		return sum, err
+	}
+	desk := questionnaire.NewDesk(v, store.Filings(), func(y int) time.Time { return reg.FilingDeadline(y).Time() })
+	type plannedFiling struct {
+		body *synth.Body
+		id   string
+	}
+	var plans []plannedFiling
+	for i := range gen.Bodies {
+		b := &gen.Bodies[i]
+		if b.Filing != nil {
+			plans = append(plans, plannedFiling{b, ids[b.Entity.CodiceFiscale]})
+		}
+	}
+	sort.SliceStable(plans, func(i, j int) bool { return plans[i].body.Filing.FiledAt.Before(plans[j].body.Filing.FiledAt) })
+	var filed []registry.Filing
+	prog.start("filing", len(plans))
+	for _, p := range plans {
+		prog.add(1)
+		doc := p.body.Filing.Document
+		doc.Body.RegisterID = p.id
+		data, err := v.Marshal(&doc)
+		if err != nil {
+			return sum, err
+		}
+		clock = p.body.Filing.FiledAt
+		f, err := desk.File(ctx, cfg.year, data, p.body.Filing.FiledAt)
+		if errors.Is(err, problem.ErrInvalid) {
+			sum.InvalidFilings++
+			continue
+		}
+		if err != nil {
+			return sum, fmt.Errorf("filing for %s: %w", p.body.Entity.Name, err)
+		}
+		sum.Filings++
+		if f.Late {
+			sum.Late++
+		}
+		filed = append(filed, registry.Filing{EntityID: p.id, FiledAt: f.FiledAt})
+	}
+
+	// The yearly list as of the deadline, for the ministry (every section).
+	clock = reg.FilingDeadline(cfg.year).Time().AddDate(0, 0, 1)
+	list, err := reg.YearlyUpdate(ctx, registry.Staff("demo"), cfg.year, filed)
+	if err != nil {
+		return sum, err
+	}
+	sum.Regular, sum.Excluded = list.Totals()
+	if err := writeYearlyList(filepath.Join(cfg.out, "yearly-list"), list, cfg.lang); err != nil {
+		return sum, err
+	}
+
+	// The report, public (Section II cells suppressed), from the stored
+	// filings, streamed and aggregated on every core.
+	rep, err := buildReport(ctx, cfg.year, reporting.Options{}, store.Filings().Year(ctx, cfg.year), reg, prog)
+	if err != nil {
+		return sum, err
+	}
+	sum.ReportFilings = rep.Filings
+	if err := writeReport(cfg.out, rep, []string{"json", "csv", "html", "md"}, cfg.lang); err != nil {
+		return sum, err
+	}
+	if err := exportAll(ctx, store, store.Filings(), cfg.year, cfg.out); err != nil {
+		return sum, err
+	}
+	return sum, nil
+}
+
+// replayRegister applies, enrols and rejects along the generated timeline,
+// so that every enrolment carries its real history and events. It returns
+// the register ID of every body by codice fiscale.
+func replayRegister(ctx context.Context, reg *registry.Registry, gen *synth.Register, clock *time.Time, sum *demoSummary, prog *progress) (map[string]string, error) {
+	type step struct {
+		at     time.Time
+		decide bool
+		body   *synth.Body
+	}
+	var steps []step
+	for i := range gen.Bodies {
+		b := &gen.Bodies[i]
+		steps = append(steps, step{at: b.AppliedOn, body: b})
+		if !b.DecidedOn.IsZero() {
+			steps = append(steps, step{at: b.DecidedOn, decide: true, body: b})
+		}
+	}
+	sort.SliceStable(steps, func(i, j int) bool {
+		if !steps[i].at.Equal(steps[j].at) {
+			return steps[i].at.Before(steps[j].at)
+		}
+		return !steps[i].decide && steps[j].decide
+	})
+	ids := map[string]string{}
+	partner := "" // the first body enrolled in Section II: the partner of later Section II applicants
+	decrees := 0
+	prog.start("register", len(steps))
+	for _, st := range steps {
+		prog.add(1)
+		*clock = st.at.Add(9 * time.Hour)
+		b := st.body
+		if !st.decide {
+			_, ent, err := reg.Apply(ctx, "applicant:"+b.Entity.LegalRepresentative.CodiceFiscale, b.Application(partner))
+			if err != nil {
+				return nil, fmt.Errorf("application of %s: %w", b.Entity.Name, err)
+			}
+			ids[b.Entity.CodiceFiscale] = ent.ID
+			sum.Bodies++
+			sum.Applications++
+			if b.Outcome == registry.StatusApplied {
+				sum.Pending++
+			}
+			continue
+		}
+		id := ids[b.Entity.CodiceFiscale]
+		for _, s := range b.Sections {
+			var err error
+			day := registry.DateOf(st.at)
+			if b.Outcome == registry.StatusEnrolled {
+				decrees++
+				_, err = reg.Enrol(ctx, "staff:demo", id, s, registry.Decree{Number: fmt.Sprintf("%d/%d", decrees, st.at.Year()), Date: day})
+				if s == registry.SectionII && partner == "" {
+					partner = id
+				}
+			} else {
+				_, err = reg.Reject(ctx, "staff:demo", id, s, registry.Rejection{Date: day, Reason: "Requisiti di esperienza non dimostrati"})
+			}
+			if err != nil {
+				return nil, fmt.Errorf("decision on %s: %w", b.Entity.Name, err)
+			}
+		}
+		if b.Outcome == registry.StatusEnrolled {
+			sum.Enrolled++
+		} else {
+			sum.Rejected++
+		}
+	}
+	return ids, nil
+}
+
+// buildReport aggregates the filings of year on every core, and adds the
+// service KPIs computed from the register's enrolment histories.
+func buildReport(ctx context.Context, year int, opts reporting.Options, filings func(func(questionnaire.Filing, error) bool), reg *registry.Registry, prog *progress) (*reporting.Report, error) {
+	agg, err := reporting.New(year, opts)
+	if err != nil {
+		return nil, err
+	}
+	prog.start("report", -1)
+	err = reporting.Parallel(ctx, agg, filings, 0, func(a *reporting.Aggregator, f *questionnaire.Filing) error {
+		var doc questionnaire.Document
+		if err := json.Unmarshal(f.Document, &doc); err != nil {
+			return fmt.Errorf("filing of %s: %w", f.BodyTaxCode, err)
+		}
+		a.Add(&doc)
+		prog.add(1)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rep := agg.Report()
+	if reg != nil {
+		kpis, err := serviceKPIs(ctx, reg, year)
+		if err != nil {
+			return nil, err
+		}
+		rep.Service = &kpis
+	}
+	return rep, nil
+}
+
+// serviceKPIs computes the ministry's indicators for the applications
+// received in year, as things stood at the filing deadline.
+func serviceKPIs(ctx context.Context, reg *registry.Registry, year int) (reporting.ServiceKPIs, error) {
+	from := registry.Date(fmt.Sprintf("%04d-01-01", year))
+	to := registry.Date(fmt.Sprintf("%04d-12-31", year))
+	k, err := reporting.NewKPIs(from, to, reg.FilingDeadline(year), 0)
+	if err != nil {
+		return reporting.ServiceKPIs{}, err
+	}
+	f := registry.Filter{Limit: registry.MaxLimit}
+	for {
+		page, err := reg.Store().Entities(ctx, f)
+		if err != nil {
+			return reporting.ServiceKPIs{}, err
+		}
+		for i := range page.Entities {
+			for _, c := range reporting.Cases(&page.Entities[i]) {
+				k.Add(c)
+			}
+		}
+		if page.Next == "" {
+			return k.Result(), nil
+		}
+		f.Cursor = page.Next
+	}
+}
+
+// writeReport renders rep in each format under dir.
+func writeReport(dir string, rep *reporting.Report, formats []string, lang string) error {
+	for _, f := range formats {
+		switch f {
+		case "json":
+			b, err := reporting.JSON(rep)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(dir, "report.json"), b, 0o644); err != nil {
+				return err
+			}
+		case "html":
+			if err := os.WriteFile(filepath.Join(dir, "report.html"), reporting.HTML(rep, lang), 0o644); err != nil {
+				return err
+			}
+		case "md":
+			if err := os.WriteFile(filepath.Join(dir, "report.md"), reporting.Markdown(rep, lang), 0o644); err != nil {
+				return err
+			}
+		case "csv":
+			files, err := reporting.CSV(rep, lang)
+			if err != nil {
+				return err
+			}
+			if err := os.MkdirAll(filepath.Join(dir, "csv"), 0o755); err != nil {
+				return err
+			}
+			for _, file := range files {
+				if err := os.WriteFile(filepath.Join(dir, "csv", file.Name), file.Data, 0o644); err != nil {
+					return err
+				}
+			}
+		default:
+			return fmt.Errorf("unknown report format %q", f)
+		}
+	}
+	return nil
+}
