@@ -173,3 +173,5 @@ func toJSON(t testing.TB, v any) string {
 	}
 	return string(b)
 }
+
+func problemList(err error) (problem.List, bool) { return problem.AsList(err) }
