@@ -1,0 +1,50 @@
+package schemas
+
+import (
+	"github.com/openregistro/registro/problem"
+)
+
+// FieldPointer returns the JSON Pointer of the field a problem is about: the
+// instancePath, extended by params.missingProperty (required,
+// dependentRequired), params.additionalProperty (an unknown field) or
+// params.property (a field forbidden in this case). Form libraries show the
+// message next to that field.
+func FieldPointer(p problem.Problem) string {
+	for _, key := range []string{"missingProperty", "additionalProperty", "property"} {
+		if name, ok := p.Params[key].(string); ok && name != "" {
+			return problem.Join(p.InstancePath, name)
+		}
+	}
+	return p.InstancePath
+}
+
+// ExtraErrors turns problems into react-jsonschema-form's extraErrors (an
+// ErrorSchema): a nested object that follows the document, array indexes as
+// keys, with the messages of each field in lang under "__errors". Problems of
+// the whole document go under the root's "__errors".
+//
+//	{"projects": {"0": {"title": {"__errors": ["must have required property 'title'"]}}}}
+//
+// JSON Forms needs no conversion: pass the problem list, localised with
+// List.Localize, as additionalErrors (its objects are AJV ErrorObjects).
+func ExtraErrors(l problem.List, lang problem.Lang) map[string]any {
+	root := map[string]any{}
+	for _, p := range l {
+		toks, err := problem.Tokens(FieldPointer(p))
+		if err != nil {
+			toks = nil
+		}
+		node := root
+		for _, t := range toks {
+			next, ok := node[t].(map[string]any)
+			if !ok {
+				next = map[string]any{}
+				node[t] = next
+			}
+			node = next
+		}
+		msgs, _ := node["__errors"].([]string)
+		node["__errors"] = append(msgs, p.Messages.In(lang))
+	}
+	return root
+}
