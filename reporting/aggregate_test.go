@@ -11,13 +11,13 @@ import (
 
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/reporting"
-	"github.com/openregistro/registro/reporting/internal/gendoc"
+	"github.com/openregistro/registro/reporting/reportingtest"
 )
 
 // docs returns n generated documents of year.
 func docs(tb testing.TB, n, year int, seed uint64) []questionnaire.Document {
 	tb.Helper()
-	g := gendoc.New(seed, year)
+	g := reportingtest.New(seed, year)
 	out := make([]questionnaire.Document, n)
 	for i := range out {
 		out[i] = g.Document(i)

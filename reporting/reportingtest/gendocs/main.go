@@ -1,7 +1,7 @@
 // Command gendocs writes N generated questionnaires of a reporting year as
 // NDJSON, for the reporting benchmarks:
 //
-//	go run ./reporting/internal/gendoc/gendocs -n 1000000 -year 2024 > /tmp/q.ndjson
+//	go run ./reporting/reportingtest/gendocs -n 1000000 -year 2024 > /tmp/q.ndjson
 package main
 
 import (
@@ -11,7 +11,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/openregistro/registro/reporting/internal/gendoc"
+	"github.com/openregistro/registro/reporting/reportingtest"
 )
 
 func main() {
@@ -19,7 +19,7 @@ func main() {
 	year := flag.Int("year", 2024, "reporting year")
 	seed := flag.Uint64("seed", 1, "random seed")
 	flag.Parse()
-	g := gendoc.New(*seed, *year)
+	g := reportingtest.New(*seed, *year)
 	w := bufio.NewWriterSize(os.Stdout, 1<<20)
 	enc := json.NewEncoder(w)
 	for i := range *n {

@@ -1,7 +1,7 @@
-// Package gendoc generates plausible, valid-looking annual questionnaires
+// Package reportingtest generates plausible, valid-looking annual questionnaires
 // for tests and benchmarks of package reporting. The same seed always gives
 // the same documents.
-package gendoc
+package reportingtest
 
 import (
 	"fmt"
