@@ -130,6 +130,10 @@ func (r *Registry) mergeDeclared(e, body Entity, on Date) Entity {
 	e.FormerRepresentatives = keep.FormerRepresentatives
 	e.LegalRepresentativeSince = keep.LegalRepresentativeSince
 	e.National = keep.National || body.National
+	if e.BranchOf == "" {
+		// Set by AddBranch; a declaration that omits it does not unlink.
+		e.BranchOf = keep.BranchOf
+	}
 	if keep.Version == 0 {
 		e.LegalRepresentativeSince = body.LegalRepresentativeSince
 		e.FormerRepresentatives = nil

@@ -190,7 +190,7 @@ func (r *Registry) entity(ctx context.Context, id string) (Entity, error) {
 	return r.store.Entity(ctx, id)
 }
 
-// commitEntity writes e (read at its current version) with the events.
+// commit writes a batch, dropping the events the store returns.
 func (r *Registry) commit(ctx context.Context, b Batch) error {
 	_, err := r.store.Commit(ctx, b)
 	return err
