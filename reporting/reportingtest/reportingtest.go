@@ -9,6 +9,8 @@ import (
 
 	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/territory"
 )
 
 // Generator produces documents for one reporting year.
@@ -194,4 +196,49 @@ func sorted(m map[string]int) func(func(string, int) bool) {
 			}
 		}
 	}
+}
+
+// Entity returns a register entity matching d (ID d.Body.RegisterID, seat in
+// d.Body.Region) with enrolment histories in d's sections: most applications
+// decided, some late, some still open, so the service indicators and the
+// yearly list have something to show. n varies the dates.
+func Entity(d *questionnaire.Document, n int) registry.Entity {
+	t := territory.Default()
+	var prov territory.Province
+	for _, p := range t.Provinces() {
+		if p.RegionCode == d.Body.Region {
+			prov = p
+			break
+		}
+	}
+	comune := ""
+	if cs := t.ComuniOf(prov.Code); len(cs) > 0 {
+		comune = cs[0].Code
+	}
+	e := registry.Entity{ID: d.Body.RegisterID, CodiceFiscale: d.Body.TaxCode, Name: d.Body.Name, LegalForm: d.Body.LegalForm,
+		Seat: registry.Address{Street: "Via Roma 1", PostCode: "00100", Comune: comune, Province: prov.Sigla, Region: d.Body.Region},
+		PEC:  "ente@pec.it", LegalRepresentative: registry.Person{FirstName: "Manuela", LastName: "Rocca", CodiceFiscale: "RCCMNL83S18D969H", Sex: d.Body.LegalRepresentative.Sex}}
+	year := d.ReportingYear
+	applied := registry.Date(fmt.Sprintf("%04d-01-01", year)).AddDays(n % 360)
+	if n%3 != 0 {
+		// Most bodies enrolled years before.
+		applied = registry.Date(fmt.Sprintf("%04d-03-01", year-2)).AddDays(n % 300)
+	}
+	app := fmt.Sprintf("A%07d", n)
+	for _, s := range d.Sections {
+		sec := registry.SectionI
+		if s == "II" {
+			sec = registry.SectionII
+		}
+		hist := []registry.Transition{{To: registry.StatusApplied, On: applied, Actor: "ente", ApplicationID: app}}
+		en := registry.Enrolment{Section: sec, Status: registry.StatusApplied, ApplicationID: app, AppliedOn: applied, DecisionDue: applied.AddDays(90)}
+		if n%17 != 0 {
+			decided := applied.AddDays(20 + n%100)
+			hist = append(hist, registry.Transition{From: registry.StatusApplied, To: registry.StatusEnrolled, On: decided, Actor: "ministero", ApplicationID: app})
+			en.Status, en.DecreeNumber, en.DecreeDate = registry.StatusEnrolled, fmt.Sprint("D", n), decided
+		}
+		en.History = hist
+		e.Enrolments = append(e.Enrolments, en)
+	}
+	return e
 }

@@ -18,13 +18,39 @@ func main() {
 	n := flag.Int("n", 1000, "number of questionnaires")
 	year := flag.Int("year", 2024, "reporting year")
 	seed := flag.Uint64("seed", 1, "random seed")
+	entities := flag.String("entities", "", "also write the matching register entities (NDJSON) to this file")
 	flag.Parse()
+	var ew *bufio.Writer
+	var eenc *json.Encoder
+	if *entities != "" {
+		f, err := os.Create(*entities)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gendocs:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		ew = bufio.NewWriterSize(f, 1<<20)
+		eenc = json.NewEncoder(ew)
+	}
 	g := reportingtest.New(*seed, *year)
 	w := bufio.NewWriterSize(os.Stdout, 1<<20)
 	enc := json.NewEncoder(w)
 	for i := range *n {
 		d := g.Document(i)
+		if eenc != nil {
+			ent := reportingtest.Entity(&d, i)
+			if err := eenc.Encode(&ent); err != nil {
+				fmt.Fprintln(os.Stderr, "gendocs:", err)
+				os.Exit(1)
+			}
+		}
 		if err := enc.Encode(&d); err != nil {
+			fmt.Fprintln(os.Stderr, "gendocs:", err)
+			os.Exit(1)
+		}
+	}
+	if ew != nil {
+		if err := ew.Flush(); err != nil {
 			fmt.Fprintln(os.Stderr, "gendocs:", err)
 			os.Exit(1)
 		}
