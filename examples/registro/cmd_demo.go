@@ -143,7 +143,7 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 
 	// File every questionnaire through the desk: validation (with the
 	// register-aware rules), deadline, late flag, history.
-	v, err := questionnaire.New(questionnaire.Options{Register: registerView{reg}})
+	v, err := questionnaire.New(questionnaire.Options{Register: questionnaire.FromRegistry(reg)})
 	if err != nil {
 		return sum, err
 	}

@@ -1,0 +1,57 @@
+package questionnaire
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/openregistro/registro/registry"
+)
+
+// FromRegistry returns the Register that answers the register-aware rules
+// from reg, so a regional system that keeps its copy of the register in a
+// registry.Registry validates filings against it directly.
+//
+// A body counts as enrolled in a section during a reporting year when it was
+// enrolled on 31 December of that year, or its enrolment took effect or was
+// cancelled during the year. The filers are the legal representative and the
+// referents enabled on the year's filing deadline.
+func FromRegistry(reg *registry.Registry) Register { return registryView{reg} }
+
+type registryView struct{ reg *registry.Registry }
+
+func (r registryView) Enrolment(ctx context.Context, taxCode string, year int) (Enrolment, error) {
+	e, err := r.reg.Store().EntityByCodiceFiscale(ctx, taxCode)
+	if errors.Is(err, registry.ErrNotFound) {
+		return Enrolment{}, fmt.Errorf("%w: %s", ErrBodyNotFound, taxCode)
+	}
+	if err != nil {
+		return Enrolment{}, err
+	}
+	yearEnd := time.Date(year, 12, 31, 12, 0, 0, 0, time.UTC)
+	out := Enrolment{RegisterID: e.ID}
+	prefix := fmt.Sprintf("%04d-", year)
+	for _, en := range e.Enrolments {
+		ok, err := r.reg.EnrolledOn(ctx, e.ID, en.Section, yearEnd)
+		if err != nil {
+			return Enrolment{}, err
+		}
+		if ok || strings.HasPrefix(string(en.DecreeDate), prefix) || strings.HasPrefix(string(en.CancelledOn), prefix) {
+			out.Sections = append(out.Sections, en.Section)
+		}
+	}
+	out.Filers = append(out.Filers, e.LegalRepresentative.CodiceFiscale)
+	deadline := r.reg.FilingDeadline(year).Time()
+	for _, ref := range e.Referents {
+		ok, err := r.reg.MayFile(ctx, e.ID, ref.CodiceFiscale, deadline)
+		if err != nil {
+			return Enrolment{}, err
+		}
+		if ok && ref.CodiceFiscale != e.LegalRepresentative.CodiceFiscale {
+			out.Filers = append(out.Filers, ref.CodiceFiscale)
+		}
+	}
+	return out, nil
+}

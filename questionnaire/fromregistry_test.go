@@ -1,0 +1,92 @@
+package questionnaire_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/questionnaire/questionnairetest"
+	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/registry/memstore"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestFromRegistry(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2023, 3, 1, 10, 0, 0, 0, time.UTC)
+	reg := registry.New(memstore.New(), registry.Options{Now: func() time.Time { return now }})
+	sample := questionnairetest.Sample(2024, 1, false)
+	body := registry.Entity{
+		CodiceFiscale: sample.Body.TaxCode, Name: sample.Body.Name, LegalForm: sample.Body.LegalForm,
+		Seat: registry.Address{Street: "Via Roma 1", PostCode: "20121", Comune: "015146", Province: "MI", Region: "03"},
+		PEC:  "ente@pec.example.it",
+		LegalRepresentative: registry.Person{FirstName: sample.Filer.FirstName, LastName: sample.Filer.LastName,
+			CodiceFiscale: sample.Filer.TaxCode, Sex: "male", Citizenship: "IT"},
+		Members: []registry.Member{{Person: registry.Person{FirstName: "Anna", LastName: "Bianchi",
+			CodiceFiscale: "BNCNNA70A41F205S", Sex: "female", Citizenship: "IT"}, Organ: "governing", Role: "presidente"}},
+		Statute: registry.Statute{AdoptedOn: "2015-03-01", SocialAims: true, NonProfit: true, DemocraticOrder: true,
+			ElectiveOffices: true, AdmissionCriteria: true, AnnualAccounts: true, AccountsApproval: true},
+	}
+	app := registry.Application{
+		Date: "2023-03-01", Sections: []registry.Section{registry.SectionI}, Body: body,
+		Declarations: registry.Declarations{NoDisqualification: true, Truthful: true, PrivacyNotice: true},
+		Attachments:  []registry.Attachment{{Kind: "statute", Name: "statuto.pdf"}},
+		Signature:    registry.Signature{SignerCodiceFiscale: body.LegalRepresentative.CodiceFiscale, SignedAt: "2023-03-01", Format: "pades", Verified: true},
+		Activities:   []registry.Activity{{Title: "Corsi di italiano", Start: "2021-01-01"}},
+	}
+	_, e, err := reg.Apply(ctx, "test", app)
+	require.NoError(t, err)
+	now = time.Date(2023, 5, 2, 10, 0, 0, 0, time.UTC)
+	_, err = reg.Enrol(ctx, "test", e.ID, registry.SectionI, registry.Decree{Number: "12/2023", Date: "2023-05-02"})
+	require.NoError(t, err)
+
+	r := questionnaire.FromRegistry(reg)
+	tests := []struct {
+		name     string
+		taxCode  string
+		year     int
+		sections []registry.Section
+		err      error
+	}{
+		{"enrolled during the year", body.CodiceFiscale, 2023, []registry.Section{registry.SectionI}, nil},
+		{"enrolled all year", body.CodiceFiscale, 2024, []registry.Section{registry.SectionI}, nil},
+		{"not yet enrolled", body.CodiceFiscale, 2022, nil, nil},
+		{"unknown body", "80020020014", 2024, nil, questionnaire.ErrBodyNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			en, err := r.Enrolment(ctx, tt.taxCode, tt.year)
+			if tt.err != nil {
+				assert.True(t, errors.Is(err, tt.err), "%v", err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, e.ID, en.RegisterID)
+			assert.Equal(t, tt.sections, en.Sections)
+			assert.Equal(t, []string{body.LegalRepresentative.CodiceFiscale}, en.Filers)
+		})
+	}
+
+	// The pipeline with the register: the sample passes once its register
+	// ID is the one the register assigned, and a Section II claim fails.
+	v, err := questionnaire.New(questionnaire.Options{Register: r, NoSchema: true})
+	require.NoError(t, err)
+	sample.Body.RegisterID = e.ID
+	data, err := v.Marshal(sample)
+	require.NoError(t, err)
+	probs, err := v.Validate(ctx, 2024, data)
+	require.NoError(t, err)
+	assert.Empty(t, probs)
+
+	claimII := questionnairetest.Sample(2024, 1, true)
+	claimII.Body.RegisterID = e.ID
+	data, err = v.Marshal(claimII)
+	require.NoError(t, err)
+	probs, err = v.Validate(ctx, 2024, data)
+	require.NoError(t, err)
+	assert.True(t, errors.Is(probs.Err(), problem.ErrInvalid), "a body not in Section II cannot report as one")
+}
