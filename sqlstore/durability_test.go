@@ -89,8 +89,10 @@ func helper(t *testing.T, mode, dsn string) *exec.Cmd {
 // of writes, reopens the database and checks that every write the process
 // was told had committed is there, whole: the entity, its event, its filing.
 func TestKilledWriterLosesNothing(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
 			dsn := b.dsn(t)
 			mustOpen(t, dsn, sqlstore.Options{}).Close() // migrate before the child starts
 
@@ -114,7 +116,7 @@ func TestKilledWriterLosesNothing(t *testing.T) {
 				acks = append(acks, ack{f[1], f[2]})
 				// Kill while the writers are busy; keep reading what was
 				// already acknowledged before the kill.
-				if len(acks) == 150 && !killed {
+				if len(acks) == 60 && !killed {
 					if err := cmd.Process.Kill(); err != nil {
 						t.Fatal(err)
 					}
@@ -172,8 +174,10 @@ func TestKilledWriterLosesNothing(t *testing.T) {
 // TestMigrateFromProcesses migrates one fresh database from several
 // processes at once.
 func TestMigrateFromProcesses(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
 			dsn := b.dsn(t)
 			var cmds []*exec.Cmd
 			var outs []*strings.Builder
@@ -208,8 +212,10 @@ func TestMigrateFromProcesses(t *testing.T) {
 // two processes would have — update the same entity from the same version:
 // one wins, the other gets ErrConflict, and the winner's write is whole.
 func TestConcurrentWritersTwoPools(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			dsn := b.dsn(t)
 			s1 := mustOpen(t, dsn, sqlstore.Options{})

@@ -177,6 +177,12 @@ WHERE c.year = ? ORDER BY c.body_tax_code`), year)
 		}
 		defer rows.Close()
 		for rows.Next() {
+			// database/sql notices a cancelled context asynchronously; check
+			// it here so that cancellation ends the sequence promptly.
+			if err := ctx.Err(); err != nil {
+				yield(questionnaire.Filing{}, fmt.Errorf("sqlstore: read filings of %d: %w", year, err))
+				return
+			}
 			f, err := scanFiling(rows)
 			if err != nil {
 				yield(questionnaire.Filing{}, fmt.Errorf("sqlstore: read filings of %d: %w", year, err))

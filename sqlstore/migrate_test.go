@@ -10,6 +10,7 @@ import (
 )
 
 func TestOpenBadDSN(t *testing.T) {
+	t.Parallel()
 	for _, dsn := range []string{
 		"",
 		"sqlite:",
@@ -28,6 +29,7 @@ func TestOpenBadDSN(t *testing.T) {
 }
 
 func TestOpenPlainPath(t *testing.T) {
+	t.Parallel()
 	path := t.TempDir() + "/plain.db"
 	s := mustOpen(t, path, sqlstore.Options{})
 	if s.Dialect() != "sqlite" {
@@ -40,8 +42,10 @@ func TestOpenPlainPath(t *testing.T) {
 }
 
 func TestMigrate(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			t.Run("skip then explicit, twice", func(t *testing.T) {
 				s := mustOpen(t, b.dsn(t), sqlstore.Options{SkipMigrate: true})

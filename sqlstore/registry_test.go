@@ -9,8 +9,10 @@ import (
 )
 
 func TestRegistryConformance(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
 			registrytest.RunStoreTests(t, func(t *testing.T) registry.Store {
 				return mustOpen(t, b.dsn(t), sqlstore.Options{})
 			})

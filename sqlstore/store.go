@@ -78,6 +78,21 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 // Close closes the connection pool. Iterators still running fail.
 func (s *Store) Close() error { return s.db.Close() }
 
+// Analyze refreshes the statistics the query planner chooses indexes by
+// (ANALYZE in PostgreSQL, PRAGMA optimize in SQLite). Call it after a bulk
+// import; in steady state PostgreSQL's autovacuum and SQLite's defaults keep
+// them current enough.
+func (s *Store) Analyze(ctx context.Context) error {
+	query := "ANALYZE"
+	if s.d.name == "sqlite" {
+		query = "PRAGMA optimize=0x10002"
+	}
+	if _, err := s.db.ExecContext(ctx, query); err != nil {
+		return fmt.Errorf("sqlstore: analyze: %w", err)
+	}
+	return nil
+}
+
 // Dialect reports "sqlite" or "postgres".
 func (s *Store) Dialect() string { return s.d.name }
 

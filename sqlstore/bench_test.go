@@ -1,0 +1,90 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/sqlstore"
+)
+
+// Sizes of the benchmark data sets.
+const (
+	benchEntities = 5000
+	benchFilings  = 2000
+)
+
+// BenchmarkStore measures, on each backend: filing one questionnaire (one
+// durable transaction), reading one 50-entity page of a filtered listing,
+// and streaming a year of benchFilings filings.
+func BenchmarkStore(b *testing.B) {
+	ctx := context.Background()
+	for _, be := range backends() {
+		b.Run(be.name, func(b *testing.B) {
+			s := mustOpen(b, be.dsn(b), sqlstore.Options{})
+			fs := s.Filings()
+
+			b.Run("insert_filing", func(b *testing.B) {
+				doc := make([]byte, 3200) // a typical 3-project questionnaire is ~3.2 KB
+				for i := range doc {
+					doc[i] = 'x'
+				}
+				i := 0
+				for b.Loop() {
+					i++
+					if err := fs.Put(ctx, questionnaire.Filing{BodyTaxCode: fmt.Sprintf("9%010d", i), Year: 2030, Revision: 1,
+						FiledAt: time.Unix(int64(i), 0), FilerTaxCode: "RSSMRA80A01H501U", Document: doc}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+
+			b.Run("list_page", func(b *testing.B) {
+				es := make([]registry.Entity, benchEntities)
+				for i := range es {
+					region := []string{"12", "01", "03", "15"}[i%4]
+					st := []registry.Status{registry.StatusEnrolled, registry.StatusApplied}[i%2]
+					es[i] = registry.Entity{ID: fmt.Sprintf("E%06d", i), CodiceFiscale: fmt.Sprintf("8%010d", i), Name: fmt.Sprintf("Ente %d", i),
+						LegalForm: "association_recognised", Seat: registry.Address{Region: region, Province: "XX"},
+						Enrolments: []registry.Enrolment{{Section: registry.SectionI, Status: st, AppliedOn: "2024-01-10"}}}
+				}
+				if _, err := s.Commit(ctx, registry.Batch{Entities: es}); err != nil {
+					b.Fatal(err)
+				}
+				if err := s.Analyze(ctx); err != nil {
+					b.Fatal(err)
+				}
+				f := registry.Filter{Region: "12", Section: registry.SectionI, Status: registry.StatusEnrolled, Limit: 50}
+				for b.Loop() {
+					p, err := s.Entities(ctx, f)
+					if err != nil || len(p.Entities) != 50 {
+						b.Fatalf("page: %d entities, %v", len(p.Entities), err)
+					}
+				}
+			})
+
+			b.Run("stream_year", func(b *testing.B) {
+				seedFilings(b, fs, 2024, benchFilings)
+				if err := s.Analyze(ctx); err != nil {
+					b.Fatal(err)
+				}
+				for b.Loop() {
+					n := 0
+					for _, err := range fs.Year(ctx, 2024) {
+						if err != nil {
+							b.Fatal(err)
+						}
+						n++
+					}
+					if n != benchFilings {
+						b.Fatalf("streamed %d", n)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchFilings), "ns/filing")
+			})
+		})
+	}
+}

@@ -1,0 +1,54 @@
+// Package sqlstore keeps the register (registry.Store) and the annual-report
+// filings (questionnaire.FilingStore) in a SQL database: SQLite as the
+// embedded default (modernc.org/sqlite, pure Go, no cgo) and PostgreSQL for
+// production (github.com/jackc/pgx/v5 through database/sql).
+//
+// Open picks the database from the DSN ("sqlite:PATH", a plain file path, or
+// "postgres://…") and applies the embedded, numbered migrations unless
+// Options.SkipMigrate asks to call Store.Migrate explicitly. Both databases
+// run the same queries; what differs — placeholders, column types, the
+// migration lock, the substring function, how a unique violation is
+// reported — is in one place (dialect.go and the two migration folders).
+//
+// Records are stored as JSON documents beside indexed columns for what the
+// store looks up, filters and orders by (codice fiscale, region, province,
+// legal form, branch, enrolment section and status; the (year, body) key of
+// the current filings). Store.Filings returns the filing store, which shares
+// the connection pool.
+//
+// # Errors
+//
+// The stores return the errors their interfaces define, wrapped with the
+// record concerned: registry.ErrNotFound and registry.ErrConflict from the
+// register methods, questionnaire.ErrNotFound and questionnaire.ErrConflict
+// from Filings; test them with errors.Is. A conflict (a stale version, a
+// taken ID or codice fiscale, a revision that is not the next) writes
+// nothing. Open wraps ErrDSN for an unusable DSN; Migrate (and Open) wrap
+// ErrSchema when the database's migration history does not match this
+// package's (an edited migration, or a database migrated by newer code).
+// Commit wraps ErrBadKind for a delete of an unknown record kind. Any other
+// error is the database's, wrapped with what was being done; a cancelled
+// context ends the operation with the context's error.
+//
+// # Concurrency
+//
+// A Store is safe for concurrent use, and any number of processes may open
+// the same database. Every write is one transaction: a registry batch (its
+// records and its events) or a filing (the revision and the move of the
+// current pointer) commits whole or not at all. Versions are checked inside
+// the transaction (UPDATE … WHERE version = ?), so of two writers of one
+// record exactly one wins and the other gets ErrConflict. Event sequence
+// numbers come from a counter row held until commit, so they have no gaps
+// and become visible in order.
+//
+// SQLite runs in WAL mode with busy_timeout 10 s and foreign keys on; every
+// transaction is BEGIN IMMEDIATE, so writers queue instead of failing with
+// SQLITE_BUSY, while readers never wait. synchronous=FULL fsyncs the WAL at
+// every commit: an acknowledged write survives a power loss, not only a
+// crash of the process (NORMAL would be faster and only crash-safe).
+// PostgreSQL runs at READ COMMITTED; migrations are serialised with a
+// transaction-level advisory lock.
+//
+// Filings.Year streams: rows are decoded as they are yielded, and the
+// iteration holds one pooled connection until it ends or the loop breaks.
+package sqlstore
