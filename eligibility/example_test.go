@@ -1,0 +1,55 @@
+package eligibility_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/openregistro/registro/eligibility"
+	"github.com/openregistro/registro/registry"
+)
+
+// A Section I application filed on 1 March 2024: the activities leave a
+// two-month gap in the 24 months before the application date.
+func ExampleChecker_Evaluate() {
+	app := &eligibility.Application{Application: registry.Application{
+		Date:     "2024-03-01",
+		Sections: []registry.Section{registry.SectionI},
+		Body: registry.Entity{
+			LegalForm:           "social_cooperative_a",
+			Seat:                registry.Address{Comune: "001272"}, // Torino
+			LegalRepresentative: registry.Person{CodiceFiscale: "RCCMNL83S18D969H"},
+			Members: []registry.Member{{Organ: "governing", Role: "presidente",
+				Person: registry.Person{CodiceFiscale: "CNTCHR83T41D969D"}}},
+			Statute: registry.Statute{SocialAims: true, NonProfit: true, DemocraticOrder: true,
+				ElectiveOffices: true, AdmissionCriteria: true, AnnualAccounts: true, AccountsApproval: true},
+		},
+		Declarations: registry.Declarations{NoDisqualification: true},
+		Attachments: []registry.Attachment{{Kind: "statute"}, {Kind: "founding_act"}, {Kind: "balance_sheet"},
+			{Kind: "activity_report"}, {Kind: "legal_rep_declaration"}, {Kind: "board_declarations"}, {Kind: "identity_document"}},
+		Signature: registry.Signature{SignerCodiceFiscale: "RCCMNL83S18D969H", Format: "pades", Verified: true},
+		Activities: []registry.Activity{
+			{Title: "Italiano L2", Start: "2021-09-01", End: "2023-06-30", Sectors: []string{"education_training"}},
+			{Title: "Sportello lavoro", Start: "2023-09-01", Sectors: []string{"work_employment"}},
+		},
+	}}
+
+	checker := eligibility.New(nil, eligibility.Options{}) // Section I needs no register
+	d, err := checker.Evaluate(context.Background(), app, time.Date(2024, 4, 2, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("verdict:", d.Verdict)
+	sd, _ := d.Section(registry.SectionI)
+	for _, r := range sd.Results {
+		if r.Outcome != eligibility.Pass {
+			fmt.Printf("%s %s [%s]\n  %s\n  %s\n", r.Rule, r.Outcome, r.Basis, r.Message.EN, r.Message.IT)
+		}
+	}
+	// Output:
+	// verdict: not_eligible
+	// section1_experience fail [art. 52 c.1 lett. a; art. 53 DPR 394/1999; art. 42 D.lgs. 286/1998]
+	//   the activities do not cover the 24 months before the application: gaps 2023-07-01..2023-08-31
+	//   le attività non coprono i 24 mesi prima della domanda: periodi scoperti 2023-07-01..2023-08-31
+}
