@@ -3,6 +3,8 @@ package registry
 import (
 	"errors"
 	"fmt"
+
+	"github.com/openregistro/registro/problem"
 )
 
 // Status is where an enrolment in one section stands.
@@ -173,4 +175,54 @@ func (en Enrolment) StatusOn(day Date) Status {
 		}
 	}
 	return s
+}
+
+// historyProblems checks that e's enrolments are consistent: known sections,
+// each at most once, known statuses, and a history of legal transitions in
+// date order that ends in the current status. Entities built by the
+// Registry always are; imported ones must be.
+func historyProblems(e *Entity) problem.List {
+	var l problem.List
+	seen := map[Section]bool{}
+	for j, en := range e.Enrolments {
+		at := problem.Pointer("enrolments", problem.Index(j))
+		if !en.Section.Valid() {
+			l = append(l, problem.New(at+"/section", "enum", "enum", map[string]any{"allowedValues": []string{"I", "II"}},
+				"sezione sconosciuta", "unknown section"))
+		} else if seen[en.Section] {
+			l = append(l, problem.New(at+"/section", "uniqueItems", "duplicate_section", nil,
+				"sezione ripetuta", "section repeated"))
+		}
+		seen[en.Section] = true
+		if !en.Status.Valid() {
+			l = append(l, problem.New(at+"/status", "enum", "enum", nil, "stato sconosciuto", "unknown status"))
+			continue
+		}
+		var (
+			prev Status
+			last Date
+		)
+		for k, t := range en.History {
+			tp := problem.Join(at, "history", problem.Index(k))
+			switch {
+			case !t.On.Valid():
+				l = append(l, problem.New(tp+"/on", "format", "format", map[string]any{"format": "date"},
+					"deve essere una data AAAA-MM-GG", `must match format "date"`))
+			case t.On.Before(last):
+				l = append(l, dateOrder(tp+"/on", "previous transition", last))
+			}
+			if t.From != prev || !CanMove(prev, t.To) {
+				l = append(l, problem.New(tp, "register", "illegal_transition", map[string]any{"from": string(t.From), "to": string(t.To)},
+					fmt.Sprintf("transizione non ammessa da %q a %q", t.From, t.To),
+					fmt.Sprintf("illegal transition from %q to %q", t.From, t.To)))
+			}
+			prev, last = t.To, max(last, t.On)
+		}
+		if prev != en.Status {
+			l = append(l, problem.New(at+"/status", "register", "status_history_mismatch", map[string]any{"history": string(prev)},
+				"lo stato non corrisponde all'ultima transizione della storia",
+				"the status is not the target of the last transition of the history"))
+		}
+	}
+	return l
 }

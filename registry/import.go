@@ -18,7 +18,8 @@ import (
 // entity.created event noting the import, in one atomic batch, or nothing.
 //
 // Import returns a problem.List (errors.Is(err, problem.ErrInvalid)) when an
-// entity is invalid, lacks an ID, or repeats the ID or codice fiscale of
+// entity is invalid (including an enrolment history that the state
+// machine could not have produced), lacks an ID, or repeats the ID or codice fiscale of
 // another in the batch; an error wrapping ErrConflict when the store already
 // holds one of the IDs or codici fiscali; and the store's error otherwise.
 func (r *Registry) Import(ctx context.Context, actor string, entities []Entity) ([]Entity, error) {
@@ -51,6 +52,7 @@ func (r *Registry) Import(ctx context.Context, actor string, entities []Entity) 
 			}
 			probs = append(probs, l.Prefix(at)...)
 		}
+		probs = append(probs, historyProblems(&e).Prefix(at)...)
 		out[i] = e
 	}
 	if len(probs) > 0 {
