@@ -3,6 +3,7 @@ package reporting_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"iter"
 	"math/rand/v2"
 	"testing"
@@ -174,4 +175,39 @@ func TestCountsAndScope(t *testing.T) {
 	require.Equal(t, int64(len(ds))-nLom, lr.OutOfScope)
 	rt, _ := lr.Table("bodies.region")
 	require.Len(t, rt.Rows, 1)
+}
+
+func TestAggregateFilings(t *testing.T) {
+	ds := docs(t, 300, 2024, 4)
+	want, err := reporting.New(2024, reporting.Options{})
+	require.NoError(t, err)
+	store := questionnaire.NewMemStore()
+	ctx := context.Background()
+	for i := range ds {
+		want.Add(&ds[i])
+		b, err := json.Marshal(&ds[i])
+		require.NoError(t, err)
+		require.NoError(t, store.Put(ctx, questionnaire.Filing{BodyTaxCode: ds[i].Body.TaxCode, Year: 2024, Revision: 1, Document: b}))
+	}
+	got, err := reporting.New(2024, reporting.Options{})
+	require.NoError(t, err)
+	require.NoError(t, reporting.AggregateFilings(ctx, got, store.Year(ctx, 2024), 2))
+	require.Equal(t, string(mustJSON(t, want.Report())), string(mustJSON(t, got.Report())))
+
+	// A broken document stops the run and names the body.
+	require.NoError(t, store.Put(ctx, questionnaire.Filing{BodyTaxCode: "80000000999", Year: 2024, Revision: 1, Document: []byte("{")}))
+	bad, err := reporting.New(2024, reporting.Options{})
+	require.NoError(t, err)
+	err = reporting.AggregateFilings(ctx, bad, store.Year(ctx, 2024), 2)
+	require.ErrorContains(t, err, "80000000999")
+	require.Zero(t, bad.Filings(), "a failed run leaves the aggregator unchanged")
+}
+
+func TestAggregateParallelCancelled(t *testing.T) {
+	a, err := reporting.New(2024, reporting.Options{})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.ErrorIs(t, reporting.AggregateParallel(ctx, a, seqOf(docs(t, 600, 2024, 1)), 2), context.Canceled)
+	require.Zero(t, a.Filings())
 }

@@ -2,6 +2,8 @@ package reporting
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"iter"
 	"runtime"
 	"sync"
@@ -129,4 +131,19 @@ func Parallel[T any](ctx context.Context, a *Aggregator, seq iter.Seq2[T, error]
 		}
 	}
 	return nil
+}
+
+// AggregateFilings reads a year's filings (questionnaire.FilingStore.Year)
+// and adds each filed document to a, decoding the JSON on workers goroutines
+// (0: GOMAXPROCS). A filing whose document is not JSON of a questionnaire
+// stops the run with an error naming the body.
+func AggregateFilings(ctx context.Context, a *Aggregator, seq iter.Seq2[questionnaire.Filing, error], workers int) error {
+	return Parallel(ctx, a, seq, workers, func(w *Aggregator, f *questionnaire.Filing) error {
+		var doc questionnaire.Document
+		if err := json.Unmarshal(f.Document, &doc); err != nil {
+			return fmt.Errorf("reporting: filing of %s for %d: %w", f.BodyTaxCode, f.Year, err)
+		}
+		w.Add(&doc)
+		return nil
+	})
 }
