@@ -62,6 +62,7 @@ func commands() []command {
 		{"demo", "generate a realistic register, file its reports, build the yearly list and the report", cmdDemo},
 		{"cf", "check Italian tax codes (codice fiscale, partita IVA)", cmdCF},
 		{"validate", "validate annual questionnaires (JSON or NDJSON) for a reporting year", cmdValidate},
+		{"eligibility", "check an application against the enrolment requirements, rule by rule", cmdEligibility},
 		{"schema", "print the published JSON Schemas (list, or one by name, year and language)", cmdSchema},
 		{"territory", "list ISTAT regions and provinces", cmdTerritory},
 		{"report", "build the annual report, yearly list and service indicators for a year", cmdReport},
