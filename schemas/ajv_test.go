@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/schemas"
 	"github.com/stretchr/testify/require"
 )
@@ -120,13 +121,19 @@ func TestAJVAgreement(t *testing.T) {
 	require.NoError(t, json.Unmarshal(stdout.Bytes(), &res))
 	require.Len(t, res.Compiled, 2*len(schemas.Names()), "AJV compiles every schema in both languages")
 	require.Len(t, res.Verdicts, 2*len(cases), "one verdict per case and language")
+	goVerdicts := map[ajvCase]problem.List{} // the Go verdict does not depend on the language
 	for _, v := range res.Verdicts {
 		t.Run(fmt.Sprintf("%s/%s/%s", v.Lang, v.Schema, filepath.Base(v.File)), func(t *testing.T) {
-			val, err := schemas.Get(v.Schema)
-			require.NoError(t, err)
-			doc, err := os.ReadFile(v.File)
-			require.NoError(t, err)
-			goProblems := val.Validate(doc)
+			key := ajvCase{Schema: v.Schema, File: v.File}
+			goProblems, done := goVerdicts[key]
+			if !done {
+				val, err := schemas.Get(v.Schema)
+				require.NoError(t, err)
+				doc, err := os.ReadFile(v.File)
+				require.NoError(t, err)
+				goProblems = val.Validate(doc)
+				goVerdicts[key] = goProblems
+			}
 			if v.Valid != (len(goProblems) == 0) {
 				t.Errorf("verdicts differ on %s: AJV valid=%v (%s), Go problems: %v", v.File, v.Valid, joinRaw(v.Errors), goProblems)
 			}

@@ -20,6 +20,25 @@
 // English. The list is sorted, so the same document always yields the same
 // problems.
 //
+// # Problems
+//
+// Every keyword has its own stable code (required, unknown_field, type,
+// format, pattern, minimum, min_length, min_items, unique_items, …; see the
+// Code constants). Beyond AJV's shape:
+//
+//   - a code-list value that is not in the list (a failing oneOf whose
+//     branches are all const) is one problem, code not_in_list, with AJV's
+//     params.passingSchemas (null) plus params.allowedValues (the codes);
+//   - a field that exists only in other reporting years is reported with code
+//     not_in_year and a message naming the years, instead of unknown_field;
+//   - a conditional block's problems (the Section II block, the branches)
+//     carry the code the block declares in its $comment ("code:
+//     section_ii_block"), the same code the Go pipeline uses; a field that is
+//     not allowed in the case at hand is keyword "not" with params.property.
+//
+// [FieldPointer] gives the field a problem is about; [ExtraErrors] shapes a
+// list for react-jsonschema-form.
+//
 // # Errors
 //
 // [File], [Get] and [Questionnaire] return an error wrapping [ErrUnknown] for a

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/schemas"
 	"github.com/openregistro/registro/schemas/schemagen"
 	"github.com/stretchr/testify/assert"
@@ -232,4 +234,28 @@ func TestGenerateErrors(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, schemagen.ErrMissingLabel))
 	assert.Contains(t, err.Error(), "schemagen_test.unlabelled.a")
+}
+
+type twoBranches struct {
+	Q questionnaire.Branch `json:"q"`
+	R registry.Branch      `json:"r"`
+}
+
+// TestNoDefsCollision proves two types with the same name in two packages
+// get two $defs (invopop's default namer would merge them into "Branch").
+func TestNoDefsCollision(t *testing.T) {
+	labels, err := schemagen.DefaultLabels()
+	require.NoError(t, err)
+	x := schemagen.Label{Title: schemagen.Text{IT: "x", EN: "x"}, Description: schemagen.Text{IT: "x", EN: "x"}}
+	labels.Types["schemagen_test.twoBranches"] = map[string]schemagen.Label{"": x, "q": x, "r": x}
+	labels.Schemas["t"] = x
+	files, err := schemagen.Generate(schemagen.Options{Labels: labels, Docs: []schemagen.Doc{{Name: "t", Kind: "t", Type: reflect.TypeOf(twoBranches{})}}})
+	require.NoError(t, err)
+	doc := decode(t, files[path.Join(schemas.Dir, "en", "t.json")])
+	defs := doc["$defs"].(map[string]any)
+	require.Contains(t, defs, "questionnaire.Branch")
+	require.Contains(t, defs, "registry.Branch")
+	props := defs["schemagen_test.twoBranches"].(map[string]any)["properties"].(map[string]any)
+	assert.Equal(t, "#/$defs/questionnaire.Branch", props["q"].(map[string]any)["$ref"])
+	assert.Equal(t, "#/$defs/registry.Branch", props["r"].(map[string]any)["$ref"])
 }
