@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-playground/validator/v10"
+
 	"github.com/openregistro/registro/eligibility"
 	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry"
@@ -391,5 +393,19 @@ func TestEnums(t *testing.T) {
 	}
 	if _, err := eligibility.ParseVerdict("ok"); !errors.Is(err, eligibility.ErrUnknownValue) {
 		t.Errorf("bad verdict: %v", err)
+	}
+}
+
+// TestDecisionTags: a decision satisfies its own validate tags, the rules
+// the JSON Schema is generated from.
+func TestDecisionTags(t *testing.T) {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	app := typical()
+	app.Housing = nil
+	if err := v.Struct(evaluate(t, app, newRegister())); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Struct(&eligibility.Decision{}); err == nil {
+		t.Fatal("empty decision passes its tags")
 	}
 }
