@@ -29,6 +29,7 @@ import (
 type Store struct {
 	mu           sync.RWMutex
 	entities     map[string]registry.Entity
+	ids          []string // entity IDs, ascending, for listings
 	byCF         map[string]string
 	applications map[string]registry.Application
 	partnerships map[string]registry.Partnership
@@ -133,21 +134,21 @@ func (s *Store) Entities(ctx context.Context, f registry.Filter) (registry.Page,
 	name := strings.ToLower(f.Name)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	ids := make([]string, 0, len(s.entities))
-	for id, e := range s.entities {
-		if id > f.Cursor && matches(&e, &f, name) {
-			ids = append(ids, id)
+	start, found := slices.BinarySearch(s.ids, f.Cursor)
+	if found {
+		start++
+	}
+	p := registry.Page{Entities: []registry.Entity{}}
+	for _, id := range s.ids[start:] {
+		e := s.entities[id]
+		if !matches(&e, &f, name) {
+			continue
 		}
-	}
-	slices.Sort(ids)
-	var p registry.Page
-	if len(ids) > n {
-		ids = ids[:n]
-		p.Next = ids[n-1]
-	}
-	p.Entities = make([]registry.Entity, len(ids))
-	for i, id := range ids {
-		p.Entities[i] = s.entities[id].Clone()
+		if len(p.Entities) == n {
+			p.Next = p.Entities[n-1].ID
+			break
+		}
+		p.Entities = append(p.Entities, e.Clone())
 	}
 	return p, nil
 }
@@ -377,6 +378,9 @@ func (s *Store) Commit(ctx context.Context, b registry.Batch) ([]registry.Event,
 				delete(s.byCF, s.entities[d.ID].CodiceFiscale)
 			}
 			delete(s.entities, d.ID)
+			if i, ok := slices.BinarySearch(s.ids, d.ID); ok {
+				s.ids = slices.Delete(s.ids, i, i+1)
+			}
 		case registry.KindApplication:
 			delete(s.applications, d.ID)
 		case registry.KindPartnership:
@@ -385,11 +389,26 @@ func (s *Store) Commit(ctx context.Context, b registry.Batch) ([]registry.Event,
 			delete(s.grants, d.ID)
 		}
 	}
+	added := 0
 	for _, e := range b.Entities {
 		e = e.Clone()
 		e.Version++
+		if _, ok := s.entities[e.ID]; !ok {
+			s.ids = append(s.ids, e.ID)
+			added++
+		}
 		s.entities[e.ID] = e
 		s.byCF[e.CodiceFiscale] = e.ID
+	}
+	switch {
+	case added == 1:
+		// Move the one new ID into place: O(n), no sort.
+		id := s.ids[len(s.ids)-1]
+		i, _ := slices.BinarySearch(s.ids[:len(s.ids)-1], id)
+		copy(s.ids[i+1:], s.ids[i:len(s.ids)-1])
+		s.ids[i] = id
+	case added > 1:
+		slices.Sort(s.ids)
 	}
 	for _, a := range b.Applications {
 		a = a.Clone()
