@@ -259,3 +259,37 @@ func TestNoDefsCollision(t *testing.T) {
 	assert.Equal(t, "#/$defs/questionnaire.Branch", props["q"].(map[string]any)["$ref"])
 	assert.Equal(t, "#/$defs/registry.Branch", props["r"].(map[string]any)["$ref"])
 }
+
+// TestNoStaleLabels proves every label in labels.json is used by some
+// published schema, so a renamed or removed field does not leave dead text.
+func TestNoStaleLabels(t *testing.T) {
+	files := generate(t)
+	labels, err := schemagen.DefaultLabels()
+	require.NoError(t, err)
+	used := map[string]map[string]bool{}
+	for _, name := range schemas.Names() {
+		doc := decode(t, files[path.Join(schemas.Dir, "en", name+".json")])
+		defs, _ := doc["$defs"].(map[string]any)
+		for d, v := range defs {
+			if used[d] == nil {
+				used[d] = map[string]bool{"": true}
+			}
+			props, _ := v.(map[string]any)["properties"].(map[string]any)
+			for p := range props {
+				used[d][p] = true
+			}
+		}
+	}
+	for typ, fields := range labels.Types {
+		for f := range fields {
+			assert.True(t, used[typ][f], "labels.json: %s.%s is not in any schema", typ, f)
+		}
+	}
+	for kind := range labels.Schemas {
+		found := false
+		for _, name := range schemas.Names() {
+			found = found || name == kind || strings.HasPrefix(name, kind+"-")
+		}
+		assert.True(t, found, "labels.json: schema %q is not published", kind)
+	}
+}
