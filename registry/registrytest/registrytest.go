@@ -9,6 +9,19 @@
 // page in a stable order with a cursor and clamp their limits; events come
 // back in commit order with consecutive sequence numbers; concurrent
 // writers never lose an update.
+//
+// A store's test runs the kit like this:
+//
+//	func TestConformance(t *testing.T) {
+//		registrytest.RunStoreTests(t, func(t *testing.T) registry.Store {
+//			s := mystore.Open(t.TempDir())
+//			t.Cleanup(func() { s.Close() })
+//			return s
+//		})
+//	}
+//
+// The kit's fixtures are shaped like real records but are not valid
+// applications: stores must not validate, only persist.
 package registrytest
 
 import (
