@@ -111,6 +111,10 @@ func (a *Aggregator) suppression() []bool {
 			lines = append(lines, sLine{members: []int{t}, total: ts[0]})
 		}
 	}
+	// Bodies in Section I + in Section II = distinct bodies + in both.
+	bs := l.bSection
+	lines = append(lines, sLine{members: []int{bs.cell(bs.rowIndex["section_i"], 0), bs.cell(bs.rowIndex["section_ii"], 0)},
+		total: bs.cell(len(bs.rows), 0), extra: []int{bs.cell(bs.rowIndex["both"], 0)}})
 	// Part 1 column totals equal the section rows of bodies.section.
 	for c, code := range []string{"section_i", "section_ii"} {
 		if ts := totalsByKey["bodies|"+code]; len(ts) > 0 {

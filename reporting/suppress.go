@@ -19,10 +19,17 @@ type sCell struct {
 }
 
 // sLine is one linear relation a reader can use to recover cells:
-// sum(members) = total (all indices into the cell slice).
+// sum(members) = total + sum(extra) (all indices into the cell slice).
 type sLine struct {
 	members []int
 	total   int
+	extra   []int
+}
+
+// cells returns every cell of the line.
+func (l sLine) cells() []int {
+	out := append(slices.Clone(l.members), l.total)
+	return append(out, l.extra...)
 }
 
 // suppress applies primary suppression (sensitive cells with a value or a
@@ -50,10 +57,9 @@ func suppress(cells []sCell, lines []sLine, threshold int) {
 	// Lines touching each cell.
 	touch := make([][]int, len(cells))
 	for li, l := range lines {
-		for _, m := range l.members {
+		for _, m := range l.cells() {
 			touch[m] = append(touch[m], li)
 		}
-		touch[l.total] = append(touch[l.total], li)
 	}
 	isTotal := make([]bool, len(cells))
 	for _, l := range lines {
@@ -68,7 +74,7 @@ func suppress(cells []sCell, lines []sLine, threshold int) {
 		var cand []int
 		for _, li := range touch[k] {
 			l := lines[li]
-			for _, m := range append(slices.Clone(l.members), l.total) {
+			for _, m := range l.cells() {
 				if !cells[m].suppressed && !slices.Contains(cand, m) {
 					cand = append(cand, m)
 				}
@@ -175,6 +181,9 @@ func determinedSet(cells []sCell, lines []sLine) []int {
 			add(m, 1)
 		}
 		add(l.total, -1)
+		for _, x := range l.extra {
+			add(x, -1)
+		}
 		if any {
 			for j := range row {
 				if row[j] == nil {
@@ -266,7 +275,7 @@ func suppressComponents(cells []sCell, lines []sLine, threshold int) {
 		}
 	}
 	for _, l := range lines {
-		for _, m := range l.members {
+		for _, m := range l.cells() {
 			union(m, l.total)
 		}
 	}
@@ -305,7 +314,11 @@ func suppressComponents(cells []sCell, lines []sLine, threshold int) {
 			for k, x := range l.members {
 				m[k] = local[x]
 			}
-			subLines = append(subLines, sLine{members: m, total: local[l.total]})
+			var ex []int
+			for _, x := range l.extra {
+				ex = append(ex, local[x])
+			}
+			subLines = append(subLines, sLine{members: m, total: local[l.total], extra: ex})
 		}
 		suppress(sub, subLines, threshold)
 		for j, i := range c.cells {

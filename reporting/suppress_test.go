@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/reporting"
 	"github.com/openregistro/registro/territory"
 )
@@ -58,6 +59,9 @@ func attack(t *testing.T, r *reporting.Report) map[cellKey]float64 {
 			}
 		}
 	}
+	// Bodies in Section I + in Section II = distinct bodies + in both.
+	rels = append(rels, rel{[]cellKey{{"bodies.section", "section_i", "bodies"}, {"bodies.section", "section_ii", "bodies"}},
+		[]cellKey{{"bodies.section", "total", "bodies"}, {"bodies.section", "both", "bodies"}}})
 	terr := territory.Default()
 	for _, col := range []string{"section_i", "section_ii"} {
 		for _, m := range territory.MacroAreas() {
@@ -257,5 +261,42 @@ func TestSuppressedCellsCannotBeRecovered(t *testing.T) {
 				t.Errorf("suppressed cell %v recovered from the margins: %v", k, v)
 			}
 		})
+	}
+}
+
+// TestSuppressBothSections: one body in both sections must not be
+// recoverable as Section I + Section II - distinct bodies.
+func TestSuppressBothSections(t *testing.T) {
+	var ds []questionnaire.Document
+	g := docs(t, 40, 2024, 3)
+	for i := range g {
+		d := g[i]
+		switch {
+		case i < 30:
+			d.Sections = []string{"I"}
+			d.SectionII = nil
+		case i < 39:
+			d.Sections = []string{"II"}
+		default:
+			d.Sections = []string{"I", "II"}
+		}
+		for j := range d.Projects {
+			d.Projects[j].Section = d.Sections[0]
+		}
+		if d.Sections[len(d.Sections)-1] == "II" && d.SectionII == nil {
+			d.SectionII = &questionnaire.SectionIIProgramme{Phases: []string{"first_assistance"}}
+		}
+		ds = append(ds, d)
+	}
+	a, err := reporting.New(2024, reporting.Options{})
+	require.NoError(t, err)
+	for i := range ds {
+		a.Add(&ds[i])
+	}
+	r := a.Report()
+	both, _ := findCell(r, cellKey{"bodies.section", "both", "bodies"})
+	require.True(t, both.Suppressed)
+	for k, v := range attack(t, r) {
+		t.Errorf("suppressed cell %v recovered from the margins: %v", k, v)
 	}
 }
