@@ -279,13 +279,22 @@ func (r *Registry) move(ctx context.Context, actor, id string, s Section, to Sta
 		// only a cancellation can end the enrolment now.
 		return Entity{}, &TransitionError{EntityID: id, Section: s, From: StatusEnrolled, To: to}
 	}
+	prev := en
+	if to == StatusCancelled && r.opts.Silence == SilenceMeansAcceptance && en.Status.Pending() &&
+		en.DecisionDue != "" && on.After(en.DecisionDue) {
+		// Enrolled by silence but not yet recorded (ApplySilence has not
+		// run): record the tacit enrolment first, then cancel it.
+		tacit := en.DecisionDue.AddDays(1)
+		en.History = append(slices.Clone(en.History), Transition{From: en.Status, To: StatusEnrolled, On: tacit,
+			Actor: actor, ApplicationID: en.ApplicationID, Note: "silence after " + en.DecisionDue.String()})
+		en.Status, en.Tacit, en.DecreeDate = StatusEnrolled, true, tacit
+	}
 	if !CanMove(en.Status, to) {
 		return Entity{}, &TransitionError{EntityID: id, Section: s, From: en.Status, To: to}
 	}
 	if last := lastOn(en); last != "" && on.Before(last) {
 		return Entity{}, problem.List{dateOrder(path, "last transition", last)}
 	}
-	prev := en
 	en.History = append(slices.Clone(en.History), Transition{From: en.Status, To: to, On: on, Actor: actor,
 		ApplicationID: en.ApplicationID, Note: note})
 	en.Status = to

@@ -350,3 +350,36 @@ func TestSilencePolicy(t *testing.T) {
 		}
 	})
 }
+
+func TestCancelTacitEnrolmentNotYetRecorded(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, registry.Options{Silence: registry.SilenceMeansAcceptance})
+	e := f.mustApply(t, application(body(cfBodyA, "Casa"), "2025-01-10", registry.SectionI))
+	f.clock.Set("2025-06-01")
+	got, err := f.reg.Cancel(ctx, "s", e.ID, registry.SectionI, registry.Cancellation{NotifiedOn: "2025-06-01",
+		Reason: "incompatible_conduct", LegalBasis: "art. 54 c.4 DPR 394/1999"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, _ := got.Enrolment(registry.SectionI)
+	var moves []string
+	for _, h := range en.History {
+		moves = append(moves, string(h.To)+"@"+string(h.On))
+	}
+	if want := "applied@2025-01-10 enrolled@2025-04-11 cancelled@2025-06-01"; strings.Join(moves, " ") != want || !en.Tacit {
+		t.Errorf("history %v (tacit %v), want %s", moves, en.Tacit, want)
+	}
+	for d, want := range map[string]bool{"2025-04-10": false, "2025-05-01": true, "2025-06-01": false} {
+		if ok, _ := f.reg.EnrolledOn(ctx, e.ID, registry.SectionI, day(d)); ok != want {
+			t.Errorf("EnrolledOn(%s) = %v, want %v", d, ok, want)
+		}
+	}
+	// Under the default policy the same cancellation is illegal.
+	f2 := newFixture(t, registry.Options{})
+	e2 := f2.mustApply(t, application(body(cfBodyA, "Casa"), "2025-01-10", registry.SectionI))
+	f2.clock.Set("2025-06-01")
+	if _, err := f2.reg.Cancel(ctx, "s", e2.ID, registry.SectionI, registry.Cancellation{NotifiedOn: "2025-06-01",
+		Reason: "incompatible_conduct", LegalBasis: "art. 54"}); !errors.Is(err, registry.ErrTransition) {
+		t.Errorf("cancel of a pending application under the default policy: %v", err)
+	}
+}

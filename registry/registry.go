@@ -32,7 +32,10 @@ const (
 	// SilenceMeansAcceptance follows the 1999 text of art. 54 c.2 DPR
 	// 394/1999: an application not decided within the term is accepted. The
 	// body counts as enrolled from the day after DecisionDue (EnrolledOn says
-	// so at once), and ApplySilence records the tacit enrolment.
+	// so at once), and ApplySilence records the tacit enrolment. After the
+	// term a rejection is a *TransitionError (silence already accepted) and a
+	// cancellation first records the tacit enrolment. A decree after the
+	// term is still accepted and recorded.
 	SilenceMeansAcceptance
 )
 
