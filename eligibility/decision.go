@@ -87,7 +87,7 @@ type Fact struct {
 	Value any `json:"value"`
 }
 
-// Known returns a known fact.
+// KnownFact returns a fact with its value.
 func KnownFact(name, path string, value any) Fact {
 	return Fact{Name: name, Path: path, Known: true, Value: value}
 }

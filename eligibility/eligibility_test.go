@@ -347,6 +347,13 @@ func TestRuleSet(t *testing.T) {
 				t.Errorf("bad meta %d accepted: %v", i, err)
 			}
 		}
+		okMeta := eligibility.Meta{ID: "ok", Version: 1, Basis: "x", Title: problem.Messages{IT: "x", EN: "x"}}
+		if _, err := eligibility.NewRuleSet("x", "1", eligibility.NewRule(okMeta, nil)); !errors.Is(err, eligibility.ErrInvalidRule) {
+			t.Errorf("nil check accepted: %v", err)
+		}
+		if _, err := eligibility.NewRuleSet("x", "1", nil); !errors.Is(err, eligibility.ErrInvalidRule) {
+			t.Errorf("nil rule accepted: %v", err)
+		}
 		if _, err := eligibility.NewRuleSet("", "1"); !errors.Is(err, eligibility.ErrInvalidRule) {
 			t.Errorf("empty name accepted")
 		}

@@ -29,7 +29,7 @@ type Rule interface {
 }
 
 // Meta describes a rule: which requirement, on which legal basis, for which
-// applications.
+// applications. Callers must not modify the Sections of a Meta a rule returns.
 type Meta struct {
 	// ID names the requirement ("art53_no_profit"): lowercase letters, digits
 	// and underscores. Versions of one requirement share the ID.
@@ -115,6 +115,7 @@ type Finding struct {
 // NewRule returns a Rule from its metadata and a check function, the
 // shortest way to write a regional rule.
 func NewRule(meta Meta, check func(ctx context.Context, c *Case) (Finding, error)) Rule {
+	meta.Sections = slices.Clone(meta.Sections)
 	return funcRule{meta: meta, check: check}
 }
 
@@ -150,6 +151,9 @@ func NewRuleSet(name, version string, rules ...Rule) (*RuleSet, error) {
 		m := r.Meta()
 		if err := m.Validate(); err != nil {
 			return nil, err
+		}
+		if fr, ok := r.(funcRule); ok && fr.check == nil {
+			return nil, fmt.Errorf("%w %s: nil check function", ErrInvalidRule, m.ID)
 		}
 		for _, o := range rules[:i] {
 			om := o.Meta()

@@ -36,9 +36,10 @@ const (
 	RuleOnlineSignature    = "online_signature"
 )
 
-// OnlineFrom is the first application date on which applications are filed
-// only online and signed digitally by the legal representative.
-var OnlineFrom = time.Date(2023, time.May, 15, 0, 0, 0, 0, time.UTC)
+// OnlineFrom returns the first application date on which applications are
+// filed only online and signed digitally by the legal representative: 15 May
+// 2023.
+func OnlineFrom() time.Time { return time.Date(2023, time.May, 15, 0, 0, 0, 0, time.UTC) }
 
 // ExperienceMonths is the experience required before the application date,
 // for each section.
@@ -635,7 +636,7 @@ func AttachmentsRule(required map[registry.Section][]string) Rule {
 
 func signatureRule() Rule {
 	return NewRule(Meta{
-		ID: RuleOnlineSignature, Version: 1, From: OnlineFrom,
+		ID: RuleOnlineSignature, Version: 1, From: OnlineFrom(),
 		Basis: "art. 54 c.1" + dpr + "; art. 65 D.lgs. 82/2005 (MLPS: solo online dal 15 maggio 2023)",
 		Title: m("domanda online sottoscritta dal legale rappresentante con firma digitale",
 			"application filed online, digitally signed by the legal representative"),
