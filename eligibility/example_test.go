@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/eligibility"
+	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry"
 )
 
@@ -52,4 +53,41 @@ func ExampleChecker_Evaluate() {
 	// section1_experience fail [art. 52 c.1 lett. a; art. 53 DPR 394/1999; art. 42 D.lgs. 286/1998]
 	//   the activities do not cover the 24 months before the application: gaps 2023-07-01..2023-08-31
 	//   le attività non coprono i 24 mesi prima della domanda: periodi scoperti 2023-07-01..2023-08-31
+}
+
+// A regional team adds its own requirement, in force for applications from
+// 1 January 2025, without forking the default rules.
+func ExampleRuleSet_With() {
+	minPlaces := eligibility.NewRule(eligibility.Meta{
+		ID: "regional_min_places", Version: 1, Basis: "DGR 123/2024 (example)",
+		Title:    problem.Messages{IT: "almeno 4 posti letto", EN: "at least 4 residential places"},
+		From:     time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
+		Sections: []registry.Section{registry.SectionII},
+	}, func(_ context.Context, c *eligibility.Case) (eligibility.Finding, error) {
+		places := 0
+		for _, h := range c.Application.Housing {
+			places += h.Places
+		}
+		f := eligibility.Finding{Outcome: eligibility.Pass, Facts: []eligibility.Fact{eligibility.KnownFact("places", "/housing", places)},
+			Message: problem.Messages{IT: "posti sufficienti", EN: "enough places"}}
+		if places < 4 {
+			f.Outcome, f.Message = eligibility.Fail, problem.Messages{IT: "meno di 4 posti", EN: "fewer than 4 places"}
+		}
+		return f, nil
+	})
+	rules, err := eligibility.Default().With(minPlaces)
+	if err == nil {
+		rules, err = rules.Named("regione-example", "2025.1")
+	}
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, day := range []string{"2024-12-31", "2025-01-01"} {
+		t, _ := time.Parse(time.DateOnly, day)
+		fmt.Println(day, len(rules.InForce(t, registry.SectionII)), "rules in force for Section II")
+	}
+	// Output:
+	// 2024-12-31 17 rules in force for Section II
+	// 2025-01-01 18 rules in force for Section II
 }
