@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/openregistro/registro/problem"
@@ -103,8 +105,10 @@ func TestAJVAgreement(t *testing.T) {
 		cases = append(cases, ajvCase{Schema: ex.schema, File: abs})
 	}
 	q := questionnaireCases(t)
-	t.Logf("%d own examples, %d questionnaire examples", len(cases), len(q))
+	m := mutationCases(t, t.TempDir())
+	t.Logf("%d own examples, %d questionnaire examples, %d mutated documents", len(cases), len(q), len(m))
 	cases = append(cases, q...)
+	cases = append(cases, m...)
 	manifest := filepath.Join(t.TempDir(), "cases.json")
 	b, err := json.Marshal(cases)
 	require.NoError(t, err)
@@ -121,6 +125,15 @@ func TestAJVAgreement(t *testing.T) {
 	require.NoError(t, json.Unmarshal(stdout.Bytes(), &res))
 	require.Len(t, res.Compiled, 2*len(schemas.Names()), "AJV compiles every schema in both languages")
 	require.Len(t, res.Verdicts, 2*len(cases), "one verdict per case and language")
+	valid := 0
+	for _, v := range res.Verdicts {
+		if v.Valid {
+			valid++
+		}
+	}
+	t.Logf("AJV: %d verdicts, %d valid", len(res.Verdicts), valid)
+	require.NotZero(t, valid, "some documents are valid")
+	require.Less(t, valid, len(res.Verdicts), "some documents are invalid")
 	goVerdicts := map[ajvCase]problem.List{} // the Go verdict does not depend on the language
 	for _, v := range res.Verdicts {
 		t.Run(fmt.Sprintf("%s/%s/%s", v.Lang, v.Schema, filepath.Base(v.File)), func(t *testing.T) {
@@ -150,4 +163,109 @@ func joinRaw(r []json.RawMessage) string {
 		b.Write(m)
 	}
 	return b.String()
+}
+
+// mutationCases writes, for one valid example of each schema, documents that
+// differ from it in one place — a property removed, an unknown property
+// added, a value replaced by one of another type or at a boundary — so that
+// AJV and Go are compared on many near-valid documents, not only on the
+// hand-written ones.
+func mutationCases(t *testing.T, dir string) []ajvCase {
+	t.Helper()
+	bases := map[string]string{
+		"questionnaire-2019": "valid-section-i",
+		"questionnaire-2021": "valid-national-branches",
+		"questionnaire-2024": "valid-section-ii",
+		"entity":             "valid-enrolled",
+		"application":        "valid-sections-i-ii",
+		"decision":           "valid-unknown-fact",
+		"problem":            "valid-required",
+	}
+	var out []ajvCase
+	for schema, name := range bases {
+		b, err := os.ReadFile(filepath.Join("testdata", "examples", schema, name+".json"))
+		require.NoError(t, err)
+		var doc any
+		require.NoError(t, json.Unmarshal(b, &doc))
+		for i, m := range mutate(doc) {
+			data, err := json.Marshal(m)
+			require.NoError(t, err)
+			file := filepath.Join(dir, fmt.Sprintf("%s-%04d.json", schema, i))
+			require.NoError(t, os.WriteFile(file, data, 0o644))
+			out = append(out, ajvCase{Schema: schema, File: file})
+		}
+	}
+	return out
+}
+
+// mutate returns copies of doc, each changed in one place.
+func mutate(doc any) []any {
+	var out []any
+	var walk func(v any, set func(any) any)
+	walk = func(v any, set func(any) any) {
+		switch x := v.(type) {
+		case map[string]any:
+			out = append(out, set(with(x, "zzUnknown", true)))
+			for _, k := range sortedKeys(x) {
+				out = append(out, set(without(x, k)))
+				k := k
+				walk(x[k], func(nv any) any { return set(with(x, k, nv)) })
+			}
+		case []any:
+			out = append(out, set([]any{}))
+			if len(x) > 0 {
+				out = append(out, set(append(append([]any{}, x...), x[0])))
+			}
+			for i := range x {
+				i := i
+				walk(x[i], func(nv any) any {
+					c := append([]any{}, x...)
+					c[i] = nv
+					return set(c)
+				})
+			}
+		case string:
+			for _, nv := range []any{"", 7, "2024-02-30", "x@", strings.Repeat("a", 301)} {
+				out = append(out, set(nv))
+			}
+		case float64:
+			for _, nv := range []any{-1, 1.5, "1", nil, 2019, 1e15} {
+				out = append(out, set(nv))
+			}
+		case bool:
+			out = append(out, set("true"))
+		case nil:
+			out = append(out, set("x"))
+		}
+	}
+	walk(doc, func(v any) any { return v })
+	return out
+}
+
+func with(m map[string]any, k string, v any) map[string]any {
+	c := make(map[string]any, len(m)+1)
+	for kk, vv := range m {
+		c[kk] = vv
+	}
+	c[k] = v
+	return c
+}
+
+func without(m map[string]any, k string) map[string]any {
+	c := make(map[string]any, len(m))
+	for kk, vv := range m {
+		if kk != k {
+			c[kk] = vv
+		}
+	}
+	return c
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
