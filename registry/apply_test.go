@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry"
 )
 
@@ -204,5 +205,43 @@ func TestUpdateEntity(t *testing.T) {
 	other.CodiceFiscale = cfBodyA
 	if _, err := f.reg.UpdateEntity(ctx, "body", other); !errors.Is(err, registry.ErrConflict) {
 		t.Errorf("UpdateEntity to a taken codice fiscale: %v", err)
+	}
+}
+
+// The keywords of tag-rule problems are the ones the generated JSON Schema
+// uses for the same rule, so a client sees the same shape from either.
+func TestProblemKeywordsFollowTheSchema(t *testing.T) {
+	a := application(body(cfBodyA, "Casa"), "2025-01-10", registry.SectionI)
+	a.Body.Seat.PostCode = "0018"
+	a.Body.Members[0].Person.CodiceFiscale = "XYZ"
+	a.Body.PEC = "nope"
+	a.Body.LegalForm = "spa"
+	a.Body.Members[0].Organ = "board"
+	a.Body.Qualifications = []string{"odv", "odv"}
+	a.Attachments[0].SHA256 = "abc"
+	a.Body.Seat.Region = "99"
+	err := registry.NewValidator(nil, nil).Application(&a)
+	l, ok := problem.AsList(err)
+	if !ok {
+		t.Fatalf("not a problem list: %v", err)
+	}
+	got := map[string]string{}
+	for _, p := range l {
+		got[p.InstancePath] = p.Keyword
+	}
+	want := map[string]string{
+		"/body/seat/postCode":                  "minLength",
+		"/body/members/0/person/codiceFiscale": "pattern",
+		"/body/pec":                            "format",
+		"/body/legalForm":                      "oneOf",
+		"/body/members/0/organ":                "enum",
+		"/body/qualifications":                 "uniqueItems",
+		"/attachments/0/sha256":                "minLength",
+		"/body/seat/region":                    "pattern",
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("keyword at %s = %q, want %q (all: %v)", k, got[k], v, got)
+		}
 	}
 }

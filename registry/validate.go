@@ -223,6 +223,11 @@ func pointer(ns string) (parent, last string) {
 	return problem.Pointer(tokens[:len(tokens)-1]...), tokens[len(tokens)-1]
 }
 
+// toProblem maps one failed tag rule to a problem whose keyword is the one
+// the generated JSON Schema uses for that rule (schemas/schemagen): pattern
+// for cf, cfbody, sigla, comune, region, iso3166_1_alpha2, numeric and
+// hexadecimal; format for email, datetime and url; oneOf for codelist; enum
+// for oneof; min/max/len by kind.
 func (val *Validator) toProblem(fe validator.FieldError) problem.Problem {
 	parent, last := pointer(fe.Namespace())
 	path := problem.Join(parent, last)
@@ -257,7 +262,16 @@ func (val *Validator) toProblem(fe validator.FieldError) problem.Problem {
 		return problem.New(path, "maxLength", "max_length", map[string]any{"limit": n},
 			fmt.Sprintf("al massimo %d caratteri", n), fmt.Sprintf("must NOT have more than %d characters", n))
 	case "len":
-		return problem.New(path, "length", "length", map[string]any{"limit": n},
+		// The schemas render len as minLength and maxLength (minItems and
+		// maxItems for lists): report the bound that failed.
+		short := false
+		if v := reflect.ValueOf(fe.Value()); v.Kind() == reflect.String {
+			short = len([]rune(v.String())) < n
+		} else if v.Kind() == reflect.Slice || v.Kind() == reflect.Array {
+			short = v.Len() < n
+		}
+		keyword := map[[2]bool]string{{false, true}: "minLength", {false, false}: "maxLength", {true, true}: "minItems", {true, false}: "maxItems"}[[2]bool{isList, short}]
+		return problem.New(path, keyword, "length", map[string]any{"limit": n},
 			fmt.Sprintf("servono esattamente %d caratteri", n), fmt.Sprintf("must have exactly %d characters", n))
 	case "unique":
 		return problem.New(path, "uniqueItems", "unique_items", nil,
@@ -287,12 +301,12 @@ func (val *Validator) toProblem(fe validator.FieldError) problem.Problem {
 		if s, ok := fe.Value().(string); ok && errors.As(check(s), &cfe) {
 			itMsg, enMsg = cfe.Message("it"), cfe.Message("en")
 		}
-		return problem.New(path, "format", code, map[string]any{"format": fe.Tag()},
+		return problem.New(path, "pattern", code, map[string]any{"rule": fe.Tag()},
 			itKind+" non valido: "+itMsg, "invalid "+enKind+": "+enMsg)
 	case "sigla", "comune", "region":
 		it := map[string]string{"sigla": "sigla di provincia", "comune": "codice ISTAT di comune", "region": "codice ISTAT di regione"}[fe.Tag()]
 		en := map[string]string{"sigla": "province sigla", "comune": "ISTAT comune code", "region": "ISTAT region code"}[fe.Tag()]
-		return problem.New(path, "format", "territory", map[string]any{"format": fe.Tag()},
+		return problem.New(path, "pattern", "territory", map[string]any{"rule": fe.Tag()},
 			it+" sconosciuto/a: "+fmt.Sprint(fe.Value()), "unknown "+en+": "+fmt.Sprint(fe.Value()))
 	case "datetime":
 		return problem.New(path, "format", "format", map[string]any{"format": "date"},
@@ -304,7 +318,7 @@ func (val *Validator) toProblem(fe validator.FieldError) problem.Problem {
 		return problem.New(path, "format", "format", map[string]any{"format": "uri"},
 			"deve essere un indirizzo web", `must match format "uri"`)
 	case "iso3166_1_alpha2":
-		return problem.New(path, "format", "country", map[string]any{"format": "iso3166-1-alpha2"},
+		return problem.New(path, "pattern", "country", map[string]any{"rule": "iso3166_1_alpha2"},
 			"deve essere un codice di paese ISO 3166-1 di due lettere", "must be an ISO 3166-1 alpha-2 country code")
 	case "numeric", "hexadecimal":
 		return problem.New(path, "pattern", "pattern", map[string]any{"rule": fe.Tag()},
