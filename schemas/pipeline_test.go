@@ -15,7 +15,8 @@ import (
 
 // TestPipelineAgreesWithSchema runs the full Go questionnaire pipeline (with
 // its own schema pass off) and the schema validator on every questionnaire
-// example — ours and the questionnaire package's. Where the schema rejects,
+// example — ours, the questionnaire package's, and one-place mutations of
+// valid ones. Where the schema rejects,
 // the pipeline rejects; where the schema accepts, the pipeline may reject
 // only with rules beyond JSON Schema: schemaPath "#/x-rules/…" (sums, dates
 // against the year, register rules) or a check the schema leaves to Go by
@@ -31,6 +32,11 @@ func TestPipelineAgreesWithSchema(t *testing.T) {
 		}
 	}
 	cases = append(cases, questionnaireCases(t)...)
+	for _, c := range mutationCases(t, t.TempDir()) {
+		if strings.HasPrefix(c.Schema, "questionnaire-") {
+			cases = append(cases, c)
+		}
+	}
 	for _, c := range cases {
 		rel, _ := filepath.Rel("..", c.File)
 		if rel == "" || strings.HasPrefix(rel, "..") {
