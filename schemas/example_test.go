@@ -1,6 +1,7 @@
 package schemas_test
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/openregistro/registro/problem"
@@ -41,4 +42,42 @@ func ExampleQuestionnaire() {
 	//   it: manca il campo obbligatorio "sectionII"
 	// "/projects/0" required map[missingProperty:title] [required]
 	//   it: manca il campo obbligatorio "title"
+}
+
+// The files a front-end fetches: one per schema and language.
+func ExampleFile() {
+	b, err := schemas.File("questionnaire-2024", problem.IT)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var head struct {
+		ID    string `json:"$id"`
+		Title string `json:"title"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(head.ID)
+	fmt.Println(head.Title)
+	// Output:
+	// https://schemas.openregistro.org/registro/v1/questionnaire-2024.json
+	// Questionario annuale
+}
+
+// Any published schema by name: here the eligibility decision.
+func ExampleGet() {
+	v, err := schemas.Get("decision")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range v.Validate([]byte(`{"schema": "registro.eligibility/v1", "applicationDate": "2024-02-30",
+	  "asOf": "2024-03-01", "ruleSet": {"name": "dpr394", "version": "1"}, "verdict": "eligible", "sections": []}`)) {
+		fmt.Println(p.String())
+	}
+	// Output:
+	// /applicationDate: must be a valid date in the form YYYY-MM-DD [format]
+	// /sections: must NOT have fewer than 1 items [min_items]
 }

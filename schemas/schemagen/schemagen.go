@@ -65,9 +65,12 @@ const (
 // Match is one test of a condition: the value at Path (a JSON Pointer from
 // the object) is an array containing Contains, or a value equal to Equals.
 type Match struct {
-	Path     string
+	// Path is the JSON Pointer of the tested value, such as "/sections".
+	Path string
+	// Contains, when set, requires the array at Path to contain it.
 	Contains string
-	Equals   string
+	// Equals, when Contains is empty, requires the value at Path to equal it.
+	Equals string
 }
 
 // Condition is a property of an object whose presence depends on other
@@ -90,9 +93,12 @@ type Condition struct {
 // Options configure Generate. The zero value uses the embedded labels, the
 // default code lists and DefaultDocs.
 type Options struct {
+	// Labels are the titles and descriptions; nil means DefaultLabels.
 	Labels *Labels
-	Codes  *codelist.Set
-	Docs   []Doc
+	// Codes are the code lists; nil means codelist.Default().
+	Codes *codelist.Set
+	// Docs are the schemas to make; nil means DefaultDocs.
+	Docs []Doc
 }
 
 // Files are generated files by path relative to the schemas package folder
