@@ -33,8 +33,9 @@ type Label struct {
 // EnumValue is one value of a closed Go enum that is not a code list (such
 // as registry.Section), with its title.
 type EnumValue struct {
-	Const string `json:"const"`
-	Title Text   `json:"title"`
+	Const       string `json:"const"`
+	Title       Text   `json:"title"`
+	Description Text   `json:"description"`
 }
 
 // Labels is the content of labels/labels.json.

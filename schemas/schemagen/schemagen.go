@@ -195,7 +195,10 @@ func (g *gen) mapper(lang problem.Lang) func(reflect.Type) *jsonschema.Schema {
 		if vals, ok := g.opts.Labels.Enums[Name(t)]; ok {
 			s := &jsonschema.Schema{Type: "string"}
 			for _, v := range vals {
-				s.OneOf = append(s.OneOf, &jsonschema.Schema{Const: v.Const, Title: v.Title.In(lang)})
+				if !v.Title.complete() || !v.Description.complete() {
+					g.missing[Name(t)+" = "+v.Const] = true
+				}
+				s.OneOf = append(s.OneOf, &jsonschema.Schema{Const: v.Const, Title: v.Title.In(lang), Description: v.Description.In(lang)})
 			}
 			return s
 		}
@@ -593,8 +596,13 @@ func (g *gen) rule(s *jsonschema.Schema, t reflect.Type, key, param string, obj 
 		}
 		s.MinLength = nil
 		s.OneOf = nil
+		list := l.Title().In(string(lang))
 		for _, it := range items {
-			s.OneOf = append(s.OneOf, &jsonschema.Schema{Const: it.Code, Title: it.Label.In(string(lang))})
+			desc := fmt.Sprintf("Code %q of the list %q.", it.Code, list)
+			if lang == problem.IT {
+				desc = fmt.Sprintf("Codice «%s» dell'elenco «%s».", it.Code, list)
+			}
+			s.OneOf = append(s.OneOf, &jsonschema.Schema{Const: it.Code, Title: it.Label.In(string(lang)), Description: desc})
 		}
 	default:
 		return errors.New("no JSON Schema rendering for this rule (teach schemagen.rule or use another rule)")

@@ -116,8 +116,8 @@ func walk(loc string, v any, fn func(loc string, s map[string]any)) {
 
 func itoa(i int) string { return problem.Index(i) }
 
-// TestAnnotations proves every property and every enum value has a title,
-// and every property a description, in both languages.
+// TestAnnotations proves every property and every enum value has a title
+// and a description, in both languages.
 func TestAnnotations(t *testing.T) {
 	files := generate(t)
 	for _, p := range files.Paths() {
@@ -141,6 +141,7 @@ func TestAnnotations(t *testing.T) {
 						m, _ := b.(map[string]any)
 						if _, isConst := m["const"]; isConst {
 							assert.NotEmpty(t, m["title"], "%s/oneOf/%d has no title", loc, i)
+							assert.NotEmpty(t, m["description"], "%s/oneOf/%d has no description", loc, i)
 						}
 					}
 				}
