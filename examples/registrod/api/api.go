@@ -1,0 +1,394 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/openregistro/registro/eligibility"
+	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/registry"
+)
+
+// DefaultMaxBodyBytes is the largest request body accepted when
+// Options.MaxBodyBytes is 0.
+const DefaultMaxBodyBytes = 4 << 20
+
+// Deps are what the handler works over. Registry, Filings, Validator and Desk
+// are required; NewDeps wires them the standard way.
+type Deps struct {
+	// Registry is the register, with its rules and clock.
+	Registry *registry.Registry
+	// Filings keeps the annual reports.
+	Filings questionnaire.FilingStore
+	// Validator checks questionnaires for the validate endpoint. It must not
+	// have a Register: the register-aware rules would tell any caller which
+	// bodies are enrolled in Section II.
+	Validator *questionnaire.Validator
+	// Desk files annual reports into Filings with the register-aware rules.
+	Desk *questionnaire.Desk
+	// Tokens are the callers that may authenticate.
+	Tokens Tokens
+	// Logger receives one line per request and every internal error; nil
+	// discards.
+	Logger *slog.Logger
+}
+
+// NewDeps wires reg and filings: a register-free validator for the validate
+// endpoint and a desk whose validator answers the register-aware rules from
+// reg (questionnaire.FromRegistry), with the filing deadline of reg ending at
+// midnight Italian winter time.
+func NewDeps(reg *registry.Registry, filings questionnaire.FilingStore, tokens Tokens, logger *slog.Logger) (Deps, error) {
+	if reg == nil || filings == nil {
+		return Deps{}, errors.New("api: NewDeps needs a registry and a filing store")
+	}
+	plain, err := questionnaire.New(questionnaire.Options{})
+	if err != nil {
+		return Deps{}, err
+	}
+	aware, err := questionnaire.New(questionnaire.Options{Register: questionnaire.FromRegistry(reg)})
+	if err != nil {
+		return Deps{}, err
+	}
+	cet := time.FixedZone("CET", 3600)
+	deadline := func(year int) time.Time {
+		d := reg.FilingDeadline(year).Time()
+		return time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, cet).Add(-time.Nanosecond)
+	}
+	return Deps{
+		Registry:  reg,
+		Filings:   filings,
+		Validator: plain,
+		Desk:      questionnaire.NewDesk(aware, filings, deadline),
+		Tokens:    tokens,
+		Logger:    logger,
+	}, nil
+}
+
+// Options are the optional knobs of New. The zero value is usable.
+type Options struct {
+	// Now is the clock for filing times and the default asOf of the
+	// eligibility check; nil means time.Now.
+	Now func() time.Time
+	// MaxBodyBytes caps request bodies; 0 means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// CacheMaxAge is the max-age of the Cache-Control header of the schemas
+	// and the OpenAPI document; 0 means one hour.
+	CacheMaxAge time.Duration
+}
+
+// server is the handler New returns.
+type server struct {
+	deps   Deps
+	opts   Options
+	log    *slog.Logger
+	mux    *http.ServeMux
+	routes []routeDef
+	// checkers evaluate applications: with the register for staff, without
+	// it for everyone else (so that the Section II partner rule does not tell
+	// who is enrolled in Section II).
+	staffChecker, publicChecker *eligibility.Checker
+}
+
+// handlerFunc is a route's handler: it writes the response or returns an
+// error, which becomes a problem.
+type handlerFunc func(w http.ResponseWriter, r *request) error
+
+// request is an incoming request with what the service knows of it.
+type request struct {
+	*http.Request
+	id     string
+	lang   problem.Lang
+	caller caller
+}
+
+// routeDef is one route: a method, a ServeMux path pattern and its handler.
+type routeDef struct {
+	method, path string
+	h            handlerFunc
+}
+
+// Route is one route of the API, as registered on the ServeMux and described
+// in the OpenAPI document.
+type Route struct {
+	Method string // "GET", "POST"
+	Path   string // a ServeMux path pattern, also the OpenAPI path ("/v1/entities/{id}")
+}
+
+// Routes returns every route New registers, in registration order.
+func Routes() []Route {
+	var out []Route
+	for _, rd := range (&server{}).table() {
+		out = append(out, Route{rd.method, rd.path})
+	}
+	return out
+}
+
+// table lists the routes.
+func (s *server) table() []routeDef {
+	return []routeDef{
+		{"GET", "/healthz", s.health},
+		{"GET", "/v1/openapi.json", s.openapi},
+		{"GET", "/v1/schemas", s.schemaList},
+		{"GET", "/v1/schemas/{name}", s.schemaFile},
+		{"POST", "/v1/questionnaires/{year}/validate", s.validate},
+		{"POST", "/v1/filings/{year}", s.file},
+		{"GET", "/v1/entities", s.entities},
+		{"GET", "/v1/entities/{id}", s.entity},
+		{"GET", "/v1/events", s.events},
+		{"GET", "/v1/yearly-list/{year}", s.yearlyList},
+		{"POST", "/v1/eligibility", s.eligibility},
+	}
+}
+
+// New returns the HTTP handler of the API over deps. It panics if a required
+// dependency (Registry, Filings, Validator, Desk) is nil: that is a wiring
+// mistake, not a request's.
+func New(deps Deps, opts Options) http.Handler {
+	if deps.Registry == nil || deps.Filings == nil || deps.Validator == nil || deps.Desk == nil {
+		panic("api.New: Registry, Filings, Validator and Desk are required (see NewDeps)")
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if opts.CacheMaxAge <= 0 {
+		opts.CacheMaxAge = time.Hour
+	}
+	log := deps.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &server{
+		deps:          deps,
+		opts:          opts,
+		log:           log,
+		mux:           http.NewServeMux(),
+		staffChecker:  eligibility.New(staffRegister{deps.Registry}, eligibility.Options{}),
+		publicChecker: eligibility.New(nil, eligibility.Options{}),
+	}
+	s.routes = s.table()
+	for _, rd := range s.routes {
+		s.mux.Handle(rd.method+" "+rd.path, s.wrap(rd.h))
+	}
+	return s
+}
+
+// ctxKey keys the request ID in a request's context.
+type ctxKey struct{}
+
+// ServeHTTP gives every request an ID, logs it, recovers from panics and
+// answers unknown paths and methods with problems.
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	id := requestID(r.Header.Get("X-Request-ID"))
+	w.Header().Set("X-Request-ID", id)
+	rec := &recorder{ResponseWriter: w}
+	r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, id))
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.LogAttrs(r.Context(), slog.LevelError, "panic",
+				slog.String("request_id", id), slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
+			if !rec.wrote {
+				s.writeProblem(rec, &request{Request: r, id: id, lang: problem.EN}, classify(errors.New("panic")))
+			}
+		}
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status()), slog.Int64("bytes", rec.n), slog.Duration("duration", time.Since(start)))
+	}()
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		s.unrouted(rec, r, id)
+		return
+	}
+	s.mux.ServeHTTP(rec, r)
+}
+
+// unrouted answers a request no route matches: 405 with Allow when the path
+// exists under other methods, 404 otherwise.
+func (s *server) unrouted(w http.ResponseWriter, r *http.Request, id string) {
+	req := &request{Request: r, id: id}
+	req.lang, _ = negotiateLang(r)
+	var allow []string
+	for _, m := range []string{"GET", "POST"} {
+		if m == r.Method || (m == "GET" && r.Method == "HEAD") {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		e := newError(kindMethodNotAllowed, msg("metodo "+r.Method+" non consentito su "+r.URL.Path,
+			"method "+r.Method+" not allowed on "+r.URL.Path))
+		e.allow = allow
+		s.writeProblem(w, req, e)
+		return
+	}
+	s.writeProblem(w, req, newError(kindNotFound, msg("nessuna risorsa "+r.URL.Path, "no resource "+r.URL.Path)))
+}
+
+// wrap negotiates the language, authenticates the caller and turns the
+// handler's error into a problem.
+func (s *server) wrap(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, _ := r.Context().Value(ctxKey{}).(string)
+		req := &request{Request: r, id: id}
+		var err error
+		req.lang, err = negotiateLang(r)
+		if err == nil {
+			req.caller, err = s.authenticate(r)
+		}
+		if err == nil {
+			err = h(w, req)
+		}
+		if err != nil {
+			he := classify(err)
+			level := slog.LevelDebug
+			if he.kind == kindInternal {
+				level = slog.LevelError
+			}
+			s.log.LogAttrs(r.Context(), level, "request failed", slog.String("request_id", id),
+				slog.String("subject", req.caller.Subject), slog.String("error", he.Error()))
+			s.writeProblem(w, req, he)
+		}
+	})
+}
+
+// writeProblem writes e as application/problem+json.
+func (s *server) writeProblem(w http.ResponseWriter, r *request, e *httpError) {
+	slug, status, title := e.kind.info()
+	p := Problem{
+		Type:      ProblemTypeBase + slug,
+		Title:     title.In(r.lang),
+		Status:    status,
+		Detail:    e.detail.In(r.lang),
+		Instance:  r.URL.Path,
+		Messages:  e.detail,
+		RequestID: r.id,
+		Errors:    e.errors.Localize(r.lang),
+	}
+	switch e.kind {
+	case kindUnauthorized:
+		w.Header().Set("WWW-Authenticate", `Bearer realm="registro"`)
+	case kindMethodNotAllowed:
+		for _, m := range e.allow {
+			w.Header().Add("Allow", m)
+		}
+	}
+	writeJSONAs(w, "application/problem+json", status, p)
+}
+
+// writeJSON writes v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeJSONAs(w, "application/json", status, v)
+}
+
+func writeJSONAs(w http.ResponseWriter, contentType string, status int, v any) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // the client went away: nothing to do
+}
+
+// readBody reads the request body, at most Options.MaxBodyBytes, checking
+// that it is declared as JSON (or not declared).
+func (s *server) readBody(w http.ResponseWriter, r *request) ([]byte, error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
+		return nil, newError(kindUnsupportedMedia, msg(
+			"il corpo deve essere JSON (Content-Type application/json)",
+			"the body must be JSON (Content-Type application/json)"))
+	}
+	body := http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
+	data, err := io.ReadAll(body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, err
+		}
+		return nil, &httpError{kind: kindBadRequest, cause: err, detail: msg(
+			"impossibile leggere il corpo della richiesta", "the request body could not be read")}
+	}
+	return data, nil
+}
+
+// isJSON reports whether a Content-Type is JSON (application/json or an
+// application/…+json type), whatever its parameters.
+func isJSON(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
+}
+
+// requestID returns the client's X-Request-ID when it is a short token of
+// letters, digits and -_. , else a new random one.
+func requestID(given string) string {
+	if n := len(given); n > 0 && n <= 64 {
+		ok := true
+		for i := 0; i < n && ok; i++ {
+			c := given[i]
+			ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
+		}
+		if ok {
+			return given
+		}
+	}
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// recorder remembers the status and size of a response.
+type recorder struct {
+	http.ResponseWriter
+	code  int
+	n     int64
+	wrote bool
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.code, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if !r.wrote {
+		r.code, r.wrote = http.StatusOK, true
+	}
+	n, err := r.ResponseWriter.Write(b)
+	r.n += int64(n)
+	return n, err
+}
+
+func (r *recorder) status() int {
+	if !r.wrote {
+		return http.StatusOK
+	}
+	return r.code
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

@@ -1,0 +1,181 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/territory"
+)
+
+// The roles an Identity may have.
+const (
+	RolePublic = "public" // the public, by name (grants of Section II access may be recorded for it)
+	RoleStaff  = "staff"  // the ministry's staff: everything, the change feed, the yearly list
+	RoleBody   = "body"   // a body's legal representative or referent: its own data, its filings
+	RoleRegion = "region" // a Region or autonomous Province: the public view plus its Section II grants
+)
+
+// MinTokenLength is the shortest token ParseTokens accepts.
+const MinTokenLength = 16
+
+// ErrTokens is wrapped by ParseTokens for a tokens file it cannot use.
+var ErrTokens = errors.New("api: bad tokens file")
+
+// Identity is who holds a token.
+type Identity struct {
+	// Role is RolePublic, RoleStaff, RoleBody or RoleRegion.
+	Role string `json:"role"`
+	// Subject names the caller (a user, an office); Section II grants are
+	// recorded for it (registry.Grant.Grantee) and it is the actor of the
+	// changes the caller makes.
+	Subject string `json:"subject"`
+	// EntityID is the register ID of the caller's body (RoleBody only).
+	EntityID string `json:"entityId,omitempty"`
+	// Region is the ISTAT code of the caller's region (RoleRegion only): its
+	// yearly list is that region's recipients'.
+	Region string `json:"region,omitempty"`
+}
+
+// Tokens maps bearer tokens to identities. Build it with ParseTokens (or
+// NewTokens); the zero value knows no token, so every caller is anonymous.
+type Tokens struct {
+	byHash map[[sha256.Size]byte]Identity
+}
+
+// NewTokens checks every identity and returns the tokens. It returns an
+// error wrapping ErrTokens for a token shorter than MinTokenLength, an unknown
+// role, an empty subject, a body without entityId, a region without a valid
+// ISTAT region code, or an entityId or region on a role that has none.
+func NewTokens(m map[string]Identity) (Tokens, error) {
+	t := Tokens{byHash: make(map[[sha256.Size]byte]Identity, len(m))}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	terr := territory.Default()
+	var errs []error
+	for i, tok := range keys {
+		id := m[tok]
+		where := fmt.Sprintf("token #%d (subject %q)", i+1, id.Subject)
+		bad := func(format string, a ...any) {
+			errs = append(errs, fmt.Errorf("%w: %s: %s", ErrTokens, where, fmt.Sprintf(format, a...)))
+		}
+		if len(tok) < MinTokenLength {
+			bad("shorter than %d characters", MinTokenLength)
+		}
+		if strings.TrimSpace(tok) != tok || strings.ContainsAny(tok, " \t\r\n") {
+			bad("contains white space")
+		}
+		if strings.TrimSpace(id.Subject) == "" {
+			bad("no subject")
+		}
+		switch id.Role {
+		case RolePublic, RoleStaff:
+			if id.EntityID != "" || id.Region != "" {
+				bad("role %s takes neither entityId nor region", id.Role)
+			}
+		case RoleBody:
+			if id.EntityID == "" {
+				bad("role body needs entityId")
+			}
+			if id.Region != "" {
+				bad("role body takes no region")
+			}
+		case RoleRegion:
+			if _, ok := terr.Region(id.Region); !ok {
+				bad("role region needs region, an ISTAT region code (\"01\"–\"20\"), got %q", id.Region)
+			}
+			if id.EntityID != "" {
+				bad("role region takes no entityId")
+			}
+		default:
+			bad("unknown role %q (want public, staff, body or region)", id.Role)
+		}
+		t.byHash[sha256.Sum256([]byte(tok))] = id
+	}
+	if len(errs) > 0 {
+		return Tokens{}, errors.Join(errs...)
+	}
+	return t, nil
+}
+
+// ParseTokens reads a tokens file: a JSON object mapping each token to an
+// Identity, for example
+//
+//	{"4f1c…": {"role": "staff", "subject": "mlps:rossi"},
+//	 "9a7e…": {"role": "body", "subject": "cf:RSSMRA80A01H501U", "entityId": "R000042"},
+//	 "c3d2…": {"role": "region", "subject": "regione:lazio", "region": "12"}}
+//
+// Unknown fields are errors. See NewTokens for the checks.
+func ParseTokens(data []byte) (Tokens, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var m map[string]Identity
+	if err := dec.Decode(&m); err != nil {
+		return Tokens{}, fmt.Errorf("%w: %v", ErrTokens, err)
+	}
+	if dec.More() {
+		return Tokens{}, fmt.Errorf("%w: data after the JSON object", ErrTokens)
+	}
+	return NewTokens(m)
+}
+
+// Len returns the number of tokens.
+func (t Tokens) Len() int { return len(t.byHash) }
+
+// lookup returns the identity holding token.
+func (t Tokens) lookup(token string) (Identity, bool) {
+	id, ok := t.byHash[sha256.Sum256([]byte(token))]
+	return id, ok
+}
+
+// caller is who made a request.
+type caller struct {
+	Identity
+	anonymous bool
+}
+
+// authenticate reads the bearer token of r. No Authorization header is the
+// anonymous public; a header that is not a known bearer token is an error.
+func (s *server) authenticate(r *http.Request) (caller, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return caller{Identity: Identity{Role: RolePublic}, anonymous: true}, nil
+	}
+	scheme, tok, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
+		return caller{}, newError(kindUnauthorized, msg(
+			"intestazione Authorization non valida: atteso \"Bearer TOKEN\"",
+			"malformed Authorization header: want \"Bearer TOKEN\""))
+	}
+	id, ok := s.deps.Tokens.lookup(strings.TrimSpace(tok))
+	if !ok {
+		return caller{}, newError(kindUnauthorized, msg("token sconosciuto", "unknown token"))
+	}
+	return caller{Identity: id}, nil
+}
+
+// viewer builds the registry viewer of c: staff, a body, or the public with
+// the Section II grants recorded for its subject (regions and named public
+// callers).
+func (s *server) viewer(ctx context.Context, c caller) (registry.Viewer, error) {
+	switch c.Role {
+	case RoleStaff:
+		return registry.Staff(c.Subject), nil
+	case RoleBody:
+		return registry.Body(c.Subject, c.EntityID), nil
+	}
+	if c.anonymous {
+		return registry.Public(), nil
+	}
+	return s.deps.Registry.ViewerWithGrants(ctx, registry.Viewer{Role: registry.RolePublic, Subject: c.Subject})
+}

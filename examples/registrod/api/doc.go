@@ -1,0 +1,35 @@
+// Package api is the HTTP interface of registrod, Registro's reference
+// service: the published JSON Schemas, questionnaire validation, filings of
+// the annual report, the register as each caller may see it, the change feed,
+// the yearly list, the eligibility check and the OpenAPI 3.1 document of every
+// route (see Routes and openapi.json).
+//
+// New returns an http.Handler built on the standard library's ServeMux with
+// method and path patterns. Callers authenticate with "Authorization: Bearer
+// TOKEN"; Tokens maps each token to an Identity (role public, staff, body or
+// region). A request without a token is the anonymous public: it sees only the
+// bodies enrolled in Section I, with the published fields. Section II and
+// personal data (codici fiscali of people, contacts) are decided by package
+// registry's Viewer rules; this package only builds the viewer.
+//
+// # Errors
+//
+// Every error a client gets is an RFC 9457 problem details object
+// (application/problem+json) with type, title, status and detail in Italian
+// or English (from ?lang= or Accept-Language; English when neither names it or
+// en), the detail in both languages under "messages", and the request ID.
+// An invalid document is 422 with the document's problems (the AJV ErrorObject
+// shape of package problem) under "errors"; the validate endpoint instead
+// answers 200 with {"valid": false, "errors": [...]}. Bad parameters are 400,
+// a missing or unknown token 401, a role that may not do something 403, an
+// unknown resource (including a body the caller may not see) 404, a body over
+// Options.MaxBodyBytes 413, a concurrent change 409. A panic in a handler is
+// recovered, logged with its stack and answered 500; store failures are 500 or,
+// for /healthz, 503.
+//
+// # Concurrency
+//
+// The handler is safe for concurrent use when its Deps are (the registry over
+// sqlstore or memstore, the questionnaire validators and desk are). It keeps no
+// mutable state of its own.
+package api

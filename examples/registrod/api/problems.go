@@ -1,0 +1,175 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/registry"
+)
+
+// ProblemTypeBase prefixes the type URI of every problem details object this
+// package writes: ProblemTypeBase + "not-found", and so on.
+const ProblemTypeBase = "https://schemas.openregistro.org/registro/v1/problems/"
+
+// errKind is a kind of HTTP-level error.
+type errKind int
+
+const (
+	kindBadRequest errKind = iota
+	kindUnauthorized
+	kindForbidden
+	kindNotFound
+	kindMethodNotAllowed
+	kindConflict
+	kindTooLarge
+	kindUnsupportedMedia
+	kindInvalid
+	kindInternal
+	kindUnavailable
+)
+
+// info returns the slug of the kind's type URI, its status and its title.
+func (k errKind) info() (slug string, status int, title problem.Messages) {
+	switch k {
+	case kindBadRequest:
+		return "bad-request", http.StatusBadRequest, msg("Richiesta non valida", "Bad request")
+	case kindUnauthorized:
+		return "unauthorized", http.StatusUnauthorized, msg("Autenticazione richiesta", "Authentication required")
+	case kindForbidden:
+		return "forbidden", http.StatusForbidden, msg("Operazione non consentita", "Forbidden")
+	case kindNotFound:
+		return "not-found", http.StatusNotFound, msg("Risorsa non trovata", "Not found")
+	case kindMethodNotAllowed:
+		return "method-not-allowed", http.StatusMethodNotAllowed, msg("Metodo non consentito", "Method not allowed")
+	case kindConflict:
+		return "conflict", http.StatusConflict, msg("Modifica concorrente", "Conflict")
+	case kindTooLarge:
+		return "content-too-large", http.StatusRequestEntityTooLarge, msg("Contenuto troppo grande", "Content too large")
+	case kindUnsupportedMedia:
+		return "unsupported-media-type", http.StatusUnsupportedMediaType, msg("Tipo di contenuto non supportato", "Unsupported media type")
+	case kindInvalid:
+		return "invalid-document", http.StatusUnprocessableEntity, msg("Documento non valido", "Invalid document")
+	case kindUnavailable:
+		return "unavailable", http.StatusServiceUnavailable, msg("Servizio non disponibile", "Service unavailable")
+	default:
+		return "internal", http.StatusInternalServerError, msg("Errore interno", "Internal error")
+	}
+}
+
+// msg returns a text in Italian and English.
+func msg(it, en string) problem.Messages { return problem.Messages{IT: it, EN: en} }
+
+// httpError is an error a handler returns to answer with a problem.
+type httpError struct {
+	kind   errKind
+	detail problem.Messages
+	errors problem.List // the document's problems (kindInvalid)
+	allow  []string     // the allowed methods (kindMethodNotAllowed)
+	cause  error        // logged, never shown
+}
+
+func (e *httpError) Error() string {
+	if e.cause != nil {
+		return e.detail.EN + ": " + e.cause.Error()
+	}
+	return e.detail.EN
+}
+
+func (e *httpError) Unwrap() error { return e.cause }
+
+func newError(k errKind, detail problem.Messages) *httpError {
+	return &httpError{kind: k, detail: detail}
+}
+
+// Problem is an RFC 9457 problem details object, as this package writes it.
+type Problem struct {
+	// Type is a URI naming the kind of problem (ProblemTypeBase + slug).
+	Type string `json:"type"`
+	// Title is the kind's short summary, in the request's language.
+	Title string `json:"title"`
+	// Status is the HTTP status code.
+	Status int `json:"status"`
+	// Detail explains this occurrence, in the request's language.
+	Detail string `json:"detail,omitempty"`
+	// Instance is the request path.
+	Instance string `json:"instance,omitempty"`
+	// Messages holds Detail in Italian and English.
+	Messages problem.Messages `json:"messages"`
+	// RequestID is the request's ID (also in the X-Request-ID header).
+	RequestID string `json:"requestId,omitempty"`
+	// Errors are the problems of an invalid document (status 422), in the
+	// AJV ErrorObject shape of package problem.
+	Errors problem.List `json:"errors,omitempty"`
+}
+
+// classify turns any error a handler returns into an httpError.
+func classify(err error) *httpError {
+	var he *httpError
+	if errors.As(err, &he) {
+		return he
+	}
+	if l, ok := problem.AsList(err); ok && l.HasErrors() {
+		return &httpError{kind: kindInvalid, errors: l, cause: err,
+			detail: msg("il documento ha problemi: vedere errors", "the document has problems: see errors")}
+	}
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return &httpError{kind: kindTooLarge, cause: err, detail: msg(
+			"il corpo della richiesta supera "+strconv.FormatInt(mbe.Limit, 10)+" byte",
+			"the request body exceeds "+strconv.FormatInt(mbe.Limit, 10)+" bytes")}
+	case errors.Is(err, registry.ErrNotFound), errors.Is(err, questionnaire.ErrNotFound):
+		return &httpError{kind: kindNotFound, cause: err, detail: msg("risorsa non trovata", "not found")}
+	case errors.Is(err, registry.ErrForbidden):
+		return &httpError{kind: kindForbidden, cause: err, detail: msg(
+			"il ruolo del chiamante non consente questa operazione", "the caller's role does not allow this")}
+	case errors.Is(err, registry.ErrConflict), errors.Is(err, questionnaire.ErrConflict):
+		return &httpError{kind: kindConflict, cause: err, detail: msg(
+			"un'altra modifica è avvenuta nel frattempo: riprovare", "another change happened meanwhile: retry")}
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return &httpError{kind: kindUnavailable, cause: err, detail: msg(
+			"la richiesta è stata interrotta", "the request was cancelled or timed out")}
+	}
+	return &httpError{kind: kindInternal, cause: err, detail: msg(
+		"errore interno: il dettaglio è nel log del servizio con l'ID della richiesta",
+		"internal error: the details are in the service log under the request ID")}
+}
+
+// negotiateLang picks the language of messages: ?lang= (it or en; anything
+// else is an error), else the Accept-Language entry with the highest weight
+// among it and en, else English.
+func negotiateLang(r *http.Request) (problem.Lang, error) {
+	if v := r.URL.Query().Get("lang"); v != "" {
+		l, err := problem.ParseLang(v)
+		if err != nil {
+			return problem.EN, newError(kindBadRequest, msg(
+				"parametro lang non valido: usare it o en", "bad lang parameter: use it or en"))
+		}
+		return l, nil
+	}
+	best, bestQ := problem.EN, -1.0
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+		if base != "it" && base != "en" {
+			continue
+		}
+		q := 1.0
+		if p, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			f, err := strconv.ParseFloat(p, 64)
+			if err != nil {
+				continue
+			}
+			q = f
+		}
+		if q > bestQ && q > 0 {
+			best, bestQ = problem.Lang(base), q
+		}
+	}
+	return best, nil
+}

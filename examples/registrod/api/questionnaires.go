@@ -1,0 +1,204 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/registry"
+)
+
+// EventFiled is the kind of the change-feed event the service records when a
+// body files its annual report. Its RecordID is "TAXCODE/YEAR/REVISION" and
+// its After the FilingInfo.
+const EventFiled registry.EventKind = "questionnaire.filed"
+
+// ValidationResult is the answer of the validate endpoint.
+type ValidationResult struct {
+	Valid bool `json:"valid"`
+	// Errors are every problem found (warnings included), localised; never
+	// null.
+	Errors problem.List `json:"errors"`
+}
+
+// FilingInfo is the metadata of a stored filing, the answer of a filing.
+type FilingInfo struct {
+	EntityID     string    `json:"entityId"`
+	BodyTaxCode  string    `json:"bodyTaxCode"`
+	Year         int       `json:"year"`
+	Revision     int       `json:"revision"`
+	FiledAt      time.Time `json:"filedAt"`
+	FilerTaxCode string    `json:"filerTaxCode"`
+	Late         bool      `json:"late"`
+	// Warnings are the problems of severity warning (a late filing); never
+	// null.
+	Warnings problem.List `json:"warnings"`
+}
+
+// reportingYear parses the {year} of a questionnaire path: 400 when it is
+// not a number, 404 when no questionnaire definition exists for it.
+func reportingYear(r *request) (int, error) {
+	y := r.PathValue("year")
+	year, err := strconv.Atoi(y)
+	if err != nil {
+		return 0, newError(kindBadRequest, msg("anno non valido: "+strconv.Quote(y), "bad year: "+strconv.Quote(y)))
+	}
+	if _, err := questionnaire.DefinitionFor(year); err != nil {
+		return 0, &httpError{kind: kindNotFound, cause: err, detail: msg(
+			fmt.Sprintf("nessun questionario per l'anno %d (anni %d–%d)", year, questionnaire.FirstYear, questionnaire.LastYear),
+			fmt.Sprintf("no questionnaire for reporting year %d (years %d–%d)", year, questionnaire.FirstYear, questionnaire.LastYear))}
+	}
+	return year, nil
+}
+
+// boolParam parses an optional boolean query parameter.
+func boolParam(r *request, name string) (bool, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, newError(kindBadRequest, msg("parametro "+name+" non valido: usare true o false",
+			"bad "+name+" parameter: use true or false"))
+	}
+	return b, nil
+}
+
+// validate checks a questionnaire, complete or as a draft, without the
+// register-aware rules.
+func (s *server) validate(w http.ResponseWriter, r *request) error {
+	year, err := reportingYear(r)
+	if err != nil {
+		return err
+	}
+	draft, err := boolParam(r, "draft")
+	if err != nil {
+		return err
+	}
+	data, err := s.readBody(w, r)
+	if err != nil {
+		return err
+	}
+	mode := questionnaire.Complete
+	if draft {
+		mode = questionnaire.Draft
+	}
+	_, probs, err := s.deps.Validator.Check(r.Context(), year, data, mode)
+	if err != nil {
+		return err
+	}
+	out := ValidationResult{Valid: !probs.HasErrors(), Errors: probs.Localize(r.lang)}
+	if out.Errors == nil {
+		out.Errors = problem.List{}
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// file files the caller's annual report for the year through the desk, and
+// records it in the change feed.
+func (s *server) file(w http.ResponseWriter, r *request) error {
+	if r.caller.anonymous {
+		return newError(kindUnauthorized, msg("solo un ente autenticato può depositare la relazione",
+			"only an authenticated body may file its report"))
+	}
+	if r.caller.Role != RoleBody {
+		return newError(kindForbidden, msg("solo un ente (ruolo body) può depositare la relazione",
+			"only a body (role body) may file its report"))
+	}
+	year, err := reportingYear(r)
+	if err != nil {
+		return err
+	}
+	data, err := s.readBody(w, r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	own, err := s.deps.Registry.Store().Entity(ctx, r.caller.EntityID)
+	if errors.Is(err, registry.ErrNotFound) {
+		return &httpError{kind: kindForbidden, cause: err, detail: msg(
+			"l'ente del chiamante non è nel registro", "the caller's body is not in the register")}
+	}
+	if err != nil {
+		return err
+	}
+	if taxCode, registerID, ok := documentBody(data); ok &&
+		(normTaxCode(taxCode) != own.CodiceFiscale || (registerID != "" && registerID != own.ID)) {
+		return newError(kindForbidden, msg(
+			"il documento è di un altro ente: si può depositare solo la relazione del proprio ente",
+			"the document is another body's: a body may file only its own report"))
+	}
+	now := s.opts.Now()
+	f, err := s.deps.Desk.File(ctx, year, data, now)
+	if err != nil {
+		return err
+	}
+	info := FilingInfo{EntityID: own.ID, BodyTaxCode: f.BodyTaxCode, Year: f.Year, Revision: f.Revision,
+		FiledAt: f.FiledAt, FilerTaxCode: f.FilerTaxCode, Late: f.Late, Warnings: f.Warnings.Localize(r.lang)}
+	if info.Warnings == nil {
+		info.Warnings = problem.List{}
+	}
+	if err := s.recordFiling(ctx, r.caller.Subject, now, info); err != nil {
+		// The filing is stored; only its feed event is missing. Say so in
+		// the log, where an operator can replay it, and answer the truth.
+		s.log.ErrorContext(ctx, "filing stored but its change-feed event was not",
+			"request_id", r.id, "entity_id", own.ID, "year", year, "revision", f.Revision, "error", err)
+	}
+	w.Header().Set("Location", fmt.Sprintf("/v1/entities/%s", own.ID))
+	writeJSON(w, http.StatusCreated, info)
+	return nil
+}
+
+// recordFiling appends the EventFiled event of a filing to the register's log.
+func (s *server) recordFiling(ctx context.Context, actor string, at time.Time, info FilingInfo) error {
+	after, err := json.Marshal(info)
+	if err != nil {
+		return err
+	}
+	late := ""
+	if info.Late {
+		late = ", late"
+	}
+	_, err = s.deps.Registry.Store().Commit(ctx, registry.Batch{Events: []registry.Event{{
+		At:       at,
+		Actor:    actor,
+		Kind:     EventFiled,
+		EntityID: info.EntityID,
+		RecordID: fmt.Sprintf("%s/%d/%d", info.BodyTaxCode, info.Year, info.Revision),
+		Note:     fmt.Sprintf("annual report %d, revision %d%s", info.Year, info.Revision, late),
+		After:    after,
+	}}})
+	return err
+}
+
+// documentBody reads body.taxCode and body.registerId of a questionnaire,
+// when the data is a JSON object that has them as strings.
+func documentBody(data []byte) (taxCode, registerID string, ok bool) {
+	var doc struct {
+		Body struct {
+			TaxCode    *string `json:"taxCode"`
+			RegisterID *string `json:"registerId"`
+		} `json:"body"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil || doc.Body.TaxCode == nil {
+		return "", "", false
+	}
+	if doc.Body.RegisterID != nil {
+		registerID = *doc.Body.RegisterID
+	}
+	return *doc.Body.TaxCode, registerID, true
+}
+
+// normTaxCode trims and uppercases a body's codice fiscale for comparison.
+func normTaxCode(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }

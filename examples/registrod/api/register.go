@@ -1,0 +1,388 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/openregistro/registro/eligibility"
+	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/territory"
+)
+
+// maxParamLen caps the length of free-text query parameters.
+const maxParamLen = 200
+
+func registryProbe() registry.Filter { return registry.Filter{Limit: 1} }
+
+// jsonBytes encodes v as JSON followed by a newline, without HTML escaping.
+func jsonBytes(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// badParam is the 400 problem of a query parameter.
+func badParam(name, value, wantIT, wantEN string) error {
+	return newError(kindBadRequest, msg(
+		fmt.Sprintf("parametro %s non valido (%q): %s", name, value, wantIT),
+		fmt.Sprintf("bad %s parameter (%q): %s", name, value, wantEN)))
+}
+
+// limitParam parses ?limit= (1…max; empty means def).
+func limitParam(r *request, def, max int) (int, error) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > max {
+		return 0, badParam("limit", v, fmt.Sprintf("un intero tra 1 e %d", max), fmt.Sprintf("an integer from 1 to %d", max))
+	}
+	return n, nil
+}
+
+// entityFilter reads the filters of the entities listing.
+func entityFilter(r *request) (registry.Filter, error) {
+	q := r.URL.Query()
+	var f registry.Filter
+	for _, k := range []string{"section", "status", "region", "province", "legalForm", "q", "cursor", "limit"} {
+		if v := q.Get(k); len(v) > maxParamLen {
+			return f, badParam(k, v[:20]+"…", fmt.Sprintf("al più %d caratteri", maxParamLen), fmt.Sprintf("at most %d characters", maxParamLen))
+		}
+	}
+	if v := q.Get("section"); v != "" {
+		s, err := registry.ParseSection(v)
+		if err != nil {
+			return f, badParam("section", v, "I o II", "I or II")
+		}
+		f.Section = s
+	}
+	if v := q.Get("status"); v != "" {
+		st, err := registry.ParseStatus(v)
+		if err != nil {
+			return f, badParam("status", v, "applied, under_review, enrolled, rejected o cancelled",
+				"applied, under_review, enrolled, rejected or cancelled")
+		}
+		f.Status = st
+	}
+	terr := territory.Default()
+	if v := q.Get("region"); v != "" {
+		if _, ok := terr.Region(v); !ok {
+			return f, badParam("region", v, "un codice ISTAT di regione (\"01\"–\"20\")", "an ISTAT region code (\"01\"–\"20\")")
+		}
+		f.Region = v
+	}
+	if v := q.Get("province"); v != "" {
+		if _, ok := terr.ProvinceBySigla(v); !ok {
+			return f, badParam("province", v, "la sigla di una provincia (\"RM\")", "a province's sigla (\"RM\")")
+		}
+		f.Province = v
+	}
+	f.LegalForm = q.Get("legalForm")
+	f.Name = q.Get("q")
+	f.Cursor = q.Get("cursor")
+	limit, err := limitParam(r, registry.DefaultLimit, registry.MaxLimit)
+	if err != nil {
+		return f, err
+	}
+	f.Limit = limit
+	return f, nil
+}
+
+// entities lists the bodies as the caller may see them.
+func (s *server) entities(w http.ResponseWriter, r *request) error {
+	f, err := entityFilter(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.viewer(r.Context(), r.caller)
+	if err != nil {
+		return err
+	}
+	page, err := s.deps.Registry.Entities(r.Context(), v, f)
+	if err != nil {
+		return err
+	}
+	if page.Entities == nil {
+		page.Entities = []registry.Entity{}
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+// entity returns one body as the caller may see it; 404 for one it may not.
+func (s *server) entity(w http.ResponseWriter, r *request) error {
+	id := r.PathValue("id")
+	v, err := s.viewer(r.Context(), r.caller)
+	if err != nil {
+		return err
+	}
+	e, err := s.deps.Registry.Entity(r.Context(), v, id)
+	if errors.Is(err, registry.ErrNotFound) {
+		return &httpError{kind: kindNotFound, cause: err, detail: msg(
+			"nessun ente "+strconv.Quote(id)+" visibile al chiamante", "no body "+strconv.Quote(id)+" visible to the caller")}
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, e)
+	return nil
+}
+
+// EventPage is a page of the change feed.
+type EventPage struct {
+	Events []registry.Event `json:"events"`
+	// Last is the Seq of the last event of the page (the after of the next
+	// request), or the request's after when the page is empty.
+	Last int64 `json:"last"`
+}
+
+// events is the change feed, for staff.
+func (s *server) events(w http.ResponseWriter, r *request) error {
+	if r.caller.anonymous {
+		return newError(kindUnauthorized, msg("il flusso delle modifiche richiede un token", "the change feed needs a token"))
+	}
+	if r.caller.Role != RoleStaff {
+		return newError(kindForbidden, msg("il flusso delle modifiche è riservato al personale del ministero",
+			"the change feed is reserved to the ministry's staff"))
+	}
+	var after int64
+	if v := r.URL.Query().Get("after"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return badParam("after", v, "un numero di sequenza ≥ 0", "a sequence number ≥ 0")
+		}
+		after = n
+	}
+	limit, err := limitParam(r, registry.DefaultLimit, registry.MaxLimit)
+	if err != nil {
+		return err
+	}
+	evs, err := s.deps.Registry.Events(r.Context(), registry.Staff(r.caller.Subject), registry.EventFilter{After: after, Limit: limit})
+	if err != nil {
+		return err
+	}
+	out := EventPage{Events: evs, Last: after}
+	if out.Events == nil {
+		out.Events = []registry.Event{}
+	}
+	if n := len(evs); n > 0 {
+		out.Last = evs[n-1].Seq
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// yearlyList computes the yearly list of a reporting year from the stored
+// filings, and shows the caller what it may see of it.
+//
+// Staff see everything. Anyone else sees the bodies as in a public listing:
+// a Section II enrolment only where the caller's grants show the body in
+// Section II, no body only in Section II otherwise, and no body's codice
+// fiscale but the caller's own. A region caller sees its region's recipients.
+func (s *server) yearlyList(w http.ResponseWriter, r *request) error {
+	y := r.PathValue("year")
+	year, err := strconv.Atoi(y)
+	if err != nil {
+		return newError(kindBadRequest, msg("anno non valido: "+strconv.Quote(y), "bad year: "+strconv.Quote(y)))
+	}
+	if year < questionnaire.FirstYear || year > questionnaire.LastYear {
+		return newError(kindNotFound, msg(
+			fmt.Sprintf("nessun elenco per l'anno %d (anni %d–%d)", year, questionnaire.FirstYear, questionnaire.LastYear),
+			fmt.Sprintf("no yearly list for %d (years %d–%d)", year, questionnaire.FirstYear, questionnaire.LastYear)))
+	}
+	recipients, err := s.recipientsFor(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	filings, err := s.registryFilings(ctx, year)
+	if err != nil {
+		return err
+	}
+	list, err := s.deps.Registry.YearlyUpdate(ctx, registry.Staff("registrod"), year, filings)
+	if err != nil {
+		return err
+	}
+	if recipients != nil {
+		list.Recipients = slices.DeleteFunc(list.Recipients, func(rl registry.RecipientList) bool {
+			return !slices.Contains(recipients, rl.Recipient.Code)
+		})
+	}
+	if r.caller.Role != RoleStaff {
+		v, err := s.viewer(ctx, r.caller)
+		if err != nil {
+			return err
+		}
+		if err := s.filterYearlyList(ctx, v, &list); err != nil {
+			return err
+		}
+	}
+	writeJSON(w, http.StatusOK, list)
+	return nil
+}
+
+// recipientsFor returns the recipient codes the request asks for (?recipient=)
+// or a region caller is limited to; nil means every recipient.
+func (s *server) recipientsFor(r *request) ([]string, error) {
+	terr := territory.Default()
+	var mine []string
+	if r.caller.Role == RoleRegion {
+		for _, p := range terr.Provinces() {
+			if p.RegionCode != r.caller.Region {
+				continue
+			}
+			if rc, ok := terr.RecipientOf(p.Code); ok && !slices.Contains(mine, rc.Code) {
+				mine = append(mine, rc.Code)
+			}
+		}
+	}
+	v := r.URL.Query().Get("recipient")
+	if v == "" {
+		return mine, nil
+	}
+	if !slices.ContainsFunc(terr.Recipients(), func(rc territory.Recipient) bool { return rc.Code == v }) {
+		return nil, badParam("recipient", v, "il codice di un destinatario (\"01\"–\"22\")", "a recipient code (\"01\"–\"22\")")
+	}
+	if mine != nil && !slices.Contains(mine, v) {
+		return nil, newError(kindForbidden, msg("una regione vede solo i propri destinatari", "a region sees only its own recipients"))
+	}
+	return []string{v}, nil
+}
+
+// registryFilings returns who filed for year and when they first filed.
+func (s *server) registryFilings(ctx context.Context, year int) ([]registry.Filing, error) {
+	type cur struct {
+		taxCode string
+		rev     int
+		at      time.Time
+	}
+	var current []cur
+	for f, err := range s.deps.Filings.Year(ctx, year) {
+		if err != nil {
+			return nil, err
+		}
+		current = append(current, cur{f.BodyTaxCode, f.Revision, f.FiledAt})
+	}
+	store := s.deps.Registry.Store()
+	out := make([]registry.Filing, 0, len(current))
+	for _, c := range current {
+		e, err := store.EntityByCodiceFiscale(ctx, c.taxCode)
+		if errors.Is(err, registry.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		at := c.at
+		if c.rev > 1 {
+			h, err := s.deps.Filings.History(ctx, c.taxCode, year)
+			if err != nil {
+				return nil, err
+			}
+			if len(h) > 0 {
+				at = h[0].FiledAt
+			}
+		}
+		out = append(out, registry.Filing{EntityID: e.ID, FiledAt: at})
+	}
+	return out, nil
+}
+
+// filterYearlyList keeps what v may see of list (see yearlyList).
+func (s *server) filterYearlyList(ctx context.Context, v registry.Viewer, list *registry.YearlyList) error {
+	seesII := map[string]bool{}
+	if len(v.Grants) > 0 {
+		f := registry.Filter{Section: registry.SectionII, Limit: registry.MaxLimit}
+		for {
+			page, err := s.deps.Registry.Entities(ctx, v, f)
+			if err != nil {
+				return err
+			}
+			for _, e := range page.Entities {
+				seesII[e.ID] = true
+			}
+			if page.Next == "" {
+				break
+			}
+			f.Cursor = page.Next
+		}
+	}
+	keep := func(ls []registry.Listed) []registry.Listed {
+		out := make([]registry.Listed, 0, len(ls))
+		for _, l := range ls {
+			own := v.Role == registry.RoleBody && v.EntityID == l.ID
+			if !own {
+				if !seesII[l.ID] {
+					l.Sections = slices.DeleteFunc(slices.Clone(l.Sections), func(s registry.Section) bool { return s == registry.SectionII })
+				}
+				if len(l.Sections) == 0 {
+					continue
+				}
+				l.CodiceFiscale = ""
+			}
+			out = append(out, l)
+		}
+		return out
+	}
+	for i := range list.Recipients {
+		list.Recipients[i].Regular = keep(list.Recipients[i].Regular)
+		list.Recipients[i].Excluded = keep(list.Recipients[i].Excluded)
+	}
+	return nil
+}
+
+// staffRegister answers the eligibility rules' questions from the register,
+// for staff callers.
+type staffRegister struct{ reg *registry.Registry }
+
+func (sr staffRegister) EnrolledOn(ctx context.Context, id string, s registry.Section, day time.Time) (bool, error) {
+	return sr.reg.EnrolledOn(ctx, id, s, day)
+}
+
+func (sr staffRegister) Entity(ctx context.Context, id string) (registry.Entity, error) {
+	return sr.reg.Entity(ctx, registry.Staff("registrod"), id)
+}
+
+// eligibility evaluates an application against the enrolment requirements,
+// as of ?asOf= (default: today). Staff get the register's answers to the
+// Section II partner rule; anyone else gets "missing" there, so that the
+// endpoint does not tell who is enrolled in Section II.
+func (s *server) eligibility(w http.ResponseWriter, r *request) error {
+	asOf := s.opts.Now()
+	if v := r.URL.Query().Get("asOf"); v != "" {
+		d, err := registry.ParseDate(v)
+		if err != nil {
+			return badParam("asOf", v, "una data AAAA-MM-GG", "a date YYYY-MM-DD")
+		}
+		asOf = d.Time()
+	}
+	data, err := s.readBody(w, r)
+	if err != nil {
+		return err
+	}
+	app, err := eligibility.DecodeApplication(bytes.NewReader(data))
+	if err != nil {
+		return err
+	}
+	checker := s.publicChecker
+	if r.caller.Role == RoleStaff {
+		checker = s.staffChecker
+	}
+	d, err := checker.Evaluate(r.Context(), app, asOf)
+	if err != nil {
+		return err // a problem.List (422) when the application cannot be evaluated
+	}
+	writeJSON(w, http.StatusOK, d)
+	return nil
+}

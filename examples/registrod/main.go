@@ -1,0 +1,154 @@
+// Command registrod is Registro's HTTP reference service: the published
+// JSON Schemas, questionnaire validation, filings of the annual report, the
+// register as each caller may see it, the change feed for regional systems,
+// the yearly list and the eligibility check, described by an OpenAPI 3.1
+// document at /v1/openapi.json.
+//
+// Usage:
+//
+//	registrod [--addr 127.0.0.1:8080] --db sqlite:PATH|postgres://… [--tokens FILE] [--log-level info]
+//
+// The tokens file is a JSON object mapping bearer tokens to identities (see
+// api.ParseTokens). Without it every caller is the anonymous public. The
+// service stops gracefully on SIGINT or SIGTERM: it stops accepting
+// connections and waits up to --shutdown-timeout for requests in flight.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/openregistro/registro/examples/registrod/api"
+	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/sqlstore"
+)
+
+// config is what the flags say.
+type config struct {
+	addr            string
+	db              string
+	tokens          string
+	logLevel        slog.Level
+	shutdownTimeout time.Duration
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stderr, nil))
+}
+
+// parseFlags reads the command line.
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	fs := flag.NewFlagSet("registrod", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg config
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.StringVar(&cfg.db, "db", "", "store: sqlite:PATH, a file path or postgres://… (required)")
+	fs.StringVar(&cfg.tokens, "tokens", "", "JSON file mapping bearer tokens to {role, subject, entityId?, region?}")
+	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn, error")
+	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on shutdown")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if cfg.db == "" {
+		return cfg, errors.New("no database: pass --db sqlite:PATH or --db postgres://…")
+	}
+	return cfg, nil
+}
+
+// run starts the service and blocks until ctx ends (a signal) or the server
+// fails. ready, when not nil, receives the listening address. It returns the
+// exit code: 0 after a clean shutdown, 1 on a failure, 2 on bad usage.
+func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- string) int {
+	cfg, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "registrod:", err)
+		return 2
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	if err := serve(ctx, cfg, log, ready); err != nil {
+		log.Error("registrod stopped", "error", err)
+		return 1
+	}
+	return 0
+}
+
+// serve wires the store, the register and the API, and serves until ctx ends.
+func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- string) error {
+	var tokens api.Tokens
+	if cfg.tokens != "" {
+		data, err := os.ReadFile(cfg.tokens)
+		if err != nil {
+			return err
+		}
+		if tokens, err = api.ParseTokens(data); err != nil {
+			return fmt.Errorf("%s: %w", cfg.tokens, err)
+		}
+	}
+	store, err := sqlstore.Open(ctx, cfg.db, sqlstore.Options{})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	rome, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		rome = time.FixedZone("CET", 3600) // no tz database on this machine
+	}
+	reg := registry.New(store, registry.Options{Location: rome})
+	deps, err := api.NewDeps(reg, store.Filings(), tokens, log)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           api.New(deps, api.Options{}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	log.Info("registrod listening", "addr", ln.Addr().String(), "db", store.Dialect(), "tokens", tokens.Len())
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("registrod shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("registrod stopped")
+	return nil
+}
