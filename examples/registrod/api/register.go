@@ -113,11 +113,36 @@ func (s *server) entities(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	if page.Entities == nil {
-		page.Entities = []registry.Entity{}
+	out := struct {
+		Entities []any `json:"entities"`
+		Next     string `json:"next,omitempty"`
+	}{Entities: make([]any, 0, len(page.Entities)), Next: page.Next}
+	for i := range page.Entities {
+		out.Entities = append(out.Entities, render(v, page.Entities[i]))
 	}
-	writeJSON(w, http.StatusOK, page)
+	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// PublishedEntity is a body as the public sees it: the published fields of
+// the Section I list (DOMAIN.md §3), and of the Section II list for a caller
+// holding a grant.
+type PublishedEntity struct {
+	ID        string           `json:"id"`
+	Name      string           `json:"name"`
+	LegalForm string           `json:"legalForm"`
+	Seat      registry.Address `json:"seat"`
+}
+
+// render returns e as the JSON value v gets: the whole entity for staff and
+// for a body's own entity (the registry gave them everything), the
+// published fields for everyone else (the registry already left the others
+// empty; this only drops the empty fields from the JSON).
+func render(v registry.Viewer, e registry.Entity) any {
+	if v.Role == registry.RoleStaff || (v.Role == registry.RoleBody && v.EntityID == e.ID) {
+		return e
+	}
+	return PublishedEntity{ID: e.ID, Name: e.Name, LegalForm: e.LegalForm, Seat: e.Seat}
 }
 
 // entity returns one body as the caller may see it; 404 for one it may not.
@@ -135,7 +160,7 @@ func (s *server) entity(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, e)
+	writeJSON(w, http.StatusOK, render(v, e))
 	return nil
 }
 
@@ -238,11 +263,8 @@ func (s *server) recipientsFor(r *request) ([]string, error) {
 	terr := territory.Default()
 	var mine []string
 	if r.caller.Role == RoleRegion {
-		for _, p := range terr.Provinces() {
-			if p.RegionCode != r.caller.Region {
-				continue
-			}
-			if rc, ok := terr.RecipientOf(p.Code); ok && !slices.Contains(mine, rc.Code) {
+		for _, rc := range terr.Recipients() {
+			if rc.RegionCode == r.caller.Region {
 				mine = append(mine, rc.Code)
 			}
 		}

@@ -1,0 +1,343 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/openregistro/registro/examples/registrod/api"
+	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/sqlstore"
+	"github.com/openregistro/registro/synth"
+)
+
+// pgEnv names the variable holding a PostgreSQL DSN for the tests.
+const pgEnv = "REGISTRO_TEST_POSTGRES"
+
+// The tokens of the test callers.
+const (
+	tokStaff      = "staff-token-0123456789"
+	tokBody       = "body-token-0123456789"
+	tokOtherBody  = "other-body-token-0123456789"
+	tokRegion     = "region-token-0123456789"
+	tokRegionNone = "region-nogrant-token-0123456789"
+	tokPublic     = "public-token-0123456789"
+)
+
+// testNow is the service's clock in the tests: before the 2024 deadline.
+var testNow = time.Date(2025, 1, 20, 10, 0, 0, 0, time.UTC)
+
+// clock is a settable clock safe for concurrent use.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// fixture is a seeded service.
+type fixture struct {
+	h        http.Handler
+	reg      *registry.Registry
+	store    *sqlstore.Store
+	gen      *synth.Register
+	ids      map[string]string // register ID by body codice fiscale
+	sec2Only []registry.Entity // bodies enrolled in Section II and not in Section I
+	sec1     []registry.Entity // bodies enrolled in Section I
+	persons  []string          // codici fiscali of people in the register
+	body     *synth.Body       // the body of tokBody: enrolled in Section I, filing not yet made
+	other    *synth.Body       // the body of tokOtherBody
+	grantReg string            // the region of tokRegion's Section II grant
+	logs     *bytes.Buffer
+}
+
+// backends are the databases the fixture can run on.
+func backends(t *testing.T) map[string]func(t *testing.T) string {
+	m := map[string]func(t *testing.T) string{
+		"sqlite": func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "registro.db") },
+	}
+	if os.Getenv(pgEnv) != "" {
+		m["postgres"] = postgresDSN
+	} else if os.Getenv("CI") == "true" {
+		t.Fatalf("CI=true but %s is not set", pgEnv)
+	}
+	return m
+}
+
+// newFixture seeds a register (synth, Scale 0.05, reporting year 2024) in a
+// fresh SQLite database and files every generated report but two.
+func newFixture(t *testing.T) *fixture { return newFixtureOn(t, backends(t)["sqlite"](t)) }
+
+func newFixtureOn(t *testing.T, dsn string) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	store, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
+	if err != nil {
+		t.Fatalf("open %s: %v", dsn, err)
+	}
+	t.Cleanup(func() { store.Close() })
+	gen, err := synth.Generate(synth.Config{Year: 2024, Seed: 3, Scale: 0.05})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{}
+	seq := 0
+	reg := registry.New(store, registry.Options{
+		Now:   clk.now,
+		NewID: func() string { seq++; return fmt.Sprintf("R%06d", seq) },
+	})
+	f := &fixture{reg: reg, store: store, gen: gen, logs: &bytes.Buffer{}}
+	f.ids = replay(t, reg, gen, clk)
+	clk.set(testNow)
+
+	// Classify the bodies, and grant Section II of one region to tokRegion.
+	var filers []*synth.Body
+	for i := range gen.Bodies {
+		b := &gen.Bodies[i]
+		e, err := store.Entity(ctx, f.ids[b.Entity.CodiceFiscale])
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.persons = append(f.persons, e.LegalRepresentative.CodiceFiscale)
+		for _, m := range e.Members {
+			f.persons = append(f.persons, m.Person.CodiceFiscale)
+		}
+		in1, _ := reg.EnrolledOn(ctx, e.ID, registry.SectionI, testNow)
+		in2, _ := reg.EnrolledOn(ctx, e.ID, registry.SectionII, testNow)
+		switch {
+		case in2 && !in1:
+			f.sec2Only = append(f.sec2Only, e)
+		case in1:
+			f.sec1 = append(f.sec1, e)
+			if b.Filing != nil && !in2 {
+				filers = append(filers, b)
+			}
+		}
+	}
+	if len(f.sec2Only) == 0 || len(f.sec1) == 0 || len(filers) < 3 {
+		t.Fatalf("synth gave %d Section II-only bodies, %d Section I bodies, %d Section I filers",
+			len(f.sec2Only), len(f.sec1), len(filers))
+	}
+	f.body, f.other = filers[0], filers[1]
+	f.grantReg = f.sec2Only[0].Seat.Region
+	if _, err := reg.GrantSectionII(ctx, "staff:test", registry.Grant{Grantee: "regione:test", Region: f.grantReg,
+		Purpose: "programmazione dei servizi regionali di protezione", From: "2025-01-01"}); err != nil {
+		t.Fatal(err)
+	}
+	otherRegion := "12"
+	if f.grantReg == otherRegion {
+		otherRegion = "01"
+	}
+	tokens, err := api.NewTokens(map[string]api.Identity{
+		tokStaff:      {Role: api.RoleStaff, Subject: "staff:test"},
+		tokBody:       {Role: api.RoleBody, Subject: "cf:" + f.body.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.body.Entity.CodiceFiscale]},
+		tokOtherBody:  {Role: api.RoleBody, Subject: "cf:" + f.other.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.other.Entity.CodiceFiscale]},
+		tokRegion:     {Role: api.RoleRegion, Subject: "regione:test", Region: f.grantReg},
+		tokRegionNone: {Role: api.RoleRegion, Subject: "regione:none", Region: otherRegion},
+		tokPublic:     {Role: api.RolePublic, Subject: "public:test"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps, err := api.NewDeps(reg, store.Filings(), tokens, slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// File every Section I filer's report but the two token bodies'.
+	val, err := questionnaire.New(questionnaire.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range filers[2:] {
+		if _, err := deps.Desk.File(ctx, 2024, mustDoc(t, val, f.ids, b), b.Filing.FiledAt); err != nil {
+			t.Fatalf("filing of %s: %v", b.Entity.Name, err)
+		}
+	}
+	f.h = api.New(deps, api.Options{Now: clk.now, MaxBodyBytes: 1 << 20})
+	return f
+}
+
+// replay applies, enrols and rejects along the generated timeline, like
+// "registro demo" does, and returns the register IDs by codice fiscale.
+func replay(t *testing.T, reg *registry.Registry, gen *synth.Register, clk *clock) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	type step struct {
+		at     time.Time
+		decide bool
+		body   *synth.Body
+	}
+	var steps []step
+	for i := range gen.Bodies {
+		b := &gen.Bodies[i]
+		steps = append(steps, step{at: b.AppliedOn, body: b})
+		if !b.DecidedOn.IsZero() {
+			steps = append(steps, step{at: b.DecidedOn, decide: true, body: b})
+		}
+	}
+	sort.SliceStable(steps, func(i, j int) bool {
+		if !steps[i].at.Equal(steps[j].at) {
+			return steps[i].at.Before(steps[j].at)
+		}
+		return !steps[i].decide && steps[j].decide
+	})
+	ids := map[string]string{}
+	partner := ""
+	for n, st := range steps {
+		clk.set(st.at.Add(9 * time.Hour))
+		b := st.body
+		if !st.decide {
+			_, e, err := reg.Apply(ctx, "applicant", b.Application(partner))
+			if err != nil {
+				t.Fatalf("apply %s: %v", b.Entity.Name, err)
+			}
+			ids[b.Entity.CodiceFiscale] = e.ID
+			continue
+		}
+		id := ids[b.Entity.CodiceFiscale]
+		for _, s := range b.Sections {
+			day := registry.DateOf(st.at)
+			var err error
+			if b.Outcome == registry.StatusEnrolled {
+				_, err = reg.Enrol(ctx, "staff:test", id, s, registry.Decree{Number: fmt.Sprint(n), Date: day})
+				if s == registry.SectionII && partner == "" {
+					partner = id
+				}
+			} else {
+				_, err = reg.Reject(ctx, "staff:test", id, s, registry.Rejection{Date: day, Reason: "requisiti non dimostrati"})
+			}
+			if err != nil {
+				t.Fatalf("decision on %s: %v", b.Entity.Name, err)
+			}
+		}
+	}
+	return ids
+}
+
+func slices(ss []registry.Section, s registry.Section) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// mustDoc returns b's report as JSON, with its register ID.
+func mustDoc(t *testing.T, v *questionnaire.Validator, ids map[string]string, b *synth.Body) []byte {
+	t.Helper()
+	doc := b.Filing.Document
+	doc.Body.RegisterID = ids[b.Entity.CodiceFiscale]
+	data, err := v.Marshal(&doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// do sends a request to the fixture's handler.
+func (f *fixture) do(t *testing.T, method, target, token string, body []byte, hdr ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req := httptest.NewRequest(method, target, rd)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	rec := httptest.NewRecorder()
+	f.h.ServeHTTP(rec, req)
+	return rec
+}
+
+// decode decodes a JSON response into v.
+func decode(t *testing.T, rec *httptest.ResponseRecorder, v any) {
+	t.Helper()
+	if err := json.Unmarshal(rec.Body.Bytes(), v); err != nil {
+		t.Fatalf("decode %q: %v", truncate(rec.Body.String()), err)
+	}
+}
+
+func truncate(s string) string {
+	if len(s) > 600 {
+		return s[:600] + "…"
+	}
+	return s
+}
+
+// wantProblem checks that rec is a problem+json with status.
+func wantProblem(t *testing.T, rec *httptest.ResponseRecorder, status int) api.Problem {
+	t.Helper()
+	if rec.Code != status {
+		t.Fatalf("status %d, want %d: %s", rec.Code, status, truncate(rec.Body.String()))
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("Content-Type %q, want application/problem+json", ct)
+	}
+	var p api.Problem
+	decode(t, rec, &p)
+	if p.Status != status || !strings.HasPrefix(p.Type, api.ProblemTypeBase) || p.Title == "" || p.Detail == "" ||
+		p.Messages.IT == "" || p.Messages.EN == "" || p.RequestID == "" {
+		t.Fatalf("incomplete problem: %+v", p)
+	}
+	return p
+}
+
+// postgresDSN creates a schema of its own on the server named by
+// REGISTRO_TEST_POSTGRES and returns a DSN whose search_path is it; the
+// schema is dropped when the test ends.
+func postgresDSN(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv(pgEnv)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("open %s: %v", pgEnv, err)
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	schema := "registrod_test_" + hex.EncodeToString(b[:])
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		admin.Close()
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		defer admin.Close()
+		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("parse %s: %v", pgEnv, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
