@@ -341,3 +341,26 @@ func postgresDSN(t *testing.T) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// newDeps wires reg over an in-memory filing store, without tokens.
+func newDeps(reg *registry.Registry) (api.Deps, error) {
+	return api.NewDeps(reg, questionnaire.NewMemStore(), api.Tokens{}, nil)
+}
+
+// newLogger logs everything as text to w.
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// newHandler builds the handler on the test clock.
+func newHandler(deps api.Deps) http.Handler {
+	return api.New(deps, api.Options{Now: func() time.Time { return testNow }})
+}
+
+// doOn sends a request without body or token to h.
+func doOn(t *testing.T, h http.Handler, method, target string) *httptest.ResponseRecorder {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(method, target, nil))
+	return rec
+}
