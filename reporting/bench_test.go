@@ -26,7 +26,7 @@ func cycle[T any](pool []T, n int) iter.Seq2[T, error] {
 // BenchmarkAggregate measures counting n questionnaires into a public
 // national report (Report included): "typed" from decoded documents on one
 // goroutine, "parallel" the same over every core, and "ndjson" decoding
-// each questionnaire's JSON (encoding/json) and counting, over every core.
+// each questionnaire's JSON (DecodeDocument) and counting, over every core.
 func BenchmarkAggregate(b *testing.B) {
 	pool := docs(b, 2000, 2024, 42)
 	raw := make([][]byte, len(pool))
@@ -62,7 +62,7 @@ func BenchmarkAggregate(b *testing.B) {
 				a, _ := reporting.New(2024, reporting.Options{})
 				err := reporting.Parallel(context.Background(), a, cycle(raw, n), 0, func(w *reporting.Aggregator, data *[]byte) error {
 					var d questionnaire.Document
-					if err := json.Unmarshal(*data, &d); err != nil {
+					if err := reporting.DecodeDocument(*data, &d); err != nil {
 						return err
 					}
 					w.Add(&d)

@@ -2,7 +2,6 @@ package reporting
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"runtime"
@@ -140,7 +139,7 @@ func Parallel[T any](ctx context.Context, a *Aggregator, seq iter.Seq2[T, error]
 func AggregateFilings(ctx context.Context, a *Aggregator, seq iter.Seq2[questionnaire.Filing, error], workers int) error {
 	return Parallel(ctx, a, seq, workers, func(w *Aggregator, f *questionnaire.Filing) error {
 		var doc questionnaire.Document
-		if err := json.Unmarshal(f.Document, &doc); err != nil {
+		if err := DecodeDocument(f.Document, &doc); err != nil {
 			return fmt.Errorf("reporting: filing of %s for %d: %w", f.BodyTaxCode, f.Year, err)
 		}
 		w.Add(&doc)

@@ -1,7 +1,7 @@
 package reporting
 
 import (
-	"math/big"
+	"math"
 	"slices"
 )
 
@@ -162,20 +162,15 @@ func determinedSet(cells []sCell, lines []sLine) []int {
 	if len(unknown) == 0 {
 		return nil
 	}
-	var rows [][]*big.Rat
+	var rows [][]float64
 	for _, l := range lines {
-		row := make([]*big.Rat, len(unknown))
+		row := make([]float64, len(unknown))
 		any := false
-		add := func(i int, v int64) {
-			j, ok := col[i]
-			if !ok {
-				return
+		add := func(i int, v float64) {
+			if j, ok := col[i]; ok {
+				row[j] += v
+				any = true
 			}
-			if row[j] == nil {
-				row[j] = new(big.Rat)
-			}
-			row[j].Add(row[j], big.NewRat(v, 1))
-			any = true
 		}
 		for _, m := range l.members {
 			add(m, 1)
@@ -185,14 +180,13 @@ func determinedSet(cells []sCell, lines []sLine) []int {
 			add(x, -1)
 		}
 		if any {
-			for j := range row {
-				if row[j] == nil {
-					row[j] = new(big.Rat)
-				}
-			}
 			rows = append(rows, row)
 		}
 	}
+	// The coefficients are small integers (0, ±1) and the systems small, so
+	// float64 elimination with partial pivoting is exact enough; eps
+	// separates zero from the smallest pivot such systems produce.
+	const eps = 1e-9
 	n := len(unknown)
 	pivotOf := make([]int, n) // column → row, -1 when free
 	for j := range pivotOf {
@@ -200,28 +194,27 @@ func determinedSet(cells []sCell, lines []sLine) []int {
 	}
 	r := 0
 	for j := 0; j < n && r < len(rows); j++ {
-		p := -1
+		p, best := -1, eps
 		for i := r; i < len(rows); i++ {
-			if rows[i][j].Sign() != 0 {
-				p = i
-				break
+			if v := math.Abs(rows[i][j]); v > best {
+				p, best = i, v
 			}
 		}
 		if p < 0 {
 			continue
 		}
 		rows[r], rows[p] = rows[p], rows[r]
-		inv := new(big.Rat).Inv(rows[r][j])
+		inv := 1 / rows[r][j]
 		for jj := range rows[r] {
-			rows[r][jj].Mul(rows[r][jj], inv)
+			rows[r][jj] *= inv
 		}
 		for i := range rows {
-			if i == r || rows[i][j].Sign() == 0 {
+			if i == r || math.Abs(rows[i][j]) <= eps {
 				continue
 			}
-			f := new(big.Rat).Set(rows[i][j])
+			f := rows[i][j]
 			for jj := range rows[i] {
-				rows[i][jj].Sub(rows[i][jj], new(big.Rat).Mul(f, rows[r][jj]))
+				rows[i][jj] -= f * rows[r][jj]
 			}
 		}
 		pivotOf[j] = r
@@ -235,7 +228,7 @@ func determinedSet(cells []sCell, lines []sLine) []int {
 		}
 		free := false
 		for jj := 0; jj < n; jj++ {
-			if pivotOf[jj] < 0 && rows[pr][jj].Sign() != 0 {
+			if pivotOf[jj] < 0 && math.Abs(rows[pr][jj]) > eps {
 				free = true
 				break
 			}

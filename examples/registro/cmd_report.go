@@ -111,7 +111,7 @@ func cmdReport(ctx context.Context, e *env, args []string) int {
 		data, filedAt, err := reportUnwrap(l.data)
 		if err == nil {
 			var doc questionnaire.Document
-			if err = json.Unmarshal(data, &doc); err == nil {
+			if err = reporting.DecodeDocument(data, &doc); err == nil {
 				a.Add(&doc)
 				if keepFilings && doc.ReportingYear == *year {
 					if filedAt.IsZero() {
@@ -132,8 +132,7 @@ func cmdReport(ctx context.Context, e *env, args []string) int {
 		progress.done()
 		fmt.Fprintf(e.stderr, "registro report: %v\n", err)
 		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &se) || errors.As(err, &te) {
+		if errors.Is(err, reporting.ErrSyntax) || errors.As(err, &se) {
 			return exitFindings
 		}
 		return exitUsage
