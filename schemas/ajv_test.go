@@ -134,7 +134,8 @@ func TestAJVAgreement(t *testing.T) {
 	t.Logf("AJV: %d verdicts, %d valid", len(res.Verdicts), valid)
 	require.NotZero(t, valid, "some documents are valid")
 	require.Less(t, valid, len(res.Verdicts), "some documents are invalid")
-	goVerdicts := map[ajvCase]problem.List{} // the Go verdict does not depend on the language
+	goVerdicts := map[ajvCase]problem.List{}
+	shaped := 0 // the Go verdict does not depend on the language
 	for _, v := range res.Verdicts {
 		key := ajvCase{Schema: v.Schema, File: v.File}
 		goProblems, done := goVerdicts[key]
@@ -148,8 +149,77 @@ func TestAJVAgreement(t *testing.T) {
 		}
 		if v.Valid != (len(goProblems) == 0) {
 			t.Errorf("verdicts differ on %s (%s, %s): AJV valid=%v (%s), Go problems: %v", v.File, v.Schema, v.Lang, v.Valid, joinRaw(v.Errors), goProblems)
+			continue
+		}
+		if v.Lang == "en" {
+			shaped += sameShape(t, v, goProblems)
 		}
 	}
+	t.Logf("%d Go problems compared field by field with AJV's errors", shaped)
+	require.NotZero(t, shaped)
+}
+
+// ajvShaped are the keywords whose problems must match one of AJV's errors
+// field for field (instancePath, schemaPath, keyword, params). Problems of
+// other keywords (oneOf of codes, not) carry extra params by design.
+var ajvShaped = map[string]bool{
+	"required": true, "additionalProperties": true, "type": true, "format": true, "pattern": true,
+	"minimum": true, "maximum": true, "exclusiveMinimum": true, "exclusiveMaximum": true,
+	"minLength": true, "maxLength": true, "minItems": true, "maxItems": true,
+	"uniqueItems": true, "const": true, "enum": true,
+}
+
+// sameShape checks that every Go problem of an AJV-shaped keyword is one of
+// AJV's errors: same instancePath, keyword and params, and a schemaPath that
+// ends with AJV's. (AJV starts schemaPath at the referenced definition when it
+// does not inline a $ref — "#/required" — while ours is always the full
+// location in the document — "#/$defs/questionnaire.Project/required".)
+func sameShape(t *testing.T, v ajvVerdict, got problem.List) int {
+	t.Helper()
+	type shape struct {
+		InstancePath string         `json:"instancePath"`
+		SchemaPath   string         `json:"schemaPath"`
+		Keyword      string         `json:"keyword"`
+		Params       map[string]any `json:"params"`
+	}
+	key := func(s shape) string {
+		b, err := json.Marshal([]any{s.InstancePath, s.Keyword, s.Params})
+		require.NoError(t, err)
+		return string(b)
+	}
+	decode := func(b []byte) shape {
+		var s shape
+		require.NoError(t, json.Unmarshal(b, &s))
+		return s
+	}
+	ajv := map[string][]string{} // key → schema paths
+	for _, e := range v.Errors {
+		s := decode(e)
+		ajv[key(s)] = append(ajv[key(s)], s.SchemaPath)
+	}
+	n := 0
+	for _, p := range got {
+		if !ajvShaped[p.Keyword] {
+			continue
+		}
+		n++
+		b, err := json.Marshal(p)
+		require.NoError(t, err)
+		s := decode(b)
+		paths, ok := ajv[key(s)]
+		if !ok {
+			t.Errorf("%s: Go problem %s is not one of AJV's errors: %s", v.File, b, joinRaw(v.Errors))
+			continue
+		}
+		suffix := false
+		for _, sp := range paths {
+			suffix = suffix || strings.HasSuffix(s.SchemaPath, strings.TrimPrefix(sp, "#"))
+		}
+		if !suffix {
+			t.Errorf("%s: Go schemaPath %s does not end with AJV's %v", v.File, s.SchemaPath, paths)
+		}
+	}
+	return n
 }
 
 func joinRaw(r []json.RawMessage) string {

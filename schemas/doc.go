@@ -15,10 +15,13 @@
 // A [Validator] maps every failure of the generic validator
 // (github.com/santhosh-tekuri/jsonschema/v5) to the project's problem shape:
 // instancePath as a JSON Pointer (for a missing property the parent, with
-// params.missingProperty), schemaPath as AJV gives it, keyword, params as AJV
-// gives them, a stable code per keyword and our own message in Italian and
-// English. The list is sorted, so the same document always yields the same
-// problems.
+// params.missingProperty), keyword and params as AJV gives them, a stable
+// code per keyword and our own message in Italian and English. schemaPath is
+// the keyword's full location in the schema document
+// ("#/$defs/questionnaire.Project/required"); AJV gives the same path when
+// it inlines a $ref, and its tail ("#/required") when it does not. A test
+// compares every such problem with AJV's errors on the examples. The list is
+// sorted, so the same document always yields the same problems.
 //
 // # Problems
 //

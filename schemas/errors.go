@@ -394,7 +394,7 @@ func (m *mapper) leaf(ve *jsonschema.ValidationError, kw string) problem.Problem
 		params["deps"] = strings.Join(names, ", ")
 	case "uniqueItems":
 		if i, j, ok := uniquePair(ve.Message); ok {
-			params["i"], params["j"] = max(i, j), min(i, j) // AJV: i is the later index
+			params["i"], params["j"] = min(i, j), max(i, j) // as AJV reports them
 		}
 	}
 	msg, ok := messages[kw]
