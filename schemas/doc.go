@@ -25,7 +25,9 @@
 //
 // # Problems
 //
-// Every keyword has its own stable code (required, unknown_field, type,
+// Only the keywords that failed give problems: wrappers ($ref, allOf, if,
+// items, properties) give none of their own (AJV also reports an "if" error
+// next to the failing "then"). Every keyword has its own stable code (required, unknown_field, type,
 // format, pattern, minimum, min_length, min_items, unique_items, …; see the
 // Code constants). Beyond AJV's shape:
 //
