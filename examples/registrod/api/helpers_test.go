@@ -233,15 +233,6 @@ func replay(t *testing.T, reg *registry.Registry, gen *synth.Register, clk *cloc
 	return ids
 }
 
-func slices(ss []registry.Section, s registry.Section) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // mustDoc returns b's report as JSON, with its register ID.
 func mustDoc(t *testing.T, v *questionnaire.Validator, ids map[string]string, b *synth.Body) []byte {
 	t.Helper()
@@ -363,4 +354,14 @@ func doOn(t *testing.T, h http.Handler, method, target string) *httptest.Respons
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(method, target, nil))
 	return rec
+}
+
+// mustDocFor returns the report of the fixture's tokBody body.
+func mustDocFor(t *testing.T, f *fixture) []byte {
+	t.Helper()
+	val, err := questionnaire.New(questionnaire.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mustDoc(t, val, f.ids, f.body)
 }

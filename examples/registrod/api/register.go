@@ -114,7 +114,7 @@ func (s *server) entities(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	out := struct {
-		Entities []any `json:"entities"`
+		Entities []any  `json:"entities"`
 		Next     string `json:"next,omitempty"`
 	}{Entities: make([]any, 0, len(page.Entities)), Next: page.Next}
 	for i := range page.Entities {

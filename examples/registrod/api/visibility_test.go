@@ -387,3 +387,27 @@ func TestHTTPErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestPostgres runs the filing-to-feed round trip and the public listing on
+// PostgreSQL, in a fresh schema, when REGISTRO_TEST_POSTGRES is set.
+func TestPostgres(t *testing.T) {
+	dsn, ok := backends(t)["postgres"]
+	if !ok {
+		t.Skipf("%s not set", pgEnv)
+	}
+	f := newFixtureOn(t, dsn(t))
+	ids, _ := allEntities(t, f, "", "")
+	for _, e := range f.sec2Only {
+		if contains(ids, e.ID) {
+			t.Fatalf("public sees Section II body %s", e.ID)
+		}
+	}
+	rec := f.do(t, "POST", "/v1/filings/2024", tokBody, mustDocFor(t, f))
+	if rec.Code != 201 {
+		t.Fatalf("status %d: %s", rec.Code, truncate(rec.Body.String()))
+	}
+	rec = f.do(t, "GET", fmt.Sprintf("/v1/events?after=%d", lastSeq(t, f)-1), tokStaff, nil)
+	if !strings.Contains(rec.Body.String(), `"kind":"questionnaire.filed"`) {
+		t.Fatalf("feed: %s", truncate(rec.Body.String()))
+	}
+}
