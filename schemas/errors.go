@@ -64,10 +64,22 @@ type mapper struct {
 func (m *mapper) walk(ve *jsonschema.ValidationError) {
 	kw, _ := keywordOf(ve)
 	switch {
+	case kw == "enum":
+		// A code list compiled as enum (see enumify): report it as the
+		// published oneOf.
+		parentLoc := strings.TrimSuffix(ve.AbsoluteKeywordLocation, "/enum")
+		if parent, ok := m.schemaAt(parentLoc).(map[string]any); ok {
+			if codes, ok := constBranches(parent); ok {
+				m.out = append(m.out, notInList(ve.InstanceLocation, parentLoc+"/oneOf", codes))
+				return
+			}
+		}
 	case kw == "oneOf" && len(ve.Causes) > 0:
-		if codes, ok := m.constBranches(ve); ok {
-			m.out = append(m.out, m.notInList(ve, codes))
-			return
+		if parent, ok := m.schemaAt(strings.TrimSuffix(ve.AbsoluteKeywordLocation, "/oneOf")).(map[string]any); ok {
+			if codes, ok := constBranches(parent); ok {
+				m.out = append(m.out, notInList(ve.InstanceLocation, ve.AbsoluteKeywordLocation, codes))
+				return
+			}
 		}
 		m.out = append(m.out, m.leaf(ve, kw))
 		for _, c := range ve.Causes {
@@ -299,34 +311,17 @@ func yearMessages(field string, yr YearRange) problem.Messages {
 	}
 }
 
-// constBranches reports whether every branch of the failing oneOf is a
-// {"const": …} (a code list), and returns the codes.
-func (m *mapper) constBranches(ve *jsonschema.ValidationError) ([]any, bool) {
-	branches, _ := m.schemaAt(ve.AbsoluteKeywordLocation).([]any)
-	if len(branches) == 0 {
-		return nil, false
-	}
-	var codes []any
-	for _, b := range branches {
-		bm, _ := b.(map[string]any)
-		c, ok := bm["const"]
-		if !ok {
-			return nil, false
-		}
-		codes = append(codes, c)
-	}
-	return codes, true
-}
-
-func (m *mapper) notInList(ve *jsonschema.ValidationError, codes []any) problem.Problem {
+// notInList is the problem of a code that is not in its list (a failing
+// oneOf of consts at loc).
+func notInList(instance, loc string, codes []any) problem.Problem {
 	list := make([]string, len(codes))
 	for i, c := range codes {
 		list[i] = fmt.Sprint(c)
 	}
 	joined := strings.Join(list, ", ")
 	return problem.Problem{
-		InstancePath: ve.InstanceLocation,
-		SchemaPath:   schemaPath(ve.AbsoluteKeywordLocation),
+		InstancePath: instance,
+		SchemaPath:   schemaPath(loc),
 		Keyword:      "oneOf",
 		Params:       map[string]any{"passingSchemas": nil, "allowedValues": codes},
 		Code:         CodeNotInList,
