@@ -3,11 +3,14 @@ package reporting
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/questionnaire"
 )
 
@@ -179,6 +182,9 @@ func (d *jdec) rawString() string {
 		case c == '"':
 			s := d.b[start:d.i]
 			d.i++
+			if v, ok := interned()[string(s)]; ok {
+				return v
+			}
 			return validUTF8(s)
 		case c == '\\':
 			return d.escaped(start)
@@ -286,6 +292,80 @@ func validUTF8(s []byte) string {
 	}
 	return sb.String()
 }
+
+// skipString checks a string without building it.
+func (d *jdec) skipString() {
+	d.i++
+	for d.i < len(d.b) {
+		c := d.b[d.i]
+		switch {
+		case c == '"':
+			d.i++
+			return
+		case c < 0x20:
+			d.fail("control character in string")
+			return
+		case c == '\\':
+			d.i++
+			if d.i >= len(d.b) {
+				break
+			}
+			switch d.b[d.i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				d.i++
+			case 'u':
+				d.i++
+				if _, ok := d.hex4(); !ok {
+					return
+				}
+			default:
+				d.fail("invalid escape")
+				return
+			}
+			continue
+		}
+		d.i++
+	}
+	d.fail("unterminated string")
+}
+
+// interned holds the strings a questionnaire repeats — its JSON keys, the
+// codes of the default code lists, the sections and region codes — so that
+// decoding them allocates nothing. Built once, never modified.
+var interned = sync.OnceValue(func() map[string]string {
+	m := map[string]string{"I": "I", "II": "II"}
+	for i := 1; i <= 22; i++ {
+		c := fmt.Sprintf("%02d", i)
+		m[c] = c
+	}
+	lists := codelist.Default()
+	for _, name := range lists.Names() {
+		for _, c := range lists.MustList(name).Codes(0) {
+			m[c] = c
+		}
+	}
+	seen := map[reflect.Type]bool{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || seen[t] {
+			return
+		}
+		seen[t] = true
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name != "" && name != "-" {
+				m[name] = name
+			}
+			walk(f.Type)
+		}
+	}
+	walk(reflect.TypeFor[questionnaire.Document]())
+	return m
+})
 
 func (d *jdec) hex4() (rune, bool) {
 	if len(d.b)-d.i < 4 {
@@ -421,7 +501,7 @@ func (d *jdec) skip() {
 	case c == '[':
 		d.array(d.skip)
 	case c == '"':
-		d.rawString()
+		d.skipString()
 	case c == 't':
 		d.literal("true")
 	case c == 'f':
