@@ -51,6 +51,12 @@
 // en. Validation never returns a Go error: a rejected document yields a
 // non-empty problem.List (bad JSON gives one problem with code invalid_json).
 //
+// # Performance
+//
+// A validator compiles a copy of its schema in which every code list
+// (oneOf of distinct consts) is the equivalent enum: the same verdict at a
+// fraction of the cost. Problems still point at the published oneOf.
+//
 // # Concurrency
 //
 // Every function and method is safe for concurrent use. Each schema is
