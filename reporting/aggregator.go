@@ -226,7 +226,8 @@ func (a *Aggregator) Add(doc *questionnaire.Document) {
 		a.put(l.bRegion, b.Region, c, 1)
 		a.put(l.bMacroArea, area, c, 1)
 		a.put(l.bGeoScope, b.GeoScope, c, 1)
-		var kinds, levels []string
+		var kbuf, lbuf [8]string
+		kinds, levels := kbuf[:0], lbuf[:0]
 		for _, n := range b.Networks {
 			kinds = append(kinds, n.Kind)
 			levels = append(levels, n.Level)
@@ -248,7 +249,8 @@ func (a *Aggregator) Add(doc *questionnaire.Document) {
 		} else {
 			a.put(l.bPartnership, "without_partners", c, 1)
 		}
-		var regs []string
+		var rbuf [8]string
+		regs := rbuf[:0]
 		for _, o := range b.OtherRegisters {
 			regs = append(regs, o.Register)
 		}
@@ -271,7 +273,7 @@ func (a *Aggregator) Add(doc *questionnaire.Document) {
 	}
 
 	// Projects, Parts 2 and 3.
-	yearEnd := fmt.Sprintf("%04d-12-31", l.year)
+	yearEnd := l.yearEnd
 	var ukProjects [2]int64
 	var ukPeople [2]int64
 	for i := range doc.Projects {

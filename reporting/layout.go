@@ -43,6 +43,7 @@ func (t *tableDef) cell(r, c int) int { return t.off + r*len(t.cols) + c }
 // immutable after newLayout and shared by every aggregator of a run.
 type layout struct {
 	year    int
+	yearEnd string // "YYYY-12-31"
 	scope   Scope
 	regions map[string]bool // regions in scope
 	tables  []*tableDef
@@ -101,7 +102,7 @@ func newLayout(year int, scope Scope, lists *codelist.Set, terr *territory.Terri
 	if year < 2019 || year > 2100 {
 		return nil, fmt.Errorf("%w: %d (the register's reports start with 2019)", ErrYear, year)
 	}
-	l := &layout{year: year, scope: scope, lists: lists, terr: terr, byID: map[string]*tableDef{}, regions: map[string]bool{}}
+	l := &layout{year: year, yearEnd: fmt.Sprintf("%04d-12-31", year), scope: scope, lists: lists, terr: terr, byID: map[string]*tableDef{}, regions: map[string]bool{}}
 	var regionRows, areaRows []rowDef
 	areaSeen := map[territory.MacroArea]bool{}
 	for _, r := range terr.Regions() {
