@@ -25,6 +25,9 @@ const (
 	EventReferentRevoked     EventKind = "referent.revoked"
 	EventSectionIIGranted    EventKind = "access.section_ii_granted"
 	EventRepresentativeNamed EventKind = "entity.legal_representative_changed"
+	// EventReportFiled records an annual report filed by a body (art. 54
+	// c.3 DPR 394/1999); its After is a ReportFiled.
+	EventReportFiled EventKind = "questionnaire.filed"
 )
 
 // Event is one change to the register: the audit trail and the base of a

@@ -96,8 +96,9 @@ func cmdDemo(ctx context.Context, e *env, args []string) int {
 }
 
 // runDemo generates the register, stores it through the Registry, files every
-// questionnaire through the questionnaire desk, runs the yearly update and the
-// report, and writes everything under cfg.out.
+// questionnaire through the questionnaire desk (recording each filing in the
+// register's log), runs the yearly update from that log and the report, and
+// writes everything under cfg.out.
 func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, error) {
 	sum := demoSummary{Year: cfg.year, Out: cfg.out}
 	gen, err := synth.Generate(synth.Config{Year: cfg.year, Seed: cfg.seed, Scale: cfg.scale})
@@ -160,7 +161,6 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 		}
 	}
 	sort.SliceStable(plans, func(i, j int) bool { return plans[i].body.Filing.FiledAt.Before(plans[j].body.Filing.FiledAt) })
-	var filed []registry.Filing
 	prog.start("filing", len(plans))
 	for _, p := range plans {
 		prog.add(1)
@@ -183,11 +183,18 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 		if f.Late {
 			sum.Late++
 		}
-		filed = append(filed, registry.Filing{EntityID: p.id, FiledAt: f.FiledAt})
+		if _, err := reg.RecordFiling(ctx, "desk", p.id, registry.ReportFiled{Year: f.Year, Revision: f.Revision,
+			FiledAt: f.FiledAt, Late: f.Late, FilerCodiceFiscale: f.FilerTaxCode}); err != nil {
+			return sum, fmt.Errorf("recording the filing of %s: %w", p.body.Entity.Name, err)
+		}
 	}
 
 	// The yearly list as of the deadline, for the ministry (every section).
 	clock = reg.FilingDeadline(cfg.year).Time().AddDate(0, 0, 1)
+	filed, err := reg.FiledReports(ctx, cfg.year)
+	if err != nil {
+		return sum, err
+	}
 	list, err := reg.YearlyUpdate(ctx, registry.Staff("demo"), cfg.year, filed)
 	if err != nil {
 		return sum, err

@@ -242,12 +242,12 @@ func TestFiling(t *testing.T) {
 			t.Fatalf("status %d, %d events, last %d: %s", rec.Code, len(page.Events), page.Last, truncate(rec.Body.String()))
 		}
 		ev := page.Events[0]
-		var info api.FilingInfo
+		var info registry.ReportFiled
 		if err := json.Unmarshal(ev.After, &info); err != nil {
 			t.Fatal(err)
 		}
 		if ev.Kind != api.EventFiled || ev.EntityID != first.EntityID || ev.Seq != before+1 || info.Revision != 1 ||
-			ev.RecordID != fmt.Sprintf("%s/2024/1", f.body.Entity.CodiceFiscale) || page.Events[1].RecordID != fmt.Sprintf("%s/2024/2", f.body.Entity.CodiceFiscale) {
+			ev.RecordID != fmt.Sprintf("%s/2024/1", first.EntityID) || page.Events[1].RecordID != fmt.Sprintf("%s/2024/2", first.EntityID) {
 			t.Fatalf("got %+v", page.Events)
 		}
 	})

@@ -16,10 +16,10 @@ import (
 	"github.com/openregistro/registro/registry"
 )
 
-// EventFiled is the kind of the change-feed event the service records when a
-// body files its annual report. Its RecordID is "TAXCODE/YEAR/REVISION" and
-// its After the FilingInfo.
-const EventFiled registry.EventKind = "questionnaire.filed"
+// EventFiled is the kind of the change-feed event recorded (by
+// registry.Registry.RecordFiling) when a body files its annual report. Its
+// RecordID is "ENTITYID/YEAR/REVISION" and its After a registry.ReportFiled.
+const EventFiled = registry.EventReportFiled
 
 // ValidationResult is the answer of the validate endpoint.
 type ValidationResult struct {
@@ -159,25 +159,10 @@ func (s *server) file(w http.ResponseWriter, r *request) error {
 	return nil
 }
 
-// recordFiling appends the EventFiled event of a filing to the register's log.
-func (s *server) recordFiling(ctx context.Context, actor string, at time.Time, info FilingInfo) error {
-	after, err := json.Marshal(info)
-	if err != nil {
-		return err
-	}
-	late := ""
-	if info.Late {
-		late = ", late"
-	}
-	_, err = s.deps.Registry.Store().Commit(ctx, registry.Batch{Events: []registry.Event{{
-		At:       at,
-		Actor:    actor,
-		Kind:     EventFiled,
-		EntityID: info.EntityID,
-		RecordID: fmt.Sprintf("%s/%d/%d", info.BodyTaxCode, info.Year, info.Revision),
-		Note:     fmt.Sprintf("annual report %d, revision %d%s", info.Year, info.Revision, late),
-		After:    after,
-	}}})
+// recordFiling records the filing in the register's log (the change feed).
+func (s *server) recordFiling(ctx context.Context, actor string, _ time.Time, info FilingInfo) error {
+	_, err := s.deps.Registry.RecordFiling(ctx, actor, info.EntityID, registry.ReportFiled{Year: info.Year,
+		Revision: info.Revision, FiledAt: info.FiledAt, Late: info.Late, FilerCodiceFiscale: info.FilerTaxCode})
 	return err
 }
 

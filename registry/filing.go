@@ -1,0 +1,103 @@
+package registry
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/openregistro/registro/problem"
+)
+
+// ReportFiled is what the register records of an annual report filed by a
+// body: the After of an EventReportFiled event. The report itself is kept by
+// the filing store (package questionnaire); the register keeps the fact, so
+// that the change feed carries it and the yearly update can be computed from
+// the register's own log.
+type ReportFiled struct {
+	// Year is the reporting year.
+	Year int `json:"year"`
+	// Revision is 1 for the first filing and grows by one per amendment.
+	Revision int `json:"revision"`
+	// FiledAt is when this revision was filed.
+	FiledAt time.Time `json:"filedAt"`
+	// Late is true when the first filing came after the deadline.
+	Late bool `json:"late,omitempty"`
+	// FilerCodiceFiscale is who filed it (personal data: events are shown to
+	// staff only).
+	FilerCodiceFiscale string `json:"filerCodiceFiscale,omitempty"`
+}
+
+// RecordFiling records that the body entityID filed its annual report, as
+// an EventReportFiled event, and returns the event as stored.
+//
+// Errors: a problem.List when the year, revision or time is missing;
+// ErrNotFound when there is no such body; the store's error otherwise.
+func (r *Registry) RecordFiling(ctx context.Context, actor, entityID string, f ReportFiled) (Event, error) {
+	var probs problem.List
+	if f.Year < 1999 {
+		probs = append(probs, problem.New("/year", "minimum", "minimum", map[string]any{"comparison": ">=", "limit": 1999},
+			"l'anno di riferimento deve essere dal 1999 in poi", "the reporting year must be 1999 or later"))
+	}
+	if f.Revision < 1 {
+		probs = append(probs, problem.New("/revision", "minimum", "minimum", map[string]any{"comparison": ">=", "limit": 1},
+			"la revisione parte da 1", "the revision starts at 1"))
+	}
+	if f.FiledAt.IsZero() {
+		probs = append(probs, problem.Required("", "filedAt"))
+	}
+	if len(probs) > 0 {
+		return Event{}, probs
+	}
+	if _, err := r.entity(ctx, entityID); err != nil {
+		return Event{}, err
+	}
+	note := fmt.Sprintf("annual report %d, revision %d", f.Year, f.Revision)
+	if f.Late {
+		note += ", late"
+	}
+	ev := r.event(actor, EventReportFiled, entityID, fmt.Sprintf("%s/%d/%d", entityID, f.Year, f.Revision), nil, f)
+	ev.Note = note
+	evs, err := r.store.Commit(ctx, Batch{Events: []Event{ev}})
+	if err != nil {
+		return Event{}, fmt.Errorf("registry: record filing: %w", err)
+	}
+	if len(evs) == 1 {
+		return evs[0], nil
+	}
+	return ev, nil
+}
+
+// FiledReports returns, from the register's log, the first filing of every
+// body for reporting year year, in log order: the input of YearlyUpdate.
+//
+// Errors: the store's.
+func (r *Registry) FiledReports(ctx context.Context, year int) ([]Filing, error) {
+	var out []Filing
+	seen := map[string]bool{}
+	f := EventFilter{Limit: MaxLimit}
+	for {
+		evs, err := r.store.Events(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, ev := range evs {
+			if ev.Kind != EventReportFiled || seen[ev.EntityID] {
+				continue
+			}
+			var rf ReportFiled
+			if err := json.Unmarshal(ev.After, &rf); err != nil {
+				return nil, fmt.Errorf("registry: event %d: %w", ev.Seq, err)
+			}
+			if rf.Year != year {
+				continue
+			}
+			seen[ev.EntityID] = true
+			out = append(out, Filing{EntityID: ev.EntityID, FiledAt: rf.FiledAt})
+		}
+		if len(evs) < f.Limit {
+			return out, nil
+		}
+		f.After = evs[len(evs)-1].Seq
+	}
+}
