@@ -29,6 +29,10 @@
 // until no suppressed cell can be derived from the published totals, the
 // regions' sums per macro-area or the totals the tables share.
 //
+// [DecodeDocument] decodes a questionnaire's JSON several times faster than
+// encoding/json, filling only what the report reads; [AggregateFilings] and
+// the registro CLI use it.
+//
 // Renderers: [JSON] (described by [Schema], committed as report.schema.json),
 // [CSV] (one file per table), [Markdown] and [HTML] (one standalone page with
 // inline SVG charts, readable offline).
@@ -38,7 +42,9 @@
 // [New] returns errors wrapping [ErrScope] for an unknown region or
 // macro-area and [ErrYear] for a year before 2019; [Aggregator.Merge],
 // [KPIs.Merge] and [Report.Compare] return errors wrapping [ErrMismatch]
-// for aggregates of different years, scopes or periods. [Aggregator.Add]
+// for aggregates of different years, scopes or periods, and for a public
+// report compared with a non-public one; [DecodeDocument] returns errors
+// wrapping [ErrSyntax]. [Aggregator.Add]
 // never fails: it does not validate (package questionnaire does), it counts
 // codes outside the year's lists in Report.UnknownCodes.
 //

@@ -86,3 +86,35 @@ func TestCasesFromHistory(t *testing.T) {
 		{ID: "A2", Received: "2024-06-01"},
 	}, got)
 }
+
+func TestCompareGuards(t *testing.T) {
+	mk := func(year int, private bool, region string) *reporting.Report {
+		a, err := reporting.New(year, reporting.Options{Private: private, Region: region})
+		require.NoError(t, err)
+		for _, d := range docs(t, 30, year, 2) {
+			a.Add(&d)
+		}
+		return a.Report()
+	}
+	for _, tc := range []struct {
+		name      string
+		cur, prev *reporting.Report
+		ok        bool
+	}{
+		{"public with public", mk(2024, false, ""), mk(2023, false, ""), true},
+		{"private with private", mk(2024, true, ""), mk(2023, true, ""), true},
+		{"public with private", mk(2024, false, ""), mk(2023, true, ""), false},
+		{"same year", mk(2024, false, ""), mk(2024, false, ""), false},
+		{"other scope", mk(2024, false, ""), mk(2023, false, "03"), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.cur.Compare(tc.prev)
+			if tc.ok {
+				require.NoError(t, err)
+				require.Equal(t, tc.prev.Year, tc.cur.PreviousYear)
+				return
+			}
+			require.ErrorIs(t, err, reporting.ErrMismatch)
+		})
+	}
+}

@@ -177,7 +177,9 @@ func (t *Table) Cell(rowCode, colCode string) (Cell, bool) {
 
 // Compare fills Previous and Change in r from prev, the report of an earlier
 // year for the same scope, matching tables by ID, rows and columns by code.
-// Cells suppressed in either report get no change.
+// Cells suppressed in either report get no change. A public report is
+// compared only with a public one, so that no unsuppressed figure of the
+// previous year reaches it.
 func (r *Report) Compare(prev *Report) error {
 	if prev == nil {
 		return nil
@@ -187,6 +189,9 @@ func (r *Report) Compare(prev *Report) error {
 	}
 	if prev.Scope.Kind != r.Scope.Kind || prev.Scope.Code != r.Scope.Code {
 		return fmt.Errorf("%w: previous report covers %s %q, this one %s %q", ErrMismatch, prev.Scope.Kind, prev.Scope.Code, r.Scope.Kind, r.Scope.Code)
+	}
+	if r.Public && !prev.Public {
+		return fmt.Errorf("%w: a public report can only be compared with a public one (the previous report is not suppressed)", ErrMismatch)
 	}
 	r.PreviousYear = prev.Year
 	for ti := range r.Tables {
