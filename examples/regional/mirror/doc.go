@@ -1,0 +1,42 @@
+// Package mirror keeps a region's own copy of the register in sync with a
+// registrod service: what a regional IT team runs to hold, in its own
+// database, the bodies whose seat is in its region, and to build its own
+// statistics from them.
+//
+// A Client reads the service with a bearer token (GET /v1/events, the change
+// feed, and GET /v1/entities/{id}). A Mirror reads the feed from the position
+// its Cursor saved, fetches the current record of every body an event names,
+// and applies it to a local registry.Store (sqlstore over SQLite or
+// PostgreSQL, or memstore): a new body of the region through
+// registry.Registry.Import, a changed one as a version-checked replace after
+// the registry has validated it exactly as Import does, and a body that left
+// the region (or the service, or the token's sight) is removed. Every local
+// write carries an event, so the copy has its own audit trail. SQLCursor
+// keeps the position in a table of the same database.
+//
+// The change feed and the whole records are for staff tokens. A region that
+// must see only what its own token may see sets Options.Access to a client
+// with that token: the copy then holds only the bodies it sees, and a body's
+// Section II enrolment only where a grant of Section II access lets it.
+//
+// # Errors
+//
+// A response other than 2xx is an *HTTPError carrying the service's problem
+// details; errors.Is matches ErrUnauthorized (401), ErrForbidden (403),
+// ErrNotFound (404) and ErrServer (5xx, 429). Network failures and timeouts
+// are wrapped as the HTTP client returns them, and a cancelled context ends a
+// sync with the context's error. A body the local registry refuses is a
+// problem.List (errors.Is(err, problem.ErrInvalid)) wrapped with its ID; the
+// local store's errors (registry.ErrConflict for a concurrent writer) come
+// back wrapped. Run retries every error with backoff except ErrUnauthorized
+// and ErrForbidden, which end it.
+//
+// # Concurrency
+//
+// A Client is safe for concurrent use. A Mirror runs one sync at a time:
+// concurrent calls of Once queue on a mutex. Several processes must not sync
+// the same store with the same cursor at once; if they do, a version conflict
+// makes one fail and retry, and nothing is lost. Readers of the local store
+// (the stats of the regional command, reports) may run during a sync: each
+// body is written in one transaction.
+package mirror

@@ -1,0 +1,486 @@
+package mirror
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/territory"
+)
+
+// Defaults of Options.
+const (
+	DefaultPageSize   = 200
+	DefaultInterval   = 30 * time.Second
+	DefaultMinBackoff = time.Second
+	DefaultMaxBackoff = 5 * time.Minute
+)
+
+// Options are the knobs of New. Region is required; the other zero values
+// take the defaults named on each field.
+type Options struct {
+	// Region is the ISTAT code of the region mirrored ("03"): the bodies
+	// whose seat is in it.
+	Region string
+	// Cursor keeps the position in the change feed; nil means a MemCursor
+	// (not durable: a restart replays the feed from the start).
+	Cursor Cursor
+	// Access, when set, narrows the copy to what that client's token (a
+	// region token) may see: a body only if the token sees it, its Section II
+	// enrolment only if the token sees the body in Section II (a grant of
+	// Section II access). Each Once then also reconciles the whole copy with
+	// what the token sees, since a grant or its expiry changes visibility
+	// without a change to the bodies. Nil: everything the feed client sees.
+	Access *Client
+	// PageSize is the number of events read per request; 0 means
+	// DefaultPageSize.
+	PageSize int
+	// Interval is the pause of Run between two syncs; 0 means
+	// DefaultInterval.
+	Interval time.Duration
+	// MinBackoff and MaxBackoff bound the pause of Run after a failed sync,
+	// doubled at each failure in a row; 0 means DefaultMinBackoff and
+	// DefaultMaxBackoff.
+	MinBackoff, MaxBackoff time.Duration
+	// Actor is recorded on the local events; "" means "mirror".
+	Actor string
+	// Now is the clock of the local events; nil means time.Now.
+	Now func() time.Time
+	// Logger receives a line per sync and per retry; nil discards.
+	Logger *slog.Logger
+}
+
+// Stats counts what one sync did.
+type Stats struct {
+	// Events is the number of change-feed events read.
+	Events int
+	// Fetched is the number of bodies read from the service.
+	Fetched int
+	// Created, Updated and Removed count the local writes; Unchanged the
+	// bodies fetched whose local copy was already the same.
+	Created, Updated, Removed, Unchanged int
+	// Cursor is the Seq of the last event applied.
+	Cursor int64
+}
+
+// Mirror keeps a local copy of one region's part of the register in sync
+// with a registrod service. Build it with New.
+type Mirror struct {
+	client *Client
+	store  registry.Store
+	local  *registry.Registry // imports new bodies into store
+	check  *registry.Registry // validates replacements as Import would, writing nothing
+	probe  *captureStore
+	opts   Options
+	mu     sync.Mutex // one sync at a time
+}
+
+// New returns a mirror that reads the change feed and the bodies with client
+// (a staff token: the feed is reserved to staff) and writes them into local.
+// It returns an error for a nil client or store or an unknown region.
+func New(client *Client, local registry.Store, opts Options) (*Mirror, error) {
+	if client == nil || local == nil {
+		return nil, errors.New("mirror: New needs a client and a local store")
+	}
+	if _, ok := territory.Default().Region(opts.Region); !ok {
+		return nil, fmt.Errorf("mirror: unknown region %q: want an ISTAT region code (\"01\"–\"20\")", opts.Region)
+	}
+	if opts.Cursor == nil {
+		opts.Cursor = &MemCursor{}
+	}
+	if opts.PageSize <= 0 {
+		opts.PageSize = DefaultPageSize
+	}
+	if opts.PageSize > registry.MaxLimit {
+		opts.PageSize = registry.MaxLimit
+	}
+	if opts.Interval <= 0 {
+		opts.Interval = DefaultInterval
+	}
+	if opts.MinBackoff <= 0 {
+		opts.MinBackoff = DefaultMinBackoff
+	}
+	if opts.MaxBackoff < opts.MinBackoff {
+		opts.MaxBackoff = max(DefaultMaxBackoff, opts.MinBackoff)
+	}
+	if opts.Actor == "" {
+		opts.Actor = "mirror"
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	probe := &captureStore{}
+	ropts := registry.Options{Now: opts.Now}
+	return &Mirror{
+		client: client,
+		store:  local,
+		local:  registry.New(local, ropts),
+		check:  registry.New(probe, ropts),
+		probe:  probe,
+		opts:   opts,
+	}, nil
+}
+
+// Run syncs every Options.Interval until ctx ends, and returns ctx's error
+// then. A failed sync is retried after a backoff that doubles from
+// MinBackoff up to MaxBackoff and is reset by a success. An error that
+// retrying cannot cure — the service refusing the token (ErrUnauthorized,
+// ErrForbidden) — ends Run with that error.
+func (m *Mirror) Run(ctx context.Context) error {
+	backoff := m.opts.MinBackoff
+	for {
+		st, err := m.Once(ctx)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		wait := m.opts.Interval
+		switch {
+		case errors.Is(err, ErrUnauthorized), errors.Is(err, ErrForbidden):
+			return err
+		case err != nil:
+			m.opts.Logger.Warn("sync failed, retrying", "error", err.Error(), "retry_in", backoff)
+			wait = backoff
+			backoff = min(2*backoff, m.opts.MaxBackoff)
+		default:
+			backoff = m.opts.MinBackoff
+			m.opts.Logger.Info("synced", "events", st.Events, "created", st.Created, "updated", st.Updated,
+				"removed", st.Removed, "cursor", st.Cursor)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// Once reads the change feed from the saved cursor to its end, applies every
+// changed body of the region to the local store and saves the cursor after
+// each page. Applying is idempotent — a body whose local copy already equals
+// the service's is not written — so a sync interrupted anywhere (a cancelled
+// ctx, a crash between a write and the cursor's save) is resumed by the next
+// one without losing or duplicating anything. The Stats count what was done,
+// also when an error ends the sync early.
+func (m *Mirror) Once(ctx context.Context) (Stats, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var st Stats
+	after, err := m.opts.Cursor.Load(ctx)
+	if err != nil {
+		return st, err
+	}
+	st.Cursor = after
+	var vis *visibility
+	if m.opts.Access != nil {
+		if vis, err = m.visibility(ctx); err != nil {
+			return st, err
+		}
+	}
+	for {
+		page, err := m.client.Events(ctx, after, m.opts.PageSize)
+		if err != nil {
+			return st, err
+		}
+		if len(page.Events) == 0 {
+			break
+		}
+		seen := map[string]bool{}
+		for _, ev := range page.Events {
+			if ev.EntityID == "" || seen[ev.EntityID] || !touchesEntity(ev.Kind) {
+				continue
+			}
+			seen[ev.EntityID] = true
+			if err := m.sync(ctx, ev.EntityID, vis, &st); err != nil {
+				return st, err
+			}
+		}
+		if err := m.opts.Cursor.Save(ctx, page.Last); err != nil {
+			return st, err
+		}
+		st.Events += len(page.Events)
+		st.Cursor, after = page.Last, page.Last
+		if len(page.Events) < m.opts.PageSize {
+			break
+		}
+	}
+	if vis != nil {
+		if err := m.reconcile(ctx, vis, &st); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// touchesEntity reports whether events of kind may change the body record
+// (filings, partnerships and grants are records of their own).
+func touchesEntity(k registry.EventKind) bool {
+	switch k {
+	case registry.EventReportFiled, registry.EventPartnershipAdded, registry.EventPartnershipUpdated,
+		registry.EventPartnershipRemoved, registry.EventSectionIIGranted:
+		return false
+	}
+	return true
+}
+
+// visibility is what the Access token sees of the region.
+type visibility struct {
+	body, sectionII map[string]bool
+}
+
+func (m *Mirror) visibility(ctx context.Context) (*visibility, error) {
+	v := &visibility{body: map[string]bool{}, sectionII: map[string]bool{}}
+	all, err := m.opts.Access.Entities(ctx, Query{Region: m.opts.Region})
+	if err != nil {
+		return nil, fmt.Errorf("mirror: what the access token sees: %w", err)
+	}
+	for _, e := range all {
+		v.body[e.ID] = true
+	}
+	ii, err := m.opts.Access.Entities(ctx, Query{Region: m.opts.Region, Section: registry.SectionII})
+	if err != nil {
+		return nil, fmt.Errorf("mirror: what the access token sees: %w", err)
+	}
+	for _, e := range ii {
+		v.sectionII[e.ID] = true
+	}
+	return v, nil
+}
+
+// reconcile brings the copy in line with vis: bodies the token no longer
+// sees go, bodies it sees and the copy lacks come, and a body whose Section
+// II visibility changed is fetched again.
+func (m *Mirror) reconcile(ctx context.Context, vis *visibility, st *Stats) error {
+	have := map[string]bool{}
+	f := registry.Filter{Limit: registry.MaxLimit}
+	for {
+		page, err := m.store.Entities(ctx, f)
+		if err != nil {
+			return fmt.Errorf("mirror: reading the local copy: %w", err)
+		}
+		for _, l := range page.Entities {
+			have[l.ID] = true
+			_, hasII := l.Enrolment(registry.SectionII)
+			switch {
+			case !vis.body[l.ID]:
+				if err := m.remove(ctx, l, "not visible to the access token"); err != nil {
+					return err
+				}
+				st.Removed++
+			case hasII != vis.sectionII[l.ID]:
+				if err := m.sync(ctx, l.ID, vis, st); err != nil {
+					return err
+				}
+			}
+		}
+		if page.Next == "" {
+			break
+		}
+		f.Cursor = page.Next
+	}
+	for id := range vis.body {
+		if !have[id] {
+			if err := m.sync(ctx, id, vis, st); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// sync fetches body id from the service and applies it.
+func (m *Mirror) sync(ctx context.Context, id string, vis *visibility, st *Stats) error {
+	remote, err := m.client.Entity(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return m.drop(ctx, id, "no longer in the service", st)
+	}
+	if err != nil {
+		return err
+	}
+	st.Fetched++
+	if remote.ID != id {
+		return fmt.Errorf("mirror: asked the service for body %q, got %q", id, remote.ID)
+	}
+	return m.apply(ctx, remote, vis, st)
+}
+
+// apply makes the local copy of remote.ID equal to remote, or removes it
+// when the body is not (or no longer) the region's or visible.
+func (m *Mirror) apply(ctx context.Context, remote registry.Entity, vis *visibility, st *Stats) error {
+	keep, reason := m.filter(&remote, vis)
+	if !keep {
+		return m.drop(ctx, remote.ID, reason, st)
+	}
+	local, err := m.store.Entity(ctx, remote.ID)
+	switch {
+	case errors.Is(err, registry.ErrNotFound):
+		if _, err := m.local.Import(ctx, m.opts.Actor, []registry.Entity{remote}); err != nil {
+			return fmt.Errorf("mirror: body %s: %w", remote.ID, err)
+		}
+		st.Created++
+		return nil
+	case err != nil:
+		return fmt.Errorf("mirror: body %s: %w", remote.ID, err)
+	}
+	same, err := equal(local, remote)
+	if err != nil {
+		return err
+	}
+	if same {
+		st.Unchanged++
+		return nil
+	}
+	if err := m.replace(ctx, local, remote); err != nil {
+		return err
+	}
+	st.Updated++
+	return nil
+}
+
+// filter reports whether remote belongs in the copy, and removes from it the
+// Section II enrolment the Access token may not see.
+func (m *Mirror) filter(remote *registry.Entity, vis *visibility) (bool, string) {
+	if remote.Seat.Region != m.opts.Region {
+		return false, "seat outside region " + m.opts.Region
+	}
+	if vis == nil {
+		return true, ""
+	}
+	if !vis.body[remote.ID] {
+		return false, "not visible to the access token"
+	}
+	if !vis.sectionII[remote.ID] {
+		kept := remote.Enrolments[:0:0]
+		for _, en := range remote.Enrolments {
+			if en.Section != registry.SectionII {
+				kept = append(kept, en)
+			}
+		}
+		remote.Enrolments = kept
+	}
+	return true, ""
+}
+
+// replace writes remote over local, version-checked, after the registry has
+// validated remote as it validates an import (field rules, seat, enrolment
+// histories the state machine could have produced).
+func (m *Mirror) replace(ctx context.Context, local, remote registry.Entity) error {
+	m.probe.batch = registry.Batch{}
+	if _, err := m.check.Import(ctx, m.opts.Actor, []registry.Entity{remote}); err != nil {
+		return fmt.Errorf("mirror: body %s: %w", remote.ID, err)
+	}
+	b := m.probe.batch
+	if len(b.Entities) != 1 || len(b.Events) != 1 {
+		return fmt.Errorf("mirror: body %s: the registry's import wrote %d bodies and %d events, want 1 and 1",
+			remote.ID, len(b.Entities), len(b.Events))
+	}
+	e, ev := b.Entities[0], b.Events[0]
+	e.Version = local.Version
+	before, err := json.Marshal(local)
+	if err != nil {
+		return err
+	}
+	ev.Kind, ev.Before, ev.Note = registry.EventEntityUpdated, before, "synced from the service"
+	if _, err := m.store.Commit(ctx, registry.Batch{Entities: []registry.Entity{e}, Events: []registry.Event{ev}}); err != nil {
+		return fmt.Errorf("mirror: body %s: %w", remote.ID, err)
+	}
+	return nil
+}
+
+// drop removes body id from the copy, if it is there.
+func (m *Mirror) drop(ctx context.Context, id, reason string, st *Stats) error {
+	local, err := m.store.Entity(ctx, id)
+	if errors.Is(err, registry.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("mirror: body %s: %w", id, err)
+	}
+	if err := m.remove(ctx, local, reason); err != nil {
+		return err
+	}
+	st.Removed++
+	return nil
+}
+
+// remove deletes local from the copy with an event recording why.
+func (m *Mirror) remove(ctx context.Context, local registry.Entity, reason string) error {
+	before, err := json.Marshal(local)
+	if err != nil {
+		return err
+	}
+	ev := registry.Event{At: m.opts.Now(), Actor: m.opts.Actor, Kind: registry.EventEntityUpdated,
+		EntityID: local.ID, RecordID: local.ID, Before: before, Note: "removed from the regional copy: " + reason}
+	_, err = m.store.Commit(ctx, registry.Batch{
+		Deletes: []registry.Ref{{Kind: registry.KindEntity, ID: local.ID, Version: local.Version}},
+		Events:  []registry.Event{ev},
+	})
+	if err != nil {
+		return fmt.Errorf("mirror: removing body %s: %w", local.ID, err)
+	}
+	return nil
+}
+
+// equal reports whether a and b are the same body, whatever their versions
+// (each store counts its own).
+func equal(a, b registry.Entity) (bool, error) {
+	a.Version, b.Version = 0, 0
+	ja, err := json.Marshal(a)
+	if err != nil {
+		return false, err
+	}
+	jb, err := json.Marshal(b)
+	if err != nil {
+		return false, err
+	}
+	return bytes.Equal(ja, jb), nil
+}
+
+// captureStore is the store of the checking registry: it holds nothing and
+// keeps the batch Import commits, so that the mirror can write it with the
+// local version. Used under Mirror.mu only.
+type captureStore struct {
+	batch registry.Batch
+}
+
+var _ registry.Store = (*captureStore)(nil)
+
+func (c *captureStore) Entity(context.Context, string) (registry.Entity, error) {
+	return registry.Entity{}, registry.ErrNotFound
+}
+func (c *captureStore) EntityByCodiceFiscale(context.Context, string) (registry.Entity, error) {
+	return registry.Entity{}, registry.ErrNotFound
+}
+func (c *captureStore) Entities(context.Context, registry.Filter) (registry.Page, error) {
+	return registry.Page{}, nil
+}
+func (c *captureStore) Application(context.Context, string) (registry.Application, error) {
+	return registry.Application{}, registry.ErrNotFound
+}
+func (c *captureStore) Applications(context.Context, string) ([]registry.Application, error) {
+	return nil, nil
+}
+func (c *captureStore) Partnership(context.Context, string) (registry.Partnership, error) {
+	return registry.Partnership{}, registry.ErrNotFound
+}
+func (c *captureStore) Partnerships(context.Context, string) ([]registry.Partnership, error) {
+	return nil, nil
+}
+func (c *captureStore) Grants(context.Context, string) ([]registry.Grant, error) { return nil, nil }
+func (c *captureStore) Events(context.Context, registry.EventFilter) ([]registry.Event, error) {
+	return nil, nil
+}
+func (c *captureStore) Commit(_ context.Context, b registry.Batch) ([]registry.Event, error) {
+	c.batch = b
+	return b.Events, nil
+}
