@@ -95,7 +95,8 @@ func slug(s string) string {
 
 // Application returns the enrolment application b makes on b.AppliedOn:
 // signed by the legal representative, with every attachment the sections
-// need, two years of activities before the application, and for Section II
+// need, three years of activities before the application (eighteen months
+// for an application with FlawShortExperience), and for Section II
 // the programme, housing, partnership (with partnerID, an entity enrolled in
 // Section II; empty when there is none yet) and GDPR procedures.
 func (b *Body) Application(partnerID string) registry.Application {
@@ -122,6 +123,9 @@ func (b *Body) Application(partnerID string) registry.Application {
 		a.Attachments = append(a.Attachments, registry.Attachment{Kind: k, Name: k + ".pdf"})
 	}
 	start := b.AppliedOn.AddDate(-3, 0, 0)
+	if b.Flaw == FlawShortExperience {
+		start = b.AppliedOn.AddDate(0, -18, 0)
+	}
 	for _, s := range b.Sections {
 		act := registry.Activity{
 			Title: "Attività di integrazione sociale", Start: registry.DateOf(start),

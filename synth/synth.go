@@ -73,7 +73,15 @@ type Body struct {
 	// Filing is the annual report for Year, nil when the body did not file
 	// (or was not enrolled during the year).
 	Filing *Filing
+	// Flaw names what makes a rejected application fall short of the
+	// requirements ("" for the others): FlawShortExperience.
+	Flaw string
 }
+
+// FlawShortExperience marks an application whose activities cover only 18
+// of the 24 months before it (art. 52 c.1 lett. a DPR 394/1999), the
+// modelled reason for every rejection.
+const FlawShortExperience = "short_experience"
 
 // Filing is a questionnaire and when it was filed.
 type Filing struct {
@@ -158,6 +166,7 @@ func Generate(cfg Config) (*Register, error) {
 		if decided := b.AppliedOn.AddDate(0, 0, g.decisionDays()); decided.Year() == cfg.Year && r.Float64() < 0.7 {
 			b.DecidedOn = decided
 			b.Outcome = registry.StatusRejected
+			b.Flaw = FlawShortExperience
 		}
 		reg.Bodies = append(reg.Bodies, b)
 	}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/openregistro/registro/eligibility"
 	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
@@ -38,6 +39,10 @@ type demoSummary struct {
 	Filings         int    `json:"filings"`
 	Late            int    `json:"late"`
 	InvalidFilings  int    `json:"invalidFilings"`
+	Checked         int    `json:"checked"`
+	Eligible        int    `json:"eligible"`
+	NotEligible     int    `json:"notEligible"`
+	Incomplete      int    `json:"incomplete"`
 	Regular         int    `json:"regular"`
 	Excluded        int    `json:"excluded"`
 	ReportFilings   int64  `json:"reportFilings"`
@@ -86,12 +91,15 @@ func cmdDemo(ctx context.Context, e *env, args []string) int {
 	say("  enti: %d; domande: %d (iscritte %d, respinte %d, in istruttoria %d)",
 		"  bodies: %d; applications: %d (enrolled %d, rejected %d, pending %d)",
 		sum.Bodies, sum.Applications, sum.Enrolled, sum.Rejected, sum.Pending)
+	say("  requisiti (domande dell'anno, alla decisione): %d verificate, %d ammissibili, %d non ammissibili, %d incomplete",
+		"  requirements (the year's applications, at decision): %d checked, %d eligible, %d not eligible, %d incomplete",
+		sum.Checked, sum.Eligible, sum.NotEligible, sum.Incomplete)
 	say("  relazioni annuali: %d (tardive %d, non valide %d)", "  annual reports: %d (late %d, invalid %d)", sum.Filings, sum.Late, sum.InvalidFilings)
 	say("  elenco annuale: %d regolarmente iscritti, %d esclusi", "  yearly list: %d regularly enrolled, %d excluded", sum.Regular, sum.Excluded)
 	say("  database: %s", "  database: %s", sum.DB)
 	say("  in %.1f s. Aprire il rapporto: %s", "  done in %.1f s. Open the report: %s", float64(sum.ElapsedMillisec)/1000, filepath.Join(sum.Out, "report.html"))
-	say("  Altri file in %s: report.json, csv/, yearly-list/, entities.ndjson, questionnaires.ndjson",
-		"  More in %s: report.json, csv/, yearly-list/, entities.ndjson, questionnaires.ndjson", sum.Out)
+	say("  Altri file in %s: report.json, csv/, yearly-list/, eligibility.ndjson, entities.ndjson, questionnaires.ndjson",
+		"  More in %s: report.json, csv/, yearly-list/, eligibility.ndjson, entities.ndjson, questionnaires.ndjson", sum.Out)
 	return exitOK
 }
 
@@ -137,8 +145,19 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 		Now:   func() time.Time { return clock },
 		NewID: func() string { seq++; return fmt.Sprintf("R%06d", seq) },
 	})
-	ids, err := replayRegister(ctx, reg, gen, &clock, &sum, prog)
+	var decisions []*eligibility.Decision
+	ids, err := replayRegister(ctx, reg, gen, &clock, &sum, prog, func(d *eligibility.Decision) { decisions = append(decisions, d) })
 	if err != nil {
+		return sum, err
+	}
+	if err := writeLines(filepath.Join(cfg.out, "eligibility.ndjson"), func(emit func(any) error) error {
+		for _, d := range decisions {
+			if err := emit(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
 		return sum, err
 	}
 
@@ -221,9 +240,13 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 }
 
 // replayRegister applies, enrols and rejects along the generated timeline,
-// so that every enrolment carries its real history and events. It returns
+// so that every enrolment carries its real history and events. The
+// applications of the reporting year are decided by the rules: at the
+// decision date the reviewer evaluates the stored application with package
+// eligibility, enrols an eligible body, rejects one that is not and keeps an
+// incomplete one under review; every decision goes to decided. It returns
 // the register ID of every body by codice fiscale.
-func replayRegister(ctx context.Context, reg *registry.Registry, gen *synth.Register, clock *time.Time, sum *demoSummary, prog *progress) (map[string]string, error) {
+func replayRegister(ctx context.Context, reg *registry.Registry, gen *synth.Register, clock *time.Time, sum *demoSummary, prog *progress, decided func(*eligibility.Decision)) (map[string]string, error) {
 	type step struct {
 		at     time.Time
 		decide bool
@@ -243,6 +266,7 @@ func replayRegister(ctx context.Context, reg *registry.Registry, gen *synth.Regi
 		}
 		return !steps[i].decide && steps[j].decide
 	})
+	checker := eligibility.New(reg, eligibility.Options{})
 	ids := map[string]string{}
 	partner := "" // the first body enrolled in Section II: the partner of later Section II applicants
 	decrees := 0
@@ -265,10 +289,36 @@ func replayRegister(ctx context.Context, reg *registry.Registry, gen *synth.Regi
 			continue
 		}
 		id := ids[b.Entity.CodiceFiscale]
+		outcome := b.Outcome
+		if b.AppliedOn.Year() == gen.Year {
+			d, err := review(ctx, checker, reg, id, st.at)
+			if err != nil {
+				return nil, fmt.Errorf("review of %s: %w", b.Entity.Name, err)
+			}
+			decided(d)
+			sum.Checked++
+			switch d.Verdict {
+			case eligibility.Eligible:
+				sum.Eligible++
+				outcome = registry.StatusEnrolled
+			case eligibility.NotEligible:
+				sum.NotEligible++
+				outcome = registry.StatusRejected
+			default:
+				sum.Incomplete++
+				sum.Pending++
+				for _, s := range b.Sections {
+					if _, err := reg.StartReview(ctx, "staff:demo", id, s, registry.DateOf(st.at)); err != nil {
+						return nil, fmt.Errorf("review of %s: %w", b.Entity.Name, err)
+					}
+				}
+				continue
+			}
+		}
 		for _, s := range b.Sections {
 			var err error
 			day := registry.DateOf(st.at)
-			if b.Outcome == registry.StatusEnrolled {
+			if outcome == registry.StatusEnrolled {
 				decrees++
 				_, err = reg.Enrol(ctx, "staff:demo", id, s, registry.Decree{Number: fmt.Sprintf("%d/%d", decrees, st.at.Year()), Date: day})
 				if s == registry.SectionII && partner == "" {
@@ -281,13 +331,25 @@ func replayRegister(ctx context.Context, reg *registry.Registry, gen *synth.Regi
 				return nil, fmt.Errorf("decision on %s: %w", b.Entity.Name, err)
 			}
 		}
-		if b.Outcome == registry.StatusEnrolled {
+		if outcome == registry.StatusEnrolled {
 			sum.Enrolled++
 		} else {
 			sum.Rejected++
 		}
 	}
 	return ids, nil
+}
+
+// review evaluates the latest stored application of body id as of at.
+func review(ctx context.Context, checker *eligibility.Checker, reg *registry.Registry, id string, at time.Time) (*eligibility.Decision, error) {
+	apps, err := reg.Store().Applications(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(apps) == 0 {
+		return nil, fmt.Errorf("no application for %s: %w", id, registry.ErrNotFound)
+	}
+	return checker.Evaluate(ctx, &eligibility.Application{Application: apps[len(apps)-1]}, at)
 }
 
 // buildReport aggregates the filings of year on every core, and adds the

@@ -50,7 +50,7 @@ func TestEndToEnd(t *testing.T) {
 
 	stdout, _ := runBin(exitOK, "demo", "--year", "2024", "--seed", "3", "--scale", "0.25", "--out", out)
 	assert.Contains(t, stdout, "report.html")
-	for _, f := range []string{"report.html", "report.json", "report.md", "entities.ndjson", "questionnaires.ndjson", "filings.ndjson", "registro.db"} {
+	for _, f := range []string{"report.html", "report.json", "report.md", "eligibility.ndjson", "entities.ndjson", "questionnaires.ndjson", "filings.ndjson", "registro.db"} {
 		assert.FileExists(t, filepath.Join(out, f))
 	}
 	xlsx, _ := filepath.Glob(filepath.Join(out, "yearly-list", "*.xlsx"))
