@@ -1,0 +1,304 @@
+package mirror_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/openregistro/registro/examples/regional/mirror"
+	"github.com/openregistro/registro/examples/registrod/api"
+	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/sqlstore"
+	"github.com/openregistro/registro/synth"
+)
+
+// The tokens of the test service.
+const (
+	tokStaff      = "staff-token-0123456789"
+	tokRegion     = "region-token-0123456789"      // the mirrored region, with a Section II grant
+	tokRegionNoII = "region-noii-token-0123456789" // the mirrored region, without grant
+	tokUnknown    = "unknown-token-0123456789"
+)
+
+// testNow is the service's clock after the replay.
+var testNow = time.Date(2025, 1, 20, 10, 0, 0, 0, time.UTC)
+
+// clock is a settable clock safe for concurrent use.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// service is a registrod seeded with a synthetic register.
+type service struct {
+	reg    *registry.Registry
+	store  *sqlstore.Store
+	clk    *clock
+	gen    *synth.Register
+	ids    map[string]string // register ID by codice fiscale
+	region string            // the region mirrored: the one with most bodies having a Section II-only body
+	srv    *httptest.Server
+	// wrap, when set, sees every request before the API.
+	mu   sync.Mutex
+	wrap func(w http.ResponseWriter, r *http.Request) bool
+}
+
+// newService seeds a register (synth, scale 0.05, year 2024) in SQLite by
+// replaying the generated timeline through registry.Registry, as "registro
+// demo" does, and serves it with the registrod API.
+func newService(t *testing.T) *service {
+	t.Helper()
+	ctx := context.Background()
+	store, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "service.db"), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	gen, err := synth.Generate(synth.Config{Year: 2024, Seed: 3, Scale: 0.05})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{}
+	seq := 0
+	var idMu sync.Mutex
+	reg := registry.New(store, registry.Options{Now: clk.now, NewID: func() string {
+		idMu.Lock()
+		defer idMu.Unlock()
+		seq++
+		return fmt.Sprintf("R%06d", seq)
+	}})
+	s := &service{reg: reg, store: store, clk: clk, gen: gen}
+	s.ids = replay(t, reg, gen, clk)
+	clk.set(testNow)
+
+	// The region: most bodies, among those with a body only in Section II.
+	count := map[string]int{}
+	sec2 := map[string]bool{}
+	for _, e := range s.all(t, "") {
+		count[e.Seat.Region]++
+		in1, _ := reg.EnrolledOn(ctx, e.ID, registry.SectionI, testNow)
+		in2, _ := reg.EnrolledOn(ctx, e.ID, registry.SectionII, testNow)
+		if in2 && !in1 {
+			sec2[e.Seat.Region] = true
+		}
+	}
+	for r := range sec2 {
+		if s.region == "" || count[r] > count[s.region] || count[r] == count[s.region] && r < s.region {
+			s.region = r
+		}
+	}
+	if s.region == "" {
+		t.Fatal("synth gave no body only in Section II")
+	}
+	if _, err := reg.GrantSectionII(ctx, "staff:test", registry.Grant{Grantee: "regione:ii", Region: s.region,
+		Purpose: "programmazione dei servizi regionali di protezione", From: "2025-01-01"}); err != nil {
+		t.Fatal(err)
+	}
+	tokens, err := api.NewTokens(map[string]api.Identity{
+		tokStaff:      {Role: api.RoleStaff, Subject: "staff:test"},
+		tokRegion:     {Role: api.RoleRegion, Subject: "regione:ii", Region: s.region},
+		tokRegionNoII: {Role: api.RoleRegion, Subject: "regione:noii", Region: s.region},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps, err := api.NewDeps(reg, store.Filings(), tokens, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := api.New(deps, api.Options{Now: clk.now})
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		wrap := s.wrap
+		s.mu.Unlock()
+		if wrap != nil && wrap(w, r) {
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// setWrap installs f in front of the API (nil removes it). f returns true
+// when it answered the request itself.
+func (s *service) setWrap(f func(w http.ResponseWriter, r *http.Request) bool) {
+	s.mu.Lock()
+	s.wrap = f
+	s.mu.Unlock()
+}
+
+// replay applies, enrols and rejects along the generated timeline and returns
+// the register IDs by codice fiscale.
+func replay(t *testing.T, reg *registry.Registry, gen *synth.Register, clk *clock) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	type step struct {
+		at     time.Time
+		decide bool
+		body   *synth.Body
+	}
+	var steps []step
+	for i := range gen.Bodies {
+		b := &gen.Bodies[i]
+		steps = append(steps, step{at: b.AppliedOn, body: b})
+		if !b.DecidedOn.IsZero() {
+			steps = append(steps, step{at: b.DecidedOn, decide: true, body: b})
+		}
+	}
+	sort.SliceStable(steps, func(i, j int) bool {
+		if !steps[i].at.Equal(steps[j].at) {
+			return steps[i].at.Before(steps[j].at)
+		}
+		return !steps[i].decide && steps[j].decide
+	})
+	ids := map[string]string{}
+	partner := ""
+	for n, st := range steps {
+		clk.set(st.at.Add(9 * time.Hour))
+		b := st.body
+		if !st.decide {
+			_, e, err := reg.Apply(ctx, "applicant", b.Application(partner))
+			if err != nil {
+				t.Fatalf("apply %s: %v", b.Entity.Name, err)
+			}
+			ids[b.Entity.CodiceFiscale] = e.ID
+			continue
+		}
+		for _, sec := range b.Sections {
+			day := registry.DateOf(st.at)
+			var err error
+			if b.Outcome == registry.StatusEnrolled {
+				_, err = reg.Enrol(ctx, "staff:test", ids[b.Entity.CodiceFiscale], sec, registry.Decree{Number: fmt.Sprint(n), Date: day})
+				if sec == registry.SectionII && partner == "" {
+					partner = ids[b.Entity.CodiceFiscale]
+				}
+			} else {
+				_, err = reg.Reject(ctx, "staff:test", ids[b.Entity.CodiceFiscale], sec, registry.Rejection{Date: day, Reason: "requisiti non dimostrati"})
+			}
+			if err != nil {
+				t.Fatalf("decision on %s: %v", b.Entity.Name, err)
+			}
+		}
+	}
+	return ids
+}
+
+// all returns every body of the store (of region, "" for all), by ID.
+func all(t *testing.T, st registry.Store, region string) []registry.Entity {
+	t.Helper()
+	var out []registry.Entity
+	f := registry.Filter{Region: region, Limit: registry.MaxLimit}
+	for {
+		page, err := st.Entities(context.Background(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, page.Entities...)
+		if page.Next == "" {
+			return out
+		}
+		f.Cursor = page.Next
+	}
+}
+
+func (s *service) all(t *testing.T, region string) []registry.Entity { return all(t, s.store, region) }
+
+// client returns a client of the service with token.
+func (s *service) client(t *testing.T, token string) *mirror.Client {
+	t.Helper()
+	c, err := mirror.NewClient(s.srv.URL, token, mirror.ClientOptions{Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// local is a mirror's own database.
+type local struct {
+	dsn   string
+	store *sqlstore.Store
+}
+
+// newLocal opens a fresh local SQLite store.
+func newLocal(t *testing.T) *local {
+	t.Helper()
+	l := &local{dsn: "sqlite:" + filepath.Join(t.TempDir(), "regional.db")}
+	l.open(t)
+	return l
+}
+
+// open (re)opens the local store, as a restarted process does.
+func (l *local) open(t *testing.T) {
+	t.Helper()
+	st, err := sqlstore.Open(context.Background(), l.dsn, sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	l.store = st
+}
+
+// events returns every event of the local store.
+func (l *local) events(t *testing.T) []registry.Event {
+	t.Helper()
+	var out []registry.Event
+	var after int64
+	for {
+		evs, err := l.store.Events(context.Background(), registry.EventFilter{After: after, Limit: registry.MaxLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, evs...)
+		if len(evs) < registry.MaxLimit {
+			return out
+		}
+		after = evs[len(evs)-1].Seq
+	}
+}
+
+// sameBodies fails unless got and want hold the same bodies, whatever
+// their versions.
+func sameBodies(t *testing.T, got, want []registry.Entity) {
+	t.Helper()
+	norm := func(es []registry.Entity) map[string]string {
+		m := map[string]string{}
+		for _, e := range es {
+			e.Version = 0
+			b, err := json.Marshal(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m[e.ID] = string(b)
+		}
+		return m
+	}
+	g, w := norm(got), norm(want)
+	if len(w) == 0 {
+		t.Fatal("nothing to compare: the service has no body in the region")
+	}
+	for id, wj := range w {
+		gj, ok := g[id]
+		switch {
+		case !ok:
+			t.Errorf("body %s missing from the copy", id)
+		case gj != wj:
+			t.Errorf("body %s differs:\n got %s\nwant %s", id, gj, wj)
+		}
+	}
+	for id := range g {
+		if _, ok := w[id]; !ok {
+			t.Errorf("body %s in the copy, not in the service's region", id)
+		}
+	}
+}
