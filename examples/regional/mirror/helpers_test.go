@@ -53,7 +53,7 @@ type service struct {
 	wrap func(w http.ResponseWriter, r *http.Request) bool
 }
 
-// newService seeds a register (synth, scale 0.05, year 2024) in SQLite by
+// newService seeds a register (synth, scale 0.1, year 2024) in SQLite by
 // replaying the generated timeline through registry.Registry, as "registro
 // demo" does, and serves it with the registrod API.
 func newService(t *testing.T) *service {
@@ -64,7 +64,7 @@ func newService(t *testing.T) *service {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	gen, err := synth.Generate(synth.Config{Year: 2024, Seed: 3, Scale: 0.05})
+	gen, err := synth.Generate(synth.Config{Year: 2024, Seed: 3, Scale: 0.1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,24 +81,24 @@ func newService(t *testing.T) *service {
 	s.ids = replay(t, reg, gen, clk)
 	clk.set(testNow)
 
-	// The region: most bodies, among those with a body only in Section II.
+	// The region: most bodies, among those with a body only in Section II
+	// and one in both sections.
 	count := map[string]int{}
-	sec2 := map[string]bool{}
+	only2, both := map[string]bool{}, map[string]bool{}
 	for _, e := range s.all(t, "") {
 		count[e.Seat.Region]++
 		in1, _ := reg.EnrolledOn(ctx, e.ID, registry.SectionI, testNow)
 		in2, _ := reg.EnrolledOn(ctx, e.ID, registry.SectionII, testNow)
-		if in2 && !in1 {
-			sec2[e.Seat.Region] = true
-		}
+		only2[e.Seat.Region] = only2[e.Seat.Region] || in2 && !in1
+		both[e.Seat.Region] = both[e.Seat.Region] || in2 && in1
 	}
-	for r := range sec2 {
-		if s.region == "" || count[r] > count[s.region] || count[r] == count[s.region] && r < s.region {
+	for r := range only2 {
+		if both[r] && (s.region == "" || count[r] > count[s.region] || count[r] == count[s.region] && r < s.region) {
 			s.region = r
 		}
 	}
 	if s.region == "" {
-		t.Fatal("synth gave no body only in Section II")
+		t.Fatal("synth gave no region with a body only in Section II and one in both")
 	}
 	if _, err := reg.GrantSectionII(ctx, "staff:test", registry.Grant{Grantee: "regione:ii", Region: s.region,
 		Purpose: "programmazione dei servizi regionali di protezione", From: "2025-01-01"}); err != nil {
