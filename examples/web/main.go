@@ -1,0 +1,198 @@
+// Command web serves Registro's reference web front-end — the annual
+// questionnaire form rendered from the published JSON Schema of a year,
+// checked in the browser and then by the service — together with the HTTP
+// API of examples/registrod on one origin, so the page needs no CORS.
+//
+// The page is built with Vite from this directory (it is not committed):
+//
+//	npm ci --prefix examples/web && npm run --prefix examples/web build
+//	go run ./examples/web --dist examples/web/dist   # http://127.0.0.1:8090
+//
+// Usage:
+//
+//	web --dist DIR [--addr 127.0.0.1:8090] [--db sqlite:PATH|postgres://…]
+//
+// Without --db the register and the filings live in memory: the page only
+// reads the schemas and calls the validate endpoint, which needs neither.
+// Every other path is a file of --dist; "/" is its index.html. The service
+// stops gracefully on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/openregistro/registro/examples/registrod/api"
+	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/registry/memstore"
+	"github.com/openregistro/registro/sqlstore"
+)
+
+// contentSecurityPolicy allows only this origin. 'unsafe-eval' is there
+// because AJV compiles each schema into a JavaScript function at run time;
+// a page that precompiles its validators (rjsf's
+// compileSchemaValidators) can drop it.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self' 'unsafe-eval'; " +
+	"style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+
+// config is what the flags say.
+type config struct {
+	addr            string
+	dist            string
+	db              string
+	logLevel        slog.Level
+	shutdownTimeout time.Duration
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stderr, nil))
+}
+
+// parseFlags reads the command line and checks that --dist holds a built
+// page.
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	fs := flag.NewFlagSet("web", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg config
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8090", "address to listen on")
+	fs.StringVar(&cfg.dist, "dist", "", "directory of the built page: examples/web/dist after `npm run build` (required)")
+	fs.StringVar(&cfg.db, "db", "", "store: sqlite:PATH, a file path or postgres://…; empty keeps everything in memory")
+	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn, error")
+	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on shutdown")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if cfg.dist == "" {
+		return cfg, errors.New("no page: pass --dist examples/web/dist (build it with `npm ci && npm run build` in examples/web)")
+	}
+	if st, err := os.Stat(filepath.Join(cfg.dist, "index.html")); err != nil || st.IsDir() {
+		return cfg, fmt.Errorf("%s has no index.html: build the page with `npm ci && npm run build` in examples/web", cfg.dist)
+	}
+	return cfg, nil
+}
+
+// run serves until ctx ends (a signal) or the server fails. ready, when not
+// nil, receives the listening address. It returns the exit code: 0 after a
+// clean shutdown, 1 on a failure, 2 on bad usage.
+func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- string) int {
+	cfg, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "web:", err)
+		return 2
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	if err := serve(ctx, cfg, log, ready); err != nil {
+		log.Error("web stopped", "error", err)
+		return 1
+	}
+	return 0
+}
+
+// serve wires the store and the API under the page, and serves until ctx
+// ends.
+func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- string) error {
+	var (
+		store   registry.Store = memstore.New()
+		filings questionnaire.FilingStore
+	)
+	if cfg.db != "" {
+		s, err := sqlstore.Open(ctx, cfg.db, sqlstore.Options{})
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		store, filings = s, s.Filings()
+	} else {
+		filings = questionnaire.NewMemStore()
+	}
+	deps, err := api.NewDeps(registry.New(store, registry.Options{}), filings, api.Tokens{}, log)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           newHandler(api.New(deps, api.Options{}), cfg.dist),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	log.Info("web listening", "url", "http://"+ln.Addr().String()+"/", "dist", cfg.dist, "db", cfg.db != "")
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// newHandler routes /v1/ and /healthz to the API and everything else to the
+// files of dist, with the page's security headers. Vite's hashed files under
+// /assets/ are cached for a year; index.html is revalidated every time.
+func newHandler(apiHandler http.Handler, dist string) http.Handler {
+	files := http.FileServer(http.Dir(dist))
+	mux := http.NewServeMux()
+	mux.Handle("/v1/", apiHandler)
+	mux.Handle("/healthz", apiHandler)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		if r.URL.Path != "/" && strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r) // no directory listings
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		if strings.HasPrefix(r.URL.Path, "/assets/") {
+			h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			h.Set("Cache-Control", "no-cache")
+		}
+		files.ServeHTTP(w, r)
+	})
+	return mux
+}
