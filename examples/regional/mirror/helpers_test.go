@@ -2,10 +2,15 @@ package mirror_test
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -230,12 +235,64 @@ type local struct {
 	store *sqlstore.Store
 }
 
+// pgEnv names the variable holding a PostgreSQL DSN for the tests.
+const pgEnv = "REGISTRO_TEST_POSTGRES"
+
 // newLocal opens a fresh local SQLite store.
 func newLocal(t *testing.T) *local {
 	t.Helper()
 	l := &local{dsn: "sqlite:" + filepath.Join(t.TempDir(), "regional.db")}
 	l.open(t)
 	return l
+}
+
+// locals are the databases a local copy can live in: SQLite always,
+// PostgreSQL when REGISTRO_TEST_POSTGRES is set (and CI=true demands it).
+func locals(t *testing.T) map[string]func(t *testing.T) *local {
+	m := map[string]func(t *testing.T) *local{"sqlite": newLocal}
+	if os.Getenv(pgEnv) != "" {
+		m["postgres"] = func(t *testing.T) *local {
+			l := &local{dsn: postgresDSN(t)}
+			l.open(t)
+			return l
+		}
+	} else if os.Getenv("CI") == "true" {
+		t.Fatalf("CI=true but %s is not set", pgEnv)
+	}
+	return m
+}
+
+// postgresDSN creates a schema of its own on the server named by
+// REGISTRO_TEST_POSTGRES and returns a DSN whose search_path is it; the
+// schema is dropped when the test ends.
+func postgresDSN(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv(pgEnv)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("open %s: %v", pgEnv, err)
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	schema := "regional_test_" + hex.EncodeToString(b[:])
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		admin.Close()
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		defer admin.Close()
+		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("parse %s: %v", pgEnv, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // open (re)opens the local store, as a restarted process does.

@@ -33,7 +33,11 @@ func newMirror(t *testing.T, s *service, l *local, c *mirror.Client, opts mirror
 // sqlCursor opens the cursor table of l's database on a connection of its own.
 func sqlCursor(t *testing.T, l *local, name string) *mirror.SQLCursor {
 	t.Helper()
-	db, err := sql.Open("sqlite", strings.TrimPrefix(l.dsn, "sqlite:")+"?_pragma=busy_timeout(10000)")
+	driver, dsn := "pgx", l.dsn
+	if l.store.Dialect() == "sqlite" {
+		driver, dsn = "sqlite", strings.TrimPrefix(l.dsn, "sqlite:")+"?_pragma=busy_timeout(10000)"
+	}
+	db, err := sql.Open(driver, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,9 +63,14 @@ func mustOnce(t *testing.T, m *mirror.Mirror) mirror.Stats {
 // out, a change in another region) and checks that the next sync applies
 // exactly those changes.
 func TestSyncAndDeltas(t *testing.T) {
+	for name, newLocal := range locals(t) {
+		t.Run(name, func(t *testing.T) { testSyncAndDeltas(t, newLocal(t)) })
+	}
+}
+
+func testSyncAndDeltas(t *testing.T, l *local) {
 	ctx := context.Background()
 	s := newService(t)
-	l := newLocal(t)
 	m, cur := newMirror(t, s, l, s.client(t, tokStaff), mirror.Options{PageSize: 40})
 
 	want := s.all(t, s.region)
