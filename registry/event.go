@@ -12,6 +12,7 @@ type EventKind string
 const (
 	EventEntityCreated       EventKind = "entity.created"
 	EventEntityUpdated       EventKind = "entity.updated"
+	EventEntityRemoved       EventKind = "entity.removed"
 	EventApplicationFiled    EventKind = "application.filed"
 	EventEnrolmentChanged    EventKind = "enrolment.changed"
 	EventBranchAdded         EventKind = "branch.added"

@@ -45,14 +45,11 @@ func (r *Registry) Import(ctx context.Context, actor string, entities []Entity) 
 				fmt.Sprintf("the codice fiscale is already used by entity %d of the same batch", j)))
 		}
 		cfs[e.CodiceFiscale] = i
-		if err := r.val.Entity(&e); err != nil {
-			l, ok := problem.AsList(err)
-			if !ok {
-				return nil, err
-			}
-			probs = append(probs, l.Prefix(at)...)
+		l, err := r.checkWhole(&e)
+		if err != nil {
+			return nil, err
 		}
-		probs = append(probs, historyProblems(&e).Prefix(at)...)
+		probs = append(probs, l.Prefix(at)...)
 		out[i] = e
 	}
 	if len(probs) > 0 {
@@ -77,4 +74,80 @@ func (r *Registry) Import(ctx context.Context, actor string, entities []Entity) 
 		out[i].Version = 1
 	}
 	return out, nil
+}
+
+// checkWhole validates a whole entity as another register holds it: its
+// fields and an enrolment history the state machine could have produced.
+func (r *Registry) checkWhole(e *Entity) (problem.List, error) {
+	var probs problem.List
+	if err := r.val.Entity(e); err != nil {
+		l, ok := problem.AsList(err)
+		if !ok {
+			return nil, err
+		}
+		probs = append(probs, l...)
+	}
+	return append(probs, historyProblems(e)...), nil
+}
+
+// Replace overwrites the stored entity e.ID with e whole — declared data and
+// register-managed fields (enrolments with their history, referents,
+// branches) alike — as a copy of another register does when the original
+// changes (see examples/regional). e is validated as Import validates it;
+// e.Version must be the stored version. note says why, in the
+// entity.updated event.
+//
+// Errors: a problem.List for an invalid entity; ErrNotFound when there is
+// no entity e.ID; ErrConflict for a stale version or a codice fiscale taken
+// by another body; the store's error otherwise.
+func (r *Registry) Replace(ctx context.Context, actor string, e Entity, note string) (Entity, error) {
+	e = e.Clone()
+	if e.ID == "" {
+		return Entity{}, problem.List{problem.Required("", "id")}
+	}
+	probs, err := r.checkWhole(&e)
+	if err != nil {
+		return Entity{}, err
+	}
+	if len(probs) > 0 {
+		probs.Sort()
+		return Entity{}, probs
+	}
+	cur, err := r.entity(ctx, e.ID)
+	if err != nil {
+		return Entity{}, err
+	}
+	if cur.Version != e.Version {
+		return Entity{}, fmt.Errorf("registry: replace %s at version %d, stored %d: %w", e.ID, e.Version, cur.Version, ErrConflict)
+	}
+	ev := r.event(actor, EventEntityUpdated, e.ID, e.ID, cur, e)
+	ev.Note = note
+	if err := r.commit(ctx, Batch{Entities: []Entity{e}, Events: []Event{ev}}); err != nil {
+		return Entity{}, fmt.Errorf("registry: replace: %w", err)
+	}
+	e.Version++
+	return e, nil
+}
+
+// Remove deletes entity id, read at version, with an entity.removed event
+// whose note says why (a regional copy drops a body that left its region;
+// an operator erases a record entered by mistake). Its applications and
+// partnerships are not touched.
+//
+// Errors: ErrNotFound when there is no such entity; ErrConflict for a stale
+// version; the store's error otherwise.
+func (r *Registry) Remove(ctx context.Context, actor, id string, version int64, note string) error {
+	cur, err := r.entity(ctx, id)
+	if err != nil {
+		return err
+	}
+	if cur.Version != version {
+		return fmt.Errorf("registry: remove %s at version %d, stored %d: %w", id, version, cur.Version, ErrConflict)
+	}
+	ev := r.event(actor, EventEntityRemoved, id, id, cur, nil)
+	ev.Note = note
+	if err := r.commit(ctx, Batch{Deletes: []Ref{{Kind: KindEntity, ID: id, Version: version}}, Events: []Event{ev}}); err != nil {
+		return fmt.Errorf("registry: remove: %w", err)
+	}
+	return nil
 }

@@ -68,3 +68,64 @@ func TestImport(t *testing.T) {
 		})
 	}
 }
+
+func TestReplaceAndRemove(t *testing.T) {
+	ctx := context.Background()
+	src := newFixture(t, registry.Options{})
+	a := src.enrolled(t, body(cfBodyA, "Ente A"), "2024-01-10", "2024-03-01", registry.SectionI)
+
+	dst := newFixture(t, registry.Options{})
+	got, err := dst.reg.Import(ctx, "mirror", []registry.Entity{a})
+	require.NoError(t, err)
+	local := got[0]
+
+	// The original changes: cancelled, renamed.
+	src.clock.Set("2024-09-01")
+	a, err = src.reg.Cancel(ctx, "staff", a.ID, registry.SectionI, registry.Cancellation{NotifiedOn: "2024-09-01",
+		Reason: "voluntary", LegalBasis: "art. 54 c.4 DPR 394/1999"})
+	require.NoError(t, err)
+	a.Name = "Ente A rinominato"
+
+	t.Run("stale version", func(t *testing.T) {
+		stale := a.Clone()
+		stale.Version = local.Version + 5
+		_, err := dst.reg.Replace(ctx, "mirror", stale, "synced")
+		assert.True(t, errors.Is(err, registry.ErrConflict), "%v", err)
+	})
+	t.Run("invalid history", func(t *testing.T) {
+		bad := a.Clone()
+		bad.Version = local.Version
+		bad.Enrolments[0].Status = registry.StatusApplied // history says cancelled
+		_, err := dst.reg.Replace(ctx, "mirror", bad, "synced")
+		assert.True(t, errors.Is(err, problem.ErrInvalid), "%v", err)
+	})
+	t.Run("missing", func(t *testing.T) {
+		other := a.Clone()
+		other.ID = "nope"
+		_, err := dst.reg.Replace(ctx, "mirror", other, "synced")
+		assert.True(t, errors.Is(err, registry.ErrNotFound), "%v", err)
+	})
+
+	repl := a.Clone()
+	repl.Version = local.Version
+	out, err := dst.reg.Replace(ctx, "mirror", repl, "synced from the service")
+	require.NoError(t, err)
+	assert.Equal(t, local.Version+1, out.Version)
+	stored, err := dst.store.Entity(ctx, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "Ente A rinominato", stored.Name)
+	ok, err := dst.reg.EnrolledOn(ctx, a.ID, registry.SectionI, day("2024-10-01"))
+	require.NoError(t, err)
+	assert.False(t, ok, "the cancellation came across")
+
+	assert.True(t, errors.Is(dst.reg.Remove(ctx, "mirror", a.ID, out.Version-1, "left the region"), registry.ErrConflict))
+	require.NoError(t, dst.reg.Remove(ctx, "mirror", a.ID, out.Version, "left the region"))
+	_, err = dst.store.Entity(ctx, a.ID)
+	assert.True(t, errors.Is(err, registry.ErrNotFound))
+	evs := dst.events(t)
+	last := evs[len(evs)-1]
+	assert.Equal(t, registry.EventEntityRemoved, last.Kind)
+	assert.Equal(t, "left the region", last.Note)
+	assert.Empty(t, last.After)
+	assert.True(t, errors.Is(dst.reg.Remove(ctx, "mirror", a.ID, out.Version, "again"), registry.ErrNotFound))
+}

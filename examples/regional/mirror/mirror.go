@@ -74,9 +74,7 @@ type Stats struct {
 type Mirror struct {
 	client *Client
 	store  registry.Store
-	local  *registry.Registry // imports new bodies into store
-	check  *registry.Registry // validates replacements as Import would, writing nothing
-	probe  *captureStore
+	local  *registry.Registry // imports, replaces and removes bodies in store
 	opts   Options
 	mu     sync.Mutex // one sync at a time
 }
@@ -118,14 +116,10 @@ func New(client *Client, local registry.Store, opts Options) (*Mirror, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	probe := &captureStore{}
-	ropts := registry.Options{Now: opts.Now}
 	return &Mirror{
 		client: client,
 		store:  local,
-		local:  registry.New(local, ropts),
-		check:  registry.New(probe, ropts),
-		probe:  probe,
+		local:  registry.New(local, registry.Options{Now: opts.Now}),
 		opts:   opts,
 	}, nil
 }
@@ -371,27 +365,12 @@ func (m *Mirror) filter(remote *registry.Entity, vis *visibility) (bool, string)
 	return true, ""
 }
 
-// replace writes remote over local, version-checked, after the registry has
-// validated remote as it validates an import (field rules, seat, enrolment
-// histories the state machine could have produced).
+// replace writes remote over local, version-checked; the registry validates
+// remote as it validates an import (field rules, seat, enrolment histories
+// the state machine could have produced).
 func (m *Mirror) replace(ctx context.Context, local, remote registry.Entity) error {
-	m.probe.batch = registry.Batch{}
-	if _, err := m.check.Import(ctx, m.opts.Actor, []registry.Entity{remote}); err != nil {
-		return fmt.Errorf("mirror: body %s: %w", remote.ID, err)
-	}
-	b := m.probe.batch
-	if len(b.Entities) != 1 || len(b.Events) != 1 {
-		return fmt.Errorf("mirror: body %s: the registry's import wrote %d bodies and %d events, want 1 and 1",
-			remote.ID, len(b.Entities), len(b.Events))
-	}
-	e, ev := b.Entities[0], b.Events[0]
-	e.Version = local.Version
-	before, err := json.Marshal(local)
-	if err != nil {
-		return err
-	}
-	ev.Kind, ev.Before, ev.Note = registry.EventEntityUpdated, before, "synced from the service"
-	if _, err := m.store.Commit(ctx, registry.Batch{Entities: []registry.Entity{e}, Events: []registry.Event{ev}}); err != nil {
+	remote.Version = local.Version
+	if _, err := m.local.Replace(ctx, m.opts.Actor, remote, "synced from the service"); err != nil {
 		return fmt.Errorf("mirror: body %s: %w", remote.ID, err)
 	}
 	return nil
@@ -415,17 +394,7 @@ func (m *Mirror) drop(ctx context.Context, id, reason string, st *Stats) error {
 
 // remove deletes local from the copy with an event recording why.
 func (m *Mirror) remove(ctx context.Context, local registry.Entity, reason string) error {
-	before, err := json.Marshal(local)
-	if err != nil {
-		return err
-	}
-	ev := registry.Event{At: m.opts.Now(), Actor: m.opts.Actor, Kind: registry.EventEntityUpdated,
-		EntityID: local.ID, RecordID: local.ID, Before: before, Note: "removed from the regional copy: " + reason}
-	_, err = m.store.Commit(ctx, registry.Batch{
-		Deletes: []registry.Ref{{Kind: registry.KindEntity, ID: local.ID, Version: local.Version}},
-		Events:  []registry.Event{ev},
-	})
-	if err != nil {
+	if err := m.local.Remove(ctx, m.opts.Actor, local.ID, local.Version, "removed from the regional copy: "+reason); err != nil {
 		return fmt.Errorf("mirror: removing body %s: %w", local.ID, err)
 	}
 	return nil
@@ -444,43 +413,4 @@ func equal(a, b registry.Entity) (bool, error) {
 		return false, err
 	}
 	return bytes.Equal(ja, jb), nil
-}
-
-// captureStore is the store of the checking registry: it holds nothing and
-// keeps the batch Import commits, so that the mirror can write it with the
-// local version. Used under Mirror.mu only.
-type captureStore struct {
-	batch registry.Batch
-}
-
-var _ registry.Store = (*captureStore)(nil)
-
-func (c *captureStore) Entity(context.Context, string) (registry.Entity, error) {
-	return registry.Entity{}, registry.ErrNotFound
-}
-func (c *captureStore) EntityByCodiceFiscale(context.Context, string) (registry.Entity, error) {
-	return registry.Entity{}, registry.ErrNotFound
-}
-func (c *captureStore) Entities(context.Context, registry.Filter) (registry.Page, error) {
-	return registry.Page{}, nil
-}
-func (c *captureStore) Application(context.Context, string) (registry.Application, error) {
-	return registry.Application{}, registry.ErrNotFound
-}
-func (c *captureStore) Applications(context.Context, string) ([]registry.Application, error) {
-	return nil, nil
-}
-func (c *captureStore) Partnership(context.Context, string) (registry.Partnership, error) {
-	return registry.Partnership{}, registry.ErrNotFound
-}
-func (c *captureStore) Partnerships(context.Context, string) ([]registry.Partnership, error) {
-	return nil, nil
-}
-func (c *captureStore) Grants(context.Context, string) ([]registry.Grant, error) { return nil, nil }
-func (c *captureStore) Events(context.Context, registry.EventFilter) ([]registry.Event, error) {
-	return nil, nil
-}
-func (c *captureStore) Commit(_ context.Context, b registry.Batch) ([]registry.Event, error) {
-	c.batch = b
-	return b.Events, nil
 }

@@ -142,7 +142,7 @@ func testSyncAndDeltas(t *testing.T, l *local) {
 	}
 	wantEvents := map[string]registry.EventKind{
 		newID: registry.EventEntityCreated, enrolled.ID: registry.EventEntityUpdated,
-		renamed.ID: registry.EventEntityUpdated, moved.ID: registry.EventEntityUpdated,
+		renamed.ID: registry.EventEntityUpdated, moved.ID: registry.EventEntityRemoved,
 	}
 	if len(evs) != len(wantEvents) {
 		t.Errorf("%d local events, want %d: %+v", len(evs), len(wantEvents), got)
