@@ -239,105 +239,57 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 	return sum, nil
 }
 
-// replayRegister applies, enrols and rejects along the generated timeline,
-// so that every enrolment carries its real history and events. The
-// applications of the reporting year are decided by the rules: at the
-// decision date the reviewer evaluates the stored application with package
-// eligibility, enrols an eligible body, rejects one that is not and keeps an
-// incomplete one under review; every decision goes to decided. It returns
-// the register ID of every body by codice fiscale.
+// replayRegister replays the generated register through reg (see
+// synth.Register.Replay). The applications of the reporting year are
+// decided by the rules: at the decision date the reviewer evaluates the
+// stored application with package eligibility, enrols an eligible body,
+// rejects one that is not and keeps an incomplete one under review; every
+// decision goes to decided. It returns the register ID of every body by
+// codice fiscale.
 func replayRegister(ctx context.Context, reg *registry.Registry, gen *synth.Register, clock *time.Time, sum *demoSummary, prog *progress, decided func(*eligibility.Decision)) (map[string]string, error) {
-	type step struct {
-		at     time.Time
-		decide bool
-		body   *synth.Body
-	}
-	var steps []step
-	for i := range gen.Bodies {
-		b := &gen.Bodies[i]
-		steps = append(steps, step{at: b.AppliedOn, body: b})
-		if !b.DecidedOn.IsZero() {
-			steps = append(steps, step{at: b.DecidedOn, decide: true, body: b})
-		}
-	}
-	sort.SliceStable(steps, func(i, j int) bool {
-		if !steps[i].at.Equal(steps[j].at) {
-			return steps[i].at.Before(steps[j].at)
-		}
-		return !steps[i].decide && steps[j].decide
-	})
 	checker := eligibility.New(reg, eligibility.Options{})
-	ids := map[string]string{}
-	partner := "" // the first body enrolled in Section II: the partner of later Section II applicants
-	decrees := 0
-	prog.start("register", len(steps))
-	for _, st := range steps {
-		prog.add(1)
-		*clock = st.at.Add(9 * time.Hour)
-		b := st.body
-		if !st.decide {
-			_, ent, err := reg.Apply(ctx, "applicant:"+b.Entity.LegalRepresentative.CodiceFiscale, b.Application(partner))
-			if err != nil {
-				return nil, fmt.Errorf("application of %s: %w", b.Entity.Name, err)
-			}
-			ids[b.Entity.CodiceFiscale] = ent.ID
-			sum.Bodies++
-			sum.Applications++
-			if b.Outcome == registry.StatusApplied {
-				sum.Pending++
-			}
-			continue
+	steps := 0
+	for _, b := range gen.Bodies {
+		steps++
+		if !b.DecidedOn.IsZero() {
+			steps++
 		}
-		id := ids[b.Entity.CodiceFiscale]
-		outcome := b.Outcome
-		if b.AppliedOn.Year() == gen.Year {
-			d, err := review(ctx, checker, reg, id, st.at)
+	}
+	prog.start("register", steps)
+	done, err := gen.Replay(ctx, reg, synth.ReplayOptions{
+		SetClock:  func(t time.Time) { *clock = t },
+		Step:      func() { prog.add(1) },
+		Applicant: "applicant",
+		Staff:     "staff:demo",
+		Decide: func(ctx context.Context, b *synth.Body, id string, at time.Time) (registry.Status, error) {
+			if b.AppliedOn.Year() != gen.Year {
+				return b.Outcome, nil
+			}
+			d, err := review(ctx, checker, reg, id, at)
 			if err != nil {
-				return nil, fmt.Errorf("review of %s: %w", b.Entity.Name, err)
+				return "", err
 			}
 			decided(d)
 			sum.Checked++
 			switch d.Verdict {
 			case eligibility.Eligible:
 				sum.Eligible++
-				outcome = registry.StatusEnrolled
+				return registry.StatusEnrolled, nil
 			case eligibility.NotEligible:
 				sum.NotEligible++
-				outcome = registry.StatusRejected
-			default:
-				sum.Incomplete++
-				sum.Pending++
-				for _, s := range b.Sections {
-					if _, err := reg.StartReview(ctx, "staff:demo", id, s, registry.DateOf(st.at)); err != nil {
-						return nil, fmt.Errorf("review of %s: %w", b.Entity.Name, err)
-					}
-				}
-				continue
+				return registry.StatusRejected, nil
 			}
-		}
-		for _, s := range b.Sections {
-			var err error
-			day := registry.DateOf(st.at)
-			if outcome == registry.StatusEnrolled {
-				decrees++
-				_, err = reg.Enrol(ctx, "staff:demo", id, s, registry.Decree{Number: fmt.Sprintf("%d/%d", decrees, st.at.Year()), Date: day})
-				if s == registry.SectionII && partner == "" {
-					partner = id
-				}
-			} else {
-				_, err = reg.Reject(ctx, "staff:demo", id, s, registry.Rejection{Date: day, Reason: "Requisiti di esperienza non dimostrati"})
-			}
-			if err != nil {
-				return nil, fmt.Errorf("decision on %s: %w", b.Entity.Name, err)
-			}
-		}
-		if outcome == registry.StatusEnrolled {
-			sum.Enrolled++
-		} else {
-			sum.Rejected++
-		}
+			sum.Incomplete++
+			return registry.StatusUnderReview, nil
+		},
+	})
+	if err != nil {
+		return nil, err
 	}
-	return ids, nil
+	sum.Bodies, sum.Applications = done.Applied, done.Applied
+	sum.Enrolled, sum.Rejected = done.Enrolled, done.Rejected
+	sum.Pending = done.Applied - done.Enrolled - done.Rejected
+	return done.IDs, nil
 }
 
 // review evaluates the latest stored application of body id as of at.

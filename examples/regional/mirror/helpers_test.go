@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -147,56 +146,11 @@ func (s *service) setWrap(f func(w http.ResponseWriter, r *http.Request) bool) {
 // the register IDs by codice fiscale.
 func replay(t *testing.T, reg *registry.Registry, gen *synth.Register, clk *clock) map[string]string {
 	t.Helper()
-	ctx := context.Background()
-	type step struct {
-		at     time.Time
-		decide bool
-		body   *synth.Body
+	done, err := gen.Replay(context.Background(), reg, synth.ReplayOptions{SetClock: clk.set, Staff: "staff:test"})
+	if err != nil {
+		t.Fatal(err)
 	}
-	var steps []step
-	for i := range gen.Bodies {
-		b := &gen.Bodies[i]
-		steps = append(steps, step{at: b.AppliedOn, body: b})
-		if !b.DecidedOn.IsZero() {
-			steps = append(steps, step{at: b.DecidedOn, decide: true, body: b})
-		}
-	}
-	sort.SliceStable(steps, func(i, j int) bool {
-		if !steps[i].at.Equal(steps[j].at) {
-			return steps[i].at.Before(steps[j].at)
-		}
-		return !steps[i].decide && steps[j].decide
-	})
-	ids := map[string]string{}
-	partner := ""
-	for n, st := range steps {
-		clk.set(st.at.Add(9 * time.Hour))
-		b := st.body
-		if !st.decide {
-			_, e, err := reg.Apply(ctx, "applicant", b.Application(partner))
-			if err != nil {
-				t.Fatalf("apply %s: %v", b.Entity.Name, err)
-			}
-			ids[b.Entity.CodiceFiscale] = e.ID
-			continue
-		}
-		for _, sec := range b.Sections {
-			day := registry.DateOf(st.at)
-			var err error
-			if b.Outcome == registry.StatusEnrolled {
-				_, err = reg.Enrol(ctx, "staff:test", ids[b.Entity.CodiceFiscale], sec, registry.Decree{Number: fmt.Sprint(n), Date: day})
-				if sec == registry.SectionII && partner == "" {
-					partner = ids[b.Entity.CodiceFiscale]
-				}
-			} else {
-				_, err = reg.Reject(ctx, "staff:test", ids[b.Entity.CodiceFiscale], sec, registry.Rejection{Date: day, Reason: "requisiti non dimostrati"})
-			}
-			if err != nil {
-				t.Fatalf("decision on %s: %v", b.Entity.Name, err)
-			}
-		}
-	}
-	return ids
+	return done.IDs
 }
 
 // all returns every body of the store (of region, "" for all), by ID.
