@@ -2,14 +2,10 @@ package mirror_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -20,6 +16,7 @@ import (
 	"github.com/openregistro/registro/examples/registrod/api"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/sqlstore"
+	"github.com/openregistro/registro/sqlstore/sqlstoretest"
 	"github.com/openregistro/registro/synth"
 )
 
@@ -216,38 +213,9 @@ func locals(t *testing.T) map[string]func(t *testing.T) *local {
 	return m
 }
 
-// postgresDSN creates a schema of its own on the server named by
-// REGISTRO_TEST_POSTGRES and returns a DSN whose search_path is it; the
-// schema is dropped when the test ends.
-func postgresDSN(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv(pgEnv)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatalf("open %s: %v", pgEnv, err)
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "regional_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		defer admin.Close()
-		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("parse %s: %v", pgEnv, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// postgresDSN returns a fresh schema of its own on the server named by
+// REGISTRO_TEST_POSTGRES, dropped when the test ends (see sqlstoretest).
+func postgresDSN(t *testing.T) string { return sqlstoretest.Postgres(t) }
 
 // open (re)opens the local store, as a restarted process does.
 func (l *local) open(t *testing.T) {

@@ -3,16 +3,12 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,6 +20,7 @@ import (
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/sqlstore"
+	"github.com/openregistro/registro/sqlstore/sqlstoretest"
 	"github.com/openregistro/registro/synth"
 )
 
@@ -253,38 +250,9 @@ func wantProblem(t *testing.T, rec *httptest.ResponseRecorder, status int) api.P
 	return p
 }
 
-// postgresDSN creates a schema of its own on the server named by
-// REGISTRO_TEST_POSTGRES and returns a DSN whose search_path is it; the
-// schema is dropped when the test ends.
-func postgresDSN(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv(pgEnv)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatalf("open %s: %v", pgEnv, err)
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "registrod_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		defer admin.Close()
-		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("parse %s: %v", pgEnv, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// postgresDSN returns a fresh schema of its own on the server named by
+// REGISTRO_TEST_POSTGRES, dropped when the test ends (see sqlstoretest).
+func postgresDSN(t *testing.T) string { return sqlstoretest.Postgres(t) }
 
 // newDeps wires reg over an in-memory filing store, without tokens.
 func newDeps(reg *registry.Registry) (api.Deps, error) {
