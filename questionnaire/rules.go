@@ -19,19 +19,21 @@ import (
 	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/codicefiscale"
 	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/schemas"
 	"github.com/openregistro/registro/territory"
 )
 
 type yearKey struct{}
 
 // shapes are the patterns the generated JSON Schema uses for the custom
-// string tags; the Go rules check more (check digits, existing codes).
+// string tags, taken from package schemas so the two cannot drift; the Go
+// rules check more (check digits, existing codes).
 var shapes = map[string]*regexp.Regexp{
-	"cf":     regexp.MustCompile(`^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$`),
-	"cfbody": regexp.MustCompile(`^[0-9]{11}$`),
-	"sigla":  regexp.MustCompile(`^[A-Z]{2}$`),
-	"comune": regexp.MustCompile(`^[0-9]{6}$`),
-	"region": regexp.MustCompile(`^(0[1-9]|1[0-9]|2[0-2])$`),
+	"cf":     regexp.MustCompile(schemas.Pattern("cf")),
+	"cfbody": regexp.MustCompile(schemas.Pattern("cfbody")),
+	"sigla":  regexp.MustCompile(schemas.Pattern("sigla")),
+	"comune": regexp.MustCompile(schemas.Pattern("comune")),
+	"region": regexp.MustCompile(schemas.Pattern("region")),
 }
 
 var shapeTexts = map[string][2]string{
