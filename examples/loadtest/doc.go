@@ -1,0 +1,75 @@
+// Command loadtest is a deadline-day load test for registrod, Registro's
+// reference service: the annual report is due by 30 January (DOMAIN.md §3)
+// and many bodies file in its last days, so the service must take a burst of
+// filings without losing one.
+//
+// Usage:
+//
+//	loadtest --target URL --tokens FILE --year Y [--seed S --scale X] [--bodies N]
+//	         [--concurrency C] [--duration D] [--requests R]
+//	         [--mix file=70,validate=20,list=10] [--amend 0.2]
+//	         [--max-error-rate 0] [--out results.json]
+//	loadtest --seed-db DSN --tokens FILE [--year Y --seed S --scale X]
+//	loadtest --self [--db sqlite:PATH|postgres://…] [--year Y --seed S --scale X] […]
+//
+// Three modes:
+//
+//   - Against a running registrod (--target): the tokens file is the one the
+//     service reads (api.ParseTokens's format). Every body token is a simulated
+//     body: its register ID is resolved to its codice fiscale with GET
+//     /v1/entities/{id}, and its questionnaire is the synthetic one package synth
+//     generates for that body with the same --year, --seed and --scale as the
+//     seeded database. A staff token, when present, is used after the load to
+//     check the change feed.
+//   - Seeding (--seed-db DSN): replays a synthetic register (synth.Generate +
+//     Register.Replay) into a fresh database and writes a tokens file with one
+//     body token per enrolled body and one staff token, ready for
+//     "registrod --db DSN --tokens FILE" and then "loadtest --target".
+//   - Self-contained (--self): seeds a database (a temporary SQLite file when
+//     --db is not given), starts the service in-process on 127.0.0.1:0 with its
+//     clock on deadline day, runs the load, and verifies the outcome (see
+//     Verify below). Tests and BENCHMARKS.md use this mode.
+//
+// The load is a mix of three operations, picked at random by weight: "file"
+// (a body POSTs its questionnaire to /v1/filings/{year}; a share --amend of
+// bodies file a second revision once the first is acknowledged), "validate"
+// (an anonymous caller POSTs a draft to /v1/questionnaires/{year}/validate
+// ?draft=true) and "list" (an anonymous caller GETs a page of /v1/entities).
+// When every filing is done the run ends, unless --requests asks for a
+// number of requests; it always ends at --duration.
+//
+// The report gives the throughput, the latency percentiles (p50, p95, p99,
+// max: exact, from every sample), the status codes and the errors of each
+// operation. An error is a transport failure or a status other than the one
+// the operation expects (201 for a filing, 200 otherwise).
+//
+// # Verify
+//
+// After the load the change feed is read (with a staff token): every filing
+// acknowledged with 201 must have exactly one questionnaire.filed event, no
+// event may be for a filing that was not acknowledged, and the sequence
+// numbers of the events written during the load must have no gaps. In
+// --self mode the filing store is also read directly: every acknowledged
+// revision is stored, with the bytes that were sent, and each body's current
+// revision is its last acknowledged one. No 5xx may have happened.
+//
+// # Network
+//
+// loadtest sends traffic only to this machine: a --target whose host is not
+// localhost, 127.0.0.0/8 or ::1 is refused, the HTTP client's dialer refuses
+// any other address (whatever a name resolves to) and redirects are not
+// followed. Every run is bounded by --duration (at most one hour) and by a
+// request count, and stops by itself.
+//
+// # Errors
+//
+// Exit status 0 when the run passed, 1 when the error rate exceeded
+// --max-error-rate or the verification failed, 2 for bad usage (including a
+// non-loopback target).
+//
+// # Concurrency
+//
+// --concurrency workers share one HTTP client; a body's second revision is
+// sent only after its first was acknowledged, so a run never provokes the 409
+// of two concurrent amendments of one body.
+package main

@@ -1,0 +1,570 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// The operations of the mix.
+const (
+	opFile     = "file"
+	opValidate = "validate"
+	opList     = "list"
+)
+
+// ops lists the operations in report order.
+var ops = [...]string{opFile, opValidate, opList}
+
+// Limits that keep every run bounded.
+const (
+	maxDuration    = time.Hour
+	maxRequests    = 10_000_000
+	maxConcurrency = 1024
+	requestTimeout = 60 * time.Second
+)
+
+// errTarget is returned for a target that is not on this machine.
+var errTarget = errors.New("loadtest: target must be on loopback (localhost, 127.0.0.0/8 or [::1])")
+
+// checkTarget parses target and refuses any host that is not loopback. It
+// returns the base URL without a trailing slash.
+func checkTarget(target string) (string, error) {
+	u, err := url.Parse(target)
+	if err != nil {
+		return "", fmt.Errorf("loadtest: bad --target %q: %v", target, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("loadtest: bad --target %q: want http:// or https://", target)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("loadtest: bad --target %q: no user, query or fragment", target)
+	}
+	if !loopbackHost(u.Hostname()) {
+		return "", fmt.Errorf("%w: got host %q", errTarget, u.Hostname())
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// loopbackHost reports whether host is "localhost" or a loopback IP.
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// newClient returns an HTTP client for conc workers that dials only loopback
+// addresses and follows no redirect.
+func newClient(conc int) *http.Client {
+	d := &net.Dialer{
+		Timeout: 5 * time.Second,
+		Control: func(network, address string, _ syscall.RawConn) error {
+			host, _, err := net.SplitHostPort(address)
+			if err != nil {
+				return err
+			}
+			if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+				return fmt.Errorf("%w: refusing to dial %s", errTarget, address)
+			}
+			return nil
+		},
+	}
+	tr := &http.Transport{
+		DialContext:         d.DialContext,
+		MaxIdleConns:        conc,
+		MaxIdleConnsPerHost: conc,
+		IdleConnTimeout:     30 * time.Second,
+	}
+	return &http.Client{
+		Transport:     tr,
+		Timeout:       requestTimeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// Mix is the weight of each operation.
+type Mix map[string]int
+
+// parseMix reads "file=70,validate=20,list=10". Operations left out weigh
+// 0; at least one must weigh more than 0.
+func parseMix(s string) (Mix, error) {
+	m := Mix{}
+	total := 0
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, w, ok := strings.Cut(part, "=")
+		name = strings.TrimSpace(name)
+		if !ok {
+			return nil, fmt.Errorf("loadtest: bad --mix entry %q: want op=weight", part)
+		}
+		if !slices.Contains(ops[:], name) {
+			return nil, fmt.Errorf("loadtest: bad --mix entry %q: unknown operation (want file, validate, list)", part)
+		}
+		if _, dup := m[name]; dup {
+			return nil, fmt.Errorf("loadtest: bad --mix: %s given twice", name)
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(w))
+		if err != nil || n < 0 || n > 1_000_000 {
+			return nil, fmt.Errorf("loadtest: bad --mix weight %q for %s: want an integer from 0 to 1000000", w, name)
+		}
+		m[name] = n
+		total += n
+	}
+	if total == 0 {
+		return nil, errors.New("loadtest: bad --mix: no operation has a weight above 0")
+	}
+	return m, nil
+}
+
+// String renders m as parseMix reads it.
+func (m Mix) String() string {
+	var parts []string
+	for _, op := range ops {
+		if w, ok := m[op]; ok {
+			parts = append(parts, fmt.Sprintf("%s=%d", op, w))
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// Body is one simulated body.
+type Body struct {
+	// Token is the body's bearer token.
+	Token string
+	// EntityID is its register ID; TaxCode its codice fiscale.
+	EntityID, TaxCode string
+	// Revisions are the documents it files, in order: one, or two when it
+	// amends.
+	Revisions [][]byte
+}
+
+// Workload is what the simulated callers send.
+type Workload struct {
+	Year   int
+	Bodies []Body
+	// Drafts are partial questionnaires for the validate operation.
+	Drafts [][]byte
+	// Lists are the query strings of the list operation ("region=01&limit=50").
+	Lists []string
+}
+
+// Config says how to drive the load.
+type Config struct {
+	// Base is the service's base URL (checked by checkTarget).
+	Base        string
+	Concurrency int
+	// Duration bounds the run; Requests too when above 0, else the run ends
+	// when every filing is done.
+	Duration time.Duration
+	Requests int
+	Mix      Mix
+	// Seed makes the choice of operations reproducible.
+	Seed uint64
+	// Client sends the requests; nil means newClient(Concurrency).
+	Client *http.Client
+}
+
+// Ack is a filing acknowledged with 201.
+type Ack struct {
+	EntityID string `json:"entityId"`
+	TaxCode  string `json:"bodyTaxCode"`
+	Revision int    `json:"revision"`
+	// Document is the document sent.
+	Document []byte `json:"-"`
+}
+
+// sample is the outcome of one request.
+type sample struct {
+	op     string
+	status int // 0 for a transport error
+	d      time.Duration
+	err    string
+}
+
+// job is one request to make.
+type job struct {
+	op   string
+	body int // index in Workload.Bodies (file)
+	rev  int // 1-based revision (file)
+	n    int // a random number for the choice of draft or list query
+}
+
+// scheduler hands out jobs until the run's bounds are reached.
+type scheduler struct {
+	mu       sync.Mutex
+	cond     *sync.Cond
+	ctx      context.Context
+	rng      *rand.Rand
+	mix      Mix
+	total    int
+	max      int // 0: until every filing is done
+	issued   int
+	queue    []job // filings ready to send
+	inflight int   // filings sent and not yet answered
+	w        *Workload
+}
+
+func newScheduler(ctx context.Context, w *Workload, cfg Config) *scheduler {
+	s := &scheduler{ctx: ctx, rng: rand.New(rand.NewPCG(cfg.Seed, 0x5eed)), mix: cfg.Mix, max: cfg.Requests, w: w}
+	s.cond = sync.NewCond(&s.mu)
+	for _, op := range ops {
+		s.total += cfg.Mix[op]
+	}
+	if cfg.Mix[opFile] > 0 {
+		order := s.rng.Perm(len(w.Bodies))
+		for _, i := range order {
+			if len(w.Bodies[i].Revisions) > 0 {
+				s.queue = append(s.queue, job{op: opFile, body: i, rev: 1})
+			}
+		}
+	}
+	context.AfterFunc(ctx, func() { s.mu.Lock(); s.cond.Broadcast(); s.mu.Unlock() })
+	return s
+}
+
+// next returns the next job, or false when the run is over.
+func (s *scheduler) next() (job, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for {
+		if s.ctx.Err() != nil || (s.max > 0 && s.issued >= s.max) {
+			return job{}, false
+		}
+		filingsLeft := len(s.queue) > 0 || s.inflight > 0
+		if s.max == 0 && s.mix[opFile] > 0 && !filingsLeft {
+			return job{}, false // every body has filed
+		}
+		op := s.pick()
+		if op == opFile && len(s.queue) == 0 {
+			// No filing ready: do something else, or wait for an amendment.
+			if s.total-s.mix[opFile] == 0 {
+				if !filingsLeft {
+					return job{}, false
+				}
+				s.cond.Wait()
+				continue
+			}
+			for op == opFile {
+				op = s.pick()
+			}
+		}
+		s.issued++
+		j := job{op: op, n: s.rng.IntN(1 << 30)}
+		if op == opFile {
+			j = s.queue[0]
+			s.queue = s.queue[1:]
+			s.inflight++
+		}
+		return j, true
+	}
+}
+
+// pick draws an operation by weight.
+func (s *scheduler) pick() string {
+	r := s.rng.IntN(s.total)
+	for _, op := range ops {
+		if r < s.mix[op] {
+			return op
+		}
+		r -= s.mix[op]
+	}
+	return ops[len(ops)-1]
+}
+
+// filed is told the outcome of a filing job: an acknowledged first revision
+// of an amending body queues its second.
+func (s *scheduler) filed(j job, acked bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.inflight--
+	if acked && j.rev < len(s.w.Bodies[j.body].Revisions) {
+		s.queue = append(s.queue, job{op: opFile, body: j.body, rev: j.rev + 1})
+	}
+	s.cond.Broadcast()
+}
+
+// Run drives the load described by cfg with w's callers and returns the
+// results, the filings acknowledged with 201, and the filings whose request
+// was cut by the end of the run (the service may or may not have stored
+// them). It never returns before every worker has stopped.
+func Run(ctx context.Context, w *Workload, cfg Config) (res *Results, acks, cut []Ack) {
+	client := cfg.Client
+	if client == nil {
+		client = newClient(cfg.Concurrency)
+	}
+	ctx, cancel := context.WithTimeout(ctx, cfg.Duration)
+	defer cancel()
+	sched := newScheduler(ctx, w, cfg)
+	var (
+		mu      sync.Mutex
+		samples []sample
+		nCuts   int
+		wg      sync.WaitGroup
+	)
+	start := time.Now()
+	for range cfg.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var local []sample
+			var localAcks, localCut []Ack
+			nCut := 0
+			for {
+				j, ok := sched.next()
+				if !ok {
+					break
+				}
+				sm, ack := do(ctx, client, cfg.Base, w, j)
+				if j.op == opFile {
+					sched.filed(j, ack != nil)
+					if ack != nil {
+						localAcks = append(localAcks, *ack)
+					}
+				}
+				if sm.status == 0 && sm.err != "" && ctx.Err() != nil {
+					// Cut by the end of the run, not the service's error;
+					// the service may still have stored a filing.
+					if j.op == opFile {
+						localCut = append(localCut, Ack{EntityID: w.Bodies[j.body].EntityID, TaxCode: w.Bodies[j.body].TaxCode, Revision: j.rev})
+					}
+					nCut++
+					continue
+				}
+				local = append(local, sm)
+			}
+			mu.Lock()
+			samples = append(samples, local...)
+			acks = append(acks, localAcks...)
+			cut = append(cut, localCut...)
+			nCuts += nCut
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	res = summarize(cfg, samples, elapsed)
+	res.Cut = nCuts
+	return res, acks, cut
+}
+
+// do sends one job's request and returns its sample, and the ack of a filing
+// answered 201.
+func do(ctx context.Context, client *http.Client, base string, w *Workload, j job) (sample, *Ack) {
+	var (
+		method, target string
+		body           []byte
+		token          string
+		want           = http.StatusOK
+	)
+	switch j.op {
+	case opFile:
+		b := &w.Bodies[j.body]
+		method, target, body, token, want = "POST", fmt.Sprintf("%s/v1/filings/%d", base, w.Year), b.Revisions[j.rev-1], b.Token, http.StatusCreated
+	case opValidate:
+		method, target, body = "POST", fmt.Sprintf("%s/v1/questionnaires/%d/validate?draft=true", base, w.Year), w.Drafts[j.n%len(w.Drafts)]
+	case opList:
+		method, target = "GET", base+"/v1/entities?"+w.Lists[j.n%len(w.Lists)]
+	}
+	sm := sample{op: j.op}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, rd)
+	if err != nil {
+		sm.err = err.Error()
+		return sm, nil
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	t0 := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		sm.d, sm.err = time.Since(t0), err.Error()
+		return sm, nil
+	}
+	data, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	sm.d, sm.status = time.Since(t0), resp.StatusCode
+	if err != nil {
+		sm.err = "reading the response: " + err.Error()
+		return sm, nil
+	}
+	if resp.StatusCode != want {
+		sm.err = fmt.Sprintf("%s %s: status %d: %s", method, strings.TrimPrefix(target, base), resp.StatusCode, clip(data))
+		return sm, nil
+	}
+	if j.op != opFile {
+		return sm, nil
+	}
+	var info struct {
+		EntityID    string `json:"entityId"`
+		BodyTaxCode string `json:"bodyTaxCode"`
+		Revision    int    `json:"revision"`
+	}
+	if err := json.Unmarshal(data, &info); err != nil {
+		sm.err = "filing answered 201 with a body that is not a filing: " + clip(data)
+		return sm, nil
+	}
+	b := &w.Bodies[j.body]
+	if info.EntityID != b.EntityID || info.Revision != j.rev {
+		sm.err = fmt.Sprintf("filing of %s revision %d answered for %s revision %d", b.EntityID, j.rev, info.EntityID, info.Revision)
+	}
+	return sm, &Ack{EntityID: info.EntityID, TaxCode: info.BodyTaxCode, Revision: info.Revision, Document: body}
+}
+
+// clip shortens a response body for an error message.
+func clip(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+// Latency is the latency distribution of one operation, in milliseconds.
+type Latency struct {
+	P50  float64 `json:"p50Ms"`
+	P95  float64 `json:"p95Ms"`
+	P99  float64 `json:"p99Ms"`
+	Max  float64 `json:"maxMs"`
+	Mean float64 `json:"meanMs"`
+}
+
+// OpStats are the results of one operation.
+type OpStats struct {
+	Requests   int            `json:"requests"`
+	Errors     int            `json:"errors"`
+	PerSecond  float64        `json:"perSecond"`
+	Latency    Latency        `json:"latency"`
+	StatusCode map[string]int `json:"statusCodes"`
+}
+
+// Results are what a run measured.
+type Results struct {
+	Target      string  `json:"target"`
+	Concurrency int     `json:"concurrency"`
+	Mix         string  `json:"mix"`
+	Seconds     float64 `json:"seconds"`
+	Requests    int     `json:"requests"`
+	PerSecond   float64 `json:"perSecond"`
+	Errors      int     `json:"errors"`
+	// Cut counts the requests still in flight when --duration ended the run
+	// (neither errors nor samples).
+	Cut         int                 `json:"cutByDuration"`
+	ErrorRate   float64             `json:"errorRate"`
+	Status5xx   int                 `json:"status5xx"`
+	Filings     int                 `json:"filingsAcknowledged"`
+	FilingsPerS float64             `json:"filingsPerSecond"`
+	Ops         map[string]*OpStats `json:"operations"`
+	// ErrorSamples are the first distinct error messages (at most 20).
+	ErrorSamples []string `json:"errorSamples"`
+	// Verify is the verification's outcome, when one ran.
+	Verify *Verification `json:"verify,omitempty"`
+}
+
+// summarize computes the results from every sample.
+func summarize(cfg Config, samples []sample, elapsed time.Duration) *Results {
+	r := &Results{Target: cfg.Base, Concurrency: cfg.Concurrency, Mix: cfg.Mix.String(), Seconds: elapsed.Seconds(),
+		Requests: len(samples), Ops: map[string]*OpStats{}, ErrorSamples: []string{}}
+	byOp := map[string][]time.Duration{}
+	seen := map[string]bool{}
+	for _, s := range samples {
+		st := r.Ops[s.op]
+		if st == nil {
+			st = &OpStats{StatusCode: map[string]int{}}
+			r.Ops[s.op] = st
+		}
+		st.Requests++
+		code := "transport"
+		if s.status != 0 {
+			code = strconv.Itoa(s.status)
+		}
+		st.StatusCode[code]++
+		if s.status >= 500 {
+			r.Status5xx++
+		}
+		if s.err != "" {
+			st.Errors++
+			r.Errors++
+			if key := firstLine(s.err); !seen[key] && len(r.ErrorSamples) < 20 {
+				seen[key] = true
+				r.ErrorSamples = append(r.ErrorSamples, s.err)
+			}
+		} else if s.op == opFile {
+			r.Filings++
+		}
+		byOp[s.op] = append(byOp[s.op], s.d)
+	}
+	secs := max(elapsed.Seconds(), 1e-9)
+	r.PerSecond = float64(r.Requests) / secs
+	r.FilingsPerS = float64(r.Filings) / secs
+	if r.Requests > 0 {
+		r.ErrorRate = float64(r.Errors) / float64(r.Requests)
+	}
+	for op, ds := range byOp {
+		r.Ops[op].PerSecond = float64(len(ds)) / secs
+		r.Ops[op].Latency = latency(ds)
+	}
+	return r
+}
+
+// firstLine keys an error message for de-duplication: its text up to the
+// status code's detail.
+func firstLine(s string) string {
+	if i := strings.Index(s, ": {"); i > 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// latency returns the exact percentiles of ds (nearest rank).
+func latency(ds []time.Duration) Latency {
+	if len(ds) == 0 {
+		return Latency{}
+	}
+	sorted := slices.Clone(ds)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
+	var sum time.Duration
+	for _, d := range sorted {
+		sum += d
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	return Latency{
+		P50:  ms(percentile(sorted, 50)),
+		P95:  ms(percentile(sorted, 95)),
+		P99:  ms(percentile(sorted, 99)),
+		Max:  ms(sorted[len(sorted)-1]),
+		Mean: ms(sum / time.Duration(len(sorted))),
+	}
+}
+
+// percentile returns the nearest-rank p-th percentile of sorted (not empty).
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	rank := int(p/100*float64(len(sorted)) + 0.999999999)
+	rank = min(max(rank, 1), len(sorted))
+	return sorted[rank-1]
+}
