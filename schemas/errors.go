@@ -388,8 +388,17 @@ func (m *mapper) leaf(ve *jsonschema.ValidationError, kw string) problem.Problem
 		params["depsCount"] = len(deps)
 		params["deps"] = strings.Join(names, ", ")
 	case "uniqueItems":
+		// AJV's pair, from the instance (see UniquePair); santhosh's as a
+		// fallback.
+		loc := strings.TrimSuffix(ve.AbsoluteKeywordLocation, "/uniqueItems")
+		if items, ok := m.instanceAt(ve.InstanceLocation).([]any); ok {
+			if i, j, ok := ajvPair(items, itemTypes(m.schemaAt(loc))); ok {
+				params["i"], params["j"] = i, j
+				break
+			}
+		}
 		if i, j, ok := uniquePair(ve.Message); ok {
-			params["i"], params["j"] = min(i, j), max(i, j) // as AJV reports them
+			params["i"], params["j"] = min(i, j), max(i, j)
 		}
 	}
 	msg, ok := messages[kw]
@@ -537,11 +546,27 @@ var messages = map[string]message{
 	"maxItems":         withParam(CodeMaxItems, "limit", "deve avere al massimo %s elementi", "must NOT have more than %s items"),
 	"minProperties":    withParam(CodeMinProperties, "limit", "deve avere almeno %s campi", "must NOT have fewer than %s properties"),
 	"maxProperties":    withParam(CodeMaxProperties, "limit", "deve avere al massimo %s campi", "must NOT have more than %s properties"),
-	"uniqueItems":      fixed(CodeUniqueItems, "non deve contenere elementi ripetuti", "must NOT have duplicate items"),
-	"oneOf":            fixed(CodeOneOf, "deve corrispondere esattamente a una delle alternative", "must match exactly one schema in oneOf"),
-	"anyOf":            fixed(CodeAnyOf, "deve corrispondere ad almeno una delle alternative", "must match a schema in anyOf"),
-	"not":              fixed(CodeNot, "non è un valore ammesso", "must NOT be valid"),
-	"false schema":     fixed(CodeNotAllowed, "questo campo non è ammesso", "boolean schema is false"),
+	"uniqueItems": {code: CodeUniqueItems,
+		it: func(p map[string]any) string {
+			if p["i"] == nil {
+				return "non deve contenere elementi ripetuti"
+			}
+			i, j := str(p["i"]), str(p["j"])
+			if len(j) < len(i) || (len(j) == len(i) && j < i) {
+				i, j = j, i
+			}
+			return fmt.Sprintf("non deve contenere elementi ripetuti (gli elementi %s e %s sono uguali)", i, j)
+		},
+		en: func(p map[string]any) string {
+			if p["i"] == nil {
+				return "must NOT have duplicate items"
+			}
+			return fmt.Sprintf("must NOT have duplicate items (items ## %s and %s are identical)", str(p["j"]), str(p["i"]))
+		}},
+	"oneOf":        fixed(CodeOneOf, "deve corrispondere esattamente a una delle alternative", "must match exactly one schema in oneOf"),
+	"anyOf":        fixed(CodeAnyOf, "deve corrispondere ad almeno una delle alternative", "must match a schema in anyOf"),
+	"not":          fixed(CodeNot, "non è un valore ammesso", "must NOT be valid"),
+	"false schema": fixed(CodeNotAllowed, "questo campo non è ammesso", "boolean schema is false"),
 	"dependentRequired": {code: CodeDependentRequired,
 		it: func(p map[string]any) string {
 			return fmt.Sprintf("manca il campo %q, obbligatorio quando è presente %q", str(p["missingProperty"]), str(p["property"]))
