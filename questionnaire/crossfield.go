@@ -11,15 +11,27 @@ import (
 // The stable codes of the rules only the Go pipeline checks (beyond what a
 // JSON Schema can express). Codes never change meaning.
 const (
-	CodeYearMismatch          = "year_mismatch"
-	CodeDuplicateSection      = "duplicate_section"
-	CodeSectionIIBlock        = "section_ii_block"
-	CodeBranchesNotAllowed    = "branches_not_allowed"
-	CodeProjectSection        = "project_section_not_declared"
-	CodeEndBeforeStart        = "end_before_start"
-	CodeOutsideYear           = "project_outside_year"
-	CodeFundsSum              = "funds_sum_mismatch"
-	CodeBreakdownSum          = "breakdown_sum_mismatch"
+	CodeYearMismatch = "year_mismatch"
+	// CodeDuplicateSection is no longer reported: a section listed twice,
+	// like any repeated code in an array of codes, is the schema's
+	// uniqueItems (code unique_items, from the validate tag unique), which
+	// the JSON Schema and the Go pipeline check alike.
+	//
+	// Deprecated: look for code unique_items (schemas.CodeUniqueItems).
+	CodeDuplicateSection   = "duplicate_section"
+	CodeSectionIIBlock     = "section_ii_block"
+	CodeBranchesNotAllowed = "branches_not_allowed"
+	CodeProjectSection     = "project_section_not_declared"
+	CodeEndBeforeStart     = "end_before_start"
+	CodeOutsideYear        = "project_outside_year"
+	CodeFundsSum           = "funds_sum_mismatch"
+	CodeBreakdownSum       = "breakdown_sum_mismatch"
+	// CodeDuplicateCode: the same code twice in a keyed array of objects
+	// (funds by source, beneficiaries by sex, age band or citizenship, staff
+	// by kind, victims by form of exploitation, labour outcomes). JSON
+	// Schema's uniqueItems compares whole objects, so {source, amount} pairs
+	// with the same source and different amounts pass it: this rule stays in
+	// Go. Arrays of plain codes use the validate tag unique instead.
 	CodeDuplicateCode         = "duplicate_code"
 	CodeMinorsExceedTotal     = "minors_exceed_total"
 	CodeMinorsExceedAgeBand   = "minors_exceed_age_band"
@@ -72,18 +84,6 @@ func (c *crossCheck) run() problem.List {
 			fmt.Sprintf("reporting year is %d, but the document is validated for %d", doc.ReportingYear, d.Year))
 		p.SchemaPath = "#/properties/reportingYear/const"
 		c.out = append(c.out, p)
-	}
-	if c.clean("/sections") {
-		for i, s := range doc.Sections {
-			for j := range i {
-				if doc.Sections[j] == s {
-					c.add(problem.Pointer("sections", problem.Index(i)), "uniqueItems", CodeDuplicateSection,
-						map[string]any{"i": j, "j": i},
-						fmt.Sprintf("la sezione %s è indicata due volte", s),
-						fmt.Sprintf("section %s is listed twice", s))
-				}
-			}
-		}
 	}
 	if c.clean("/sections") && c.clean("/body/geoScope") {
 		c.conditionals()

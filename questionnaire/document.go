@@ -21,7 +21,7 @@ type Document struct {
 	ReportingYear int `json:"reportingYear" validate:"gte=2019,lte=2100"`
 	// Sections lists the sections of the register ("I", "II") the body was
 	// enrolled in during the reporting year; each at most once.
-	Sections []string `json:"sections" validate:"min=1,max=2,dive,oneof=I II"`
+	Sections []string `json:"sections" validate:"min=1,max=2,unique,dive,oneof=I II"`
 	// Body describes the body that files the report.
 	Body Body `json:"body"`
 	// Filer identifies the person filing: the legal representative or an
@@ -54,7 +54,7 @@ type Body struct {
 	LegalForm string `json:"legalForm" validate:"codelist=legal_form"`
 	// Qualifications are the body's qualifications: ODV, APS, ONLUS, ETS
 	// (code list qualification).
-	Qualifications []string `json:"qualifications,omitempty" validate:"max=10,dive,codelist=qualification"`
+	Qualifications []string `json:"qualifications,omitempty" validate:"max=10,unique,dive,codelist=qualification"`
 	// Region is the ISTAT code ("01".."20") of the region of the legal seat.
 	Region string `json:"region" validate:"region"`
 	// GeoScope is the geographical scope of the body's work (code list geo_scope).
@@ -62,14 +62,14 @@ type Body struct {
 	// Networks lists the networks the body belongs to.
 	Networks []Network `json:"networks,omitempty" validate:"max=50,dive"`
 	// Sectors are the body's prevalent sectors of activity (code list sector).
-	Sectors []string `json:"sectors" validate:"min=1,max=11,dive,codelist=sector"`
+	Sectors []string `json:"sectors" validate:"min=1,max=11,unique,dive,codelist=sector"`
 	// OtherRegisters lists the other registers the body is enrolled in.
 	OtherRegisters []OtherRegistration `json:"otherRegisters,omitempty" validate:"max=20,dive"`
 	// LegalRepresentative describes the body's legal representative.
 	LegalRepresentative LegalRepresentative `json:"legalRepresentative"`
 	// Difficulties lists the difficulties (criticità) the body met during the
 	// year (code list difficulty), asked from reporting year 2024 on.
-	Difficulties []string `json:"difficulties" since:"2024" validate:"max=8,dive,codelist=difficulty"`
+	Difficulties []string `json:"difficulties" since:"2024" validate:"max=8,unique,dive,codelist=difficulty"`
 }
 
 // Network is one network (territorial or thematic) the body belongs to.
@@ -127,16 +127,16 @@ type Project struct {
 	// Objectives states the project's objectives.
 	Objectives string `json:"objectives" validate:"min=1,max=2000"`
 	// ActivityTypes are the kinds of activity (code list activity_type).
-	ActivityTypes []string `json:"activityTypes" validate:"min=1,max=13,dive,codelist=activity_type"`
+	ActivityTypes []string `json:"activityTypes" validate:"min=1,max=13,unique,dive,codelist=activity_type"`
 	// Sectors are the project's sectors (code list sector).
-	Sectors []string `json:"sectors" validate:"min=1,max=11,dive,codelist=sector"`
+	Sectors []string `json:"sectors" validate:"min=1,max=11,unique,dive,codelist=sector"`
 	// PortaleAxes are the Portale Integrazione Migranti axes the project
 	// serves (code list portale_axis).
-	PortaleAxes []string `json:"portaleAxes,omitempty" validate:"max=6,dive,codelist=portale_axis"`
+	PortaleAxes []string `json:"portaleAxes,omitempty" validate:"max=6,unique,dive,codelist=portale_axis"`
 	// Regions are the ISTAT codes of the regions the project ran in.
-	Regions []string `json:"regions" validate:"min=1,max=20,dive,region"`
+	Regions []string `json:"regions" validate:"min=1,max=20,unique,dive,region"`
 	// Provinces are the sigle (such as "MI") of the provinces the project ran in.
-	Provinces []string `json:"provinces,omitempty" validate:"max=107,dive,sigla"`
+	Provinces []string `json:"provinces,omitempty" validate:"max=107,unique,dive,sigla"`
 	// Partners lists the project's partners.
 	Partners []Partner `json:"partners,omitempty" validate:"max=100,dive"`
 	// Results describes the results achieved.
@@ -247,7 +247,7 @@ type SectionIIProgramme struct {
 	// exploitation; each form at most once.
 	VictimsByExploitation []VictimCount `json:"victimsByExploitation" validate:"max=7,dive"`
 	// Phases are the programme phases the body ran (code list programme_phase).
-	Phases []string `json:"phases" validate:"min=1,max=4,dive,codelist=programme_phase"`
+	Phases []string `json:"phases" validate:"min=1,max=4,unique,dive,codelist=programme_phase"`
 	// ResidentialPlaces is the number of places in the body's housing facilities.
 	ResidentialPlaces int `json:"residentialPlaces" validate:"gte=0,lte=1000000"`
 	// PermitsRequested counts the art. 18 residence permits requested.
@@ -291,7 +291,7 @@ type UkraineFocus struct {
 	// Beneficiaries counts the Ukrainian citizens reached (0 when not active).
 	Beneficiaries int `json:"beneficiaries" validate:"gte=0,lte=100000000"`
 	// ActivityTypes are the kinds of activity run for them (code list activity_type).
-	ActivityTypes []string `json:"activityTypes,omitempty" validate:"max=13,dive,codelist=activity_type"`
+	ActivityTypes []string `json:"activityTypes,omitempty" validate:"max=13,unique,dive,codelist=activity_type"`
 }
 
 // Branch is the activity data of one territorial branch (articolazione

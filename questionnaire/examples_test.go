@@ -168,7 +168,7 @@ func TestExamples(t *testing.T) {
 
 // beyondSchema are the codes of rules the JSON Schema cannot express.
 var beyondSchema = []string{
-	questionnaire.CodeDuplicateSection, questionnaire.CodeProjectSection, questionnaire.CodeEndBeforeStart,
+	questionnaire.CodeProjectSection, questionnaire.CodeEndBeforeStart,
 	questionnaire.CodeOutsideYear, questionnaire.CodeFundsSum, questionnaire.CodeBreakdownSum,
 	questionnaire.CodeDuplicateCode, questionnaire.CodeMinorsExceedTotal, questionnaire.CodeMinorsExceedAgeBand,
 	questionnaire.CodeUkrainiansExceedTotal, questionnaire.CodeForeignBornExceed, questionnaire.CodeMediatorsExceedStaff,

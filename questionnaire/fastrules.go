@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/openregistro/registro/schemas"
 )
 
 // fastRule is one `validate` rule compiled for the typed fast path. The fast
@@ -46,7 +48,7 @@ func compileRules(tag string) (fieldRules, error) {
 			r.n = n
 		case "oneof":
 			r.words = strings.Fields(param)
-		case "datetime", "email", "codelist", "cf", "cfbody", "region", "sigla", "comune":
+		case "datetime", "email", "codelist", "cf", "cfbody", "region", "sigla", "comune", "unique":
 		default:
 			return fr, fmt.Errorf("questionnaire: validate tag %q: %s is not part of the tag convention", tag, name)
 		}
@@ -98,6 +100,13 @@ func (s *structRules) fastOne(v reflect.Value, r *fastRule, year int) bool {
 		return ok && l.Contains(v.String(), year)
 	case "cf", "cfbody", "region", "sigla", "comune":
 		return s.checkString(r.tag, v.String())
+	case "unique":
+		items, ok := v.Interface().([]string)
+		if !ok {
+			return false // the tag convention puts unique only on arrays of codes
+		}
+		_, _, dup := schemas.UniquePair(items)
+		return !dup
 	}
 	return false
 }

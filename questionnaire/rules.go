@@ -260,6 +260,13 @@ func (r *structRules) problem(fe validator.FieldError, path string, year int) pr
 			keyword, code = "pattern", "pattern"
 			params["pattern"] = shapes[tag].String()
 		}
+	case "unique":
+		// The schema's uniqueItems, with the pair of equal items AJV reports.
+		items, _ := fe.Value().([]string)
+		if i, j, ok := schemas.UniquePair(items); ok {
+			return schemas.UniqueItems(path, schemaPathOf(path, "uniqueItems"), i, j)
+		}
+		keyword, code = "uniqueItems", schemas.CodeUniqueItems
 	default:
 		keyword, code = tag, tag
 	}
