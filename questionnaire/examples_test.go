@@ -88,6 +88,27 @@ func mutations() []mutation {
 		{name: "funds-sum-mismatch", beyond: true, years: all, apply: func(d obj, _ int) { at(d, "projects", 0, "funds").(obj)["totalCents"] = 1 }},
 		{name: "breakdown-sum-mismatch", beyond: true, years: all, apply: func(d obj, _ int) { at(d, "projects", 0, "beneficiaries", "bySex", 0).(obj)["count"] = 1 }},
 		{name: "minors-exceed-total", beyond: true, years: all, apply: func(d obj, _ int) { at(d, "projects", 0, "beneficiaries").(obj)["unaccompaniedMinors"] = 151 }},
+		{name: "duplicate-section", years: all, apply: func(d obj, _ int) { d["sections"] = []any{"I", "I"} }},
+		{name: "duplicate-codes", sectionII: true, years: all, apply: func(d obj, y int) {
+			dup := func(list any) []any { l := list.([]any); return append(append([]any{}, l...), l[0]) }
+			body := at(d, "body").(obj)
+			body["qualifications"] = dup(body["qualifications"])
+			body["sectors"] = []any{"social_assistance", "education_training", "social_assistance", "education_training"}
+			if y >= 2024 {
+				body["difficulties"] = dup(body["difficulties"])
+			}
+			p := at(d, "projects", 0).(obj)
+			for _, k := range []string{"activityTypes", "sectors", "portaleAxes", "provinces"} {
+				p[k] = dup(p[k])
+			}
+			p["regions"] = []any{"03", "03", "03"}
+			sii := at(d, "sectionII").(obj)
+			sii["phases"] = dup(sii["phases"])
+			if y >= 2022 {
+				uf := at(d, "ukraineFocus").(obj)
+				uf["activityTypes"] = dup(uf["activityTypes"])
+			}
+		}},
 		{name: "duplicate-fund-source", beyond: true, years: all, apply: func(d obj, _ int) { at(d, "projects", 0, "funds", "bySource", 1).(obj)["source"] = "eu_amif" }},
 		{name: "project-section-not-declared", beyond: true, years: all, apply: func(d obj, _ int) { at(d, "projects", 0).(obj)["section"] = "II" }},
 		{name: "permits-exceed-requested", beyond: true, sectionII: true, years: all, apply: func(d obj, _ int) { at(d, "sectionII").(obj)["permitsObtained"] = 99 }},

@@ -135,7 +135,8 @@ func TestAJVAgreement(t *testing.T) {
 	require.NotZero(t, valid, "some documents are valid")
 	require.Less(t, valid, len(res.Verdicts), "some documents are invalid")
 	goVerdicts := map[ajvCase]problem.List{}
-	shaped := 0 // the Go verdict does not depend on the language
+	shaped := 0                 // the Go verdict does not depend on the language
+	unique := map[string]bool{} // arrays where a uniqueItems problem was compared
 	for _, v := range res.Verdicts {
 		key := ajvCase{Schema: v.Schema, File: v.File}
 		goProblems, done := goVerdicts[key]
@@ -153,10 +154,25 @@ func TestAJVAgreement(t *testing.T) {
 		}
 		if v.Lang == "en" {
 			shaped += sameShape(t, v, goProblems)
+			for _, p := range goProblems {
+				if p.Keyword == "uniqueItems" {
+					unique[p.InstancePath] = true
+				}
+			}
 		}
 	}
 	t.Logf("%d Go problems compared field by field with AJV's errors", shaped)
 	require.NotZero(t, shaped)
+	// Duplicates in every kind of array of codes (the questionnaire's
+	// invalid-duplicate-* examples, the mutations that repeat an item) give
+	// AJV's uniqueItems params {i, j}.
+	for _, p := range []string{
+		"/sections", "/body/qualifications", "/body/sectors", "/body/difficulties",
+		"/projects/0/activityTypes", "/projects/0/sectors", "/projects/0/portaleAxes",
+		"/projects/0/regions", "/projects/0/provinces", "/sectionII/phases", "/ukraineFocus/activityTypes",
+	} {
+		require.True(t, unique[p], "no uniqueItems problem at %s compared with AJV", p)
+	}
 }
 
 // ajvShaped are the keywords whose problems must match one of AJV's errors
