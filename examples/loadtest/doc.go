@@ -35,8 +35,12 @@
 // bodies file a second revision once the first is acknowledged), "validate"
 // (an anonymous caller POSTs a draft to /v1/questionnaires/{year}/validate
 // ?draft=true) and "list" (an anonymous caller GETs a page of /v1/entities).
-// When every filing is done the run ends, unless --requests asks for a
-// number of requests; it always ends at --duration.
+// The weights hold while filings are waiting to be sent; when none is (the
+// rest are in flight, or amendments wait for their first revision's answer)
+// a caller that drew "file" validates or lists instead, so in the tail of a
+// run the other operations outnumber their weight. When every filing is done
+// the run ends, unless --requests asks for a number of requests; it always
+// ends at --duration.
 //
 // The report gives the throughput, the latency percentiles (p50, p95, p99,
 // max: exact, from every sample), the status codes and the errors of each
