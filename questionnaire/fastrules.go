@@ -101,10 +101,20 @@ func (s *structRules) fastOne(v reflect.Value, r *fastRule, year int) bool {
 	case "cf", "cfbody", "region", "sigla", "comune":
 		return s.checkString(r.tag, v.String())
 	case "unique":
-		items, ok := v.Interface().([]string)
-		if !ok {
+		if v.Kind() != reflect.Slice || v.Type().Elem().Kind() != reflect.String {
 			return false // the tag convention puts unique only on arrays of codes
 		}
+		if n := v.Len(); n <= 16 { // no allocation for the usual short lists
+			for i := range n {
+				for j := i + 1; j < n; j++ {
+					if v.Index(i).String() == v.Index(j).String() {
+						return false
+					}
+				}
+			}
+			return true
+		}
+		items, _ := v.Interface().([]string)
 		_, _, dup := schemas.UniquePair(items)
 		return !dup
 	}
