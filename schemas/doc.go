@@ -29,7 +29,11 @@
 // items, properties) give none of their own (AJV also reports an "if" error
 // next to the failing "then"). Every keyword has its own stable code (required, unknown_field, type,
 // format, pattern, minimum, min_length, min_items, unique_items, …; see the
-// Code constants). Beyond AJV's shape:
+// Code constants). A repeated item (uniqueItems, code unique_items) carries
+// the pair of equal items AJV 8 reports, params {i, j}, computed from the
+// document ([UniquePair]), not the pair santhosh finds first; the Go
+// questionnaire pipeline builds the same problem with [UniqueItems].
+// Beyond AJV's shape:
 //
 //   - a code-list value that is not in the list (a failing oneOf whose
 //     branches are all const) is one problem, code not_in_list, with AJV's
