@@ -1,7 +1,11 @@
 package sqlstore_test
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/questionnaire/questionnairetest"
@@ -17,5 +21,51 @@ func TestFilingConformance(t *testing.T) {
 				return mustOpen(t, b.dsn(t), sqlstore.Options{}).Filings()
 			})
 		})
+	}
+}
+
+// TestManyConcurrentWriters: on SQLite, writers of one process queue in Go
+// (in order, cancellably) instead of polling SQLite's busy handler, so a
+// burst of concurrent filings all commit.
+func TestManyConcurrentWriters(t *testing.T) {
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			s := mustOpen(t, be.dsn(t), sqlstore.Options{})
+			ctx := context.Background()
+			const writers = 200
+			errs := make(chan error, writers)
+			for i := range writers {
+				go func() {
+					errs <- s.Filings().Put(ctx, questionnaire.Filing{BodyTaxCode: fmt.Sprintf("9%010d", i), Year: 2024,
+						Revision: 1, FiledAt: time.Unix(int64(i), 0).UTC(), FilerTaxCode: "RSSMRA80A01H501U", Document: []byte(`{}`)})
+				}()
+			}
+			for range writers {
+				if err := <-errs; err != nil {
+					t.Error(err)
+				}
+			}
+			n := 0
+			for _, err := range s.Filings().Year(ctx, 2024) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				n++
+			}
+			if n != writers {
+				t.Fatalf("%d filings stored, want %d", n, writers)
+			}
+		})
+	}
+}
+
+func TestWriterQueueHonoursContext(t *testing.T) {
+	s := mustOpen(t, sqliteDSN(t), sqlstore.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := s.Filings().Put(ctx, questionnaire.Filing{BodyTaxCode: "90000000001", Year: 2024, Revision: 1,
+		FiledAt: time.Unix(1, 0).UTC(), FilerTaxCode: "RSSMRA80A01H501U", Document: []byte(`{}`)})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
 	}
 }

@@ -355,6 +355,14 @@ func (s *Store) Commit(ctx context.Context, b registry.Batch) ([]registry.Event,
 
 // inTx runs fn in a transaction and commits it when fn returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.writers != nil {
+		select {
+		case s.writers <- struct{}{}:
+			defer func() { <-s.writers }()
+		case <-ctx.Done():
+			return fmt.Errorf("sqlstore: waiting to write: %w", ctx.Err())
+		}
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin: %w", err)

@@ -34,6 +34,11 @@ type Options struct {
 type Store struct {
 	db *sql.DB
 	d  *dialect
+	// writers, on SQLite, admits one write transaction of this process at a
+	// time, in arrival order and cancellable: SQLite has a single writer,
+	// and left to its busy handler, hundreds of waiting writers poll in no
+	// order and some time out (SQLITE_BUSY). Nil on PostgreSQL.
+	writers chan struct{}
 }
 
 // Open connects to the database named by dsn and, unless opts.SkipMigrate is
@@ -66,6 +71,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("sqlstore: connect to %s: %w", d.name, err)
 	}
 	s := &Store{db: db, d: d}
+	if d.name == "sqlite" {
+		s.writers = make(chan struct{}, 1)
+	}
 	if !opts.SkipMigrate {
 		if err := s.Migrate(ctx); err != nil {
 			db.Close()

@@ -148,7 +148,10 @@ func (s *server) file(w http.ResponseWriter, r *request) error {
 	if info.Warnings == nil {
 		info.Warnings = problem.List{}
 	}
-	if err := s.recordFiling(ctx, r.caller.Subject, now, info); err != nil {
+	// The filing is committed: its event must follow even if the caller has
+	// gone away meanwhile, so it is recorded outside the request's
+	// cancellation.
+	if err := s.recordFiling(context.WithoutCancel(ctx), r.caller.Subject, now, info); err != nil {
 		// The filing is stored; only its feed event is missing. Say so in
 		// the log, where an operator can replay it, and answer the truth.
 		s.log.ErrorContext(ctx, "filing stored but its change-feed event was not",
