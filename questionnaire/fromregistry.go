@@ -55,3 +55,53 @@ func (r registryView) Enrolment(ctx context.Context, taxCode string, year int) (
 	}
 	return out, nil
 }
+
+// RecordMissingFilings records in reg's log (registry.RecordFiling) every
+// revision of the filings of year in store that the log lacks, and returns
+// how many it added. A filing and its change-feed event are written in two
+// steps (the filing store, then the register); a crash or a failed write
+// between them leaves a filing the feed does not show, and this is the
+// repair: a service runs it at start-up, and it is safe to run at any time
+// (a second run adds nothing). Filings of bodies no longer in the register
+// are skipped.
+//
+// Errors: the stores'.
+func RecordMissingFilings(ctx context.Context, reg *registry.Registry, store FilingStore, year int, actor string) (int, error) {
+	recorded, err := reg.RecordedFilings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	// Read first, write after: the year's iterator holds a read while it runs.
+	var bodies []string
+	for f, err := range store.Year(ctx, year) {
+		if err != nil {
+			return 0, err
+		}
+		bodies = append(bodies, f.BodyTaxCode)
+	}
+	added := 0
+	for _, taxCode := range bodies {
+		e, err := reg.Store().EntityByCodiceFiscale(ctx, taxCode)
+		if errors.Is(err, registry.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return added, err
+		}
+		history, err := store.History(ctx, taxCode, year)
+		if err != nil {
+			return added, err
+		}
+		for _, f := range history {
+			if recorded[registry.FilingKey{EntityID: e.ID, Year: f.Year, Revision: f.Revision}] {
+				continue
+			}
+			if _, err := reg.RecordFiling(ctx, actor, e.ID, registry.ReportFiled{Year: f.Year, Revision: f.Revision,
+				FiledAt: f.FiledAt, Late: f.Late, FilerCodiceFiscale: f.FilerTaxCode}); err != nil {
+				return added, err
+			}
+			added++
+		}
+	}
+	return added, nil
+}

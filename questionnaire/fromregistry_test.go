@@ -90,3 +90,53 @@ func TestFromRegistry(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, errors.Is(probs.Err(), problem.ErrInvalid), "a body not in Section II cannot report as one")
 }
+
+func TestRecordMissingFilings(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2025, 1, 20, 10, 0, 0, 0, time.UTC)
+	reg := registry.New(memstore.New(), registry.Options{Now: func() time.Time { return now }})
+	sample := questionnairetest.Sample(2024, 1, false)
+	app := registry.Application{
+		Date: "2023-03-01", Sections: []registry.Section{registry.SectionI},
+		Body: registry.Entity{
+			CodiceFiscale: sample.Body.TaxCode, Name: sample.Body.Name, LegalForm: sample.Body.LegalForm,
+			Seat: registry.Address{Street: "Via Roma 1", PostCode: "20121", Comune: "015146", Province: "MI", Region: "03"},
+			PEC:  "ente@pec.example.it",
+			LegalRepresentative: registry.Person{FirstName: sample.Filer.FirstName, LastName: sample.Filer.LastName,
+				CodiceFiscale: sample.Filer.TaxCode, Sex: "male", Citizenship: "IT"},
+			Members: []registry.Member{{Person: registry.Person{FirstName: "Anna", LastName: "Bianchi",
+				CodiceFiscale: "BNCNNA70A41F205S", Sex: "female", Citizenship: "IT"}, Organ: "governing", Role: "presidente"}},
+			Statute: registry.Statute{AdoptedOn: "2015-03-01", SocialAims: true, NonProfit: true, DemocraticOrder: true,
+				ElectiveOffices: true, AdmissionCriteria: true, AnnualAccounts: true, AccountsApproval: true},
+		},
+		Declarations: registry.Declarations{NoDisqualification: true, Truthful: true, PrivacyNotice: true},
+		Attachments:  []registry.Attachment{{Kind: "statute", Name: "statuto.pdf"}},
+		Signature:    registry.Signature{SignerCodiceFiscale: sample.Filer.TaxCode, SignedAt: "2023-03-01", Format: "pades", Verified: true},
+		Activities:   []registry.Activity{{Title: "Corsi di italiano", Start: "2021-01-01"}},
+	}
+	_, e, err := reg.Apply(ctx, "test", app)
+	require.NoError(t, err)
+
+	store := questionnaire.NewMemStore()
+	put := func(rev int) {
+		require.NoError(t, store.Put(ctx, questionnaire.Filing{BodyTaxCode: e.CodiceFiscale, Year: 2024, Revision: rev,
+			FiledAt: now.Add(time.Duration(rev) * time.Hour), FilerTaxCode: sample.Filer.TaxCode, Document: []byte(`{}`)}))
+	}
+	put(1)
+	_, err = reg.RecordFiling(ctx, "desk", e.ID, registry.ReportFiled{Year: 2024, Revision: 1, FiledAt: now.Add(time.Hour)})
+	require.NoError(t, err)
+	put(2) // stored, but the process died before recording it
+	require.NoError(t, store.Put(ctx, questionnaire.Filing{BodyTaxCode: "80020020014", Year: 2024, Revision: 1,
+		FiledAt: now, FilerTaxCode: sample.Filer.TaxCode, Document: []byte(`{}`)})) // a body not in the register
+
+	added, err := questionnaire.RecordMissingFilings(ctx, reg, store, 2024, "repair")
+	require.NoError(t, err)
+	assert.Equal(t, 1, added)
+	recorded, err := reg.RecordedFilings(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, map[registry.FilingKey]bool{{EntityID: e.ID, Year: 2024, Revision: 1}: true, {EntityID: e.ID, Year: 2024, Revision: 2}: true}, recorded)
+
+	again, err := questionnaire.RecordMissingFilings(ctx, reg, store, 2024, "repair")
+	require.NoError(t, err)
+	assert.Zero(t, again, "a second run adds nothing")
+}

@@ -75,28 +75,56 @@ func (r *Registry) RecordFiling(ctx context.Context, actor, entityID string, f R
 func (r *Registry) FiledReports(ctx context.Context, year int) ([]Filing, error) {
 	var out []Filing
 	seen := map[string]bool{}
+	err := r.eachReportFiled(ctx, func(ev *Event, rf *ReportFiled) {
+		if rf.Year != year || seen[ev.EntityID] {
+			return
+		}
+		seen[ev.EntityID] = true
+		out = append(out, Filing{EntityID: ev.EntityID, FiledAt: rf.FiledAt})
+	})
+	return out, err
+}
+
+// FilingKey names one revision of one body's annual report.
+type FilingKey struct {
+	EntityID string
+	Year     int
+	Revision int
+}
+
+// RecordedFilings returns every filing revision the register's log holds,
+// for checking it against the filing store (see
+// questionnaire.RecordMissingFilings).
+//
+// Errors: the store's.
+func (r *Registry) RecordedFilings(ctx context.Context) (map[FilingKey]bool, error) {
+	out := map[FilingKey]bool{}
+	err := r.eachReportFiled(ctx, func(ev *Event, rf *ReportFiled) {
+		out[FilingKey{EntityID: ev.EntityID, Year: rf.Year, Revision: rf.Revision}] = true
+	})
+	return out, err
+}
+
+// eachReportFiled calls fn on every EventReportFiled of the log, in order.
+func (r *Registry) eachReportFiled(ctx context.Context, fn func(*Event, *ReportFiled)) error {
 	f := EventFilter{Limit: MaxLimit}
 	for {
 		evs, err := r.store.Events(ctx, f)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		for _, ev := range evs {
-			if ev.Kind != EventReportFiled || seen[ev.EntityID] {
+		for i := range evs {
+			if evs[i].Kind != EventReportFiled {
 				continue
 			}
 			var rf ReportFiled
-			if err := json.Unmarshal(ev.After, &rf); err != nil {
-				return nil, fmt.Errorf("registry: event %d: %w", ev.Seq, err)
+			if err := json.Unmarshal(evs[i].After, &rf); err != nil {
+				return fmt.Errorf("registry: event %d: %w", evs[i].Seq, err)
 			}
-			if rf.Year != year {
-				continue
-			}
-			seen[ev.EntityID] = true
-			out = append(out, Filing{EntityID: ev.EntityID, FiledAt: rf.FiledAt})
+			fn(&evs[i], &rf)
 		}
 		if len(evs) < f.Limit {
-			return out, nil
+			return nil
 		}
 		f.After = evs[len(evs)-1].Seq
 	}

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/examples/registrod/api"
+	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/sqlstore"
 )
@@ -112,6 +113,17 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 		rome = time.FixedZone("CET", 3600) // no tz database on this machine
 	}
 	reg := registry.New(store, registry.Options{Location: rome})
+	// A filing and its change-feed event are two writes: repair any filing a
+	// previous run stored but did not get to record.
+	for year := questionnaire.FirstYear; year <= questionnaire.LastYear; year++ {
+		n, err := questionnaire.RecordMissingFilings(ctx, reg, store.Filings(), year, "registrod:repair")
+		if err != nil {
+			return fmt.Errorf("recording missing filings of %d: %w", year, err)
+		}
+		if n > 0 {
+			log.Warn("recorded filings missing from the change feed", "year", year, "count", n)
+		}
+	}
 	deps, err := api.NewDeps(reg, store.Filings(), tokens, log)
 	if err != nil {
 		return err
