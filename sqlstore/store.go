@@ -16,14 +16,21 @@ import (
 // ErrDSN is wrapped by Open when the data source name cannot be used.
 var ErrDSN = errors.New("sqlstore: bad data source name")
 
+// DefaultPostgresConns is the connection pool's size on PostgreSQL when
+// Options.MaxOpenConns is 0.
+const DefaultPostgresConns = 16
+
 // Options are the optional knobs of Open. The zero value migrates the schema
-// on Open and uses the driver's default pool size.
+// on Open, bounds the pool on PostgreSQL (DefaultPostgresConns) and leaves it
+// unbounded on SQLite.
 type Options struct {
 	// SkipMigrate leaves the schema alone on Open; call Store.Migrate
 	// explicitly (for example from a deployment step) before using the store.
 	SkipMigrate bool
-	// MaxOpenConns caps the connection pool; 0 keeps database/sql's default
-	// (unlimited).
+	// MaxOpenConns caps the connection pool. 0 means DefaultPostgresConns
+	// on PostgreSQL — a server refuses clients past max_connections (100 by
+	// default), so an unbounded pool fails under a burst of requests — and
+	// no cap on SQLite, whose writes queue inside the store anyway.
 	MaxOpenConns int
 }
 
@@ -61,6 +68,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	db, err := sql.Open(d.driver, driverDSN)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: open %s: %w", d.name, err)
+	}
+	if opts.MaxOpenConns == 0 && d.name == "postgres" {
+		opts.MaxOpenConns = DefaultPostgresConns
 	}
 	if opts.MaxOpenConns > 0 {
 		db.SetMaxOpenConns(opts.MaxOpenConns)

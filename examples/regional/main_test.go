@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -182,13 +183,42 @@ func TestUsage(t *testing.T) {
 func TestRunStops(t *testing.T) {
 	url, _, region := newService(t)
 	db := "sqlite:" + filepath.Join(t.TempDir(), "regional.db")
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	time.AfterFunc(300*time.Millisecond, cancel)
-	var out, errb bytes.Buffer
+	// Stop as soon as one sync has been logged: a condition, not a timer, so
+	// a slow machine cannot make the test fail.
+	errb := &cancelOnWrite{want: "synced", cancel: cancel}
+	var out bytes.Buffer
 	code := run(ctx, []string{"--service", url, "--token", tokStaff, "--region", region, "--db", db, "--interval", "20ms"},
-		func(string) string { return "" }, &out, &errb)
+		func(string) string { return "" }, &out, errb)
 	if code != exitOK || !strings.Contains(errb.String(), "synced") {
 		t.Errorf("exit %d: %s", code, errb.String())
 	}
+	if ctx.Err() == context.DeadlineExceeded {
+		t.Errorf("no sync in 60 s: %s", errb.String())
+	}
+}
+
+// cancelOnWrite is a log sink that calls cancel once want has been written.
+type cancelOnWrite struct {
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	want   string
+	cancel func()
+}
+
+func (w *cancelOnWrite) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, err := w.buf.Write(p)
+	if strings.Contains(w.buf.String(), w.want) {
+		w.cancel()
+	}
+	return n, err
+}
+
+func (w *cancelOnWrite) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
 }
