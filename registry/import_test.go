@@ -129,3 +129,22 @@ func TestReplaceAndRemove(t *testing.T) {
 	assert.Empty(t, last.After)
 	assert.True(t, errors.Is(dst.reg.Remove(ctx, "mirror", a.ID, out.Version, "again"), registry.ErrNotFound))
 }
+
+// A repeated code is reported as AJV reports uniqueItems: the pair {i, j}.
+func TestUniqueItemsAsAJV(t *testing.T) {
+	e := body(cfBodyA, "Ente A")
+	e.Qualifications = []string{"onlus", "ets", "onlus"}
+	err := registry.NewValidator(nil, nil).Entity(&e)
+	l, ok := problem.AsList(err)
+	require.True(t, ok, "%v", err)
+	var got *problem.Problem
+	for i := range l {
+		if l[i].InstancePath == "/qualifications" {
+			got = &l[i]
+		}
+	}
+	require.NotNil(t, got, "%v", l)
+	assert.Equal(t, "uniqueItems", got.Keyword)
+	assert.Equal(t, map[string]any{"i": 0, "j": 2}, got.Params)
+	assert.Contains(t, got.Messages.EN, "must NOT have duplicate items")
+}

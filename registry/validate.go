@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"encoding"
 	"errors"
 	"fmt"
 	"reflect"
@@ -12,6 +13,7 @@ import (
 	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/codicefiscale"
 	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/schemas"
 	"github.com/openregistro/registro/territory"
 )
 
@@ -274,6 +276,10 @@ func (val *Validator) toProblem(fe validator.FieldError) problem.Problem {
 		return problem.New(path, keyword, "length", map[string]any{"limit": n},
 			fmt.Sprintf("servono esattamente %d caratteri", n), fmt.Sprintf("must have exactly %d characters", n))
 	case "unique":
+		// The pair AJV reports, as the questionnaire pipeline does.
+		if i, j, ok := schemas.UniquePair(textItems(fe.Value())); ok {
+			return schemas.UniqueItems(path, "#/x-rules/unique_items", i, j)
+		}
 		return problem.New(path, "uniqueItems", "unique_items", nil,
 			"gli elementi devono essere distinti", "must NOT have duplicate items")
 	case "oneof":
@@ -326,4 +332,31 @@ func (val *Validator) toProblem(fe validator.FieldError) problem.Problem {
 	}
 	return problem.New(path, fe.Tag(), fe.Tag(), map[string]any{"param": param},
 		"valore non valido ("+fe.Tag()+")", "invalid value ("+fe.Tag()+")")
+}
+
+// textItems renders the items of a slice as the strings their JSON holds
+// (text marshalers, strings, or their printed value), for schemas.UniquePair.
+func textItems(v any) []string {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array {
+		return nil
+	}
+	out := make([]string, rv.Len())
+	for i := range out {
+		e := rv.Index(i).Interface()
+		switch x := e.(type) {
+		case encoding.TextMarshaler:
+			b, err := x.MarshalText()
+			if err != nil {
+				out[i] = fmt.Sprint(e)
+				continue
+			}
+			out[i] = string(b)
+		case string:
+			out[i] = x
+		default:
+			out[i] = fmt.Sprint(e)
+		}
+	}
+	return out
 }
