@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -13,14 +12,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var updateCF = flag.Bool("update-cf", false, "rewrite the golden files of the cf command under testdata/cf")
-
 // runCF runs "registro cf ARGS..." in process.
 func runCF(tb testing.TB, args ...string) (stdout, stderr string, code int) {
 	tb.Helper()
-	var out, errb bytes.Buffer
-	code = run(context.Background(), &env{stdin: bytes.NewReader(nil), stdout: &out, stderr: &errb}, append([]string{"cf"}, args...))
-	return out.String(), errb.String(), code
+	code, stdout, stderr = runCLI(tb, invocation{}, append([]string{"cf"}, args...)...)
+	return stdout, stderr, code
 }
 
 func TestCFText(t *testing.T) {
@@ -150,11 +146,11 @@ func TestCFJSON(t *testing.T) {
 	assert.Equal(t, "length", got[7]["error"].(map[string]any)["code"])
 
 	golden := filepath.Join("testdata", "cf", "json.golden")
-	if *updateCF {
+	if *update {
 		require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
 		require.NoError(t, os.WriteFile(golden, []byte(out), 0o644))
 	}
 	want, err := os.ReadFile(golden)
-	require.NoError(t, err, "run go test -run TestCFJSON -update-cf to create it")
+	require.NoError(t, err, "run go test -run TestCFJSON -update to create it")
 	assert.Equal(t, string(want), out)
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -20,10 +19,7 @@ const eligDir = "testdata/eligibility"
 
 func runEligibility(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb}
-	code := run(context.Background(), e, append([]string{"eligibility"}, args...))
-	return code, out.String(), errb.String()
+	return runCLI(t, invocation{stdin: stdin}, append([]string{"eligibility"}, args...)...)
 }
 
 // eligExpectation is one line of testdata/eligibility/expected.json.

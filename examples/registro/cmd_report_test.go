@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -47,9 +46,7 @@ func reportFixture(t *testing.T, n int) (ndjson, dir, entities string) {
 
 func runReport(t *testing.T, terminal bool, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code := run(context.Background(), &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, isTerminal: terminal}, append([]string{"report"}, args...))
-	return code, out.String(), errb.String()
+	return runCLI(t, invocation{terminal: terminal}, append([]string{"report"}, args...)...)
 }
 
 func TestReportCommand(t *testing.T) {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -15,9 +13,7 @@ import (
 
 func runSchema(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code := run(context.Background(), &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb}, append([]string{"schema"}, args...))
-	return code, out.String(), errb.String()
+	return runCLI(t, invocation{}, append([]string{"schema"}, args...)...)
 }
 
 func TestCmdSchema(t *testing.T) {

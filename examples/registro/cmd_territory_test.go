@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,18 +11,15 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var updateTerritory = flag.Bool("update-territory", false, "rewrite the golden files of the territory command under testdata/territory")
-
 // runTerritory runs "registro territory ARGS..." in process.
 func runTerritory(tb testing.TB, args ...string) (stdout, stderr string, code int) {
 	tb.Helper()
-	var out, errb bytes.Buffer
-	code = run(context.Background(), &env{stdin: bytes.NewReader(nil), stdout: &out, stderr: &errb}, append([]string{"territory"}, args...))
-	return out.String(), errb.String(), code
+	code, stdout, stderr = runCLI(tb, invocation{}, append([]string{"territory"}, args...)...)
+	return stdout, stderr, code
 }
 
 // TestTerritoryGolden compares whole listings with testdata/territory/*.golden;
-// run "go test ./examples/registro -run TestTerritoryGolden -update-territory"
+// run "go test ./examples/registro -run TestTerritoryGolden -update"
 // to rewrite them after a deliberate change.
 func TestTerritoryGolden(t *testing.T) {
 	tests := []struct {
@@ -45,12 +39,12 @@ func TestTerritoryGolden(t *testing.T) {
 			require.Equal(t, exitOK, code, errOut)
 			assert.Empty(t, errOut)
 			path := filepath.Join("testdata", "territory", tc.golden+".golden")
-			if *updateTerritory {
+			if *update {
 				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
 				require.NoError(t, os.WriteFile(path, []byte(out), 0o644))
 			}
 			want, err := os.ReadFile(path)
-			require.NoError(t, err, "run go test -run TestTerritoryGolden -update-territory to create it")
+			require.NoError(t, err, "run go test -run TestTerritoryGolden -update to create it")
 			assert.Equal(t, string(want), out)
 		})
 	}

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/openregistro/registro/questionnaire"
@@ -17,10 +14,7 @@ import (
 
 func runValidate(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb}
-	code := run(context.Background(), e, append([]string{"validate"}, args...))
-	return code, out.String(), errb.String()
+	return runCLI(t, invocation{stdin: stdin}, append([]string{"validate"}, args...)...)
 }
 
 func sampleJSON(t *testing.T, year int) []byte {
