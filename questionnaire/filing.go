@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/registry"
 )
 
 // Errors of FilingStore implementations (wrapped; test with errors.Is).
@@ -62,6 +63,16 @@ type FilingStore interface {
 	Year(ctx context.Context, year int) iter.Seq2[Filing, error]
 }
 
+// EventFilingStore is a FilingStore that can also append register events in
+// the transaction that stores a filing (sqlstore's filings can: one
+// database), so that a filing and its change-feed event are written together
+// or not at all. PutWithEvents stores f as Put does and returns the events as
+// stored.
+type EventFilingStore interface {
+	FilingStore
+	PutWithEvents(ctx context.Context, f Filing, events []registry.Event) ([]registry.Event, error)
+}
+
 // Deadline returns the last instant of the filing period of reporting year
 // year: the end of 30 January of year+1 in loc (nil: Italian winter time,
 // UTC+1, which 30 January always is).
@@ -78,6 +89,7 @@ type Desk struct {
 	v        *Validator
 	store    FilingStore
 	deadline func(year int) time.Time
+	reg      *registry.Registry // records every filing in its log; nil: no recording
 }
 
 // NewDesk returns a Desk. deadline gives the last instant of each year's
@@ -89,12 +101,32 @@ func NewDesk(v *Validator, store FilingStore, deadline func(year int) time.Time)
 	return &Desk{v: v, store: store, deadline: deadline}
 }
 
-// File validates data as a complete report for year and stores it as a new
-// filing (or as an amendment replacing the current one), filed at filedAt.
-// It returns the stored filing. An invalid document returns a problem.List
-// error (errors.Is(err, problem.ErrInvalid)); a concurrent amendment an error
-// wrapping ErrConflict. A late filing is accepted with a late_filing warning.
+// RecordingTo returns a copy of the desk that records every filing in reg's
+// log (registry.EventReportFiled, the change feed) for the body with the
+// document's tax code. With an EventFilingStore the filing and its event
+// commit in one transaction; with another store the event is written right
+// after the filing, and RecordMissingFilings repairs a failure between the
+// two. A body the register does not hold is filed without an event.
+func (f *Desk) RecordingTo(reg *registry.Registry) *Desk {
+	d := *f
+	d.reg = reg
+	return &d
+}
+
+// File is FileAs with the actor "desk".
 func (f *Desk) File(ctx context.Context, year int, data []byte, filedAt time.Time) (Filing, error) {
+	return f.FileAs(ctx, "desk", year, data, filedAt)
+}
+
+// FileAs validates data as a complete report for year and stores it as a
+// new filing (or as an amendment replacing the current one), filed at
+// filedAt by actor (who is named in the register's event, when the desk
+// records). It returns the stored filing. An invalid document returns a
+// problem.List error (errors.Is(err, problem.ErrInvalid)); a concurrent
+// amendment an error wrapping ErrConflict; a stored filing whose register
+// event failed, the filing with ErrNotRecorded. A late filing is accepted
+// with a late_filing warning.
+func (f *Desk) FileAs(ctx context.Context, actor string, year int, data []byte, filedAt time.Time) (Filing, error) {
 	doc, probs, err := f.v.Check(ctx, year, data, Complete)
 	if err != nil {
 		return Filing{}, err
@@ -127,10 +159,53 @@ func (f *Desk) File(ctx context.Context, year int, data []byte, filedAt time.Tim
 			fmt.Sprintf("relazione presentata oltre il termine del %s", dl.Format("02/01/2006")),
 			fmt.Sprintf("report filed after the deadline of %s", dl.Format("2 January 2006"))).AsWarning()}
 	}
-	if err := f.store.Put(ctx, fl); err != nil {
+	if f.reg == nil {
+		if err := f.store.Put(ctx, fl); err != nil {
+			return Filing{}, err
+		}
+		return fl, nil
+	}
+	if err := f.putRecorded(ctx, actor, fl); err != nil {
+		if errors.Is(err, ErrNotRecorded) {
+			return fl, err // stored all the same
+		}
 		return Filing{}, err
 	}
 	return fl, nil
+}
+
+// ErrNotRecorded is wrapped by FileAs when the filing was stored but its
+// register event could not be written (only with a store that is not an
+// EventFilingStore); the filing is returned with it. RecordMissingFilings
+// repairs the log.
+var ErrNotRecorded = errors.New("questionnaire: filing stored without its register event")
+
+// putRecorded stores fl with its register event.
+func (f *Desk) putRecorded(ctx context.Context, actor string, fl Filing) error {
+	e, err := f.reg.Store().EntityByCodiceFiscale(ctx, fl.BodyTaxCode)
+	if errors.Is(err, registry.ErrNotFound) {
+		return f.store.Put(ctx, fl) // nothing to record it against
+	}
+	if err != nil {
+		return err
+	}
+	ev, err := f.reg.FilingEvent(ctx, actor, e.ID, registry.ReportFiled{Year: fl.Year, Revision: fl.Revision,
+		FiledAt: fl.FiledAt, Late: fl.Late, FilerCodiceFiscale: fl.FilerTaxCode})
+	if err != nil {
+		return err
+	}
+	if es, ok := f.store.(EventFilingStore); ok {
+		_, err := es.PutWithEvents(ctx, fl, []registry.Event{ev})
+		return err
+	}
+	if err := f.store.Put(ctx, fl); err != nil {
+		return err
+	}
+	// The filing is stored: its event follows even if the caller has gone.
+	if _, err := f.reg.Store().Commit(context.WithoutCancel(ctx), registry.Batch{Events: []registry.Event{ev}}); err != nil {
+		return fmt.Errorf("%w: %w", ErrNotRecorded, err)
+	}
+	return nil
 }
 
 // MemStore is an in-memory FilingStore, safe for concurrent use.

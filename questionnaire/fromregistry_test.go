@@ -20,24 +20,8 @@ func TestFromRegistry(t *testing.T) {
 	now := time.Date(2023, 3, 1, 10, 0, 0, 0, time.UTC)
 	reg := registry.New(memstore.New(), registry.Options{Now: func() time.Time { return now }})
 	sample := questionnairetest.Sample(2024, 1, false)
-	body := registry.Entity{
-		CodiceFiscale: sample.Body.TaxCode, Name: sample.Body.Name, LegalForm: sample.Body.LegalForm,
-		Seat: registry.Address{Street: "Via Roma 1", PostCode: "20121", Comune: "015146", Province: "MI", Region: "03"},
-		PEC:  "ente@pec.example.it",
-		LegalRepresentative: registry.Person{FirstName: sample.Filer.FirstName, LastName: sample.Filer.LastName,
-			CodiceFiscale: sample.Filer.TaxCode, Sex: "male", Citizenship: "IT"},
-		Members: []registry.Member{{Person: registry.Person{FirstName: "Anna", LastName: "Bianchi",
-			CodiceFiscale: "BNCNNA70A41F205S", Sex: "female", Citizenship: "IT"}, Organ: "governing", Role: "presidente"}},
-		Statute: registry.Statute{AdoptedOn: "2015-03-01", SocialAims: true, NonProfit: true, DemocraticOrder: true,
-			ElectiveOffices: true, AdmissionCriteria: true, AnnualAccounts: true, AccountsApproval: true},
-	}
-	app := registry.Application{
-		Date: "2023-03-01", Sections: []registry.Section{registry.SectionI}, Body: body,
-		Declarations: registry.Declarations{NoDisqualification: true, Truthful: true, PrivacyNotice: true},
-		Attachments:  []registry.Attachment{{Kind: "statute", Name: "statuto.pdf"}},
-		Signature:    registry.Signature{SignerCodiceFiscale: body.LegalRepresentative.CodiceFiscale, SignedAt: "2023-03-01", Format: "pades", Verified: true},
-		Activities:   []registry.Activity{{Title: "Corsi di italiano", Start: "2021-01-01"}},
-	}
+	app := sampleApplication(sample)
+	body := app.Body
 	_, e, err := reg.Apply(ctx, "test", app)
 	require.NoError(t, err)
 	now = time.Date(2023, 5, 2, 10, 0, 0, 0, time.UTC)
@@ -96,24 +80,7 @@ func TestRecordMissingFilings(t *testing.T) {
 	now := time.Date(2025, 1, 20, 10, 0, 0, 0, time.UTC)
 	reg := registry.New(memstore.New(), registry.Options{Now: func() time.Time { return now }})
 	sample := questionnairetest.Sample(2024, 1, false)
-	app := registry.Application{
-		Date: "2023-03-01", Sections: []registry.Section{registry.SectionI},
-		Body: registry.Entity{
-			CodiceFiscale: sample.Body.TaxCode, Name: sample.Body.Name, LegalForm: sample.Body.LegalForm,
-			Seat: registry.Address{Street: "Via Roma 1", PostCode: "20121", Comune: "015146", Province: "MI", Region: "03"},
-			PEC:  "ente@pec.example.it",
-			LegalRepresentative: registry.Person{FirstName: sample.Filer.FirstName, LastName: sample.Filer.LastName,
-				CodiceFiscale: sample.Filer.TaxCode, Sex: "male", Citizenship: "IT"},
-			Members: []registry.Member{{Person: registry.Person{FirstName: "Anna", LastName: "Bianchi",
-				CodiceFiscale: "BNCNNA70A41F205S", Sex: "female", Citizenship: "IT"}, Organ: "governing", Role: "presidente"}},
-			Statute: registry.Statute{AdoptedOn: "2015-03-01", SocialAims: true, NonProfit: true, DemocraticOrder: true,
-				ElectiveOffices: true, AdmissionCriteria: true, AnnualAccounts: true, AccountsApproval: true},
-		},
-		Declarations: registry.Declarations{NoDisqualification: true, Truthful: true, PrivacyNotice: true},
-		Attachments:  []registry.Attachment{{Kind: "statute", Name: "statuto.pdf"}},
-		Signature:    registry.Signature{SignerCodiceFiscale: sample.Filer.TaxCode, SignedAt: "2023-03-01", Format: "pades", Verified: true},
-		Activities:   []registry.Activity{{Title: "Corsi di italiano", Start: "2021-01-01"}},
-	}
+	app := sampleApplication(sample)
 	_, e, err := reg.Apply(ctx, "test", app)
 	require.NoError(t, err)
 
@@ -139,4 +106,88 @@ func TestRecordMissingFilings(t *testing.T) {
 	again, err := questionnaire.RecordMissingFilings(ctx, reg, store, 2024, "repair")
 	require.NoError(t, err)
 	assert.Zero(t, again, "a second run adds nothing")
+}
+
+// sampleApplication is a Section I application of the body of sample, signed
+// by its filer as legal representative.
+func sampleApplication(sample *questionnaire.Document) registry.Application {
+	return registry.Application{
+		Date: "2023-03-01", Sections: []registry.Section{registry.SectionI},
+		Body: registry.Entity{
+			CodiceFiscale: sample.Body.TaxCode, Name: sample.Body.Name, LegalForm: sample.Body.LegalForm,
+			Seat: registry.Address{Street: "Via Roma 1", PostCode: "20121", Comune: "015146", Province: "MI", Region: "03"},
+			PEC:  "ente@pec.example.it",
+			LegalRepresentative: registry.Person{FirstName: sample.Filer.FirstName, LastName: sample.Filer.LastName,
+				CodiceFiscale: sample.Filer.TaxCode, Sex: "male", Citizenship: "IT"},
+			Members: []registry.Member{{Person: registry.Person{FirstName: "Anna", LastName: "Bianchi",
+				CodiceFiscale: "BNCNNA70A41F205S", Sex: "female", Citizenship: "IT"}, Organ: "governing", Role: "presidente"}},
+			Statute: registry.Statute{AdoptedOn: "2015-03-01", SocialAims: true, NonProfit: true, DemocraticOrder: true,
+				ElectiveOffices: true, AdmissionCriteria: true, AnnualAccounts: true, AccountsApproval: true},
+		},
+		Declarations: registry.Declarations{NoDisqualification: true, Truthful: true, PrivacyNotice: true},
+		Attachments:  []registry.Attachment{{Kind: "statute", Name: "statuto.pdf"}},
+		Signature:    registry.Signature{SignerCodiceFiscale: sample.Filer.TaxCode, SignedAt: "2023-03-01", Format: "pades", Verified: true},
+		Activities:   []registry.Activity{{Title: "Corsi di italiano", Start: "2021-01-01"}},
+	}
+}
+
+// eventStore is a FilingStore that also takes events, as sqlstore's does; it
+// keeps the events it was given.
+type eventStore struct {
+	*questionnaire.MemStore
+	events []registry.Event
+}
+
+func (s *eventStore) PutWithEvents(ctx context.Context, f questionnaire.Filing, evs []registry.Event) ([]registry.Event, error) {
+	if err := s.Put(ctx, f); err != nil {
+		return nil, err
+	}
+	s.events = append(s.events, evs...)
+	return evs, nil
+}
+
+func TestDeskRecordingTo(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2025, 1, 20, 10, 0, 0, 0, time.UTC)
+	reg := registry.New(memstore.New(), registry.Options{Now: func() time.Time { return now }})
+	sample := questionnairetest.Sample(2024, 1, false)
+	_, e, err := reg.Apply(ctx, "test", sampleApplication(sample))
+	require.NoError(t, err)
+	sample.Body.RegisterID = e.ID
+	v := MustValidator(t, questionnaire.Options{NoSchema: true})
+	data, err := v.Marshal(sample)
+	require.NoError(t, err)
+
+	t.Run("a plain store: the event follows the filing", func(t *testing.T) {
+		store := questionnaire.NewMemStore()
+		desk := questionnaire.NewDesk(v, store, nil).RecordingTo(reg)
+		f, err := desk.FileAs(ctx, "cf:"+sample.Filer.TaxCode, 2024, data, now)
+		require.NoError(t, err)
+		recorded, err := reg.RecordedFilings(ctx)
+		require.NoError(t, err)
+		assert.True(t, recorded[registry.FilingKey{EntityID: e.ID, Year: 2024, Revision: f.Revision}])
+	})
+	t.Run("an event store: one write with the event", func(t *testing.T) {
+		store := &eventStore{MemStore: questionnaire.NewMemStore()}
+		desk := questionnaire.NewDesk(v, store, nil).RecordingTo(reg)
+		_, err := desk.FileAs(ctx, "cf:"+sample.Filer.TaxCode, 2024, data, now)
+		require.NoError(t, err)
+		require.Len(t, store.events, 1)
+		ev := store.events[0]
+		assert.Equal(t, registry.EventReportFiled, ev.Kind)
+		assert.Equal(t, e.ID, ev.EntityID)
+		assert.Equal(t, "cf:"+sample.Filer.TaxCode, ev.Actor)
+	})
+	t.Run("a body the register does not hold: filed, no event", func(t *testing.T) {
+		other := questionnairetest.Sample(2024, 1, false)
+		other.Body.TaxCode = "80020020014"
+		od, err := v.Marshal(other)
+		require.NoError(t, err)
+		store := &eventStore{MemStore: questionnaire.NewMemStore()}
+		_, err = questionnaire.NewDesk(v, store, nil).RecordingTo(reg).File(ctx, 2024, od, now)
+		require.NoError(t, err)
+		assert.Empty(t, store.events)
+		_, err = store.Get(ctx, "80020020014", 2024)
+		assert.NoError(t, err)
+	})
 }

@@ -34,6 +34,27 @@ type ReportFiled struct {
 // Errors: a problem.List when the year, revision or time is missing;
 // ErrNotFound when there is no such body; the store's error otherwise.
 func (r *Registry) RecordFiling(ctx context.Context, actor, entityID string, f ReportFiled) (Event, error) {
+	ev, err := r.FilingEvent(ctx, actor, entityID, f)
+	if err != nil {
+		return Event{}, err
+	}
+	evs, err := r.store.Commit(ctx, Batch{Events: []Event{ev}})
+	if err != nil {
+		return Event{}, fmt.Errorf("registry: record filing: %w", err)
+	}
+	if len(evs) == 1 {
+		return evs[0], nil
+	}
+	return ev, nil
+}
+
+// FilingEvent returns the EventReportFiled that records f for entityID,
+// checked as RecordFiling checks it, without writing it: for a filing store
+// that commits the event in the same transaction as the filing (see
+// questionnaire.Desk.RecordingTo).
+//
+// Errors: as RecordFiling's.
+func (r *Registry) FilingEvent(ctx context.Context, actor, entityID string, f ReportFiled) (Event, error) {
 	var probs problem.List
 	if f.Year < 1999 {
 		probs = append(probs, problem.New("/year", "minimum", "minimum", map[string]any{"comparison": ">=", "limit": 1999},
@@ -58,13 +79,6 @@ func (r *Registry) RecordFiling(ctx context.Context, actor, entityID string, f R
 	}
 	ev := r.event(actor, EventReportFiled, entityID, fmt.Sprintf("%s/%d/%d", entityID, f.Year, f.Revision), nil, f)
 	ev.Note = note
-	evs, err := r.store.Commit(ctx, Batch{Events: []Event{ev}})
-	if err != nil {
-		return Event{}, fmt.Errorf("registry: record filing: %w", err)
-	}
-	if len(evs) == 1 {
-		return evs[0], nil
-	}
 	return ev, nil
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/registry"
 )
 
 // Filings is the questionnaire.FilingStore of a Store: it shares the
@@ -37,18 +38,27 @@ func parseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano
 // revision f.Revision-1, so of two concurrent amendments exactly one
 // succeeds and the other gets ErrConflict with nothing written.
 func (fs *Filings) Put(ctx context.Context, f questionnaire.Filing) error {
+	_, err := fs.PutWithEvents(ctx, f, nil)
+	return err
+}
+
+// PutWithEvents implements questionnaire.EventFilingStore: it stores f as Put
+// does and appends evs to the register's log (numbered as Store.Commit
+// numbers them) in the same transaction, so a filing and its change-feed
+// event are written together or not at all. It returns the events as stored.
+func (fs *Filings) PutWithEvents(ctx context.Context, f questionnaire.Filing, evs []registry.Event) ([]registry.Event, error) {
 	s := fs.s
 	conflict := func(why string) error {
 		return fmt.Errorf("sqlstore: filing of body %s year %d revision %d: %s: %w", f.BodyTaxCode, f.Year, f.Revision, why, questionnaire.ErrConflict)
 	}
 	if f.Revision < 1 {
-		return conflict("revisions start at 1")
+		return nil, conflict("revisions start at 1")
 	}
 	var warnings any
 	if len(f.Warnings) > 0 {
 		b, err := json.Marshal(f.Warnings)
 		if err != nil {
-			return fmt.Errorf("sqlstore: encode filing warnings: %w", err)
+			return nil, fmt.Errorf("sqlstore: encode filing warnings: %w", err)
 		}
 		warnings = string(b)
 	}
@@ -56,38 +66,58 @@ func (fs *Filings) Put(ctx context.Context, f questionnaire.Filing) error {
 	if doc == nil {
 		doc = []byte{}
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO filings (body_tax_code, year, revision, filed_at, filer_tax_code, late, document, warnings)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-			f.BodyTaxCode, f.Year, f.Revision, formatTime(f.FiledAt), f.FilerTaxCode, f.Late, doc, warnings)
-		if err != nil {
-			if s.d.isUnique(err) {
-				return conflict("revision already filed")
-			}
-			return fmt.Errorf("sqlstore: write filing: %w", err)
+	var out []registry.Event
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.putFiling(ctx, tx, &f, doc, warnings, conflict); err != nil {
+			return err
 		}
-		if f.Revision == 1 {
-			_, err = tx.ExecContext(ctx, s.d.q("INSERT INTO current_filings (year, body_tax_code, revision) VALUES (?, ?, 1)"), f.Year, f.BodyTaxCode)
-			if err != nil {
-				if s.d.isUnique(err) {
-					return conflict("already filed")
-				}
-				return fmt.Errorf("sqlstore: write filing: %w", err)
-			}
+		if len(evs) == 0 {
 			return nil
 		}
-		res, err := tx.ExecContext(ctx, s.d.q("UPDATE current_filings SET revision = ? WHERE year = ? AND body_tax_code = ? AND revision = ?"),
-			f.Revision, f.Year, f.BodyTaxCode, f.Revision-1)
-		if err != nil {
-			return fmt.Errorf("sqlstore: write filing: %w", err)
+		t := s.newTxn(tx)
+		defer t.close()
+		var err error
+		out, err = s.appendEvents(ctx, t, evs)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// putFiling writes the revision and moves the current pointer, in tx.
+func (s *Store) putFiling(ctx context.Context, tx *sql.Tx, f *questionnaire.Filing, doc []byte, warnings any, conflict func(string) error) error {
+	_, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO filings (body_tax_code, year, revision, filed_at, filer_tax_code, late, document, warnings)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+		f.BodyTaxCode, f.Year, f.Revision, formatTime(f.FiledAt), f.FilerTaxCode, f.Late, doc, warnings)
+	if err != nil {
+		if s.d.isUnique(err) {
+			return conflict("revision already filed")
 		}
-		if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("sqlstore: write filing: %w", err)
+	}
+	if f.Revision == 1 {
+		_, err = tx.ExecContext(ctx, s.d.q("INSERT INTO current_filings (year, body_tax_code, revision) VALUES (?, ?, 1)"), f.Year, f.BodyTaxCode)
+		if err != nil {
+			if s.d.isUnique(err) {
+				return conflict("already filed")
+			}
 			return fmt.Errorf("sqlstore: write filing: %w", err)
-		} else if n == 0 {
-			return conflict("not the next revision")
 		}
 		return nil
-	})
+	}
+	res, err := tx.ExecContext(ctx, s.d.q("UPDATE current_filings SET revision = ? WHERE year = ? AND body_tax_code = ? AND revision = ?"),
+		f.Revision, f.Year, f.BodyTaxCode, f.Revision-1)
+	if err != nil {
+		return fmt.Errorf("sqlstore: write filing: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("sqlstore: write filing: %w", err)
+	} else if n == 0 {
+		return conflict("not the next revision")
+	}
+	return nil
 }
 
 const filingColumns = "f.body_tax_code, f.year, f.revision, f.filed_at, f.filer_tax_code, f.late, f.document, f.warnings"
@@ -197,3 +227,5 @@ WHERE c.year = ? ORDER BY c.body_tax_code`), year)
 		}
 	}
 }
+
+var _ questionnaire.EventFilingStore = (*Filings)(nil)

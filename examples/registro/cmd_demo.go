@@ -167,7 +167,7 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 	if err != nil {
 		return sum, err
 	}
-	desk := questionnaire.NewDesk(v, store.Filings(), func(y int) time.Time { return reg.FilingDeadline(y).Time() })
+	desk := questionnaire.NewDesk(v, store.Filings(), func(y int) time.Time { return reg.FilingDeadline(y).Time() }).RecordingTo(reg)
 	type plannedFiling struct {
 		body *synth.Body
 		id   string
@@ -201,10 +201,6 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 		sum.Filings++
 		if f.Late {
 			sum.Late++
-		}
-		if _, err := reg.RecordFiling(ctx, "desk", p.id, registry.ReportFiled{Year: f.Year, Revision: f.Revision,
-			FiledAt: f.FiledAt, Late: f.Late, FilerCodiceFiscale: f.FilerTaxCode}); err != nil {
-			return sum, fmt.Errorf("recording the filing of %s: %w", p.body.Entity.Name, err)
 		}
 	}
 

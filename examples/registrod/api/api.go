@@ -69,7 +69,7 @@ func NewDeps(reg *registry.Registry, filings questionnaire.FilingStore, tokens T
 		Registry:  reg,
 		Filings:   filings,
 		Validator: plain,
-		Desk:      questionnaire.NewDesk(aware, filings, deadline),
+		Desk:      questionnaire.NewDesk(aware, filings, deadline).RecordingTo(reg),
 		Tokens:    tokens,
 		Logger:    logger,
 	}, nil

@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -139,8 +138,14 @@ func (s *server) file(w http.ResponseWriter, r *request) error {
 			"the document is another body's: a body may file only its own report"))
 	}
 	now := s.opts.Now()
-	f, err := s.deps.Desk.File(ctx, year, data, now)
-	if err != nil {
+	// The desk stores the filing and records it in the register's log (the
+	// change feed) in one transaction on the SQL stores.
+	f, err := s.deps.Desk.FileAs(ctx, r.caller.Subject, year, data, now)
+	if errors.Is(err, questionnaire.ErrNotRecorded) {
+		// Stored all the same; the start-up repair records it.
+		s.log.ErrorContext(ctx, "filing stored but its change-feed event was not",
+			"request_id", r.id, "entity_id", own.ID, "year", year, "revision", f.Revision, "error", err)
+	} else if err != nil {
 		return err
 	}
 	info := FilingInfo{EntityID: own.ID, BodyTaxCode: f.BodyTaxCode, Year: f.Year, Revision: f.Revision,
@@ -148,25 +153,9 @@ func (s *server) file(w http.ResponseWriter, r *request) error {
 	if info.Warnings == nil {
 		info.Warnings = problem.List{}
 	}
-	// The filing is committed: its event must follow even if the caller has
-	// gone away meanwhile, so it is recorded outside the request's
-	// cancellation.
-	if err := s.recordFiling(context.WithoutCancel(ctx), r.caller.Subject, now, info); err != nil {
-		// The filing is stored; only its feed event is missing. Say so in
-		// the log, where an operator can replay it, and answer the truth.
-		s.log.ErrorContext(ctx, "filing stored but its change-feed event was not",
-			"request_id", r.id, "entity_id", own.ID, "year", year, "revision", f.Revision, "error", err)
-	}
 	w.Header().Set("Location", fmt.Sprintf("/v1/entities/%s", own.ID))
 	writeJSON(w, http.StatusCreated, info)
 	return nil
-}
-
-// recordFiling records the filing in the register's log (the change feed).
-func (s *server) recordFiling(ctx context.Context, actor string, _ time.Time, info FilingInfo) error {
-	_, err := s.deps.Registry.RecordFiling(ctx, actor, info.EntityID, registry.ReportFiled{Year: info.Year,
-		Revision: info.Revision, FiledAt: info.FiledAt, Late: info.Late, FilerCodiceFiscale: info.FilerTaxCode})
-	return err
 }
 
 // documentBody reads body.taxCode and body.registerId of a questionnaire,
