@@ -9,6 +9,14 @@
 // project's tag convention (json, validate, since/until), from which the JSON
 // Schemas of package schemas are generated too.
 //
+// A [Desk] files documents: complete validation, the 30 January deadline
+// (late filings accepted with a warning), amendments with history in a
+// [FilingStore]. [Desk.RecordingTo] also records each filing in the
+// register's log (the change feed), in the same transaction when the store
+// is an [EventFilingStore]; [FromRegistry] answers the register-aware rules
+// from a registry.Registry; [RecordMissingFilings] repairs a log that lacks
+// a stored filing.
+//
 // # Errors
 //
 // Validation returns a problem.List holding every problem found, in a

@@ -14,7 +14,10 @@
 // store looks up, filters and orders by (codice fiscale, region, province,
 // legal form, branch, enrolment section and status; the (year, body) key of
 // the current filings). Store.Filings returns the filing store, which shares
-// the connection pool.
+// the connection pool and the database: Filings.PutWithEvents writes a
+// filing and its register events in one transaction
+// (questionnaire.EventFilingStore), so a filing never lacks its change-feed
+// event.
 //
 // # Errors
 //
