@@ -256,7 +256,7 @@ func cmdExport(ctx context.Context, e *env, args []string) int {
 	year := fs.Int("year", 0, "reporting year of the filings and of the yearly list (required for filings and yearly-list)")
 	out := fs.String("out", ".", "output directory")
 	viewer := newChoice("public", "public", "staff")
-	fs.Var(viewer, "viewer", "who the yearly list is for: public (Section I only) or staff (both sections)")
+	fs.Var(viewer, "viewer", "who the export is for: public (Section I bodies, published fields only; no filings) or staff (everything)")
 	lang := langFlag(fs)
 	if code, done := parse(fs, args); done {
 		return code
@@ -268,6 +268,9 @@ func cmdExport(ctx context.Context, e *env, args []string) int {
 	for _, w := range what {
 		if w != "entities" && w != "filings" && w != "yearly-list" {
 			return failf(e, "export", "unknown export %q (want entities, filings or yearly-list)", w)
+		}
+		if w == "filings" && viewer.String() != "staff" {
+			return failf(e, "export", "filings carry personal data and Section II reports: export them with --viewer staff")
 		}
 		if w != "entities" && *year == 0 {
 			return failf(e, "export", "%s needs --year", w)
@@ -286,8 +289,29 @@ func cmdExport(ctx context.Context, e *env, args []string) int {
 		var err error
 		switch w {
 		case "entities":
+			// Through the Registry, which applies the viewer: the public gets
+			// Section I bodies and their published fields only.
+			v := registry.Public()
+			if viewer.String() == "staff" {
+				v = registry.Staff("registro-cli")
+			}
 			err = writeLines(filepath.Join(*out, "entities.ndjson"), func(emit func(any) error) error {
-				return eachEntity(ctx, store, func(en *registry.Entity) error { return emit(en) })
+				f := registry.Filter{Limit: registry.MaxLimit}
+				for {
+					page, err := reg.Entities(ctx, v, f)
+					if err != nil {
+						return err
+					}
+					for i := range page.Entities {
+						if err := emit(&page.Entities[i]); err != nil {
+							return err
+						}
+					}
+					if page.Next == "" {
+						return nil
+					}
+					f.Cursor = page.Next
+				}
 			})
 		case "filings":
 			err = exportAll(ctx, store, store.Filings(), *year, *out)

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/sqlstore/sqlstoretest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -38,6 +41,23 @@ func TestImportExport(t *testing.T) {
 			csvs, _ := filepath.Glob(filepath.Join(out, "yearly-list", "*.csv"))
 			assert.Len(t, xlsx, 21)
 			assert.Len(t, csvs, 21)
+
+			// The public export: Section I bodies, published fields only, no filings.
+			pub := t.TempDir()
+			code, _, stderr = runCLI(t, invocation{}, "export", "--db", db, "--out", pub, "entities")
+			require.Equal(t, exitOK, code, stderr)
+			public, err := os.ReadFile(filepath.Join(pub, "entities.ndjson"))
+			require.NoError(t, err)
+			full, err := os.ReadFile(filepath.Join(src, "entities.ndjson"))
+			require.NoError(t, err)
+			assert.Less(t, bytes.Count(public, []byte("\n")), bytes.Count(full, []byte("\n")), "Section II-only bodies and the unenrolled are left out")
+			for _, line := range bytes.Split(bytes.TrimSpace(full), []byte("\n")) {
+				var e registry.Entity
+				require.NoError(t, json.Unmarshal(line, &e))
+				assert.NotContains(t, string(public), e.LegalRepresentative.CodiceFiscale, "a person's codice fiscale in the public export")
+			}
+			code, _, _ = runCLI(t, invocation{}, "export", "--db", db, "--year", "2023", "--out", pub, "filings")
+			assert.Equal(t, exitUsage, code, "filings are for staff only")
 
 			// Importing the same register again is a conflict: nothing is written twice.
 			code, _, stderr = runCLI(t, invocation{}, "import", "--db", db, "--entities", filepath.Join(src, "entities.ndjson"))

@@ -78,7 +78,7 @@ func TestEndToEnd(t *testing.T) {
 	copyDB := "sqlite:" + filepath.Join(dir, "copy.db")
 	runBin(exitOK, "import", "--db", copyDB, "--entities", filepath.Join(out, "entities.ndjson"), "--filings", filepath.Join(out, "filings.ndjson"))
 	exp := filepath.Join(dir, "export")
-	runBin(exitOK, "export", "--db", copyDB, "--year", "2024", "--out", exp, "entities", "filings")
+	runBin(exitOK, "export", "--db", copyDB, "--year", "2024", "--viewer", "staff", "--out", exp, "entities", "filings")
 	assert.Equal(t, string(mustRead(t, filepath.Join(out, "questionnaires.ndjson"))), string(mustRead(t, filepath.Join(exp, "questionnaires.ndjson"))))
 	assert.Equal(t, string(mustRead(t, filepath.Join(out, "filings.ndjson"))), string(mustRead(t, filepath.Join(exp, "filings.ndjson"))))
 
