@@ -11,6 +11,12 @@
 // one, and registrytest.RunStoreTests is the conformance kit every store
 // passes.
 //
+// A register moves between stores and systems whole: Import adds another
+// register's bodies with their IDs and histories (validated, one batch),
+// Replace and Remove keep a regional copy in step with the original, and
+// RecordFiling puts each annual report filed into the log, which is the change
+// feed other systems follow (FiledReports feeds YearlyUpdate from it).
+//
 // Time is an input: the Registry reads its clock from [Options.Now] and
 // every date-dependent query takes the day it asks about.
 //
