@@ -16,6 +16,7 @@ import localizeIt from "ajv-i18n/localize/it/index.js";
 import localizeEn from "ajv-i18n/localize/en/index.js";
 import { problemMessage, toExtraErrors } from "./extraErrors.js";
 import { dropEmptyObjects } from "./formData.js";
+import { checkboxUiSchema } from "./uiSchema.js";
 import { LANGS, UI, rjsfStrings } from "./i18n.js";
 
 // rjsf would otherwise fill the form with values nobody chose: the first code
@@ -95,6 +96,7 @@ export default function App() {
   // Server messages follow the language switch without asking again: every
   // problem carries its message in both languages.
   const extraErrors = useMemo(() => (verdict ? toExtraErrors(verdict.errors, lang) : undefined), [verdict, lang]);
+  const checkboxes = useMemo(() => (schema ? checkboxUiSchema(schema) : {}), [schema]);
 
   function changeData(input) {
     const data = dropEmptyObjects(input) ?? {};
@@ -210,7 +212,7 @@ export default function App() {
           focusOnFirstError
           translateString={rjsfStrings(lang)}
           disabled={busy}
-          uiSchema={{ "ui:submitButtonOptions": { submitText: busy ? ui.checking : ui.submit } }}
+          uiSchema={{ ...checkboxes, "ui:submitButtonOptions": { submitText: busy ? ui.checking : ui.submit } }}
         />
       ) : (
         !failure && <p>{ui.loading}</p>
