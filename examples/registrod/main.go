@@ -21,13 +21,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
 
+	"github.com/openregistro/registro/examples/internal/server"
 	"github.com/openregistro/registro/examples/registrod/api"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
@@ -128,37 +127,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           api.New(deps, api.Options{}),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
-	ln, err := net.Listen("tcp", cfg.addr)
+	err = server.Run(ctx, cfg.addr, api.New(deps, api.Options{}), log, server.Options{
+		ShutdownTimeout: cfg.shutdownTimeout,
+		Ready:           ready,
+		Listening: func(addr string) {
+			log.Info("registrod listening", "addr", addr, "db", store.Dialect(), "tokens", tokens.Len())
+		},
+	})
 	if err != nil {
-		return err
-	}
-	log.Info("registrod listening", "addr", ln.Addr().String(), "db", store.Dialect(), "tokens", tokens.Len())
-	if ready != nil {
-		ready <- ln.Addr().String()
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("registrod shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	log.Info("registrod stopped")

@@ -25,7 +25,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -34,6 +33,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/openregistro/registro/examples/internal/server"
 	"github.com/openregistro/registro/examples/registrod/api"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
@@ -130,39 +130,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           newHandler(api.New(deps, api.Options{}), cfg.dist),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return err
-	}
-	log.Info("web listening", "url", "http://"+ln.Addr().String()+"/", "dist", cfg.dist, "db", cfg.db != "")
-	if ready != nil {
-		ready <- ln.Addr().String()
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return server.Run(ctx, cfg.addr, newHandler(api.New(deps, api.Options{}), cfg.dist), log, server.Options{
+		ShutdownTimeout: cfg.shutdownTimeout,
+		Ready:           ready,
+		Listening: func(addr string) {
+			log.Info("web listening", "url", "http://"+addr+"/", "dist", cfg.dist, "db", cfg.db != "")
+		},
+	})
 }
 
 // newHandler routes /v1/ and /healthz to the API and everything else to the
