@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/openregistro/registro/registry"
@@ -155,4 +156,26 @@ func (rp *replayer) decide(ctx context.Context, b *Body, at time.Time) error {
 		rp.out.UnderReview++
 	}
 	return nil
+}
+
+// Clock is a settable clock, safe for concurrent use: pass Now as the
+// registry's Options.Now and Set as ReplayOptions.SetClock, and the register
+// lives on the generated timeline. The zero value reads the zero time.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// Now returns the time last set.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
 }

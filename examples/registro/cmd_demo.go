@@ -139,14 +139,14 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 	}
 
 	// The register runs on the demo's own clock, moved along the timeline.
-	var clock time.Time
+	clock := &synth.Clock{}
 	seq := 0
 	reg := registry.New(store, registry.Options{
-		Now:   func() time.Time { return clock },
+		Now:   clock.Now,
 		NewID: func() string { seq++; return fmt.Sprintf("R%06d", seq) },
 	})
 	var decisions []*eligibility.Decision
-	ids, err := replayRegister(ctx, reg, gen, &clock, &sum, prog, func(d *eligibility.Decision) { decisions = append(decisions, d) })
+	ids, err := replayRegister(ctx, reg, gen, clock, &sum, prog, func(d *eligibility.Decision) { decisions = append(decisions, d) })
 	if err != nil {
 		return sum, err
 	}
@@ -189,7 +189,7 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 		if err != nil {
 			return sum, err
 		}
-		clock = p.body.Filing.FiledAt
+		clock.Set(p.body.Filing.FiledAt)
 		f, err := desk.File(ctx, cfg.year, data, p.body.Filing.FiledAt)
 		if errors.Is(err, problem.ErrInvalid) {
 			sum.InvalidFilings++
@@ -205,7 +205,7 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 	}
 
 	// The yearly list as of the deadline, for the ministry (every section).
-	clock = reg.FilingDeadline(cfg.year).Time().AddDate(0, 0, 1)
+	clock.Set(reg.FilingDeadline(cfg.year).Time().AddDate(0, 0, 1))
 	filed, err := reg.FiledReports(ctx, cfg.year)
 	if err != nil {
 		return sum, err
@@ -242,7 +242,7 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 // rejects one that is not and keeps an incomplete one under review; every
 // decision goes to decided. It returns the register ID of every body by
 // codice fiscale.
-func replayRegister(ctx context.Context, reg *registry.Registry, gen *synth.Register, clock *time.Time, sum *demoSummary, prog *progress, decided func(*eligibility.Decision)) (map[string]string, error) {
+func replayRegister(ctx context.Context, reg *registry.Registry, gen *synth.Register, clock *synth.Clock, sum *demoSummary, prog *progress, decided func(*eligibility.Decision)) (map[string]string, error) {
 	checker := eligibility.New(reg, eligibility.Options{})
 	steps := 0
 	for _, b := range gen.Bodies {
@@ -253,7 +253,7 @@ func replayRegister(ctx context.Context, reg *registry.Registry, gen *synth.Regi
 	}
 	prog.start("register", steps)
 	done, err := gen.Replay(ctx, reg, synth.ReplayOptions{
-		SetClock:  func(t time.Time) { *clock = t },
+		SetClock:  clock.Set,
 		Step:      func() { prog.add(1) },
 		Applicant: "applicant",
 		Staff:     "staff:demo",

@@ -17,7 +17,9 @@ func TestRunServesAndStops(t *testing.T) {
 	done := make(chan error, 1)
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
 	log := slog.New(slog.DiscardHandler)
-	go func() { done <- server.Run(ctx, "127.0.0.1:0", h, log, server.Options{Ready: ready, ShutdownTimeout: time.Second}) }()
+	go func() {
+		done <- server.Run(ctx, "127.0.0.1:0", h, log, server.Options{Ready: ready, ShutdownTimeout: time.Second})
+	}()
 	addr := <-ready
 	resp, err := http.Get("http://" + addr + "/")
 	if err != nil {

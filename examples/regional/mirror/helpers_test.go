@@ -31,20 +31,11 @@ const (
 // testNow is the service's clock after the replay.
 var testNow = time.Date(2025, 1, 20, 10, 0, 0, 0, time.UTC)
 
-// clock is a settable clock safe for concurrent use.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-
 // service is a registrod seeded with a synthetic register.
 type service struct {
 	reg    *registry.Registry
 	store  *sqlstore.Store
-	clk    *clock
+	clk    *synth.Clock
 	gen    *synth.Register
 	ids    map[string]string // register ID by codice fiscale
 	region string            // the region mirrored: the one with most bodies having a Section II-only body
@@ -69,10 +60,10 @@ func newService(t *testing.T) *service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := &clock{}
+	clk := &synth.Clock{}
 	seq := 0
 	var idMu sync.Mutex
-	reg := registry.New(store, registry.Options{Now: clk.now, NewID: func() string {
+	reg := registry.New(store, registry.Options{Now: clk.Now, NewID: func() string {
 		idMu.Lock()
 		defer idMu.Unlock()
 		seq++
@@ -80,7 +71,7 @@ func newService(t *testing.T) *service {
 	}})
 	s := &service{reg: reg, store: store, clk: clk, gen: gen}
 	s.ids = replay(t, reg, gen, clk)
-	clk.set(testNow)
+	clk.Set(testNow)
 
 	// The region: most bodies, among those with a body only in Section II
 	// and one in both sections.
@@ -117,7 +108,7 @@ func newService(t *testing.T) *service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := api.New(deps, api.Options{Now: clk.now})
+	h := api.New(deps, api.Options{Now: clk.Now})
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		wrap := s.wrap
@@ -141,9 +132,9 @@ func (s *service) setWrap(f func(w http.ResponseWriter, r *http.Request) bool) {
 
 // replay applies, enrols and rejects along the generated timeline and returns
 // the register IDs by codice fiscale.
-func replay(t *testing.T, reg *registry.Registry, gen *synth.Register, clk *clock) map[string]string {
+func replay(t *testing.T, reg *registry.Registry, gen *synth.Register, clk *synth.Clock) map[string]string {
 	t.Helper()
-	done, err := gen.Replay(context.Background(), reg, synth.ReplayOptions{SetClock: clk.set, Staff: "staff:test"})
+	done, err := gen.Replay(context.Background(), reg, synth.ReplayOptions{SetClock: clk.Set, Staff: "staff:test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -39,15 +38,6 @@ const (
 
 // testNow is the service's clock in the tests: before the 2024 deadline.
 var testNow = time.Date(2025, 1, 20, 10, 0, 0, 0, time.UTC)
-
-// clock is a settable clock safe for concurrent use.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // fixture is a seeded service.
 type fixture struct {
@@ -94,15 +84,15 @@ func newFixtureOn(t *testing.T, dsn string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := &clock{}
+	clk := &synth.Clock{}
 	seq := 0
 	reg := registry.New(store, registry.Options{
-		Now:   clk.now,
+		Now:   clk.Now,
 		NewID: func() string { seq++; return fmt.Sprintf("R%06d", seq) },
 	})
 	f := &fixture{reg: reg, store: store, gen: gen, logs: &bytes.Buffer{}}
 	f.ids = replay(t, reg, gen, clk)
-	clk.set(testNow)
+	clk.Set(testNow)
 
 	// Classify the bodies, and grant Section II of one region to tokRegion.
 	var filers []*synth.Body
@@ -168,15 +158,15 @@ func newFixtureOn(t *testing.T, dsn string) *fixture {
 			t.Fatalf("filing of %s: %v", b.Entity.Name, err)
 		}
 	}
-	f.h = api.New(deps, api.Options{Now: clk.now, MaxBodyBytes: 1 << 20})
+	f.h = api.New(deps, api.Options{Now: clk.Now, MaxBodyBytes: 1 << 20})
 	return f
 }
 
 // replay applies, enrols and rejects along the generated timeline, like
 // "registro demo" does, and returns the register IDs by codice fiscale.
-func replay(t *testing.T, reg *registry.Registry, gen *synth.Register, clk *clock) map[string]string {
+func replay(t *testing.T, reg *registry.Registry, gen *synth.Register, clk *synth.Clock) map[string]string {
 	t.Helper()
-	done, err := gen.Replay(context.Background(), reg, synth.ReplayOptions{SetClock: clk.set, Staff: "staff:test"})
+	done, err := gen.Replay(context.Background(), reg, synth.ReplayOptions{SetClock: clk.Set, Staff: "staff:test"})
 	if err != nil {
 		t.Fatal(err)
 	}
