@@ -37,11 +37,8 @@ func QuestionnaireDoc(d *questionnaire.Definition) Doc {
 		Consts: map[string]any{"reportingYear": d.Year},
 	}
 	for _, c := range d.Conditionals {
-		cond := Condition{Def: Name(root), Property: c.Property, Presence: Presence(c.Presence), Code: c.Code}
-		for _, m := range c.When {
-			cond.When = append(cond.When, Match{Path: m.Path, Contains: m.Contains, Equals: m.Equals})
-		}
-		doc.Conditions = append(doc.Conditions, cond)
+		doc.Conditions = append(doc.Conditions, Condition{Def: Name(root), Property: c.Property,
+			Presence: c.Presence, Code: c.Code, When: c.When})
 	}
 	return doc
 }

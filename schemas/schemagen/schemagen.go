@@ -16,6 +16,7 @@ import (
 	"github.com/invopop/jsonschema"
 	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/schemas"
 )
 
@@ -48,31 +49,6 @@ type Doc struct {
 	Consts map[string]any
 }
 
-// Presence says how a conditional property depends on its condition.
-type Presence string
-
-// The presences of a conditional property (the same words as
-// questionnaire.Presence).
-const (
-	// RequiredExactlyWhen: required when the condition holds, forbidden
-	// otherwise (if/then required/else not required).
-	RequiredExactlyWhen Presence = "requiredExactlyWhen"
-	// AllowedOnlyWhen: optional when the condition holds, forbidden otherwise
-	// (if/else not required).
-	AllowedOnlyWhen Presence = "allowedOnlyWhen"
-)
-
-// Match is one test of a condition: the value at Path (a JSON Pointer from
-// the object) is an array containing Contains, or a value equal to Equals.
-type Match struct {
-	// Path is the JSON Pointer of the tested value, such as "/sections".
-	Path string
-	// Contains, when set, requires the array at Path to contain it.
-	Contains string
-	// Equals, when Contains is empty, requires the value at Path to equal it.
-	Equals string
-}
-
 // Condition is a property of an object whose presence depends on other
 // answers (every Match must hold).
 type Condition struct {
@@ -80,10 +56,11 @@ type Condition struct {
 	Def string
 	// Property is the conditional property.
 	Property string
-	// When are the tests, all of which must hold.
-	When []Match
+	// When are the tests, all of which must hold (questionnaire.Match: the
+	// definition's own type, so the two cannot drift).
+	When []questionnaire.Match
 	// Presence says what the condition implies.
-	Presence Presence
+	Presence questionnaire.Presence
 	// Code is the stable problem code the Go pipeline reports when the rule
 	// is broken; it is written in the block's $comment ("code: CODE") so the
 	// schema validator reports the same code.
@@ -673,9 +650,9 @@ func addCondition(def *jsonschema.Schema, c Condition) error {
 		block.Comments = "code: " + c.Code
 	}
 	switch c.Presence {
-	case RequiredExactlyWhen:
+	case questionnaire.RequiredExactlyWhen:
 		block.Then = mention()
-	case AllowedOnlyWhen:
+	case questionnaire.AllowedOnlyWhen:
 	default:
 		return fmt.Errorf("condition on %s.%s: unknown presence %q", c.Def, c.Property, c.Presence)
 	}
