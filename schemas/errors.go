@@ -199,27 +199,14 @@ func schemaPath(abs string) string {
 
 func (m *mapper) schemaAt(abs string) any {
 	base, frag, _ := strings.Cut(abs, "#")
-	node := m.v.raw[base]
-	toks, _ := problem.Tokens(frag)
-	for _, t := range toks {
-		switch n := node.(type) {
-		case map[string]any:
-			node = n[t]
-		case []any:
-			i, err := strconv.Atoi(t)
-			if err != nil || i < 0 || i >= len(n) {
-				return nil
-			}
-			node = n[i]
-		default:
-			return nil
-		}
-	}
-	return node
+	return resolvePointer(m.v.raw[base], frag)
 }
 
-func (m *mapper) instanceAt(ptr string) any {
-	node := m.doc
+func (m *mapper) instanceAt(ptr string) any { return resolvePointer(m.doc, ptr) }
+
+// resolvePointer returns the value at the JSON Pointer ptr in a decoded JSON
+// value, or nil when there is none.
+func resolvePointer(node any, ptr string) any {
 	toks, _ := problem.Tokens(ptr)
 	for _, t := range toks {
 		switch n := node.(type) {
