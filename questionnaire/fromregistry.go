@@ -57,20 +57,34 @@ func (r registryView) Enrolment(ctx context.Context, taxCode string, year int) (
 }
 
 // RecordMissingFilings records in reg's log (registry.RecordFiling) every
-// revision of the filings of year in store that the log lacks, and returns
-// how many it added. A filing and its change-feed event are written in two
-// steps (the filing store, then the register); a crash or a failed write
-// between them leaves a filing the feed does not show, and this is the
-// repair: a service runs it at start-up, and it is safe to run at any time
-// (a second run adds nothing). Filings of bodies no longer in the register
-// are skipped.
+// revision of the filings of the given years in store that the log lacks,
+// and returns how many it added. Stores that are EventFilingStores write a
+// filing and its event together (see Desk.RecordingTo); with other stores,
+// or logs written by older versions, a crash or a failed write between the
+// two leaves a filing the change feed does not show, and this is the repair:
+// a service runs it at start-up, and it is safe to run at any time (a second
+// run adds nothing). The log is read once for all the years. Filings of
+// bodies no longer in the register are skipped.
 //
 // Errors: the stores'.
-func RecordMissingFilings(ctx context.Context, reg *registry.Registry, store FilingStore, year int, actor string) (int, error) {
+func RecordMissingFilings(ctx context.Context, reg *registry.Registry, store FilingStore, actor string, years ...int) (int, error) {
 	recorded, err := reg.RecordedFilings(ctx)
 	if err != nil {
 		return 0, err
 	}
+	added := 0
+	for _, year := range years {
+		n, err := recordMissing(ctx, reg, store, actor, year, recorded)
+		added += n
+		if err != nil {
+			return added, err
+		}
+	}
+	return added, nil
+}
+
+// recordMissing records the revisions of year's filings missing from recorded.
+func recordMissing(ctx context.Context, reg *registry.Registry, store FilingStore, actor string, year int, recorded map[registry.FilingKey]bool) (int, error) {
 	// Read first, write after: the year's iterator holds a read while it runs.
 	var bodies []string
 	for f, err := range store.Year(ctx, year) {

@@ -96,14 +96,14 @@ func TestRecordMissingFilings(t *testing.T) {
 	require.NoError(t, store.Put(ctx, questionnaire.Filing{BodyTaxCode: "80020020014", Year: 2024, Revision: 1,
 		FiledAt: now, FilerTaxCode: sample.Filer.TaxCode, Document: []byte(`{}`)})) // a body not in the register
 
-	added, err := questionnaire.RecordMissingFilings(ctx, reg, store, 2024, "repair")
+	added, err := questionnaire.RecordMissingFilings(ctx, reg, store, "repair", 2023, 2024)
 	require.NoError(t, err)
 	assert.Equal(t, 1, added)
 	recorded, err := reg.RecordedFilings(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, map[registry.FilingKey]bool{{EntityID: e.ID, Year: 2024, Revision: 1}: true, {EntityID: e.ID, Year: 2024, Revision: 2}: true}, recorded)
 
-	again, err := questionnaire.RecordMissingFilings(ctx, reg, store, 2024, "repair")
+	again, err := questionnaire.RecordMissingFilings(ctx, reg, store, "repair", 2023, 2024)
 	require.NoError(t, err)
 	assert.Zero(t, again, "a second run adds nothing")
 }

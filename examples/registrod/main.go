@@ -114,14 +114,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	reg := registry.New(store, registry.Options{Location: rome})
 	// A filing and its change-feed event are two writes: repair any filing a
 	// previous run stored but did not get to record.
-	for year := questionnaire.FirstYear; year <= questionnaire.LastYear; year++ {
-		n, err := questionnaire.RecordMissingFilings(ctx, reg, store.Filings(), year, "registrod:repair")
-		if err != nil {
-			return fmt.Errorf("recording missing filings of %d: %w", year, err)
-		}
-		if n > 0 {
-			log.Warn("recorded filings missing from the change feed", "year", year, "count", n)
-		}
+	var years []int
+	for y := questionnaire.FirstYear; y <= questionnaire.LastYear; y++ {
+		years = append(years, y)
+	}
+	if n, err := questionnaire.RecordMissingFilings(ctx, reg, store.Filings(), "registrod:repair", years...); err != nil {
+		return fmt.Errorf("recording missing filings: %w", err)
+	} else if n > 0 {
+		log.Warn("recorded filings missing from the change feed", "count", n)
 	}
 	deps, err := api.NewDeps(reg, store.Filings(), tokens, log)
 	if err != nil {
