@@ -18,6 +18,7 @@ import (
 	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/reporting"
 	"github.com/openregistro/registro/territory"
 )
 
@@ -320,28 +321,16 @@ func cmdExport(ctx context.Context, e *env, args []string) int {
 			if viewer.String() == "staff" {
 				v = registry.Staff("registro-cli")
 			}
+			// Who filed, from the register's own log (import records it).
 			var filed []registry.Filing
-			for f, ferr := range store.Filings().Year(ctx, *year) {
-				if ferr != nil {
-					err = ferr
-					break
-				}
-				first := f.FiledAt
-				if f.Revision > 1 {
-					if hist, herr := store.Filings().History(ctx, f.BodyTaxCode, *year); herr == nil && len(hist) > 0 {
-						first = hist[0].FiledAt
-					}
-				}
-				ent, eerr := store.EntityByCodiceFiscale(ctx, f.BodyTaxCode)
-				if eerr != nil {
-					continue // a filing of a body no longer in the register
-				}
-				filed = append(filed, registry.Filing{EntityID: ent.ID, FiledAt: first})
-			}
+			filed, err = reg.FiledReports(ctx, *year)
 			if err == nil {
+				// The ministry computes the list; a viewer other than staff
+				// gets the part it may see (no Section II without a grant).
 				var list registry.YearlyList
-				list, err = reg.YearlyUpdate(ctx, v, *year, filed)
+				list, err = reg.YearlyUpdate(ctx, registry.Staff("registro-cli"), *year, filed)
 				if err == nil {
+					list = reporting.YearlyListFor(list, v, list.Deadline)
 					err = writeYearlyList(filepath.Join(*out, "yearly-list"), list, lang.String())
 				}
 			}
@@ -427,6 +416,19 @@ func cmdImport(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	if len(recs) > 0 {
+		// Record the filings in the register's log too, as the desk does when
+		// it files: the change feed and the yearly list read them there.
+		years := map[int]bool{}
+		var ys []int
+		for _, r := range recs {
+			if !years[r.Year] {
+				years[r.Year] = true
+				ys = append(ys, r.Year)
+			}
+		}
+		if _, err := questionnaire.RecordMissingFilings(ctx, registry.New(store, registry.Options{}), store.Filings(), "registro-import", ys...); err != nil {
+			return failf(e, "import", "recording the filings in the register's log: %v", err)
+		}
 		fmt.Fprintf(e.stderr, "registro import: %d filings\n", len(recs))
 	}
 	return exitOK

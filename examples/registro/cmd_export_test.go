@@ -58,6 +58,13 @@ func TestImportExport(t *testing.T) {
 			}
 			code, _, _ = runCLI(t, invocation{}, "export", "--db", db, "--year", "2023", "--out", pub, "filings")
 			assert.Equal(t, exitUsage, code, "filings are for staff only")
+			code, _, stderr = runCLI(t, invocation{}, "export", "--db", db, "--year", "2023", "--out", pub, "yearly-list")
+			require.Equal(t, exitOK, code, stderr)
+			staffList := readDir(t, filepath.Join(out, "yearly-list"), ".csv")
+			publicList := readDir(t, filepath.Join(pub, "yearly-list"), ".csv")
+			assert.Less(t, bytes.Count(publicList, []byte("\n")), bytes.Count(staffList, []byte("\n")), "no Section II-only body in the public yearly list")
+			assert.NotContains(t, string(publicList), "+II", "no Section II enrolment shown to the public")
+			assert.Contains(t, string(staffList), "+II", "staff see bodies in both sections")
 
 			// Importing the same register again is a conflict: nothing is written twice.
 			code, _, stderr = runCLI(t, invocation{}, "import", "--db", db, "--entities", filepath.Join(src, "entities.ndjson"))
@@ -70,4 +77,18 @@ func TestImportExport(t *testing.T) {
 	assert.Equal(t, exitUsage, code, "nothing to import")
 	code, _, _ = runCLI(t, invocation{}, "export", "--db", "sqlite:"+filepath.Join(t.TempDir(), "x.db"), "filings")
 	assert.Equal(t, exitUsage, code, "filings need --year")
+}
+
+// readDir concatenates the files of dir with the suffix, in name order.
+func readDir(tb testing.TB, dir, suffix string) []byte {
+	tb.Helper()
+	names, err := filepath.Glob(filepath.Join(dir, "*"+suffix))
+	require.NoError(tb, err)
+	var out []byte
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		require.NoError(tb, err)
+		out = append(out, b...)
+	}
+	return out
 }

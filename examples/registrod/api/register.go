@@ -231,7 +231,7 @@ func (s *server) yearlyList(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	ctx := r.Context()
-	filings, err := s.registryFilings(ctx, year)
+	filings, err := s.deps.Registry.FiledReports(ctx, year) // the register's own log of filings
 	if err != nil {
 		return err
 	}
@@ -280,45 +280,6 @@ func (s *server) recipientsFor(r *request) ([]string, error) {
 		return nil, newError(kindForbidden, msg("una regione vede solo i propri destinatari", "a region sees only its own recipients"))
 	}
 	return []string{v}, nil
-}
-
-// registryFilings returns who filed for year and when they first filed.
-func (s *server) registryFilings(ctx context.Context, year int) ([]registry.Filing, error) {
-	type cur struct {
-		taxCode string
-		rev     int
-		at      time.Time
-	}
-	var current []cur
-	for f, err := range s.deps.Filings.Year(ctx, year) {
-		if err != nil {
-			return nil, err
-		}
-		current = append(current, cur{f.BodyTaxCode, f.Revision, f.FiledAt})
-	}
-	store := s.deps.Registry.Store()
-	out := make([]registry.Filing, 0, len(current))
-	for _, c := range current {
-		e, err := store.EntityByCodiceFiscale(ctx, c.taxCode)
-		if errors.Is(err, registry.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		at := c.at
-		if c.rev > 1 {
-			h, err := s.deps.Filings.History(ctx, c.taxCode, year)
-			if err != nil {
-				return nil, err
-			}
-			if len(h) > 0 {
-				at = h[0].FiledAt
-			}
-		}
-		out = append(out, registry.Filing{EntityID: e.ID, FiledAt: at})
-	}
-	return out, nil
 }
 
 // filterYearlyList keeps what v may see of list (see yearlyList).
