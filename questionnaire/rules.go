@@ -17,8 +17,8 @@ import (
 	ittrans "github.com/go-playground/validator/v10/translations/it"
 
 	"github.com/openregistro/registro/codelist"
-	"github.com/openregistro/registro/codicefiscale"
 	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/registry/codicefiscale"
 	"github.com/openregistro/registro/schemas"
 	"github.com/openregistro/registro/territory"
 )

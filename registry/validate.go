@@ -11,8 +11,8 @@ import (
 	"github.com/go-playground/validator/v10"
 
 	"github.com/openregistro/registro/codelist"
-	"github.com/openregistro/registro/codicefiscale"
 	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/registry/codicefiscale"
 	"github.com/openregistro/registro/schemas"
 	"github.com/openregistro/registro/territory"
 )

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/openregistro/registro/codicefiscale"
+	"github.com/openregistro/registro/registry/codicefiscale"
 )
 
 // Names are modelled: common Italian and foreign first names and surnames.

@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/openregistro/registro/codicefiscale"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/registry/codicefiscale"
 	"github.com/openregistro/registro/synth"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

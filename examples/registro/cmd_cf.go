@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/openregistro/registro/codicefiscale"
+	"github.com/openregistro/registro/registry/codicefiscale"
 	"github.com/openregistro/registro/territory"
 )
 

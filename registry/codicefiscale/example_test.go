@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/openregistro/registro/codicefiscale"
+	"github.com/openregistro/registro/registry/codicefiscale"
 )
 
 func ExampleValidate() {

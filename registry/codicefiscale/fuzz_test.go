@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openregistro/registro/codicefiscale"
+	"github.com/openregistro/registro/registry/codicefiscale"
 )
 
 // checkChar recomputes a person's check character from the DOMAIN.md tables,

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openregistro/registro/codicefiscale"
+	"github.com/openregistro/registro/registry/codicefiscale"
 )
 
 func BenchmarkValidatePerson(b *testing.B) {
