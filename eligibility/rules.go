@@ -11,7 +11,7 @@ import (
 	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry"
-	"github.com/openregistro/registro/territory"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 // The IDs of the default rules, for [RuleSet.Replace] and [RuleSet.Without].

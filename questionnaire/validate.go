@@ -8,8 +8,8 @@ import (
 
 	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/registry/territory"
 	"github.com/openregistro/registro/schemas"
-	"github.com/openregistro/registro/territory"
 )
 
 // SchemaValidator is the generic JSON Schema validator of one reporting

@@ -11,7 +11,7 @@ import (
 
 	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/problem"
-	"github.com/openregistro/registro/territory"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 // ErrForbidden is returned for an operation the viewer's role does not allow

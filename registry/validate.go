@@ -13,8 +13,8 @@ import (
 	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry/codicefiscale"
+	"github.com/openregistro/registro/registry/territory"
 	"github.com/openregistro/registro/schemas"
-	"github.com/openregistro/registro/territory"
 )
 
 // Validator checks entities and applications: the field rules written in the

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/openregistro/registro/territory"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 // Filing is the fact that a body filed its annual report: who and when.

@@ -6,7 +6,7 @@ import (
 
 	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/questionnaire"
-	"github.com/openregistro/registro/territory"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 // Options are the optional knobs of an aggregation. The zero value is a

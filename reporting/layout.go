@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/openregistro/registro/codelist"
-	"github.com/openregistro/registro/territory"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 // rowDef is one row of a table definition.

@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/registry/territory"
 	"github.com/openregistro/registro/reporting"
-	"github.com/openregistro/registro/territory"
 )
 
 // cellKey names a cell of a report.

@@ -6,8 +6,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/registry/territory"
 	"github.com/openregistro/registro/reporting"
-	"github.com/openregistro/registro/territory"
 )
 
 func yearlySample() registry.YearlyList {

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/openregistro/registro/registry"
-	"github.com/openregistro/registro/territory"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 // body draws a body applying for sections.

@@ -28,7 +28,7 @@ import (
 
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
-	"github.com/openregistro/registro/territory"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 // Config says what to generate.

@@ -11,7 +11,7 @@ import (
 
 	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/registry"
-	"github.com/openregistro/registro/territory"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 // Count is one line of a statistics table.

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/registry/codicefiscale"
-	"github.com/openregistro/registro/territory"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 // cfResult is one line of "registro cf --format json".

@@ -18,8 +18,8 @@ import (
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/codicefiscale"
+	"github.com/openregistro/registro/registry/territory"
 	"github.com/openregistro/registro/reporting"
-	"github.com/openregistro/registro/territory"
 )
 
 // filingRecord is one line of filings.ndjson: a filing with its metadata, so

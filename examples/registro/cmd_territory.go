@@ -8,7 +8,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/openregistro/registro/territory"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 const territorySynopsis = "regions|provinces|recipients|comuni [flags] [NAME...]"

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/openregistro/registro/territory"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 const personLen = 16

@@ -10,7 +10,7 @@ import (
 	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
-	"github.com/openregistro/registro/territory"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 // Generator produces documents for one reporting year.

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/registry"
-	"github.com/openregistro/registro/territory"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 // Defaults of Options.

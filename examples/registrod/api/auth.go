@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/openregistro/registro/registry"
-	"github.com/openregistro/registro/territory"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 // The roles an Identity may have.

@@ -14,7 +14,7 @@ import (
 	"github.com/openregistro/registro/eligibility"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
-	"github.com/openregistro/registro/territory"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 // maxParamLen caps the length of free-text query parameters.

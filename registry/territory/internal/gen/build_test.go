@@ -8,18 +8,15 @@ import (
 	"testing"
 )
 
-// sharedData is ../shared/data/istat relative to the repository root.
-const sharedData = "../../../../shared/data/istat"
+// istatData holds the ISTAT files the generator reads, with their provenance.
+const istatData = "data"
 
-// TestCommittedTableIsCurrent rebuilds the table from the shared ISTAT files
-// and fails when the committed territory/istat.tsv differs: run
-// "go generate ./territory" after changing the data or the generator.
+// TestCommittedTableIsCurrent rebuilds the table from the ISTAT files in data/
+// and fails when the committed registry/territory/istat.tsv differs: run
+// "go generate ./registry/territory" after changing the data or the generator.
 func TestCommittedTableIsCurrent(t *testing.T) {
-	if _, err := os.Stat(sharedData); os.IsNotExist(err) {
-		t.Skipf("shared data %s absent", sharedData)
-	}
 	var buf bytes.Buffer
-	if err := Build(sharedData, &buf); err != nil {
+	if err := Build(istatData, &buf); err != nil {
 		t.Fatal(err)
 	}
 	committed, err := os.ReadFile("../../istat.tsv")
@@ -30,19 +27,16 @@ func TestCommittedTableIsCurrent(t *testing.T) {
 		got, want := strings.Split(buf.String(), "\n"), strings.Split(string(committed), "\n")
 		for i := range min(len(got), len(want)) {
 			if got[i] != want[i] {
-				t.Fatalf("territory/istat.tsv is stale (run go generate ./territory); first difference at line %d:\ncommitted: %q\ngenerated: %q", i+1, want[i], got[i])
+				t.Fatalf("registry/territory/istat.tsv is stale (run go generate ./registry/territory); first difference at line %d:\ncommitted: %q\ngenerated: %q", i+1, want[i], got[i])
 			}
 		}
-		t.Fatalf("territory/istat.tsv is stale (run go generate ./territory): %d lines committed, %d generated", len(want), len(got))
+		t.Fatalf("registry/territory/istat.tsv is stale (run go generate ./registry/territory): %d lines committed, %d generated", len(want), len(got))
 	}
 }
 
-// TestBuildRejectsInconsistentData corrupts copies of the shared files and
+// TestBuildRejectsInconsistentData corrupts copies of the ISTAT files and
 // checks that the generator refuses them.
 func TestBuildRejectsInconsistentData(t *testing.T) {
-	if _, err := os.Stat(sharedData); os.IsNotExist(err) {
-		t.Skipf("shared data %s absent", sharedData)
-	}
 	const csvName = "elenco-comuni-italiani-2020-01-01.csv"
 	tests := []struct {
 		name, file, old, new, wantErr string
@@ -58,7 +52,7 @@ func TestBuildRejectsInconsistentData(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			for _, f := range []string{csvName, "regions.tsv", "provinces.tsv"} {
-				data, err := os.ReadFile(filepath.Join(sharedData, f))
+				data, err := os.ReadFile(filepath.Join(istatData, f))
 				if err != nil {
 					t.Fatal(err)
 				}

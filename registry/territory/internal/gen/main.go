@@ -3,11 +3,11 @@
 //
 // It is run by "go generate" in the territory directory:
 //
-//	go run ./internal/gen -data ../../shared/data/istat -out istat.tsv
+//	go run ./internal/gen -data internal/gen/data -out istat.tsv
 //
 // To refresh the data, put a newer elenco-comuni-italiani-YYYY-MM-DD.csv (and
 // matching regions.tsv and provinces.tsv) in the data directory and run
-// "go generate ./territory". The date in the file name becomes the date the
+// "go generate ./registry/territory". The date in the file name becomes the date the
 // table is valid at. The generator refuses files that disagree with each other.
 package main
 
@@ -19,7 +19,7 @@ import (
 )
 
 func main() {
-	data := flag.String("data", "../../shared/data/istat", "directory holding the ISTAT files")
+	data := flag.String("data", "internal/gen/data", "directory holding the ISTAT files")
 	out := flag.String("out", "istat.tsv", "table to write")
 	flag.Parse()
 	var buf bytes.Buffer

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-//go:generate go run ./internal/gen -data ../../shared/data/istat -out istat.tsv
+//go:generate go run ./internal/gen -data internal/gen/data -out istat.tsv
 
 // istatTable is the generated table (see internal/gen): one record per line,
 // tab-separated, tagged V (valid-at date), R (region), P (province), A

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/openregistro/registro/territory"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 const smallTable = "# test\n" +

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"unicode"
 
-	"github.com/openregistro/registro/territory"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 // FuzzFold checks that Fold and the name lookups never panic, that Fold is

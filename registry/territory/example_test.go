@@ -3,7 +3,7 @@ package territory_test
 import (
 	"fmt"
 
-	"github.com/openregistro/registro/territory"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 func Example() {

@@ -3,7 +3,7 @@ package territory_test
 import (
 	"testing"
 
-	"github.com/openregistro/registro/territory"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 // BenchmarkLoad measures what Default pays once: parsing the embedded table.
