@@ -6,8 +6,8 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/territory"
 	"github.com/openregistro/registro/schemas"
 )

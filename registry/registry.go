@@ -9,8 +9,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/territory"
 )
 

@@ -10,8 +10,8 @@ import (
 
 	"github.com/go-playground/validator/v10"
 
-	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/codicefiscale"
 	"github.com/openregistro/registro/registry/territory"
 	"github.com/openregistro/registro/schemas"

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/territory"
 )
 

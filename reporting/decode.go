@@ -10,8 +10,8 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/registry/codelist"
 )
 
 // ErrSyntax is wrapped by DecodeDocument for input that is not JSON or

@@ -3,7 +3,7 @@ package reporting
 import (
 	"fmt"
 
-	"github.com/openregistro/registro/codelist"
+	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/territory"
 )
 

@@ -3,7 +3,7 @@ package reporting
 import (
 	"fmt"
 
-	"github.com/openregistro/registro/codelist"
+	"github.com/openregistro/registro/registry/codelist"
 )
 
 // Label is a text in Italian and English (the code lists' label type).

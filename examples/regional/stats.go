@@ -9,8 +9,8 @@ import (
 	"sort"
 	"text/tabwriter"
 
-	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/territory"
 )
 

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 
-	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/territory"
 )
 

@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/invopop/jsonschema"
-	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/schemas"
 )
 

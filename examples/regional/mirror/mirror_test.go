@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openregistro/registro/codelist"
 	"github.com/openregistro/registro/examples/regional/mirror"
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/synth"
 
 	_ "modernc.org/sqlite"

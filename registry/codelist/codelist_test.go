@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/openregistro/registro/codelist"
+	"github.com/openregistro/registro/registry/codelist"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
