@@ -7,8 +7,8 @@ import (
 
 	"github.com/invopop/jsonschema"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // SchemaVersion identifies the JSON shape of a [Decision]. It changes only

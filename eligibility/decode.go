@@ -11,8 +11,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // triState lists the JSON Pointers of the application facts that the

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/openregistro/registro/eligibility"
-	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 func typicalJSON(t testing.TB) []byte {

@@ -7,9 +7,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/codelist"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // Application is an application to evaluate: the register's application

@@ -17,9 +17,9 @@ import (
 	"github.com/go-playground/validator/v10"
 
 	"github.com/openregistro/registro/eligibility"
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/memstore"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")

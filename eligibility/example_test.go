@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/eligibility"
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // A Section I application filed on 1 March 2024: the activities leave a

@@ -8,8 +8,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // Rule is one enrolment requirement, in one version, for one period.

@@ -8,10 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/territory"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // The IDs of the default rules, for [RuleSet.Replace] and [RuleSet.Without].

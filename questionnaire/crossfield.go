@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // The stable codes of the rules only the Go pipeline checks (beyond what a

@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // Errors of FilingStore implementations (wrapped; test with errors.Is).

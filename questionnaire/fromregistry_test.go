@@ -6,11 +6,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/questionnaire/questionnairetest"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/memstore"
+	"github.com/openregistro/registro/schemas/problem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

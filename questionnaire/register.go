@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // ErrBodyNotFound is returned (wrapped) by a Register that has no body with

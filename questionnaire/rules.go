@@ -16,11 +16,11 @@ import (
 	entrans "github.com/go-playground/validator/v10/translations/en"
 	ittrans "github.com/go-playground/validator/v10/translations/it"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/codicefiscale"
 	"github.com/openregistro/registro/registry/territory"
 	"github.com/openregistro/registro/schemas"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 type yearKey struct{}

@@ -6,10 +6,10 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/territory"
 	"github.com/openregistro/registro/schemas"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // SchemaValidator is the generic JSON Schema validator of one reporting

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // ReportFiled is what the register records of an annual report filed by a

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/schemas/problem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

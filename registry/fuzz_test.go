@@ -5,8 +5,8 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // FuzzValidateApplication feeds arbitrary JSON to the application validator:

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/memstore"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // Valid codes used throughout.

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // Apply files an application: it validates it, creates the body on its first

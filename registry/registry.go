@@ -9,9 +9,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/territory"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // ErrForbidden is returned for an operation the viewer's role does not allow

@@ -10,11 +10,11 @@ import (
 
 	"github.com/go-playground/validator/v10"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/codicefiscale"
 	"github.com/openregistro/registro/registry/territory"
 	"github.com/openregistro/registro/schemas"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // Validator checks entities and applications: the field rules written in the

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/schemas/problem"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 

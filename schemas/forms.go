@@ -1,7 +1,7 @@
 package schemas
 
 import (
-	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // FieldPointer returns the JSON Pointer of the field a problem is about: the

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/schemas/problem"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 

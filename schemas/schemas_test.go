@@ -7,8 +7,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/schemas"
+	"github.com/openregistro/registro/schemas/problem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -6,7 +6,7 @@ import (
 	"reflect"
 	"strconv"
 
-	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // AJV 8 reports one pair of equal items for a failed uniqueItems, and which

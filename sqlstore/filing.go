@@ -9,9 +9,9 @@ import (
 	"iter"
 	"time"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // Filings is the questionnaire.FilingStore of a Store: it shares the

@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/eligibility"
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/reporting"
+	"github.com/openregistro/registro/schemas/problem"
 	"github.com/openregistro/registro/synth"
 )
 

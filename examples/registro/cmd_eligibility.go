@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/eligibility"
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/memstore"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // cmdEligibility checks one application against the enrolment requirements

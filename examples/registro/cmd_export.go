@@ -13,13 +13,13 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/codicefiscale"
 	"github.com/openregistro/registro/registry/territory"
 	"github.com/openregistro/registro/reporting"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // filingRecord is one line of filings.ndjson: a filing with its metadata, so

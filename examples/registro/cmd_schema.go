@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/schemas"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 const schemaSynopsis = "list [--format text|json] | NAME [--year Y] [--lang it|en]"

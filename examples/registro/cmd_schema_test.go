@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/schemas"
+	"github.com/openregistro/registro/schemas/problem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

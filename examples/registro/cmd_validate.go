@@ -10,8 +10,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // validateResult is one document's verdict in --format json.

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // RunFilingStoreTests runs the conformance tests every FilingStore must pass.

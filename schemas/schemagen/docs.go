@@ -3,9 +3,9 @@ package schemagen
 import (
 	"reflect"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // DefaultDocs returns the published schemas: the problem object, the entity

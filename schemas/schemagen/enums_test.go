@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/openregistro/registro/eligibility"
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/schemas/problem"
 	"github.com/openregistro/registro/schemas/schemagen"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"github.com/invopop/jsonschema"
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/schemas"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // Draft is the JSON Schema dialect of every file.

@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/eligibility"
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // DefaultMaxBodyBytes is the largest request body accepted when

@@ -10,10 +10,10 @@ import (
 	"testing"
 
 	"github.com/openregistro/registro/examples/registrod/api"
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/schemas"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 func TestSchemas(t *testing.T) {

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // EventFiled is the kind of the change-feed event recorded (by

@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/openregistro/registro/problem"
 	"github.com/openregistro/registro/schemas"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 //go:embed openapi.json

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/openregistro/registro/problem"
+	"github.com/openregistro/registro/schemas/problem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
