@@ -37,8 +37,8 @@ import (
 	"syscall"
 
 	"github.com/openregistro/registro/examples/regional/mirror"
+	"github.com/openregistro/registro/registry/sqlstore"
 	"github.com/openregistro/registro/registry/territory"
-	"github.com/openregistro/registro/sqlstore"
 )
 
 // Exit codes.

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/openregistro/registro/registry"
-	"github.com/openregistro/registro/sqlstore/sqlstoretest"
+	"github.com/openregistro/registro/registry/sqlstore/sqlstoretest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"github.com/openregistro/registro/sqlstore"
+	"github.com/openregistro/registro/registry/sqlstore"
 )
 
 // openStore opens the store named by --db: "sqlite:PATH", a plain file path,

@@ -30,7 +30,7 @@ import (
 	"github.com/openregistro/registro/examples/registrod/api"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
-	"github.com/openregistro/registro/sqlstore"
+	"github.com/openregistro/registro/registry/sqlstore"
 )
 
 // config is what the flags say.

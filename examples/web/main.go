@@ -38,7 +38,7 @@ import (
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/memstore"
-	"github.com/openregistro/registro/sqlstore"
+	"github.com/openregistro/registro/registry/sqlstore"
 )
 
 // contentSecurityPolicy allows only this origin. 'unsafe-eval' is there

@@ -15,8 +15,8 @@ import (
 	"github.com/openregistro/registro/examples/regional/mirror"
 	"github.com/openregistro/registro/examples/registrod/api"
 	"github.com/openregistro/registro/registry"
-	"github.com/openregistro/registro/sqlstore"
-	"github.com/openregistro/registro/sqlstore/sqlstoretest"
+	"github.com/openregistro/registro/registry/sqlstore"
+	"github.com/openregistro/registro/registry/sqlstore/sqlstoretest"
 	"github.com/openregistro/registro/synth"
 )
 

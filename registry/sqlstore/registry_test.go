@@ -5,7 +5,7 @@ import (
 
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/registrytest"
-	"github.com/openregistro/registro/sqlstore"
+	"github.com/openregistro/registro/registry/sqlstore"
 )
 
 func TestRegistryConformance(t *testing.T) {

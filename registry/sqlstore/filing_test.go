@@ -10,7 +10,7 @@ import (
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/questionnaire/questionnairetest"
 	"github.com/openregistro/registro/registry"
-	"github.com/openregistro/registro/sqlstore"
+	"github.com/openregistro/registro/registry/sqlstore"
 )
 
 func TestFilingConformance(t *testing.T) {

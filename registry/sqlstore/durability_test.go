@@ -14,7 +14,7 @@ import (
 
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
-	"github.com/openregistro/registro/sqlstore"
+	"github.com/openregistro/registro/registry/sqlstore"
 )
 
 // Environment of the helper process (see TestHelperProcess).

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/openregistro/registro/sqlstore"
+	"github.com/openregistro/registro/registry/sqlstore"
 )
 
 func TestOpenBadDSN(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
-	"github.com/openregistro/registro/sqlstore"
+	"github.com/openregistro/registro/registry/sqlstore"
 )
 
 // Sizes of the benchmark data sets.

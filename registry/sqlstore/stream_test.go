@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/questionnaire"
-	"github.com/openregistro/registro/sqlstore"
+	"github.com/openregistro/registro/registry/sqlstore"
 )
 
 // seedFilings files n bodies for year, concurrently.

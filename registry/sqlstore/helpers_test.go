@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/openregistro/registro/sqlstore"
-	"github.com/openregistro/registro/sqlstore/sqlstoretest"
+	"github.com/openregistro/registro/registry/sqlstore"
+	"github.com/openregistro/registro/registry/sqlstore/sqlstoretest"
 )
 
 // backend is one database the tests run against; dsn returns a fresh, empty
