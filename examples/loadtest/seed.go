@@ -16,10 +16,10 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/examples/registrod/api"
+	"github.com/openregistro/registro/examples/synth"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/sqlstore"
-	"github.com/openregistro/registro/synth"
 )
 
 // SeedConfig names the synthetic register (synth.Config) a run uses.

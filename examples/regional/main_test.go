@@ -15,10 +15,10 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/examples/registrod/api"
+	"github.com/openregistro/registro/examples/synth"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/memstore"
-	"github.com/openregistro/registro/synth"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")

@@ -11,11 +11,11 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/eligibility"
+	"github.com/openregistro/registro/examples/synth"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/reporting"
 	"github.com/openregistro/registro/schemas/problem"
-	"github.com/openregistro/registro/synth"
 )
 
 // demoConfig is what "registro demo" runs.

@@ -9,10 +9,10 @@ import (
 
 	"github.com/openregistro/registro/examples/regional/mirror"
 	"github.com/openregistro/registro/examples/registrod/api"
+	"github.com/openregistro/registro/examples/synth"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/memstore"
-	"github.com/openregistro/registro/synth"
 )
 
 // A regional copy of Lombardy's bodies, kept in sync with a registrod

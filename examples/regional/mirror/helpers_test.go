@@ -14,10 +14,10 @@ import (
 
 	"github.com/openregistro/registro/examples/regional/mirror"
 	"github.com/openregistro/registro/examples/registrod/api"
+	"github.com/openregistro/registro/examples/synth"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/sqlstore"
 	"github.com/openregistro/registro/registry/sqlstore/sqlstoretest"
-	"github.com/openregistro/registro/synth"
 )
 
 // The tokens of the test service.

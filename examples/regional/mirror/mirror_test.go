@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/examples/regional/mirror"
+	"github.com/openregistro/registro/examples/synth"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/codelist"
-	"github.com/openregistro/registro/synth"
 
 	_ "modernc.org/sqlite"
 )

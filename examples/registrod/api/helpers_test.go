@@ -16,11 +16,11 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/examples/registrod/api"
+	"github.com/openregistro/registro/examples/synth"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/sqlstore"
 	"github.com/openregistro/registro/registry/sqlstore/sqlstoretest"
-	"github.com/openregistro/registro/synth"
 )
 
 // pgEnv names the variable holding a PostgreSQL DSN for the tests.

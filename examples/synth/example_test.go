@@ -3,8 +3,8 @@ package synth_test
 import (
 	"fmt"
 
+	"github.com/openregistro/registro/examples/synth"
 	"github.com/openregistro/registro/registry"
-	"github.com/openregistro/registro/synth"
 )
 
 func ExampleGenerate() {

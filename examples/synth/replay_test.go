@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openregistro/registro/examples/synth"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/memstore"
-	"github.com/openregistro/registro/synth"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
