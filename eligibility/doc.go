@@ -1,11 +1,11 @@
 // Package eligibility holds the enrolment requirements of the register
-// (artt. 52–54 DPR 394/1999, DOMAIN.md §2–3) as dated, explainable rules, and
+// (art. 42 D.lgs. 286/1998, artt. 52–54 DPR 394/1999) as dated, explainable rules, and
 // evaluates applications against them.
 //
 // A [Rule] checks one requirement: it has an ID, a version, a legal basis
 // ("art. 53 c.1 lett. b DPR 394/1999"), the period of application dates it
 // applies to and the sections it concerns. A [RuleSet] is a named, versioned,
-// immutable list of rules; [Default] holds the requirements of DOMAIN.md §2:
+// immutable list of rules; [Default] holds the requirements of the law:
 //
 //   - private_body: public bodies and bodies of international law are excluded;
 //   - art53_*: the eight general requirements of art. 53 (statute facts, seat in

@@ -48,7 +48,7 @@ const ExperienceMonths = 24
 // DefaultVersion is the version of the rule set [Default] returns.
 const DefaultVersion = "2026.1"
 
-// Default returns the rule set of DOMAIN.md §2–3: the exclusion of public
+// Default returns the rule set of artt. 52–54 DPR 394/1999: the exclusion of public
 // bodies, the eight general requirements of art. 53 DPR 394/1999, the Section
 // I and Section II requirements, the attachments and, for applications from
 // 15 May 2023, the online filing with the legal representative's digital

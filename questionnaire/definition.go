@@ -10,7 +10,8 @@ import (
 // definition.
 var ErrUnknownYear = errors.New("questionnaire: no definition for reporting year")
 
-// The questionnaire versions (DOMAIN.md §5), named after what they add.
+// The questionnaire versions, named after what they add to the ministry's
+// questionnaire over the reporting years.
 const (
 	// VersionBase is the questionnaire of reporting years up to 2021.
 	VersionBase = "base"

@@ -72,7 +72,7 @@ func TestConcurrentWriters(t *testing.T) {
 }
 
 // checkDigit computes the Luhn-style check digit of a body's codice fiscale
-// (DOMAIN.md §6) for the test's generated codes.
+// (as for a partita IVA) for the test's generated codes.
 func checkDigit(first10 string) string {
 	sum := 0
 	for i := 0; i < 10; i++ {

@@ -1,7 +1,7 @@
 // Package reporting builds the register's annual statistical report
-// (DOMAIN.md §4) from the questionnaires of a reporting year, the yearly list
+// (art. 54 c.3 DPR 394/1999) from the questionnaires of a reporting year, the yearly list
 // of regularly enrolled bodies per recipient, and the ministry's
-// service-quality indicators (DOMAIN.md §7).
+// service-quality indicators (every application decided, within 90 days).
 //
 // The report has the ministry's parts: Part 1 on the bodies of both sections
 // (section, legal form, region and macro-area, geographical scope, networks,

@@ -21,7 +21,8 @@ type Case struct {
 // DPR 394/1999).
 const DefaultDecisionDays = 90
 
-// KPIs accumulates the ministry's service-quality indicators (DOMAIN.md §7)
+// KPIs accumulates the ministry's service-quality indicators (its standard:
+// every application concluded, and within the 90 days of art. 54 c.2)
 // over the applications received in a period, as things stood on a given
 // day. Like Aggregator it keeps counters only — days to decision go into a
 // histogram by whole day, which gives exact medians and percentiles — and

@@ -9,7 +9,7 @@ import (
 // Label is a text in Italian and English (the code lists' label type).
 type Label = codelist.Label
 
-// Part is one part of the annual report (DOMAIN.md §4).
+// Part is one part of the ministry's annual report on the register.
 type Part string
 
 // The parts of the report, in the order they are published.

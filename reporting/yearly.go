@@ -17,7 +17,7 @@ import (
 //
 // Staff see everything. Any other viewer sees the Section II enrolment of a
 // body only in the recipients whose region a grant of v covers on day (a
-// motivated request, DOMAIN.md §3): elsewhere a body enrolled in both
+// motivated request; the Section II list is not public): elsewhere a body enrolled in both
 // sections appears with Section I only, and a body enrolled only in Section
 // II does not appear at all. The input is not modified.
 func YearlyListFor(l registry.YearlyList, v registry.Viewer, day registry.Date) registry.YearlyList {

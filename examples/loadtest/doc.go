@@ -1,5 +1,6 @@
 // Command loadtest is a deadline-day load test for registrod, Registro's
-// reference service: the annual report is due by 30 January (DOMAIN.md §3)
+// reference service: the annual report is due by 30 January (art. 54 c.3
+// DPR 394/1999)
 // and many bodies file in its last days, so the service must take a burst of
 // filings without losing one.
 //

@@ -25,8 +25,8 @@ type Figures struct {
 	Source string
 }
 
-// published holds the figures of DOMAIN.md §1 (from the ministry's annual
-// reports). Where a year's figure was not published it is modelled by
+// published holds the figures of the ministry's annual reports on the
+// register. Where a year's figure was not published it is modelled by
 // interpolation and marked so in Source.
 var published = map[int]Figures{
 	2019: {2019, 789, 187, 3450, 430, 0.47, 0.44, 0, 0, "bodies published (report 2019); projects, shares modelled"},

@@ -1,6 +1,6 @@
 // Package synth generates a realistic synthetic register — bodies, their
 // enrolment history and their annual questionnaires — calibrated on the
-// figures the ministry publishes (DOMAIN.md §1): the number of bodies per
+// figures the ministry publishes in its annual reports: the number of bodies per
 // section and year, the number of projects, the share of social cooperatives,
 // the stronger presence in the North, the prevailing sectors and the share of
 // bodies working for Ukrainian citizens. Everything the reports do not publish

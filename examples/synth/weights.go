@@ -3,7 +3,7 @@ package synth
 import "math/rand/v2"
 
 // weighted is a discrete distribution over codes. The weights below are
-// modelled, calibrated where DOMAIN.md §1 publishes a figure.
+// modelled, calibrated where the ministry's reports publish a figure.
 type weighted []struct {
 	code string
 	w    float64

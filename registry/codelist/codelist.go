@@ -2,8 +2,8 @@
 // funding sources, age bands and the rest — as data, with Italian and English
 // labels and the reporting years each code applies to.
 //
-// The official code lists are not published; the default set (DOMAIN.md §5,
-// embedded as default.json) is modelled where marked, and an operator can
+// The official code lists are not published; the default set (embedded as
+// default.json, modelled on the ministry's questionnaire and reports) is modelled where marked, and an operator can
 // replace it without code changes by loading their own JSON with [Load]. The
 // Go validators and the generated JSON Schemas both read the same lists, so
 // they cannot disagree on what a valid code is.
@@ -203,7 +203,7 @@ var (
 	defaultSet  *Set
 )
 
-// Default returns the default set (DOMAIN.md §5), parsed once.
+// Default returns the default set embedded as default.json, parsed once.
 func Default() *Set {
 	defaultOnce.Do(func() {
 		s, err := Load(bytes.NewReader(defaultJSON))

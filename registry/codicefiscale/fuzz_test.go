@@ -8,7 +8,8 @@ import (
 	"github.com/openregistro/registro/registry/codicefiscale"
 )
 
-// checkChar recomputes a person's check character from the DOMAIN.md tables,
+// checkChar recomputes a person's check character from the official odd and
+// even tables (DM 23 December 1976),
 // independently of the package: omocodia letters count as letters, as the
 // algorithm says.
 func checkChar(first15 string) byte {

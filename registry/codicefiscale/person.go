@@ -154,7 +154,7 @@ func CheckCharacter(first15 string) byte {
 }
 
 // ValidatePerson checks a person's codice fiscale: 16 characters, letters and
-// digits where DOMAIN.md says (omocodia letters L M N P Q R S T U V accepted
+// digits in their places (omocodia letters L M N P Q R S T U V accepted
 // in place of any of the 7 digits), the check character, a month letter and
 // a day that exist. The year has no century, so 29 February is accepted for
 // year 00 (2000 was a leap year); DecodePerson resolves the century and

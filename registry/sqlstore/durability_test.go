@@ -33,7 +33,7 @@ const (
 func TestHelperProcess(t *testing.T) {
 	mode := os.Getenv(helperModeEnv)
 	if mode == "" {
-		t.Skip("only runs as a child process of the durability tests")
+		return // only does something as a child process of the durability tests
 	}
 	ctx := context.Background()
 	s, err := sqlstore.Open(ctx, os.Getenv(helperDSNEnv), sqlstore.Options{})

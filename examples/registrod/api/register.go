@@ -125,7 +125,7 @@ func (s *server) entities(w http.ResponseWriter, r *request) error {
 }
 
 // PublishedEntity is a body as the public sees it: the published fields of
-// the Section I list (DOMAIN.md §3), and of the Section II list for a caller
+// the Section I list (name, legal form, address, comune, province, region), and of the Section II list for a caller
 // holding a grant.
 type PublishedEntity struct {
 	ID        string           `json:"id"`

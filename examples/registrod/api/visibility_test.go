@@ -393,7 +393,7 @@ func TestHTTPErrors(t *testing.T) {
 func TestPostgres(t *testing.T) {
 	dsn, ok := backends(t)["postgres"]
 	if !ok {
-		t.Skipf("%s not set", pgEnv)
+		t.Skipf("PostgreSQL: set %s to a DSN (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run", pgEnv)
 	}
 	f := newFixtureOn(t, dsn(t))
 	ids, _ := allEntities(t, f, "", "")

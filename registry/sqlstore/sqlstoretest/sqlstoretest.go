@@ -58,7 +58,7 @@ func Postgres(tb testing.TB) string {
 		if os.Getenv("CI") == "true" {
 			tb.Fatalf("CI=true but %s is not set: the PostgreSQL tests must run in CI", Env)
 		}
-		tb.Skipf("%s not set; skipping PostgreSQL", Env)
+		tb.Skipf("PostgreSQL: set %s to a DSN (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run", Env)
 	}
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
