@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/schemas"
 	"github.com/openregistro/registro/schemas/problem"
 )
 
@@ -40,7 +41,8 @@ const maxApplication = 16 << 20
 // at the field (RFC 6901). The booleans that may be unknown (the statute
 // facts, the art. 52 declaration, the signature's verification, the GDPR
 // record of processing) are listed in Application.Unknown when absent or
-// null.
+// null. Numbers beyond the bounds of schemas.CheckJSON and strings that are
+// not valid text (invalid UTF-8, NUL) are problems too.
 //
 // It returns a problem.List (errors.Is(err, problem.ErrInvalid)) for bad
 // input and another error when r cannot be read.
@@ -52,6 +54,11 @@ func DecodeApplication(r io.Reader) (*Application, error) {
 	if len(data) > maxApplication {
 		return nil, problem.List{problem.New("", "maxLength", "too_large", map[string]any{"limit": maxApplication},
 			"la domanda supera 16 MiB", "the application exceeds 16 MiB")}
+	}
+	// Bound the cost of every number and refuse text no store can hold.
+	if lp := schemas.CheckJSON(data); lp != nil {
+		lp.Sort()
+		return nil, lp
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()

@@ -130,11 +130,38 @@ func TestDecodeApplicationTooLarge(t *testing.T) {
 	}
 }
 
+func TestDecodeApplicationLimits(t *testing.T) {
+	tests := []struct{ name, doc, code, ptr string }{
+		{"huge exponent", `{"housing":[{"places":1e999999999}]}`, "number_out_of_bounds", "/housing/0/places"},
+		{"many digits", `{"housing":[{"places":1` + strings.Repeat("0", 200) + `}]}`, "number_out_of_bounds", "/housing/0/places"},
+		{"nul", `{"body":{"name":"a\u0000b"}}`, "invalid_text", "/body/name"},
+		{"invalid utf8", "{\"body\":{\"name\":\"a\xffb\"}}", "invalid_text", "/body/name"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := eligibility.DecodeApplication(strings.NewReader(tc.doc))
+			l, ok := problem.AsList(err)
+			if !ok || len(l) != 1 || l[0].Code != tc.code || l[0].InstancePath != tc.ptr {
+				t.Fatalf("err = %v", err)
+			}
+		})
+	}
+}
+
 func FuzzDecodeApplication(f *testing.F) {
 	f.Add(typicalJSON(f))
 	f.Add([]byte(`{"date":"2024-01-01","sections":["II"],"body":{"statute":{}}}`))
 	f.Add([]byte(`{"activities":[{"start":"x"}]}`))
 	f.Add([]byte(`null`))
+	// Issue 15: numbers that made validators panic or spend tens of
+	// milliseconds each, and text no store can hold.
+	for _, doc := range []string{
+		`{"date":1e999999999}`, `{"body":{"statute":{"nonProfit":1e1000000}}}`,
+		`{"housing":[{"places":1e999999999}]}`, `{"housing":[{"places":-1e-999999999}]}`,
+		`{"body":{"name":"a\u0000b"}}`, "{\"body\":{\"name\":\"\xff\"}}", `{"body":{"name":"\ud800"}}`,
+	} {
+		f.Add([]byte(doc))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		app, err := eligibility.DecodeApplication(bytes.NewReader(data))
 		if err != nil {

@@ -1,6 +1,7 @@
 package questionnaire
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -19,12 +20,23 @@ const maxDepth = 10000
 // syntaxError stops decoding at the first malformed byte.
 type syntaxError struct{ msg string }
 
+// ctxStop stops decoding when the context ends.
+type ctxStop struct{ err error }
+
+// ctxEvery is how many values the decoder reads between two looks at its
+// context.
+const ctxEvery = 1024
+
 // decoder is a strict, single-pass JSON decoder driven by the type plans: it
 // reports every unknown property, every value of the wrong type, every
 // property that does not exist in the reporting year and every missing
 // required property — all of them, each with its JSON Pointer — and never
 // panics on bad input.
 type decoder struct {
+	// ctx is checked every ctxEvery values: decoding stops when it ends.
+	ctx   context.Context
+	err   error // ctx's error when decoding stopped for it
+	n     int   // values decoded
 	data  []byte
 	i     int
 	year  int
@@ -55,6 +67,11 @@ func (d *decoder) ptr() string { return problem.Pointer(d.path...) }
 func (d *decoder) decode(v reflect.Value, plan *typePlan) (ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
+			if cs, isCtx := r.(ctxStop); isCtx {
+				d.err = cs.err
+				ok = false
+				return
+			}
 			se, isSyntax := r.(syntaxError)
 			if !isSyntax {
 				panic(r)
@@ -105,6 +122,7 @@ func (d *decoder) peek() byte {
 
 // value decodes one JSON value into v.
 func (d *decoder) value(v reflect.Value, plan *typePlan) {
+	d.tick()
 	c := d.peek()
 	switch {
 	case c == '{':
@@ -502,8 +520,19 @@ func (d *decoder) integer() (int64, bool) {
 	return math.MaxInt64, true
 }
 
+// tick counts a value and stops decoding when the context has ended.
+func (d *decoder) tick() {
+	d.n++
+	if d.n%ctxEvery == 0 && d.ctx != nil {
+		if err := d.ctx.Err(); err != nil {
+			panic(ctxStop{err})
+		}
+	}
+}
+
 // skip consumes one JSON value of any shape, checking its syntax.
 func (d *decoder) skip() {
+	d.tick()
 	switch c := d.peek(); {
 	case c == '{':
 		d.enter()

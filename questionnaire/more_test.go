@@ -88,6 +88,9 @@ func FuzzValidate(f *testing.F) {
 		f.Add(y, b)
 	}
 	f.Add(2024, []byte(`{"projects":[{"funds":{"totalCents":1e400}}]}`))
+	for _, doc := range limitSeeds { // issue 15
+		f.Add(2024, []byte(doc))
+	}
 	f.Fuzz(func(t *testing.T, year int, data []byte) {
 		year = 2019 + (year%7+7)%7
 		for _, mode := range []questionnaire.Mode{questionnaire.Complete, questionnaire.Draft} {

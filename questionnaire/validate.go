@@ -107,9 +107,10 @@ func (v *Validator) ValidateDraft(ctx context.Context, year int, data []byte) (p
 }
 
 // Check decodes and checks data for reporting year year in mode, returning
-// the decoded document (nil when data is not JSON), every problem found,
-// sorted (nil when there is none), and an error only when validation could
-// not run.
+// the decoded document (nil when data is not JSON, or holds a number or a
+// string that schemas.CheckJSON refuses), every problem found, sorted (nil
+// when there is none), and an error only when validation could not run
+// (including ctx ending while the document is decoded).
 func (v *Validator) Check(ctx context.Context, year int, data []byte, mode Mode) (*Document, problem.List, error) {
 	def, err := DefinitionFor(year)
 	if err != nil {
@@ -118,9 +119,18 @@ func (v *Validator) Check(ctx context.Context, year int, data []byte, mode Mode)
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
+	// Bound the cost of every number and refuse text no store can hold
+	// before anything else reads the document.
+	if lp := schemas.CheckJSON(data); lp != nil {
+		lp.Sort()
+		return nil, lp, nil
+	}
 	doc := new(Document)
-	d := decoder{data: data, year: year, path: make([]string, 0, 8), rules: v.rules}
+	d := decoder{ctx: ctx, data: data, year: year, path: make([]string, 0, 8), rules: v.rules}
 	if !d.decode(reflect.ValueOf(doc).Elem(), v.plan) {
+		if d.err != nil {
+			return nil, nil, d.err
+		}
 		return nil, v.finish(year, data, d.probs, mode), nil
 	}
 	probs := d.probs
@@ -244,13 +254,18 @@ func under(path string, bad []string) bool {
 // Decode decodes data as a document of reporting year year with the strict
 // decoder alone (no rules). It returns the document and the decoding
 // problems (unknown fields, wrong types, fields of other years, missing
-// fields); the document is nil when data is not JSON.
+// fields); the document is nil when data is not JSON or holds a number or a
+// string that schemas.CheckJSON refuses.
 func (v *Validator) Decode(year int, data []byte) (*Document, problem.List, error) {
 	if _, err := DefinitionFor(year); err != nil {
 		return nil, nil, err
 	}
+	if lp := schemas.CheckJSON(data); lp != nil {
+		lp.Sort()
+		return nil, lp, nil
+	}
 	doc := new(Document)
-	d := decoder{data: data, year: year}
+	d := decoder{ctx: context.Background(), data: data, year: year}
 	if !d.decode(reflect.ValueOf(doc).Elem(), v.plan) {
 		return nil, d.probs, nil
 	}

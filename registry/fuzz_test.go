@@ -21,6 +21,15 @@ func FuzzValidateApplication(f *testing.F) {
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`{"sections":["I","II","I"],"body":{"seat":{"comune":"058091","province":"TO","region":"01"}}}`))
 	f.Add([]byte(`{"date":"2025-02-30","activities":[{"start":"2025-01-01","end":"2024-01-01"}],"housing":[{"places":0}]}`))
+	// Issue 15: numbers that made validators panic or spend tens of
+	// milliseconds each, and text no store can hold.
+	for _, doc := range []string{
+		`{"date":1e999999999}`, `{"body":{"statute":{"nonProfit":1e1000000}}}`,
+		`{"housing":[{"places":1e999999999}]}`, `{"housing":[{"places":-1e-999999999}]}`,
+		`{"body":{"name":"a\u0000b"}}`, "{\"body\":{\"name\":\"\xff\"}}", `{"body":{"name":"\ud800"}}`,
+	} {
+		f.Add([]byte(doc))
+	}
 	val := registry.NewValidator(nil, nil)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var a registry.Application

@@ -72,6 +72,10 @@ func FuzzDecodeDocument(f *testing.F) {
 	}
 	f.Add([]byte(`{"sections":["I","I"],"sections":null,"body":{"region":"03"},"BODY":{"legalForm":"foundation"},"projects":[{"section":"I","partners":[null,{}]},null]}`))
 	f.Add([]byte(`{"projects":[{"beneficiaries":{"bySex":[{"sex":"female","count":3}],"BYSEX":[{"count":1}]}}]}`))
+	for _, doc := range []string{`{"reportingYear":1e999999999}`, `{"projects":[{"funds":{"totalCents":1e1000000}}]}`,
+		`{"body":{"name":"a\u0000b"}}`, "{\"body\":{\"name\":\"\xff\"}}"} { // issue 15
+		f.Add([]byte(doc))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var std, fast questionnaire.Document
 		if json.Unmarshal(data, &std) != nil {

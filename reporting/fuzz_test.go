@@ -18,6 +18,10 @@ func FuzzAggregate(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte(`{"reportingYear":2024,"sections":["II","II","X"],"body":{"region":"01","legalForm":"nope"},"projects":[{"section":"II","funds":{"totalCents":-5,"bySource":[{"source":"own","amountCents":9}]},"beneficiaries":{"total":-1}}]}`))
+	for _, doc := range []string{`{"reportingYear":1e999999999}`, `{"projects":[{"funds":{"totalCents":1e1000000}}]}`,
+		`{"body":{"name":"a\u0000b"}}`, "{\"body\":{\"name\":\"\xff\"}}"} { // issue 15
+		f.Add([]byte(doc))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var d questionnaire.Document
 		if json.Unmarshal(data, &d) != nil {

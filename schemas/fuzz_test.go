@@ -22,6 +22,10 @@ func FuzzValidate(f *testing.F) {
 	}
 	f.Add([]byte(`{"reportingYear": 2024, "projects": [{"title": 1}]}`))
 	f.Add([]byte(`[`))
+	for _, doc := range hugeNumbers { // issue 15: panics and slow numbers
+		f.Add([]byte(doc))
+	}
+	f.Add([]byte("{\"body\":{\"name\":\"\xff\\u0000\\ud800\"}}"))
 	v, err := schemas.Questionnaire(2024)
 	if err != nil {
 		f.Fatal(err)

@@ -214,8 +214,16 @@ func (v *Validator) Name() string { return v.name }
 
 // Validate checks the JSON document doc. It returns nil when doc is valid, and
 // otherwise every problem found, sorted. A doc that is not JSON yields one
-// problem with code invalid_json.
+// problem with code invalid_json. Numbers beyond MaxNumberDigits or
+// MaxNumberExponent and strings that are not valid text are reported by
+// CheckJSON before anything else, and the document is not validated further:
+// the cost of validation is bounded by the document's size, and no input
+// makes it panic.
 func (v *Validator) Validate(doc []byte) problem.List {
+	if probs := CheckJSON(doc); probs != nil {
+		probs.Sort()
+		return probs
+	}
 	val, err := decode(doc)
 	if err != nil {
 		return problem.List{invalidJSON(err)}
@@ -226,8 +234,21 @@ func (v *Validator) Validate(doc []byte) problem.List {
 // ValidateValue checks a value as json.Unmarshal produces it (map[string]any,
 // []any, string, float64 or json.Number, bool, nil). It returns nil when the
 // value is valid, and otherwise every problem found, sorted. A value of
-// another Go type yields one problem with code invalid_json.
-func (v *Validator) ValidateValue(val any) problem.List {
+// another Go type yields one problem with code invalid_json. As in Validate,
+// a json.Number beyond the bounds of CheckJSON or a string that is not valid
+// text is reported alone.
+func (v *Validator) ValidateValue(val any) (probs problem.List) {
+	if probs := checkValue(val); probs != nil {
+		probs.Sort()
+		return probs
+	}
+	defer func() {
+		// The validator must never take the caller down: a value it cannot
+		// handle is a problem, not a crash.
+		if r := recover(); r != nil {
+			probs = problem.List{invalidJSON(fmt.Errorf("the value cannot be validated: %v", r))}
+		}
+	}()
 	err := v.schema.Validate(val)
 	if err == nil {
 		return nil
