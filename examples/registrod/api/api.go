@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -83,8 +82,18 @@ type Options struct {
 	// MaxBodyBytes caps request bodies; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// CacheMaxAge is the max-age of the Cache-Control header of the schemas
-	// and the OpenAPI document; 0 means one hour.
+	// and the OpenAPI document; 0 means one hour. Every other response is
+	// Cache-Control: no-store (they may hold personal data).
 	CacheMaxAge time.Duration
+	// RequestTimeout is the deadline of every request, from its headers to
+	// its answer: past it the request's work stops and the answer is a 503
+	// problem. 0 means DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// MaxHeaderBytes caps the request line and headers: past it the answer
+	// is a 431 problem. 0 means DefaultMaxHeaderBytes. (A server's own
+	// http.Server.MaxHeaderBytes should be larger, so that this problem is
+	// the one clients see.)
+	MaxHeaderBytes int
 }
 
 // server is the handler New returns.
@@ -167,6 +176,12 @@ func New(deps Deps, opts Options) http.Handler {
 	if opts.CacheMaxAge <= 0 {
 		opts.CacheMaxAge = time.Hour
 	}
+	if opts.RequestTimeout <= 0 {
+		opts.RequestTimeout = DefaultRequestTimeout
+	}
+	if opts.MaxHeaderBytes <= 0 {
+		opts.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
 	log := deps.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -189,34 +204,43 @@ func New(deps Deps, opts Options) http.Handler {
 // ctxKey keys the request ID in a request's context.
 type ctxKey struct{}
 
-// ServeHTTP gives every request an ID, logs it, recovers from panics and
-// answers unknown paths and methods with problems.
+// ServeHTTP gives every request an ID and a deadline, refuses oversized
+// headers and text no store can hold, logs the request, recovers from panics
+// and answers unknown paths and methods with problems.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	id := requestID(r.Header.Get("X-Request-ID"))
 	w.Header().Set("X-Request-ID", id)
+	// Responses may hold personal data: no cache keeps them unless a
+	// handler says otherwise (the schemas, the OpenAPI document).
+	w.Header().Set("Cache-Control", "no-store")
 	rec := &recorder{ResponseWriter: w}
-	r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, id))
+	ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), ctxKey{}, id), s.opts.RequestTimeout)
+	defer cancel()
+	r = r.WithContext(ctx)
 	defer func() {
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			s.log.LogAttrs(r.Context(), slog.LevelError, "panic",
-				slog.String("request_id", id), slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
-			if !rec.wrote {
-				s.writeProblem(rec, &request{Request: r, id: id, lang: problem.EN}, classify(errors.New("panic")))
-			}
-		}
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", shortPath(r.URL.Path)),
 			slog.Int("status", rec.status()), slog.Int64("bytes", rec.n), slog.Duration("duration", time.Since(start)))
 	}()
-	if _, pattern := s.mux.Handler(r); pattern == "" {
-		s.unrouted(rec, r, id)
+	if he := s.checkRequest(r); he != nil {
+		req := &request{Request: r, id: id}
+		req.lang, _ = negotiateLang(r)
+		s.writeProblem(rec, req, he)
 		return
 	}
-	s.mux.ServeHTTP(rec, r)
+	var h http.Handler = s.mux
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.unrouted(w, r, id) })
+	}
+	if p := s.serveWithDeadline(rec, r, h); p != nil {
+		if p.v == http.ErrAbortHandler {
+			panic(p.v)
+		}
+		s.log.LogAttrs(r.Context(), slog.LevelError, "panic",
+			slog.String("request_id", id), slog.Any("panic", p.v), slog.String("stack", string(p.stack)))
+		s.writeProblem(rec, &request{Request: r, id: id, lang: problem.EN}, classify(errors.New("panic")))
+	}
 }
 
 // unrouted answers a request no route matches: 405 with Allow when the path
@@ -236,13 +260,13 @@ func (s *server) unrouted(w http.ResponseWriter, r *http.Request, id string) {
 		}
 	}
 	if len(allow) > 0 {
-		e := newError(kindMethodNotAllowed, msg("metodo "+r.Method+" non consentito su "+r.URL.Path,
-			"method "+r.Method+" not allowed on "+r.URL.Path))
+		e := newError(kindMethodNotAllowed, msg("metodo "+r.Method+" non consentito su "+shortPath(r.URL.Path),
+			"method "+r.Method+" not allowed on "+shortPath(r.URL.Path)))
 		e.allow = allow
 		s.writeProblem(w, req, e)
 		return
 	}
-	s.writeProblem(w, req, newError(kindNotFound, msg("nessuna risorsa "+r.URL.Path, "no resource "+r.URL.Path)))
+	s.writeProblem(w, req, newError(kindNotFound, msg("nessuna risorsa "+shortPath(r.URL.Path), "no resource "+shortPath(r.URL.Path))))
 }
 
 // wrap negotiates the language, authenticates the caller and turns the
@@ -280,11 +304,13 @@ func (s *server) writeProblem(w http.ResponseWriter, r *request, e *httpError) {
 		Title:     title.In(r.lang),
 		Status:    status,
 		Detail:    e.detail.In(r.lang),
-		Instance:  r.URL.Path,
+		Instance:  shortPath(r.URL.Path),
 		Messages:  e.detail,
 		RequestID: r.id,
 		Errors:    e.errors.Localize(r.lang),
 	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Del("ETag")
 	switch e.kind {
 	case kindUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="registro"`)

@@ -56,6 +56,10 @@ func (k errKind) info() (slug string, status int, title problem.Messages) {
 		return "invalid-document", http.StatusUnprocessableEntity, msg("Documento non valido", "Invalid document")
 	case kindUnavailable:
 		return "unavailable", http.StatusServiceUnavailable, msg("Servizio non disponibile", "Service unavailable")
+	case kindHeaderTooLarge:
+		return "header-too-large", http.StatusRequestHeaderFieldsTooLarge, msg("Intestazioni troppo grandi", "Request header fields too large")
+	case kindNotImplemented:
+		return "not-implemented", http.StatusNotImplemented, msg("Non implementato", "Not implemented")
 	default:
 		return "internal", http.StatusInternalServerError, msg("Errore interno", "Internal error")
 	}
@@ -96,7 +100,7 @@ type Problem struct {
 	Status int `json:"status"`
 	// Detail explains this occurrence, in the request's language.
 	Detail string `json:"detail,omitempty"`
-	// Instance is the request path.
+	// Instance is the request path (its first 128 bytes and "…" when longer).
 	Instance string `json:"instance,omitempty"`
 	// Messages holds Detail in Italian and English.
 	Messages problem.Messages `json:"messages"`

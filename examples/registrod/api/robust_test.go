@@ -1,0 +1,269 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openregistro/registro/examples/registrod/api"
+	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/registry/memstore"
+)
+
+// blockingStore is a registry.Store whose listing blocks, ignoring its
+// context, until release is closed: work that does not stop by itself.
+type blockingStore struct {
+	*memstore.Store
+	release chan struct{}
+}
+
+func (b blockingStore) Entities(context.Context, registry.Filter) (registry.Page, error) {
+	<-b.release
+	return registry.Page{}, nil
+}
+
+// hugeBody returns a JSON object of about n bytes whose values are numbers
+// with huge exponents.
+func hugeBody(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"projects":[`)
+	for b.Len() < n-20 {
+		b.WriteString(`1e999999999,`)
+	}
+	b.WriteString(`0]}`)
+	return b.Bytes()
+}
+
+func TestRequestDeadline(t *testing.T) {
+	t.Run("work past the deadline is a 503 problem", func(t *testing.T) {
+		st := blockingStore{memstore.New(), make(chan struct{})}
+		defer close(st.release)
+		deps, err := newDeps(registry.New(st, registry.Options{}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := api.New(deps, api.Options{RequestTimeout: 50 * time.Millisecond})
+		p := wantProblem(t, doOn(t, h, "GET", "/v1/entities"), http.StatusServiceUnavailable)
+		if !strings.Contains(p.Detail, "50ms") {
+			t.Fatalf("detail %q does not say the deadline", p.Detail)
+		}
+	})
+
+	// A 4 MiB body of huge exponents is answered within the request
+	// deadline, with a problem naming the first numbers.
+	deps, err := newDeps(registry.New(memstore.New(), registry.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const deadline = 20 * time.Second // generous: the answer takes milliseconds
+	h := api.New(deps, api.Options{RequestTimeout: deadline})
+	body := hugeBody(api.DefaultMaxBodyBytes)
+	for _, tc := range []struct {
+		name, target string
+		status       int
+	}{
+		{"validate", "/v1/questionnaires/2024/validate", 200},
+		{"eligibility", "/v1/eligibility", 422},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest("POST", tc.target, bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			h.ServeHTTP(rec, req)
+			if el := time.Since(start); el >= deadline {
+				t.Fatalf("answered after %s, past the %s deadline", el, deadline)
+			}
+			var errs []map[string]any
+			if tc.status == 200 {
+				var out api.ValidationResult
+				decode(t, rec, &out)
+				if rec.Code != 200 || out.Valid {
+					t.Fatalf("status %d, valid %v", rec.Code, out.Valid)
+				}
+				b, _ := json.Marshal(out.Errors)
+				_ = json.Unmarshal(b, &errs)
+			} else {
+				p := wantProblem(t, rec, tc.status)
+				b, _ := json.Marshal(p.Errors)
+				_ = json.Unmarshal(b, &errs)
+			}
+			if len(errs) < 2 || len(errs) > 101 {
+				t.Fatalf("%d errors", len(errs))
+			}
+			for _, e := range errs {
+				if c := e["code"]; c != "number_out_of_bounds" && c != "too_many_problems" {
+					t.Fatalf("error %v", e)
+				}
+			}
+		})
+	}
+	t.Run("over the body limit is a 413 problem", func(t *testing.T) {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("POST", "/v1/eligibility", bytes.NewReader(hugeBody(api.DefaultMaxBodyBytes+100)))
+		h.ServeHTTP(rec, req)
+		wantProblem(t, rec, http.StatusRequestEntityTooLarge)
+	})
+}
+
+// TestHugeNumbersHTTP: 1e999999999 anywhere is a problem, never a 500.
+func TestHugeNumbersHTTP(t *testing.T) {
+	f := newFixture(t)
+	own := string(mustDocFor(t, f))
+	before := lastSeq(t, f)
+	for _, tc := range []struct {
+		name, target, token, body, ptr string
+		status                         int
+	}{
+		{"validate", "/v1/questionnaires/2024/validate", "", `{"reportingYear":1e999999999}`, "/reportingYear", 200},
+		{"validate draft", "/v1/questionnaires/2024/validate?draft=true", "", `{"reportingYear":1e999999999}`, "/reportingYear", 200},
+		{"file", "/v1/filings/2024", tokBody, strings.Replace(own, `"reportingYear":2024`, `"reportingYear":1e999999999`, 1), "/reportingYear", 422},
+		{"eligibility", "/v1/eligibility", "", `{"housing":[{"places":1e999999999}]}`, "/housing/0/places", 422},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := f.do(t, "POST", tc.target, tc.token, []byte(tc.body))
+			var errs []map[string]any
+			if tc.status == 200 {
+				var out api.ValidationResult
+				decode(t, rec, &out)
+				if rec.Code != 200 || out.Valid {
+					t.Fatalf("status %d, valid %v", rec.Code, out.Valid)
+				}
+				b, _ := json.Marshal(out.Errors)
+				_ = json.Unmarshal(b, &errs)
+			} else {
+				p := wantProblem(t, rec, tc.status)
+				b, _ := json.Marshal(p.Errors)
+				_ = json.Unmarshal(b, &errs)
+			}
+			if len(errs) != 1 || errs[0]["code"] != "number_out_of_bounds" || errs[0]["instancePath"] != tc.ptr {
+				t.Fatalf("errors %v", errs)
+			}
+		})
+	}
+	if !strings.Contains(own, `"reportingYear":2024`) {
+		t.Fatal("the sample has no reportingYear to replace")
+	}
+	if got := lastSeq(t, f); got != before {
+		t.Fatalf("a rejected filing wrote events: %d → %d", before, got)
+	}
+}
+
+// TestBadText: NUL or invalid UTF-8 in a query parameter or a path value is a
+// 400 problem on every store, and a filing holding such text is a 422 naming
+// the field, not stored.
+func TestBadText(t *testing.T) {
+	for name, dsn := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			f := newFixtureOn(t, dsn(t))
+			id := f.sec1[0].ID
+			for _, target := range []string{
+				"/v1/entities?q=%00",
+				"/v1/entities?q=a%FFb",
+				"/v1/entities?cursor=%00",
+				"/v1/entities?cursor=" + id + "%00",
+				"/v1/entities?cursor=%C3",
+				"/v1/entities?legalForm=%00",
+				"/v1/entities?legalForm=%FE",
+				"/v1/entities?region=%00",
+				"/v1/entities?province=%FF",
+				"/v1/entities?q%00=x",
+				"/v1/entities?q=%zz",
+				"/v1/entities/" + id + "%00",
+				"/v1/entities/%FF%FE",
+				"/v1/entities/%00",
+				"/v1/events?after=%00",
+				"/v1/yearly-list/2024%00",
+				"/v1/schemas/problem%FF",
+			} {
+				for _, tok := range []string{"", tokStaff} {
+					t.Run(target+"/"+tok, func(t *testing.T) {
+						p := wantProblem(t, f.do(t, "GET", target, tok, nil), http.StatusBadRequest)
+						if !strings.Contains(p.Messages.EN, "UTF-8") && !strings.Contains(p.Messages.EN, "query string") {
+							t.Fatalf("detail %q", p.Messages.EN)
+						}
+					})
+				}
+			}
+			if logs := f.logs.String(); strings.Contains(logs, "level=ERROR") {
+				t.Fatalf("errors logged:\n%s", logs)
+			}
+
+			own := string(mustDocFor(t, f))
+			before := lastSeq(t, f)
+			for _, tc := range []struct{ name, body string }{
+				{"nul escape", strings.Replace(own, `"projects":[{"title":"`, `"projects":[{"title":"\u0000`, 1)},
+				{"invalid utf8", strings.Replace(own, `"projects":[{"title":"`, "\"projects\":[{\"title\":\"\xff", 1)},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					if tc.body == own {
+						t.Fatal("the sample has no project title to change")
+					}
+					p := wantProblem(t, f.do(t, "POST", "/v1/filings/2024", tokBody, []byte(tc.body)), 422)
+					if len(p.Errors) != 1 || p.Errors[0].Code != "invalid_text" || p.Errors[0].InstancePath != "/projects/0/title" {
+						t.Fatalf("errors %v", p.Errors)
+					}
+				})
+			}
+			if got := lastSeq(t, f); got != before {
+				t.Fatalf("a rejected filing wrote events: %d → %d", before, got)
+			}
+		})
+	}
+}
+
+func TestHardening(t *testing.T) {
+	f := newFixture(t)
+	t.Run("no-store on personal data and problems", func(t *testing.T) {
+		for _, target := range []string{"/v1/entities", "/v1/entities/" + f.sec1[0].ID, "/v1/events", "/v1/yearly-list/2024", "/v1/nothing"} {
+			rec := f.do(t, "GET", target, tokStaff, nil)
+			if cc := rec.Header().Get("Cache-Control"); cc != "no-store" {
+				t.Errorf("%s: Cache-Control %q", target, cc)
+			}
+		}
+		rec := f.do(t, "GET", "/v1/schemas/problem", "", nil)
+		if cc := rec.Header().Get("Cache-Control"); rec.Code != 200 || !strings.HasPrefix(cc, "public, max-age=") {
+			t.Errorf("schema: status %d, Cache-Control %q", rec.Code, cc)
+		}
+	})
+	t.Run("431 is a problem", func(t *testing.T) {
+		rec := f.do(t, "GET", "/v1/entities", "", nil, "X-Padding", strings.Repeat("x", api.DefaultMaxHeaderBytes))
+		wantProblem(t, rec, http.StatusRequestHeaderFieldsTooLarge)
+	})
+	t.Run("long paths are not echoed whole", func(t *testing.T) {
+		long := "/v1/entities/" + strings.Repeat("A", 20000)
+		for _, target := range []string{long, "/v2" + long, long + "/x"} {
+			rec := f.do(t, "DELETE", target, "", nil)
+			if rec.Code < 400 {
+				t.Fatalf("status %d", rec.Code)
+			}
+			if strings.Contains(rec.Body.String(), strings.Repeat("A", 200)) {
+				t.Fatalf("%d: the problem repeats the path: %s", rec.Code, truncate(rec.Body.String()))
+			}
+			rec = f.do(t, "GET", target, "", nil)
+			if strings.Contains(rec.Body.String(), strings.Repeat("A", 200)) {
+				t.Fatalf("%d: the problem repeats the path: %s", rec.Code, truncate(rec.Body.String()))
+			}
+		}
+		if strings.Contains(f.logs.String(), strings.Repeat("A", 200)) {
+			t.Fatal("the log repeats the path")
+		}
+	})
+}
+
+// TestConnProblem: the errors net/http answers itself have the problem shape.
+func TestConnProblem(t *testing.T) {
+	for _, status := range []int{400, 431, 501} {
+		ct, body := api.ConnProblem(status)
+		var p api.Problem
+		if err := json.Unmarshal(body, &p); err != nil || ct != "application/problem+json" || p.Status != status ||
+			!strings.HasPrefix(p.Type, api.ProblemTypeBase) || p.Messages.IT == "" || p.Messages.EN == "" {
+			t.Fatalf("%d: %s %s (%v)", status, ct, body, err)
+		}
+	}
+}
