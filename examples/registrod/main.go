@@ -40,6 +40,7 @@ type config struct {
 	tokens          string
 	logLevel        slog.Level
 	shutdownTimeout time.Duration
+	requestTimeout  time.Duration
 }
 
 func main() {
@@ -58,6 +59,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.tokens, "tokens", "", "JSON file mapping bearer tokens to {role, subject, entityId?, region?}")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn, error")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on shutdown")
+	fs.DurationVar(&cfg.requestTimeout, "request-timeout", api.DefaultRequestTimeout, "deadline of every request: past it, its work stops and the answer is a 503 problem")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -66,6 +68,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if cfg.db == "" {
 		return cfg, errors.New("no database: pass --db sqlite:PATH or --db postgres://…")
+	}
+	if cfg.requestTimeout <= 0 {
+		return cfg, fmt.Errorf("--request-timeout must be positive, not %s", cfg.requestTimeout)
 	}
 	return cfg, nil
 }
@@ -127,9 +132,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	if err != nil {
 		return err
 	}
-	err = server.Run(ctx, cfg.addr, api.New(deps, api.Options{}), log, server.Options{
+	err = server.Run(ctx, cfg.addr, api.New(deps, api.Options{RequestTimeout: cfg.requestTimeout}), log, server.Options{
 		ShutdownTimeout: cfg.shutdownTimeout,
 		Ready:           ready,
+		// net/http's own errors (431 past its 1 MiB hard cap, a malformed
+		// request) are problems too; the API answers 431 past 64 KiB.
+		ConnError:      api.ConnProblem,
+		MaxHeaderBytes: 1 << 20,
 		Listening: func(addr string) {
 			log.Info("registrod listening", "addr", addr, "db", store.Dialect(), "tokens", tokens.Len())
 		},

@@ -50,14 +50,29 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	for _, tc := range []struct {
 		path, token string
 		status      int
+		body, pad   string
 	}{
-		{"/healthz", "", 200},
-		{"/v1/events", "0123456789abcdef-staff", 200},
-		{"/v1/events", "", 401},
+		{path: "/healthz", status: 200},
+		{path: "/v1/events", token: "0123456789abcdef-staff", status: 200},
+		{path: "/v1/events", status: 401},
+		// Issue 15: never a 500 nor text/plain.
+		{path: "/v1/entities?q=%00", status: 400},
+		{path: "/v1/entities/%FF", status: 400},
+		{path: "/v1/questionnaires/2024/validate", status: 200, body: `{"reportingYear":1e999999999}`},
+		{path: "/v1/eligibility", status: 422, body: `{"date":1e999999999}`},
+		{path: "/healthz", status: 431, pad: strings.Repeat("x", 100<<10)},
 	} {
-		req, _ := http.NewRequest("GET", "http://"+addr+tc.path, nil)
+		method := "GET"
+		var rd io.Reader
+		if tc.body != "" {
+			method, rd = "POST", strings.NewReader(tc.body)
+		}
+		req, _ := http.NewRequest(method, "http://"+addr+tc.path, rd)
 		if tc.token != "" {
 			req.Header.Set("Authorization", "Bearer "+tc.token)
+		}
+		if tc.pad != "" {
+			req.Header.Set("X-Pad", tc.pad)
 		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -67,6 +82,12 @@ func TestRunServesAndShutsDown(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != tc.status {
 			t.Errorf("%s: status %d, want %d: %s", tc.path, resp.StatusCode, tc.status, body)
+		}
+		if ct := resp.Header.Get("Content-Type"); resp.StatusCode >= 400 && ct != "application/problem+json" {
+			t.Errorf("%s: Content-Type %q", tc.path, ct)
+		}
+		if tc.body != "" && resp.StatusCode == 200 && !strings.Contains(string(body), "number_out_of_bounds") {
+			t.Errorf("%s: %s", tc.path, body)
 		}
 	}
 	cancel()
@@ -97,6 +118,7 @@ func TestRunUsage(t *testing.T) {
 		{"no db", nil, 2},
 		{"extra argument", []string{"--db", "sqlite:x.db", "extra"}, 2},
 		{"unknown flag", []string{"--nope"}, 2},
+		{"no request deadline", []string{"--db", "sqlite:x.db", "--request-timeout", "0s"}, 2},
 		{"help", []string{"--help"}, 0},
 		{"bad tokens", []string{"--db", "sqlite:" + filepath.Join(dir, "r.db"), "--tokens", bad}, 1},
 		{"missing tokens file", []string{"--db", "sqlite:" + filepath.Join(dir, "r.db"), "--tokens", filepath.Join(dir, "none.json")}, 1},

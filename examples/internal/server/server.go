@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -24,6 +26,16 @@ type Options struct {
 	// Listening is called with that address once the server listens (for a
 	// log line naming the service).
 	Listening func(addr string)
+	// ConnError, when set, gives the Content-Type and body of the errors
+	// net/http answers by itself before any handler runs (431 for headers
+	// beyond MaxHeaderBytes, 400 for a malformed request, 501 for an
+	// unknown transfer encoding), which are otherwise text/plain: an API
+	// answers them in its own error format (api.ConnProblem).
+	ConnError func(status int) (contentType string, body []byte)
+	// MaxHeaderBytes is the hard cap of the request line and headers
+	// (0: http.DefaultMaxHeaderBytes, 1 MiB). A handler may enforce a lower
+	// limit of its own with a better answer.
+	MaxHeaderBytes int
 }
 
 // Run serves h on addr until ctx ends or the server fails, then shuts down,
@@ -40,12 +52,16 @@ func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger, opt
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
 		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    opts.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
+	}
+	if opts.ConnError != nil {
+		ln = connErrorListener{ln, opts.ConnError}
 	}
 	if opts.Listening != nil {
 		opts.Listening(ln.Addr().String())
@@ -69,4 +85,64 @@ func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger, opt
 		return err
 	}
 	return nil
+}
+
+// connErrorListener rewrites the errors net/http writes straight to the
+// connection (see ConnError).
+type connErrorListener struct {
+	net.Listener
+	body func(status int) (string, []byte)
+}
+
+func (l connErrorListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return connErrorConn{c, l.body}, nil
+}
+
+type connErrorConn struct {
+	net.Conn
+	body func(status int) (string, []byte)
+}
+
+// netHTTPErrorHeaders are the headers net/http writes after the status line
+// of its own errors, in its order; the responses of handlers carry other
+// headers (Date first, in sorted order), so they never match.
+const netHTTPErrorHeaders = "\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n"
+
+// Write passes everything through but one of net/http's own error answers,
+// which it writes in the ConnError format instead.
+func (c connErrorConn) Write(p []byte) (int, error) {
+	if status, ok := netHTTPError(p); ok {
+		ct, body := c.body(status)
+		resp := fmt.Sprintf("HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n",
+			status, http.StatusText(status), ct, len(body))
+		if _, err := c.Conn.Write(append([]byte(resp), body...)); err != nil {
+			return 0, err
+		}
+		return len(p), nil
+	}
+	return c.Conn.Write(p)
+}
+
+// netHTTPError reports whether p is one of net/http's own error answers
+// ("HTTP/1.1 431 Request Header Fields Too Large" + netHTTPErrorHeaders +
+// text), and its status.
+func netHTTPError(p []byte) (int, bool) {
+	s := string(p[:min(len(p), 256)])
+	rest, ok := strings.CutPrefix(s, "HTTP/1.1 ")
+	if !ok || len(rest) < 4 || rest[3] != ' ' {
+		return 0, false
+	}
+	status, err := strconv.Atoi(rest[:3])
+	if err != nil || status < 400 || status > 599 {
+		return 0, false
+	}
+	i := strings.Index(rest, netHTTPErrorHeaders)
+	if i < 0 || strings.Contains(rest[:i], "\r\n") {
+		return 0, false
+	}
+	return status, true
 }
