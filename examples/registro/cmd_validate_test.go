@@ -50,6 +50,18 @@ func TestValidateCommand(t *testing.T) {
 		{"year difference", "", []string{"--year", "2021", good}, exitFindings, []string{"exists only from reporting year 2022 [not_in_year]"}},
 		{"draft accepts incomplete", `{"reportingYear":2024,"body":{"legalForm":"foundation"}}`, []string{"--year", "2024", "--draft", "-"}, exitOK, []string{"valid"}},
 		{"draft still checks formats", `{"body":{"legalForm":"castle"}}`, []string{"--year", "2024", "--draft", "-"}, exitFindings, []string{"/body/legalForm", "[not_in_list]"}},
+		// Issue 15: these made the validator panic (a crash of the command)
+		// or spend 66 ms per number; now each is a finding at its field.
+		{"huge exponent", `{"reportingYear":1e999999999}`, []string{"--year", "2024", "-"}, exitFindings,
+			[]string{"error /reportingYear: the number is beyond the accepted bounds", "[number_out_of_bounds]"}},
+		{"huge exponent, draft", `{"projects":[{"funds":{"totalCents":1e999999999}}]}`, []string{"--year", "2024", "--draft", "-"}, exitFindings,
+			[]string{"error /projects/0/funds/totalCents:", "[number_out_of_bounds]"}},
+		{"huge exponent, ndjson", "{\"reportingYear\":1e1000000}\n{\"reportingYear\":-1e999999999}\n", []string{"--year", "2024", "--ndjson", "-"}, exitFindings,
+			[]string{"-:1: error /reportingYear:", "-:2: error /reportingYear:"}},
+		{"huge exponent, italian", `{"reportingYear":1e999999999}`, []string{"--year", "2024", "--lang", "it", "-"}, exitFindings,
+			[]string{"il numero supera i limiti ammessi"}},
+		{"NUL in text", `{"body":{"name":"a\u0000"}}`, []string{"--year", "2024", "-"}, exitFindings,
+			[]string{"error /body/name:", "[invalid_text]"}},
 		{"no year", "", []string{good}, exitUsage, nil},
 		{"unknown year", "", []string{"--year", "1990", good}, exitUsage, nil},
 		{"no files", "", []string{"--year", "2024"}, exitUsage, nil},
