@@ -137,6 +137,9 @@ func (s *server) file(w http.ResponseWriter, r *request) error {
 			"il documento è di un altro ente: si può depositare solo la relazione del proprio ente",
 			"the document is another body's: a body may file only its own report"))
 	}
+	if err := checkFiler(r, data); err != nil {
+		return err
+	}
 	now := s.opts.Now()
 	// The desk stores the filing and records it in the register's log (the
 	// change feed) in one transaction on the SQL stores.

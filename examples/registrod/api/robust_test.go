@@ -267,3 +267,53 @@ func TestConnProblem(t *testing.T) {
 		}
 	}
 }
+
+// TestFilerIsCaller: the filer a filing records is the token holder, not
+// whoever the document names.
+func TestFilerIsCaller(t *testing.T) {
+	f := newFixture(t)
+	own := mustDocFor(t, f)
+	callerCF := f.body.Entity.LegalRepresentative.CodiceFiscale
+	otherCF := f.other.Entity.LegalRepresentative.CodiceFiscale
+	before := lastSeq(t, f)
+	t.Run("another filer named", func(t *testing.T) {
+		doc := bytes.Replace(own, []byte(`"taxCode":"`+callerCF+`"`), []byte(`"taxCode":"`+otherCF+`"`), 1)
+		if bytes.Equal(doc, own) {
+			t.Fatal("the sample does not name the caller as filer")
+		}
+		p := wantProblem(t, f.do(t, "POST", "/v1/filings/2024", tokBody, doc), 422)
+		if len(p.Errors) != 1 || p.Errors[0].InstancePath != "/filer/taxCode" || p.Errors[0].Code != api.CodeFilerNotCaller ||
+			!strings.Contains(p.Errors[0].Messages.IT, callerCF) {
+			t.Fatalf("errors %v", p.Errors)
+		}
+		if got := lastSeq(t, f); got != before {
+			t.Fatalf("a rejected filing wrote events: %d → %d", before, got)
+		}
+	})
+	t.Run("a body token without a codice fiscale", func(t *testing.T) {
+		tokens, err := api.NewTokens(map[string]api.Identity{
+			"office-token-0123456789": {Role: api.RoleBody, Subject: "office:segreteria", EntityID: f.ids[f.body.Entity.CodiceFiscale]},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deps, err := api.NewDeps(f.reg, f.store.Filings(), tokens, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := api.New(deps, api.Options{Now: func() time.Time { return testNow }})
+		req := httptest.NewRequest("POST", "/v1/filings/2024", bytes.NewReader(own))
+		req.Header.Set("Authorization", "Bearer office-token-0123456789")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		wantProblem(t, rec, http.StatusForbidden)
+	})
+	t.Run("the caller files", func(t *testing.T) {
+		rec := f.do(t, "POST", "/v1/filings/2024", tokBody, own)
+		var info api.FilingInfo
+		decode(t, rec, &info)
+		if rec.Code != 201 || info.FilerTaxCode != callerCF {
+			t.Fatalf("status %d, filer %q, want %q", rec.Code, info.FilerTaxCode, callerCF)
+		}
+	})
+}
