@@ -188,8 +188,6 @@ func TestEvaluateCancelled(t *testing.T) {
 // EnrolledOn, over the in-memory store: the partner's Section II enrolment
 // takes effect on its decree date.
 func TestRegistryAsRegister(t *testing.T) {
-	ctx := context.Background()
-	store := memstore.New()
 	partner := registry.Entity{ID: "E-PARTNER", CodiceFiscale: "00595000217", Name: "Partner", Enrolments: []registry.Enrolment{{
 		Section: registry.SectionII, Status: registry.StatusEnrolled, DecreeDate: "2024-03-02",
 		History: []registry.Transition{
@@ -197,7 +195,8 @@ func TestRegistryAsRegister(t *testing.T) {
 			{From: registry.StatusApplied, To: registry.StatusEnrolled, On: "2024-03-02", Actor: "test"},
 		},
 	}}}
-	if _, err := store.Commit(ctx, registry.Batch{Entities: []registry.Entity{partner}}); err != nil {
+	store, err := memstore.Load([]registry.Entity{partner})
+	if err != nil {
 		t.Fatal(err)
 	}
 	reg := registry.New(store, registry.Options{})

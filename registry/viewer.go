@@ -46,6 +46,17 @@ type Viewer struct {
 	Grants []Grant
 }
 
+// Actor is how the audit trail names the viewer, in events and enrolment
+// histories: "ROLE:SUBJECT", and "body:ENTITYID:SUBJECT" for a body's
+// viewer ("public:" for the anonymous public). The subject comes last, so
+// it may hold colons.
+func (v Viewer) Actor() string {
+	if v.Role == RoleBody {
+		return "body:" + v.EntityID + ":" + v.Subject
+	}
+	return v.Role.String() + ":" + v.Subject
+}
+
 // Public returns the anonymous public viewer (the zero Viewer).
 func Public() Viewer { return Viewer{} }
 

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/openregistro/registro/examples/internal/wire"
 	"github.com/openregistro/registro/examples/registrod/api"
 	"github.com/openregistro/registro/examples/synth"
 	"github.com/openregistro/registro/questionnaire"
@@ -97,7 +98,7 @@ func seedDB(ctx context.Context, dsn string, sc SeedConfig) (*Seeded, error) {
 		return nil, err
 	}
 	clk := &clock{}
-	reg := registry.New(store, registry.Options{Now: clk.now})
+	reg := wire.Registry(store, wire.Options{Now: clk.now})
 	done, err := gen.Replay(ctx, reg, synth.ReplayOptions{SetClock: clk.set, Staff: "staff:loadtest"})
 	if err != nil {
 		store.Close()

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/openregistro/registro/examples/internal/wire"
+
 	"github.com/openregistro/registro/eligibility"
 	"github.com/openregistro/registro/examples/synth"
 	"github.com/openregistro/registro/questionnaire"
@@ -141,7 +143,7 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 	// The register runs on the demo's own clock, moved along the timeline.
 	clock := &synth.Clock{}
 	seq := 0
-	reg := registry.New(store, registry.Options{
+	reg := wire.Registry(store, wire.Options{
 		Now:   clock.Now,
 		NewID: func() string { seq++; return fmt.Sprintf("R%06d", seq) },
 	})
@@ -163,11 +165,11 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 
 	// File every questionnaire through the desk: validation (with the
 	// register-aware rules), deadline, late flag, history.
-	v, err := questionnaire.New(questionnaire.Options{Register: questionnaire.FromRegistry(reg)})
+	v, err := questionnaire.New(questionnaire.Options{Lists: reg.CodeLists(), Territory: reg.Territory()})
 	if err != nil {
 		return sum, err
 	}
-	desk := questionnaire.NewDesk(v, store.Filings(), func(y int) time.Time { return reg.FilingDeadline(y).Time() }).RecordingTo(reg)
+	desk := questionnaire.NewDesk(v, store.Filings(), reg)
 	type plannedFiling struct {
 		body *synth.Body
 		id   string
@@ -190,7 +192,8 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 			return sum, err
 		}
 		clock.Set(p.body.Filing.FiledAt)
-		f, err := desk.File(ctx, cfg.year, data, p.body.Filing.FiledAt)
+		filer := registry.Body(doc.Filer.TaxCode, p.id) // the body files its own report
+		f, err := desk.FileAs(ctx, filer, cfg.year, data, p.body.Filing.FiledAt)
 		if errors.Is(err, problem.ErrInvalid) {
 			sum.InvalidFilings++
 			continue
@@ -205,7 +208,7 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 	}
 
 	// The yearly list as of the deadline, for the ministry (every section).
-	clock.Set(reg.FilingDeadline(cfg.year).Time().AddDate(0, 0, 1))
+	clock.Set(reg.Deadline(cfg.year).Add(time.Nanosecond))
 	filed, err := reg.FiledReports(ctx, cfg.year)
 	if err != nil {
 		return sum, err
@@ -290,7 +293,7 @@ func replayRegister(ctx context.Context, reg *registry.Registry, gen *synth.Regi
 
 // review evaluates the latest stored application of body id as of at.
 func review(ctx context.Context, checker *eligibility.Checker, reg *registry.Registry, id string, at time.Time) (*eligibility.Decision, error) {
-	apps, err := reg.Store().Applications(ctx, id)
+	apps, err := reg.Applications(ctx, registry.Staff("registro demo"), id)
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +345,7 @@ func serviceKPIs(ctx context.Context, reg *registry.Registry, year int) (reporti
 	}
 	f := registry.Filter{Limit: registry.MaxLimit}
 	for {
-		page, err := reg.Store().Entities(ctx, f)
+		page, err := reg.Entities(ctx, registry.Staff("registro demo"), f)
 		if err != nil {
 			return reporting.ServiceKPIs{}, err
 		}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openregistro/registro/examples/internal/wire"
+
 	"github.com/openregistro/registro/eligibility"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/memstore"
@@ -153,8 +155,8 @@ func loadRegister(ctx context.Context, e *env, file string, lang problem.Lang) (
 		return nil, failf(e, "eligibility", "--registry %s: %v", file, err)
 	}
 	store := memstore.New()
-	reg := registry.New(store, registry.Options{})
-	if _, err := reg.Import(ctx, "registro eligibility", entities); err != nil {
+	reg := wire.Registry(store, wire.Options{})
+	if _, err := reg.Import(ctx, registry.Staff("registro eligibility"), entities); err != nil {
 		l, ok := problem.AsList(err)
 		if !ok {
 			return nil, failf(e, "eligibility", "--registry %s: %v", file, err)

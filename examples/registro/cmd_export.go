@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openregistro/registro/examples/internal/wire"
+
 	"github.com/xuri/excelize/v2"
 
 	"github.com/openregistro/registro/questionnaire"
@@ -285,7 +287,7 @@ func cmdExport(ctx context.Context, e *env, args []string) int {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return failf(e, "export", "%v", err)
 	}
-	reg := registry.New(store, registry.Options{})
+	reg := wire.Registry(store, wire.Options{})
 	for _, w := range what {
 		var err error
 		switch w {
@@ -396,8 +398,8 @@ func cmdImport(ctx context.Context, e *env, args []string) int {
 	}
 	defer store.Close()
 	if len(ents) > 0 {
-		reg := registry.New(store, registry.Options{})
-		if _, err := reg.Import(ctx, "registro-import", ents); err != nil {
+		reg := wire.Registry(store, wire.Options{})
+		if _, err := reg.Import(ctx, registry.Staff("registro-import"), ents); err != nil {
 			if l, ok := problem.AsList(err); ok {
 				for _, p := range l {
 					fmt.Fprintf(e.stderr, "%s: line %s\n", *entities, p.String())
@@ -426,7 +428,7 @@ func cmdImport(ctx context.Context, e *env, args []string) int {
 				ys = append(ys, r.Year)
 			}
 		}
-		if _, err := questionnaire.RecordMissingFilings(ctx, registry.New(store, registry.Options{}), store.Filings(), "registro-import", ys...); err != nil {
+		if _, err := questionnaire.RecordMissingFilings(ctx, wire.Registry(store, wire.Options{}), store.Filings(), registry.Staff("registro-import"), ys...); err != nil {
 			return failf(e, "import", "recording the filings in the register's log: %v", err)
 		}
 		fmt.Fprintf(e.stderr, "registro import: %d filings\n", len(recs))

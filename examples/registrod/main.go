@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/examples/internal/server"
+	"github.com/openregistro/registro/examples/internal/wire"
 	"github.com/openregistro/registro/examples/registrod/api"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
@@ -112,18 +113,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 		return err
 	}
 	defer store.Close()
-	rome, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		rome = time.FixedZone("CET", 3600) // no tz database on this machine
-	}
-	reg := registry.New(store, registry.Options{Location: rome})
+	reg := wire.Registry(store, wire.Options{})
 	// A filing and its change-feed event are two writes: repair any filing a
 	// previous run stored but did not get to record.
 	var years []int
 	for y := questionnaire.FirstYear; y <= questionnaire.LastYear; y++ {
 		years = append(years, y)
 	}
-	if n, err := questionnaire.RecordMissingFilings(ctx, reg, store.Filings(), "registrod:repair", years...); err != nil {
+	if n, err := questionnaire.RecordMissingFilings(ctx, reg, store.Filings(), registry.Staff("registrod:repair"), years...); err != nil {
 		return fmt.Errorf("recording missing filings: %w", err)
 	} else if n > 0 {
 		log.Warn("recorded filings missing from the change feed", "count", n)

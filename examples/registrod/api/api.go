@@ -44,9 +44,8 @@ type Deps struct {
 }
 
 // NewDeps wires reg and filings: a register-free validator for the validate
-// endpoint and a desk whose validator answers the register-aware rules from
-// reg (questionnaire.FromRegistry), with the filing deadline of reg ending at
-// midnight Italian winter time.
+// endpoint and a desk that files through reg (who may file, the deadline and
+// the register-aware rules are reg's answers; see questionnaire.Desk).
 func NewDeps(reg *registry.Registry, filings questionnaire.FilingStore, tokens Tokens, logger *slog.Logger) (Deps, error) {
 	if reg == nil || filings == nil {
 		return Deps{}, errors.New("api: NewDeps needs a registry and a filing store")
@@ -55,20 +54,11 @@ func NewDeps(reg *registry.Registry, filings questionnaire.FilingStore, tokens T
 	if err != nil {
 		return Deps{}, err
 	}
-	aware, err := questionnaire.New(questionnaire.Options{Register: questionnaire.FromRegistry(reg)})
-	if err != nil {
-		return Deps{}, err
-	}
-	cet := time.FixedZone("CET", 3600)
-	deadline := func(year int) time.Time {
-		d := reg.FilingDeadline(year).Time()
-		return time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, cet).Add(-time.Nanosecond)
-	}
 	return Deps{
 		Registry:  reg,
 		Filings:   filings,
 		Validator: plain,
-		Desk:      questionnaire.NewDesk(aware, filings, deadline).RecordingTo(reg),
+		Desk:      questionnaire.NewDesk(plain, filings, reg),
 		Tokens:    tokens,
 		Logger:    logger,
 	}, nil
@@ -76,9 +66,6 @@ func NewDeps(reg *registry.Registry, filings questionnaire.FilingStore, tokens T
 
 // Options are the optional knobs of New. The zero value is usable.
 type Options struct {
-	// Now is the clock for filing times and the default asOf of the
-	// eligibility check; nil means time.Now.
-	Now func() time.Time
 	// MaxBodyBytes caps request bodies; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// CacheMaxAge is the max-age of the Cache-Control header of the schemas
@@ -166,9 +153,6 @@ func (s *server) table() []routeDef {
 func New(deps Deps, opts Options) http.Handler {
 	if deps.Registry == nil || deps.Filings == nil || deps.Validator == nil || deps.Desk == nil {
 		panic("api.New: Registry, Filings, Validator and Desk are required (see NewDeps)")
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
 	}
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes

@@ -1,10 +1,12 @@
 package api
 
 import (
-	"bytes"
+	"context"
 	"encoding/json"
 	"strings"
 
+	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/registry/codicefiscale"
 	"github.com/openregistro/registro/schemas/problem"
 )
 
@@ -12,33 +14,43 @@ import (
 // /filer/taxCode is not the caller's own codice fiscale.
 const CodeFilerNotCaller = "filer_not_caller"
 
-// callerTaxCode returns the personal codice fiscale of a caller whose
-// subject is "cf:CODICEFISCALE".
+// callerTaxCode returns the personal codice fiscale a caller's subject names:
+// "cf:CODICEFISCALE" or the bare code.
 func callerTaxCode(c caller) (string, bool) {
-	cf, ok := strings.CutPrefix(c.Subject, "cf:")
-	cf = normTaxCode(cf)
-	return cf, ok && cf != ""
+	cf := normTaxCode(strings.TrimPrefix(c.Subject, "cf:"))
+	return cf, codicefiscale.ValidatePerson(cf) == nil
 }
 
 // checkFiler makes the filer a filing records the caller, the token holder,
-// not whoever the document names: the caller's subject must be its personal
-// codice fiscale ("cf:…"; 403 otherwise), and the document's /filer/taxCode,
-// when it is a string, must be that code (a 422 problem at /filer/taxCode
-// otherwise). A document without it is left to the validator.
-func checkFiler(r *request, data []byte) error {
+// not whoever the document names. It runs after the register has said the
+// caller v may file for the body the document names (so that a 403 for
+// another body's document comes first and tells nothing of it): the caller's
+// subject must then name its personal codice fiscale (403 otherwise), and
+// the document's /filer/taxCode, when it is a string, must be that code (a
+// 422 problem at /filer/taxCode otherwise). A document without them is left
+// to the validator.
+func (s *server) checkFiler(ctx context.Context, r *request, v registry.Viewer, data []byte) error {
+	var doc struct {
+		Body struct {
+			TaxCode *string `json:"taxCode"`
+		} `json:"body"`
+		Filer struct {
+			TaxCode *string `json:"taxCode"`
+		} `json:"filer"`
+	}
+	if json.Unmarshal(data, &doc) != nil || doc.Filer.TaxCode == nil {
+		return nil
+	}
+	if doc.Body.TaxCode != nil && *doc.Body.TaxCode != "" {
+		if _, err := s.deps.Registry.FilingBody(ctx, v, *doc.Body.TaxCode); err != nil {
+			return err
+		}
+	}
 	cf, ok := callerTaxCode(r.caller)
 	if !ok {
 		return newError(kindForbidden, msg(
 			"il token del chiamante non indica il suo codice fiscale (subject cf:…): non può depositare relazioni",
 			"the caller's token does not name its codice fiscale (subject cf:…): it cannot file reports"))
-	}
-	var doc struct {
-		Filer struct {
-			TaxCode *string `json:"taxCode"`
-		} `json:"filer"`
-	}
-	if json.NewDecoder(bytes.NewReader(data)).Decode(&doc) != nil || doc.Filer.TaxCode == nil {
-		return nil
 	}
 	if normTaxCode(*doc.Filer.TaxCode) == cf {
 		return nil
@@ -48,3 +60,6 @@ func checkFiler(r *request, data []byte) error {
 		"the filer is the token holder: filer.taxCode must be the caller's codice fiscale, "+cf)
 	return problem.List{p}
 }
+
+// normTaxCode trims and uppercases a codice fiscale for comparison.
+func normTaxCode(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }

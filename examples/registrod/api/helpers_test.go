@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openregistro/registro/examples/internal/wire"
+
 	"github.com/openregistro/registro/examples/registrod/api"
 	"github.com/openregistro/registro/examples/synth"
 	"github.com/openregistro/registro/questionnaire"
@@ -86,7 +88,7 @@ func newFixtureOn(t *testing.T, dsn string) *fixture {
 	}
 	clk := &synth.Clock{}
 	seq := 0
-	reg := registry.New(store, registry.Options{
+	reg := wire.Registry(store, wire.Options{
 		Now:   clk.Now,
 		NewID: func() string { seq++; return fmt.Sprintf("R%06d", seq) },
 	})
@@ -124,7 +126,7 @@ func newFixtureOn(t *testing.T, dsn string) *fixture {
 	}
 	f.body, f.other = filers[0], filers[1]
 	f.grantReg = f.sec2Only[0].Seat.Region
-	if _, err := reg.GrantSectionII(ctx, "staff:test", registry.Grant{Grantee: "regione:test", Region: f.grantReg,
+	if _, err := reg.GrantSectionII(ctx, registry.Staff("staff:test"), registry.Grant{Grantee: "regione:test", Region: f.grantReg,
 		Purpose: "programmazione dei servizi regionali di protezione", From: "2025-01-01"}); err != nil {
 		t.Fatal(err)
 	}
@@ -154,11 +156,12 @@ func newFixtureOn(t *testing.T, dsn string) *fixture {
 		t.Fatal(err)
 	}
 	for _, b := range filers[2:] {
-		if _, err := deps.Desk.File(ctx, 2024, mustDoc(t, val, f.ids, b), b.Filing.FiledAt); err != nil {
+		filer := registry.Body(b.Filing.Document.Filer.TaxCode, f.ids[b.Entity.CodiceFiscale])
+		if _, err := deps.Desk.FileAs(ctx, filer, 2024, mustDoc(t, val, f.ids, b), b.Filing.FiledAt); err != nil {
 			t.Fatalf("filing of %s: %v", b.Entity.Name, err)
 		}
 	}
-	f.h = api.New(deps, api.Options{Now: clk.Now, MaxBodyBytes: 1 << 20})
+	f.h = api.New(deps, api.Options{MaxBodyBytes: 1 << 20})
 	return f
 }
 
@@ -254,9 +257,9 @@ func newLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
-// newHandler builds the handler on the test clock.
+// newHandler builds the handler (on the clock of deps' register).
 func newHandler(deps api.Deps) http.Handler {
-	return api.New(deps, api.Options{Now: func() time.Time { return testNow }})
+	return api.New(deps, api.Options{})
 }
 
 // doOn sends a request without body or token to h.

@@ -20,8 +20,6 @@ import (
 // maxParamLen caps the length of free-text query parameters.
 const maxParamLen = 200
 
-func registryProbe() registry.Filter { return registry.Filter{Limit: 1} }
-
 // jsonBytes encodes v as JSON followed by a newline, without HTML escaping.
 func jsonBytes(v any) ([]byte, error) {
 	b, err := json.Marshal(v)
@@ -342,7 +340,7 @@ func (sr staffRegister) Entity(ctx context.Context, id string) (registry.Entity,
 // Section II partner rule; anyone else gets "missing" there, so that the
 // endpoint does not tell who is enrolled in Section II.
 func (s *server) eligibility(w http.ResponseWriter, r *request) error {
-	asOf := s.opts.Now()
+	asOf := s.deps.Registry.Now()
 	if v := r.URL.Query().Get("asOf"); v != "" {
 		d, err := registry.ParseDate(v)
 		if err != nil {

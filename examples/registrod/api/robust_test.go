@@ -301,7 +301,7 @@ func TestFilerIsCaller(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		h := api.New(deps, api.Options{Now: func() time.Time { return testNow }})
+		h := api.New(deps, api.Options{})
 		req := httptest.NewRequest("POST", "/v1/filings/2024", bytes.NewReader(own))
 		req.Header.Set("Authorization", "Bearer office-token-0123456789")
 		rec := httptest.NewRecorder()
