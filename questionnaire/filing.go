@@ -209,16 +209,48 @@ func (f *Desk) putRecorded(ctx context.Context, v registry.Viewer, entityID stri
 	return nil
 }
 
-// MemStore is an in-memory FilingStore, safe for concurrent use.
+// MemStore is an in-memory FilingStore that keeps idempotency keys
+// (IdempotencyStore), safe for concurrent use.
 type MemStore struct {
 	mu    sync.RWMutex
 	years map[int]map[string][]Filing
+	idem  map[[2]string]IdempotencyRecord // by subject and key
 }
 
-var _ FilingStore = (*MemStore)(nil)
+var _ IdempotencyStore = (*MemStore)(nil)
 
 // NewMemStore returns an empty in-memory store.
-func NewMemStore() *MemStore { return &MemStore{years: map[int]map[string][]Filing{}} }
+func NewMemStore() *MemStore {
+	return &MemStore{years: map[int]map[string][]Filing{}, idem: map[[2]string]IdempotencyRecord{}}
+}
+
+// Idempotency implements IdempotencyStore.
+func (s *MemStore) Idempotency(ctx context.Context, subject, key string) (IdempotencyRecord, error) {
+	if err := ctx.Err(); err != nil {
+		return IdempotencyRecord{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	rec, ok := s.idem[[2]string{subject, key}]
+	if !ok {
+		return IdempotencyRecord{}, fmt.Errorf("%w: idempotency key", ErrNotFound)
+	}
+	return rec, nil
+}
+
+// RememberIdempotency implements IdempotencyStore.
+func (s *MemStore) RememberIdempotency(ctx context.Context, k IdempotencyKey, at time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.idem[[2]string{k.Subject, k.Key}]; ok {
+		return ErrIdempotencyKeyUsed
+	}
+	s.idem[[2]string{k.Subject, k.Key}] = IdempotencyRecord{IdempotencyKey: k, CreatedAt: at.UTC()}
+	return nil
+}
 
 func cloneFiling(f Filing) Filing {
 	f.Document = slices.Clone(f.Document)
@@ -226,7 +258,8 @@ func cloneFiling(f Filing) Filing {
 	return f
 }
 
-// Put implements FilingStore.
+// Put implements FilingStore. With a key in ctx (WithIdempotencyKey) it
+// stores the key with the filing, or nothing with ErrIdempotencyKeyUsed.
 func (s *MemStore) Put(ctx context.Context, f Filing) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -238,9 +271,17 @@ func (s *MemStore) Put(ctx context.Context, f Filing) error {
 		byBody = map[string][]Filing{}
 		s.years[f.Year] = byBody
 	}
+	k, withKey := IdempotencyKeyFrom(ctx)
+	if _, used := s.idem[[2]string{k.Subject, k.Key}]; withKey && used {
+		return ErrIdempotencyKeyUsed
+	}
 	hist := byBody[f.BodyTaxCode]
 	if f.Revision != len(hist)+1 {
 		return fmt.Errorf("%w: body %s year %d: revision %d, want %d", ErrConflict, f.BodyTaxCode, f.Year, f.Revision, len(hist)+1)
+	}
+	if withKey {
+		s.idem[[2]string{k.Subject, k.Key}] = IdempotencyRecord{IdempotencyKey: k,
+			BodyTaxCode: f.BodyTaxCode, Year: f.Year, Revision: f.Revision, CreatedAt: f.FiledAt.UTC()}
 	}
 	byBody[f.BodyTaxCode] = append(hist, cloneFiling(f))
 	return nil

@@ -160,4 +160,5 @@ func RunFilingStoreTests(t *testing.T, newStore func(t *testing.T) questionnaire
 			t.Fatalf("empty year yielded (err %v)", err)
 		}
 	})
+	runIdempotencyTests(t, newStore)
 }

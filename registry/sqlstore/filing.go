@@ -20,7 +20,7 @@ type Filings struct {
 	s *Store
 }
 
-var _ questionnaire.FilingStore = (*Filings)(nil)
+var _ questionnaire.IdempotencyStore = (*Filings)(nil)
 
 // Filings returns the store of annual-report filings kept in s's database.
 func (s *Store) Filings() *Filings { return &Filings{s: s} }
@@ -46,6 +46,9 @@ func (fs *Filings) Put(ctx context.Context, f questionnaire.Filing) error {
 // does and appends evs to the register's log (numbered as Store.Commit
 // numbers them) in the same transaction, so a filing and its change-feed
 // event are written together or not at all. It returns the events as stored.
+// With an idempotency key in ctx (questionnaire.WithIdempotencyKey) the key
+// is stored in the same transaction too, or nothing is written and the error
+// wraps questionnaire.ErrIdempotencyKeyUsed.
 func (fs *Filings) PutWithEvents(ctx context.Context, f questionnaire.Filing, evs []registry.Event) ([]registry.Event, error) {
 	s := fs.s
 	conflict := func(why string) error {
@@ -68,6 +71,13 @@ func (fs *Filings) PutWithEvents(ctx context.Context, f questionnaire.Filing, ev
 	}
 	var out []registry.Event
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		// The idempotency key first: of two requests with the same key,
+		// the second fails on it, not on the revision.
+		if k, ok := questionnaire.IdempotencyKeyFrom(ctx); ok {
+			if err := s.putIdempotency(ctx, tx, k, &f); err != nil {
+				return err
+			}
+		}
 		if err := s.putFiling(ctx, tx, &f, doc, warnings, conflict); err != nil {
 			return err
 		}
@@ -229,3 +239,57 @@ WHERE c.year = ? ORDER BY c.body_tax_code`), year)
 }
 
 var _ questionnaire.EventFilingStore = (*Filings)(nil)
+
+// putIdempotency stores k in tx, naming the revision f, at its filing time.
+func (s *Store) putIdempotency(ctx context.Context, tx *sql.Tx, k questionnaire.IdempotencyKey, f *questionnaire.Filing) error {
+	body, year, rev := f.BodyTaxCode, f.Year, f.Revision
+	_, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO idempotency_keys (subject, idem_key, request_hash, created_at, body_tax_code, year, revision)
+VALUES (?, ?, ?, ?, ?, ?, ?)`), k.Subject, k.Key, k.RequestHash, formatTime(f.FiledAt), body, year, rev)
+	if err != nil {
+		if s.d.isUnique(err) {
+			return fmt.Errorf("sqlstore: idempotency key of %q: %w", k.Subject, questionnaire.ErrIdempotencyKeyUsed)
+		}
+		return fmt.Errorf("sqlstore: write idempotency key: %w", err)
+	}
+	return nil
+}
+
+// Idempotency implements questionnaire.IdempotencyStore.
+func (fs *Filings) Idempotency(ctx context.Context, subject, key string) (questionnaire.IdempotencyRecord, error) {
+	var (
+		rec       questionnaire.IdempotencyRecord
+		created   string
+		body      sql.NullString
+		year, rev sql.NullInt64
+	)
+	err := fs.s.db.QueryRowContext(ctx, fs.s.d.q(`SELECT request_hash, created_at, body_tax_code, year, revision
+FROM idempotency_keys WHERE subject = ? AND idem_key = ?`), subject, key).Scan(&rec.RequestHash, &created, &body, &year, &rev)
+	if errors.Is(err, sql.ErrNoRows) {
+		return rec, fmt.Errorf("sqlstore: idempotency key: %w", questionnaire.ErrNotFound)
+	}
+	if err != nil {
+		return rec, fmt.Errorf("sqlstore: read idempotency key: %w", err)
+	}
+	rec.Subject, rec.Key = subject, key
+	rec.BodyTaxCode, rec.Year, rec.Revision = body.String, int(year.Int64), int(rev.Int64)
+	if rec.CreatedAt, err = parseTime(created); err != nil {
+		return rec, fmt.Errorf("sqlstore: read idempotency key: %w", err)
+	}
+	return rec, nil
+}
+
+// RememberIdempotency implements questionnaire.IdempotencyStore.
+func (fs *Filings) RememberIdempotency(ctx context.Context, k questionnaire.IdempotencyKey, at time.Time) error {
+	s := fs.s
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO idempotency_keys (subject, idem_key, request_hash, created_at)
+VALUES (?, ?, ?, ?)`), k.Subject, k.Key, k.RequestHash, formatTime(at))
+		if err != nil && s.d.isUnique(err) {
+			return fmt.Errorf("sqlstore: idempotency key of %q: %w", k.Subject, questionnaire.ErrIdempotencyKeyUsed)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlstore: write idempotency key: %w", err)
+		}
+		return nil
+	})
+}
