@@ -84,6 +84,9 @@ func (s *server) validate(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.rememberRequest(w, r, data); err != nil {
+		return err
+	}
 	mode := questionnaire.Complete
 	if draft {
 		mode = questionnaire.Draft
@@ -129,7 +132,10 @@ func (s *server) file(w http.ResponseWriter, r *request) error {
 	}
 	// The desk stores the filing and records it in the register's log (the
 	// change feed) in one transaction on the SQL stores.
-	f, err := s.deps.Desk.FileAs(ctx, v, year, data, s.deps.Registry.Now())
+	f, replayed, err := s.fileIdempotent(ctx, r, v, year, data)
+	if replayed {
+		w.Header().Set(ReplayedHeader, "true")
+	}
 	if errors.Is(err, questionnaire.ErrNotRecorded) {
 		// Stored all the same; the start-up repair records it.
 		s.log.ErrorContext(ctx, "filing stored but its change-feed event was not",

@@ -352,6 +352,9 @@ func (s *server) eligibility(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.rememberRequest(w, r, data); err != nil {
+		return err
+	}
 	app, err := eligibility.DecodeApplication(bytes.NewReader(data))
 	if err != nil {
 		return err

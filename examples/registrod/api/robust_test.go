@@ -317,3 +317,93 @@ func TestFilerIsCaller(t *testing.T) {
 		}
 	})
 }
+
+// TestIdempotencyKey: a POST retried with the same Idempotency-Key and body
+// answers as the first time and files once; the key with another body is a
+// 422; on every store, and under concurrent retries.
+func TestIdempotencyKey(t *testing.T) {
+	for name, dsn := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			f := newFixtureOn(t, dsn(t))
+			own := mustDocFor(t, f)
+			before := lastSeq(t, f)
+			file := func(key string, body []byte) *httptest.ResponseRecorder {
+				return f.do(t, "POST", "/v1/filings/2024", tokBody, body, api.IdempotencyKeyHeader, key)
+			}
+			var first api.FilingInfo
+			rec := file("retry-1", own)
+			decode(t, rec, &first)
+			if rec.Code != 201 || rec.Header().Get(api.ReplayedHeader) != "" {
+				t.Fatalf("first: status %d: %s", rec.Code, truncate(rec.Body.String()))
+			}
+			for range 2 {
+				var again api.FilingInfo
+				rec := file("retry-1", own)
+				decode(t, rec, &again)
+				if rec.Code != 201 || rec.Header().Get(api.ReplayedHeader) != "true" || again.Revision != first.Revision ||
+					!again.FiledAt.Equal(first.FiledAt) || again.EntityID != first.EntityID || again.FilerTaxCode != first.FilerTaxCode {
+					t.Fatalf("retry: status %d, %+v, want %+v", rec.Code, again, first)
+				}
+			}
+			if got := lastSeq(t, f); got != before+1 {
+				t.Fatalf("retries filed again: %d events, want 1", got-before)
+			}
+			p := wantProblem(t, file("retry-1", append(own, '\n')), 422)
+			if !strings.Contains(p.Messages.EN, "Idempotency-Key") {
+				t.Fatalf("detail %q", p.Messages.EN)
+			}
+			// The same request under another key files anew.
+			var second api.FilingInfo
+			decode(t, file("retry-2", own), &second)
+			if second.Revision != first.Revision+1 {
+				t.Fatalf("another key: revision %d, want %d", second.Revision, first.Revision+1)
+			}
+			t.Run("concurrent retries file once", func(t *testing.T) {
+				before := lastSeq(t, f)
+				const n = 6
+				codes, revs := make([]int, n), make([]int, n)
+				done := make(chan struct{})
+				for i := range n {
+					go func() {
+						defer func() { done <- struct{}{} }()
+						req := httptest.NewRequest("POST", "/v1/filings/2024", bytes.NewReader(own))
+						req.Header.Set("Authorization", "Bearer "+tokBody)
+						req.Header.Set(api.IdempotencyKeyHeader, "retry-3")
+						rec := httptest.NewRecorder()
+						f.h.ServeHTTP(rec, req)
+						var info api.FilingInfo
+						_ = json.Unmarshal(rec.Body.Bytes(), &info)
+						codes[i], revs[i] = rec.Code, info.Revision
+					}()
+				}
+				for range n {
+					<-done
+				}
+				for i := range n {
+					if codes[i] != 201 || revs[i] != revs[0] {
+						t.Fatalf("answers %v, revisions %v", codes, revs)
+					}
+				}
+				if got := lastSeq(t, f); got != before+1 {
+					t.Fatalf("%d events, want 1", got-before)
+				}
+			})
+			t.Run("requests that write nothing", func(t *testing.T) {
+				for _, target := range []string{"/v1/questionnaires/2024/validate", "/v1/eligibility"} {
+					body := []byte(`{"reportingYear":2024}`)
+					r1 := f.do(t, "POST", target, "", body, api.IdempotencyKeyHeader, "v-"+target)
+					r2 := f.do(t, "POST", target+"?lang=it", "", body, api.IdempotencyKeyHeader, "v-"+target, "Accept-Language", "it")
+					if r1.Code != r2.Code || r2.Header().Get(api.ReplayedHeader) != "true" {
+						t.Fatalf("%s: %d then %d (replayed %q)", target, r1.Code, r2.Code, r2.Header().Get(api.ReplayedHeader))
+					}
+					wantProblem(t, f.do(t, "POST", target, "", []byte(`{}`), api.IdempotencyKeyHeader, "v-"+target), 422)
+				}
+			})
+			t.Run("bad keys", func(t *testing.T) {
+				for _, key := range []string{strings.Repeat("k", 256), "a b", "città"} {
+					wantProblem(t, file(key, own), 400)
+				}
+			})
+		})
+	}
+}
