@@ -102,20 +102,31 @@ func CheckJSON(data []byte) problem.List {
 type limitScanner struct {
 	data  []byte
 	i     int
-	path  [][]byte // raw tokens: a key's bytes between the quotes, or an index
+	path  []pathToken
 	probs problem.List
 	stop  bool // a syntax error or too many problems
 }
 
+// pathToken is one step of the scanner's path: a key's raw bytes (between
+// the quotes), or an array index when key is nil.
+type pathToken struct {
+	key   []byte
+	index int
+}
+
 // pointer renders the current path as a JSON Pointer, with tail as a last
-// token when not nil.
+// key when not nil.
 func (s *limitScanner) pointer(tail []byte) string {
 	toks := make([]string, 0, len(s.path)+1)
-	for _, t := range append(s.path[:len(s.path):len(s.path)], tail) {
-		if t == nil {
+	for _, t := range s.path {
+		if t.key == nil {
+			toks = append(toks, strconv.Itoa(t.index))
 			continue
 		}
-		toks = append(toks, keyText(t))
+		toks = append(toks, keyText(t.key))
+	}
+	if tail != nil {
+		toks = append(toks, keyText(tail))
 	}
 	return problem.Pointer(toks...)
 }
@@ -192,7 +203,7 @@ func (s *limitScanner) value() {
 				return
 			}
 			s.i++
-			s.path = append(s.path, key)
+			s.path = append(s.path, pathToken{key: key})
 			s.value()
 			s.path = s.path[:len(s.path)-1]
 			if !s.next('}') {
@@ -207,7 +218,7 @@ func (s *limitScanner) value() {
 			return
 		}
 		for n := 0; !s.stop; n++ {
-			s.path = append(s.path, []byte(strconv.Itoa(n)))
+			s.path = append(s.path, pathToken{index: n})
 			s.value()
 			s.path = s.path[:len(s.path)-1]
 			if !s.next(']') {
