@@ -224,7 +224,7 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 
 	// The report, public (Section II cells suppressed), from the stored
 	// filings, streamed and aggregated on every core.
-	rep, err := buildReport(ctx, cfg.year, reporting.Options{}, store.Filings().Year(ctx, cfg.year), reg, prog)
+	rep, err := buildReport(ctx, cfg.year, reporting.Options{Lists: reg.CodeLists(), Territory: reg.Territory()}, store.Filings().Year(ctx, cfg.year), reg, prog)
 	if err != nil {
 		return sum, err
 	}
@@ -246,7 +246,7 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 // decision goes to decided. It returns the register ID of every body by
 // codice fiscale.
 func replayRegister(ctx context.Context, reg *registry.Registry, gen *synth.Register, clock *synth.Clock, sum *demoSummary, prog *progress, decided func(*eligibility.Decision)) (map[string]string, error) {
-	checker := eligibility.New(reg, eligibility.Options{})
+	checker := eligibility.New(reg.ReaderFor(registry.Staff("registro demo")), eligibility.Options{Codelists: reg.CodeLists(), Territory: reg.Territory()})
 	steps := 0
 	for _, b := range gen.Bodies {
 		steps++

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/openregistro/registro/eligibility"
 	"github.com/openregistro/registro/questionnaire"
@@ -258,7 +257,7 @@ func (s *server) yearlyList(w http.ResponseWriter, r *request) error {
 // recipientsFor returns the recipient codes the request asks for (?recipient=)
 // or a region caller is limited to; nil means every recipient.
 func (s *server) recipientsFor(r *request) ([]string, error) {
-	terr := territory.Default()
+	terr := s.deps.Registry.Territory()
 	var mine []string
 	if r.caller.Role == RoleRegion {
 		for _, rc := range terr.Recipients() {
@@ -323,18 +322,6 @@ func (s *server) filterYearlyList(ctx context.Context, v registry.Viewer, list *
 	return nil
 }
 
-// staffRegister answers the eligibility rules' questions from the register,
-// for staff callers.
-type staffRegister struct{ reg *registry.Registry }
-
-func (sr staffRegister) EnrolledOn(ctx context.Context, id string, s registry.Section, day time.Time) (bool, error) {
-	return sr.reg.EnrolledOn(ctx, id, s, day)
-}
-
-func (sr staffRegister) Entity(ctx context.Context, id string) (registry.Entity, error) {
-	return sr.reg.Entity(ctx, registry.Staff("registrod"), id)
-}
-
 // eligibility evaluates an application against the enrolment requirements,
 // as of ?asOf= (default: today). Staff get the register's answers to the
 // Section II partner rule; anyone else gets "missing" there, so that the
@@ -356,11 +343,17 @@ func (s *server) eligibility(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	checker := s.publicChecker
+	// The register as the caller reads it, for staff; for anyone else no
+	// register (the rules that need one answer "missing").
+	var reader eligibility.Register
 	if r.caller.Role == RoleStaff {
-		checker = s.staffChecker
+		v, err := s.viewer(r.Context(), r.caller)
+		if err != nil {
+			return err
+		}
+		reader = s.deps.Registry.ReaderFor(v)
 	}
-	d, err := checker.Evaluate(r.Context(), app, asOf)
+	d, err := eligibility.New(reader, eligibility.Options{Codelists: s.deps.Registry.CodeLists(), Territory: s.deps.Registry.Territory()}).Evaluate(r.Context(), app, asOf)
 	if err != nil {
 		return err // a problem.List (422) when the application cannot be evaluated
 	}
