@@ -20,7 +20,6 @@ import (
 	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/codicefiscale"
 	"github.com/openregistro/registro/registry/territory"
-	"github.com/openregistro/registro/reporting"
 	"github.com/openregistro/registro/schemas/problem"
 )
 
@@ -332,7 +331,7 @@ func cmdExport(ctx context.Context, e *env, args []string) int {
 				var list registry.YearlyList
 				list, err = reg.YearlyUpdate(ctx, registry.Staff("registro-cli"), *year, filed)
 				if err == nil {
-					list = reporting.YearlyListFor(list, v, list.Deadline)
+					list = list.For(v, list.Deadline)
 					err = writeYearlyList(filepath.Join(*out, "yearly-list"), list, lang.String())
 				}
 			}

@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -241,16 +240,11 @@ func (s *server) yearlyList(w http.ResponseWriter, r *request) error {
 			return !slices.Contains(recipients, rl.Recipient.Code)
 		})
 	}
-	if r.caller.Role != RoleStaff {
-		v, err := s.viewer(ctx, r.caller)
-		if err != nil {
-			return err
-		}
-		if err := s.filterYearlyList(ctx, v, &list); err != nil {
-			return err
-		}
+	v, err := s.viewer(ctx, r.caller)
+	if err != nil {
+		return err
 	}
-	writeJSON(w, http.StatusOK, list)
+	writeJSON(w, http.StatusOK, list.For(v, registry.DateOf(s.deps.Registry.Now())))
 	return nil
 }
 
@@ -277,49 +271,6 @@ func (s *server) recipientsFor(r *request) ([]string, error) {
 		return nil, newError(kindForbidden, msg("una regione vede solo i propri destinatari", "a region sees only its own recipients"))
 	}
 	return []string{v}, nil
-}
-
-// filterYearlyList keeps what v may see of list (see yearlyList).
-func (s *server) filterYearlyList(ctx context.Context, v registry.Viewer, list *registry.YearlyList) error {
-	seesII := map[string]bool{}
-	if len(v.Grants) > 0 {
-		f := registry.Filter{Section: registry.SectionII, Limit: registry.MaxLimit}
-		for {
-			page, err := s.deps.Registry.Entities(ctx, v, f)
-			if err != nil {
-				return err
-			}
-			for _, e := range page.Entities {
-				seesII[e.ID] = true
-			}
-			if page.Next == "" {
-				break
-			}
-			f.Cursor = page.Next
-		}
-	}
-	keep := func(ls []registry.Listed) []registry.Listed {
-		out := make([]registry.Listed, 0, len(ls))
-		for _, l := range ls {
-			own := v.Role == registry.RoleBody && v.EntityID == l.ID
-			if !own {
-				if !seesII[l.ID] {
-					l.Sections = slices.DeleteFunc(slices.Clone(l.Sections), func(s registry.Section) bool { return s == registry.SectionII })
-				}
-				if len(l.Sections) == 0 {
-					continue
-				}
-				l.CodiceFiscale = ""
-			}
-			out = append(out, l)
-		}
-		return out
-	}
-	for i := range list.Recipients {
-		list.Recipients[i].Regular = keep(list.Recipients[i].Regular)
-		list.Recipients[i].Excluded = keep(list.Recipients[i].Excluded)
-	}
-	return nil
 }
 
 // eligibility evaluates an application against the enrolment requirements,
