@@ -59,7 +59,7 @@ func TestOneDeadline(t *testing.T) {
 			t.Run("registrod (HTTP)", func(t *testing.T) {
 				reg, viewer, doc := enrolledRegister(t, tc.filedAt)
 				const token = "a-body-token-of-thirty-two-chars"
-				tokens, err := api.NewTokens(map[string]api.Identity{token: {Role: api.RoleBody, Subject: viewer.Subject, EntityID: viewer.EntityID}})
+				tokens, err := api.NewTokens(map[string]api.Identity{token: {Role: registry.RoleBody, Subject: viewer.Subject, EntityID: viewer.EntityID}})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -173,7 +173,7 @@ func (s *server) events(w http.ResponseWriter, r *request) error {
 	if r.caller.anonymous {
 		return newError(kindUnauthorized, msg("il flusso delle modifiche richiede un token", "the change feed needs a token"))
 	}
-	if r.caller.Role != RoleStaff {
+	if r.caller.Role != registry.RoleStaff {
 		return newError(kindForbidden, msg("il flusso delle modifiche è riservato al personale del ministero",
 			"the change feed is reserved to the ministry's staff"))
 	}
@@ -253,7 +253,7 @@ func (s *server) yearlyList(w http.ResponseWriter, r *request) error {
 func (s *server) recipientsFor(r *request) ([]string, error) {
 	terr := s.deps.Registry.Territory()
 	var mine []string
-	if r.caller.Role == RoleRegion {
+	if r.caller.Role == registry.RoleRegion {
 		for _, rc := range terr.Recipients() {
 			if rc.RegionCode == r.caller.Region {
 				mine = append(mine, rc.Code)
@@ -297,7 +297,7 @@ func (s *server) eligibility(w http.ResponseWriter, r *request) error {
 	// The register as the caller reads it, for staff; for anyone else no
 	// register (the rules that need one answer "missing").
 	var reader eligibility.Register
-	if r.caller.Role == RoleStaff {
+	if r.caller.Role == registry.RoleStaff {
 		v, err := s.viewer(r.Context(), r.caller)
 		if err != nil {
 			return err
