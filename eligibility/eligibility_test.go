@@ -206,7 +206,7 @@ func TestRegistryAsRegister(t *testing.T) {
 	}{{"2024-03-01", eligibility.Fail}, {"2024-03-02", eligibility.Pass}} {
 		app := typical()
 		app.Date = registry.Date(tc.date)
-		sd, _ := evaluate(t, app, reg).Section(registry.SectionII)
+		sd, _ := evaluate(t, app, reg.ReaderFor(registry.Staff("test"))).Section(registry.SectionII)
 		if r, _ := sd.Result(eligibility.RulePartnership); r.Outcome != tc.want {
 			t.Errorf("application of %s: %s, want %s (%s)", tc.date, r.Outcome, tc.want, r.Message.EN)
 		}

@@ -20,7 +20,7 @@ import (
 //     party) and file its annual report;
 //   - an authenticated person who is not yet a body's viewer (a non-empty
 //     Subject) may apply for a body the register does not hold yet;
-//   - the anonymous public writes nothing;
+//   - the anonymous public and regional offices write nothing;
 //   - decisions (review, enrolment, rejection, cancellation, silence),
 //     enabling a referent, removing a record made by mistake, Section II
 //     grants and the bulk moves of a register (Import, Replace, Remove) are
@@ -81,9 +81,10 @@ func authorize(v Viewer, o op, ids ...string) error {
 }
 
 // authorizeNewBody returns nil when v may apply for a body the register does
-// not hold yet: staff, or any authenticated viewer.
+// not hold yet: staff, or an authenticated person (a public or body viewer
+// with a subject; a regional office applies for nobody).
 func authorizeNewBody(v Viewer) error {
-	if v.Role == RoleStaff || v.Subject != "" {
+	if v.Role == RoleStaff || ((v.Role == RolePublic || v.Role == RoleBody) && v.Subject != "") {
 		return nil
 	}
 	return forbidden(v, opApply)

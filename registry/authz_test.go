@@ -19,8 +19,9 @@ func TestWriteAuthorisation(t *testing.T) {
 		other     = "other body"
 		person    = "authenticated person"
 		anonymous = "anonymous"
+		region    = "regional office"
 	)
-	viewerKinds := []string{staff, own, other, person, anonymous}
+	viewerKinds := []string{staff, own, other, person, anonymous, region}
 
 	// setup builds a register with two enrolled bodies X and Y (and a third,
 	// Z, to be X's branch), a partnership between X and Y and a referent of
@@ -64,6 +65,7 @@ func TestWriteAuthorisation(t *testing.T) {
 			other:     registry.Body(cfRep2, w.y.ID),
 			person:    {Subject: "TINIT-" + cfOutside},
 			anonymous: registry.Public(),
+			region:    registry.RegionalOffice("regione:lazio", "12"),
 		}
 		return w
 	}

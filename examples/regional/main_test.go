@@ -64,7 +64,7 @@ func newService(t *testing.T) (string, *registry.Registry, string) {
 			region = r
 		}
 	}
-	tokens, err := api.NewTokens(map[string]api.Identity{tokStaff: {Role: api.RoleStaff, Subject: "staff:test"}})
+	tokens, err := api.NewTokens(map[string]api.Identity{tokStaff: {Role: registry.RoleStaff, Subject: "staff:test"}})
 	if err != nil {
 		t.Fatal(err)
 	}

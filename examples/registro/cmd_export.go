@@ -20,7 +20,6 @@ import (
 	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/codicefiscale"
 	"github.com/openregistro/registro/registry/territory"
-	"github.com/openregistro/registro/reporting"
 	"github.com/openregistro/registro/schemas/problem"
 )
 
@@ -332,7 +331,7 @@ func cmdExport(ctx context.Context, e *env, args []string) int {
 				var list registry.YearlyList
 				list, err = reg.YearlyUpdate(ctx, registry.Staff("registro-cli"), *year, filed)
 				if err == nil {
-					list = reporting.YearlyListFor(list, v, list.Deadline)
+					list = list.For(v, list.Deadline)
 					err = writeYearlyList(filepath.Join(*out, "yearly-list"), list, lang.String())
 				}
 			}
@@ -347,7 +346,7 @@ func cmdExport(ctx context.Context, e *env, args []string) int {
 
 func cmdImport(ctx context.Context, e *env, args []string) int {
 	fs := flags(e, "import", "--db DSN [--entities FILE] [--filings FILE]",
-		"registro import --db sqlite:/tmp/copy.db --entities registro-demo/entities.ndjson --filings registro-demo/filings.ndjson")
+		"registro import --db sqlite:/tmp/copy.db --entities registro-demo/staff/entities.ndjson --filings registro-demo/staff/filings.ndjson")
 	db := fs.String("db", "", "store: sqlite:PATH, a file path or postgres://…")
 	entities := fs.String("entities", "", "NDJSON of entities (as written by export)")
 	filings := fs.String("filings", "", "NDJSON of filings with metadata (filings.ndjson, as written by export)")

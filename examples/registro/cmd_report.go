@@ -172,7 +172,7 @@ func cmdReport(ctx context.Context, e *env, args []string) int {
 		if *private {
 			viewer = registry.Staff("registro report")
 		}
-		list = reporting.YearlyListFor(list, viewer, registry.Date(day))
+		list = list.For(viewer, registry.Date(day))
 		switch format.value {
 		case "csv":
 			extra, err = reporting.YearlyCSV(list)

@@ -7,6 +7,8 @@
 package wire
 
 import (
+	"fmt"
+	"os"
 	"time"
 	_ "time/tzdata" // Europe/Rome on every machine, tz database or not
 
@@ -62,4 +64,32 @@ func Registry(store registry.Store, opts Options) *registry.Registry {
 		Territory: opts.Territory,
 		Silence:   opts.Silence,
 	})
+}
+
+// Data reads an operator's code lists (a JSON file in codelist.Load's
+// format) and territory (a table in territory.Parse's format) into opts; an
+// empty path keeps the default. This is how a binary's --code-lists and
+// --territory flags reach every path built on the Registry.
+func (opts *Options) Data(codeLists, terr string) error {
+	if codeLists != "" {
+		f, err := os.Open(codeLists)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if opts.CodeLists, err = codelist.Load(f); err != nil {
+			return fmt.Errorf("%s: %w", codeLists, err)
+		}
+	}
+	if terr != "" {
+		f, err := os.Open(terr)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if opts.Territory, err = territory.Parse(f); err != nil {
+			return fmt.Errorf("%s: %w", terr, err)
+		}
+	}
+	return nil
 }

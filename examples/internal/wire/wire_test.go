@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +18,9 @@ import (
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/questionnaire/questionnairetest"
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/memstore"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // TestOneDeadline files the same report at 23:30 and at 00:30 Italian time
@@ -53,7 +59,7 @@ func TestOneDeadline(t *testing.T) {
 			t.Run("registrod (HTTP)", func(t *testing.T) {
 				reg, viewer, doc := enrolledRegister(t, tc.filedAt)
 				const token = "a-body-token-of-thirty-two-chars"
-				tokens, err := api.NewTokens(map[string]api.Identity{token: {Role: api.RoleBody, Subject: viewer.Subject, EntityID: viewer.EntityID}})
+				tokens, err := api.NewTokens(map[string]api.Identity{token: {Role: registry.RoleBody, Subject: viewer.Subject, EntityID: viewer.EntityID}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -125,4 +131,151 @@ func enrolledRegister(t *testing.T, now time.Time) (*registry.Registry, registry
 		t.Fatal(err)
 	}
 	return reg, registry.Body(rep.CodiceFiscale, e.ID), data
+}
+
+// TestReplacedDataReachEveryPath runs registrod's paths on a register whose
+// code lists gain a legal form and whose territory loses Milan, both read
+// from files as --code-lists and --territory read them, and checks that each
+// path honours them: the register's checks on an application, questionnaire
+// validation, filing, and the eligibility seat rule.
+func TestReplacedDataReachEveryPath(t *testing.T) {
+	dir := t.TempDir()
+	var lists map[string]any
+	if err := json.Unmarshal(codelist.DefaultJSON(), &lists); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lists["lists"].([]any) {
+		if l := l.(map[string]any); l["name"] == "legal_form" {
+			l["items"] = append(l["items"].([]any), map[string]any{"code": "ente_di_prova",
+				"label": map[string]any{"it": "Ente di prova", "en": "Test body"}})
+		}
+	}
+	listsFile := filepath.Join(dir, "codelists.json")
+	b, err := json.Marshal(lists)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(listsFile, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	table, err := os.ReadFile("../../../registry/territory/istat.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for line := range strings.SplitSeq(string(table), "\n") {
+		if !strings.HasPrefix(line, "C\t015146\t") { // Milano
+			kept = append(kept, line)
+		}
+	}
+	terrFile := filepath.Join(dir, "territory.tsv")
+	if err := os.WriteFile(terrFile, []byte(strings.Join(kept, "\n")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var opts wire.Options
+	if err := opts.Data(listsFile, terrFile); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	now := time.Date(2025, 1, 20, 10, 0, 0, 0, wire.Location())
+	opts.Now = func() time.Time { return now }
+	reg := wire.Registry(memstore.New(), opts)
+
+	t.Run("registry: the new legal form is a legal form, Milan is no comune", func(t *testing.T) {
+		_, e, err := reg.Apply(ctx, registry.Viewer{Subject: "applicant"}, applicationFor("80010010017", "ente_di_prova", "058091", "RM", "12"))
+		if err != nil {
+			t.Fatalf("the replaced code list was not honoured: %v", err)
+		}
+		if e.LegalForm != "ente_di_prova" {
+			t.Fatalf("legal form %q", e.LegalForm)
+		}
+		_, _, err = reg.Apply(ctx, registry.Viewer{Subject: "applicant"}, applicationFor("80020020014", "foundation", "015146", "MI", "03"))
+		if !errors.Is(err, problem.ErrInvalid) || !strings.Contains(err.Error(), "/body/seat/comune") {
+			t.Fatalf("the replaced territory was not honoured: %v", err)
+		}
+	})
+
+	deps, err := api.NewDeps(reg, questionnaire.NewMemStore(), api.Tokens{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := api.New(deps, api.Options{})
+	t.Run("registrod validate: the new legal form is accepted", func(t *testing.T) {
+		doc := questionnairetest.Sample(2024, 1, false)
+		doc.Body.LegalForm = "ente_di_prova"
+		data, err := json.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/v1/questionnaires/2024/validate", bytes.NewReader(data)))
+		if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "/body/legalForm") {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		doc.Body.LegalForm = "not_a_form"
+		data, _ = json.Marshal(doc)
+		rec = httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/v1/questionnaires/2024/validate", bytes.NewReader(data)))
+		if !strings.Contains(rec.Body.String(), "/body/legalForm") {
+			t.Fatalf("an unknown legal form passed: %s", rec.Body)
+		}
+	})
+	t.Run("registrod eligibility: a seat in Milan is not in Italy for this territory", func(t *testing.T) {
+		a := applicationFor("80020020014", "foundation", "015146", "MI", "03")
+		data, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/v1/eligibility", bytes.NewReader(data)))
+		if rec.Code != http.StatusOK {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		var d struct {
+			Sections []struct {
+				Results []struct {
+					Rule    string `json:"rule"`
+					Outcome string `json:"outcome"`
+				} `json:"results"`
+			} `json:"sections"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &d); err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, s := range d.Sections {
+			for _, r := range s.Results {
+				if r.Rule == "art53_seat_in_italy" {
+					found = true
+					if r.Outcome != "fail" {
+						t.Fatalf("seat rule %s, want fail: %s", r.Outcome, rec.Body)
+					}
+				}
+			}
+		}
+		if !found {
+			t.Fatalf("no seat rule in %s", rec.Body)
+		}
+	})
+}
+
+// applicationFor is a Section I application of a body with codice fiscale
+// cf, legal form form, seated in comune (province sigla, region).
+func applicationFor(cf, form, comune, province, region string) registry.Application {
+	rep := registry.Person{FirstName: "Mario", LastName: "Rossi", CodiceFiscale: "RSSMRA80A01H501U", Sex: "male", Citizenship: "IT"}
+	return registry.Application{
+		Date: "2025-01-20", Sections: []registry.Section{registry.SectionI},
+		Body: registry.Entity{
+			CodiceFiscale: cf, Name: "Ente " + cf, LegalForm: form,
+			Seat: registry.Address{Street: "Via Roma 1", PostCode: "00100", Comune: comune, Province: province, Region: region},
+			PEC:  "ente@pec.example.it", LegalRepresentative: rep,
+			Members: []registry.Member{{Person: rep, Organ: "governing", Role: "presidente"}},
+			Statute: registry.Statute{AdoptedOn: "2015-03-01", SocialAims: true, NonProfit: true, DemocraticOrder: true,
+				ElectiveOffices: true, AdmissionCriteria: true, AnnualAccounts: true, AccountsApproval: true},
+		},
+		Declarations: registry.Declarations{NoDisqualification: true, Truthful: true, PrivacyNotice: true},
+		Attachments:  []registry.Attachment{{Kind: "statute", Name: "statuto.pdf"}},
+		Signature:    registry.Signature{SignerCodiceFiscale: rep.CodiceFiscale, SignedAt: "2025-01-20", Format: "pades", Verified: true},
+		Activities:   []registry.Activity{{Title: "Corsi di italiano", Start: "2021-01-01"}},
+	}
 }

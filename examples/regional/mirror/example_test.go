@@ -29,7 +29,7 @@ func Example() {
 		}
 	}
 	tokens, _ := api.NewTokens(map[string]api.Identity{
-		"sync-token-0123456789": {Role: api.RoleStaff, Subject: "regione-lombardia:sync"},
+		"sync-token-0123456789": {Role: registry.RoleStaff, Subject: "regione-lombardia:sync"},
 	})
 	deps, _ := api.NewDeps(service, questionnaire.NewMemStore(), tokens, nil)
 	srv := httptest.NewServer(api.New(deps, api.Options{}))

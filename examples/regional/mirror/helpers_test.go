@@ -99,9 +99,9 @@ func newService(t *testing.T) *service {
 		t.Fatal(err)
 	}
 	tokens, err := api.NewTokens(map[string]api.Identity{
-		tokStaff:      {Role: api.RoleStaff, Subject: "staff:test"},
-		tokRegion:     {Role: api.RoleRegion, Subject: "regione:ii", Region: s.region},
-		tokRegionNoII: {Role: api.RoleRegion, Subject: "regione:noii", Region: s.region},
+		tokStaff:      {Role: registry.RoleStaff, Subject: "staff:test"},
+		tokRegion:     {Role: registry.RoleRegion, Subject: "regione:ii", Region: s.region},
+		tokRegionNoII: {Role: registry.RoleRegion, Subject: "regione:noii", Region: s.region},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/openregistro/registro/eligibility"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/schemas/problem"
@@ -44,13 +43,14 @@ type Deps struct {
 }
 
 // NewDeps wires reg and filings: a register-free validator for the validate
-// endpoint and a desk that files through reg (who may file, the deadline and
+// endpoint, with reg's code lists and territory, and a desk that files
+// through reg (who may file, the deadline and
 // the register-aware rules are reg's answers; see questionnaire.Desk).
 func NewDeps(reg *registry.Registry, filings questionnaire.FilingStore, tokens Tokens, logger *slog.Logger) (Deps, error) {
 	if reg == nil || filings == nil {
 		return Deps{}, errors.New("api: NewDeps needs a registry and a filing store")
 	}
-	plain, err := questionnaire.New(questionnaire.Options{})
+	plain, err := questionnaire.New(questionnaire.Options{Lists: reg.CodeLists(), Territory: reg.Territory()})
 	if err != nil {
 		return Deps{}, err
 	}
@@ -90,10 +90,6 @@ type server struct {
 	log    *slog.Logger
 	mux    *http.ServeMux
 	routes []routeDef
-	// checkers evaluate applications: with the register for staff, without
-	// it for everyone else (so that the Section II partner rule does not tell
-	// who is enrolled in Section II).
-	staffChecker, publicChecker *eligibility.Checker
 }
 
 // handlerFunc is a route's handler: it writes the response or returns an
@@ -171,12 +167,10 @@ func New(deps Deps, opts Options) http.Handler {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &server{
-		deps:          deps,
-		opts:          opts,
-		log:           log,
-		mux:           http.NewServeMux(),
-		staffChecker:  eligibility.New(staffRegister{deps.Registry}, eligibility.Options{}),
-		publicChecker: eligibility.New(nil, eligibility.Options{}),
+		deps: deps,
+		opts: opts,
+		log:  log,
+		mux:  http.NewServeMux(),
 	}
 	s.routes = s.table()
 	for _, rd := range s.routes {

@@ -135,12 +135,12 @@ func newFixtureOn(t *testing.T, dsn string) *fixture {
 		otherRegion = "01"
 	}
 	tokens, err := api.NewTokens(map[string]api.Identity{
-		tokStaff:      {Role: api.RoleStaff, Subject: "staff:test"},
-		tokBody:       {Role: api.RoleBody, Subject: "cf:" + f.body.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.body.Entity.CodiceFiscale]},
-		tokOtherBody:  {Role: api.RoleBody, Subject: "cf:" + f.other.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.other.Entity.CodiceFiscale]},
-		tokRegion:     {Role: api.RoleRegion, Subject: "regione:test", Region: f.grantReg},
-		tokRegionNone: {Role: api.RoleRegion, Subject: "regione:none", Region: otherRegion},
-		tokPublic:     {Role: api.RolePublic, Subject: "public:test"},
+		tokStaff:      {Role: registry.RoleStaff, Subject: "staff:test"},
+		tokBody:       {Role: registry.RoleBody, Subject: "cf:" + f.body.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.body.Entity.CodiceFiscale]},
+		tokOtherBody:  {Role: registry.RoleBody, Subject: "cf:" + f.other.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.other.Entity.CodiceFiscale]},
+		tokRegion:     {Role: registry.RoleRegion, Subject: "regione:test", Region: f.grantReg},
+		tokRegionNone: {Role: registry.RoleRegion, Subject: "regione:none", Region: otherRegion},
+		tokPublic:     {Role: registry.RolePublic, Subject: "public:test"},
 	})
 	if err != nil {
 		t.Fatal(err)

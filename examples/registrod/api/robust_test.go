@@ -292,7 +292,7 @@ func TestFilerIsCaller(t *testing.T) {
 	})
 	t.Run("a body token without a codice fiscale", func(t *testing.T) {
 		tokens, err := api.NewTokens(map[string]api.Identity{
-			"office-token-0123456789": {Role: api.RoleBody, Subject: "office:segreteria", EntityID: f.ids[f.body.Entity.CodiceFiscale]},
+			"office-token-0123456789": {Role: registry.RoleBody, Subject: "office:segreteria", EntityID: f.ids[f.body.Entity.CodiceFiscale]},
 		})
 		if err != nil {
 			t.Fatal(err)
