@@ -168,6 +168,7 @@ func (s *server) serveWithDeadline(w http.ResponseWriter, r *http.Request, h htt
 type bufferedWriter struct {
 	mu      sync.Mutex
 	header  http.Header
+	sent    http.Header // the header as it was when the status was written
 	code    int
 	buf     bytes.Buffer
 	dropped bool
@@ -188,8 +189,7 @@ func (b *bufferedWriter) WriteHeader(code int) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.code == 0 && code >= 200 {
-		b.code = code
-		b.header = b.header.Clone()
+		b.code, b.sent = code, b.header.Clone()
 	}
 }
 
@@ -200,8 +200,7 @@ func (b *bufferedWriter) Write(p []byte) (int, error) {
 		return 0, context.DeadlineExceeded
 	}
 	if b.code == 0 {
-		b.code = http.StatusOK
-		b.header = b.header.Clone()
+		b.code, b.sent = http.StatusOK, b.header.Clone()
 	}
 	return b.buf.Write(p)
 }
@@ -217,17 +216,17 @@ func (b *bufferedWriter) discard() {
 func (b *bufferedWriter) copyTo(w http.ResponseWriter) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.code == 0 {
+		b.code, b.sent = http.StatusOK, b.header
+	}
 	dst := w.Header()
 	for k := range dst {
-		if _, ok := b.header[k]; !ok {
+		if _, ok := b.sent[k]; !ok {
 			delete(dst, k)
 		}
 	}
-	for k, v := range b.header {
+	for k, v := range b.sent {
 		dst[k] = v
-	}
-	if b.code == 0 {
-		b.code = http.StatusOK
 	}
 	w.WriteHeader(b.code)
 	_, _ = w.Write(b.buf.Bytes()) // the client went away: nothing to do
