@@ -84,6 +84,7 @@ type Registry struct {
 	opts  Options
 	val   *Validator
 	terr  *territory.Territory
+	filed filedCache // what FiledReports has read of the log
 }
 
 // New returns a Registry over store. Zero fields of opts take the defaults
