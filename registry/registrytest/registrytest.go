@@ -41,10 +41,23 @@ import (
 // empty store each time it is called; it may register cleanup with t.
 func RunStoreTests(t *testing.T, newStore func(t *testing.T) registry.Store) {
 	t.Helper()
+	// Tests that need more than one store (a reference register).
+	multi := []struct {
+		name string
+		fn   func(t *testing.T, newStore func(t *testing.T) registry.Store)
+	}{
+		{"ListVisible", testListVisible},
+		{"ViewerListings", testViewerListings},
+	}
+	for _, tc := range multi {
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore) })
+	}
 	tests := []struct {
 		name string
 		fn   func(t *testing.T, s registry.Store)
 	}{
+		{"InvalidCursor", testInvalidCursor},
+		{"EventFilters", testEventFilters},
 		{"CreateAndRead", testCreateAndRead},
 		{"ReadsAreCopies", testReadsAreCopies},
 		{"UpdateVersions", testUpdateVersions},
