@@ -4,8 +4,10 @@
 // # Errors
 //
 // The errors of registry.Store: registry.ErrNotFound and
-// registry.ErrConflict (wrapped, with the record named), plus an error for a
-// negative limit and for a cancelled context.
+// registry.ErrConflict (wrapped, with the record named),
+// registry.ErrInvalidCursor (wrapped) for a cursor no listing made, the
+// error of a Filter.Visible, plus an error for a negative limit and for a
+// cancelled context.
 //
 // # Concurrency
 //
