@@ -134,3 +134,65 @@ func TestFiledReportsReadsOnlyNewFilings(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, other)
 }
+
+// entityCounter is a Store that counts listings.
+type entityCounter struct {
+	registry.Store
+	mu       sync.Mutex
+	listings int
+}
+
+func (c *entityCounter) Entities(ctx context.Context, f registry.Filter) (registry.Page, error) {
+	c.mu.Lock()
+	c.listings++
+	c.mu.Unlock()
+	return c.Store.Entities(ctx, f)
+}
+
+// TestFiledYearlyUpdateCached checks that the yearly list is computed again
+// only when the log has grown, and that what it returns is the caller's.
+func TestFiledYearlyUpdateCached(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, registry.Options{})
+	a := f.enrolled(t, body(cfBodyA, "Ente A"), "2023-01-10", "2023-03-01", registry.SectionI)
+	f.enrolled(t, body(cfBodyB, "Ente B"), "2023-02-10", "2023-04-01", registry.SectionI)
+	f.clock.Set("2025-01-20")
+	counter := &entityCounter{Store: f.store}
+	reg := registry.New(counter, registry.Options{Now: f.clock.Now})
+	staff := registry.Staff("ministry")
+	totals := func(l registry.YearlyList) [2]int { r, e := l.Totals(); return [2]int{r, e} }
+
+	tests := []struct {
+		name         string
+		change       func()
+		wantTotals   [2]int
+		wantListings bool
+	}{
+		{"first call computes", nil, [2]int{0, 2}, true},
+		{"unchanged log: from the cache", nil, [2]int{0, 2}, false},
+		{"a filing: computed again", func() {
+			after, err := json.Marshal(registry.ReportFiled{Year: 2024, Revision: 1, FiledAt: time.Date(2025, 1, 15, 10, 0, 0, 0, time.UTC)})
+			require.NoError(t, err)
+			_, err = f.store.Commit(ctx, registry.Batch{Events: []registry.Event{{Actor: "desk",
+				Kind: registry.EventReportFiled, EntityID: a.ID, RecordID: a.ID + "/2024/1", After: after}}})
+			require.NoError(t, err)
+		}, [2]int{1, 1}, true},
+		{"unchanged again", nil, [2]int{1, 1}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.change != nil {
+				tt.change()
+			}
+			counter.listings = 0
+			l, err := reg.FiledYearlyUpdate(ctx, staff, 2024)
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantTotals, totals(l))
+			assert.Equal(t, tt.wantListings, counter.listings > 0, "listings: %d", counter.listings)
+			// The caller may modify what it gets.
+			l.Recipients = l.Recipients[:0]
+		})
+	}
+	_, err := reg.FiledYearlyUpdate(ctx, registry.Public(), 2024)
+	assert.ErrorIs(t, err, registry.ErrForbidden)
+}

@@ -323,11 +323,9 @@ func (s *server) yearlyList(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	ctx := r.Context()
-	filings, err := s.deps.Registry.FiledReports(ctx, year) // the register's own log of filings
-	if err != nil {
-		return err
-	}
-	list, err := s.deps.Registry.YearlyUpdate(ctx, registry.Staff("registrod"), year, filings)
+	// From the register's own log of filings; computed again only when the
+	// log has grown, so an anonymous request does not pass over the register.
+	list, err := s.deps.Registry.FiledYearlyUpdate(ctx, registry.Staff("registrod"), year)
 	if err != nil {
 		return err
 	}
