@@ -39,23 +39,13 @@ func fullAccess(v *Viewer, e *Entity) bool {
 }
 
 // view returns what v may see of e today and whether v may see it at all.
-func (r *Registry) view(ctx context.Context, v *Viewer, e *Entity, f *Filter) (Entity, bool, error) {
+func (r *Registry) view(ctx context.Context, v *Viewer, e *Entity) (Entity, bool, error) {
 	if fullAccess(v, e) {
 		return *e, true, nil
 	}
 	secs, err := r.visibleSections(ctx, v, e, r.today())
 	if err != nil || len(secs) == 0 {
 		return Entity{}, false, err
-	}
-	if f != nil {
-		// A filter may only match on what the viewer sees, or it would leak
-		// (a Section II enrolment, a pending application).
-		if f.Section != 0 && !slices.Contains(secs, f.Section) {
-			return Entity{}, false, nil
-		}
-		if f.Status != "" && f.Status != StatusEnrolled {
-			return Entity{}, false, nil
-		}
 	}
 	return publicView(e), true, nil
 }
@@ -74,7 +64,7 @@ func (r *Registry) Entity(ctx context.Context, v Viewer, id string) (Entity, err
 	if err != nil {
 		return Entity{}, err
 	}
-	out, ok, err := r.view(ctx, &v, &e, nil)
+	out, ok, err := r.view(ctx, &v, &e)
 	if err != nil {
 		return Entity{}, err
 	}
@@ -134,7 +124,9 @@ func (r *Registry) Entities(ctx context.Context, v Viewer, f Filter) (Page, erro
 }
 
 // visibleIn reports whether v sees e on day in a listing filtered by f: the
-// rule of view, for Filter.Visible.
+// rule of view, for Filter.Visible. A filter matches only what the viewer
+// sees (an enrolment in force in a section visible to v), or it would leak
+// a Section II enrolment or a pending application.
 func (r *Registry) visibleIn(ctx context.Context, v *Viewer, e *Entity, f *Filter, day Date) (bool, error) {
 	if fullAccess(v, e) {
 		return enrolmentMatches(e, f.Section, f.Status), nil
