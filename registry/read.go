@@ -102,8 +102,8 @@ func (r *Registry) Entities(ctx context.Context, v Viewer, f Filter) (Page, erro
 		// their own, and an enrolment's status in force today comes from
 		// its history.
 		sf.Section, sf.Status = 0, ""
-		sf.Candidates = r.candidates(&v, &f)
 		today := r.today()
+		sf.Candidates = candidates(&v, &f, today)
 		sf.Visible = func(ctx context.Context, e *Entity) (bool, error) {
 			return r.visibleIn(ctx, &v, e, &f, today)
 		}
@@ -146,7 +146,7 @@ func (r *Registry) visibleIn(ctx context.Context, v *Viewer, e *Entity, f *Filte
 // Section I enrolment and branches, unless f asks for Section II; bodies with
 // a Section II enrolment in the regions of v's grants in force today, unless
 // f asks for Section I.
-func (r *Registry) candidates(v *Viewer, f *Filter) *Candidates {
+func candidates(v *Viewer, f *Filter, today Date) *Candidates {
 	c := &Candidates{}
 	if v.Role == RoleBody {
 		c.ID = v.EntityID
@@ -158,7 +158,6 @@ func (r *Registry) candidates(v *Viewer, f *Filter) *Candidates {
 	if f.Section == SectionI {
 		return c
 	}
-	today := r.today()
 	regions := []string{}
 	for _, g := range v.Grants {
 		if !within(today, g.From, g.Until) {
