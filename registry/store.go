@@ -31,6 +31,11 @@ const (
 //
 // Reads return deep copies: a caller may modify what it gets without
 // affecting the store. Implementations must be safe for concurrent use.
+//
+// Errors: besides those each method names, every method may return the
+// context's error and the backend's (a database error, wrapped); those are
+// never ErrNotFound or ErrConflict. A method that names no error returns
+// only these.
 type Store interface {
 	// Entity returns the entity with id, or ErrNotFound.
 	Entity(ctx context.Context, id string) (Entity, error)
