@@ -123,6 +123,9 @@ func matches(e *registry.Entity, f *registry.Filter, name string) bool {
 	return true
 }
 
+// maxChunk caps the rows a listing with Filter.Visible reads at a time.
+const maxChunk = 1024
+
 // Entities implements registry.Store. With f.Visible set it gathers the
 // matching entities in chunks under the read lock and calls Visible on them
 // with the lock released, until the page is full and one more visible
@@ -140,9 +143,13 @@ func (s *Store) Entities(ctx context.Context, f registry.Filter) (registry.Page,
 		return registry.Page{}, fmt.Errorf("memstore: %w", err)
 	}
 	name := strings.ToLower(f.Name)
+	// Without Visible a page needs n+1 rows. With it, the first chunk is
+	// twice that (at least 16 rows): one query when most candidates are
+	// visible, and a page of one reads a few rows, not a large batch; each
+	// next chunk doubles, up to maxChunk.
 	chunk := n + 1
 	if f.Visible != nil {
-		chunk = max(chunk, 128)
+		chunk = min(max(2*chunk, 16), max(maxChunk, n+1))
 	}
 	p := registry.Page{Entities: []registry.Entity{}}
 	for {
@@ -171,6 +178,7 @@ func (s *Store) Entities(ctx context.Context, f registry.Filter) (registry.Page,
 		if err := ctx.Err(); err != nil {
 			return registry.Page{}, err
 		}
+		chunk = min(chunk*2, max(maxChunk, n+1))
 	}
 }
 

@@ -385,6 +385,46 @@ func testListVisible(t *testing.T, newStore func(t *testing.T) registry.Store) {
 			}
 		}
 	}
+	// Rare visible rows: a page takes several chunks of rows.
+	t.Run("many chunks", func(t *testing.T) {
+		s := newStore(t)
+		var es []registry.Entity
+		var want []string
+		for i := range 300 {
+			id := fmt.Sprintf("M%04d", i)
+			es = append(es, entity(id, fmt.Sprintf("7%010d", i), "Ente "+id))
+			if i%37 == 5 {
+				want = append(want, id)
+			}
+		}
+		commit(t, s, registry.Batch{Entities: es})
+		rare := func(_ context.Context, e *registry.Entity) (bool, error) {
+			n := 0
+			fmt.Sscanf(e.ID, "M%d", &n)
+			return n%37 == 5, nil
+		}
+		for _, limit := range []int{1, 2, 5, 9} {
+			f := registry.Filter{Limit: limit, Visible: rare}
+			var got []string
+			for range 100 {
+				p, err := s.Entities(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p.Next != "" && len(p.Entities) != limit {
+					t.Fatalf("limit %d: a short page of %d with next %q", limit, len(p.Entities), p.Next)
+				}
+				got = append(got, pageIDs(p)...)
+				if p.Next == "" {
+					break
+				}
+				f.Cursor = p.Next
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("limit %d: got %v, want %v", limit, got, want)
+			}
+		}
+	})
 	// Visible's error ends the listing.
 	boom := errors.New("boom")
 	_, err := s.Entities(ctx, registry.Filter{Visible: func(context.Context, *registry.Entity) (bool, error) { return false, boom }})

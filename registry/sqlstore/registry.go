@@ -103,6 +103,9 @@ func limit(n int) (int, error) {
 	return n, nil
 }
 
+// maxChunk caps the rows a listing with Filter.Visible reads at a time.
+const maxChunk = 1024
+
 // Entities implements registry.Store. Every filter but Name is answered
 // by an index; Name is a substring test over the rows the other filters
 // leave. f.Candidates becomes part of the query, so that the bodies a
@@ -118,9 +121,13 @@ func (s *Store) Entities(ctx context.Context, f registry.Filter) (registry.Page,
 	if err != nil {
 		return registry.Page{}, fmt.Errorf("sqlstore: %w", err)
 	}
+	// Without Visible a page needs n+1 rows. With it, the first chunk is
+	// twice that (at least 16 rows): one query when most candidates are
+	// visible, and a page of one reads a few rows, not a large batch; each
+	// next chunk doubles, up to maxChunk.
 	chunk := n + 1
 	if f.Visible != nil {
-		chunk = max(chunk, 128)
+		chunk = min(max(2*chunk, 16), max(maxChunk, n+1))
 	}
 	query, args := s.entitiesQuery(&f)
 	p := registry.Page{Entities: []registry.Entity{}}
@@ -151,6 +158,7 @@ func (s *Store) Entities(ctx context.Context, f registry.Filter) (registry.Page,
 		if len(es) < chunk {
 			return p, nil
 		}
+		chunk = min(chunk*2, max(maxChunk, n+1))
 	}
 }
 
