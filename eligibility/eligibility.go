@@ -9,6 +9,7 @@ import (
 
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/codelist"
+	"github.com/openregistro/registro/registry/territory"
 	"github.com/openregistro/registro/schemas/problem"
 )
 
@@ -31,13 +32,23 @@ type Application struct {
 // Known reports whether the fact at JSON Pointer ptr is stated.
 func (a *Application) Known(ptr string) bool { return !slices.Contains(a.Unknown, ptr) }
 
-// Register answers the one question the rules ask the register: was a body
-// enrolled in a section on a day. Implementations return an error wrapping
+// Register answers what the rules ask the register: was a body enrolled in a
+// section on a day, and what it declared (the national body of a branch).
+// Both are required: a rule never runs on half a register.
+// registry.Registry.ReaderFor returns the register's own implementation, as
+// a given viewer reads it. Implementations return an error wrapping
 // registry.ErrNotFound for an unknown body and any other error when the
 // register cannot be read.
 type Register interface {
+	// EnrolledOn reports whether body entityID was enrolled in section s on
+	// the calendar day of day.
 	EnrolledOn(ctx context.Context, entityID string, s registry.Section, day time.Time) (bool, error)
+	// Entity reads a body, so that the Section II branch rule can compare a
+	// branch with its national body.
+	Entity(ctx context.Context, id string) (registry.Entity, error)
 }
+
+var _ Register = registry.Reader{} // the register's own adapter: Registry.ReaderFor
 
 // Case is what a rule sees: one application, the section being checked, the
 // application date and the register.
@@ -55,6 +66,8 @@ type Case struct {
 	Register Register
 	// Codelists are the code lists in use.
 	Codelists *codelist.Set
+	// Territory is the territory in use (the seat rule's comuni).
+	Territory *territory.Territory
 }
 
 // Known reports whether the fact at JSON Pointer ptr is stated.
@@ -66,6 +79,10 @@ type Options struct {
 	Rules *RuleSet
 	// Codelists are the code lists; nil means codelist.Default().
 	Codelists *codelist.Set
+	// Territory is the territory the seat rule finds comuni in; nil means
+	// territory.Default(). A checker over a register takes the register's
+	// (registry.Registry.Territory), as its Codelists.
+	Territory *territory.Territory
 }
 
 // Checker evaluates applications against a rule set. It is immutable and
@@ -74,14 +91,18 @@ type Checker struct {
 	register  Register
 	rules     *RuleSet
 	codelists *codelist.Set
+	territory *territory.Territory
 }
 
 // New returns a Checker that verifies register facts (the Section II partner)
 // against register; register may be nil, and then those rules answer missing.
 func New(register Register, opts Options) *Checker {
-	c := &Checker{register: register, rules: opts.Rules, codelists: opts.Codelists}
+	c := &Checker{register: register, rules: opts.Rules, codelists: opts.Codelists, territory: opts.Territory}
 	if c.rules == nil {
 		c.rules = Default()
+	}
+	if c.territory == nil {
+		c.territory = territory.Default()
 	}
 	if c.codelists == nil {
 		c.codelists = codelist.Default()
@@ -125,7 +146,7 @@ func (c *Checker) Evaluate(ctx context.Context, app *Application, asOf time.Time
 	}
 	verdicts := make([]Verdict, 0, len(sections))
 	for _, s := range sections {
-		cs := &Case{Application: app, Section: s, Day: day, AsOf: asOfDay, Register: c.register, Codelists: c.codelists}
+		cs := &Case{Application: app, Section: s, Day: day, AsOf: asOfDay, Register: c.register, Codelists: c.codelists, Territory: c.territory}
 		rules := c.rules.InForce(day, s)
 		sd := SectionDecision{Section: s, Results: make([]Result, 0, len(rules))}
 		outcomes := make([]Outcome, 0, len(rules))

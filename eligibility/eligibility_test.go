@@ -188,8 +188,6 @@ func TestEvaluateCancelled(t *testing.T) {
 // EnrolledOn, over the in-memory store: the partner's Section II enrolment
 // takes effect on its decree date.
 func TestRegistryAsRegister(t *testing.T) {
-	ctx := context.Background()
-	store := memstore.New()
 	partner := registry.Entity{ID: "E-PARTNER", CodiceFiscale: "00595000217", Name: "Partner", Enrolments: []registry.Enrolment{{
 		Section: registry.SectionII, Status: registry.StatusEnrolled, DecreeDate: "2024-03-02",
 		History: []registry.Transition{
@@ -197,7 +195,8 @@ func TestRegistryAsRegister(t *testing.T) {
 			{From: registry.StatusApplied, To: registry.StatusEnrolled, On: "2024-03-02", Actor: "test"},
 		},
 	}}}
-	if _, err := store.Commit(ctx, registry.Batch{Entities: []registry.Entity{partner}}); err != nil {
+	store, err := memstore.Load([]registry.Entity{partner})
+	if err != nil {
 		t.Fatal(err)
 	}
 	reg := registry.New(store, registry.Options{})
@@ -207,7 +206,7 @@ func TestRegistryAsRegister(t *testing.T) {
 	}{{"2024-03-01", eligibility.Fail}, {"2024-03-02", eligibility.Pass}} {
 		app := typical()
 		app.Date = registry.Date(tc.date)
-		sd, _ := evaluate(t, app, reg).Section(registry.SectionII)
+		sd, _ := evaluate(t, app, reg.ReaderFor(registry.Staff("test"))).Section(registry.SectionII)
 		if r, _ := sd.Result(eligibility.RulePartnership); r.Outcome != tc.want {
 			t.Errorf("application of %s: %s, want %s (%s)", tc.date, r.Outcome, tc.want, r.Message.EN)
 		}

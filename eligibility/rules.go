@@ -10,7 +10,6 @@ import (
 
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/codelist"
-	"github.com/openregistro/registro/registry/territory"
 	"github.com/openregistro/registro/schemas/problem"
 )
 
@@ -182,7 +181,7 @@ func seatRule() Rule {
 			return found(Missing, m("comune della sede legale non indicato", "comune of the legal seat not stated"), UnknownFact("body.seat.comune", ptr))
 		}
 		f := KnownFact("body.seat.comune", ptr, code)
-		if cm, ok := territory.Default().Comune(code); ok {
+		if cm, ok := c.Territory.Comune(code); ok {
 			return found(Pass, mf("sede legale a %s", "legal seat in %s", cm.Name), f)
 		}
 		return found(Fail, mf("il comune %q della sede legale non è un comune italiano", "comune %q of the legal seat is not an Italian comune", code), f)
@@ -531,14 +530,6 @@ func gdprRule() Rule {
 	})
 }
 
-// EntityReader is an optional interface of a [Register]: reading a body of
-// the register, so that the Section II branch rule can compare a branch with
-// its national body. It returns an error wrapping registry.ErrNotFound for an
-// unknown ID.
-type EntityReader interface {
-	Entity(ctx context.Context, id string) (registry.Entity, error)
-}
-
 func branchRule() Rule {
 	return NewRule(Meta{
 		ID: RuleBranchOwn, Version: 1, Basis: "art. 52 c.1 lett. b" + dpr + " (MLPS: articolazioni territoriali)",
@@ -562,12 +553,11 @@ func branchRule() Rule {
 		}
 		facts := []Fact{KnownFact("body.branchOf", problem.Pointer("body", "branchOf"), a.Body.BranchOf),
 			KnownFact("body.codiceFiscale", problem.Pointer("body", "codiceFiscale"), a.Body.CodiceFiscale)}
-		er, ok := c.Register.(EntityReader)
-		if !ok || c.Register == nil {
+		if c.Register == nil {
 			return found(Missing, m("nessun registro disponibile per verificare l'ente nazionale", "no register available to check the national body"),
 				append(facts, UnknownFact("register.nationalBody.codiceFiscale", ""))...)
 		}
-		nb, err := er.Entity(ctx, a.Body.BranchOf)
+		nb, err := c.Register.Entity(ctx, a.Body.BranchOf)
 		switch {
 		case errors.Is(err, registry.ErrNotFound):
 			return found(Fail, mf("l'ente nazionale %q non è nel registro", "national body %q is not in the register", a.Body.BranchOf), facts...)

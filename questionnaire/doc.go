@@ -9,13 +9,15 @@
 // project's tag convention (json, validate, since/until), from which the JSON
 // Schemas of package schemas are generated too.
 //
-// A [Desk] files documents: complete validation, the 30 January deadline
-// (late filings accepted with a warning), amendments with history in a
-// [FilingStore]. [Desk.RecordingTo] also records each filing in the
+// A [Desk] files documents for a registry.Registry: the register says who
+// may file for which body and when the filing period ends (the register's
+// one Deadline: 30 January, end of day, in its time zone; late filings are
+// accepted with a warning); the desk validates completely, keeps amendments
+// with their history in a [FilingStore] and records each filing in the
 // register's log (the change feed), in the same transaction when the store
-// is an [EventFilingStore]; [FromRegistry] answers the register-aware rules
-// from a registry.Registry; [RecordMissingFilings] repairs a log that lacks
-// a stored filing.
+// is an [EventFilingStore]. [FromRegistry] answers the register-aware rules
+// from a registry.Registry as a viewer sees it; [RecordMissingFilings]
+// repairs a log that lacks a stored filing.
 //
 // # Errors
 //

@@ -2,6 +2,7 @@ package questionnaire
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -73,66 +74,63 @@ type EventFilingStore interface {
 	PutWithEvents(ctx context.Context, f Filing, events []registry.Event) ([]registry.Event, error)
 }
 
-// Deadline returns the last instant of the filing period of reporting year
-// year: the end of 30 January of year+1 in loc (nil: Italian winter time,
-// UTC+1, which 30 January always is).
-func Deadline(year int, loc *time.Location) time.Time {
-	if loc == nil {
-		loc = time.FixedZone("CET", 3600)
-	}
-	return time.Date(year+1, time.January, 31, 0, 0, 0, 0, loc).Add(-time.Nanosecond)
-}
-
-// Desk files documents: it validates them completely, flags late filings and
-// stores them, keeping the history of amendments.
+// Desk files documents: it validates them completely, flags late filings,
+// stores them with the history of amendments and records each filing in the
+// register's log (registry.EventReportFiled, the change feed). Who may file
+// for which body, and when the filing period ends, are the register's
+// answers (registry.Registry.FilingBody and Deadline): the desk restates
+// neither.
 type Desk struct {
-	v        *Validator
-	store    FilingStore
-	deadline func(year int) time.Time
-	reg      *registry.Registry // records every filing in its log; nil: no recording
+	v     *Validator
+	store FilingStore
+	reg   *registry.Registry
 }
 
-// NewDesk returns a Desk. deadline gives the last instant of each year's
-// filing period; nil means Deadline(year, nil).
-func NewDesk(v *Validator, store FilingStore, deadline func(year int) time.Time) *Desk {
-	if deadline == nil {
-		deadline = func(y int) time.Time { return Deadline(y, nil) }
-	}
-	return &Desk{v: v, store: store, deadline: deadline}
+// NewDesk returns a Desk that validates with v, with the register-aware
+// rules answered by reg as the filer sees it, stores in store and records in
+// reg's log. With an EventFilingStore the filing and its event commit in
+// one transaction; with another store the event is written right after the
+// filing, and RecordMissingFilings repairs a failure between the two.
+func NewDesk(v *Validator, store FilingStore, reg *registry.Registry) *Desk {
+	return &Desk{v: v, store: store, reg: reg}
 }
 
-// RecordingTo returns a copy of the desk that records every filing in reg's
-// log (registry.EventReportFiled, the change feed) for the body with the
-// document's tax code. With an EventFilingStore the filing and its event
-// commit in one transaction; with another store the event is written right
-// after the filing, and RecordMissingFilings repairs a failure between the
-// two. A body the register does not hold is filed without an event.
-func (f *Desk) RecordingTo(reg *registry.Registry) *Desk {
-	d := *f
-	d.reg = reg
-	return &d
-}
-
-// File is FileAs with the actor "desk".
-func (f *Desk) File(ctx context.Context, year int, data []byte, filedAt time.Time) (Filing, error) {
-	return f.FileAs(ctx, "desk", year, data, filedAt)
-}
+// Deadline returns the last instant of the filing period of year: the
+// register's (registry.Registry.Deadline).
+func (f *Desk) Deadline(year int) time.Time { return f.reg.Deadline(year) }
 
 // FileAs validates data as a complete report for year and stores it as a
 // new filing (or as an amendment replacing the current one), filed at
-// filedAt by actor (who is named in the register's event, when the desk
-// records). It returns the stored filing. An invalid document returns a
-// problem.List error (errors.Is(err, problem.ErrInvalid)); a concurrent
-// amendment an error wrapping ErrConflict; a stored filing whose register
-// event failed, the filing with ErrNotRecorded. A late filing is accepted
-// with a late_filing warning.
-func (f *Desk) FileAs(ctx context.Context, actor string, year int, data []byte, filedAt time.Time) (Filing, error) {
-	doc, probs, err := f.v.Check(ctx, year, data, Complete)
+// filedAt by the viewer v, who is checked and named in the register's event.
+// It returns the stored filing. A late filing is accepted with a late_filing
+// warning.
+//
+// Errors: registry.ErrForbidden when v may not file for the body the
+// document names (only the body's own viewer files: see
+// registry.Registry.FilingBody; checked before the document is validated
+// against the register, so that the answer tells nothing about another
+// body); a
+// problem.List error (errors.Is(err, problem.ErrInvalid)) for an invalid
+// document; an error wrapping ErrConflict for a concurrent amendment;
+// ErrNotRecorded, with the filing, when the filing was stored but its
+// register event was not.
+func (f *Desk) FileAs(ctx context.Context, v registry.Viewer, year int, data []byte, filedAt time.Time) (Filing, error) {
+	body, err := f.filingBody(ctx, v, data)
+	if err != nil {
+		return Filing{}, err
+	}
+	doc, probs, err := f.v.WithRegister(FromRegistry(f.reg, v)).Check(ctx, year, data, Complete)
 	if err != nil {
 		return Filing{}, err
 	}
 	if probs.HasErrors() {
 		return Filing{}, probs
+	}
+	if body.CodiceFiscale != doc.Body.TaxCode {
+		// The head could not be read before validation: ask now.
+		if body, err = f.reg.FilingBody(ctx, v, doc.Body.TaxCode); err != nil {
+			return Filing{}, err
+		}
 	}
 	fl := Filing{
 		BodyTaxCode:  doc.Body.TaxCode,
@@ -148,24 +146,18 @@ func (f *Desk) FileAs(ctx context.Context, actor string, year int, data []byte, 
 		fl.Revision = cur.Revision + 1
 		fl.Late = cur.Late // lateness is decided by the first filing
 	case errors.Is(err, ErrNotFound):
-		fl.Late = filedAt.After(f.deadline(year))
+		fl.Late = f.reg.Late(year, filedAt)
 	default:
 		return Filing{}, err
 	}
 	if fl.Late {
-		dl := f.deadline(year)
+		dl := f.reg.Deadline(year)
 		fl.Warnings = problem.List{problem.New("", "deadline", CodeLateFiling,
 			map[string]any{"deadline": dl.Format(time.RFC3339), "filedAt": filedAt.Format(time.RFC3339)},
 			fmt.Sprintf("relazione presentata oltre il termine del %s", dl.Format("02/01/2006")),
 			fmt.Sprintf("report filed after the deadline of %s", dl.Format("2 January 2006"))).AsWarning()}
 	}
-	if f.reg == nil {
-		if err := f.store.Put(ctx, fl); err != nil {
-			return Filing{}, err
-		}
-		return fl, nil
-	}
-	if err := f.putRecorded(ctx, actor, fl); err != nil {
+	if err := f.putRecorded(ctx, v, body.ID, fl); err != nil {
 		if errors.Is(err, ErrNotRecorded) {
 			return fl, err // stored all the same
 		}
@@ -174,35 +166,44 @@ func (f *Desk) FileAs(ctx context.Context, actor string, year int, data []byte, 
 	return fl, nil
 }
 
+// filingBody reads the body's tax code from data and asks the register for
+// whom v files. A document whose tax code cannot be read is left to the
+// validator, and FileAs asks again once it is valid.
+func (f *Desk) filingBody(ctx context.Context, v registry.Viewer, data []byte) (registry.Entity, error) {
+	var head struct {
+		Body struct {
+			TaxCode string `json:"taxCode"`
+		} `json:"body"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil || head.Body.TaxCode == "" {
+		return registry.Entity{}, nil // the validator says what is wrong
+	}
+	return f.reg.FilingBody(ctx, v, head.Body.TaxCode)
+}
+
 // ErrNotRecorded is wrapped by FileAs when the filing was stored but its
 // register event could not be written (only with a store that is not an
 // EventFilingStore); the filing is returned with it. RecordMissingFilings
 // repairs the log.
 var ErrNotRecorded = errors.New("questionnaire: filing stored without its register event")
 
-// putRecorded stores fl with its register event.
-func (f *Desk) putRecorded(ctx context.Context, actor string, fl Filing) error {
-	e, err := f.reg.Store().EntityByCodiceFiscale(ctx, fl.BodyTaxCode)
-	if errors.Is(err, registry.ErrNotFound) {
-		return f.store.Put(ctx, fl) // nothing to record it against
-	}
-	if err != nil {
-		return err
-	}
-	ev, err := f.reg.FilingEvent(ctx, actor, e.ID, registry.ReportFiled{Year: fl.Year, Revision: fl.Revision,
-		FiledAt: fl.FiledAt, Late: fl.Late, FilerCodiceFiscale: fl.FilerTaxCode})
-	if err != nil {
-		return err
-	}
+// putRecorded stores fl with its register event for body entityID.
+func (f *Desk) putRecorded(ctx context.Context, v registry.Viewer, entityID string, fl Filing) error {
+	rf := registry.ReportFiled{Year: fl.Year, Revision: fl.Revision, FiledAt: fl.FiledAt, Late: fl.Late,
+		FilerCodiceFiscale: fl.FilerTaxCode}
 	if es, ok := f.store.(EventFilingStore); ok {
-		_, err := es.PutWithEvents(ctx, fl, []registry.Event{ev})
+		ev, err := f.reg.FilingEvent(ctx, v, entityID, rf)
+		if err != nil {
+			return err
+		}
+		_, err = es.PutWithEvents(ctx, fl, []registry.Event{ev})
 		return err
 	}
 	if err := f.store.Put(ctx, fl); err != nil {
 		return err
 	}
 	// The filing is stored: its event follows even if the caller has gone.
-	if _, err := f.reg.Store().Commit(context.WithoutCancel(ctx), registry.Batch{Events: []registry.Event{ev}}); err != nil {
+	if _, err := f.reg.RecordFiling(context.WithoutCancel(ctx), v, entityID, rf); err != nil {
 		return fmt.Errorf("%w: %w", ErrNotRecorded, err)
 	}
 	return nil

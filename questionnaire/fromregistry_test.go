@@ -22,13 +22,13 @@ func TestFromRegistry(t *testing.T) {
 	sample := questionnairetest.Sample(2024, 1, false)
 	app := sampleApplication(sample)
 	body := app.Body
-	_, e, err := reg.Apply(ctx, "test", app)
+	_, e, err := reg.Apply(ctx, registry.Staff("test"), app)
 	require.NoError(t, err)
 	now = time.Date(2023, 5, 2, 10, 0, 0, 0, time.UTC)
-	_, err = reg.Enrol(ctx, "test", e.ID, registry.SectionI, registry.Decree{Number: "12/2023", Date: "2023-05-02"})
+	_, err = reg.Enrol(ctx, registry.Staff("test"), e.ID, registry.SectionI, registry.Decree{Number: "12/2023", Date: "2023-05-02"})
 	require.NoError(t, err)
 
-	r := questionnaire.FromRegistry(reg)
+	r := questionnaire.FromRegistry(reg, registry.Staff("test"))
 	tests := []struct {
 		name     string
 		taxCode  string
@@ -81,7 +81,7 @@ func TestRecordMissingFilings(t *testing.T) {
 	reg := registry.New(memstore.New(), registry.Options{Now: func() time.Time { return now }})
 	sample := questionnairetest.Sample(2024, 1, false)
 	app := sampleApplication(sample)
-	_, e, err := reg.Apply(ctx, "test", app)
+	_, e, err := reg.Apply(ctx, registry.Staff("test"), app)
 	require.NoError(t, err)
 
 	store := questionnaire.NewMemStore()
@@ -90,20 +90,20 @@ func TestRecordMissingFilings(t *testing.T) {
 			FiledAt: now.Add(time.Duration(rev) * time.Hour), FilerTaxCode: sample.Filer.TaxCode, Document: []byte(`{}`)}))
 	}
 	put(1)
-	_, err = reg.RecordFiling(ctx, "desk", e.ID, registry.ReportFiled{Year: 2024, Revision: 1, FiledAt: now.Add(time.Hour)})
+	_, err = reg.RecordFiling(ctx, registry.Staff("desk"), e.ID, registry.ReportFiled{Year: 2024, Revision: 1, FiledAt: now.Add(time.Hour)})
 	require.NoError(t, err)
 	put(2) // stored, but the process died before recording it
 	require.NoError(t, store.Put(ctx, questionnaire.Filing{BodyTaxCode: "80020020014", Year: 2024, Revision: 1,
 		FiledAt: now, FilerTaxCode: sample.Filer.TaxCode, Document: []byte(`{}`)})) // a body not in the register
 
-	added, err := questionnaire.RecordMissingFilings(ctx, reg, store, "repair", 2023, 2024)
+	added, err := questionnaire.RecordMissingFilings(ctx, reg, store, registry.Staff("repair"), 2023, 2024)
 	require.NoError(t, err)
 	assert.Equal(t, 1, added)
 	recorded, err := reg.RecordedFilings(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, map[registry.FilingKey]bool{{EntityID: e.ID, Year: 2024, Revision: 1}: true, {EntityID: e.ID, Year: 2024, Revision: 2}: true}, recorded)
 
-	again, err := questionnaire.RecordMissingFilings(ctx, reg, store, "repair", 2023, 2024)
+	again, err := questionnaire.RecordMissingFilings(ctx, reg, store, registry.Staff("repair"), 2023, 2024)
 	require.NoError(t, err)
 	assert.Zero(t, again, "a second run adds nothing")
 }
@@ -151,7 +151,9 @@ func TestDeskRecordingTo(t *testing.T) {
 	now := time.Date(2025, 1, 20, 10, 0, 0, 0, time.UTC)
 	reg := registry.New(memstore.New(), registry.Options{Now: func() time.Time { return now }})
 	sample := questionnairetest.Sample(2024, 1, false)
-	_, e, err := reg.Apply(ctx, "test", sampleApplication(sample))
+	_, e, err := reg.Apply(ctx, registry.Staff("test"), sampleApplication(sample))
+	require.NoError(t, err)
+	_, err = reg.Enrol(ctx, registry.Staff("test"), e.ID, registry.SectionI, registry.Decree{Number: "12/2023", Date: "2023-05-02"})
 	require.NoError(t, err)
 	sample.Body.RegisterID = e.ID
 	v := MustValidator(t, questionnaire.Options{NoSchema: true})
@@ -160,8 +162,8 @@ func TestDeskRecordingTo(t *testing.T) {
 
 	t.Run("a plain store: the event follows the filing", func(t *testing.T) {
 		store := questionnaire.NewMemStore()
-		desk := questionnaire.NewDesk(v, store, nil).RecordingTo(reg)
-		f, err := desk.FileAs(ctx, "cf:"+sample.Filer.TaxCode, 2024, data, now)
+		desk := questionnaire.NewDesk(v, store, reg)
+		f, err := desk.FileAs(ctx, registry.Body(sample.Filer.TaxCode, e.ID), 2024, data, now)
 		require.NoError(t, err)
 		recorded, err := reg.RecordedFilings(ctx)
 		require.NoError(t, err)
@@ -169,25 +171,32 @@ func TestDeskRecordingTo(t *testing.T) {
 	})
 	t.Run("an event store: one write with the event", func(t *testing.T) {
 		store := &eventStore{MemStore: questionnaire.NewMemStore()}
-		desk := questionnaire.NewDesk(v, store, nil).RecordingTo(reg)
-		_, err := desk.FileAs(ctx, "cf:"+sample.Filer.TaxCode, 2024, data, now)
+		desk := questionnaire.NewDesk(v, store, reg)
+		_, err := desk.FileAs(ctx, registry.Body(sample.Filer.TaxCode, e.ID), 2024, data, now)
 		require.NoError(t, err)
 		require.Len(t, store.events, 1)
 		ev := store.events[0]
 		assert.Equal(t, registry.EventReportFiled, ev.Kind)
 		assert.Equal(t, e.ID, ev.EntityID)
-		assert.Equal(t, "cf:"+sample.Filer.TaxCode, ev.Actor)
+		assert.Equal(t, "body:"+e.ID+":"+sample.Filer.TaxCode, ev.Actor, "the audit trail names the viewer")
 	})
-	t.Run("a body the register does not hold: filed, no event", func(t *testing.T) {
+	t.Run("another body's report: forbidden, nothing stored", func(t *testing.T) {
+		store := &eventStore{MemStore: questionnaire.NewMemStore()}
+		_, err := questionnaire.NewDesk(v, store, reg).FileAs(ctx, registry.Body("x", "another"), 2024, data, now)
+		require.ErrorIs(t, err, registry.ErrForbidden)
+		_, err = store.Get(ctx, sample.Body.TaxCode, 2024)
+		assert.Error(t, err, "nothing stored")
+	})
+	t.Run("a body the register does not hold: refused, nothing stored", func(t *testing.T) {
 		other := questionnairetest.Sample(2024, 1, false)
 		other.Body.TaxCode = "80020020014"
 		od, err := v.Marshal(other)
 		require.NoError(t, err)
 		store := &eventStore{MemStore: questionnaire.NewMemStore()}
-		_, err = questionnaire.NewDesk(v, store, nil).RecordingTo(reg).File(ctx, 2024, od, now)
-		require.NoError(t, err)
+		_, err = questionnaire.NewDesk(v, store, reg).FileAs(ctx, registry.Body(sample.Filer.TaxCode, e.ID), 2024, od, now)
+		require.ErrorIs(t, err, registry.ErrForbidden)
 		assert.Empty(t, store.events)
 		_, err = store.Get(ctx, "80020020014", 2024)
-		assert.NoError(t, err)
+		assert.Error(t, err)
 	})
 }

@@ -90,6 +90,15 @@ func New(opts Options) (*Validator, error) {
 	return &Validator{plan: plan, rules: rules, opts: opts}, nil
 }
 
+// WithRegister returns a copy of v whose register-aware rules ask reg (nil:
+// none). The copy shares v's compiled rules, so it costs one allocation: the
+// desk makes one per filing, answering as the filer sees the register.
+func (v *Validator) WithRegister(reg Register) *Validator {
+	c := *v
+	c.opts.Register = reg
+	return &c
+}
+
 // Validate checks data as a complete filing for reporting year year. It
 // returns every problem found, sorted (nil when valid), and an error only
 // when validation itself could not run (unknown year, register failure,

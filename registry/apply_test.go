@@ -78,7 +78,7 @@ func TestApplyValidation(t *testing.T) {
 			a := application(body(cfBodyA, "Casa dei Popoli"), "2025-01-10", registry.SectionI)
 			tc.mutate(&a)
 			f.clock.Set("2025-01-15")
-			_, _, err := f.reg.Apply(context.Background(), "body", a)
+			_, _, err := f.reg.Apply(context.Background(), registry.Staff("body"), a)
 			got := problems(t, err)
 			for k, v := range tc.want {
 				if got[k] != v {
@@ -100,7 +100,7 @@ func TestApplyProblemsAreLocalised(t *testing.T) {
 	f := newFixture(t, registry.Options{})
 	a := application(body(cfBodyA, "Casa"), "2025-01-10", registry.SectionI)
 	a.Body.Name = ""
-	_, _, err := f.reg.Apply(context.Background(), "body", a)
+	_, _, err := f.reg.Apply(context.Background(), registry.Staff("body"), a)
 	got := problems(t, err)
 	if got["/body/name"] != "required" {
 		t.Fatalf("problems %v", got)
@@ -112,7 +112,7 @@ func TestApplyCreatesAndUpdates(t *testing.T) {
 	f := newFixture(t, registry.Options{})
 	a := application(body(cfBodyA, "Casa dei Popoli"), "2025-01-10", registry.SectionI)
 	a.Body.Enrolments = []registry.Enrolment{{Section: registry.SectionI, Status: registry.StatusEnrolled}} // ignored
-	app, e, err := f.reg.Apply(ctx, "body", a)
+	app, e, err := f.reg.Apply(ctx, registry.Staff("body"), a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,14 +135,14 @@ func TestApplyCreatesAndUpdates(t *testing.T) {
 	// Rejected; a second application by codice fiscale finds the same body,
 	// with a new legal representative.
 	f.clock.Set("2025-02-01")
-	if _, err := f.reg.Reject(ctx, "s", e.ID, registry.SectionI, registry.Rejection{Date: "2025-02-01", Reason: "x"}); err != nil {
+	if _, err := f.reg.Reject(ctx, registry.Staff("s"), e.ID, registry.SectionI, registry.Rejection{Date: "2025-02-01", Reason: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	b := body(cfBodyA, "Casa dei Popoli APS")
 	b.LegalRepresentative = registry.Person{FirstName: "Emanuele", LastName: "Rocca", CodiceFiscale: cfRep2, Sex: "male", Citizenship: "IT"}
 	a2 := application(b, "2025-06-01", registry.SectionI)
 	f.clock.Set("2025-06-01")
-	app2, e2, err := f.reg.Apply(ctx, "body", a2)
+	app2, e2, err := f.reg.Apply(ctx, registry.Staff("body"), a2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,12 +167,12 @@ func TestApplyCreatesAndUpdates(t *testing.T) {
 	// Naming the body by an ID whose codice fiscale differs is a problem.
 	a3 := application(body(cfBodyB, "Altro"), "2025-06-01", registry.SectionII)
 	a3.EntityID = e.ID
-	_, _, err = f.reg.Apply(ctx, "body", a3)
+	_, _, err = f.reg.Apply(ctx, registry.Staff("body"), a3)
 	if got := problems(t, err); got["/body/codiceFiscale"] != "codice_fiscale_mismatch" {
 		t.Errorf("problems %v", got)
 	}
 	a3.EntityID = "nobody"
-	if _, _, err := f.reg.Apply(ctx, "body", a3); !errors.Is(err, registry.ErrNotFound) {
+	if _, _, err := f.reg.Apply(ctx, registry.Staff("body"), a3); !errors.Is(err, registry.ErrNotFound) {
 		t.Errorf("Apply for an unknown EntityID: %v", err)
 	}
 }
@@ -185,25 +185,25 @@ func TestUpdateEntity(t *testing.T) {
 	next := e
 	next.Name = "Casa Nuova"
 	next.Enrolments = nil // register-managed: ignored
-	got, err := f.reg.UpdateEntity(ctx, "body", next)
+	got, err := f.reg.UpdateEntity(ctx, registry.Staff("body"), next)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Name != "Casa Nuova" || got.Version != 2 || len(got.Enrolments) != 1 {
 		t.Errorf("UpdateEntity = %+v", got)
 	}
-	if _, err := f.reg.UpdateEntity(ctx, "body", next); !errors.Is(err, registry.ErrConflict) {
+	if _, err := f.reg.UpdateEntity(ctx, registry.Staff("body"), next); !errors.Is(err, registry.ErrConflict) {
 		t.Errorf("stale UpdateEntity: %v", err)
 	}
 	bad := got
 	bad.PEC = ""
-	if p := problems(t, func() error { _, err := f.reg.UpdateEntity(ctx, "body", bad); return err }()); p["/pec"] != "required" {
+	if p := problems(t, func() error { _, err := f.reg.UpdateEntity(ctx, registry.Staff("body"), bad); return err }()); p["/pec"] != "required" {
 		t.Errorf("problems %v", p)
 	}
 	// Another body cannot take the same codice fiscale.
 	other := f.mustApply(t, application(body(cfBodyB, "Altra"), "2025-03-01", registry.SectionI))
 	other.CodiceFiscale = cfBodyA
-	if _, err := f.reg.UpdateEntity(ctx, "body", other); !errors.Is(err, registry.ErrConflict) {
+	if _, err := f.reg.UpdateEntity(ctx, registry.Staff("body"), other); !errors.Is(err, registry.ErrConflict) {
 		t.Errorf("UpdateEntity to a taken codice fiscale: %v", err)
 	}
 }

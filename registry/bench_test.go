@@ -45,7 +45,7 @@ func BenchmarkApply(b *testing.B) {
 	for b.Loop() {
 		first10 := fmt.Sprintf("8%06d001", i+1)
 		i++
-		if _, _, err := f.reg.Apply(ctx, "bench", application(body(first10+checkDigit(first10), "Ente"), "2025-01-10", registry.SectionI)); err != nil {
+		if _, _, err := f.reg.Apply(ctx, registry.Staff("bench"), application(body(first10+checkDigit(first10), "Ente"), "2025-01-10", registry.SectionI)); err != nil {
 			b.Fatal(err)
 		}
 	}

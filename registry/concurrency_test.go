@@ -29,7 +29,7 @@ func TestConcurrentWriters(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for {
-				_, err := f.reg.RequestReferent(ctx, "body", e.ID, registry.Referent{FirstName: "N", LastName: fmt.Sprint(w),
+				_, err := f.reg.RequestReferent(ctx, registry.Staff("body"), e.ID, registry.Referent{FirstName: "N", LastName: fmt.Sprint(w),
 					CodiceFiscale: people[w], Phone: "0612345678", Email: "x@example.it"})
 				if errors.Is(err, registry.ErrConflict) {
 					continue
@@ -48,7 +48,7 @@ func TestConcurrentWriters(t *testing.T) {
 			defer wg.Done()
 			first10 := fmt.Sprintf("8%06d001", 900000+w)
 			b := body(first10+checkDigit(first10), fmt.Sprintf("Ente %d", w))
-			if _, _, err := f.reg.Apply(ctx, "body", application(b, "2025-01-10", registry.SectionII)); err != nil {
+			if _, _, err := f.reg.Apply(ctx, registry.Staff("body"), application(b, "2025-01-10", registry.SectionII)); err != nil {
 				errs <- fmt.Errorf("apply %d: %w", w, err)
 			}
 		}()

@@ -17,8 +17,19 @@
 // RecordFiling puts each annual report filed into the log, which is the change
 // feed other systems follow (FiledReports feeds YearlyUpdate from it).
 //
+// Every write takes the acting [Viewer] and is authorised by the Registry
+// itself, once, for every caller: staff decide (review, enrolment,
+// rejection, cancellation, grants, imports); a body acts on its own entity
+// (its data, referents, branches, partnerships) and files its own annual
+// report; an authenticated person may apply for a new body; the anonymous
+// public writes nothing. Events and enrolment histories name the viewer
+// ([Viewer.Actor]).
+//
 // Time is an input: the Registry reads its clock from [Options.Now] and
-// every date-dependent query takes the day it asks about.
+// every date-dependent query takes the day it asks about. The filing
+// deadline is one instant, [Registry.Deadline], in the register's
+// [Options.Location]; everything that asks whether a report is late reads
+// it.
 //
 // # Errors
 //
@@ -31,7 +42,9 @@
 // ErrTransition)) naming the section and both statuses. A viewer asking for
 // something it may not see gets [ErrNotFound] for a body it may not see (so
 // that the existence of a Section II body does not leak) and [ErrForbidden]
-// for an operation reserved to staff.
+// for an operation reserved to staff. Every write returns [ErrForbidden]
+// (wrapped, naming the operation and the viewer) when its viewer may not do
+// it, before reading or writing anything else.
 //
 // # Concurrency
 //

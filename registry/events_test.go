@@ -17,24 +17,27 @@ func TestEventsRecordEveryChange(t *testing.T) {
 	f.clock.Set("2025-02-01")
 	steps := []func() error{
 		func() error {
-			_, err := f.reg.StartReview(ctx, "staff-1", e.ID, registry.SectionI, "2025-02-01")
+			_, err := f.reg.StartReview(ctx, registry.Staff("staff-1"), e.ID, registry.SectionI, "2025-02-01")
 			return err
 		},
 		func() error {
-			_, err := f.reg.Enrol(ctx, "staff-1", e.ID, registry.SectionI, registry.Decree{Number: "7", Date: "2025-02-01"})
+			_, err := f.reg.Enrol(ctx, registry.Staff("staff-1"), e.ID, registry.SectionI, registry.Decree{Number: "7", Date: "2025-02-01"})
 			return err
 		},
 		func() error {
-			_, err := f.reg.RequestReferent(ctx, "body", e.ID, registry.Referent{FirstName: "L", LastName: "V", CodiceFiscale: cfRefA, Phone: "061234567", Email: "l@example.it"})
+			_, err := f.reg.RequestReferent(ctx, registry.Staff("body"), e.ID, registry.Referent{FirstName: "L", LastName: "V", CodiceFiscale: cfRefA, Phone: "061234567", Email: "l@example.it"})
 			return err
 		},
 		func() error {
-			_, err := f.reg.AddPartnership(ctx, "body", registry.Partnership{EntityID: e.ID, PartnerID: p.ID, Objectives: "o", Content: "c", Modalities: "m", Start: "2025-01-01"})
+			_, err := f.reg.AddPartnership(ctx, registry.Staff("body"), registry.Partnership{EntityID: e.ID, PartnerID: p.ID, Objectives: "o", Content: "c", Modalities: "m", Start: "2025-01-01"})
 			return err
 		},
-		func() error { _, err := f.reg.AddBranch(ctx, "staff-1", e.ID, p.ID, "2025-01-01"); return err },
 		func() error {
-			_, err := f.reg.GrantSectionII(ctx, "staff-2", registry.Grant{Grantee: "regione", Purpose: "verifica dei finanziamenti", From: "2025-01-01"})
+			_, err := f.reg.AddBranch(ctx, registry.Staff("staff-1"), e.ID, p.ID, "2025-01-01")
+			return err
+		},
+		func() error {
+			_, err := f.reg.GrantSectionII(ctx, registry.Staff("staff-2"), registry.Grant{Grantee: "regione", Purpose: "verifica dei finanziamenti", From: "2025-01-01"})
 			return err
 		},
 	}
@@ -73,7 +76,7 @@ func TestEventsRecordEveryChange(t *testing.T) {
 	if err := json.Unmarshal(enrol.After, &after); err != nil {
 		t.Fatal(err)
 	}
-	if before.Status != registry.StatusUnderReview || after.Status != registry.StatusEnrolled || enrol.Actor != "staff-1" ||
+	if before.Status != registry.StatusUnderReview || after.Status != registry.StatusEnrolled || enrol.Actor != "staff:staff-1" ||
 		!enrol.At.Equal(f.clock.Now()) || enrol.Note != "under_review → enrolled" {
 		t.Errorf("enrolment event: %s → %s by %s at %v (%s)", before.Status, after.Status, enrol.Actor, enrol.At, enrol.Note)
 	}

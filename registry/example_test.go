@@ -22,7 +22,8 @@ func Example() {
 	})
 
 	// 1. Apply for Section I.
-	_, body, err := reg.Apply(ctx, "legal-rep", registry.Application{
+	// The legal representative, logged in, applies for a new body.
+	_, body, err := reg.Apply(ctx, registry.Viewer{Subject: "RSSMRA80A01H501U"}, registry.Application{
 		Date:     "2024-03-01",
 		Sections: []registry.Section{registry.SectionI},
 		Body: registry.Entity{
@@ -51,7 +52,7 @@ func Example() {
 
 	// 2. Enrol by decree.
 	today = time.Date(2024, 4, 15, 9, 0, 0, 0, time.UTC)
-	if _, err := reg.Enrol(ctx, "ministry", body.ID, registry.SectionI,
+	if _, err := reg.Enrol(ctx, registry.Staff("ministry"), body.ID, registry.SectionI,
 		registry.Decree{Number: "42/2024", Date: "2024-04-15"}); err != nil {
 		fmt.Println(err)
 		return
@@ -93,7 +94,7 @@ func Example() {
 // Italian and English; nothing is stored.
 func ExampleRegistry_Apply_invalid() {
 	reg := registry.New(memstore.New(), registry.Options{Now: func() time.Time { return time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC) }})
-	_, _, err := reg.Apply(context.Background(), "someone", registry.Application{
+	_, _, err := reg.Apply(context.Background(), registry.Viewer{Subject: "someone"}, registry.Application{
 		Date:     "2024-03-01",
 		Sections: []registry.Section{registry.SectionI},
 	})
@@ -114,12 +115,12 @@ func ExampleRegistry_Apply_invalid() {
 func ExampleTransitionError() {
 	ctx := context.Background()
 	reg := registry.New(memstore.New(), registry.Options{Now: func() time.Time { return time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC) }})
-	_, e, err := reg.Apply(ctx, "legal-rep", application(body("80010010017", "Casa dei Popoli"), "2024-03-01", registry.SectionI))
+	_, e, err := reg.Apply(ctx, registry.Viewer{Subject: "RSSMRA80A01H501U"}, application(body("80010010017", "Casa dei Popoli"), "2024-03-01", registry.SectionI))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	_, err = reg.Cancel(ctx, "ministry", e.ID, registry.SectionI, registry.Cancellation{
+	_, err = reg.Cancel(ctx, registry.Staff("ministry"), e.ID, registry.SectionI, registry.Cancellation{
 		NotifiedOn: "2024-03-01", Reason: "voluntary", LegalBasis: "art. 54 c.4 DPR 394/1999"})
 	var te *registry.TransitionError
 	if errors.As(err, &te) {

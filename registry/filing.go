@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -35,8 +36,8 @@ type ReportFiled struct {
 //
 // Errors: a problem.List when the year, revision or time is missing;
 // ErrNotFound when there is no such body; the store's error otherwise.
-func (r *Registry) RecordFiling(ctx context.Context, actor, entityID string, f ReportFiled) (Event, error) {
-	ev, err := r.FilingEvent(ctx, actor, entityID, f)
+func (r *Registry) RecordFiling(ctx context.Context, v Viewer, entityID string, f ReportFiled) (Event, error) {
+	ev, err := r.FilingEvent(ctx, v, entityID, f)
 	if err != nil {
 		return Event{}, err
 	}
@@ -53,10 +54,14 @@ func (r *Registry) RecordFiling(ctx context.Context, actor, entityID string, f R
 // FilingEvent returns the EventReportFiled that records f for entityID,
 // checked as RecordFiling checks it, without writing it: for a filing store
 // that commits the event in the same transaction as the filing (see
-// questionnaire.Desk.RecordingTo).
+// questionnaire.Desk).
 //
 // Errors: as RecordFiling's.
-func (r *Registry) FilingEvent(ctx context.Context, actor, entityID string, f ReportFiled) (Event, error) {
+func (r *Registry) FilingEvent(ctx context.Context, v Viewer, entityID string, f ReportFiled) (Event, error) {
+	if err := authorize(v, opRecordFiling, entityID); err != nil {
+		return Event{}, err
+	}
+	actor := v.Actor()
 	var probs problem.List
 	if f.Year < 1999 {
 		probs = append(probs, problem.New("/year", "minimum", "minimum", map[string]any{"comparison": ">=", "limit": 1999},
@@ -182,4 +187,98 @@ func (r *Registry) eachReportFiledAfter(ctx context.Context, after int64, fn fun
 		}
 		f.After = evs[len(evs)-1].Seq
 	}
+}
+
+// ReportingDuty is what the register says of a body for the annual report
+// of one reporting year: the facts the register-aware rules of the
+// questionnaire check a filing against.
+type ReportingDuty struct {
+	// EntityID is the body's register ID.
+	EntityID string
+	// Sections are the sections the body was enrolled in at some time during
+	// the year (its own enrolment or, for Section I, the extension of its
+	// national body's), in section order.
+	Sections []Section
+	// Filers are the personal codici fiscali of who may file for the body
+	// for that year: the legal representative and the referents enabled on
+	// the year's filing deadline.
+	Filers []string
+}
+
+// ReportingDuty returns what the register says of the body with codice
+// fiscale cf for the annual report of year, as v may see it: staff of any
+// body, a body's viewer of its own.
+//
+// Errors: ErrNotFound when the register holds no such body or v may not see
+// it (the two are indistinguishable, so the answer tells nothing about
+// bodies v may not see); store errors.
+func (r *Registry) ReportingDuty(ctx context.Context, v Viewer, cf string, year int) (ReportingDuty, error) {
+	e, err := r.store.EntityByCodiceFiscale(ctx, cf)
+	if err != nil {
+		return ReportingDuty{}, err
+	}
+	if !fullAccess(&v, &e) {
+		return ReportingDuty{}, fmt.Errorf("registry: body with codice fiscale %s: %w", cf, ErrNotFound)
+	}
+	out := ReportingDuty{EntityID: e.ID}
+	first, last := Date(fmt.Sprintf("%04d-01-01", year)), Date(fmt.Sprintf("%04d-12-31", year))
+	for _, s := range []Section{SectionI, SectionII} {
+		during, err := r.enrolledDuring(ctx, &e, s, first, last)
+		if err != nil {
+			return ReportingDuty{}, err
+		}
+		if during {
+			out.Sections = append(out.Sections, s)
+		}
+	}
+	out.Filers = append(out.Filers, e.LegalRepresentative.CodiceFiscale)
+	deadline := r.opts.FilingDeadline(year)
+	for _, ref := range e.Referents {
+		if ref.CodiceFiscale == e.LegalRepresentative.CodiceFiscale || ref.EnabledOn == "" || deadline.Before(ref.EnabledOn) {
+			continue
+		}
+		if ref.RevokedOn == "" || deadline.Before(ref.RevokedOn) {
+			out.Filers = append(out.Filers, ref.CodiceFiscale)
+		}
+	}
+	return out, nil
+}
+
+// enrolledDuring reports whether e was enrolled in s on some day from first
+// to last: on either end, or by a transition to enrolled in between.
+func (r *Registry) enrolledDuring(ctx context.Context, e *Entity, s Section, first, last Date) (bool, error) {
+	for _, d := range []Date{first, last} {
+		ok, err := r.enrolledOn(ctx, e, s, d)
+		if ok || err != nil {
+			return ok, err
+		}
+	}
+	if en, ok := e.Enrolment(s); ok {
+		for _, t := range en.History {
+			if t.To == StatusEnrolled && !t.On.Before(first) && !t.On.After(last) {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// FilingBody returns the body with codice fiscale cf for which v files an
+// annual report. Filing the report is the body's own act (its legal
+// representative or a referent, art. 54 c.3 DPR 394/1999): only a body's
+// viewer files, and only for itself. Staff record filings made elsewhere
+// (RecordFiling, for imports and repairs) but file no report for a body.
+//
+// Errors: ErrForbidden when v may not file for it — including when the
+// register holds no such body, so that the answer tells nothing about bodies
+// v may not see; store errors.
+func (r *Registry) FilingBody(ctx context.Context, v Viewer, cf string) (Entity, error) {
+	e, err := r.store.EntityByCodiceFiscale(ctx, cf)
+	switch {
+	case err == nil && v.Role == RoleBody && v.EntityID != "" && v.EntityID == e.ID:
+		return e, nil
+	case err != nil && !errors.Is(err, ErrNotFound):
+		return Entity{}, err
+	}
+	return Entity{}, forbidden(v, opFileReport)
 }

@@ -23,13 +23,13 @@ func TestRecordFiling(t *testing.T) {
 	f.clock.Set("2025-01-20")
 
 	first := time.Date(2025, 1, 15, 10, 0, 0, 0, time.UTC)
-	ev, err := f.reg.RecordFiling(ctx, "desk", a.ID, registry.ReportFiled{Year: 2024, Revision: 1, FiledAt: first})
+	ev, err := f.reg.RecordFiling(ctx, registry.Staff("desk"), a.ID, registry.ReportFiled{Year: 2024, Revision: 1, FiledAt: first})
 	require.NoError(t, err)
 	assert.Equal(t, registry.EventReportFiled, ev.Kind)
 	assert.NotZero(t, ev.Seq)
-	_, err = f.reg.RecordFiling(ctx, "desk", a.ID, registry.ReportFiled{Year: 2024, Revision: 2, FiledAt: first.Add(48 * time.Hour)})
+	_, err = f.reg.RecordFiling(ctx, registry.Staff("desk"), a.ID, registry.ReportFiled{Year: 2024, Revision: 2, FiledAt: first.Add(48 * time.Hour)})
 	require.NoError(t, err)
-	_, err = f.reg.RecordFiling(ctx, "desk", b.ID, registry.ReportFiled{Year: 2023, Revision: 1, FiledAt: first})
+	_, err = f.reg.RecordFiling(ctx, registry.Staff("desk"), b.ID, registry.ReportFiled{Year: 2023, Revision: 1, FiledAt: first})
 	require.NoError(t, err)
 
 	filed, err := f.reg.FiledReports(ctx, 2024)
@@ -56,7 +56,7 @@ func TestRecordFiling(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := len(f.events(t))
-			_, err := f.reg.RecordFiling(ctx, "desk", tt.id, tt.rf)
+			_, err := f.reg.RecordFiling(ctx, registry.Staff("desk"), tt.id, tt.rf)
 			assert.True(t, errors.Is(err, tt.want), "%v", err)
 			assert.Len(t, f.events(t), before, "nothing written")
 		})

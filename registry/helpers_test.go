@@ -112,7 +112,7 @@ func application(b registry.Entity, date registry.Date, sections ...registry.Sec
 func (f *fixture) mustApply(t testing.TB, a registry.Application) registry.Entity {
 	t.Helper()
 	f.clock.Set(string(a.Date))
-	_, e, err := f.reg.Apply(context.Background(), "tester", a)
+	_, e, err := f.reg.Apply(context.Background(), registry.Staff("tester"), a)
 	if err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
@@ -126,7 +126,7 @@ func (f *fixture) enrolled(t testing.TB, b registry.Entity, applied, decree regi
 	f.clock.Set(string(decree))
 	for _, s := range sections {
 		var err error
-		e, err = f.reg.Enrol(context.Background(), "tester", e.ID, s, registry.Decree{Number: "D-" + e.ID, Date: decree})
+		e, err = f.reg.Enrol(context.Background(), registry.Staff("tester"), e.ID, s, registry.Decree{Number: "D-" + e.ID, Date: decree})
 		if err != nil {
 			t.Fatalf("Enrol: %v", err)
 		}

@@ -22,7 +22,11 @@ import (
 // machine could not have produced), lacks an ID, or repeats the ID or codice fiscale of
 // another in the batch; an error wrapping ErrConflict when the store already
 // holds one of the IDs or codici fiscali; and the store's error otherwise.
-func (r *Registry) Import(ctx context.Context, actor string, entities []Entity) ([]Entity, error) {
+func (r *Registry) Import(ctx context.Context, v Viewer, entities []Entity) ([]Entity, error) {
+	if err := authorize(v, opImport); err != nil {
+		return nil, err
+	}
+	actor := v.Actor()
 	var probs problem.List
 	ids := map[string]int{}
 	cfs := map[string]int{}
@@ -100,7 +104,11 @@ func (r *Registry) checkWhole(e *Entity) (problem.List, error) {
 // Errors: a problem.List for an invalid entity; ErrNotFound when there is
 // no entity e.ID; ErrConflict for a stale version or a codice fiscale taken
 // by another body; the store's error otherwise.
-func (r *Registry) Replace(ctx context.Context, actor string, e Entity, note string) (Entity, error) {
+func (r *Registry) Replace(ctx context.Context, v Viewer, e Entity, note string) (Entity, error) {
+	if err := authorize(v, opReplace, e.ID); err != nil {
+		return Entity{}, err
+	}
+	actor := v.Actor()
 	e = e.Clone()
 	if e.ID == "" {
 		return Entity{}, problem.List{problem.Required("", "id")}
@@ -136,7 +144,11 @@ func (r *Registry) Replace(ctx context.Context, actor string, e Entity, note str
 //
 // Errors: ErrNotFound when there is no such entity; ErrConflict for a stale
 // version; the store's error otherwise.
-func (r *Registry) Remove(ctx context.Context, actor, id string, version int64, note string) error {
+func (r *Registry) Remove(ctx context.Context, v Viewer, id string, version int64, note string) error {
+	if err := authorize(v, opRemove, id); err != nil {
+		return err
+	}
+	actor := v.Actor()
 	cur, err := r.entity(ctx, id)
 	if err != nil {
 		return err

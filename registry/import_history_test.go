@@ -37,7 +37,7 @@ func TestImportChecksEnrolmentHistory(t *testing.T) {
 			dst := newFixture(t, registry.Options{})
 			e := a.Clone()
 			tc.mutate(&e)
-			_, err := dst.reg.Import(ctx, "importer", []registry.Entity{e})
+			_, err := dst.reg.Import(ctx, registry.Staff("importer"), []registry.Entity{e})
 			got := problems(t, err)
 			for k, v := range tc.want {
 				if got[k] != v {

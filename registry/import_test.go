@@ -18,7 +18,7 @@ func TestImport(t *testing.T) {
 	b := src.enrolled(t, body(cfBodyB, "Ente B"), "2024-02-10", "2024-04-01", registry.SectionI, registry.SectionII)
 
 	dst := newFixture(t, registry.Options{})
-	got, err := dst.reg.Import(ctx, "importer", []registry.Entity{a, b})
+	got, err := dst.reg.Import(ctx, registry.Staff("importer"), []registry.Entity{a, b})
 	require.NoError(t, err)
 	require.Len(t, got, 2)
 
@@ -33,7 +33,7 @@ func TestImport(t *testing.T) {
 	assert.Equal(t, "imported", evs[0].Note)
 
 	t.Run("again is a conflict and writes nothing", func(t *testing.T) {
-		_, err := dst.reg.Import(ctx, "importer", []registry.Entity{a})
+		_, err := dst.reg.Import(ctx, registry.Staff("importer"), []registry.Entity{a})
 		assert.True(t, errors.Is(err, registry.ErrConflict), "%v", err)
 		assert.Len(t, dst.events(t), 2)
 	})
@@ -54,7 +54,7 @@ func TestImport(t *testing.T) {
 			f := newFixture(t, registry.Options{})
 			es := []registry.Entity{a.Clone(), b.Clone()}
 			tt.mutate(es)
-			_, err := f.reg.Import(ctx, "importer", es)
+			_, err := f.reg.Import(ctx, registry.Staff("importer"), es)
 			require.True(t, errors.Is(err, problem.ErrInvalid), "%v", err)
 			l, _ := problem.AsList(err)
 			var found bool
@@ -75,13 +75,13 @@ func TestReplaceAndRemove(t *testing.T) {
 	a := src.enrolled(t, body(cfBodyA, "Ente A"), "2024-01-10", "2024-03-01", registry.SectionI)
 
 	dst := newFixture(t, registry.Options{})
-	got, err := dst.reg.Import(ctx, "mirror", []registry.Entity{a})
+	got, err := dst.reg.Import(ctx, registry.Staff("mirror"), []registry.Entity{a})
 	require.NoError(t, err)
 	local := got[0]
 
 	// The original changes: cancelled, renamed.
 	src.clock.Set("2024-09-01")
-	a, err = src.reg.Cancel(ctx, "staff", a.ID, registry.SectionI, registry.Cancellation{NotifiedOn: "2024-09-01",
+	a, err = src.reg.Cancel(ctx, registry.Staff("staff"), a.ID, registry.SectionI, registry.Cancellation{NotifiedOn: "2024-09-01",
 		Reason: "voluntary", LegalBasis: "art. 54 c.4 DPR 394/1999"})
 	require.NoError(t, err)
 	a.Name = "Ente A rinominato"
@@ -89,26 +89,26 @@ func TestReplaceAndRemove(t *testing.T) {
 	t.Run("stale version", func(t *testing.T) {
 		stale := a.Clone()
 		stale.Version = local.Version + 5
-		_, err := dst.reg.Replace(ctx, "mirror", stale, "synced")
+		_, err := dst.reg.Replace(ctx, registry.Staff("mirror"), stale, "synced")
 		assert.True(t, errors.Is(err, registry.ErrConflict), "%v", err)
 	})
 	t.Run("invalid history", func(t *testing.T) {
 		bad := a.Clone()
 		bad.Version = local.Version
 		bad.Enrolments[0].Status = registry.StatusApplied // history says cancelled
-		_, err := dst.reg.Replace(ctx, "mirror", bad, "synced")
+		_, err := dst.reg.Replace(ctx, registry.Staff("mirror"), bad, "synced")
 		assert.True(t, errors.Is(err, problem.ErrInvalid), "%v", err)
 	})
 	t.Run("missing", func(t *testing.T) {
 		other := a.Clone()
 		other.ID = "nope"
-		_, err := dst.reg.Replace(ctx, "mirror", other, "synced")
+		_, err := dst.reg.Replace(ctx, registry.Staff("mirror"), other, "synced")
 		assert.True(t, errors.Is(err, registry.ErrNotFound), "%v", err)
 	})
 
 	repl := a.Clone()
 	repl.Version = local.Version
-	out, err := dst.reg.Replace(ctx, "mirror", repl, "synced from the service")
+	out, err := dst.reg.Replace(ctx, registry.Staff("mirror"), repl, "synced from the service")
 	require.NoError(t, err)
 	assert.Equal(t, local.Version+1, out.Version)
 	stored, err := dst.store.Entity(ctx, a.ID)
@@ -118,8 +118,8 @@ func TestReplaceAndRemove(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, ok, "the cancellation came across")
 
-	assert.True(t, errors.Is(dst.reg.Remove(ctx, "mirror", a.ID, out.Version-1, "left the region"), registry.ErrConflict))
-	require.NoError(t, dst.reg.Remove(ctx, "mirror", a.ID, out.Version, "left the region"))
+	assert.True(t, errors.Is(dst.reg.Remove(ctx, registry.Staff("mirror"), a.ID, out.Version-1, "left the region"), registry.ErrConflict))
+	require.NoError(t, dst.reg.Remove(ctx, registry.Staff("mirror"), a.ID, out.Version, "left the region"))
 	_, err = dst.store.Entity(ctx, a.ID)
 	assert.True(t, errors.Is(err, registry.ErrNotFound))
 	evs := dst.events(t)
@@ -127,7 +127,7 @@ func TestReplaceAndRemove(t *testing.T) {
 	assert.Equal(t, registry.EventEntityRemoved, last.Kind)
 	assert.Equal(t, "left the region", last.Note)
 	assert.Empty(t, last.After)
-	assert.True(t, errors.Is(dst.reg.Remove(ctx, "mirror", a.ID, out.Version, "again"), registry.ErrNotFound))
+	assert.True(t, errors.Is(dst.reg.Remove(ctx, registry.Staff("mirror"), a.ID, out.Version, "again"), registry.ErrNotFound))
 }
 
 // A repeated code is reported as AJV reports uniqueItems: the pair {i, j}.

@@ -24,7 +24,15 @@ import (
 // the register); *TransitionError when a requested section is pending or
 // enrolled; ErrNotFound for an unknown EntityID; ErrConflict when another
 // write changed the body meanwhile.
-func (r *Registry) Apply(ctx context.Context, actor string, a Application) (Application, Entity, error) {
+func (r *Registry) Apply(ctx context.Context, v Viewer, a Application) (Application, Entity, error) {
+	if a.EntityID != "" {
+		if err := authorize(v, opApply, a.EntityID); err != nil {
+			return Application{}, Entity{}, err
+		}
+	} else if err := authorizeNewBody(v); err != nil {
+		return Application{}, Entity{}, err
+	}
+	actor := v.Actor()
 	a = a.Clone()
 	a.ID, a.Version = "", 0
 	if err := r.val.Application(&a); err != nil {
@@ -52,6 +60,11 @@ func (r *Registry) Apply(ctx context.Context, actor string, a Application) (Appl
 		cur, err := r.store.EntityByCodiceFiscale(ctx, a.Body.CodiceFiscale)
 		switch {
 		case err == nil:
+			// A body already in the register applies again through its
+			// own viewer (or staff).
+			if err := authorize(v, opApply, cur.ID); err != nil {
+				return Application{}, Entity{}, err
+			}
 			e, before = cur, &cur
 		case errors.Is(err, ErrNotFound):
 			e = Entity{ID: r.opts.NewID()}
@@ -212,7 +225,11 @@ type Cancellation struct {
 //
 // Errors: *TransitionError from any other status; a problem.List for a bad
 // date; ErrNotFound; ErrConflict.
-func (r *Registry) StartReview(ctx context.Context, actor, id string, s Section, on Date) (Entity, error) {
+func (r *Registry) StartReview(ctx context.Context, v Viewer, id string, s Section, on Date) (Entity, error) {
+	if err := authorize(v, opStartReview, id); err != nil {
+		return Entity{}, err
+	}
+	actor := v.Actor()
 	return r.move(ctx, actor, id, s, StatusUnderReview, on, "/on", "", func(en *Enrolment) {})
 }
 
@@ -222,7 +239,11 @@ func (r *Registry) StartReview(ctx context.Context, actor, id string, s Section,
 // Errors: *TransitionError from a status other than applied or under review;
 // a problem.List for a missing decree number or a bad date; ErrNotFound;
 // ErrConflict.
-func (r *Registry) Enrol(ctx context.Context, actor, id string, s Section, d Decree) (Entity, error) {
+func (r *Registry) Enrol(ctx context.Context, v Viewer, id string, s Section, d Decree) (Entity, error) {
+	if err := authorize(v, opEnrol, id); err != nil {
+		return Entity{}, err
+	}
+	actor := v.Actor()
 	if err := finish(r.val.fields(&d)); err != nil {
 		return Entity{}, err
 	}
@@ -235,7 +256,11 @@ func (r *Registry) Enrol(ctx context.Context, actor, id string, s Section, d Dec
 // may apply again later.
 //
 // Errors: as Enrol.
-func (r *Registry) Reject(ctx context.Context, actor, id string, s Section, rj Rejection) (Entity, error) {
+func (r *Registry) Reject(ctx context.Context, v Viewer, id string, s Section, rj Rejection) (Entity, error) {
+	if err := authorize(v, opReject, id); err != nil {
+		return Entity{}, err
+	}
+	actor := v.Actor()
 	if err := finish(r.val.fields(&rj)); err != nil {
 		return Entity{}, err
 	}
@@ -250,7 +275,11 @@ func (r *Registry) Reject(ctx context.Context, actor, id string, s Section, rj R
 // Errors: *TransitionError unless the body is enrolled in s; a problem.List
 // for a missing reason or legal basis or a bad date; ErrNotFound;
 // ErrConflict.
-func (r *Registry) Cancel(ctx context.Context, actor, id string, s Section, c Cancellation) (Entity, error) {
+func (r *Registry) Cancel(ctx context.Context, v Viewer, id string, s Section, c Cancellation) (Entity, error) {
+	if err := authorize(v, opCancel, id); err != nil {
+		return Entity{}, err
+	}
+	actor := v.Actor()
 	if err := finish(r.val.fields(&c)); err != nil {
 		return Entity{}, err
 	}
@@ -325,7 +354,11 @@ type Overdue struct {
 // SilenceMeansAcceptance it also enrols each body tacitly, effective the day
 // after DecisionDue, with an event. Bodies are processed in ID order; on an
 // error the ones already processed stay processed.
-func (r *Registry) ApplySilence(ctx context.Context, actor string) ([]Overdue, error) {
+func (r *Registry) ApplySilence(ctx context.Context, v Viewer) ([]Overdue, error) {
+	if err := authorize(v, opApplySilence); err != nil {
+		return nil, err
+	}
+	actor := v.Actor()
 	today := r.today()
 	var out []Overdue
 	for _, st := range []Status{StatusApplied, StatusUnderReview} {

@@ -61,16 +61,16 @@ func (f *fixture) do(ctx context.Context, id string, s registry.Section, st step
 	f.clock.Set(string(st.on))
 	switch st.op {
 	case "review":
-		return f.reg.StartReview(ctx, "staff", id, s, st.on)
+		return f.reg.StartReview(ctx, registry.Staff("staff"), id, s, st.on)
 	case "enrol":
-		return f.reg.Enrol(ctx, "staff", id, s, registry.Decree{Number: "DD-1", Date: st.on})
+		return f.reg.Enrol(ctx, registry.Staff("staff"), id, s, registry.Decree{Number: "DD-1", Date: st.on})
 	case "reject":
-		return f.reg.Reject(ctx, "staff", id, s, registry.Rejection{Date: st.on, Reason: "manca esperienza"})
+		return f.reg.Reject(ctx, registry.Staff("staff"), id, s, registry.Rejection{Date: st.on, Reason: "manca esperienza"})
 	case "cancel":
-		return f.reg.Cancel(ctx, "staff", id, s, registry.Cancellation{NotifiedOn: st.on, Reason: "incompatible_conduct",
+		return f.reg.Cancel(ctx, registry.Staff("staff"), id, s, registry.Cancellation{NotifiedOn: st.on, Reason: "incompatible_conduct",
 			LegalBasis: "art. 54 c.4 DPR 394/1999"})
 	case "apply":
-		_, e, err := f.reg.Apply(ctx, "body", application(body(cfBodyA, "Casa dei Popoli"), st.on, s))
+		_, e, err := f.reg.Apply(ctx, registry.Staff("body"), application(body(cfBodyA, "Casa dei Popoli"), st.on, s))
 		return e, err
 	}
 	panic(st.op)
@@ -160,7 +160,7 @@ func TestDecisionFields(t *testing.T) {
 		}
 	}
 	f.clock.Set("2025-03-01")
-	e, err := f.reg.Enrol(ctx, "staff", e.ID, registry.SectionI, registry.Decree{Number: "12/2025", Date: "2025-02-20"})
+	e, err := f.reg.Enrol(ctx, registry.Staff("staff"), e.ID, registry.SectionI, registry.Decree{Number: "12/2025", Date: "2025-02-20"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestDecisionFields(t *testing.T) {
 	if en.DecreeNumber != "12/2025" || en.DecreeDate != "2025-02-20" {
 		t.Errorf("decree not recorded: %+v", en)
 	}
-	e, err = f.reg.Cancel(ctx, "staff", e.ID, registry.SectionI, registry.Cancellation{NotifiedOn: "2025-03-01",
+	e, err = f.reg.Cancel(ctx, registry.Staff("staff"), e.ID, registry.SectionI, registry.Cancellation{NotifiedOn: "2025-03-01",
 		Reason: "requirements_lost", LegalBasis: "art. 54 c.4 DPR 394/1999"})
 	if err != nil {
 		t.Fatal(err)
@@ -177,7 +177,7 @@ func TestDecisionFields(t *testing.T) {
 	if en.CancelledOn != "2025-03-01" || en.CancellationReason != "requirements_lost" || en.LegalBasis == "" {
 		t.Errorf("cancellation not recorded: %+v", en)
 	}
-	e, err = f.reg.Reject(ctx, "staff", e.ID, registry.SectionII, registry.Rejection{Date: "2025-03-01", Reason: "programma assente"})
+	e, err = f.reg.Reject(ctx, registry.Staff("staff"), e.ID, registry.SectionII, registry.Rejection{Date: "2025-03-01", Reason: "programma assente"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,31 +205,31 @@ func TestDecisionInputProblems(t *testing.T) {
 		want map[string]string
 	}{
 		{"decree without number", func() error {
-			_, err := f.reg.Enrol(ctx, "s", e.ID, registry.SectionI, registry.Decree{Date: "2025-01-20"})
+			_, err := f.reg.Enrol(ctx, registry.Staff("s"), e.ID, registry.SectionI, registry.Decree{Date: "2025-01-20"})
 			return err
 		}, map[string]string{"/number": "required"}},
 		{"decree with a bad date", func() error {
-			_, err := f.reg.Enrol(ctx, "s", e.ID, registry.SectionI, registry.Decree{Number: "1", Date: "2025-13-01"})
+			_, err := f.reg.Enrol(ctx, registry.Staff("s"), e.ID, registry.SectionI, registry.Decree{Number: "1", Date: "2025-13-01"})
 			return err
 		}, map[string]string{"/date": "format"}},
 		{"decree in the future", func() error {
-			_, err := f.reg.Enrol(ctx, "s", e.ID, registry.SectionI, registry.Decree{Number: "1", Date: "2025-02-02"})
+			_, err := f.reg.Enrol(ctx, registry.Staff("s"), e.ID, registry.SectionI, registry.Decree{Number: "1", Date: "2025-02-02"})
 			return err
 		}, map[string]string{"/date": "future_date"}},
 		{"decree before the application", func() error {
-			_, err := f.reg.Enrol(ctx, "s", e.ID, registry.SectionI, registry.Decree{Number: "1", Date: "2025-01-09"})
+			_, err := f.reg.Enrol(ctx, registry.Staff("s"), e.ID, registry.SectionI, registry.Decree{Number: "1", Date: "2025-01-09"})
 			return err
 		}, map[string]string{"/date": "date_order"}},
 		{"rejection without reason", func() error {
-			_, err := f.reg.Reject(ctx, "s", e.ID, registry.SectionI, registry.Rejection{Date: "2025-01-20"})
+			_, err := f.reg.Reject(ctx, registry.Staff("s"), e.ID, registry.SectionI, registry.Rejection{Date: "2025-01-20"})
 			return err
 		}, map[string]string{"/reason": "required"}},
 		{"cancellation without legal basis and with an unknown reason", func() error {
-			_, err := f.reg.Cancel(ctx, "s", e.ID, registry.SectionI, registry.Cancellation{NotifiedOn: "2025-01-20", Reason: "whim"})
+			_, err := f.reg.Cancel(ctx, registry.Staff("s"), e.ID, registry.SectionI, registry.Cancellation{NotifiedOn: "2025-01-20", Reason: "whim"})
 			return err
 		}, map[string]string{"/legalBasis": "required", "/reason": "codelist"}},
 		{"review on a bad day", func() error {
-			_, err := f.reg.StartReview(ctx, "s", e.ID, registry.SectionI, "yesterday")
+			_, err := f.reg.StartReview(ctx, registry.Staff("s"), e.ID, registry.SectionI, "yesterday")
 			return err
 		}, map[string]string{"/on": "format"}},
 	}
@@ -247,10 +247,10 @@ func TestDecisionInputProblems(t *testing.T) {
 			}
 		})
 	}
-	if _, err := f.reg.StartReview(ctx, "s", "nobody", registry.SectionI, "2025-01-20"); !errors.Is(err, registry.ErrNotFound) {
+	if _, err := f.reg.StartReview(ctx, registry.Staff("s"), "nobody", registry.SectionI, "2025-01-20"); !errors.Is(err, registry.ErrNotFound) {
 		t.Errorf("StartReview of an unknown body: %v", err)
 	}
-	if _, err := f.reg.StartReview(ctx, "s", e.ID, registry.Section(3), "2025-01-20"); !errors.Is(err, registry.ErrUnknownSection) {
+	if _, err := f.reg.StartReview(ctx, registry.Staff("s"), e.ID, registry.Section(3), "2025-01-20"); !errors.Is(err, registry.ErrUnknownSection) {
 		t.Errorf("StartReview of section 3: %v", err)
 	}
 }
@@ -312,7 +312,7 @@ func TestSilencePolicy(t *testing.T) {
 				t.Errorf("EnrolledOn day 91 = %v, want %v", got, tc.enrolledAt)
 			}
 			f.clock.Set("2025-04-20")
-			over, err := f.reg.ApplySilence(ctx, "system")
+			over, err := f.reg.ApplySilence(ctx, registry.Staff("system"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -326,14 +326,14 @@ func TestSilencePolicy(t *testing.T) {
 					t.Errorf("tacit enrolment not recorded: %+v", en)
 				}
 				// Silence already accepted: rejecting now is illegal.
-				if _, err := f.reg.Reject(ctx, "s", other.ID, registry.SectionI, registry.Rejection{Date: "2025-04-20", Reason: "x"}); err != nil {
+				if _, err := f.reg.Reject(ctx, registry.Staff("s"), other.ID, registry.SectionI, registry.Rejection{Date: "2025-04-20", Reason: "x"}); err != nil {
 					t.Errorf("reject within the term: %v", err)
 				}
 			} else if en.Status != registry.StatusApplied {
 				t.Errorf("status changed by silence: %+v", en)
 			}
 			// A second run finds nothing new under acceptance, the same under no effect.
-			again, err := f.reg.ApplySilence(ctx, "system")
+			again, err := f.reg.ApplySilence(ctx, registry.Staff("system"))
 			if err != nil || len(again) != map[bool]int{true: 0, false: 1}[tc.tacit] {
 				t.Errorf("second ApplySilence = %+v, %v", again, err)
 			}
@@ -343,7 +343,7 @@ func TestSilencePolicy(t *testing.T) {
 		f := newFixture(t, registry.Options{Silence: registry.SilenceMeansAcceptance})
 		e := f.mustApply(t, application(body(cfBodyA, "Casa"), "2025-01-10", registry.SectionI))
 		f.clock.Set("2025-05-01")
-		_, err := f.reg.Reject(ctx, "s", e.ID, registry.SectionI, registry.Rejection{Date: "2025-05-01", Reason: "tardi"})
+		_, err := f.reg.Reject(ctx, registry.Staff("s"), e.ID, registry.SectionI, registry.Rejection{Date: "2025-05-01", Reason: "tardi"})
 		var te *registry.TransitionError
 		if !errors.As(err, &te) || te.From != registry.StatusEnrolled {
 			t.Errorf("Reject after the term = %v, want a TransitionError from enrolled", err)
@@ -356,7 +356,7 @@ func TestCancelTacitEnrolmentNotYetRecorded(t *testing.T) {
 	f := newFixture(t, registry.Options{Silence: registry.SilenceMeansAcceptance})
 	e := f.mustApply(t, application(body(cfBodyA, "Casa"), "2025-01-10", registry.SectionI))
 	f.clock.Set("2025-06-01")
-	got, err := f.reg.Cancel(ctx, "s", e.ID, registry.SectionI, registry.Cancellation{NotifiedOn: "2025-06-01",
+	got, err := f.reg.Cancel(ctx, registry.Staff("s"), e.ID, registry.SectionI, registry.Cancellation{NotifiedOn: "2025-06-01",
 		Reason: "incompatible_conduct", LegalBasis: "art. 54 c.4 DPR 394/1999"})
 	if err != nil {
 		t.Fatal(err)
@@ -378,7 +378,7 @@ func TestCancelTacitEnrolmentNotYetRecorded(t *testing.T) {
 	f2 := newFixture(t, registry.Options{})
 	e2 := f2.mustApply(t, application(body(cfBodyA, "Casa"), "2025-01-10", registry.SectionI))
 	f2.clock.Set("2025-06-01")
-	if _, err := f2.reg.Cancel(ctx, "s", e2.ID, registry.SectionI, registry.Cancellation{NotifiedOn: "2025-06-01",
+	if _, err := f2.reg.Cancel(ctx, registry.Staff("s"), e2.ID, registry.SectionI, registry.Cancellation{NotifiedOn: "2025-06-01",
 		Reason: "incompatible_conduct", LegalBasis: "art. 54"}); !errors.Is(err, registry.ErrTransition) {
 		t.Errorf("cancel of a pending application under the default policy: %v", err)
 	}

@@ -37,7 +37,11 @@ func (r *Registry) update(ctx context.Context, id string, fn func(e *Entity) ([]
 //
 // Errors: a problem.List for invalid data; ErrNotFound; ErrConflict for a
 // stale version or a codice fiscale taken by another body.
-func (r *Registry) UpdateEntity(ctx context.Context, actor string, e Entity) (Entity, error) {
+func (r *Registry) UpdateEntity(ctx context.Context, v Viewer, e Entity) (Entity, error) {
+	if err := authorize(v, opUpdateEntity, e.ID); err != nil {
+		return Entity{}, err
+	}
+	actor := v.Actor()
 	if err := r.val.Entity(&e); err != nil {
 		return Entity{}, err
 	}
@@ -75,7 +79,11 @@ func (r *Registry) UpdateEntity(ctx context.Context, actor string, e Entity) (En
 // Errors: a problem.List for invalid data, for the legal representative
 // (always enabled already) or for a person already requested or enabled;
 // ErrNotFound; ErrConflict.
-func (r *Registry) RequestReferent(ctx context.Context, actor, id string, ref Referent) (Referent, error) {
+func (r *Registry) RequestReferent(ctx context.Context, v Viewer, id string, ref Referent) (Referent, error) {
+	if err := authorize(v, opRequestReferent, id); err != nil {
+		return Referent{}, err
+	}
+	actor := v.Actor()
 	ref.ID, ref.Status, ref.EnabledOn, ref.RevokedOn = "", "", "", ""
 	if err := r.val.Referent(&ref); err != nil {
 		return Referent{}, err
@@ -108,7 +116,11 @@ func (r *Registry) RequestReferent(ctx context.Context, actor, id string, ref Re
 //
 // Errors: ErrReferentStatus (wrapped) unless the referent is requested;
 // ErrNotFound for an unknown body or referent; ErrConflict.
-func (r *Registry) EnableReferent(ctx context.Context, actor, id, referentID string) (Referent, error) {
+func (r *Registry) EnableReferent(ctx context.Context, v Viewer, id, referentID string) (Referent, error) {
+	if err := authorize(v, opEnableReferent, id); err != nil {
+		return Referent{}, err
+	}
+	actor := v.Actor()
 	return r.referentMove(ctx, actor, id, referentID, ReferentEnabled)
 }
 
@@ -116,7 +128,11 @@ func (r *Registry) EnableReferent(ctx context.Context, actor, id, referentID str
 //
 // Errors: ErrReferentStatus (wrapped) for a referent already revoked;
 // ErrNotFound; ErrConflict.
-func (r *Registry) RevokeReferent(ctx context.Context, actor, id, referentID string) (Referent, error) {
+func (r *Registry) RevokeReferent(ctx context.Context, v Viewer, id, referentID string) (Referent, error) {
+	if err := authorize(v, opRevokeReferent, id); err != nil {
+		return Referent{}, err
+	}
+	actor := v.Actor()
 	return r.referentMove(ctx, actor, id, referentID, ReferentRevoked)
 }
 
@@ -194,7 +210,11 @@ func (r *Registry) MayFile(ctx context.Context, id, cf string, day time.Time) (b
 //
 // Errors: a problem.List for a bad date, a body that is its own branch or a
 // branch of another body, a branch already linked; ErrNotFound; ErrConflict.
-func (r *Registry) AddBranch(ctx context.Context, actor, nationalID, branchID string, from Date) (Entity, error) {
+func (r *Registry) AddBranch(ctx context.Context, v Viewer, nationalID, branchID string, from Date) (Entity, error) {
+	if err := authorize(v, opAddBranch, nationalID); err != nil {
+		return Entity{}, err
+	}
+	actor := v.Actor()
 	if err := checkDate("/from", from); err != nil {
 		return Entity{}, err
 	}
@@ -256,7 +276,11 @@ func (r *Registry) AddBranch(ctx context.Context, actor, nationalID, branchID st
 //
 // Errors: a problem.List for a bad date or one before the branch's From;
 // ErrNotFound for an unknown body or a branch not open; ErrConflict.
-func (r *Registry) EndBranch(ctx context.Context, actor, nationalID, branchID string, until Date) (Entity, error) {
+func (r *Registry) EndBranch(ctx context.Context, v Viewer, nationalID, branchID string, until Date) (Entity, error) {
+	if err := authorize(v, opEndBranch, nationalID); err != nil {
+		return Entity{}, err
+	}
+	actor := v.Actor()
 	if err := checkDate("/until", until); err != nil {
 		return Entity{}, err
 	}
@@ -281,7 +305,11 @@ func (r *Registry) EndBranch(ctx context.Context, actor, nationalID, branchID st
 // removal is an event whose After is null.
 //
 // Errors: ErrNotFound for an unknown body or branch; ErrConflict.
-func (r *Registry) RemoveBranch(ctx context.Context, actor, nationalID, branchID string) (Entity, error) {
+func (r *Registry) RemoveBranch(ctx context.Context, v Viewer, nationalID, branchID string) (Entity, error) {
+	if err := authorize(v, opRemoveBranch, nationalID); err != nil {
+		return Entity{}, err
+	}
+	actor := v.Actor()
 	return r.update(ctx, nationalID, func(e *Entity) ([]Event, error) {
 		var evs []Event
 		kept := make([]Branch, 0, len(e.Branches))
@@ -304,7 +332,11 @@ func (r *Registry) RemoveBranch(ctx context.Context, actor, nationalID, branchID
 //
 // Errors: a problem.List for invalid data or a party not in the register;
 // ErrConflict.
-func (r *Registry) AddPartnership(ctx context.Context, actor string, p Partnership) (Partnership, error) {
+func (r *Registry) AddPartnership(ctx context.Context, v Viewer, p Partnership) (Partnership, error) {
+	if err := authorize(v, opAddPartnership, p.EntityID, p.PartnerID); err != nil {
+		return Partnership{}, err
+	}
+	actor := v.Actor()
 	p.ID, p.Version = "", 0
 	if p.EntityID == "" {
 		return Partnership{}, invalid("", "required", "manca l'ente", "the body is missing", map[string]any{"missingProperty": "entityId"})
@@ -334,7 +366,11 @@ func (r *Registry) AddPartnership(ctx context.Context, actor string, p Partnersh
 //
 // Errors: a problem.List for invalid data or changed parties; ErrNotFound;
 // ErrConflict.
-func (r *Registry) UpdatePartnership(ctx context.Context, actor string, p Partnership) (Partnership, error) {
+func (r *Registry) UpdatePartnership(ctx context.Context, v Viewer, p Partnership) (Partnership, error) {
+	if err := authorize(v, opUpdatePartnership, p.EntityID, p.PartnerID); err != nil {
+		return Partnership{}, err
+	}
+	actor := v.Actor()
 	if err := r.val.Partnership(&p); err != nil {
 		return Partnership{}, err
 	}
@@ -359,7 +395,11 @@ func (r *Registry) UpdatePartnership(ctx context.Context, actor string, p Partne
 // removal is an event whose After is null.
 //
 // Errors: ErrNotFound; ErrConflict for a stale version.
-func (r *Registry) RemovePartnership(ctx context.Context, actor, id string, version int64) error {
+func (r *Registry) RemovePartnership(ctx context.Context, v Viewer, id string, version int64) error {
+	if err := authorize(v, opRemovePartnership); err != nil {
+		return err
+	}
+	actor := v.Actor()
 	cur, err := r.store.Partnership(ctx, id)
 	if err != nil {
 		return err
@@ -419,7 +459,11 @@ func (r *Registry) InPartnershipWithSectionII(ctx context.Context, id string, da
 //
 // Errors: a problem.List for invalid data (a purpose is required);
 // ErrConflict.
-func (r *Registry) GrantSectionII(ctx context.Context, actor string, g Grant) (Grant, error) {
+func (r *Registry) GrantSectionII(ctx context.Context, v Viewer, g Grant) (Grant, error) {
+	if err := authorize(v, opGrantSectionII); err != nil {
+		return Grant{}, err
+	}
+	actor := v.Actor()
 	g.ID, g.Version = "", 0
 	if err := r.val.Grant(&g); err != nil {
 		return Grant{}, err

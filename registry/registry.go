@@ -124,8 +124,20 @@ func randomID() string {
 // Validator returns the validator the Registry uses.
 func (r *Registry) Validator() *Validator { return r.val }
 
-// Store returns the store the Registry works over.
-func (r *Registry) Store() Store { return r.store }
+// Ping checks that the store answers a one-row query (a health check).
+func (r *Registry) Ping(ctx context.Context) error {
+	_, err := r.store.Entities(ctx, Filter{Limit: 1})
+	return err
+}
+
+// CodeLists returns the code lists the Registry checks codes against: the
+// ones every path built on it (the questionnaire validators, the eligibility
+// rules, the reports) must use too.
+func (r *Registry) CodeLists() *codelist.Set { return r.opts.CodeLists }
+
+// Territory returns the territory the Registry checks places against and
+// splits the yearly list by.
+func (r *Registry) Territory() *territory.Territory { return r.terr }
 
 // DecisionDue returns the last day of the decision term for an application
 // filed on applied.
@@ -133,6 +145,27 @@ func (r *Registry) DecisionDue(applied Date) Date { return applied.AddDays(r.opt
 
 // FilingDeadline returns the last day to file the annual report on year.
 func (r *Registry) FilingDeadline(year int) Date { return r.opts.FilingDeadline(year) }
+
+// Deadline returns the last instant of the filing period of the annual
+// report on year: the end of the day FilingDeadline(year) in the register's
+// Location (23:59:59.999999999). A report filed after it is late. This is
+// the one deadline of the register: the questionnaire desk, the yearly list,
+// the services and the exports all read it.
+func (r *Registry) Deadline(year int) time.Time {
+	d := r.opts.FilingDeadline(year).Time()
+	return time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, r.opts.Location).Add(-time.Nanosecond)
+}
+
+// Late reports whether a report on year filed at filedAt is late.
+func (r *Registry) Late(year int, filedAt time.Time) bool { return filedAt.After(r.Deadline(year)) }
+
+// Location returns the time zone that turns the register's instants into
+// calendar days.
+func (r *Registry) Location() *time.Location { return r.opts.Location }
+
+// Now returns the register's clock reading, in its Location: the one clock
+// of everything built on the Registry.
+func (r *Registry) Now() time.Time { return r.now() }
 
 func (r *Registry) now() time.Time { return r.opts.Now().In(r.opts.Location) }
 

@@ -43,11 +43,11 @@ func TestBranchExtension(t *testing.T) {
 			nat := f.mustApply(t, a)
 			f.clock.Set("2025-02-01")
 			for _, s := range tc.s.sections {
-				if _, err := f.reg.Enrol(ctx, "s", nat.ID, s, registry.Decree{Number: "1", Date: "2025-02-01"}); err != nil {
+				if _, err := f.reg.Enrol(ctx, registry.Staff("s"), nat.ID, s, registry.Decree{Number: "1", Date: "2025-02-01"}); err != nil {
 					t.Fatal(err)
 				}
 			}
-			nat, err := f.reg.AddBranch(ctx, "s", nat.ID, branch.ID, "2025-01-01")
+			nat, err := f.reg.AddBranch(ctx, registry.Staff("s"), nat.ID, branch.ID, "2025-01-01")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -56,7 +56,7 @@ func TestBranchExtension(t *testing.T) {
 				t.Errorf("branch record %+v", b)
 			}
 			if tc.untilDays != "" {
-				if _, err := f.reg.EndBranch(ctx, "s", nat.ID, branch.ID, registry.Date(tc.untilDays)); err != nil {
+				if _, err := f.reg.EndBranch(ctx, registry.Staff("s"), nat.ID, branch.ID, registry.Date(tc.untilDays)); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -87,32 +87,47 @@ func TestBranchErrors(t *testing.T) {
 	a := f.mustApply(t, application(body(cfBodyA, "Ente A"), "2025-01-10", registry.SectionI))
 	b := f.mustApply(t, application(body(cfBodyB, "Ente B"), "2025-01-10", registry.SectionI))
 	c := f.mustApply(t, application(body(cfBodyC, "Ente C"), "2025-01-10", registry.SectionI))
-	if p := problems(t, func() error { _, err := f.reg.AddBranch(ctx, "s", a.ID, a.ID, "2025-01-01"); return err }()); p["/entityId"] != "branch_of_self" {
+	if p := problems(t, func() error {
+		_, err := f.reg.AddBranch(ctx, registry.Staff("s"), a.ID, a.ID, "2025-01-01")
+		return err
+	}()); p["/entityId"] != "branch_of_self" {
 		t.Errorf("self branch: %v", p)
 	}
-	if p := problems(t, func() error { _, err := f.reg.AddBranch(ctx, "s", a.ID, b.ID, "01/01/2025"); return err }()); p["/from"] != "format" {
+	if p := problems(t, func() error {
+		_, err := f.reg.AddBranch(ctx, registry.Staff("s"), a.ID, b.ID, "01/01/2025")
+		return err
+	}()); p["/from"] != "format" {
 		t.Errorf("bad date: %v", p)
 	}
-	if _, err := f.reg.AddBranch(ctx, "s", a.ID, "nobody", "2025-01-01"); !errors.Is(err, registry.ErrNotFound) {
+	if _, err := f.reg.AddBranch(ctx, registry.Staff("s"), a.ID, "nobody", "2025-01-01"); !errors.Is(err, registry.ErrNotFound) {
 		t.Errorf("unknown branch: %v", err)
 	}
-	if _, err := f.reg.AddBranch(ctx, "s", a.ID, b.ID, "2025-01-01"); err != nil {
+	if _, err := f.reg.AddBranch(ctx, registry.Staff("s"), a.ID, b.ID, "2025-01-01"); err != nil {
 		t.Fatal(err)
 	}
-	if p := problems(t, func() error { _, err := f.reg.AddBranch(ctx, "s", a.ID, b.ID, "2025-01-01"); return err }()); p["/entityId"] != "branch_duplicate" {
+	if p := problems(t, func() error {
+		_, err := f.reg.AddBranch(ctx, registry.Staff("s"), a.ID, b.ID, "2025-01-01")
+		return err
+	}()); p["/entityId"] != "branch_duplicate" {
 		t.Errorf("duplicate: %v", p)
 	}
-	if p := problems(t, func() error { _, err := f.reg.AddBranch(ctx, "s", c.ID, b.ID, "2025-01-01"); return err }()); p["/entityId"] != "branch_of_other" {
+	if p := problems(t, func() error {
+		_, err := f.reg.AddBranch(ctx, registry.Staff("s"), c.ID, b.ID, "2025-01-01")
+		return err
+	}()); p["/entityId"] != "branch_of_other" {
 		t.Errorf("branch of another: %v", p)
 	}
-	if p := problems(t, func() error { _, err := f.reg.EndBranch(ctx, "s", a.ID, b.ID, "2024-01-01"); return err }()); p["/until"] != "date_order" {
+	if p := problems(t, func() error {
+		_, err := f.reg.EndBranch(ctx, registry.Staff("s"), a.ID, b.ID, "2024-01-01")
+		return err
+	}()); p["/until"] != "date_order" {
 		t.Errorf("end before start: %v", p)
 	}
-	nat, err := f.reg.RemoveBranch(ctx, "s", a.ID, b.ID)
+	nat, err := f.reg.RemoveBranch(ctx, registry.Staff("s"), a.ID, b.ID)
 	if err != nil || len(nat.Branches) != 0 {
 		t.Fatalf("RemoveBranch = %+v, %v", nat.Branches, err)
 	}
-	if _, err := f.reg.RemoveBranch(ctx, "s", a.ID, b.ID); !errors.Is(err, registry.ErrNotFound) {
+	if _, err := f.reg.RemoveBranch(ctx, registry.Staff("s"), a.ID, b.ID); !errors.Is(err, registry.ErrNotFound) {
 		t.Errorf("second RemoveBranch: %v", err)
 	}
 	evs := f.events(t)
@@ -128,18 +143,18 @@ func TestPartnerships(t *testing.T) {
 	// P is enrolled in Section II from 2024-03-01 to its cancellation on 2025-03-01.
 	p := f.enrolled(t, body(cfBodyA, "Partner II"), "2024-01-10", "2024-03-01", registry.SectionII)
 	f.clock.Set("2025-03-01")
-	if _, err := f.reg.Cancel(ctx, "s", p.ID, registry.SectionII, registry.Cancellation{NotifiedOn: "2025-03-01", Reason: "voluntary", LegalBasis: "art. 54"}); err != nil {
+	if _, err := f.reg.Cancel(ctx, registry.Staff("s"), p.ID, registry.SectionII, registry.Cancellation{NotifiedOn: "2025-03-01", Reason: "voluntary", LegalBasis: "art. 54"}); err != nil {
 		t.Fatal(err)
 	}
 	x := f.mustApply(t, application(body(cfBodyB, "Richiedente"), "2025-03-01", registry.SectionI))
 	only1 := f.enrolled(t, body(cfBodyC, "Solo prima sezione"), "2024-01-10", "2024-02-01", registry.SectionI)
 	f.clock.Set("2025-03-02")
-	part, err := f.reg.AddPartnership(ctx, "s", registry.Partnership{EntityID: x.ID, PartnerID: p.ID, Objectives: "o",
+	part, err := f.reg.AddPartnership(ctx, registry.Staff("s"), registry.Partnership{EntityID: x.ID, PartnerID: p.ID, Objectives: "o",
 		Content: "c", Modalities: "m", Start: "2024-01-01", End: "2025-12-31"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.reg.AddPartnership(ctx, "s", registry.Partnership{EntityID: x.ID, PartnerID: only1.ID, Objectives: "o",
+	if _, err := f.reg.AddPartnership(ctx, registry.Staff("s"), registry.Partnership{EntityID: x.ID, PartnerID: only1.ID, Objectives: "o",
 		Content: "c", Modalities: "m", Start: "2024-01-01"}); err != nil {
 		t.Fatal(err)
 	}
@@ -166,38 +181,38 @@ func TestPartnerships(t *testing.T) {
 	}
 	// The partnership's own dates count too.
 	part.End = "2024-05-31"
-	part, err = f.reg.UpdatePartnership(ctx, "s", part)
+	part, err = f.reg.UpdatePartnership(ctx, registry.Staff("s"), part)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := f.reg.InPartnershipWithSectionII(ctx, x.ID, day("2024-06-01")); got {
 		t.Error("partnership counted after its end")
 	}
-	if _, err := f.reg.UpdatePartnership(ctx, "s", registry.Partnership{ID: part.ID, Version: 1, EntityID: x.ID, PartnerID: p.ID,
+	if _, err := f.reg.UpdatePartnership(ctx, registry.Staff("s"), registry.Partnership{ID: part.ID, Version: 1, EntityID: x.ID, PartnerID: p.ID,
 		Objectives: "o", Content: "c", Modalities: "m", Start: "2024-01-01"}); !errors.Is(err, registry.ErrConflict) {
 		t.Errorf("stale UpdatePartnership: %v", err)
 	}
 	bad := part
 	bad.PartnerID = only1.ID
-	if p := problems(t, func() error { _, err := f.reg.UpdatePartnership(ctx, "s", bad); return err }()); p["/partnerId"] != "parties_changed" {
+	if p := problems(t, func() error { _, err := f.reg.UpdatePartnership(ctx, registry.Staff("s"), bad); return err }()); p["/partnerId"] != "parties_changed" {
 		t.Errorf("changed parties: %v", p)
 	}
 	if p := problems(t, func() error {
-		_, err := f.reg.AddPartnership(ctx, "s", registry.Partnership{EntityID: x.ID, PartnerID: "nobody", Objectives: "o", Content: "c", Modalities: "m", Start: "2024-01-01"})
+		_, err := f.reg.AddPartnership(ctx, registry.Staff("s"), registry.Partnership{EntityID: x.ID, PartnerID: "nobody", Objectives: "o", Content: "c", Modalities: "m", Start: "2024-01-01"})
 		return err
 	}()); p["/partnerId"] != "unknown_entity" {
 		t.Errorf("unknown partner: %v", p)
 	}
 	if p := problems(t, func() error {
-		_, err := f.reg.AddPartnership(ctx, "s", registry.Partnership{EntityID: x.ID, PartnerID: x.ID, Objectives: "o", Start: "2024-02-01", End: "2024-01-01"})
+		_, err := f.reg.AddPartnership(ctx, registry.Staff("s"), registry.Partnership{EntityID: x.ID, PartnerID: x.ID, Objectives: "o", Start: "2024-02-01", End: "2024-01-01"})
 		return err
 	}()); p["/partnerId"] != "partner_is_self" || p["/end"] != "date_order" || p["/content"] != "required" {
 		t.Errorf("bad partnership: %v", p)
 	}
-	if err := f.reg.RemovePartnership(ctx, "s", part.ID, 1); !errors.Is(err, registry.ErrConflict) {
+	if err := f.reg.RemovePartnership(ctx, registry.Staff("s"), part.ID, 1); !errors.Is(err, registry.ErrConflict) {
 		t.Errorf("stale RemovePartnership: %v", err)
 	}
-	if err := f.reg.RemovePartnership(ctx, "s", part.ID, part.Version); err != nil {
+	if err := f.reg.RemovePartnership(ctx, registry.Staff("s"), part.ID, part.Version); err != nil {
 		t.Fatal(err)
 	}
 	evs := f.events(t)
@@ -214,7 +229,7 @@ func TestReferentsAndMayFile(t *testing.T) {
 	f := newFixture(t, registry.Options{})
 	e := f.enrolled(t, body(cfBodyA, "Casa"), "2024-01-10", "2024-02-01", registry.SectionI)
 	f.clock.Set("2024-03-01")
-	ref, err := f.reg.RequestReferent(ctx, "body", e.ID, registry.Referent{FirstName: "Luca", LastName: "Verdi",
+	ref, err := f.reg.RequestReferent(ctx, registry.Staff("body"), e.ID, registry.Referent{FirstName: "Luca", LastName: "Verdi",
 		CodiceFiscale: cfRefA, Phone: "0612345678", Email: "luca@example.it"})
 	if err != nil {
 		t.Fatal(err)
@@ -223,42 +238,42 @@ func TestReferentsAndMayFile(t *testing.T) {
 		t.Errorf("requested referent %+v", ref)
 	}
 	if p := problems(t, func() error {
-		_, err := f.reg.RequestReferent(ctx, "body", e.ID, registry.Referent{FirstName: "Luca", LastName: "Verdi", CodiceFiscale: cfRefA, Phone: "0612345678", Email: "luca@example.it"})
+		_, err := f.reg.RequestReferent(ctx, registry.Staff("body"), e.ID, registry.Referent{FirstName: "Luca", LastName: "Verdi", CodiceFiscale: cfRefA, Phone: "0612345678", Email: "luca@example.it"})
 		return err
 	}()); p["/codiceFiscale"] != "referent_duplicate" {
 		t.Errorf("duplicate: %v", p)
 	}
 	if p := problems(t, func() error {
-		_, err := f.reg.RequestReferent(ctx, "body", e.ID, registry.Referent{FirstName: "M", LastName: "R", CodiceFiscale: cfRep, Phone: "0612345678", Email: "m@example.it"})
+		_, err := f.reg.RequestReferent(ctx, registry.Staff("body"), e.ID, registry.Referent{FirstName: "M", LastName: "R", CodiceFiscale: cfRep, Phone: "0612345678", Email: "m@example.it"})
 		return err
 	}()); p["/codiceFiscale"] != "referent_is_legal_representative" {
 		t.Errorf("legal representative as referent: %v", p)
 	}
 	if p := problems(t, func() error {
-		_, err := f.reg.RequestReferent(ctx, "body", e.ID, registry.Referent{FirstName: "X", CodiceFiscale: "XXX", Email: "no"})
+		_, err := f.reg.RequestReferent(ctx, registry.Staff("body"), e.ID, registry.Referent{FirstName: "X", CodiceFiscale: "XXX", Email: "no"})
 		return err
 	}()); p["/codiceFiscale"] != "codice_fiscale" || p["/lastName"] != "required" || p["/phone"] != "required" || p["/email"] != "format" {
 		t.Errorf("invalid referent: %v", p)
 	}
 	f.clock.Set("2024-03-10")
-	if _, err := f.reg.EnableReferent(ctx, "staff", e.ID, ref.ID); err != nil {
+	if _, err := f.reg.EnableReferent(ctx, registry.Staff("staff"), e.ID, ref.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.reg.EnableReferent(ctx, "staff", e.ID, ref.ID); !errors.Is(err, registry.ErrReferentStatus) {
+	if _, err := f.reg.EnableReferent(ctx, registry.Staff("staff"), e.ID, ref.ID); !errors.Is(err, registry.ErrReferentStatus) {
 		t.Errorf("enable twice: %v", err)
 	}
-	if _, err := f.reg.EnableReferent(ctx, "staff", e.ID, "nobody"); !errors.Is(err, registry.ErrNotFound) {
+	if _, err := f.reg.EnableReferent(ctx, registry.Staff("staff"), e.ID, "nobody"); !errors.Is(err, registry.ErrNotFound) {
 		t.Errorf("enable unknown: %v", err)
 	}
 	f.clock.Set("2024-09-01")
-	if _, err := f.reg.RevokeReferent(ctx, "staff", e.ID, ref.ID); err != nil {
+	if _, err := f.reg.RevokeReferent(ctx, registry.Staff("staff"), e.ID, ref.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.reg.RevokeReferent(ctx, "staff", e.ID, ref.ID); !errors.Is(err, registry.ErrReferentStatus) {
+	if _, err := f.reg.RevokeReferent(ctx, registry.Staff("staff"), e.ID, ref.ID); !errors.Is(err, registry.ErrReferentStatus) {
 		t.Errorf("revoke twice: %v", err)
 	}
 	// A request revoked before being enabled never lets anyone file.
-	ref2, err := f.reg.RequestReferent(ctx, "body", e.ID, registry.Referent{FirstName: "Giovanna", LastName: "Galli",
+	ref2, err := f.reg.RequestReferent(ctx, registry.Staff("body"), e.ID, registry.Referent{FirstName: "Giovanna", LastName: "Galli",
 		CodiceFiscale: cfRefB, Phone: "0119876543", Email: "g@example.it"})
 	if err != nil {
 		t.Fatal(err)
@@ -267,7 +282,7 @@ func TestReferentsAndMayFile(t *testing.T) {
 	f.clock.Set("2024-10-01")
 	cur, _ := f.reg.Entity(ctx, registry.Staff("s"), e.ID)
 	cur.LegalRepresentative = registry.Person{FirstName: "Emanuele", LastName: "Rocca", CodiceFiscale: cfRep2, Sex: "male", Citizenship: "IT"}
-	if _, err := f.reg.UpdateEntity(ctx, "body", cur); err != nil {
+	if _, err := f.reg.UpdateEntity(ctx, registry.Staff("body"), cur); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
@@ -293,7 +308,7 @@ func TestReferentsAndMayFile(t *testing.T) {
 			}
 		})
 	}
-	if _, err := f.reg.RevokeReferent(ctx, "staff", e.ID, ref2.ID); err != nil {
+	if _, err := f.reg.RevokeReferent(ctx, registry.Staff("staff"), e.ID, ref2.ID); err != nil {
 		t.Errorf("revoking a requested referent: %v", err)
 	}
 	if _, err := f.reg.MayFile(ctx, "nobody", cfRep, day("2024-05-01")); !errors.Is(err, registry.ErrNotFound) {

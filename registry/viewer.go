@@ -1,6 +1,9 @@
 package registry
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Role is what a viewer may see.
 type Role int
@@ -17,19 +20,53 @@ const (
 	RoleBody
 	// RoleStaff is the ministry's staff: everything, including events.
 	RoleStaff
+	// RoleRegion is a regional office (a Region or autonomous Province,
+	// Viewer.Region) that receives the yearly list of its recipients: what
+	// the public sees, plus the Section II grants recorded for it. It writes
+	// nothing in the register.
+	RoleRegion
 )
 
-// String returns "public", "body" or "staff".
+// roleNames are the roles' stable names (persisted in tokens files and
+// events: they never change meaning).
+var roleNames = [...]string{RolePublic: "public", RoleBody: "body", RoleStaff: "staff", RoleRegion: "region"}
+
+// String returns "public", "body", "staff" or "region".
 func (r Role) String() string {
-	switch r {
-	case RolePublic:
-		return "public"
-	case RoleBody:
-		return "body"
-	case RoleStaff:
-		return "staff"
+	if r >= 0 && int(r) < len(roleNames) {
+		return roleNames[r]
 	}
 	return "role(?)"
+}
+
+// ParseRole returns the role named s ("public", "body", "staff", "region").
+//
+// Errors: an error naming s for any other string.
+func ParseRole(s string) (Role, error) {
+	for r, name := range roleNames {
+		if name == s {
+			return Role(r), nil
+		}
+	}
+	return 0, fmt.Errorf("registry: unknown role %q (want public, body, staff or region)", s)
+}
+
+// MarshalText implements encoding.TextMarshaler (the role's name).
+func (r Role) MarshalText() ([]byte, error) {
+	if r < 0 || int(r) >= len(roleNames) {
+		return nil, fmt.Errorf("registry: unknown role %d", int(r))
+	}
+	return []byte(r.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler (ParseRole).
+func (r *Role) UnmarshalText(b []byte) error {
+	v, err := ParseRole(string(b))
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
 }
 
 // Viewer is who is looking. Every read and listing of the Registry takes one
@@ -41,9 +78,22 @@ type Viewer struct {
 	Subject string
 	// EntityID is the viewer's own body, for RoleBody.
 	EntityID string
+	// Region is the ISTAT code of the viewer's region, for RoleRegion.
+	Region string
 	// Grants are the Section II access grants the viewer holds (see
 	// Registry.GrantSectionII and Registry.ViewerWithGrants).
 	Grants []Grant
+}
+
+// Actor is how the audit trail names the viewer, in events and enrolment
+// histories: "ROLE:SUBJECT", and "body:ENTITYID:SUBJECT" for a body's
+// viewer ("public:" for the anonymous public). The subject comes last, so
+// it may hold colons.
+func (v Viewer) Actor() string {
+	if v.Role == RoleBody {
+		return "body:" + v.EntityID + ":" + v.Subject
+	}
+	return v.Role.String() + ":" + v.Subject
 }
 
 // Public returns the anonymous public viewer (the zero Viewer).
@@ -51,6 +101,12 @@ func Public() Viewer { return Viewer{} }
 
 // Staff returns a staff viewer named subject.
 func Staff(subject string) Viewer { return Viewer{Role: RoleStaff, Subject: subject} }
+
+// RegionalOffice returns the viewer of the regional office subject of region
+// (an ISTAT region code); its grants are added by Registry.ViewerWithGrants.
+func RegionalOffice(subject, region string) Viewer {
+	return Viewer{Role: RoleRegion, Subject: subject, Region: region}
+}
 
 // Body returns the viewer of a body's own data.
 func Body(subject, entityID string) Viewer {

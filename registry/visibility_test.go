@@ -25,10 +25,10 @@ func visibilityFixture(t *testing.T) (*fixture, map[string]registry.Entity) {
 	appA.Branches = []registry.BranchRef{{CodiceFiscale: "80050050014", Name: "Sede di Milano", Comune: "015146"}}
 	m["A"] = f.mustApply(t, appA)
 	f.clock.Set("2024-02-01")
-	if _, err := f.reg.Enrol(ctx, "s", m["A"].ID, registry.SectionI, registry.Decree{Number: "1", Date: "2024-02-01"}); err != nil {
+	if _, err := f.reg.Enrol(ctx, registry.Staff("s"), m["A"].ID, registry.SectionI, registry.Decree{Number: "1", Date: "2024-02-01"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.reg.AddBranch(ctx, "s", m["A"].ID, m["BR"].ID, "2024-01-01"); err != nil {
+	if _, err := f.reg.AddBranch(ctx, registry.Staff("s"), m["A"].ID, m["BR"].ID, "2024-01-01"); err != nil {
 		t.Fatal(err)
 	}
 	m["B"] = f.enrolled(t, body(cfBodyB, "Beta Protezione"), "2024-01-10", "2024-02-01", registry.SectionII)
@@ -36,7 +36,7 @@ func visibilityFixture(t *testing.T) (*fixture, map[string]registry.Entity) {
 	m["D"] = f.mustApply(t, application(body(cfBodyD, "Delta in attesa"), "2024-06-01", registry.SectionI))
 	m["E"] = f.enrolled(t, body("80060060011", "Epsilon cancellato"), "2024-01-10", "2024-02-01", registry.SectionI)
 	f.clock.Set("2024-07-01")
-	if _, err := f.reg.Cancel(ctx, "s", m["E"].ID, registry.SectionI, registry.Cancellation{NotifiedOn: "2024-07-01", Reason: "incompatible_conduct", LegalBasis: "art. 54 c.4"}); err != nil {
+	if _, err := f.reg.Cancel(ctx, registry.Staff("s"), m["E"].ID, registry.SectionI, registry.Cancellation{NotifiedOn: "2024-07-01", Reason: "incompatible_conduct", LegalBasis: "art. 54 c.4"}); err != nil {
 		t.Fatal(err)
 	}
 	f.clock.Set("2024-09-01")
@@ -163,19 +163,19 @@ func TestSectionIIGrant(t *testing.T) {
 	ctx := context.Background()
 	f, m := visibilityFixture(t)
 	if p := problems(t, func() error {
-		_, err := f.reg.GrantSectionII(ctx, "staff", registry.Grant{Grantee: "regione-lazio", From: "2024-01-01"})
+		_, err := f.reg.GrantSectionII(ctx, registry.Staff("staff"), registry.Grant{Grantee: "regione-lazio", From: "2024-01-01"})
 		return err
 	}()); p["/purpose"] != "required" {
 		t.Errorf("grant without purpose: %v", p)
 	}
-	g, err := f.reg.GrantSectionII(ctx, "staff", registry.Grant{Grantee: "regione-lazio", Region: "12",
+	g, err := f.reg.GrantSectionII(ctx, registry.Staff("staff"), registry.Grant{Grantee: "regione-lazio", Region: "12",
 		Purpose: "programmazione dei servizi antitratta", From: "2024-08-01", Until: "2024-12-31"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	evs := f.events(t)
 	if last := evs[len(evs)-1]; last.Kind != registry.EventSectionIIGranted || last.RecordID != g.ID ||
-		!strings.Contains(string(last.After), "antitratta") || last.Actor != "staff" {
+		!strings.Contains(string(last.After), "antitratta") || last.Actor != "staff:staff" {
 		t.Errorf("grant event %+v", last)
 	}
 	v, err := f.reg.ViewerWithGrants(ctx, registry.Viewer{Subject: "regione-lazio"})

@@ -164,3 +164,51 @@ func (r *Registry) YearlyUpdate(ctx context.Context, v Viewer, year int, filings
 	}
 	return out, nil
 }
+
+// For returns what v may see of the list on day, by the one policy every
+// output of the register applies (the API, the CLI's exports, the reports,
+// the demo's files):
+//
+//   - staff see everything;
+//   - anyone else sees a body's Section II enrolment only in the recipients
+//     whose region a grant of v covers on day (the Section II list is given
+//     only on a motivated request): elsewhere a body enrolled in both sections
+//     appears with Section I only, and one enrolled only in Section II does not
+//     appear;
+//   - the codice fiscale of a body is shown to staff and to the body itself
+//     only (the published fields of the Section I list are name, legal form,
+//     comune and province).
+//
+// The list is not modified.
+func (l YearlyList) For(v Viewer, day Date) YearlyList {
+	out := YearlyList{Year: l.Year, Deadline: l.Deadline, Recipients: make([]RecipientList, 0, len(l.Recipients))}
+	for _, rl := range l.Recipients {
+		entitled := v.Role == RoleStaff || slices.ContainsFunc(v.Grants, func(g Grant) bool {
+			return g.covers(rl.Recipient.RegionCode, day)
+		})
+		out.Recipients = append(out.Recipients, RecipientList{Recipient: rl.Recipient,
+			Regular: listedFor(rl.Regular, v, entitled), Excluded: listedFor(rl.Excluded, v, entitled)})
+	}
+	return out
+}
+
+// listedFor keeps what v may see of the listed bodies; entitled says whether
+// v may see Section II enrolments in this recipient's list.
+func listedFor(in []Listed, v Viewer, entitled bool) []Listed {
+	res := make([]Listed, 0, len(in))
+	for _, b := range in {
+		own := v.Role == RoleStaff || (v.Role == RoleBody && v.EntityID != "" && v.EntityID == b.ID)
+		b.Sections = slices.Clone(b.Sections)
+		if !own && !entitled {
+			b.Sections = slices.DeleteFunc(b.Sections, func(s Section) bool { return s == SectionII })
+			if len(b.Sections) == 0 {
+				continue
+			}
+		}
+		if !own {
+			b.CodiceFiscale = ""
+		}
+		res = append(res, b)
+	}
+	return res
+}

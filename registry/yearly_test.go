@@ -22,7 +22,7 @@ func TestYearlyUpdate(t *testing.T) {
 	_ = f.enrolled(t, bz(body(cfBodyD, "Nuova")), "2024-12-01", "2025-01-10", registry.SectionI)
 	cancelled := f.enrolled(t, rome("80060060011", "Cancellata"), "2023-01-10", "2023-03-01", registry.SectionI)
 	f.clock.Set("2025-01-20")
-	if _, err := f.reg.Cancel(ctx, "s", cancelled.ID, registry.SectionI, registry.Cancellation{NotifiedOn: "2025-01-20", Reason: "voluntary", LegalBasis: "art. 54"}); err != nil {
+	if _, err := f.reg.Cancel(ctx, registry.Staff("s"), cancelled.ID, registry.SectionI, registry.Cancellation{NotifiedOn: "2025-01-20", Reason: "voluntary", LegalBasis: "art. 54"}); err != nil {
 		t.Fatal(err)
 	}
 	pending := f.mustApply(t, application(rome("80070070018", "In attesa"), "2024-05-01", registry.SectionI))

@@ -331,7 +331,9 @@ func (d *jdec) skipString() {
 
 // interned holds the strings a questionnaire repeats — its JSON keys, the
 // codes of the default code lists, the sections and region codes — so that
-// decoding them allocates nothing. Built once, never modified.
+// decoding them allocates nothing. Built once, never modified. It is an
+// allocation cache, not a check: the codes of an operator's replaced lists
+// decode the same, they are only not interned.
 var interned = sync.OnceValue(func() map[string]string {
 	m := map[string]string{"I": "I", "II": "II"}
 	for i := 1; i <= 22; i++ {

@@ -5,48 +5,10 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/openregistro/registro/registry"
 )
-
-// YearlyListFor returns the part of the yearly list (registry's
-// YearlyUpdate, one list per recipient: 19 regions and the autonomous
-// provinces of Bolzano and Trento) that viewer v may see on day.
-//
-// Staff see everything. Any other viewer sees the Section II enrolment of a
-// body only in the recipients whose region a grant of v covers on day (a
-// motivated request; the Section II list is not public): elsewhere a body enrolled in both
-// sections appears with Section I only, and a body enrolled only in Section
-// II does not appear at all. The input is not modified.
-func YearlyListFor(l registry.YearlyList, v registry.Viewer, day registry.Date) registry.YearlyList {
-	out := registry.YearlyList{Year: l.Year, Deadline: l.Deadline, Recipients: make([]registry.RecipientList, 0, len(l.Recipients))}
-	for _, rl := range l.Recipients {
-		entitled := v.Role == registry.RoleStaff || slices.ContainsFunc(v.Grants, func(g registry.Grant) bool {
-			return (g.Region == "" || g.Region == rl.Recipient.RegionCode) &&
-				(g.From == "" || g.From <= day) && (g.Until == "" || day <= g.Until)
-		})
-		filter := func(in []registry.Listed) []registry.Listed {
-			res := make([]registry.Listed, 0, len(in))
-			for _, b := range in {
-				if !entitled {
-					secs := slices.DeleteFunc(slices.Clone(b.Sections), func(s registry.Section) bool { return s == registry.SectionII })
-					if len(secs) == 0 {
-						continue
-					}
-					b.Sections = secs
-				} else {
-					b.Sections = slices.Clone(b.Sections)
-				}
-				res = append(res, b)
-			}
-			return res
-		}
-		out.Recipients = append(out.Recipients, registry.RecipientList{Recipient: rl.Recipient, Regular: filter(rl.Regular), Excluded: filter(rl.Excluded)})
-	}
-	return out
-}
 
 // YearlyJSON renders a yearly list as indented JSON.
 func YearlyJSON(l registry.YearlyList) ([]byte, error) {

@@ -28,52 +28,8 @@ func yearlySample() registry.YearlyList {
 	return l
 }
 
-func TestYearlyListFor(t *testing.T) {
-	l := yearlySample()
-	count := func(y registry.YearlyList, code string) (reg, exc, sII int) {
-		for _, rl := range y.Recipients {
-			if rl.Recipient.Code != code {
-				continue
-			}
-			for _, b := range append(append([]registry.Listed(nil), rl.Regular...), rl.Excluded...) {
-				for _, s := range b.Sections {
-					if s == registry.SectionII {
-						sII++
-					}
-				}
-			}
-			return len(rl.Regular), len(rl.Excluded), sII
-		}
-		return -1, -1, -1
-	}
-	grant := registry.Viewer{Subject: "regione", Grants: []registry.Grant{{Grantee: "regione", Region: "12", From: "2025-01-01", Until: "2025-12-31"}}}
-	for _, tc := range []struct {
-		name          string
-		v             registry.Viewer
-		day           registry.Date
-		code          string
-		reg, exc, sII int
-	}{
-		{"staff", registry.Staff("ministero"), "2025-02-01", "03", 3, 1, 3},
-		{"public", registry.Public(), "2025-02-01", "03", 2, 0, 0},
-		{"grant, its region", grant, "2025-02-01", "12", 3, 1, 3},
-		{"grant, other region", grant, "2025-02-01", "03", 2, 0, 0},
-		{"grant, expired", grant, "2026-02-01", "12", 2, 0, 0},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := reporting.YearlyListFor(l, tc.v, tc.day)
-			require.Len(t, got.Recipients, 21)
-			reg, exc, sII := count(got, tc.code)
-			require.Equal(t, []int{tc.reg, tc.exc, tc.sII}, []int{reg, exc, sII})
-		})
-	}
-	// The input is untouched.
-	_, _, sII := count(l, "03")
-	require.Equal(t, 3, sII)
-}
-
 func TestGoldenYearly(t *testing.T) {
-	l := reporting.YearlyListFor(yearlySample(), registry.Public(), "2025-02-01")
+	l := yearlySample().For(registry.Public(), "2025-02-01")
 	b, err := reporting.YearlyJSON(l)
 	require.NoError(t, err)
 	golden(t, "yearly.json", b)

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openregistro/registro/examples/internal/wire"
+
 	"github.com/openregistro/registro/examples/registrod/api"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
@@ -305,7 +307,7 @@ func TestTarget(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	reg := registry.New(store, registry.Options{})
+	reg := wire.Registry(store, wire.Options{})
 	deps, err := api.NewDeps(reg, store.Filings(), tokens, nil)
 	if err != nil {
 		t.Fatal(err)

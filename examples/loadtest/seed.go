@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/openregistro/registro/examples/internal/wire"
 	"github.com/openregistro/registro/examples/registrod/api"
 	"github.com/openregistro/registro/examples/synth"
 	"github.com/openregistro/registro/questionnaire"
@@ -97,7 +98,7 @@ func seedDB(ctx context.Context, dsn string, sc SeedConfig) (*Seeded, error) {
 		return nil, err
 	}
 	clk := &clock{}
-	reg := registry.New(store, registry.Options{Now: clk.now})
+	reg := wire.Registry(store, wire.Options{Now: clk.now})
 	done, err := gen.Replay(ctx, reg, synth.ReplayOptions{SetClock: clk.set, Staff: "staff:loadtest"})
 	if err != nil {
 		store.Close()
@@ -105,14 +106,14 @@ func seedDB(ctx context.Context, dsn string, sc SeedConfig) (*Seeded, error) {
 	}
 	s := &Seeded{Store: store, Reg: reg, Gen: gen, Clock: clk, IDs: done.IDs, Tokens: map[string]api.Identity{}}
 	s.StaffToken = "staff-" + randomHex()
-	s.Tokens[s.StaffToken] = api.Identity{Role: api.RoleStaff, Subject: "staff:loadtest"}
+	s.Tokens[s.StaffToken] = api.Identity{Role: registry.RoleStaff, Subject: "staff:loadtest"}
 	for i := range gen.Bodies {
 		b := &gen.Bodies[i]
 		id := done.IDs[b.Entity.CodiceFiscale]
 		if b.Outcome != registry.StatusEnrolled || id == "" {
 			continue
 		}
-		s.Tokens["body-"+randomHex()] = api.Identity{Role: api.RoleBody,
+		s.Tokens["body-"+randomHex()] = api.Identity{Role: registry.RoleBody,
 			Subject: "cf:" + b.Entity.LegalRepresentative.CodiceFiscale, EntityID: id}
 	}
 	clk.run(deadlineMorning(reg, sc.Year))
@@ -162,9 +163,9 @@ func bodyTokens(m map[string]api.Identity, n int) ([]bodyToken, string) {
 	staff := ""
 	for tok, id := range m {
 		switch id.Role {
-		case api.RoleBody:
+		case registry.RoleBody:
 			out = append(out, bodyToken{tok, id.EntityID})
-		case api.RoleStaff:
+		case registry.RoleStaff:
 			if staff == "" || tok < staff {
 				staff = tok
 			}

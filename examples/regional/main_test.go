@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openregistro/registro/examples/internal/wire"
+
 	"github.com/openregistro/registro/examples/registrod/api"
 	"github.com/openregistro/registro/examples/synth"
 	"github.com/openregistro/registro/questionnaire"
@@ -37,7 +39,7 @@ func newService(t *testing.T) (string, *registry.Registry, string) {
 	}
 	now := time.Date(2025, 1, 20, 10, 0, 0, 0, time.UTC)
 	seq := 0
-	reg := registry.New(memstore.New(), registry.Options{
+	reg := wire.Registry(memstore.New(), wire.Options{
 		Now:   func() time.Time { return now },
 		NewID: func() string { seq++; return fmt.Sprintf("R%06d", seq) },
 	})
@@ -46,11 +48,11 @@ func newService(t *testing.T) (string, *registry.Registry, string) {
 		if len(b.Sections) != 1 || b.Sections[0] != registry.SectionI || b.Outcome != registry.StatusEnrolled {
 			continue
 		}
-		_, e, err := reg.Apply(ctx, "applicant", b.Application(""))
+		_, e, err := reg.Apply(ctx, registry.Staff("applicant"), b.Application(""))
 		if err != nil {
 			t.Fatalf("apply %s: %v", b.Entity.Name, err)
 		}
-		if _, err := reg.Enrol(ctx, "staff", e.ID, registry.SectionI,
+		if _, err := reg.Enrol(ctx, registry.Staff("staff"), e.ID, registry.SectionI,
 			registry.Decree{Number: fmt.Sprint(i), Date: registry.DateOf(b.DecidedOn)}); err != nil {
 			t.Fatalf("enrol %s: %v", b.Entity.Name, err)
 		}
@@ -62,7 +64,7 @@ func newService(t *testing.T) (string, *registry.Registry, string) {
 			region = r
 		}
 	}
-	tokens, err := api.NewTokens(map[string]api.Identity{tokStaff: {Role: api.RoleStaff, Subject: "staff:test"}})
+	tokens, err := api.NewTokens(map[string]api.Identity{tokStaff: {Role: registry.RoleStaff, Subject: "staff:test"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +72,7 @@ func newService(t *testing.T) (string, *registry.Registry, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api.New(deps, api.Options{Now: func() time.Time { return now }}))
+	srv := httptest.NewServer(api.New(deps, api.Options{}))
 	t.Cleanup(srv.Close)
 	return srv.URL, reg, region
 }

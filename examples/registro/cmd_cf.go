@@ -138,7 +138,7 @@ func checkCode(arg string, normalize bool, ref time.Time, lang string) cfResult 
 	r.Kind = kind
 	if err == nil && kind == codicefiscale.KindPerson {
 		var p codicefiscale.Person
-		p, err = codicefiscale.DecodePerson(r.Code, ref) // may still fail: 29 February 1900
+		p, err = codicefiscale.DecodePerson(r.Code, ref, territory.Default()) // may still fail: 29 February 1900
 		if err == nil {
 			r.BirthDate = p.BirthDate.Format(time.DateOnly)
 			r.Sex = p.Sex.String()

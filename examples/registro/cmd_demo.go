@@ -10,6 +10,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/openregistro/registro/examples/internal/wire"
+
 	"github.com/openregistro/registro/eligibility"
 	"github.com/openregistro/registro/examples/synth"
 	"github.com/openregistro/registro/questionnaire"
@@ -97,11 +99,32 @@ func cmdDemo(ctx context.Context, e *env, args []string) int {
 	say("  relazioni annuali: %d (tardive %d, non valide %d)", "  annual reports: %d (late %d, invalid %d)", sum.Filings, sum.Late, sum.InvalidFilings)
 	say("  elenco annuale: %d regolarmente iscritti, %d esclusi", "  yearly list: %d regularly enrolled, %d excluded", sum.Regular, sum.Excluded)
 	say("  database: %s", "  database: %s", sum.DB)
-	say("  in %.1f s. Aprire il rapporto: %s", "  done in %.1f s. Open the report: %s", float64(sum.ElapsedMillisec)/1000, filepath.Join(sum.Out, "report.html"))
-	say("  Altri file in %s: report.json, csv/, yearly-list/, eligibility.ndjson, entities.ndjson, questionnaires.ndjson",
-		"  More in %s: report.json, csv/, yearly-list/, eligibility.ndjson, entities.ndjson, questionnaires.ndjson", sum.Out)
+	say("  in %.1f s. Aprire il rapporto: %s", "  done in %.1f s. Open the report: %s", float64(sum.ElapsedMillisec)/1000, filepath.Join(sum.Out, "public", "report.html"))
+	say("  Pubblico (%s): report.json, report.md, csv/, yearly-list/ (solo sezione I, campi pubblicati)",
+		"  Public (%s): report.json, report.md, csv/, yearly-list/ (Section I only, published fields)", filepath.Join(sum.Out, "public"))
+	say("  Riservato al ministero (%s): yearly-list/, entities.ndjson, questionnaires.ndjson, filings.ndjson, eligibility.ndjson",
+		"  Ministry only (%s): yearly-list/, entities.ndjson, questionnaires.ndjson, filings.ndjson, eligibility.ndjson", filepath.Join(sum.Out, "staff"))
 	return exitOK
 }
+
+// The labels of the demo's two output folders.
+const (
+	publicReadme = `# Registro demo: public outputs
+
+What anyone may see: the annual report with small Section II counts suppressed
+(report.html, report.json, report.md, csv/) and the yearly list of regularly
+enrolled bodies as the public sees it (yearly-list/: Section I bodies only,
+published fields, no codici fiscali). Section II is given only on a motivated
+request (art. 52 and 54 DPR 394/1999).
+`
+	staffReadme = `# Registro demo: ministry only — not for publication
+
+Personal data and Section II bodies: the complete yearly list (yearly-list/),
+every body as stored (entities.ndjson), the annual reports as filed
+(questionnaires.ndjson, filings.ndjson) and the eligibility decisions
+(eligibility.ndjson). Share nothing here outside the ministry's staff.
+`
+)
 
 // runDemo generates the register, stores it through the Registry, files every
 // questionnaire through the questionnaire desk (recording each filing in the
@@ -113,8 +136,18 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 	if err != nil {
 		return sum, err
 	}
-	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
-		return sum, err
+	pub, staff := filepath.Join(cfg.out, "public"), filepath.Join(cfg.out, "staff")
+	for dir, readme := range map[string]string{pub: publicReadme, staff: staffReadme} {
+		// A second demo into the same directory starts afresh.
+		if err := os.RemoveAll(dir); err != nil {
+			return sum, err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return sum, err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte(readme), 0o644); err != nil {
+			return sum, err
+		}
 	}
 	dsn := cfg.db
 	if dsn == "" {
@@ -141,7 +174,7 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 	// The register runs on the demo's own clock, moved along the timeline.
 	clock := &synth.Clock{}
 	seq := 0
-	reg := registry.New(store, registry.Options{
+	reg := wire.Registry(store, wire.Options{
 		Now:   clock.Now,
 		NewID: func() string { seq++; return fmt.Sprintf("R%06d", seq) },
 	})
@@ -150,7 +183,7 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 	if err != nil {
 		return sum, err
 	}
-	if err := writeLines(filepath.Join(cfg.out, "eligibility.ndjson"), func(emit func(any) error) error {
+	if err := writeLines(filepath.Join(staff, "eligibility.ndjson"), func(emit func(any) error) error {
 		for _, d := range decisions {
 			if err := emit(d); err != nil {
 				return err
@@ -163,11 +196,11 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 
 	// File every questionnaire through the desk: validation (with the
 	// register-aware rules), deadline, late flag, history.
-	v, err := questionnaire.New(questionnaire.Options{Register: questionnaire.FromRegistry(reg)})
+	v, err := questionnaire.New(questionnaire.Options{Lists: reg.CodeLists(), Territory: reg.Territory()})
 	if err != nil {
 		return sum, err
 	}
-	desk := questionnaire.NewDesk(v, store.Filings(), func(y int) time.Time { return reg.FilingDeadline(y).Time() }).RecordingTo(reg)
+	desk := questionnaire.NewDesk(v, store.Filings(), reg)
 	type plannedFiling struct {
 		body *synth.Body
 		id   string
@@ -190,7 +223,8 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 			return sum, err
 		}
 		clock.Set(p.body.Filing.FiledAt)
-		f, err := desk.File(ctx, cfg.year, data, p.body.Filing.FiledAt)
+		filer := registry.Body(doc.Filer.TaxCode, p.id) // the body files its own report
+		f, err := desk.FileAs(ctx, filer, cfg.year, data, p.body.Filing.FiledAt)
 		if errors.Is(err, problem.ErrInvalid) {
 			sum.InvalidFilings++
 			continue
@@ -205,7 +239,7 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 	}
 
 	// The yearly list as of the deadline, for the ministry (every section).
-	clock.Set(reg.FilingDeadline(cfg.year).Time().AddDate(0, 0, 1))
+	clock.Set(reg.Deadline(cfg.year).Add(time.Nanosecond))
 	filed, err := reg.FiledReports(ctx, cfg.year)
 	if err != nil {
 		return sum, err
@@ -215,21 +249,25 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 		return sum, err
 	}
 	sum.Regular, sum.Excluded = list.Totals()
-	if err := writeYearlyList(filepath.Join(cfg.out, "yearly-list"), list, cfg.lang); err != nil {
+	if err := writeYearlyList(filepath.Join(staff, "yearly-list"), list, cfg.lang); err != nil {
+		return sum, err
+	}
+	// The same list as the public sees it: the register's one policy.
+	if err := writeYearlyList(filepath.Join(pub, "yearly-list"), list.For(registry.Public(), list.Deadline), cfg.lang); err != nil {
 		return sum, err
 	}
 
 	// The report, public (Section II cells suppressed), from the stored
 	// filings, streamed and aggregated on every core.
-	rep, err := buildReport(ctx, cfg.year, reporting.Options{}, store.Filings().Year(ctx, cfg.year), reg, prog)
+	rep, err := buildReport(ctx, cfg.year, reporting.Options{Lists: reg.CodeLists(), Territory: reg.Territory()}, store.Filings().Year(ctx, cfg.year), reg, prog)
 	if err != nil {
 		return sum, err
 	}
 	sum.ReportFilings = rep.Filings
-	if err := writeReport(cfg.out, rep, []string{"json", "csv", "html", "md"}, cfg.lang); err != nil {
+	if err := writeReport(pub, rep, []string{"json", "csv", "html", "md"}, cfg.lang); err != nil {
 		return sum, err
 	}
-	if err := exportAll(ctx, store, store.Filings(), cfg.year, cfg.out); err != nil {
+	if err := exportAll(ctx, store, store.Filings(), cfg.year, staff); err != nil {
 		return sum, err
 	}
 	return sum, nil
@@ -243,7 +281,7 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 // decision goes to decided. It returns the register ID of every body by
 // codice fiscale.
 func replayRegister(ctx context.Context, reg *registry.Registry, gen *synth.Register, clock *synth.Clock, sum *demoSummary, prog *progress, decided func(*eligibility.Decision)) (map[string]string, error) {
-	checker := eligibility.New(reg, eligibility.Options{})
+	checker := eligibility.New(reg.ReaderFor(registry.Staff("registro demo")), eligibility.Options{Codelists: reg.CodeLists(), Territory: reg.Territory()})
 	steps := 0
 	for _, b := range gen.Bodies {
 		steps++
@@ -290,7 +328,7 @@ func replayRegister(ctx context.Context, reg *registry.Registry, gen *synth.Regi
 
 // review evaluates the latest stored application of body id as of at.
 func review(ctx context.Context, checker *eligibility.Checker, reg *registry.Registry, id string, at time.Time) (*eligibility.Decision, error) {
-	apps, err := reg.Store().Applications(ctx, id)
+	apps, err := reg.Applications(ctx, registry.Staff("registro demo"), id)
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +380,7 @@ func serviceKPIs(ctx context.Context, reg *registry.Registry, year int) (reporti
 	}
 	f := registry.Filter{Limit: registry.MaxLimit}
 	for {
-		page, err := reg.Store().Entities(ctx, f)
+		page, err := reg.Entities(ctx, registry.Staff("registro demo"), f)
 		if err != nil {
 			return reporting.ServiceKPIs{}, err
 		}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openregistro/registro/examples/internal/wire"
+
 	"github.com/openregistro/registro/eligibility"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/memstore"
@@ -109,18 +111,6 @@ func badInput(e *env, file string, err error, lang problem.Lang, format string) 
 	return exitUsage
 }
 
-// cliRegister answers the rules' register questions from an in-memory copy
-// of the register: EnrolledOn from the Registry (with its rules on enrolment
-// history), bodies from the store.
-type cliRegister struct {
-	*registry.Registry
-	store registry.Store
-}
-
-func (c cliRegister) Entity(ctx context.Context, id string) (registry.Entity, error) {
-	return c.store.Entity(ctx, id)
-}
-
 // loadRegister reads NDJSON entities strictly and imports them into an
 // in-memory register. On failure it reports and returns nil and the exit code.
 func loadRegister(ctx context.Context, e *env, file string, lang problem.Lang) (eligibility.Register, int) {
@@ -153,8 +143,8 @@ func loadRegister(ctx context.Context, e *env, file string, lang problem.Lang) (
 		return nil, failf(e, "eligibility", "--registry %s: %v", file, err)
 	}
 	store := memstore.New()
-	reg := registry.New(store, registry.Options{})
-	if _, err := reg.Import(ctx, "registro eligibility", entities); err != nil {
+	reg := wire.Registry(store, wire.Options{})
+	if _, err := reg.Import(ctx, registry.Staff("registro eligibility"), entities); err != nil {
 		l, ok := problem.AsList(err)
 		if !ok {
 			return nil, failf(e, "eligibility", "--registry %s: %v", file, err)
@@ -172,5 +162,5 @@ func loadRegister(ctx context.Context, e *env, file string, lang problem.Lang) (
 		}
 		return nil, exitUsage
 	}
-	return cliRegister{Registry: reg, store: store}, exitOK
+	return reg.ReaderFor(registry.Staff("registro eligibility")), exitOK
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openregistro/registro/examples/internal/wire"
+
 	"github.com/xuri/excelize/v2"
 
 	"github.com/openregistro/registro/questionnaire"
@@ -18,7 +20,6 @@ import (
 	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/codicefiscale"
 	"github.com/openregistro/registro/registry/territory"
-	"github.com/openregistro/registro/reporting"
 	"github.com/openregistro/registro/schemas/problem"
 )
 
@@ -285,7 +286,7 @@ func cmdExport(ctx context.Context, e *env, args []string) int {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return failf(e, "export", "%v", err)
 	}
-	reg := registry.New(store, registry.Options{})
+	reg := wire.Registry(store, wire.Options{})
 	for _, w := range what {
 		var err error
 		switch w {
@@ -330,7 +331,7 @@ func cmdExport(ctx context.Context, e *env, args []string) int {
 				var list registry.YearlyList
 				list, err = reg.YearlyUpdate(ctx, registry.Staff("registro-cli"), *year, filed)
 				if err == nil {
-					list = reporting.YearlyListFor(list, v, list.Deadline)
+					list = list.For(v, list.Deadline)
 					err = writeYearlyList(filepath.Join(*out, "yearly-list"), list, lang.String())
 				}
 			}
@@ -345,7 +346,7 @@ func cmdExport(ctx context.Context, e *env, args []string) int {
 
 func cmdImport(ctx context.Context, e *env, args []string) int {
 	fs := flags(e, "import", "--db DSN [--entities FILE] [--filings FILE]",
-		"registro import --db sqlite:/tmp/copy.db --entities registro-demo/entities.ndjson --filings registro-demo/filings.ndjson")
+		"registro import --db sqlite:/tmp/copy.db --entities registro-demo/staff/entities.ndjson --filings registro-demo/staff/filings.ndjson")
 	db := fs.String("db", "", "store: sqlite:PATH, a file path or postgres://…")
 	entities := fs.String("entities", "", "NDJSON of entities (as written by export)")
 	filings := fs.String("filings", "", "NDJSON of filings with metadata (filings.ndjson, as written by export)")
@@ -396,8 +397,8 @@ func cmdImport(ctx context.Context, e *env, args []string) int {
 	}
 	defer store.Close()
 	if len(ents) > 0 {
-		reg := registry.New(store, registry.Options{})
-		if _, err := reg.Import(ctx, "registro-import", ents); err != nil {
+		reg := wire.Registry(store, wire.Options{})
+		if _, err := reg.Import(ctx, registry.Staff("registro-import"), ents); err != nil {
 			if l, ok := problem.AsList(err); ok {
 				for _, p := range l {
 					fmt.Fprintf(e.stderr, "%s: line %s\n", *entities, p.String())
@@ -426,7 +427,7 @@ func cmdImport(ctx context.Context, e *env, args []string) int {
 				ys = append(ys, r.Year)
 			}
 		}
-		if _, err := questionnaire.RecordMissingFilings(ctx, registry.New(store, registry.Options{}), store.Filings(), "registro-import", ys...); err != nil {
+		if _, err := questionnaire.RecordMissingFilings(ctx, wire.Registry(store, wire.Options{}), store.Filings(), registry.Staff("registro-import"), ys...); err != nil {
 			return failf(e, "import", "recording the filings in the register's log: %v", err)
 		}
 		fmt.Fprintf(e.stderr, "registro import: %d filings\n", len(recs))

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/openregistro/registro/examples/internal/wire"
+
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/memstore"
@@ -105,7 +107,7 @@ func cmdReport(ctx context.Context, e *env, args []string) int {
 	var mu sync.Mutex
 	var filings []registry.Filing
 	keepFilings := *entities != ""
-	deadline := questionnaire.Deadline(*year, nil)
+	deadline := wire.Registry(memstore.New(), wire.Options{}).Deadline(*year)
 	progress := &reportProgress{e: e}
 	add := func(a *reporting.Aggregator, l *reportLine) error {
 		data, filedAt, err := reportUnwrap(l.data)
@@ -170,7 +172,7 @@ func cmdReport(ctx context.Context, e *env, args []string) int {
 		if *private {
 			viewer = registry.Staff("registro report")
 		}
-		list = reporting.YearlyListFor(list, viewer, registry.Date(day))
+		list = list.For(viewer, registry.Date(day))
 		switch format.value {
 		case "csv":
 			extra, err = reporting.YearlyCSV(list)
@@ -340,23 +342,16 @@ func reportReadEntities(name string) ([]registry.Entity, error) {
 // reportYearlyList loads the entities into an in-memory register and runs
 // its yearly update with the filings read.
 func reportYearlyList(ctx context.Context, ents []registry.Entity, year int, filings []registry.Filing) (registry.YearlyList, error) {
-	store := memstore.New()
-	const chunk = 1000
-	for i := 0; i < len(ents); i += chunk {
-		batch := registry.Batch{}
-		for _, en := range ents[i:min(i+chunk, len(ents))] {
-			if en.ID == "" {
-				return registry.YearlyList{}, fmt.Errorf("entity %q has no id", en.Name)
-			}
-			en.Version = 0
-			batch.Entities = append(batch.Entities, en)
-		}
-		if _, err := store.Commit(ctx, batch); err != nil {
-			return registry.YearlyList{}, err
+	for _, en := range ents {
+		if en.ID == "" {
+			return registry.YearlyList{}, fmt.Errorf("entity %q has no id", en.Name)
 		}
 	}
-	reg := registry.New(store, registry.Options{})
-	return reg.YearlyUpdate(ctx, registry.Staff("registro report"), year, filings)
+	store, err := memstore.Load(ents)
+	if err != nil {
+		return registry.YearlyList{}, err
+	}
+	return wire.Registry(store, wire.Options{}).YearlyUpdate(ctx, registry.Staff("registro report"), year, filings)
 }
 
 // reportProgress prints a count of questionnaires read on a terminal.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -50,11 +51,30 @@ func TestEndToEnd(t *testing.T) {
 
 	stdout, _ := runBin(exitOK, "demo", "--year", "2024", "--seed", "3", "--scale", "0.25", "--out", out)
 	assert.Contains(t, stdout, "report.html")
-	for _, f := range []string{"report.html", "report.json", "report.md", "eligibility.ndjson", "entities.ndjson", "questionnaires.ndjson", "filings.ndjson", "registro.db"} {
+	pub, staff := filepath.Join(out, "public"), filepath.Join(out, "staff")
+	for _, f := range []string{"public/README.md", "public/report.html", "public/report.json", "public/report.md",
+		"staff/README.md", "staff/eligibility.ndjson", "staff/entities.ndjson", "staff/questionnaires.ndjson", "staff/filings.ndjson", "registro.db"} {
 		assert.FileExists(t, filepath.Join(out, f))
 	}
-	xlsx, _ := filepath.Glob(filepath.Join(out, "yearly-list", "*.xlsx"))
-	assert.Len(t, xlsx, 21, "one yearly list per recipient")
+	for _, dir := range []string{pub, staff} {
+		xlsx, _ := filepath.Glob(filepath.Join(dir, "yearly-list", "*.xlsx"))
+		assert.Len(t, xlsx, 21, "one yearly list per recipient")
+	}
+	// Nothing public names a codice fiscale or a Section II enrolment.
+	csvs, _ := filepath.Glob(filepath.Join(pub, "yearly-list", "*.csv"))
+	require.NotEmpty(t, csvs)
+	rows := 0
+	for _, f := range csvs {
+		records, err := csv.NewReader(bytes.NewReader(mustRead(t, f))).ReadAll()
+		require.NoError(t, err)
+		for _, r := range records[1:] {
+			rows++
+			assert.Empty(t, r[4], "%s: a codice fiscale in the public yearly list", f)
+			assert.NotContains(t, r[8], "II", "%s: a Section II enrolment in the public yearly list", f)
+		}
+	}
+	assert.Positive(t, rows)
+	out = staff // the staff files feed the round trips below
 
 	// Every exported questionnaire validates for its year.
 	stdout, _ = runBin(exitOK, "validate", "--year", "2024", "--format", "json", filepath.Join(out, "questionnaires.ndjson"))
@@ -69,7 +89,7 @@ func TestEndToEnd(t *testing.T) {
 	stdout, _ = runBin(exitOK, "report", "--year", "2024", "--questionnaires", filepath.Join(out, "questionnaires.ndjson"), "--format", "json")
 	var rebuilt, original map[string]any
 	require.NoError(t, json.Unmarshal([]byte(stdout), &rebuilt))
-	require.NoError(t, json.Unmarshal(mustRead(t, filepath.Join(out, "report.json")), &original))
+	require.NoError(t, json.Unmarshal(mustRead(t, filepath.Join(pub, "report.json")), &original))
 	assert.Equal(t, original["filings"], rebuilt["filings"])
 	assert.EqualValues(t, lines, rebuilt["filings"])
 	assert.Equal(t, original["tables"], rebuilt["tables"], "every table agrees")
@@ -83,7 +103,7 @@ func TestEndToEnd(t *testing.T) {
 	assert.Equal(t, string(mustRead(t, filepath.Join(out, "filings.ndjson"))), string(mustRead(t, filepath.Join(exp, "filings.ndjson"))))
 
 	// A second demo into the same directory starts afresh.
-	runBin(exitOK, "demo", "--year", "2024", "--seed", "3", "--scale", "0.25", "--out", out)
+	runBin(exitOK, "demo", "--year", "2024", "--seed", "3", "--scale", "0.25", "--out", filepath.Dir(pub))
 	// Usage errors exit 2.
 	runBin(exitUsage, "demo", "--year", "1990", "--out", filepath.Join(dir, "bad"))
 	runBin(exitUsage, "export", "--db", copyDB, "yearly-list")

@@ -7,6 +7,12 @@
 // Usage:
 //
 //	registrod [--addr 127.0.0.1:8080] --db sqlite:PATH|postgres://… [--tokens FILE] [--log-level info]
+//	          [--code-lists FILE] [--territory FILE]
+//
+// --code-lists replaces the register's code lists (JSON, codelist.Load's
+// format) and --territory its ISTAT territory (a table in territory.Parse's
+// format); both reach every path: the register's checks, questionnaire
+// validation, filings, eligibility and the yearly list.
 //
 // The tokens file is a JSON object mapping bearer tokens to identities (see
 // api.ParseTokens). Without it every caller is the anonymous public. The
@@ -27,6 +33,7 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/examples/internal/server"
+	"github.com/openregistro/registro/examples/internal/wire"
 	"github.com/openregistro/registro/examples/registrod/api"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
@@ -38,6 +45,8 @@ type config struct {
 	addr            string
 	db              string
 	tokens          string
+	codeLists       string
+	territory       string
 	logLevel        slog.Level
 	shutdownTimeout time.Duration
 }
@@ -56,6 +65,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&cfg.db, "db", "", "store: sqlite:PATH, a file path or postgres://… (required)")
 	fs.StringVar(&cfg.tokens, "tokens", "", "JSON file mapping bearer tokens to {role, subject, entityId?, region?}")
+	fs.StringVar(&cfg.codeLists, "code-lists", "", "JSON file of code lists replacing the default ones")
+	fs.StringVar(&cfg.territory, "territory", "", "territory table replacing the embedded ISTAT one")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn, error")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on shutdown")
 	if err := fs.Parse(args); err != nil {
@@ -107,18 +118,18 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 		return err
 	}
 	defer store.Close()
-	rome, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		rome = time.FixedZone("CET", 3600) // no tz database on this machine
+	var opts wire.Options
+	if err := opts.Data(cfg.codeLists, cfg.territory); err != nil {
+		return err
 	}
-	reg := registry.New(store, registry.Options{Location: rome})
+	reg := wire.Registry(store, opts)
 	// A filing and its change-feed event are two writes: repair any filing a
 	// previous run stored but did not get to record.
 	var years []int
 	for y := questionnaire.FirstYear; y <= questionnaire.LastYear; y++ {
 		years = append(years, y)
 	}
-	if n, err := questionnaire.RecordMissingFilings(ctx, reg, store.Filings(), "registrod:repair", years...); err != nil {
+	if n, err := questionnaire.RecordMissingFilings(ctx, reg, store.Filings(), registry.Staff("registrod:repair"), years...); err != nil {
 		return fmt.Errorf("recording missing filings: %w", err)
 	} else if n > 0 {
 		log.Warn("recorded filings missing from the change feed", "count", n)

@@ -26,7 +26,9 @@ type ReplayOptions struct {
 	// Step, when set, is called after every step (for progress).
 	Step func()
 	// Applicant and Staff name the actors of the events ("applicant" and
-	// "staff" when empty).
+	// "staff" when empty): every body applies as an authenticated person
+	// named Applicant (a new body's application), and the staff viewer
+	// Staff decides.
 	Applicant, Staff string
 }
 
@@ -107,7 +109,7 @@ type replayer struct {
 
 // apply files b's application.
 func (rp *replayer) apply(ctx context.Context, b *Body) error {
-	_, e, err := rp.reg.Apply(ctx, rp.opts.Applicant, b.Application(rp.partner))
+	_, e, err := rp.reg.Apply(ctx, registry.Viewer{Subject: rp.opts.Applicant}, b.Application(rp.partner))
 	if err != nil {
 		return fmt.Errorf("synth: application of %s: %w", b.Entity.Name, err)
 	}
@@ -132,14 +134,14 @@ func (rp *replayer) decide(ctx context.Context, b *Body, at time.Time) error {
 		switch outcome {
 		case registry.StatusEnrolled:
 			rp.decrees++
-			_, err = rp.reg.Enrol(ctx, rp.opts.Staff, id, s, registry.Decree{Number: fmt.Sprintf("%d/%d", rp.decrees, at.Year()), Date: day})
+			_, err = rp.reg.Enrol(ctx, registry.Staff(rp.opts.Staff), id, s, registry.Decree{Number: fmt.Sprintf("%d/%d", rp.decrees, at.Year()), Date: day})
 			if err == nil && s == registry.SectionII && rp.partner == "" {
 				rp.partner = id
 			}
 		case registry.StatusRejected:
-			_, err = rp.reg.Reject(ctx, rp.opts.Staff, id, s, registry.Rejection{Date: day, Reason: "Requisiti non dimostrati"})
+			_, err = rp.reg.Reject(ctx, registry.Staff(rp.opts.Staff), id, s, registry.Rejection{Date: day, Reason: "Requisiti non dimostrati"})
 		case registry.StatusUnderReview:
-			_, err = rp.reg.StartReview(ctx, rp.opts.Staff, id, s, day)
+			_, err = rp.reg.StartReview(ctx, registry.Staff(rp.opts.Staff), id, s, day)
 		default:
 			err = fmt.Errorf("decision %q: want enrolled, rejected or under_review", outcome)
 		}

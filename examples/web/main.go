@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/examples/internal/server"
+	"github.com/openregistro/registro/examples/internal/wire"
 	"github.com/openregistro/registro/examples/registrod/api"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
@@ -126,7 +127,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	} else {
 		filings = questionnaire.NewMemStore()
 	}
-	deps, err := api.NewDeps(registry.New(store, registry.Options{}), filings, api.Tokens{}, log)
+	deps, err := api.NewDeps(wire.Registry(store, wire.Options{}), filings, api.Tokens{}, log)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/registry/codicefiscale"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 func BenchmarkValidatePerson(b *testing.B) {
@@ -45,7 +46,7 @@ func BenchmarkValidate(b *testing.B) {
 func BenchmarkDecodePerson(b *testing.B) {
 	ref := time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC)
 	for b.Loop() {
-		if _, err := codicefiscale.DecodePerson("RCCMNL83S18D969H", ref); err != nil {
+		if _, err := codicefiscale.DecodePerson("RCCMNL83S18D969H", ref, territory.Default()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openregistro/registro/registry/codicefiscale"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 // mustError asserts err is a *codicefiscale.Error wrapping sentinel and
@@ -226,7 +227,7 @@ func TestDecodePerson(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := codicefiscale.DecodePerson(tt.code, tt.ref)
+			p, err := codicefiscale.DecodePerson(tt.code, tt.ref, territory.Default())
 			require.NoError(t, err)
 			assert.Equal(t, tt.code, p.Code)
 			assert.Equal(t, tt.birth, p.BirthDate)
@@ -246,19 +247,19 @@ func TestDecodePerson(t *testing.T) {
 func TestDecodePersonErrors(t *testing.T) {
 	ref := time.Date(2025, time.June, 15, 0, 0, 0, 0, time.UTC)
 	t.Run("invalid code", func(t *testing.T) {
-		_, err := codicefiscale.DecodePerson("RCCMNL83S18D969X", ref)
+		_, err := codicefiscale.DecodePerson("RCCMNL83S18D969X", ref, territory.Default())
 		mustError(t, err, codicefiscale.ErrCheck)
 	})
 	t.Run("29 February 1900", func(t *testing.T) {
 		code := withCheck("XXXXXX00B29H501")
 		require.NoError(t, codicefiscale.ValidatePerson(code), "valid without a century")
-		_, err := codicefiscale.DecodePerson(code, time.Date(1999, 12, 31, 0, 0, 0, 0, time.UTC))
+		_, err := codicefiscale.DecodePerson(code, time.Date(1999, 12, 31, 0, 0, 0, 0, time.UTC), territory.Default())
 		e := mustError(t, err, codicefiscale.ErrDate)
 		assert.Equal(t, "1900-02-29", e.Got)
 		assert.Equal(t, "birth date 1900-02-29 does not exist (not a leap year)", e.Message("en"))
 	})
 	t.Run("body code", func(t *testing.T) {
-		_, err := codicefiscale.DecodePerson("00743110157", ref)
+		_, err := codicefiscale.DecodePerson("00743110157", ref, territory.Default())
 		mustError(t, err, codicefiscale.ErrLength)
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openregistro/registro/registry/codicefiscale"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 // taxcodes holds the third-party reference vectors, with their provenance
@@ -223,14 +224,14 @@ func TestEdgePolicy(t *testing.T) {
 	}
 	t.Run("unknown places decode with a nil comune", func(t *testing.T) {
 		for _, code := range []string{"FRTMXM74L15D354A", "GSTPPP99C06D620V"} {
-			p, err := codicefiscale.DecodePerson(code, ref)
+			p, err := codicefiscale.DecodePerson(code, ref, territory.Default())
 			require.NoError(t, err)
 			assert.False(t, p.Abroad)
 			if p.Comune != nil {
 				assert.Equal(t, p.PlaceCode, p.Comune.Cadastral)
 			}
 		}
-		p, err := codicefiscale.DecodePerson("FRTMXM74L15D354A", ref)
+		p, err := codicefiscale.DecodePerson("FRTMXM74L15D354A", ref, territory.Default())
 		require.NoError(t, err)
 		assert.Nil(t, p.Comune, "D354 is not in the 2020 ISTAT list")
 	})

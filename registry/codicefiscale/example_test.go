@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/registry/codicefiscale"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 func ExampleValidate() {
@@ -33,14 +34,14 @@ func ExampleValidate() {
 
 func ExampleDecodePerson() {
 	ref := time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC) // the date the code was collected
-	p, err := codicefiscale.DecodePerson("RCCMNL83S18D969H", ref)
+	p, err := codicefiscale.DecodePerson("RCCMNL83S18D969H", ref, territory.Default())
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println(p.BirthDate.Format("2006-01-02"), p.Sex, p.PlaceCode, p.Abroad, p.Comune.Name)
 
-	_, err = codicefiscale.DecodePerson("CNTCHR83T32D969H", ref)
+	_, err = codicefiscale.DecodePerson("CNTCHR83T32D969H", ref, territory.Default())
 	var e *codicefiscale.Error
 	if errors.As(err, &e) {
 		fmt.Println(e.MessageIT())

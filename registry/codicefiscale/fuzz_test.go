@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/registry/codicefiscale"
+	"github.com/openregistro/registro/registry/territory"
 )
 
 // checkChar recomputes a person's check character from the official odd and
@@ -73,7 +74,7 @@ func FuzzValidate(f *testing.F) {
 					t.Fatalf("Validate(%q): empty message", code)
 				}
 			}
-			p, derr := codicefiscale.DecodePerson(code, ref)
+			p, derr := codicefiscale.DecodePerson(code, ref, territory.Default())
 			if err != nil {
 				if kind == codicefiscale.KindPerson && derr == nil {
 					t.Fatalf("DecodePerson(%q) accepted a code Validate rejects: %v", code, err)

@@ -66,7 +66,8 @@ type Person struct {
 	// code of the comune ("H501"), or "Z" and 3 digits for a foreign country.
 	PlaceCode string
 	Abroad    bool // PlaceCode starts with 'Z'
-	// Comune is the comune of birth found by PlaceCode in territory.Default();
+	// Comune is the comune of birth found by PlaceCode in the territory given
+	// to DecodePerson;
 	// nil when born abroad or when the code is not in the list (comuni that
 	// no longer exist keep their codes, and such a code is not an error).
 	Comune *territory.Comune
@@ -251,10 +252,11 @@ func daysIn(m int) int {
 // code can tell apart. A 29 February that does not exist in the resolved
 // year (1900, 2100) is ErrDate.
 //
-// The comune of birth is looked up in territory.Default(); a place code
-// not in that list (an abolished comune, or a made-up code) decodes with a
-// nil Comune and no error.
-func DecodePerson(code string, ref time.Time) (Person, error) {
+// The comune of birth is looked up in t (the caller's territory, such as
+// registry.Registry.Territory or territory.Default; nil looks nothing up); a
+// place code not in that list (an abolished comune, or a made-up code)
+// decodes with a nil Comune and no error.
+func DecodePerson(code string, ref time.Time, t *territory.Territory) (Person, error) {
 	f, err := parsePerson(code)
 	if err != nil {
 		return Person{}, err
@@ -277,8 +279,8 @@ func DecodePerson(code string, ref time.Time) (Person, error) {
 		Abroad:    f.place[0] == 'Z',
 		Omocodic:  f.omocodic,
 	}
-	if !p.Abroad {
-		if c, ok := territory.Default().ComuneByCadastral(p.PlaceCode); ok {
+	if !p.Abroad && t != nil {
+		if c, ok := t.ComuneByCadastral(p.PlaceCode); ok {
 			p.Comune = &c
 		}
 	}

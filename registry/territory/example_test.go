@@ -1,7 +1,10 @@
 package territory_test
 
 import (
+	"errors"
 	"fmt"
+	"os"
+	"strings"
 
 	"github.com/openregistro/registro/registry/territory"
 )
@@ -66,4 +69,28 @@ func ExampleFold() {
 	// Output:
 	// vallee d aoste
 	// trentino alto adige sudtirol
+}
+
+// ExampleParse loads a territory table written by the generator (here the
+// one this package embeds); an operator passes a newer one to the Registry
+// (registry.Options.Territory) the same way.
+func ExampleParse() {
+	f, err := os.Open("istat.tsv")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer f.Close()
+	t, err := territory.Parse(f)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c, _ := t.Comune("058091")
+	fmt.Println(c.Name, len(t.Regions()))
+	_, err = territory.Parse(strings.NewReader("X\tnot a table\n"))
+	fmt.Println(errors.Is(err, territory.ErrTable))
+	// Output:
+	// Roma 20
+	// true
 }

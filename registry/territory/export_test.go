@@ -5,6 +5,3 @@ var ParseTable = parse
 
 // Table is the embedded table, for benchmarks.
 var Table = istatTable
-
-// ErrTable is the sentinel the parser's errors wrap.
-var ErrTable = errTable

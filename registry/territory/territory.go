@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"sync"
@@ -23,9 +24,9 @@ var istatTable string
 var (
 	// ErrUnknown is returned (wrapped) for a code or name that is not in the table.
 	ErrUnknown = errors.New("territory: unknown")
-	// errTable is wrapped by the table parser's errors; the embedded table is
-	// tested, so only a broken build can meet it (Default panics).
-	errTable = errors.New("territory: malformed table")
+	// ErrTable is wrapped by Parse's errors for a malformed table; the
+	// embedded table is tested, so Default never meets it.
+	ErrTable = errors.New("territory: malformed table")
 )
 
 // Kinds of Province, as ISTAT names them.
@@ -295,6 +296,28 @@ func (t *Territory) indexNames() {
 	t.names = names
 }
 
+// Parse reads a territory table in the format of the embedded one (the
+// istat.tsv that internal/gen writes from ISTAT's files), so an operator can
+// run the register on a newer territory than the embedded one without a new
+// build: generate the table, load it with Parse and hand it to the Registry
+// (registry.Options.Territory), which passes it to every path built on it.
+//
+// Errors: an error wrapping ErrTable naming the line for a malformed table;
+// the reader's error.
+func Parse(r io.Reader) (*Territory, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxTableBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxTableBytes {
+		return nil, fmt.Errorf("%w: table larger than %d bytes", ErrTable, maxTableBytes)
+	}
+	return parse(string(b))
+}
+
+// maxTableBytes bounds what Parse reads (the embedded table is about 0.6 MB).
+const maxTableBytes = 16 << 20
+
 // parse reads the generated table.
 func parse(table string) (*Territory, error) {
 	t := &Territory{
@@ -317,7 +340,7 @@ func parse(table string) (*Territory, error) {
 		}
 		n := split(text, fields[:])
 		bad := func(what string) error {
-			return fmt.Errorf("%w: line %d: %s", errTable, line, what)
+			return fmt.Errorf("%w: line %d: %s", ErrTable, line, what)
 		}
 		want := recordFields(fields[0])
 		if want == 0 {
@@ -385,10 +408,10 @@ func parse(table string) (*Territory, error) {
 		}
 	}
 	if t.validAt.IsZero() {
-		return nil, fmt.Errorf("%w: no V (valid-at) record", errTable)
+		return nil, fmt.Errorf("%w: no V (valid-at) record", ErrTable)
 	}
 	if len(t.regions) == 0 || len(t.provinces) == 0 || len(t.comuni) == 0 || len(t.recipients) == 0 {
-		return nil, fmt.Errorf("%w: regions, provinces, recipients or comuni missing", errTable)
+		return nil, fmt.Errorf("%w: regions, provinces, recipients or comuni missing", ErrTable)
 	}
 	return t, nil
 }

@@ -25,11 +25,11 @@ func Example() {
 	gen, _ := synth.Generate(synth.Config{Year: 2024, Seed: 5, Scale: 0.05})
 	for _, b := range gen.Bodies {
 		if len(b.Sections) == 1 && b.Sections[0] == registry.SectionI {
-			_, _, _ = service.Apply(ctx, "applicant", b.Application(""))
+			_, _, _ = service.Apply(ctx, registry.Staff("applicant"), b.Application(""))
 		}
 	}
 	tokens, _ := api.NewTokens(map[string]api.Identity{
-		"sync-token-0123456789": {Role: api.RoleStaff, Subject: "regione-lombardia:sync"},
+		"sync-token-0123456789": {Role: registry.RoleStaff, Subject: "regione-lombardia:sync"},
 	})
 	deps, _ := api.NewDeps(service, questionnaire.NewMemStore(), tokens, nil)
 	srv := httptest.NewServer(api.New(deps, api.Options{}))

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openregistro/registro/examples/internal/wire"
+
 	"github.com/openregistro/registro/examples/regional/mirror"
 	"github.com/openregistro/registro/examples/registrod/api"
 	"github.com/openregistro/registro/examples/synth"
@@ -63,7 +65,7 @@ func newService(t *testing.T) *service {
 	clk := &synth.Clock{}
 	seq := 0
 	var idMu sync.Mutex
-	reg := registry.New(store, registry.Options{Now: clk.Now, NewID: func() string {
+	reg := wire.Registry(store, wire.Options{Now: clk.Now, NewID: func() string {
 		idMu.Lock()
 		defer idMu.Unlock()
 		seq++
@@ -92,14 +94,14 @@ func newService(t *testing.T) *service {
 	if s.region == "" {
 		t.Fatal("synth gave no region with a body only in Section II and one in both")
 	}
-	if _, err := reg.GrantSectionII(ctx, "staff:test", registry.Grant{Grantee: "regione:ii", Region: s.region,
+	if _, err := reg.GrantSectionII(ctx, registry.Staff("staff:test"), registry.Grant{Grantee: "regione:ii", Region: s.region,
 		Purpose: "programmazione dei servizi regionali di protezione", From: "2025-01-01"}); err != nil {
 		t.Fatal(err)
 	}
 	tokens, err := api.NewTokens(map[string]api.Identity{
-		tokStaff:      {Role: api.RoleStaff, Subject: "staff:test"},
-		tokRegion:     {Role: api.RoleRegion, Subject: "regione:ii", Region: s.region},
-		tokRegionNoII: {Role: api.RoleRegion, Subject: "regione:noii", Region: s.region},
+		tokStaff:      {Role: registry.RoleStaff, Subject: "staff:test"},
+		tokRegion:     {Role: registry.RoleRegion, Subject: "regione:ii", Region: s.region},
+		tokRegionNoII: {Role: registry.RoleRegion, Subject: "regione:noii", Region: s.region},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +110,7 @@ func newService(t *testing.T) *service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := api.New(deps, api.Options{Now: clk.Now})
+	h := api.New(deps, api.Options{})
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		wrap := s.wrap

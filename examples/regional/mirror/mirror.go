@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/openregistro/registro/examples/internal/wire"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/territory"
 )
@@ -119,7 +120,7 @@ func New(client *Client, local registry.Store, opts Options) (*Mirror, error) {
 	return &Mirror{
 		client: client,
 		store:  local,
-		local:  registry.New(local, registry.Options{Now: opts.Now}),
+		local:  wire.Registry(local, wire.Options{Now: opts.Now}),
 		opts:   opts,
 	}, nil
 }
@@ -318,7 +319,7 @@ func (m *Mirror) apply(ctx context.Context, remote registry.Entity, vis *visibil
 	local, err := m.store.Entity(ctx, remote.ID)
 	switch {
 	case errors.Is(err, registry.ErrNotFound):
-		if _, err := m.local.Import(ctx, m.opts.Actor, []registry.Entity{remote}); err != nil {
+		if _, err := m.local.Import(ctx, registry.Staff(m.opts.Actor), []registry.Entity{remote}); err != nil {
 			return fmt.Errorf("mirror: body %s: %w", remote.ID, err)
 		}
 		st.Created++
@@ -370,7 +371,7 @@ func (m *Mirror) filter(remote *registry.Entity, vis *visibility) (bool, string)
 // the state machine could have produced).
 func (m *Mirror) replace(ctx context.Context, local, remote registry.Entity) error {
 	remote.Version = local.Version
-	if _, err := m.local.Replace(ctx, m.opts.Actor, remote, "synced from the service"); err != nil {
+	if _, err := m.local.Replace(ctx, registry.Staff(m.opts.Actor), remote, "synced from the service"); err != nil {
 		return fmt.Errorf("mirror: body %s: %w", remote.ID, err)
 	}
 	return nil
@@ -394,7 +395,7 @@ func (m *Mirror) drop(ctx context.Context, id, reason string, st *Stats) error {
 
 // remove deletes local from the copy with an event recording why.
 func (m *Mirror) remove(ctx context.Context, local registry.Entity, reason string) error {
-	if err := m.local.Remove(ctx, m.opts.Actor, local.ID, local.Version, "removed from the regional copy: "+reason); err != nil {
+	if err := m.local.Remove(ctx, registry.Staff(m.opts.Actor), local.ID, local.Version, "removed from the regional copy: "+reason); err != nil {
 		return fmt.Errorf("mirror: removing body %s: %w", local.ID, err)
 	}
 	return nil

@@ -109,24 +109,24 @@ func testSyncAndDeltas(t *testing.T, l *local) {
 	if enrolled.ID == "" || renamed.ID == "" || moved.ID == "" || elsewhere.ID == "" {
 		t.Fatalf("region %s lacks the bodies the test changes", s.region)
 	}
-	if _, err := s.reg.Cancel(ctx, "staff:test", enrolled.ID, registry.SectionI, registry.Cancellation{
+	if _, err := s.reg.Cancel(ctx, registry.Staff("staff:test"), enrolled.ID, registry.SectionI, registry.Cancellation{
 		NotifiedOn: "2025-01-20", Reason: firstCode(t), LegalBasis: "art. 54 c.4 DPR 394/1999"}); err != nil {
 		t.Fatal(err)
 	}
 	renamed.Name += " (nuova denominazione)"
-	if _, err := s.reg.UpdateEntity(ctx, "staff:test", renamed); err != nil {
+	if _, err := s.reg.UpdateEntity(ctx, registry.Staff("staff:test"), renamed); err != nil {
 		t.Fatal(err)
 	}
 	moved.Seat = elsewhere.Seat
-	if _, err := s.reg.UpdateEntity(ctx, "staff:test", moved); err != nil {
+	if _, err := s.reg.UpdateEntity(ctx, registry.Staff("staff:test"), moved); err != nil {
 		t.Fatal(err)
 	}
 	elsewhere.Name += " (altrove)"
-	if _, err := s.reg.UpdateEntity(ctx, "staff:test", elsewhere); err != nil {
+	if _, err := s.reg.UpdateEntity(ctx, registry.Staff("staff:test"), elsewhere); err != nil {
 		t.Fatal(err)
 	}
 	newID := applyNew(t, s, want[0].Seat)
-	if _, err := s.reg.Enrol(ctx, "staff:test", newID, registry.SectionI, registry.Decree{Number: "99/2025", Date: "2025-01-20"}); err != nil {
+	if _, err := s.reg.Enrol(ctx, registry.Staff("staff:test"), newID, registry.SectionI, registry.Decree{Number: "99/2025", Date: "2025-01-20"}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -185,7 +185,7 @@ func applyNew(t *testing.T, s *service, seat registry.Address) string {
 		}
 		b.Entity.Seat = seat
 		a := b.Application("")
-		_, e, err := s.reg.Apply(context.Background(), "applicant", a)
+		_, e, err := s.reg.Apply(context.Background(), registry.Staff("applicant"), a)
 		if err != nil {
 			t.Fatalf("apply: %v", err)
 		}
@@ -330,7 +330,7 @@ func TestAccess(t *testing.T) {
 		l := newLocal(t)
 		m, _ := newMirror(t, s, l, s.client(t, tokStaff), mirror.Options{Access: s.client(t, tokRegionNoII)})
 		mustOnce(t, m)
-		if _, err := s.reg.GrantSectionII(ctx, "staff:test", registry.Grant{Grantee: "regione:noii", Region: s.region,
+		if _, err := s.reg.GrantSectionII(ctx, registry.Staff("staff:test"), registry.Grant{Grantee: "regione:noii", Region: s.region,
 			Purpose: "monitoraggio dei programmi di assistenza", From: "2025-01-01"}); err != nil {
 			t.Fatal(err)
 		}

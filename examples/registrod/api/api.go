@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/openregistro/registro/eligibility"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/schemas/problem"
@@ -45,31 +44,22 @@ type Deps struct {
 }
 
 // NewDeps wires reg and filings: a register-free validator for the validate
-// endpoint and a desk whose validator answers the register-aware rules from
-// reg (questionnaire.FromRegistry), with the filing deadline of reg ending at
-// midnight Italian winter time.
+// endpoint, with reg's code lists and territory, and a desk that files
+// through reg (who may file, the deadline and
+// the register-aware rules are reg's answers; see questionnaire.Desk).
 func NewDeps(reg *registry.Registry, filings questionnaire.FilingStore, tokens Tokens, logger *slog.Logger) (Deps, error) {
 	if reg == nil || filings == nil {
 		return Deps{}, errors.New("api: NewDeps needs a registry and a filing store")
 	}
-	plain, err := questionnaire.New(questionnaire.Options{})
+	plain, err := questionnaire.New(questionnaire.Options{Lists: reg.CodeLists(), Territory: reg.Territory()})
 	if err != nil {
 		return Deps{}, err
-	}
-	aware, err := questionnaire.New(questionnaire.Options{Register: questionnaire.FromRegistry(reg)})
-	if err != nil {
-		return Deps{}, err
-	}
-	cet := time.FixedZone("CET", 3600)
-	deadline := func(year int) time.Time {
-		d := reg.FilingDeadline(year).Time()
-		return time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, cet).Add(-time.Nanosecond)
 	}
 	return Deps{
 		Registry:  reg,
 		Filings:   filings,
 		Validator: plain,
-		Desk:      questionnaire.NewDesk(aware, filings, deadline).RecordingTo(reg),
+		Desk:      questionnaire.NewDesk(plain, filings, reg),
 		Tokens:    tokens,
 		Logger:    logger,
 	}, nil
@@ -77,9 +67,6 @@ func NewDeps(reg *registry.Registry, filings questionnaire.FilingStore, tokens T
 
 // Options are the optional knobs of New. The zero value is usable.
 type Options struct {
-	// Now is the clock for filing times and the default asOf of the
-	// eligibility check; nil means time.Now.
-	Now func() time.Time
 	// MaxBodyBytes caps request bodies; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// CacheMaxAge is the max-age of the Cache-Control header of the schemas
@@ -94,10 +81,6 @@ type server struct {
 	log    *slog.Logger
 	mux    *http.ServeMux
 	routes []routeDef
-	// checkers evaluate applications: with the register for staff, without
-	// it for everyone else (so that the Section II partner rule does not tell
-	// who is enrolled in Section II).
-	staffChecker, publicChecker *eligibility.Checker
 }
 
 // handlerFunc is a route's handler: it writes the response or returns an
@@ -158,9 +141,6 @@ func New(deps Deps, opts Options) http.Handler {
 	if deps.Registry == nil || deps.Filings == nil || deps.Validator == nil || deps.Desk == nil {
 		panic("api.New: Registry, Filings, Validator and Desk are required (see NewDeps)")
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
@@ -172,12 +152,10 @@ func New(deps Deps, opts Options) http.Handler {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &server{
-		deps:          deps,
-		opts:          opts,
-		log:           log,
-		mux:           http.NewServeMux(),
-		staffChecker:  eligibility.New(staffRegister{deps.Registry}, eligibility.Options{}),
-		publicChecker: eligibility.New(nil, eligibility.Options{}),
+		deps: deps,
+		opts: opts,
+		log:  log,
+		mux:  http.NewServeMux(),
 	}
 	s.routes = s.table()
 	for _, rd := range s.routes {

@@ -15,14 +15,6 @@ import (
 	"github.com/openregistro/registro/registry/territory"
 )
 
-// The roles an Identity may have.
-const (
-	RolePublic = "public" // the public, by name (grants of Section II access may be recorded for it)
-	RoleStaff  = "staff"  // the ministry's staff: everything, the change feed, the yearly list
-	RoleBody   = "body"   // a body's legal representative or referent: its own data, its filings
-	RoleRegion = "region" // a Region or autonomous Province: the public view plus its Section II grants
-)
-
 // MinTokenLength is the shortest token ParseTokens accepts.
 const MinTokenLength = 16
 
@@ -31,15 +23,20 @@ var ErrTokens = errors.New("api: bad tokens file")
 
 // Identity is who holds a token.
 type Identity struct {
-	// Role is RolePublic, RoleStaff, RoleBody or RoleRegion.
-	Role string `json:"role"`
+	// Role is the caller's role in the register: "public" (the public, by
+	// name: Section II grants may be recorded for it), "staff" (the
+	// ministry: everything, the change feed, the yearly list), "body" (a
+	// body's legal representative or referent: its own data and filings) or
+	// "region" (a Region or autonomous Province: the public view plus its
+	// Section II grants, the yearly list of its recipients).
+	Role registry.Role `json:"role"`
 	// Subject names the caller (a user, an office); Section II grants are
 	// recorded for it (registry.Grant.Grantee) and it is the actor of the
 	// changes the caller makes.
 	Subject string `json:"subject"`
-	// EntityID is the register ID of the caller's body (RoleBody only).
+	// EntityID is the register ID of the caller's body (registry.RoleBody only).
 	EntityID string `json:"entityId,omitempty"`
-	// Region is the ISTAT code of the caller's region (RoleRegion only): its
+	// Region is the ISTAT code of the caller's region (registry.RoleRegion only): its
 	// yearly list is that region's recipients'.
 	Region string `json:"region,omitempty"`
 }
@@ -79,18 +76,18 @@ func NewTokens(m map[string]Identity) (Tokens, error) {
 			bad("no subject")
 		}
 		switch id.Role {
-		case RolePublic, RoleStaff:
+		case registry.RolePublic, registry.RoleStaff:
 			if id.EntityID != "" || id.Region != "" {
 				bad("role %s takes neither entityId nor region", id.Role)
 			}
-		case RoleBody:
+		case registry.RoleBody:
 			if id.EntityID == "" {
 				bad("role body needs entityId")
 			}
 			if id.Region != "" {
 				bad("role body takes no region")
 			}
-		case RoleRegion:
+		case registry.RoleRegion:
 			if _, ok := terr.Region(id.Region); !ok {
 				bad("role region needs region, an ISTAT region code (\"01\"–\"20\"), got %q", id.Region)
 			}
@@ -149,7 +146,7 @@ type caller struct {
 func (s *server) authenticate(r *http.Request) (caller, error) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
-		return caller{Identity: Identity{Role: RolePublic}, anonymous: true}, nil
+		return caller{Identity: Identity{Role: registry.RolePublic}, anonymous: true}, nil
 	}
 	scheme, tok, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
@@ -169,10 +166,12 @@ func (s *server) authenticate(r *http.Request) (caller, error) {
 // callers).
 func (s *server) viewer(ctx context.Context, c caller) (registry.Viewer, error) {
 	switch c.Role {
-	case RoleStaff:
+	case registry.RoleStaff:
 		return registry.Staff(c.Subject), nil
-	case RoleBody:
+	case registry.RoleBody:
 		return registry.Body(c.Subject, c.EntityID), nil
+	case registry.RoleRegion:
+		return s.deps.Registry.ViewerWithGrants(ctx, registry.RegionalOffice(c.Subject, c.Region))
 	}
 	if c.anonymous {
 		return registry.Public(), nil

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openregistro/registro/examples/internal/wire"
+
 	"github.com/openregistro/registro/examples/registrod/api"
 	"github.com/openregistro/registro/examples/synth"
 	"github.com/openregistro/registro/questionnaire"
@@ -86,7 +88,7 @@ func newFixtureOn(t *testing.T, dsn string) *fixture {
 	}
 	clk := &synth.Clock{}
 	seq := 0
-	reg := registry.New(store, registry.Options{
+	reg := wire.Registry(store, wire.Options{
 		Now:   clk.Now,
 		NewID: func() string { seq++; return fmt.Sprintf("R%06d", seq) },
 	})
@@ -124,7 +126,7 @@ func newFixtureOn(t *testing.T, dsn string) *fixture {
 	}
 	f.body, f.other = filers[0], filers[1]
 	f.grantReg = f.sec2Only[0].Seat.Region
-	if _, err := reg.GrantSectionII(ctx, "staff:test", registry.Grant{Grantee: "regione:test", Region: f.grantReg,
+	if _, err := reg.GrantSectionII(ctx, registry.Staff("staff:test"), registry.Grant{Grantee: "regione:test", Region: f.grantReg,
 		Purpose: "programmazione dei servizi regionali di protezione", From: "2025-01-01"}); err != nil {
 		t.Fatal(err)
 	}
@@ -133,12 +135,12 @@ func newFixtureOn(t *testing.T, dsn string) *fixture {
 		otherRegion = "01"
 	}
 	tokens, err := api.NewTokens(map[string]api.Identity{
-		tokStaff:      {Role: api.RoleStaff, Subject: "staff:test"},
-		tokBody:       {Role: api.RoleBody, Subject: "cf:" + f.body.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.body.Entity.CodiceFiscale]},
-		tokOtherBody:  {Role: api.RoleBody, Subject: "cf:" + f.other.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.other.Entity.CodiceFiscale]},
-		tokRegion:     {Role: api.RoleRegion, Subject: "regione:test", Region: f.grantReg},
-		tokRegionNone: {Role: api.RoleRegion, Subject: "regione:none", Region: otherRegion},
-		tokPublic:     {Role: api.RolePublic, Subject: "public:test"},
+		tokStaff:      {Role: registry.RoleStaff, Subject: "staff:test"},
+		tokBody:       {Role: registry.RoleBody, Subject: "cf:" + f.body.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.body.Entity.CodiceFiscale]},
+		tokOtherBody:  {Role: registry.RoleBody, Subject: "cf:" + f.other.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.other.Entity.CodiceFiscale]},
+		tokRegion:     {Role: registry.RoleRegion, Subject: "regione:test", Region: f.grantReg},
+		tokRegionNone: {Role: registry.RoleRegion, Subject: "regione:none", Region: otherRegion},
+		tokPublic:     {Role: registry.RolePublic, Subject: "public:test"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -154,11 +156,12 @@ func newFixtureOn(t *testing.T, dsn string) *fixture {
 		t.Fatal(err)
 	}
 	for _, b := range filers[2:] {
-		if _, err := deps.Desk.File(ctx, 2024, mustDoc(t, val, f.ids, b), b.Filing.FiledAt); err != nil {
+		filer := registry.Body(b.Filing.Document.Filer.TaxCode, f.ids[b.Entity.CodiceFiscale])
+		if _, err := deps.Desk.FileAs(ctx, filer, 2024, mustDoc(t, val, f.ids, b), b.Filing.FiledAt); err != nil {
 			t.Fatalf("filing of %s: %v", b.Entity.Name, err)
 		}
 	}
-	f.h = api.New(deps, api.Options{Now: clk.Now, MaxBodyBytes: 1 << 20})
+	f.h = api.New(deps, api.Options{MaxBodyBytes: 1 << 20})
 	return f
 }
 
@@ -254,9 +257,9 @@ func newLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
-// newHandler builds the handler on the test clock.
+// newHandler builds the handler (on the clock of deps' register).
 func newHandler(deps api.Deps) http.Handler {
-	return api.New(deps, api.Options{Now: func() time.Time { return testNow }})
+	return api.New(deps, api.Options{})
 }
 
 // doOn sends a request without body or token to h.

@@ -1,13 +1,10 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/openregistro/registro/questionnaire"
@@ -104,15 +101,14 @@ func (s *server) validate(w http.ResponseWriter, r *request) error {
 }
 
 // file files the caller's annual report for the year through the desk, and
-// records it in the change feed.
+// records it in the change feed. Who may file for which body is the
+// register's decision (registry.Registry.FilingBody): a body files its own
+// report, staff any body's; everyone else gets a 403 that says nothing of
+// the body the document names.
 func (s *server) file(w http.ResponseWriter, r *request) error {
 	if r.caller.anonymous {
 		return newError(kindUnauthorized, msg("solo un ente autenticato può depositare la relazione",
 			"only an authenticated body may file its report"))
-	}
-	if r.caller.Role != RoleBody {
-		return newError(kindForbidden, msg("solo un ente (ruolo body) può depositare la relazione",
-			"only a body (role body) may file its report"))
 	}
 	year, err := reportingYear(r)
 	if err != nil {
@@ -123,59 +119,32 @@ func (s *server) file(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	ctx := r.Context()
-	own, err := s.deps.Registry.Store().Entity(ctx, r.caller.EntityID)
-	if errors.Is(err, registry.ErrNotFound) {
-		return &httpError{kind: kindForbidden, cause: err, detail: msg(
-			"l'ente del chiamante non è nel registro", "the caller's body is not in the register")}
-	}
+	v, err := s.viewer(ctx, r.caller)
 	if err != nil {
 		return err
 	}
-	if taxCode, registerID, ok := documentBody(data); ok &&
-		(normTaxCode(taxCode) != own.CodiceFiscale || (registerID != "" && registerID != own.ID)) {
-		return newError(kindForbidden, msg(
-			"il documento è di un altro ente: si può depositare solo la relazione del proprio ente",
-			"the document is another body's: a body may file only its own report"))
-	}
-	now := s.opts.Now()
 	// The desk stores the filing and records it in the register's log (the
 	// change feed) in one transaction on the SQL stores.
-	f, err := s.deps.Desk.FileAs(ctx, r.caller.Subject, year, data, now)
+	f, err := s.deps.Desk.FileAs(ctx, v, year, data, s.deps.Registry.Now())
 	if errors.Is(err, questionnaire.ErrNotRecorded) {
 		// Stored all the same; the start-up repair records it.
 		s.log.ErrorContext(ctx, "filing stored but its change-feed event was not",
-			"request_id", r.id, "entity_id", own.ID, "year", year, "revision", f.Revision, "error", err)
+			"request_id", r.id, "body_tax_code", f.BodyTaxCode, "year", year, "revision", f.Revision, "error", err)
 	} else if err != nil {
 		return err
 	}
-	info := FilingInfo{EntityID: own.ID, BodyTaxCode: f.BodyTaxCode, Year: f.Year, Revision: f.Revision,
+	body, err := s.deps.Registry.FilingBody(ctx, v, f.BodyTaxCode)
+	if err != nil && !errors.Is(err, registry.ErrNotFound) {
+		return err
+	}
+	info := FilingInfo{EntityID: body.ID, BodyTaxCode: f.BodyTaxCode, Year: f.Year, Revision: f.Revision,
 		FiledAt: f.FiledAt, FilerTaxCode: f.FilerTaxCode, Late: f.Late, Warnings: f.Warnings.Localize(r.lang)}
 	if info.Warnings == nil {
 		info.Warnings = problem.List{}
 	}
-	w.Header().Set("Location", fmt.Sprintf("/v1/entities/%s", own.ID))
+	if body.ID != "" {
+		w.Header().Set("Location", fmt.Sprintf("/v1/entities/%s", body.ID))
+	}
 	writeJSON(w, http.StatusCreated, info)
 	return nil
 }
-
-// documentBody reads body.taxCode and body.registerId of a questionnaire,
-// when the data is a JSON object that has them as strings.
-func documentBody(data []byte) (taxCode, registerID string, ok bool) {
-	var doc struct {
-		Body struct {
-			TaxCode    *string `json:"taxCode"`
-			RegisterID *string `json:"registerId"`
-		} `json:"body"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil || doc.Body.TaxCode == nil {
-		return "", "", false
-	}
-	if doc.Body.RegisterID != nil {
-		registerID = *doc.Body.RegisterID
-	}
-	return *doc.Body.TaxCode, registerID, true
-}
-
-// normTaxCode trims and uppercases a body's codice fiscale for comparison.
-func normTaxCode(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -23,8 +22,6 @@ import (
 
 // maxParamLen caps the length of free-text query parameters.
 const maxParamLen = 200
-
-func registryProbe() registry.Filter { return registry.Filter{Limit: 1} }
 
 // jsonBytes encodes v as JSON followed by a newline, without HTML escaping.
 func jsonBytes(v any) ([]byte, error) {
@@ -253,7 +250,7 @@ func (s *server) events(w http.ResponseWriter, r *request) error {
 	if r.caller.anonymous {
 		return newError(kindUnauthorized, msg("il flusso delle modifiche richiede un token", "the change feed needs a token"))
 	}
-	if r.caller.Role != RoleStaff {
+	if r.caller.Role != registry.RoleStaff {
 		return newError(kindForbidden, msg("il flusso delle modifiche è riservato al personale del ministero",
 			"the change feed is reserved to the ministry's staff"))
 	}
@@ -334,25 +331,20 @@ func (s *server) yearlyList(w http.ResponseWriter, r *request) error {
 			return !slices.Contains(recipients, rl.Recipient.Code)
 		})
 	}
-	if r.caller.Role != RoleStaff {
-		v, err := s.viewer(ctx, r.caller)
-		if err != nil {
-			return err
-		}
-		if err := s.filterYearlyList(ctx, v, &list); err != nil {
-			return err
-		}
+	v, err := s.viewer(ctx, r.caller)
+	if err != nil {
+		return err
 	}
-	writeJSON(w, http.StatusOK, list)
+	writeJSON(w, http.StatusOK, list.For(v, registry.DateOf(s.deps.Registry.Now())))
 	return nil
 }
 
 // recipientsFor returns the recipient codes the request asks for (?recipient=)
 // or a region caller is limited to; nil means every recipient.
 func (s *server) recipientsFor(r *request) ([]string, error) {
-	terr := territory.Default()
+	terr := s.deps.Registry.Territory()
 	var mine []string
-	if r.caller.Role == RoleRegion {
+	if r.caller.Role == registry.RoleRegion {
 		for _, rc := range terr.Recipients() {
 			if rc.RegionCode == r.caller.Region {
 				mine = append(mine, rc.Code)
@@ -372,67 +364,12 @@ func (s *server) recipientsFor(r *request) ([]string, error) {
 	return []string{v}, nil
 }
 
-// filterYearlyList keeps what v may see of list (see yearlyList).
-func (s *server) filterYearlyList(ctx context.Context, v registry.Viewer, list *registry.YearlyList) error {
-	seesII := map[string]bool{}
-	if len(v.Grants) > 0 {
-		f := registry.Filter{Section: registry.SectionII, Limit: registry.MaxLimit}
-		for {
-			page, err := s.deps.Registry.Entities(ctx, v, f)
-			if err != nil {
-				return err
-			}
-			for _, e := range page.Entities {
-				seesII[e.ID] = true
-			}
-			if page.Next == "" {
-				break
-			}
-			f.Cursor = page.Next
-		}
-	}
-	keep := func(ls []registry.Listed) []registry.Listed {
-		out := make([]registry.Listed, 0, len(ls))
-		for _, l := range ls {
-			own := v.Role == registry.RoleBody && v.EntityID == l.ID
-			if !own {
-				if !seesII[l.ID] {
-					l.Sections = slices.DeleteFunc(slices.Clone(l.Sections), func(s registry.Section) bool { return s == registry.SectionII })
-				}
-				if len(l.Sections) == 0 {
-					continue
-				}
-				l.CodiceFiscale = ""
-			}
-			out = append(out, l)
-		}
-		return out
-	}
-	for i := range list.Recipients {
-		list.Recipients[i].Regular = keep(list.Recipients[i].Regular)
-		list.Recipients[i].Excluded = keep(list.Recipients[i].Excluded)
-	}
-	return nil
-}
-
-// staffRegister answers the eligibility rules' questions from the register,
-// for staff callers.
-type staffRegister struct{ reg *registry.Registry }
-
-func (sr staffRegister) EnrolledOn(ctx context.Context, id string, s registry.Section, day time.Time) (bool, error) {
-	return sr.reg.EnrolledOn(ctx, id, s, day)
-}
-
-func (sr staffRegister) Entity(ctx context.Context, id string) (registry.Entity, error) {
-	return sr.reg.Entity(ctx, registry.Staff("registrod"), id)
-}
-
 // eligibility evaluates an application against the enrolment requirements,
 // as of ?asOf= (default: today). Staff get the register's answers to the
 // Section II partner rule; anyone else gets "missing" there, so that the
 // endpoint does not tell who is enrolled in Section II.
 func (s *server) eligibility(w http.ResponseWriter, r *request) error {
-	asOf := s.opts.Now()
+	asOf := s.deps.Registry.Now()
 	if v := r.URL.Query().Get("asOf"); v != "" {
 		d, err := registry.ParseDate(v)
 		if err != nil {
@@ -448,11 +385,17 @@ func (s *server) eligibility(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	checker := s.publicChecker
-	if r.caller.Role == RoleStaff {
-		checker = s.staffChecker
+	// The register as the caller reads it, for staff; for anyone else no
+	// register (the rules that need one answer "missing").
+	var reader eligibility.Register
+	if r.caller.Role == registry.RoleStaff {
+		v, err := s.viewer(r.Context(), r.caller)
+		if err != nil {
+			return err
+		}
+		reader = s.deps.Registry.ReaderFor(v)
 	}
-	d, err := checker.Evaluate(r.Context(), app, asOf)
+	d, err := eligibility.New(reader, eligibility.Options{Codelists: s.deps.Registry.CodeLists(), Territory: s.deps.Registry.Territory()}).Evaluate(r.Context(), app, asOf)
 	if err != nil {
 		return err // a problem.List (422) when the application cannot be evaluated
 	}

@@ -29,7 +29,7 @@ func OpenAPI() []byte {
 
 // health answers 200 when the store answers a one-row query, 503 otherwise.
 func (s *server) health(w http.ResponseWriter, r *request) error {
-	if _, err := s.deps.Registry.Store().Entities(r.Context(), registryProbe()); err != nil {
+	if err := s.deps.Registry.Ping(r.Context()); err != nil {
 		return &httpError{kind: kindUnavailable, cause: err, detail: msg(
 			"la base dati non risponde", "the database does not answer")}
 	}
