@@ -115,6 +115,12 @@ func viewers() []struct {
 		{"grants Lazio and Lombardia", withGrants(grant("12", "2024-01-01", ""), grant("03", "2024-01-01", "2025-12-31"))},
 		{"expired grant", withGrants(grant("12", "2020-01-01", "2024-12-31"))},
 		{"future grant", withGrants(grant("01", "2026-01-01", ""))},
+		{"regional office with a grant", func() registry.Viewer {
+			v := registry.RegionalOffice("g", "01")
+			v.Grants = []registry.Grant{grant("01", "2024-01-01", "")}
+			return v
+		}()},
+		{"regional office without grants", registry.RegionalOffice("g", "12")},
 		{"body of a hidden Section II body", registry.Body("rep", "E02")},
 		{"body of a pending body", registry.Body("rep", "E03")},
 		{"body of a visible body", registry.Body("rep", "E01")},
