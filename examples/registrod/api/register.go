@@ -52,8 +52,9 @@ func limitParam(r *request, def, max int) (int, error) {
 	return n, nil
 }
 
-// entityFilter reads the filters of the entities listing.
-func entityFilter(r *request) (registry.Filter, error) {
+// entityFilter reads the filters of the entities listing; region and
+// province are checked against terr (the register's territory).
+func entityFilter(r *request, terr *territory.Territory) (registry.Filter, error) {
 	q := r.URL.Query()
 	var f registry.Filter
 	for _, k := range []string{"section", "status", "region", "province", "legalForm", "q", "cursor", "limit"} {
@@ -76,7 +77,6 @@ func entityFilter(r *request) (registry.Filter, error) {
 		}
 		f.Status = st
 	}
-	terr := territory.Default()
 	if v := q.Get("region"); v != "" {
 		if _, ok := terr.Region(v); !ok {
 			return f, badParam("region", v, "un codice ISTAT di regione (\"01\"–\"20\")", "an ISTAT region code (\"01\"–\"20\")")
@@ -117,7 +117,7 @@ func badCursor(err error) error {
 // computes filters, page sizes and cursors over those bodies only, so the
 // listing is that of a register holding nothing else.
 func (s *server) entities(w http.ResponseWriter, r *request) error {
-	f, err := entityFilter(r)
+	f, err := entityFilter(r, s.deps.Registry.Territory())
 	if err != nil {
 		return err
 	}
@@ -277,7 +277,7 @@ func (s *server) events(w http.ResponseWriter, r *request) error {
 		}
 	}
 	if v := q.Get("region"); v != "" {
-		if _, ok := territory.Default().Region(v); !ok {
+		if _, ok := s.deps.Registry.Territory().Region(v); !ok {
 			return badParam("region", v, "un codice ISTAT di regione (\"01\"–\"20\")", "an ISTAT region code (\"01\"–\"20\")")
 		}
 		f.Region = v
