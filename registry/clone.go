@@ -66,5 +66,6 @@ func (a Application) Clone() Application {
 func (ev Event) Clone() Event {
 	ev.Before = slices.Clone(ev.Before)
 	ev.After = slices.Clone(ev.After)
+	ev.Regions = slices.Clone(ev.Regions)
 	return ev
 }

@@ -58,6 +58,12 @@ type Event struct {
 	Section Section `json:"section,omitempty"`
 	// Note is a short human-readable summary ("applied → enrolled").
 	Note string `json:"note,omitempty"`
+	// Regions are the ISTAT codes of the regions of the seat of the body
+	// EntityID that the event concerns, ascending: the seat after the
+	// batch that recorded the event and, when the batch moved or deleted
+	// the body, the seat before it. The store sets them on commit (what a
+	// caller puts here is ignored); EventFilter.Region selects on them.
+	Regions []string `json:"regions,omitempty"`
 	// Before and After are the record before and after the change.
 	Before json.RawMessage `json:"before,omitempty"`
 	After  json.RawMessage `json:"after,omitempty"`

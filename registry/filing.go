@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/openregistro/registro/schemas/problem"
@@ -90,18 +92,53 @@ func (r *Registry) FilingEvent(ctx context.Context, v Viewer, entityID string, f
 // FiledReports returns, from the register's log, the first filing of every
 // body for reporting year year, in log order: the input of YearlyUpdate.
 //
-// Errors: the store's.
+// The Registry keeps what it has read of the log's EventReportFiled events
+// and reads only those appended since (EventFilter.Kinds, answered from an
+// index), so a request for the yearly list costs one indexed query that
+// usually returns nothing, not a scan of the log. Events appended by other
+// processes sharing the store are seen as well.
+//
+// Errors: the store's; an EventReportFiled whose After does not decode.
 func (r *Registry) FiledReports(ctx context.Context, year int) ([]Filing, error) {
-	var out []Filing
-	seen := map[string]bool{}
-	err := r.eachReportFiled(ctx, func(ev *Event, rf *ReportFiled) {
-		if rf.Year != year || seen[ev.EntityID] {
-			return
+	c := &r.filed
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	err := r.eachReportFiledAfter(ctx, c.last, func(ev *Event, rf *ReportFiled) {
+		c.last = ev.Seq
+		if c.years == nil {
+			c.years = map[int]*yearFilings{}
 		}
-		seen[ev.EntityID] = true
-		out = append(out, Filing{EntityID: ev.EntityID, FiledAt: rf.FiledAt})
+		y := c.years[rf.Year]
+		if y == nil {
+			y = &yearFilings{seen: map[string]bool{}}
+			c.years[rf.Year] = y
+		}
+		if !y.seen[ev.EntityID] {
+			y.seen[ev.EntityID] = true
+			y.list = append(y.list, Filing{EntityID: ev.EntityID, FiledAt: rf.FiledAt})
+		}
 	})
-	return out, err
+	if err != nil {
+		// What was read stays valid: c.last is the last event applied.
+		return nil, err
+	}
+	if y := c.years[year]; y != nil {
+		return slices.Clone(y.list), nil
+	}
+	return nil, nil
+}
+
+// filedCache is what FiledReports has read of the log.
+type filedCache struct {
+	mu    sync.Mutex
+	last  int64 // Seq of the last EventReportFiled applied
+	years map[int]*yearFilings
+}
+
+// yearFilings are the first filings of one reporting year, in log order.
+type yearFilings struct {
+	seen map[string]bool
+	list []Filing
 }
 
 // FilingKey names one revision of one body's annual report.
@@ -126,16 +163,19 @@ func (r *Registry) RecordedFilings(ctx context.Context) (map[FilingKey]bool, err
 
 // eachReportFiled calls fn on every EventReportFiled of the log, in order.
 func (r *Registry) eachReportFiled(ctx context.Context, fn func(*Event, *ReportFiled)) error {
-	f := EventFilter{Limit: MaxLimit}
+	return r.eachReportFiledAfter(ctx, 0, fn)
+}
+
+// eachReportFiledAfter calls fn on every EventReportFiled of the log with a
+// Seq after after, in order, reading only those (EventFilter.Kinds).
+func (r *Registry) eachReportFiledAfter(ctx context.Context, after int64, fn func(*Event, *ReportFiled)) error {
+	f := EventFilter{Kinds: []EventKind{EventReportFiled}, After: after, Limit: MaxLimit}
 	for {
 		evs, err := r.store.Events(ctx, f)
 		if err != nil {
 			return err
 		}
 		for i := range evs {
-			if evs[i].Kind != EventReportFiled {
-				continue
-			}
 			var rf ReportFiled
 			if err := json.Unmarshal(evs[i].After, &rf); err != nil {
 				return fmt.Errorf("registry: event %d: %w", evs[i].Seq, err)

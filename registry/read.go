@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 )
@@ -38,7 +39,7 @@ func fullAccess(v *Viewer, e *Entity) bool {
 }
 
 // view returns what v may see of e today and whether v may see it at all.
-func (r *Registry) view(ctx context.Context, v *Viewer, e *Entity, f *Filter) (Entity, bool, error) {
+func (r *Registry) view(ctx context.Context, v *Viewer, e *Entity) (Entity, bool, error) {
 	if fullAccess(v, e) {
 		return *e, true, nil
 	}
@@ -46,81 +47,135 @@ func (r *Registry) view(ctx context.Context, v *Viewer, e *Entity, f *Filter) (E
 	if err != nil || len(secs) == 0 {
 		return Entity{}, false, err
 	}
-	if f != nil {
-		// A filter may only match on what the viewer sees, or it would leak
-		// (a Section II enrolment, a pending application).
-		if f.Section != 0 && !slices.Contains(secs, f.Section) {
-			return Entity{}, false, nil
-		}
-		if f.Status != "" && f.Status != StatusEnrolled {
-			return Entity{}, false, nil
-		}
-	}
 	return publicView(e), true, nil
 }
 
 // Entity returns body id as v may see it. A body v may not see at all is
-// ErrNotFound, so that its existence does not leak.
+// ErrNotFound, with the same error as a body that does not exist, so that
+// its existence does not leak.
+//
+// Errors: ErrNotFound; store errors.
 func (r *Registry) Entity(ctx context.Context, v Viewer, id string) (Entity, error) {
+	notFound := fmt.Errorf("registry: entity %q: %w", id, ErrNotFound)
 	e, err := r.entity(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return Entity{}, notFound
+	}
 	if err != nil {
 		return Entity{}, err
 	}
-	out, ok, err := r.view(ctx, &v, &e, nil)
+	out, ok, err := r.view(ctx, &v, &e)
 	if err != nil {
 		return Entity{}, err
 	}
 	if !ok {
-		return Entity{}, fmt.Errorf("registry: entity %q: %w", id, ErrNotFound)
+		return Entity{}, notFound
 	}
 	return out, nil
 }
 
-// Entities returns one page of the bodies matching f, as v may see them. For
-// a viewer other than staff the filter applies to what the viewer sees, and
-// a page may hold fewer than f.Limit bodies even when more follow: keep
-// following Page.Next until it is "".
+// Entities returns one page of the bodies matching f, as v may see them.
+// The listing is exactly the listing of a register holding only what v may
+// see (Section I bodies enrolled today for everyone; Section II bodies
+// enrolled today in the regions of v's grants; v's own body whole; every
+// body for staff): the filters, the page size and the cursors are computed
+// over those bodies only, so a page is full unless it is the last and
+// Page.Next never names a body v may not see. For a viewer other than staff
+// Section and Status match what the viewer sees (an enrolment in force
+// today, in a section visible to v), but on v's own body, which v sees whole.
 //
 // Errors: ErrForbidden for a BranchOf filter by a viewer other than staff;
-// store errors (a negative limit).
+// ErrInvalidCursor (wrapped) for a cursor no listing made; store errors (a
+// negative limit).
 func (r *Registry) Entities(ctx context.Context, v Viewer, f Filter) (Page, error) {
 	if v.Role != RoleStaff && f.BranchOf != "" {
 		return Page{}, fmt.Errorf("%w: filter on branches", ErrForbidden)
 	}
-	if v.Role == RolePublic && len(v.Grants) == 0 &&
-		(f.Section == SectionII || (f.Status != "" && f.Status != StatusEnrolled)) {
-		// Nothing of that can be visible: do not even ask the store.
-		return Page{Entities: []Entity{}}, nil
+	if _, err := ParseCursor(f.Cursor); err != nil {
+		return Page{}, err
 	}
-	// The store filters on stored data; the view then filters on what the
-	// viewer sees (branches enrolled by extension have no Section I
-	// enrolment of their own, so the store cannot be narrowed to it).
 	sf := f
+	sf.Visible, sf.Candidates = nil, nil
 	if v.Role != RoleStaff {
+		// The store filters on stored data and calls back for the rest:
+		// branches enrolled by extension have no Section I enrolment of
+		// their own, and an enrolment's status in force today comes from
+		// its history.
 		sf.Section, sf.Status = 0, ""
+		today := r.today()
+		sf.Candidates = candidates(&v, &f, today)
+		sf.Visible = func(ctx context.Context, e *Entity) (bool, error) {
+			return r.visibleIn(ctx, &v, e, &f, today)
+		}
 	}
 	p, err := r.store.Entities(ctx, sf)
 	if err != nil {
 		return Page{}, err
 	}
-	out := Page{Entities: make([]Entity, 0, len(p.Entities)), Next: p.Next}
+	if v.Role == RoleStaff {
+		return p, nil
+	}
 	for i := range p.Entities {
-		e := &p.Entities[i]
-		if fullAccess(&v, e) {
-			if v.Role == RoleStaff || enrolmentMatches(e, f.Section, f.Status) {
-				out.Entities = append(out.Entities, *e)
-			}
-			continue
-		}
-		ve, ok, err := r.view(ctx, &v, e, &f)
-		if err != nil {
-			return Page{}, err
-		}
-		if ok {
-			out.Entities = append(out.Entities, ve)
+		if !fullAccess(&v, &p.Entities[i]) {
+			p.Entities[i] = publicView(&p.Entities[i])
 		}
 	}
-	return out, nil
+	return p, nil
+}
+
+// visibleIn reports whether v sees e on day in a listing filtered by f: the
+// rule of view, for Filter.Visible. A filter matches only what the viewer
+// sees (an enrolment in force in a section visible to v), or it would leak
+// a Section II enrolment or a pending application.
+func (r *Registry) visibleIn(ctx context.Context, v *Viewer, e *Entity, f *Filter, day Date) (bool, error) {
+	if fullAccess(v, e) {
+		return enrolmentMatches(e, f.Section, f.Status), nil
+	}
+	if f.Status != "" && f.Status != StatusEnrolled {
+		return false, nil
+	}
+	secs, err := r.visibleSections(ctx, v, e, day)
+	if err != nil || len(secs) == 0 {
+		return false, err
+	}
+	return f.Section == 0 || slices.Contains(secs, f.Section), nil
+}
+
+// candidates returns, in stored data, a superset of the bodies visibleIn
+// accepts for v and f (see Filter.Candidates): v's own body; bodies with a
+// Section I enrolment and branches, unless f asks for Section II; bodies with
+// a Section II enrolment in the regions of v's grants in force today, unless
+// f asks for Section I.
+func candidates(v *Viewer, f *Filter, today Date) *Candidates {
+	c := &Candidates{}
+	if v.Role == RoleBody {
+		c.ID = v.EntityID
+	}
+	if f.Status != "" && f.Status != StatusEnrolled {
+		return c // only v's own body can match
+	}
+	c.SectionI = f.Section != SectionII
+	if f.Section == SectionI {
+		return c
+	}
+	regions := []string{}
+	for _, g := range v.Grants {
+		if !within(today, g.From, g.Until) {
+			continue
+		}
+		c.SectionII = true
+		if g.Region == "" {
+			regions = nil
+			break
+		}
+		if !slices.Contains(regions, g.Region) {
+			regions = append(regions, g.Region)
+		}
+	}
+	if c.SectionII {
+		c.SectionIIRegions = regions
+	}
+	return c
 }
 
 // Applications returns the applications of body id. Only staff and the body

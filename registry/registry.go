@@ -80,10 +80,12 @@ type Options struct {
 
 // Registry holds every rule of the register over a Store. Build it with New.
 type Registry struct {
-	store Store
-	opts  Options
-	val   *Validator
-	terr  *territory.Territory
+	store  Store
+	opts   Options
+	val    *Validator
+	terr   *territory.Territory
+	filed  filedCache  // what FiledReports has read of the log
+	yearly yearlyCache // the lists FiledYearlyUpdate computed
 }
 
 // New returns a Registry over store. Zero fields of opts take the defaults

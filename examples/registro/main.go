@@ -29,6 +29,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/openregistro/registro/examples/internal/release"
 )
 
 // Exit statuses shared by every command.
@@ -88,6 +90,9 @@ func run(ctx context.Context, e *env, args []string) int {
 	}
 	name, rest := args[0], args[1:]
 	switch name {
+	case "--version", "-version", "version":
+		fmt.Fprintln(e.stdout, release.VersionLine("registro"))
+		return exitOK
 	case "help", "-h", "-help", "--help":
 		if len(rest) == 0 {
 			usage(e.stdout)

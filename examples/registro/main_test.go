@@ -49,3 +49,12 @@ func TestUsage(t *testing.T) {
 		})
 	}
 }
+
+func TestVersion(t *testing.T) {
+	for _, arg := range []string{"--version", "version"} {
+		code, stdout, _ := runCLI(t, invocation{}, arg)
+		if code != exitOK || !strings.HasPrefix(stdout, "registro ") || !strings.Contains(stdout, "go1.") {
+			t.Errorf("registro %s: exit %d, %q", arg, code, stdout)
+		}
+	}
+}

@@ -32,6 +32,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/openregistro/registro/examples/internal/release"
+
 	"github.com/openregistro/registro/examples/internal/server"
 	"github.com/openregistro/registro/examples/internal/wire"
 	"github.com/openregistro/registro/examples/registrod/api"
@@ -45,6 +47,7 @@ type config struct {
 	addr            string
 	db              string
 	tokens          string
+	version         bool
 	codeLists       string
 	territory       string
 	logLevel        slog.Level
@@ -68,11 +71,15 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.tokens, "tokens", "", "JSON file mapping bearer tokens to {role, subject, entityId?, region?}")
 	fs.StringVar(&cfg.codeLists, "code-lists", "", "JSON file of code lists replacing the default ones")
 	fs.StringVar(&cfg.territory, "territory", "", "territory table replacing the embedded ISTAT one")
+	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn, error")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on shutdown")
 	fs.DurationVar(&cfg.requestTimeout, "request-timeout", api.DefaultRequestTimeout, "deadline of every request: past it, its work stops and the answer is a 503 problem")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	if cfg.version {
+		return cfg, nil
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
@@ -97,6 +104,10 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	if err != nil {
 		fmt.Fprintln(stderr, "registrod:", err)
 		return 2
+	}
+	if cfg.version {
+		fmt.Fprintln(stderr, release.VersionLine("registrod"))
+		return 0
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
 	if err := serve(ctx, cfg, log, ready); err != nil {

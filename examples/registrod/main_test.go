@@ -132,3 +132,10 @@ func TestRunUsage(t *testing.T) {
 		})
 	}
 }
+
+func TestVersionFlag(t *testing.T) {
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"--version"}, &out, nil); code != 0 || !strings.HasPrefix(out.String(), "registrod ") {
+		t.Fatalf("exit %d, %q", code, out.String())
+	}
+}

@@ -4,8 +4,10 @@
 // # Errors
 //
 // The errors of registry.Store: registry.ErrNotFound and
-// registry.ErrConflict (wrapped, with the record named), plus an error for a
-// negative limit and for a cancelled context.
+// registry.ErrConflict (wrapped, with the record named),
+// registry.ErrInvalidCursor (wrapped) for a cursor no listing made, the
+// error of a Filter.Visible, plus an error for a negative limit and for a
+// cancelled context.
 //
 // # Concurrency
 //
@@ -142,8 +144,13 @@ func matches(e *registry.Entity, f *registry.Filter, name string) bool {
 	return true
 }
 
-// Entities implements registry.Store. The cursor is the ID of the last
-// entity of the previous page.
+// maxChunk caps the rows a listing with Filter.Visible reads at a time.
+const maxChunk = 1024
+
+// Entities implements registry.Store. With f.Visible set it gathers the
+// matching entities in chunks under the read lock and calls Visible on them
+// with the lock released, until the page is full and one more visible
+// entity shows that another page follows.
 func (s *Store) Entities(ctx context.Context, f registry.Filter) (registry.Page, error) {
 	if err := ctx.Err(); err != nil {
 		return registry.Page{}, err
@@ -152,26 +159,71 @@ func (s *Store) Entities(ctx context.Context, f registry.Filter) (registry.Page,
 	if err != nil {
 		return registry.Page{}, err
 	}
+	pos, err := registry.ParseCursor(f.Cursor)
+	if err != nil {
+		return registry.Page{}, fmt.Errorf("memstore: %w", err)
+	}
 	name := strings.ToLower(f.Name)
+	// Without Visible a page needs n+1 rows. With it, the first chunk is
+	// twice that (at least 16 rows): one query when most candidates are
+	// visible, and a page of one reads a few rows, not a large batch; each
+	// next chunk doubles, up to maxChunk.
+	chunk := n + 1
+	if f.Visible != nil {
+		chunk = min(max(2*chunk, 16), max(maxChunk, n+1))
+	}
+	p := registry.Page{Entities: []registry.Entity{}}
+	for {
+		batch := s.scan(&f, name, pos, chunk)
+		for i := range batch {
+			e := &batch[i]
+			pos = e.ID
+			if f.Visible != nil {
+				ok, err := f.Visible(ctx, e)
+				if err != nil {
+					return registry.Page{}, err
+				}
+				if !ok {
+					continue
+				}
+			}
+			if len(p.Entities) == n {
+				p.Next = registry.CursorAfter(p.Entities[n-1].ID)
+				return p, nil
+			}
+			p.Entities = append(p.Entities, *e)
+		}
+		if len(batch) < chunk {
+			return p, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return registry.Page{}, err
+		}
+		chunk = min(chunk*2, max(maxChunk, n+1))
+	}
+}
+
+// scan returns copies of up to max entities after the ID pos that match f
+// and f.Candidates, in ID order, under the read lock.
+func (s *Store) scan(f *registry.Filter, name, pos string, max int) []registry.Entity {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	start, found := slices.BinarySearch(s.ids, f.Cursor)
+	start, found := slices.BinarySearch(s.ids, pos)
 	if found {
 		start++
 	}
-	p := registry.Page{Entities: []registry.Entity{}}
+	var out []registry.Entity
 	for _, id := range s.ids[start:] {
 		e := s.entities[id]
-		if !matches(&e, &f, name) {
+		if !matches(&e, f, name) || !f.Candidates.Selects(&e) {
 			continue
 		}
-		if len(p.Entities) == n {
-			p.Next = p.Entities[n-1].ID
+		out = append(out, e.Clone())
+		if len(out) == max {
 			break
 		}
-		p.Entities = append(p.Entities, e.Clone())
 	}
-	return p, nil
+	return out
 }
 
 // Application implements registry.Store.
@@ -273,7 +325,7 @@ func (s *Store) Events(ctx context.Context, f registry.EventFilter) ([]registry.
 		if len(out) == n {
 			break
 		}
-		if f.EntityID == "" || ev.EntityID == f.EntityID {
+		if f.Matches(&ev) {
 			out = append(out, ev.Clone())
 		}
 	}
@@ -384,6 +436,13 @@ func (s *Store) Commit(ctx context.Context, b registry.Batch) ([]registry.Event,
 			return nil, err
 		}
 	}
+	// The seat of every body the events name, before the batch.
+	before := map[string]string{}
+	for _, ev := range b.Events {
+		if e, ok := s.entities[ev.EntityID]; ok {
+			before[ev.EntityID] = e.Seat.Region
+		}
+	}
 	// A CF freed by an entity of this batch that changes its own CF.
 	for _, e := range b.Entities {
 		if old, ok := s.entities[e.ID]; ok && old.CodiceFiscale != e.CodiceFiscale {
@@ -448,6 +507,7 @@ func (s *Store) Commit(ctx context.Context, b registry.Batch) ([]registry.Event,
 	for i, ev := range b.Events {
 		ev = ev.Clone()
 		ev.Seq = int64(len(s.events)) + 1
+		ev.Regions = registry.EventRegions(before[ev.EntityID], s.entities[ev.EntityID].Seat.Region)
 		s.events = append(s.events, ev)
 		out[i] = ev.Clone()
 	}

@@ -6,9 +6,19 @@
 // updates and deletes follow the version rules; a failing batch writes
 // nothing (no record, no event); body codici fiscali are unique; listings
 // filter by section, status, region, province, legal form, branch and name,
-// page in a stable order with a cursor and clamp their limits; events come
-// back in commit order with consecutive sequence numbers; concurrent
-// writers never lose an update.
+// page in a stable order with an opaque cursor (anything else is
+// registry.ErrInvalidCursor) and clamp their limits; Filter.Visible and
+// Filter.Candidates apply before the cursor and the limit; events come back
+// in commit order with consecutive sequence numbers, carry the regions of
+// their body and filter by body, kind and region; concurrent writers never
+// lose an update.
+//
+// It also runs a Registry over the store and checks, for every kind of
+// viewer, every filter and every cursor (limit 1, and a cursor at every
+// stored ID), that the viewer's listing is exactly that of a register
+// holding only the bodies it may see, and that a hidden body reads as a
+// missing one: no ID and no fact of a hidden body gets out. These tests
+// call newStore more than once per test, for the reference register.
 //
 // A store's test runs the kit like this:
 //
@@ -41,10 +51,23 @@ import (
 // empty store each time it is called; it may register cleanup with t.
 func RunStoreTests(t *testing.T, newStore func(t *testing.T) registry.Store) {
 	t.Helper()
+	// Tests that need more than one store (a reference register).
+	multi := []struct {
+		name string
+		fn   func(t *testing.T, newStore func(t *testing.T) registry.Store)
+	}{
+		{"ListVisible", testListVisible},
+		{"ViewerListings", testViewerListings},
+	}
+	for _, tc := range multi {
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore) })
+	}
 	tests := []struct {
 		name string
 		fn   func(t *testing.T, s registry.Store)
 	}{
+		{"InvalidCursor", testInvalidCursor},
+		{"EventFilters", testEventFilters},
 		{"CreateAndRead", testCreateAndRead},
 		{"ReadsAreCopies", testReadsAreCopies},
 		{"UpdateVersions", testUpdateVersions},

@@ -19,6 +19,14 @@
 // (questionnaire.EventFilingStore), so a filing never lacks its change-feed
 // event.
 //
+// Listings put registry.Filter.Candidates in the query and call
+// Filter.Visible on the rows read, in chunks, with no rows open, before the
+// cursor and the limit, so a viewer's page is full and its cursor is a body
+// it may see. Events carry the region of their body's seat after the batch
+// and, when the batch moved the body, before it (columns region and
+// region_before); EventFilter.Kinds and EventFilter.Region are answered from
+// indexes on (kind, seq), (region, seq) and (region_before, seq).
+//
 // # Errors
 //
 // The stores return the errors their interfaces define, wrapped with the
@@ -29,7 +37,8 @@
 // nothing. Open wraps ErrDSN for an unusable DSN; Migrate (and Open) wrap
 // ErrSchema when the database's migration history does not match this
 // package's (an edited migration, or a database migrated by newer code).
-// Commit wraps ErrBadKind for a delete of an unknown record kind. Any other
+// Commit wraps ErrBadKind for a delete of an unknown record kind; Entities
+// wraps registry.ErrInvalidCursor for a cursor no listing made. Any other
 // error is the database's, wrapped with what was being done; a cancelled
 // context ends the operation with the context's error.
 //

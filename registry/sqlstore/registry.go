@@ -103,16 +103,71 @@ func limit(n int) (int, error) {
 	return n, nil
 }
 
-// Entities implements registry.Store. The cursor is the ID of the last
-// entity of the previous page. Every filter but Name is answered by an
-// index; Name is a substring test over the rows the other filters leave.
+// maxChunk caps the rows a listing with Filter.Visible reads at a time.
+const maxChunk = 1024
+
+// Entities implements registry.Store. Every filter but Name is answered
+// by an index; Name is a substring test over the rows the other filters
+// leave. f.Candidates becomes part of the query, so that the bodies a
+// viewer can never see are not even read; f.Visible is then called on the
+// rows read, in chunks, with no rows open, until the page is full and one
+// more visible row shows that another page follows.
 func (s *Store) Entities(ctx context.Context, f registry.Filter) (registry.Page, error) {
 	n, err := limit(f.Limit)
 	if err != nil {
 		return registry.Page{}, err
 	}
+	pos, err := registry.ParseCursor(f.Cursor)
+	if err != nil {
+		return registry.Page{}, fmt.Errorf("sqlstore: %w", err)
+	}
+	// Without Visible a page needs n+1 rows. With it, the first chunk is
+	// twice that (at least 16 rows): one query when most candidates are
+	// visible, and a page of one reads a few rows, not a large batch; each
+	// next chunk doubles, up to maxChunk.
+	chunk := n + 1
+	if f.Visible != nil {
+		chunk = min(max(2*chunk, 16), max(maxChunk, n+1))
+	}
+	query, args := s.entitiesQuery(&f)
+	p := registry.Page{Entities: []registry.Entity{}}
+	for {
+		es, err := readDocs(ctx, s, "entities", func(e *registry.Entity, v int64) { e.Version = v },
+			query, append([]any{pos}, append(args, chunk)...)...)
+		if err != nil {
+			return registry.Page{}, err
+		}
+		for i := range es {
+			e := &es[i]
+			pos = e.ID
+			if f.Visible != nil {
+				ok, err := f.Visible(ctx, e)
+				if err != nil {
+					return registry.Page{}, err
+				}
+				if !ok {
+					continue
+				}
+			}
+			if len(p.Entities) == n {
+				p.Next = registry.CursorAfter(p.Entities[n-1].ID)
+				return p, nil
+			}
+			p.Entities = append(p.Entities, *e)
+		}
+		if len(es) < chunk {
+			return p, nil
+		}
+		chunk = min(chunk*2, max(maxChunk, n+1))
+	}
+}
+
+// entitiesQuery returns the listing query of f and its arguments: the first
+// placeholder is the ID to start after and the last the row limit, which
+// the caller supplies.
+func (s *Store) entitiesQuery(f *registry.Filter) (string, []any) {
 	where := []string{"e.id > ?"}
-	args := []any{f.Cursor}
+	var args []any
 	eq := func(col, v string) {
 		if v != "" {
 			where = append(where, col+" = ?")
@@ -139,19 +194,39 @@ func (s *Store) Entities(ctx context.Context, f registry.Filter) (registry.Page,
 		where = append(where, s.d.contains("e.name_lower"))
 		args = append(args, strings.ToLower(f.Name))
 	}
-	args = append(args, n+1)
-	query := "SELECT e.version, e.doc FROM entities e WHERE " + strings.Join(where, " AND ") + " ORDER BY e.id LIMIT ?"
-	es, err := readDocs(ctx, s, "entities", func(e *registry.Entity, v int64) { e.Version = v }, query, args...)
-	if err != nil {
-		return registry.Page{}, err
+	if c := f.Candidates; c != nil {
+		// The meaning of registry.Candidates.Selects, as SQL.
+		or := []string{"1 = 0"}
+		if c.ID != "" {
+			or = append(or, "e.id = ?")
+			args = append(args, c.ID)
+		}
+		if c.SectionI {
+			or = append(or, "e.branch_of <> ''",
+				"EXISTS (SELECT 1 FROM entity_enrolments en WHERE en.entity_id = e.id AND en.section = ?)")
+			args = append(args, int(registry.SectionI))
+		}
+		if c.SectionII {
+			cond := "EXISTS (SELECT 1 FROM entity_enrolments en WHERE en.entity_id = e.id AND en.section = ?)"
+			args = append(args, int(registry.SectionII))
+			if c.SectionIIRegions != nil {
+				if len(c.SectionIIRegions) == 0 {
+					cond = "1 = 0"
+					args = args[:len(args)-1]
+				} else {
+					cond = "(e.region IN (?" + strings.Repeat(", ?", len(c.SectionIIRegions)-1) + ") AND " + cond + ")"
+					regs := make([]any, 0, len(c.SectionIIRegions)+1)
+					for _, r := range c.SectionIIRegions {
+						regs = append(regs, r)
+					}
+					args = append(append(args[:len(args)-1], regs...), int(registry.SectionII))
+				}
+			}
+			or = append(or, cond)
+		}
+		where = append(where, "("+strings.Join(or, " OR ")+")")
 	}
-	var p registry.Page
-	if len(es) > n {
-		es = es[:n]
-		p.Next = es[n-1].ID
-	}
-	p.Entities = es
-	return p, nil
+	return "SELECT e.version, e.doc FROM entities e WHERE " + strings.Join(where, " AND ") + " ORDER BY e.id LIMIT ?", args
 }
 
 // Application implements registry.Store.
@@ -205,11 +280,21 @@ func (s *Store) Events(ctx context.Context, f registry.EventFilter) ([]registry.
 	if err != nil {
 		return nil, err
 	}
-	query := "SELECT seq, at, actor, kind, entity_id, record_id, section, note, before, after FROM events WHERE seq > ?"
+	query := "SELECT seq, at, actor, kind, entity_id, record_id, section, note, before, after, region, region_before FROM events WHERE seq > ?"
 	args := []any{f.After}
 	if f.EntityID != "" {
 		query += " AND entity_id = ?"
 		args = append(args, f.EntityID)
+	}
+	if len(f.Kinds) > 0 {
+		query += " AND kind IN (?" + strings.Repeat(", ?", len(f.Kinds)-1) + ")"
+		for _, k := range f.Kinds {
+			args = append(args, string(k))
+		}
+	}
+	if f.Region != "" {
+		query += " AND (region = ? OR region_before = ?)"
+		args = append(args, f.Region, f.Region)
 	}
 	query += " ORDER BY seq LIMIT ?"
 	args = append(args, n)
@@ -224,7 +309,8 @@ func (s *Store) Events(ctx context.Context, f registry.EventFilter) ([]registry.
 		var at string
 		var section int
 		var before, after []byte
-		if err := rows.Scan(&ev.Seq, &at, &ev.Actor, &ev.Kind, &ev.EntityID, &ev.RecordID, &section, &ev.Note, &before, &after); err != nil {
+		var region, regionBefore string
+		if err := rows.Scan(&ev.Seq, &at, &ev.Actor, &ev.Kind, &ev.EntityID, &ev.RecordID, &section, &ev.Note, &before, &after, &region, &regionBefore); err != nil {
 			return nil, fmt.Errorf("sqlstore: events: %w", err)
 		}
 		if ev.At, err = parseTime(at); err != nil {
@@ -232,6 +318,7 @@ func (s *Store) Events(ctx context.Context, f registry.EventFilter) ([]registry.
 		}
 		ev.Section = registry.Section(section)
 		ev.Before, ev.After = before, after
+		ev.Regions = registry.EventRegions(regionBefore, region)
 		out = append(out, ev)
 	}
 	if err := rows.Err(); err != nil {
@@ -312,6 +399,10 @@ func (s *Store) Commit(ctx context.Context, b registry.Batch) ([]registry.Event,
 	err := s.inTx(ctx, func(sqltx *sql.Tx) error {
 		tx := s.newTxn(sqltx)
 		defer tx.close()
+		before, err := s.regions(ctx, tx, b.Events)
+		if err != nil {
+			return err
+		}
 		for _, d := range b.Deletes {
 			if err := s.deleteRecord(ctx, tx, d); err != nil {
 				return err
@@ -343,8 +434,11 @@ func (s *Store) Commit(ctx context.Context, b registry.Batch) ([]registry.Event,
 				return err
 			}
 		}
-		var err error
-		out, err = s.appendEvents(ctx, tx, b.Events)
+		after, err := s.regions(ctx, tx, b.Events)
+		if err != nil {
+			return err
+		}
+		out, err = s.appendEventsIn(ctx, tx, b.Events, before, after)
 		return err
 	})
 	if err != nil {
@@ -504,8 +598,41 @@ func (s *Store) putEntity(ctx context.Context, tx *txn, e registry.Entity) error
 	return nil
 }
 
-// appendEvents numbers the events from the 'event' counter and inserts them.
+// regions returns the region of the seat of every stored body that evs
+// name, as the transaction sees it now.
+func (s *Store) regions(ctx context.Context, tx *txn, evs []registry.Event) (map[string]string, error) {
+	out := map[string]string{}
+	for _, ev := range evs {
+		if ev.EntityID == "" {
+			continue
+		}
+		if _, ok := out[ev.EntityID]; ok {
+			continue
+		}
+		var region string
+		err := tx.QueryRowContext(ctx, s.d.q("SELECT region FROM entities WHERE id = ?"), ev.EntityID).Scan(&region)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("sqlstore: region of entity %q: %w", ev.EntityID, err)
+		}
+		out[ev.EntityID] = region
+	}
+	return out, nil
+}
+
+// appendEvents numbers the events from the 'event' counter and inserts
+// them, in a transaction that wrote no entity: the regions of their bodies
+// are the same before and after it.
 func (s *Store) appendEvents(ctx context.Context, tx *txn, evs []registry.Event) ([]registry.Event, error) {
+	r, err := s.regions(ctx, tx, evs)
+	if err != nil {
+		return nil, err
+	}
+	return s.appendEventsIn(ctx, tx, evs, r, r)
+}
+
+// appendEventsIn numbers the events from the 'event' counter and inserts
+// them with their regions (before and after the batch, by entity ID).
+func (s *Store) appendEventsIn(ctx context.Context, tx *txn, evs []registry.Event, before, after map[string]string) ([]registry.Event, error) {
 	out := make([]registry.Event, len(evs))
 	if len(evs) == 0 {
 		return out, nil
@@ -518,10 +645,19 @@ func (s *Store) appendEvents(ctx context.Context, tx *txn, evs []registry.Event)
 	for i, ev := range evs {
 		ev = ev.Clone()
 		ev.Seq = first + int64(i)
-		if _, err := tx.exec(ctx, `INSERT INTO events (seq, at, actor, kind, entity_id, record_id, section, note, before, after)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ev.Regions = registry.EventRegions(before[ev.EntityID], after[ev.EntityID])
+		// region is the seat after the batch (before it, for a deleted
+		// body); region_before the seat before it when that differs.
+		region, regionBefore := after[ev.EntityID], ""
+		if region == "" {
+			region = before[ev.EntityID]
+		} else if b := before[ev.EntityID]; b != region {
+			regionBefore = b
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO events (seq, at, actor, kind, entity_id, record_id, section, note, before, after, region, region_before)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			ev.Seq, formatTime(ev.At), ev.Actor, string(ev.Kind), ev.EntityID, ev.RecordID, int(ev.Section), ev.Note,
-			nullBytes(ev.Before), nullBytes(ev.After)); err != nil {
+			nullBytes(ev.Before), nullBytes(ev.After), region, regionBefore); err != nil {
 			return nil, fmt.Errorf("sqlstore: write event: %w", err)
 		}
 		out[i] = ev

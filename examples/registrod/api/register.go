@@ -2,17 +2,22 @@ package api
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/openregistro/registro/eligibility"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/territory"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // maxParamLen caps the length of free-text query parameters.
@@ -47,8 +52,9 @@ func limitParam(r *request, def, max int) (int, error) {
 	return n, nil
 }
 
-// entityFilter reads the filters of the entities listing.
-func entityFilter(r *request) (registry.Filter, error) {
+// entityFilter reads the filters of the entities listing; region and
+// province are checked against terr (the register's territory).
+func entityFilter(r *request, terr *territory.Territory) (registry.Filter, error) {
 	q := r.URL.Query()
 	var f registry.Filter
 	for _, k := range []string{"section", "status", "region", "province", "legalForm", "q", "cursor", "limit"} {
@@ -71,7 +77,6 @@ func entityFilter(r *request) (registry.Filter, error) {
 		}
 		f.Status = st
 	}
-	terr := territory.Default()
 	if v := q.Get("region"); v != "" {
 		if _, ok := terr.Region(v); !ok {
 			return f, badParam("region", v, "un codice ISTAT di regione (\"01\"–\"20\")", "an ISTAT region code (\"01\"–\"20\")")
@@ -87,6 +92,9 @@ func entityFilter(r *request) (registry.Filter, error) {
 	f.LegalForm = q.Get("legalForm")
 	f.Name = q.Get("q")
 	f.Cursor = q.Get("cursor")
+	if _, err := registry.ParseCursor(f.Cursor); err != nil {
+		return f, badCursor(err)
+	}
 	limit, err := limitParam(r, registry.DefaultLimit, registry.MaxLimit)
 	if err != nil {
 		return f, err
@@ -95,9 +103,21 @@ func entityFilter(r *request) (registry.Filter, error) {
 	return f, nil
 }
 
-// entities lists the bodies as the caller may see them.
+// badCursor is the 400 problem of a cursor no listing made
+// (registry.ErrInvalidCursor): the same for every cursor, whatever it
+// names, so that it tells nothing about any body.
+func badCursor(err error) error {
+	const it, en = "il cursore non è il campo next di una pagina dell'elenco",
+		"the cursor is not the next field of a page of the listing"
+	return &httpError{kind: kindBadRequest, cause: err, detail: msg("parametro cursor non valido: "+it, "bad cursor parameter: "+en),
+		errors: problem.List{problem.New("/cursor", "format", "cursor", nil, it, en)}}
+}
+
+// entities lists the bodies as the caller may see them: the registry
+// computes filters, page sizes and cursors over those bodies only, so the
+// listing is that of a register holding nothing else.
 func (s *server) entities(w http.ResponseWriter, r *request) error {
-	f, err := entityFilter(r)
+	f, err := entityFilter(r, s.deps.Registry.Territory())
 	if err != nil {
 		return err
 	}
@@ -106,6 +126,9 @@ func (s *server) entities(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	page, err := s.deps.Registry.Entities(r.Context(), v, f)
+	if errors.Is(err, registry.ErrInvalidCursor) {
+		return badCursor(err)
+	}
 	if err != nil {
 		return err
 	}
@@ -141,8 +164,23 @@ func render(v registry.Viewer, e registry.Entity) any {
 	return PublishedEntity{ID: e.ID, Name: e.Name, LegalForm: e.LegalForm, Seat: e.Seat}
 }
 
-// entity returns one body as the caller may see it; 404 for one it may not.
+// notFoundFloor is the least time GET /v1/entities/{id} takes to answer
+// 404. A body the caller may not see costs the register a little more work
+// than an ID that does not exist (its record is read and judged); the floor
+// hides that difference, so that the time of the answer tells nothing.
+const notFoundFloor = 5 * time.Millisecond
+
+// entity returns one body as the caller may see it, with an ETag; 404 for
+// one it may not see, exactly as for an ID that does not exist (same
+// status, same body, answered no sooner than notFoundFloor).
+//
+// The ETag is the record version ("v7") for a caller who sees the whole
+// record (staff, the body itself), and a digest of the representation for
+// anyone else: the version counts changes to unpublished fields too, which
+// would tell the public that something hidden changed. If-None-Match is
+// answered 304.
 func (s *server) entity(w http.ResponseWriter, r *request) error {
+	start := time.Now()
 	id := r.PathValue("id")
 	v, err := s.viewer(r.Context(), r.caller)
 	if err != nil {
@@ -150,14 +188,51 @@ func (s *server) entity(w http.ResponseWriter, r *request) error {
 	}
 	e, err := s.deps.Registry.Entity(r.Context(), v, id)
 	if errors.Is(err, registry.ErrNotFound) {
+		t := time.NewTimer(time.Until(start.Add(notFoundFloor)))
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+		}
 		return &httpError{kind: kindNotFound, cause: err, detail: msg(
 			"nessun ente "+strconv.Quote(id)+" visibile al chiamante", "no body "+strconv.Quote(id)+" visible to the caller")}
 	}
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, render(v, e))
+	out := render(v, e)
+	b, err := jsonBytes(out)
+	if err != nil {
+		return err
+	}
+	etag := EntityETag(v, e, b)
+	h := w.Header()
+	h.Set("ETag", etag)
+	h.Set("Vary", "Authorization")
+	if matchETag(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(b)
+	}
 	return nil
+}
+
+// EntityETag returns the ETag of GET /v1/entities/{id} for e as v sees it,
+// whose JSON representation is body: the record version, `"v7"`, for a
+// viewer who sees the whole record (staff, the body itself); otherwise a
+// digest of body, which changes only when what the viewer sees changes.
+func EntityETag(v registry.Viewer, e registry.Entity, body []byte) string {
+	if v.Role == registry.RoleStaff || (v.Role == registry.RoleBody && v.EntityID == e.ID) {
+		return `"v` + strconv.FormatInt(e.Version, 10) + `"`
+	}
+	sum := sha256.Sum256(body)
+	return `"p` + hex.EncodeToString(sum[:12]) + `"`
 }
 
 // EventPage is a page of the change feed.
@@ -168,7 +243,9 @@ type EventPage struct {
 	Last int64 `json:"last"`
 }
 
-// events is the change feed, for staff.
+// events is the change feed, for staff: the events after ?after=, at most
+// ?limit=, of the kinds ?kind= (repeated or comma-separated; none: every
+// kind) and of the bodies of region ?region= (see registry.EventFilter).
 func (s *server) events(w http.ResponseWriter, r *request) error {
 	if r.caller.anonymous {
 		return newError(kindUnauthorized, msg("il flusso delle modifiche richiede un token", "the change feed needs a token"))
@@ -189,7 +266,23 @@ func (s *server) events(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	evs, err := s.deps.Registry.Events(r.Context(), registry.Staff(r.caller.Subject), registry.EventFilter{After: after, Limit: limit})
+	f := registry.EventFilter{After: after, Limit: limit}
+	q := r.URL.Query()
+	for _, k := range q["kind"] {
+		for _, k := range strings.Split(k, ",") {
+			if k == "" || len(k) > 64 || strings.Trim(k, "abcdefghijklmnopqrstuvwxyz._") != "" {
+				return badParam("kind", k, "un tipo di evento (\"questionnaire.filed\")", "an event kind (\"questionnaire.filed\")")
+			}
+			f.Kinds = append(f.Kinds, registry.EventKind(k))
+		}
+	}
+	if v := q.Get("region"); v != "" {
+		if _, ok := s.deps.Registry.Territory().Region(v); !ok {
+			return badParam("region", v, "un codice ISTAT di regione (\"01\"–\"20\")", "an ISTAT region code (\"01\"–\"20\")")
+		}
+		f.Region = v
+	}
+	evs, err := s.deps.Registry.Events(r.Context(), registry.Staff(r.caller.Subject), f)
 	if err != nil {
 		return err
 	}
@@ -227,11 +320,9 @@ func (s *server) yearlyList(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	ctx := r.Context()
-	filings, err := s.deps.Registry.FiledReports(ctx, year) // the register's own log of filings
-	if err != nil {
-		return err
-	}
-	list, err := s.deps.Registry.YearlyUpdate(ctx, registry.Staff("registrod"), year, filings)
+	// From the register's own log of filings; computed again only when the
+	// log has grown, so an anonymous request does not pass over the register.
+	list, err := s.deps.Registry.FiledYearlyUpdate(ctx, registry.Staff("registrod"), year)
 	if err != nil {
 		return err
 	}
