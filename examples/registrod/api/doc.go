@@ -27,6 +27,17 @@
 // recovered, logged with its stack and answered 500; store failures are 500 or,
 // for /healthz, 503.
 //
+// # Limits
+//
+// Every request runs under Options.RequestTimeout: past it the answer is a 503
+// problem and the request's work stops where it looks at its context. Before
+// any handler, request headers over Options.MaxHeaderBytes are a 431, a path
+// or query parameter holding invalid UTF-8 or NUL is a 400 (no store sees it)
+// and a path over 256 bytes is a 404; problems and logs repeat at most 128
+// bytes of a path. JSON bodies pass schemas.CheckJSON first (bounded numbers,
+// valid text). Every POST honours an Idempotency-Key (IdempotencyKeyHeader).
+// Responses are Cache-Control: no-store but the schemas and this document.
+//
 // # Concurrency
 //
 // The handler is safe for concurrent use when its Deps are (the registry over
