@@ -291,7 +291,7 @@ func TestRuleSet(t *testing.T) {
 
 	t.Run("versions of one requirement for successive periods", func(t *testing.T) {
 		v2 := func(from string) eligibility.Rule {
-			return eligibility.NewRule(eligibility.Meta{ID: eligibility.RuleOnlineSignature, Version: 2, Basis: "x",
+			return eligibility.NewRule(eligibility.Meta{ID: eligibility.RuleOnlineSignature, Version: 3, Basis: "x",
 				Title: problem.Messages{IT: "x", EN: "x"}, From: day(t, from)},
 				func(context.Context, *eligibility.Case) (eligibility.Finding, error) {
 					return eligibility.Finding{Outcome: eligibility.Pass, Message: problem.Messages{IT: "v2", EN: "v2"}}, nil
@@ -300,7 +300,7 @@ func TestRuleSet(t *testing.T) {
 		if _, err := def.With(v2("2024-01-01")); !errors.Is(err, eligibility.ErrInvalidRule) {
 			t.Fatalf("overlapping version accepted: %v", err)
 		}
-		// Close v1 and open v2: each application sees exactly one.
+		// Close the current version and open the next: each application sees exactly one.
 		var v1 eligibility.Rule
 		for _, r := range def.Rules() {
 			if r.Meta().ID == eligibility.RuleOnlineSignature {
@@ -314,7 +314,7 @@ func TestRuleSet(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for date, want := range map[string]int{"2023-12-31": 1, "2024-01-01": 2} {
+		for date, want := range map[string]int{"2023-12-31": 2, "2024-01-01": 3} {
 			rs := s.InForce(day(t, date), registry.SectionI)
 			i := slices.IndexFunc(rs, func(r eligibility.Rule) bool { return r.Meta().ID == eligibility.RuleOnlineSignature })
 			if i < 0 || rs[i].Meta().Version != want {

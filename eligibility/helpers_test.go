@@ -96,8 +96,8 @@ func typical() *eligibility.Application {
 		},
 		Signature: registry.Signature{SignerCodiceFiscale: "RCCMNL83S18D969H", SignedAt: "2024-03-01", Format: "pades", Verified: true},
 		Activities: []registry.Activity{
-			{Title: "Sportello di orientamento per cittadini stranieri", Start: "2019-09-01", Sectors: []string{"socio_cultural_integration"}},
-			{Title: "Corsi di italiano L2", Start: "2021-10-01", End: "2023-06-30", Sectors: []string{"education_training"}},
+			{Title: "Sportello di orientamento per cittadini stranieri", Start: "2019-09-01", Sectors: []string{"socio_cultural_integration"}, Target: registry.TargetForeigners},
+			{Title: "Corsi di italiano L2", Start: "2021-10-01", End: "2023-06-30", Sectors: []string{"education_training"}, Target: registry.TargetForeigners},
 			{Title: "Casa rifugio per vittime di tratta", Start: "2020-02-01", Areas: []string{"trafficking", "violence_against_women"}},
 		},
 		Programme: &registry.Programme{Title: "Percorsi di uscita dalla tratta", Description: "Accoglienza e inclusione.",
