@@ -639,6 +639,26 @@ func partnershipRule() Rule {
 		if !ok {
 			return found(Fail, mf("l'ente partner %q non era iscritto alla seconda sezione il %s", "partner %q was not enrolled in Section II on %s", p.PartnerID, day), facts...)
 		}
+		if pr, ok := c.Register.(PartnershipRegister); ok && a.EntityID != "" {
+			recs, err := pr.SectionIIPartnerships(ctx, a.EntityID, c.Day)
+			switch {
+			case errors.Is(err, registry.ErrNotFound):
+				// A first application: the register holds no records of the
+				// applicant yet; the agreement stands on the partner's
+				// enrolment.
+				facts = append(facts, UnknownFact("register.partnershipRecorded", ""))
+			case err != nil:
+				return Finding{}, err
+			default:
+				rec := slices.ContainsFunc(recs, func(r registry.Partnership) bool { return r.Involves(p.PartnerID) })
+				facts = append(facts, KnownFact("register.partnershipRecorded", "", rec))
+				if !rec {
+					return found(Missing, mf("il registro non ha un partenariato in vigore il %s tra il richiedente e %q: l'accordo non è verificato",
+						"the register holds no partnership in force on %s between the applicant and %q: the agreement is not verified", day, p.PartnerID), facts...)
+				}
+				return found(Pass, mf("partenariato registrato con %q, iscritto alla seconda sezione il %s", "partnership recorded with %q, enrolled in Section II on %s", p.PartnerID, day), facts...)
+			}
+		}
 		return found(Pass, mf("l'ente partner %q era iscritto alla seconda sezione il %s", "partner %q was enrolled in Section II on %s", p.PartnerID, day), facts...)
 	})
 }

@@ -349,6 +349,20 @@ func TestPartnership(t *testing.T) {
 		}, want: eligibility.Fail},
 		{name: "no register: not taken on trust", section: II, noReg: true, want: eligibility.Missing},
 		{name: "no agreement", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Partnership = nil }, want: eligibility.Missing},
+		// The register's partnership records (issue 21).
+		{name: "agreement not recorded in the register", section: II, edit: func(_ *eligibility.Application, r *fakeRegister) {
+			r.partnerships = nil
+		}, want: eligibility.Missing},
+		{name: "recorded partnership ended before the application", section: II, edit: func(_ *eligibility.Application, r *fakeRegister) {
+			r.partnerships[0].End = "2024-02-29"
+		}, want: eligibility.Missing},
+		{name: "recorded with another partner only", section: II, edit: func(_ *eligibility.Application, r *fakeRegister) {
+			r.partnerships[0].PartnerID = "E-OTHER"
+			r.enrolledII["E-OTHER"] = "2019-01-01"
+		}, want: eligibility.Missing},
+		{name: "first application: no records yet, partner enrolled", section: II, edit: func(_ *eligibility.Application, r *fakeRegister) {
+			delete(r.entities, "E-1")
+		}, want: eligibility.Pass},
 		{name: "no agreement, declared", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) {
 			a.Partnership, a.DeclaredAbsent = nil, []string{registry.AbsentPartnership}
 		}, want: eligibility.Fail},
