@@ -45,7 +45,7 @@ func OnlineFrom() time.Time { return time.Date(2023, time.May, 15, 0, 0, 0, 0, t
 const ExperienceMonths = 24
 
 // DefaultVersion is the version of the rule set [Default] returns.
-const DefaultVersion = "2026.1"
+const DefaultVersion = "2026.2"
 
 // Default returns the rule set of artt. 52–54 DPR 394/1999: the exclusion of public
 // bodies, the eight general requirements of art. 53 DPR 394/1999, the Section
