@@ -122,7 +122,9 @@ func notGiven(c *Case, code string, ptr string, declared, missing problem.Messag
 	return found(Missing, missing, f, UnknownFact(code, ptr))
 }
 
-// contradicts answers a requirement both given and declared absent.
+// contradicts answers a requirement both given and declared absent: bad
+// input for registry.Validator and the schema, it reaches the rules only from
+// a Go caller that skipped validation, and is missing.
 func contradicts(c *Case, code string) (Finding, error) {
 	return found(Missing, mf("«%s» è sia indicato sia dichiarato assente: dichiarazioni contraddittorie",
 		"%q is both given and declared absent: the statements contradict each other", code), absentFact(c, code))

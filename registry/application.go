@@ -74,6 +74,36 @@ const (
 	AbsentSectionIIActivities = "section2_activities"
 )
 
+// CodeDeclaredAbsent is the problem code of a requirement both given and
+// declared absent (Validator.Application, and the application schema).
+const CodeDeclaredAbsent = "declared_absent"
+
+// DeclaredAbsentFields returns the codes of Application.DeclaredAbsent that
+// name a field of the application (its JSON name), which must then be
+// absent: housing, gdpr, partnership, programme, signature. A fresh slice on
+// every call.
+func DeclaredAbsentFields() []string {
+	return []string{AbsentHousing, AbsentGDPR, AbsentPartnership, AbsentProgramme, AbsentSignature}
+}
+
+// given reports whether the application gives the field named by a
+// DeclaredAbsentFields code.
+func (a *Application) given(code string) bool {
+	switch code {
+	case AbsentHousing:
+		return a.Housing != nil
+	case AbsentGDPR:
+		return a.GDPR != nil
+	case AbsentPartnership:
+		return a.Partnership != nil
+	case AbsentProgramme:
+		return a.Programme != nil
+	case AbsentSignature:
+		return a.Signature != (Signature{})
+	}
+	return false
+}
+
 // The filing channels of Application.Channel.
 const (
 	ChannelOnline = "online"

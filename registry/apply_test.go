@@ -44,6 +44,9 @@ func TestApplyValidation(t *testing.T) {
 		}, map[string]string{"/declarations/persons/0/codiceFiscale": "required", "/declarations/persons/0/conditions/0": "enum"}},
 		{"declared absent code", func(a *registry.Application) { a.DeclaredAbsent = []string{"housing", "money"} },
 			map[string]string{"/declaredAbsent/1": "enum"}},
+		{"given and declared absent", func(a *registry.Application) {
+			a.DeclaredAbsent = []string{registry.AbsentSignature, registry.AbsentHousing}
+		}, map[string]string{"/signature": "declared_absent"}},
 		{"partial signature", func(a *registry.Application) { a.Signature = registry.Signature{Format: "pades"} },
 			map[string]string{"/signature/signerCodiceFiscale": "required"}},
 		{"legal form not in the code list", func(a *registry.Application) { a.Body.LegalForm = "spa" },

@@ -75,10 +75,11 @@ func (val *Validator) Entity(e *Entity) error {
 
 // Application returns every problem of a as a problem.List error (nil when
 // valid): field rules (including the body's), the consistency of every
-// address and the order of dates. It does not judge the enrolment
-// requirements (see the eligibility package): a signer who is not the legal
-// representative or a partner that is the applicant itself is a valid
-// application that the eligibility rules find not eligible.
+// address, the order of dates and that nothing declared absent is given
+// (code declared_absent). It does not judge the enrolment requirements (see
+// the eligibility package): a signer who is not the legal representative or
+// a partner that is the applicant itself is a valid application that the
+// eligibility rules find not eligible.
 func (val *Validator) Application(a *Application) error {
 	l := val.fields(a)
 	l = append(l, val.address("/body/seat", &a.Body.Seat, l)...)
@@ -96,6 +97,13 @@ func (val *Validator) Application(a *Application) error {
 	if p := a.Partnership; p != nil {
 		if p.End.Valid() && p.Start.Valid() && p.End.Before(p.Start) {
 			l = append(l, dateOrder("/partnership/end", "start", p.Start))
+		}
+	}
+	for _, f := range DeclaredAbsentFields() {
+		if a.Declares(f) && a.given(f) {
+			l = append(l, problem.New("/"+f, "not", CodeDeclaredAbsent, map[string]any{"property": f},
+				fmt.Sprintf("«%s» è dichiarato assente (declaredAbsent): non può essere indicato", f),
+				fmt.Sprintf("property '%s' is declared absent (declaredAbsent) and must not be given", f)))
 		}
 	}
 	return finish(l)
