@@ -88,6 +88,9 @@ func DecodeApplication(r io.Reader) (*Application, error) {
 		if ptr == "/gdpr/register" && app.GDPR == nil {
 			continue
 		}
+		if _, ok := lookup(tree, "/signature"); ptr == "/signature/verified" && !ok {
+			continue // not signed digitally: no signature to verify
+		}
 		if v, ok := lookup(tree, ptr); !ok || v == nil {
 			app.Unknown = append(app.Unknown, ptr)
 		}

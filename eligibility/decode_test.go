@@ -90,7 +90,7 @@ func TestDecodeApplicationProblems(t *testing.T) {
 		code string
 	}{
 		{"unknown field", edit(t, func(m map[string]any) { obj(m, "body", "statute")["nonprofit"] = true }), "/body/statute", "unknown_field"},
-		{"unknown top-level field", edit(t, func(m map[string]any) { m["channel"] = "online" }), "", "unknown_field"},
+		{"unknown top-level field", edit(t, func(m map[string]any) { m["channels"] = "online" }), "", "unknown_field"},
 		{"wrong type", edit(t, func(m map[string]any) { obj(m, "body", "statute")["nonProfit"] = "yes" }), "/body/statute/nonProfit", "type"},
 		{"string for a list", edit(t, func(m map[string]any) { m["attachments"] = "all" }), "/attachments", "type"},
 		{"bad date in a list", edit(t, func(m map[string]any) {

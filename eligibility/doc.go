@@ -7,19 +7,26 @@
 // applies to and the sections it concerns. A [RuleSet] is a named, versioned,
 // immutable list of rules; [Default] holds the requirements of the law:
 //
-//   - private_body: public bodies and bodies of international law are excluded;
+//   - private_body: public bodies and bodies of international law are excluded
+//     (the body's legal nature, or its legal form);
 //   - art53_*: the eight general requirements of art. 53 (statute facts, seat in
-//     Italy, annual accounts), with the ONLUS exemption for requirements 4–6;
+//     Italy and no seat abroad, annual accounts), with the ONLUS exemption for
+//     requirements 4–6;
 //   - art52_no_disqualification: no disqualifying condition on the legal
-//     representative or any member of the governing and control bodies;
-//   - section1_experience, section2_experience: activities covering the 24
-//     months before the application date, every gap a finding;
-//   - section2_programme, section2_housing, section2_partnership (the partner
-//     enrolled in Section II on the application date, checked against the
-//     [Register]), section2_gdpr, section2_branch_own;
+//     representative or any member of the governing and control bodies,
+//     declared for the whole body or person by person;
+//   - section1_experience, section2_experience: activities of the applicant's
+//     own, aimed at foreigners (Section I) or in the Section II areas,
+//     covering the 24 months before the application date, every gap a
+//     finding;
+//   - section2_programme (the applicant's own), section2_housing,
+//     section2_partnership (the partner enrolled in Section II on the
+//     application date, checked against the [Register], and the partnership
+//     recorded there, see [PartnershipRegister]), section2_gdpr,
+//     section2_branch_own (a branch is judged on its own data);
 //   - attachments: every document required for the section;
-//   - online_signature, from 15 May 2023: the application is signed digitally by
-//     the legal representative.
+//   - online_signature, from 15 May 2023: the application is filed online and
+//     signed digitally by the legal representative.
 //
 // Regional teams adapt the rules without forking: write a rule with [NewRule]
 // (or implement [Rule]), then derive a set with [RuleSet.With] (a new
@@ -32,7 +39,8 @@
 // not_eligible, incomplete) and per rule an [Outcome] (pass, fail, missing,
 // not_applicable) with its legal basis, the facts used and a message in Italian
 // and English. A fact the application does not state is missing, never false:
-// see [Application.Unknown] and [DecodeApplication]. Decisions are
+// see [Application.Unknown] and [DecodeApplication]; a requirement the
+// applicant declares absent (registry.Application.DeclaredAbsent) fails. Decisions are
 // deterministic: the same application, register answers and rule set give the
 // same JSON bytes; the shape is versioned by [SchemaVersion].
 //

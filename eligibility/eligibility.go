@@ -50,6 +50,21 @@ type Register interface {
 
 var _ Register = registry.Reader{} // the register's own adapter: Registry.ReaderFor
 
+// PartnershipRegister is a Register that also holds the register's
+// partnership records. With one, the Section II partnership rule checks the
+// agreement of an applicant already in the register against the records in
+// force on the application date. registry.Reader is one.
+type PartnershipRegister interface {
+	Register
+	// SectionIIPartnerships returns the partnerships of body entityID in
+	// force on the calendar day of day whose other party was enrolled in
+	// Section II that day; an error wrapping registry.ErrNotFound when the
+	// body is not in the register (or its records cannot be read).
+	SectionIIPartnerships(ctx context.Context, entityID string, day time.Time) ([]registry.Partnership, error)
+}
+
+var _ PartnershipRegister = registry.Reader{}
+
 // Case is what a rule sees: one application, the section being checked, the
 // application date and the register.
 type Case struct {

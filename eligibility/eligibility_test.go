@@ -213,6 +213,79 @@ func TestRegistryAsRegister(t *testing.T) {
 	}
 }
 
+// TestIneligibleApplicationsGetADecision: an application that is well formed
+// but does not meet a requirement is stored by Registry.Apply (no problem
+// list) and the checker, reading the same register, finds it not eligible
+// (issue 21).
+func TestIneligibleApplicationsGetADecision(t *testing.T) {
+	ctx := context.Background()
+	partner := registry.Entity{ID: "E-PARTNER", CodiceFiscale: "00595000217", Name: "Partner", Enrolments: []registry.Enrolment{{
+		Section: registry.SectionII, Status: registry.StatusEnrolled, DecreeDate: "2019-06-10",
+		History: []registry.Transition{{To: registry.StatusEnrolled, On: "2019-06-10", Actor: "test"}},
+	}}}
+	cases := []struct {
+		name string
+		edit func(a *eligibility.Application, self string)
+		rule string
+	}{
+		{"signer is not the legal representative", func(a *eligibility.Application, _ string) {
+			a.Signature.SignerCodiceFiscale = "CNTCHR83T41D969D"
+		}, eligibility.RuleOnlineSignature},
+		{"partner is the applicant", func(a *eligibility.Application, self string) { a.Partnership.PartnerID = self }, eligibility.RulePartnership},
+		{"public body", func(a *eligibility.Application, _ string) { a.Body.LegalNature = registry.NaturePublic }, eligibility.RulePrivateBody},
+		{"seat abroad", func(a *eligibility.Application, _ string) { a.Body.SeatCountry = "FR" }, eligibility.RuleSeatInItaly},
+		{"paper, unsigned, after 15 May 2023", func(a *eligibility.Application, _ string) {
+			a.Channel, a.Signature = registry.ChannelPaper, registry.Signature{}
+		}, eligibility.RuleOnlineSignature},
+		{"housing declared absent", func(a *eligibility.Application, _ string) {
+			a.Housing, a.DeclaredAbsent = nil, []string{registry.AbsentHousing}
+		}, eligibility.RuleHousing},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			store, err := memstore.Load([]registry.Entity{partner})
+			if err != nil {
+				t.Fatal(err)
+			}
+			reg := registry.New(store, registry.Options{Now: func() time.Time { return day(t, "2024-03-05") }})
+			staff := registry.Staff("test")
+			// A first application (Section I) makes the body; the second
+			// (Section II) is the one judged.
+			first := typical()
+			first.ID, first.EntityID = "", ""
+			first.Sections = []registry.Section{registry.SectionI}
+			_, e, err := reg.Apply(ctx, staff, first.Application)
+			if err != nil {
+				t.Fatalf("first application: %v", err)
+			}
+			app := typical()
+			app.ID, app.EntityID = "", e.ID
+			app.Sections = []registry.Section{registry.SectionII}
+			tc.edit(app, e.ID)
+			stored, _, err := reg.Apply(ctx, staff, app.Application)
+			if err != nil {
+				t.Fatalf("Apply refused a well-formed application: %v", err)
+			}
+			if stored.ID == "" {
+				t.Fatal("not stored")
+			}
+			d := evaluate(t, &eligibility.Application{Application: stored}, reg.ReaderFor(staff))
+			if d.Verdict != eligibility.NotEligible {
+				t.Fatalf("verdict %s, want not_eligible", d.Verdict)
+			}
+			failed := false
+			for _, sd := range d.Sections {
+				if r, ok := sd.Result(tc.rule); ok && r.Outcome == eligibility.Fail {
+					failed = true
+				}
+			}
+			if !failed {
+				t.Fatalf("rule %s did not fail", tc.rule)
+			}
+		})
+	}
+}
+
 func TestRuleSet(t *testing.T) {
 	def := eligibility.Default()
 	stricter := eligibility.NewRule(eligibility.Meta{
@@ -291,7 +364,7 @@ func TestRuleSet(t *testing.T) {
 
 	t.Run("versions of one requirement for successive periods", func(t *testing.T) {
 		v2 := func(from string) eligibility.Rule {
-			return eligibility.NewRule(eligibility.Meta{ID: eligibility.RuleOnlineSignature, Version: 2, Basis: "x",
+			return eligibility.NewRule(eligibility.Meta{ID: eligibility.RuleOnlineSignature, Version: 3, Basis: "x",
 				Title: problem.Messages{IT: "x", EN: "x"}, From: day(t, from)},
 				func(context.Context, *eligibility.Case) (eligibility.Finding, error) {
 					return eligibility.Finding{Outcome: eligibility.Pass, Message: problem.Messages{IT: "v2", EN: "v2"}}, nil
@@ -300,7 +373,7 @@ func TestRuleSet(t *testing.T) {
 		if _, err := def.With(v2("2024-01-01")); !errors.Is(err, eligibility.ErrInvalidRule) {
 			t.Fatalf("overlapping version accepted: %v", err)
 		}
-		// Close v1 and open v2: each application sees exactly one.
+		// Close the current version and open the next: each application sees exactly one.
 		var v1 eligibility.Rule
 		for _, r := range def.Rules() {
 			if r.Meta().ID == eligibility.RuleOnlineSignature {
@@ -314,7 +387,7 @@ func TestRuleSet(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for date, want := range map[string]int{"2023-12-31": 1, "2024-01-01": 2} {
+		for date, want := range map[string]int{"2023-12-31": 2, "2024-01-01": 3} {
 			rs := s.InForce(day(t, date), registry.SectionI)
 			i := slices.IndexFunc(rs, func(r eligibility.Rule) bool { return r.Meta().ID == eligibility.RuleOnlineSignature })
 			if i < 0 || rs[i].Meta().Version != want {

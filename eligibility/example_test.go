@@ -30,8 +30,8 @@ func ExampleChecker_Evaluate() {
 			{Kind: "activity_report"}, {Kind: "legal_rep_declaration"}, {Kind: "board_declarations"}, {Kind: "identity_document"}},
 		Signature: registry.Signature{SignerCodiceFiscale: "RCCMNL83S18D969H", Format: "pades", Verified: true},
 		Activities: []registry.Activity{
-			{Title: "Italiano L2", Start: "2021-09-01", End: "2023-06-30", Sectors: []string{"education_training"}},
-			{Title: "Sportello lavoro", Start: "2023-09-01", Sectors: []string{"work_employment"}},
+			{Title: "Italiano L2", Start: "2021-09-01", End: "2023-06-30", Sectors: []string{"education_training"}, Target: registry.TargetForeigners},
+			{Title: "Sportello lavoro", Start: "2023-09-01", Sectors: []string{"work_employment"}, Target: registry.TargetForeigners},
 		},
 	}}
 
@@ -51,8 +51,8 @@ func ExampleChecker_Evaluate() {
 	// Output:
 	// verdict: not_eligible
 	// section1_experience fail [art. 52 c.1 lett. a; art. 53 DPR 394/1999; art. 42 D.lgs. 286/1998]
-	//   the activities do not cover the 24 months before the application: gaps 2023-07-01..2023-08-31
-	//   le attività non coprono i 24 mesi prima della domanda: periodi scoperti 2023-07-01..2023-08-31
+	//   the activities aimed at foreigners and carried out by the applicant do not cover the 24 months before the application: gaps 2023-07-01..2023-08-31
+	//   le attività rivolte agli stranieri e svolte dal richiedente non coprono i 24 mesi prima della domanda: periodi scoperti 2023-07-01..2023-08-31
 }
 
 // A regional team adds its own requirement, in force for applications from

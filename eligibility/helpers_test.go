@@ -25,7 +25,9 @@ func day(tb testing.TB, s string) time.Time {
 type fakeRegister struct {
 	enrolledII map[string]string // entity ID → first day enrolled in Section II
 	entities   map[string]registry.Entity
-	err        error
+	// partnerships are the register's partnership records.
+	partnerships []registry.Partnership
+	err          error
 }
 
 func (f *fakeRegister) EnrolledOn(_ context.Context, id string, s registry.Section, d time.Time) (bool, error) {
@@ -50,12 +52,33 @@ func (f *fakeRegister) Entity(_ context.Context, id string) (registry.Entity, er
 	return e, nil
 }
 
+// SectionIIPartnerships returns the recorded partnerships of id in force on
+// d whose other party was enrolled in Section II that day.
+func (f *fakeRegister) SectionIIPartnerships(ctx context.Context, id string, d time.Time) ([]registry.Partnership, error) {
+	if _, ok := f.entities[id]; !ok {
+		return nil, fmt.Errorf("fake: %q: %w", id, registry.ErrNotFound)
+	}
+	var out []registry.Partnership
+	for _, p := range f.partnerships {
+		day := registry.DateOf(d)
+		if !p.Involves(id) || p.Start.After(day) || (p.End != "" && p.End.Before(day)) {
+			continue
+		}
+		if ok, err := f.EnrolledOn(ctx, p.Other(id), registry.SectionII, d); err == nil && ok {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
 func newRegister() *fakeRegister {
 	return &fakeRegister{
 		enrolledII: map[string]string{"E-PARTNER": "2019-06-10"},
 		entities: map[string]registry.Entity{
 			"E-NATIONAL": {ID: "E-NATIONAL", CodiceFiscale: "01404480202", Name: "Rete Nazionale Accoglienza"},
+			"E-1":        {ID: "E-1", CodiceFiscale: "00743110157", Name: "Associazione Porte Aperte"},
 		},
+		partnerships: []registry.Partnership{{EntityID: "E-1", PartnerID: "E-PARTNER", Start: "2023-01-15"}},
 	}
 }
 
@@ -96,8 +119,8 @@ func typical() *eligibility.Application {
 		},
 		Signature: registry.Signature{SignerCodiceFiscale: "RCCMNL83S18D969H", SignedAt: "2024-03-01", Format: "pades", Verified: true},
 		Activities: []registry.Activity{
-			{Title: "Sportello di orientamento per cittadini stranieri", Start: "2019-09-01", Sectors: []string{"socio_cultural_integration"}},
-			{Title: "Corsi di italiano L2", Start: "2021-10-01", End: "2023-06-30", Sectors: []string{"education_training"}},
+			{Title: "Sportello di orientamento per cittadini stranieri", Start: "2019-09-01", Sectors: []string{"socio_cultural_integration"}, Target: registry.TargetForeigners},
+			{Title: "Corsi di italiano L2", Start: "2021-10-01", End: "2023-06-30", Sectors: []string{"education_training"}, Target: registry.TargetForeigners},
 			{Title: "Casa rifugio per vittime di tratta", Start: "2020-02-01", Areas: []string{"trafficking", "violence_against_women"}},
 		},
 		Programme: &registry.Programme{Title: "Percorsi di uscita dalla tratta", Description: "Accoglienza e inclusione.",

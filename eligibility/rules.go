@@ -45,7 +45,7 @@ func OnlineFrom() time.Time { return time.Date(2023, time.May, 15, 0, 0, 0, 0, t
 const ExperienceMonths = 24
 
 // DefaultVersion is the version of the rule set [Default] returns.
-const DefaultVersion = "2026.1"
+const DefaultVersion = "2026.2"
 
 // Default returns the rule set of artt. 52–54 DPR 394/1999: the exclusion of public
 // bodies, the eight general requirements of art. 53 DPR 394/1999, the Section
@@ -54,7 +54,7 @@ const DefaultVersion = "2026.1"
 // signature.
 func Default() *RuleSet {
 	s, err := NewRuleSet("default", DefaultVersion,
-		PrivateBodyRule([]string{"public_body", "international_body"}),
+		PrivateBodyRule([]string{registry.NaturePublic, registry.NatureInternational}),
 		statuteRule(RuleSocialAims, "a", "socialAims", false,
 			m("fini sociali e di solidarietà", "social and solidarity aims"),
 			func(st *registry.Statute) bool { return st.SocialAims }),
@@ -106,6 +106,30 @@ var (
 
 const dpr = " DPR 394/1999"
 
+// absentFact is the fact that the applicant declares code absent
+// (declaredAbsent).
+func absentFact(c *Case, code string) Fact {
+	return KnownFact("declaredAbsent."+code, problem.Pointer("declaredAbsent"), c.Application.Declares(code))
+}
+
+// notGiven answers a requirement that the application does not give: fail
+// when the applicant declares it absent, missing when it says nothing.
+func notGiven(c *Case, code string, ptr string, declared, missing problem.Messages) (Finding, error) {
+	f := absentFact(c, code)
+	if c.Application.Declares(code) {
+		return found(Fail, declared, f, UnknownFact(code, ptr))
+	}
+	return found(Missing, missing, f, UnknownFact(code, ptr))
+}
+
+// contradicts answers a requirement both given and declared absent: bad
+// input for registry.Validator and the schema, it reaches the rules only from
+// a Go caller that skipped validation, and is missing.
+func contradicts(c *Case, code string) (Finding, error) {
+	return found(Missing, mf("«%s» è sia indicato sia dichiarato assente: dichiarazioni contraddittorie",
+		"%q is both given and declared absent: the statements contradict each other", code), absentFact(c, code))
+}
+
 // boolFact returns the fact at ptr and whether it is known.
 func boolFact(c *Case, name, ptr string, v bool) (Fact, bool) {
 	if !c.Known(ptr) {
@@ -115,34 +139,48 @@ func boolFact(c *Case, name, ptr string, v bool) (Fact, bool) {
 }
 
 // PrivateBodyRule returns the rule excluding public bodies and bodies of
-// international law (art. 52 c.1 DPR 394/1999: only private bodies). The
-// legal forms in excluded fail; the other codes of the legal_form list pass,
-// except "other", which says nothing about the body's nature and is missing.
+// international law (art. 52 c.1 DPR 394/1999: only private bodies). It reads
+// the body's legal nature (body.legalNature) and legal form
+// (body.legalForm): a nature or form in excluded fails; the nature "private"
+// passes; without a nature, a form of the legal_form list passes, except
+// "other", which says nothing about the body's nature and is missing.
 func PrivateBodyRule(excluded []string) Rule {
 	excluded = slices.Clone(excluded)
 	return NewRule(Meta{
-		ID: RulePrivateBody, Version: 1, Basis: "art. 52 c.1" + dpr,
+		ID: RulePrivateBody, Version: 2, Basis: "art. 52 c.1" + dpr,
 		Title: m("ente od organismo privato (esclusi enti pubblici e organismi di diritto internazionale)",
 			"private body (public bodies and bodies of international law are excluded)"),
 	}, func(_ context.Context, c *Case) (Finding, error) {
-		form := c.Application.Body.LegalForm
-		ptr := problem.Pointer("body", "legalForm")
-		if form == "" {
-			return found(Missing, m("forma giuridica non indicata", "legal form not stated"), UnknownFact("body.legalForm", ptr))
+		body := &c.Application.Body
+		form, nature := body.LegalForm, body.LegalNature
+		ptr, nPtr := problem.Pointer("body", "legalForm"), problem.Pointer("body", "legalNature")
+		nf := UnknownFact("body.legalNature", nPtr)
+		if nature != "" {
+			nf = KnownFact("body.legalNature", nPtr, nature)
 		}
-		f := KnownFact("body.legalForm", ptr, form)
+		f := UnknownFact("body.legalForm", ptr)
+		if form != "" {
+			f = KnownFact("body.legalForm", ptr, form)
+		}
 		switch {
-		case slices.Contains(excluded, form):
+		case nature != "" && slices.Contains(excluded, nature):
+			return found(Fail, mf("la natura giuridica %q è di un ente pubblico o di diritto internazionale, esclusi dal registro",
+				"legal nature %q is a public body or a body of international law, excluded from the register", nature), nf, f)
+		case form != "" && slices.Contains(excluded, form):
 			return found(Fail, mf("la forma giuridica %q è di un ente pubblico o di diritto internazionale, esclusi dal registro",
-				"legal form %q is a public body or a body of international law, excluded from the register", form), f)
+				"legal form %q is a public body or a body of international law, excluded from the register", form), nf, f)
+		case nature == registry.NaturePrivate:
+			return found(Pass, m("l'ente dichiara natura giuridica privata", "the body declares a private legal nature"), nf, f)
+		case form == "":
+			return found(Missing, m("né la natura né la forma giuridica sono indicate", "neither the legal nature nor the legal form is stated"), nf, f)
 		case form == "other":
-			return found(Missing, m("la forma giuridica «altro» non mostra che l'ente è privato: serve una verifica",
-				"legal form \"other\" does not show that the body is private: it needs checking"), f)
+			return found(Missing, m("la forma giuridica «altro» non mostra che l'ente è privato e la natura giuridica non è indicata",
+				"legal form \"other\" does not show that the body is private and the legal nature is not stated"), nf, f)
 		}
 		if l, ok := c.Codelists.List(codelist.LegalForm); ok && l.Contains(form, 0) {
-			return found(Pass, mf("la forma giuridica %q è di un ente privato", "legal form %q is a private body's", form), f)
+			return found(Pass, mf("la forma giuridica %q è di un ente privato", "legal form %q is a private body's", form), nf, f)
 		}
-		return found(Missing, mf("forma giuridica %q sconosciuta", "unknown legal form %q", form), f)
+		return found(Missing, mf("forma giuridica %q sconosciuta", "unknown legal form %q", form), nf, f)
 	})
 }
 
@@ -172,9 +210,13 @@ func statuteRule(id, letter, field string, onlusExempt bool, title problem.Messa
 
 func seatRule() Rule {
 	return NewRule(Meta{
-		ID: RuleSeatInItaly, Version: 1, Basis: "art. 53 c.1 lett. c" + dpr,
+		ID: RuleSeatInItaly, Version: 2, Basis: "art. 53 c.1 lett. c" + dpr,
 		Title: m("sede legale in Italia", "legal seat in Italy"),
 	}, func(_ context.Context, c *Case) (Finding, error) {
+		if country := c.Application.Body.SeatCountry; country != "" && country != "IT" {
+			return found(Fail, mf("la sede legale è all'estero (%s)", "the legal seat is abroad (%s)", country),
+				KnownFact("body.seatCountry", problem.Pointer("body", "seatCountry"), country))
+		}
 		code := c.Application.Body.Seat.Comune
 		ptr := problem.Pointer("body", "seat", "comune")
 		if code == "" {
@@ -210,9 +252,14 @@ func accountsRule() Rule {
 	})
 }
 
+// disqualificationRule checks the art. 52 declarations: one for the whole
+// body (declarations.noDisqualification) or person by person
+// (declarations.persons), covering the legal representative and every member
+// of the governing and control bodies. A condition declared for any person
+// fails; so does a body-wide declaration that is not made.
 func disqualificationRule() Rule {
 	return NewRule(Meta{
-		ID: RuleNoDisqualification, Version: 1, Basis: "art. 53 c.1 lett. h; art. 52 c.3" + dpr,
+		ID: RuleNoDisqualification, Version: 2, Basis: "art. 53 c.1 lett. h; art. 52 c.3" + dpr,
 		Title: m("assenza di condizioni interdittive a carico del legale rappresentante e dei componenti degli organi di amministrazione e controllo",
 			"no disqualifying conditions on the legal representative or any member of the governing and control bodies"),
 	}, func(_ context.Context, c *Case) (Finding, error) {
@@ -225,43 +272,88 @@ func disqualificationRule() Rule {
 			repFact = UnknownFact("body.legalRepresentative.codiceFiscale", repPtr)
 		}
 		members := make([]string, 0, len(a.Body.Members))
+		var people []string // codici fiscali the declarations must cover
+		if rep != "" {
+			people = append(people, rep)
+		}
 		for _, mb := range a.Body.Members {
 			members = append(members, mb.Organ+":"+mb.Role+":"+mb.Person.CodiceFiscale)
+			if cf := mb.Person.CodiceFiscale; cf != "" && !slices.Contains(people, cf) {
+				people = append(people, cf)
+			}
 		}
 		memFact := KnownFact("body.members", problem.Pointer("body", "members"), members)
 		if len(members) == 0 {
 			memFact = UnknownFact("body.members", problem.Pointer("body", "members"))
 		}
+		facts := []Fact{decl, repFact, memFact}
+		var declared, hit []string
+		for _, pd := range a.Declarations.Persons {
+			declared = append(declared, pd.CodiceFiscale)
+			if len(pd.Conditions) > 0 {
+				hit = append(hit, pd.CodiceFiscale+" ("+strings.Join(pd.Conditions, ", ")+")")
+			}
+		}
+		var undeclared []string
+		for _, cf := range people {
+			if !slices.Contains(declared, cf) {
+				undeclared = append(undeclared, cf)
+			}
+		}
+		if len(a.Declarations.Persons) > 0 {
+			facts = append(facts, KnownFact("declarations.persons", problem.Pointer("declarations", "persons"), declared))
+			if len(undeclared) > 0 {
+				facts = append(facts, KnownFact("undeclaredPersons", "", undeclared))
+			}
+		}
+		if len(hit) > 0 {
+			facts = append(facts, KnownFact("disqualifiedPersons", "", hit))
+		}
 		switch {
+		case len(hit) > 0:
+			return found(Fail, mf("condizioni interdittive dichiarate per: %s", "disqualifying conditions declared for: %s", strings.Join(hit, "; ")), facts...)
 		case known && !a.Declarations.NoDisqualification:
 			return found(Fail, m("la dichiarazione di assenza di condizioni interdittive (art. 52 c.3) non è resa",
-				"the declaration that no disqualifying condition applies (art. 52 c.3) is not made"), decl, repFact, memFact)
-		case !known:
-			return found(Missing, m("manca la dichiarazione sulle condizioni interdittive (art. 52 c.3)",
-				"the declaration on disqualifying conditions (art. 52 c.3) is missing"), decl, repFact, memFact)
+				"the declaration that no disqualifying condition applies (art. 52 c.3) is not made"), facts...)
 		case rep == "" || len(members) == 0:
 			return found(Missing, m("la dichiarazione deve coprire il legale rappresentante e ogni componente degli organi: mancano i loro dati",
-				"the declaration must cover the legal representative and every member of the bodies: their data are missing"), decl, repFact, memFact)
+				"the declaration must cover the legal representative and every member of the bodies: their data are missing"), facts...)
+		case len(a.Declarations.Persons) > 0 && len(undeclared) == 0:
+			return found(Pass, mf("dichiarata persona per persona l'assenza di condizioni interdittive per il legale rappresentante e %d componenti degli organi",
+				"no disqualifying condition declared person by person for the legal representative and %d members of the bodies", len(members)), facts...)
+		case !known:
+			return found(Missing, m("manca la dichiarazione sulle condizioni interdittive (art. 52 c.3)",
+				"the declaration on disqualifying conditions (art. 52 c.3) is missing"), facts...)
 		}
 		return found(Pass, mf("dichiarata l'assenza di condizioni interdittive per il legale rappresentante e %d componenti degli organi",
-			"no disqualifying condition declared for the legal representative and %d members of the bodies", len(members)), decl, repFact, memFact)
+			"no disqualifying condition declared for the legal representative and %d members of the bodies", len(members)), facts...)
 	})
 }
 
 // experienceRule checks that the activities of the section cover the 24
-// months before the application date without gaps.
+// months before the application date without gaps. Only activities carried
+// out by the applicant itself count (activities[].carriedOutBy empty or its
+// own codice fiscale): a branch is judged on its own activities. For Section
+// I an activity counts when it was aimed at foreigners (target
+// "foreigners"); for Section II when it is in one of the Section II areas
+// (areas) and not declared aimed at the general public. An activity whose
+// target (Section I) or area (Section II) is not stated may not be counted:
+// if the gaps close only with it, the rule answers missing; declared
+// negatives (target "general", another body, section2_activities declared
+// absent) leave the gaps and the rule fails.
 func experienceRule(s registry.Section) Rule {
-	meta := Meta{ID: RuleExperienceI, Version: 1, Basis: "art. 52 c.1 lett. a; art. 53" + dpr + "; art. 42 D.lgs. 286/1998",
+	meta := Meta{ID: RuleExperienceI, Version: 2, Basis: "art. 52 c.1 lett. a; art. 53" + dpr + "; art. 42 D.lgs. 286/1998",
 		Sections: sectionsI,
-		Title: m("esperienza specifica e stabile nell'integrazione sociale degli stranieri nei 24 mesi prima della domanda",
-			"specific, stable experience in the social integration of foreigners in the 24 months before the application")}
+		Title: m("esperienza specifica e stabile nell'integrazione sociale degli stranieri, svolta dal richiedente, nei 24 mesi prima della domanda",
+			"specific, stable experience in the social integration of foreigners, of the applicant's own, in the 24 months before the application")}
 	if s == registry.SectionII {
-		meta = Meta{ID: RuleExperienceII, Version: 1, Basis: "art. 52 c.1 lett. b; art. 53" + dpr + "; art. 18 D.lgs. 286/1998",
+		meta = Meta{ID: RuleExperienceII, Version: 2, Basis: "art. 52 c.1 lett. b; art. 53" + dpr + "; art. 18 D.lgs. 286/1998",
 			Sections: sectionsII,
-			Title: m("esperienza nei 24 mesi prima della domanda in violenza contro le donne, prostituzione, tratta, abusi sui minori, grave sfruttamento lavorativo",
-				"experience in the 24 months before the application in violence against women, prostitution, trafficking, abuse of minors, severe labour exploitation")}
+			Title: m("esperienza propria nei 24 mesi prima della domanda in violenza contro le donne, prostituzione, tratta, abusi sui minori, grave sfruttamento lavorativo",
+				"experience of the applicant's own in the 24 months before the application in violence against women, prostitution, trafficking, abuse of minors, severe labour exploitation")}
 	}
 	return NewRule(meta, func(_ context.Context, c *Case) (Finding, error) {
+		a := c.Application
 		from := c.Day.AddDate(0, -ExperienceMonths, 0)
 		window := KnownFact("window", "", from.Format(time.DateOnly)+".."+c.Day.AddDate(0, 0, -1).Format(time.DateOnly))
 		var areas []string
@@ -270,15 +362,27 @@ func experienceRule(s registry.Section) Rule {
 				areas = l.Codes(0)
 			}
 		}
-		var spans []span
-		var used, undated []string
-		for i, act := range c.Application.Activities {
+		declaredNone := s == registry.SectionII && a.Declares(registry.AbsentSectionIIActivities)
+		own := func(by string) bool { return by == "" || by == a.Body.CodiceFiscale }
+		var counted, unknown []span
+		var used, unstated, others, general, undated []string
+		for i, act := range a.Activities {
 			ptr := problem.Pointer("activities", problem.Index(i))
-			if s == registry.SectionI && len(act.Sectors) == 0 {
+			inArea := slices.ContainsFunc(act.Areas, func(x string) bool { return slices.Contains(areas, x) })
+			var list *[]span
+			switch {
+			case !own(act.CarriedOutBy):
+				others = append(others, ptr)
 				continue
-			}
-			if s == registry.SectionII && !slices.ContainsFunc(act.Areas, func(a string) bool { return slices.Contains(areas, a) }) {
+			case act.Target == registry.TargetGeneral:
+				general = append(general, ptr)
 				continue
+			case s == registry.SectionI && act.Target == registry.TargetForeigners, s == registry.SectionII && inArea:
+				list = &counted
+			case s == registry.SectionII && declaredNone:
+				continue // declared outside the Section II areas
+			default:
+				list = &unknown
 			}
 			start, end := act.Start.Time(), time.Time{}
 			if !act.End.IsZero() {
@@ -288,38 +392,66 @@ func experienceRule(s registry.Section) Rule {
 				undated = append(undated, ptr)
 				continue
 			}
-			used = append(used, ptr)
 			sp := span{start: start}
 			if !end.IsZero() {
 				sp.end = end.AddDate(0, 0, 1)
 			}
-			spans = append(spans, sp)
+			*list = append(*list, sp)
+			if list == &counted {
+				used = append(used, ptr)
+			} else {
+				unstated = append(unstated, ptr)
+			}
 		}
 		facts := []Fact{window, KnownFact("activities", "", nonNil(used))}
-		if len(undated) > 0 {
-			facts = append(facts, KnownFact("undatedActivities", "", undated))
+		if len(a.Activities) == 0 {
+			return found(Missing, m("nessuna attività indicata", "no activity stated"), window, UnknownFact("activities", problem.Pointer("activities")))
 		}
-		if len(spans) == 0 {
+		if len(counted) == 0 {
 			facts[1] = UnknownFact("activities", problem.Pointer("activities"))
-			if s == registry.SectionI {
-				return found(Missing, m("nessuna attività di integrazione sociale (con settore) documenta l'esperienza",
-					"no social-integration activity (with a sector) shows the experience"), facts...)
+		}
+		for _, x := range []struct {
+			name string
+			v    []string
+		}{{"unstatedActivities", unstated}, {"activitiesByOthers", others}, {"activitiesNotForForeigners", general}, {"undatedActivities", undated}} {
+			if len(x.v) > 0 {
+				facts = append(facts, KnownFact(x.name, "", x.v))
 			}
-			return found(Missing, m("nessuna attività negli ambiti della seconda sezione documenta l'esperienza",
-				"no activity in the Section II areas shows the experience"), facts...)
 		}
-		gaps := uncovered(spans, from, c.Day)
-		if len(gaps) > 0 {
-			facts = append(facts, KnownFact("gaps", "", gaps))
-			return found(Fail, mf("le attività non coprono i %d mesi prima della domanda: periodi scoperti %s",
-				"the activities do not cover the %d months before the application: gaps %s", ExperienceMonths, strings.Join(gaps, ", ")), facts...)
+		if declaredNone {
+			facts = append(facts, KnownFact("declaredAbsent.section2_activities", problem.Pointer("declaredAbsent"), true))
+			if len(counted) > 0 {
+				return found(Missing, m("dichiarata l'assenza di attività negli ambiti della seconda sezione, ma alcune attività vi rientrano: dichiarazioni contraddittorie",
+					"no activity in the Section II areas is declared, yet some activities are in them: the statements contradict each other"), facts...)
+			}
 		}
-		if len(undated) > 0 {
-			return found(Pass, mf("le attività coprono i %d mesi prima della domanda (alcune attività hanno date non valide e non sono state contate)",
-				"the activities cover the %d months before the application (some activities have invalid dates and were not counted)", ExperienceMonths), facts...)
+		gaps := uncovered(slices.Clone(counted), from, c.Day)
+		if len(gaps) == 0 {
+			if len(undated) > 0 {
+				return found(Pass, mf("le attività coprono i %d mesi prima della domanda (alcune attività hanno date non valide e non sono state contate)",
+					"the activities cover the %d months before the application (some activities have invalid dates and were not counted)", ExperienceMonths), facts...)
+			}
+			return found(Pass, mf("le attività coprono senza interruzioni i %d mesi prima della domanda",
+				"the activities cover the %d months before the application without gaps", ExperienceMonths), facts...)
 		}
-		return found(Pass, mf("le attività coprono senza interruzioni i %d mesi prima della domanda",
-			"the activities cover the %d months before the application without gaps", ExperienceMonths), facts...)
+		facts = append(facts, KnownFact("gaps", "", gaps))
+		if len(unknown) > 0 && len(uncovered(append(slices.Clone(counted), unknown...), from, c.Day)) == 0 {
+			if s == registry.SectionI {
+				return found(Missing, mf("i %d mesi sono coperti solo contando attività che non dicono se erano rivolte agli stranieri (target)",
+					"the %d months are covered only by counting activities that do not say whether they were aimed at foreigners (target)", ExperienceMonths), facts...)
+			}
+			return found(Missing, mf("i %d mesi sono coperti solo contando attività che non indicano l'ambito della seconda sezione (areas)",
+				"the %d months are covered only by counting activities that do not state their Section II area (areas)", ExperienceMonths), facts...)
+		}
+		if len(counted) == 0 && len(unknown) == 0 && len(undated) > 0 {
+			return found(Missing, m("nessuna attività ha date valide", "no activity has valid dates"), facts...)
+		}
+		if s == registry.SectionI {
+			return found(Fail, mf("le attività rivolte agli stranieri e svolte dal richiedente non coprono i %d mesi prima della domanda: periodi scoperti %s",
+				"the activities aimed at foreigners and carried out by the applicant do not cover the %d months before the application: gaps %s", ExperienceMonths, strings.Join(gaps, ", ")), facts...)
+		}
+		return found(Fail, mf("le attività svolte dal richiedente negli ambiti della seconda sezione non coprono i %d mesi prima della domanda: periodi scoperti %s",
+			"the applicant's activities in the Section II areas do not cover the %d months before the application: gaps %s", ExperienceMonths, strings.Join(gaps, ", ")), facts...)
 	})
 }
 
@@ -371,7 +503,7 @@ func minTime(a, b time.Time) time.Time {
 
 func programmeRule() Rule {
 	return NewRule(Meta{
-		ID: RuleProgramme, Version: 1, Basis: "art. 52 c.1 lett. b; art. 53" + dpr + "; art. 18 D.lgs. 286/1998",
+		ID: RuleProgramme, Version: 2, Basis: "art. 52 c.1 lett. b; art. 53" + dpr + "; art. 18 D.lgs. 286/1998",
 		Sections: sectionsII,
 		Title: m("programma di assistenza e integrazione sociale con operatori competenti nelle aree psicologica, sanitaria, educativa e dell'assistenza sociale",
 			"assistance and social-integration programme with operators competent in the psychological, health, educational and social-assistance areas"),
@@ -379,8 +511,17 @@ func programmeRule() Rule {
 		p := c.Application.Programme
 		ptr := problem.Pointer("programme")
 		if p == nil {
-			return found(Missing, m("manca il programma di assistenza e integrazione sociale", "the assistance and social-integration programme is missing"),
-				UnknownFact("programme", ptr))
+			return notGiven(c, registry.AbsentProgramme, ptr,
+				m("il richiedente dichiara di non avere un programma di assistenza e integrazione sociale", "the applicant declares it has no assistance and social-integration programme"),
+				m("manca il programma di assistenza e integrazione sociale", "the assistance and social-integration programme is missing"))
+		}
+		if c.Application.Declares(registry.AbsentProgramme) {
+			return contradicts(c, registry.AbsentProgramme)
+		}
+		if by := p.CarriedOutBy; by != "" && by != c.Application.Body.CodiceFiscale {
+			return found(Fail, mf("il programma è svolto da un altro ente (%s): per la seconda sezione il richiedente deve averne uno proprio",
+				"the programme is run by another body (%s): for Section II the applicant must have its own", by),
+				KnownFact("programme.carriedOutBy", problem.Pointer("programme", "carriedOutBy"), by))
 		}
 		var required []string
 		if l, ok := c.Codelists.List(codelist.CompetenceArea); ok {
@@ -418,15 +559,19 @@ func programmeRule() Rule {
 
 func housingRule() Rule {
 	return NewRule(Meta{
-		ID: RuleHousing, Version: 1, Basis: "art. 53" + dpr + "; art. 18 D.lgs. 286/1998",
+		ID: RuleHousing, Version: 2, Basis: "art. 53" + dpr + "; art. 18 D.lgs. 286/1998",
 		Sections: sectionsII,
 		Title: m("disponibilità, a qualunque titolo, di strutture alloggiative adeguate al programma",
 			"housing facilities suitable for the programme available under any title"),
 	}, func(_ context.Context, c *Case) (Finding, error) {
 		h := c.Application.Housing
 		if len(h) == 0 {
-			return found(Missing, m("nessuna struttura alloggiativa indicata", "no housing facility stated"),
-				UnknownFact("housing", problem.Pointer("housing")))
+			return notGiven(c, registry.AbsentHousing, problem.Pointer("housing"),
+				m("il richiedente dichiara di non disporre di strutture alloggiative", "the applicant declares it has no housing facility"),
+				m("nessuna struttura alloggiativa indicata", "no housing facility stated"))
+		}
+		if c.Application.Declares(registry.AbsentHousing) {
+			return contradicts(c, registry.AbsentHousing)
 		}
 		places := 0
 		for _, f := range h {
@@ -444,7 +589,7 @@ func housingRule() Rule {
 
 func partnershipRule() Rule {
 	return NewRule(Meta{
-		ID: RulePartnership, Version: 1, Basis: "art. 53" + dpr + " (MLPS: accordo di partenariato con ente iscritto alla II sezione)",
+		ID: RulePartnership, Version: 2, Basis: "art. 53" + dpr + " (MLPS: accordo di partenariato con ente iscritto alla II sezione)",
 		Sections: sectionsII,
 		Title: m("accordo di partenariato con un ente iscritto alla seconda sezione alla data della domanda",
 			"partnership agreement with a body enrolled in Section II on the application date"),
@@ -452,7 +597,12 @@ func partnershipRule() Rule {
 		a := c.Application
 		p := a.Partnership
 		if p == nil {
-			return found(Missing, m("manca l'accordo di partenariato", "the partnership agreement is missing"), UnknownFact("partnership", problem.Pointer("partnership")))
+			return notGiven(c, registry.AbsentPartnership, problem.Pointer("partnership"),
+				m("il richiedente dichiara di non avere un accordo di partenariato", "the applicant declares it has no partnership agreement"),
+				m("manca l'accordo di partenariato", "the partnership agreement is missing"))
+		}
+		if a.Declares(registry.AbsentPartnership) {
+			return contradicts(c, registry.AbsentPartnership)
 		}
 		pidPtr := problem.Pointer("partnership", "partnerId")
 		if p.PartnerID == "" {
@@ -491,21 +641,45 @@ func partnershipRule() Rule {
 		if !ok {
 			return found(Fail, mf("l'ente partner %q non era iscritto alla seconda sezione il %s", "partner %q was not enrolled in Section II on %s", p.PartnerID, day), facts...)
 		}
+		if pr, ok := c.Register.(PartnershipRegister); ok && a.EntityID != "" {
+			recs, err := pr.SectionIIPartnerships(ctx, a.EntityID, c.Day)
+			switch {
+			case errors.Is(err, registry.ErrNotFound):
+				// A first application: the register holds no records of the
+				// applicant yet; the agreement stands on the partner's
+				// enrolment.
+				facts = append(facts, UnknownFact("register.partnershipRecorded", ""))
+			case err != nil:
+				return Finding{}, err
+			default:
+				rec := slices.ContainsFunc(recs, func(r registry.Partnership) bool { return r.Involves(p.PartnerID) })
+				facts = append(facts, KnownFact("register.partnershipRecorded", "", rec))
+				if !rec {
+					return found(Missing, mf("il registro non ha un partenariato in vigore il %s tra il richiedente e %q: l'accordo non è verificato",
+						"the register holds no partnership in force on %s between the applicant and %q: the agreement is not verified", day, p.PartnerID), facts...)
+				}
+				return found(Pass, mf("partenariato registrato con %q, iscritto alla seconda sezione il %s", "partnership recorded with %q, enrolled in Section II on %s", p.PartnerID, day), facts...)
+			}
+		}
 		return found(Pass, mf("l'ente partner %q era iscritto alla seconda sezione il %s", "partner %q was enrolled in Section II on %s", p.PartnerID, day), facts...)
 	})
 }
 
 func gdprRule() Rule {
 	return NewRule(Meta{
-		ID: RuleGDPR, Version: 1, Basis: "Reg. UE 2016/679; D.lgs. 196/2003 (mod. D.lgs. 101/2018)",
+		ID: RuleGDPR, Version: 2, Basis: "Reg. UE 2016/679; D.lgs. 196/2003 (mod. D.lgs. 101/2018)",
 		Sections: sectionsII,
 		Title: m("procedure di tutela dei dati personali, in particolare per i beneficiari ospitati",
 			"personal-data protection procedures, especially for the beneficiaries hosted"),
 	}, func(_ context.Context, c *Case) (Finding, error) {
 		g := c.Application.GDPR
 		if g == nil {
-			return found(Missing, m("mancano le procedure di tutela dei dati personali", "the personal-data protection procedures are missing"),
-				UnknownFact("gdpr", problem.Pointer("gdpr")))
+			return notGiven(c, registry.AbsentGDPR, problem.Pointer("gdpr"),
+				m("il richiedente dichiara di non avere procedure di tutela dei dati personali", "the applicant declares it has no personal-data protection procedures"),
+				m("mancano le procedure di tutela dei dati personali", "the personal-data protection procedures are missing"))
+		}
+		if c.Application.Declares(registry.AbsentGDPR) {
+			return contradicts(c, registry.AbsentGDPR)
 		}
 		var facts []Fact
 		str := func(name, field, v string) {
@@ -532,7 +706,7 @@ func gdprRule() Rule {
 
 func branchRule() Rule {
 	return NewRule(Meta{
-		ID: RuleBranchOwn, Version: 1, Basis: "art. 52 c.1 lett. b" + dpr + " (MLPS: articolazioni territoriali)",
+		ID: RuleBranchOwn, Version: 2, Basis: "art. 52 c.1 lett. b" + dpr + " (MLPS: articolazioni territoriali)",
 		Sections: sectionsII,
 		Title: m("l'iscrizione alla seconda sezione non si estende alle articolazioni territoriali: ciascuna chiede per sé",
 			"Section II enrolment never extends to branches: each applies on its own"),
@@ -571,6 +745,26 @@ func branchRule() Rule {
 		if a.Body.CodiceFiscale == nb.CodiceFiscale {
 			return found(Fail, m("l'articolazione chiede con il codice fiscale dell'ente nazionale: per la seconda sezione deve chiedere per sé, con i propri requisiti",
 				"the branch applies with its national body's codice fiscale: for Section II it must apply on its own, with its own requirements"), facts...)
+		}
+		var national []string
+		for i, act := range a.Activities {
+			if act.CarriedOutBy == nb.CodiceFiscale {
+				national = append(national, problem.Pointer("activities", problem.Index(i)))
+			}
+		}
+		if len(national) > 0 {
+			facts = append(facts, KnownFact("activitiesByNationalBody", "", national))
+		}
+		if p := a.Programme; p != nil && p.CarriedOutBy != "" {
+			facts = append(facts, KnownFact("programme.carriedOutBy", problem.Pointer("programme", "carriedOutBy"), p.CarriedOutBy))
+			if p.CarriedOutBy == nb.CodiceFiscale {
+				return found(Fail, m("il programma indicato è dell'ente nazionale: l'articolazione deve avere un programma proprio",
+					"the programme given is the national body's: the branch must have its own"), facts...)
+			}
+		}
+		if len(national) > 0 {
+			return found(Pass, mf("l'articolazione chiede per sé: i requisiti sono valutati sui suoi dati; %d attività dell'ente nazionale non sono contate",
+				"the branch applies on its own: the requirements are judged on its own data; %d activities of the national body are not counted", len(national)), facts...)
 		}
 		return found(Pass, m("l'articolazione chiede per sé, con il proprio codice fiscale: i requisiti sono valutati sui suoi dati",
 			"the branch applies on its own, with its own codice fiscale: the requirements are judged on its own data"), facts...)
@@ -626,14 +820,34 @@ func AttachmentsRule(required map[registry.Section][]string) Rule {
 
 func signatureRule() Rule {
 	return NewRule(Meta{
-		ID: RuleOnlineSignature, Version: 1, From: OnlineFrom(),
+		ID: RuleOnlineSignature, Version: 2, From: OnlineFrom(),
 		Basis: "art. 54 c.1" + dpr + "; art. 65 D.lgs. 82/2005 (MLPS: solo online dal 15 maggio 2023)",
 		Title: m("domanda online sottoscritta dal legale rappresentante con firma digitale",
 			"application filed online, digitally signed by the legal representative"),
 	}, func(_ context.Context, c *Case) (Finding, error) {
-		sg := c.Application.Signature
-		rep := c.Application.Body.LegalRepresentative.CodiceFiscale
-		var facts []Fact
+		a := c.Application
+		sg := a.Signature
+		rep := a.Body.LegalRepresentative.CodiceFiscale
+		chPtr := problem.Pointer("channel")
+		chFact := UnknownFact("channel", chPtr)
+		if a.Channel != "" {
+			chFact = KnownFact("channel", chPtr, a.Channel)
+		}
+		signed := sg != (registry.Signature{})
+		switch {
+		case a.Channel == registry.ChannelPaper:
+			return found(Fail, m("dal 15 maggio 2023 la domanda si presenta solo online: la domanda cartacea non è ammessa",
+				"from 15 May 2023 applications are filed online only: a paper application is not admitted"), chFact)
+		case !signed && a.Declares(registry.AbsentSignature):
+			return found(Fail, m("la domanda non è firmata digitalmente", "the application is not digitally signed"),
+				chFact, absentFact(c, registry.AbsentSignature))
+		case !signed:
+			return found(Missing, m("mancano i dati della firma digitale", "the digital signature's data are missing"),
+				chFact, absentFact(c, registry.AbsentSignature), UnknownFact("signature", problem.Pointer("signature")))
+		case a.Declares(registry.AbsentSignature):
+			return contradicts(c, registry.AbsentSignature)
+		}
+		facts := []Fact{chFact}
 		add := func(name, ptr, v string) {
 			if v == "" {
 				facts = append(facts, UnknownFact(name, ptr))

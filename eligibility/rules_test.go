@@ -103,6 +103,17 @@ func TestPrivateBody(t *testing.T) {
 		{name: "other form", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.LegalForm = "other" }, want: eligibility.Missing},
 		{name: "no form", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.LegalForm = "" }, want: eligibility.Missing},
 		{name: "unknown code", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.LegalForm = "spa" }, want: eligibility.Missing},
+		// The legal nature (issue 21).
+		{name: "nature: public body", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.LegalNature = registry.NaturePublic }, want: eligibility.Fail},
+		{name: "nature: body of international law", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.Body.LegalNature = registry.NatureInternational
+		}, want: eligibility.Fail},
+		{name: "nature: private, form other", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.Body.LegalNature, a.Body.LegalForm = registry.NaturePrivate, "other"
+		}, want: eligibility.Pass},
+		{name: "nature: public beats a private form", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.Body.LegalNature, a.Body.LegalForm = registry.NaturePublic, "foundation"
+		}, want: eligibility.Fail},
 	})
 }
 
@@ -144,6 +155,10 @@ func TestSeatInItaly(t *testing.T) {
 		{name: "Roma", section: I, want: eligibility.Pass},
 		{name: "not a comune", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.Seat.Comune = "999999" }, want: eligibility.Fail},
 		{name: "not stated", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.Seat.Comune = "" }, want: eligibility.Missing},
+		// The seat country (issue 21).
+		{name: "seat abroad", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.SeatCountry = "FR" }, want: eligibility.Fail},
+		{name: "seat abroad, section II", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.SeatCountry = "CH" }, want: eligibility.Fail},
+		{name: "seat country Italy", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.SeatCountry = "IT" }, want: eligibility.Pass},
 	})
 }
 
@@ -173,7 +188,32 @@ func TestNoDisqualification(t *testing.T) {
 		{name: "no legal representative", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) {
 			a.Body.LegalRepresentative.CodiceFiscale = ""
 		}, want: eligibility.Missing},
+		// Person by person (issue 21).
+		{name: "every person declares no condition", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.Unknown = []string{"/declarations/noDisqualification"}
+			a.Declarations.Persons = everyone(a, nil)
+		}, want: eligibility.Pass},
+		{name: "a member declares a conviction", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.Declarations.Persons = everyone(a, map[string][]string{"MRSMSR81D60Z611H": {"criminal_conviction"}})
+		}, want: eligibility.Fail},
+		{name: "the legal representative declares a prevention measure", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.Declarations.Persons = everyone(a, map[string][]string{"RCCMNL83S18D969H": {"prevention_measure"}})
+		}, want: eligibility.Fail},
+		{name: "a person not covered, no body-wide declaration", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.Unknown = []string{"/declarations/noDisqualification"}
+			a.Declarations.Persons = everyone(a, nil)[:2]
+		}, want: eligibility.Missing},
 	})
+}
+
+// everyone declares for the legal representative and every member, with the
+// conditions given by codice fiscale.
+func everyone(a *eligibility.Application, conds map[string][]string) []registry.PersonDeclaration {
+	out := []registry.PersonDeclaration{{CodiceFiscale: a.Body.LegalRepresentative.CodiceFiscale, Conditions: conds[a.Body.LegalRepresentative.CodiceFiscale]}}
+	for _, mb := range a.Body.Members {
+		out = append(out, registry.PersonDeclaration{CodiceFiscale: mb.Person.CodiceFiscale, Conditions: conds[mb.Person.CodiceFiscale]})
+	}
+	return out
 }
 
 func TestExperience(t *testing.T) {
@@ -185,28 +225,46 @@ func TestExperience(t *testing.T) {
 	area := []string{"labour_exploitation"}
 	t.Run("section I", func(t *testing.T) {
 		runRuleCases(t, eligibility.RuleExperienceI, []ruleCase{
-			{name: "24 months exactly", section: I, edit: only(registry.Activity{Title: "x", Start: "2022-03-01", Sectors: sec}), want: eligibility.Pass},
-			{name: "23 months", section: I, edit: only(registry.Activity{Title: "x", Start: "2022-04-01", Sectors: sec}), want: eligibility.Fail},
-			{name: "one day short", section: I, edit: only(registry.Activity{Title: "x", Start: "2022-03-02", Sectors: sec}), want: eligibility.Fail},
-			{name: "ended the day before the application", section: I, edit: only(registry.Activity{Title: "x", Start: "2020-01-01", End: "2024-02-29", Sectors: sec}), want: eligibility.Pass},
-			{name: "ended two days before", section: I, edit: only(registry.Activity{Title: "x", Start: "2020-01-01", End: "2024-02-28", Sectors: sec}), want: eligibility.Fail},
+			{name: "24 months exactly", section: I, edit: only(registry.Activity{Title: "x", Start: "2022-03-01", Sectors: sec, Target: registry.TargetForeigners}), want: eligibility.Pass},
+			{name: "23 months", section: I, edit: only(registry.Activity{Title: "x", Start: "2022-04-01", Sectors: sec, Target: registry.TargetForeigners}), want: eligibility.Fail},
+			{name: "one day short", section: I, edit: only(registry.Activity{Title: "x", Start: "2022-03-02", Sectors: sec, Target: registry.TargetForeigners}), want: eligibility.Fail},
+			{name: "ended the day before the application", section: I, edit: only(registry.Activity{Title: "x", Start: "2020-01-01", End: "2024-02-29", Sectors: sec, Target: registry.TargetForeigners}), want: eligibility.Pass},
+			{name: "ended two days before", section: I, edit: only(registry.Activity{Title: "x", Start: "2020-01-01", End: "2024-02-28", Sectors: sec, Target: registry.TargetForeigners}), want: eligibility.Fail},
 			{name: "gap in the middle", section: I, edit: only(
-				registry.Activity{Title: "a", Start: "2021-01-01", End: "2022-12-31", Sectors: sec},
-				registry.Activity{Title: "b", Start: "2023-02-01", Sectors: sec}), want: eligibility.Fail},
+				registry.Activity{Title: "a", Start: "2021-01-01", End: "2022-12-31", Sectors: sec, Target: registry.TargetForeigners},
+				registry.Activity{Title: "b", Start: "2023-02-01", Sectors: sec, Target: registry.TargetForeigners}), want: eligibility.Fail},
 			{name: "overlapping activities close the gap", section: I, edit: only(
-				registry.Activity{Title: "a", Start: "2021-01-01", End: "2023-01-31", Sectors: sec},
-				registry.Activity{Title: "b", Start: "2022-12-01", End: "2023-06-30", Sectors: sec},
-				registry.Activity{Title: "c", Start: "2023-07-01", Sectors: sec}), want: eligibility.Pass},
+				registry.Activity{Title: "a", Start: "2021-01-01", End: "2023-01-31", Sectors: sec, Target: registry.TargetForeigners},
+				registry.Activity{Title: "b", Start: "2022-12-01", End: "2023-06-30", Sectors: sec, Target: registry.TargetForeigners},
+				registry.Activity{Title: "c", Start: "2023-07-01", Sectors: sec, Target: registry.TargetForeigners}), want: eligibility.Pass},
 			{name: "only Section II activities", section: I, edit: only(registry.Activity{Title: "x", Start: "2020-01-01", Areas: area}), want: eligibility.Missing},
 			{name: "no activities", section: I, edit: only(), want: eligibility.Missing},
+			// Whom the activity served and who carried it out (issue 21).
+			{name: "not aimed at foreigners", section: I, edit: only(registry.Activity{Title: "x", Start: "2020-01-01", Sectors: sec, Target: registry.TargetGeneral}), want: eligibility.Fail},
+			{name: "target not stated", section: I, edit: only(registry.Activity{Title: "x", Start: "2020-01-01", Sectors: sec}), want: eligibility.Missing},
+			{name: "target not stated, and too short anyway", section: I, edit: only(registry.Activity{Title: "x", Start: "2023-01-01", Sectors: sec}), want: eligibility.Fail},
+			{name: "carried out by the national body", section: I, edit: only(registry.Activity{Title: "x", Start: "2020-01-01", Sectors: sec,
+				Target: registry.TargetForeigners, CarriedOutBy: "01404480202"}), want: eligibility.Fail},
+			{name: "carried out by the applicant, named", section: I, edit: only(registry.Activity{Title: "x", Start: "2020-01-01", Sectors: sec,
+				Target: registry.TargetForeigners, CarriedOutBy: "00743110157"}), want: eligibility.Pass},
 		})
 	})
 	t.Run("section II", func(t *testing.T) {
 		runRuleCases(t, eligibility.RuleExperienceII, []ruleCase{
 			{name: "24 months exactly", section: II, edit: only(registry.Activity{Title: "x", Start: "2022-03-01", Areas: area}), want: eligibility.Pass},
 			{name: "23 months", section: II, edit: only(registry.Activity{Title: "x", Start: "2022-04-01", Areas: area}), want: eligibility.Fail},
-			{name: "integration only", section: II, edit: only(registry.Activity{Title: "x", Start: "2020-01-01", Sectors: sec}), want: eligibility.Missing},
+			{name: "integration only", section: II, edit: only(registry.Activity{Title: "x", Start: "2020-01-01", Sectors: sec, Target: registry.TargetForeigners}), want: eligibility.Missing},
 			{name: "area not in the list", section: II, edit: only(registry.Activity{Title: "x", Start: "2020-01-01", Areas: []string{"housing"}}), want: eligibility.Missing},
+			// Explicit negatives and who carried it out (issue 21).
+			{name: "no activity in the areas, declared", section: II, edit: func(a *eligibility.Application, r *fakeRegister) {
+				only(registry.Activity{Title: "x", Start: "2020-01-01", Sectors: sec, Target: registry.TargetForeigners})(a, r)
+				a.DeclaredAbsent = []string{registry.AbsentSectionIIActivities}
+			}, want: eligibility.Fail},
+			{name: "declared none, yet one in the areas", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) {
+				a.DeclaredAbsent = []string{registry.AbsentSectionIIActivities}
+			}, want: eligibility.Missing},
+			{name: "in an area, not aimed at foreigners", section: II, edit: only(registry.Activity{Title: "x", Start: "2020-01-01", Areas: area, Target: registry.TargetGeneral}), want: eligibility.Fail},
+			{name: "in an area, carried out by the national body", section: II, edit: only(registry.Activity{Title: "x", Start: "2020-01-01", Areas: area, CarriedOutBy: "01404480202"}), want: eligibility.Fail},
 		})
 	})
 }
@@ -214,8 +272,8 @@ func TestExperience(t *testing.T) {
 func TestExperienceGapsAreFacts(t *testing.T) {
 	app := typical()
 	app.Activities = []registry.Activity{
-		{Title: "a", Start: "2022-05-01", End: "2023-01-31", Sectors: []string{"work_employment"}},
-		{Title: "b", Start: "2023-03-01", Sectors: []string{"work_employment"}},
+		{Title: "a", Start: "2022-05-01", End: "2023-01-31", Sectors: []string{"work_employment"}, Target: registry.TargetForeigners},
+		{Title: "b", Start: "2023-03-01", Sectors: []string{"work_employment"}, Target: registry.TargetForeigners},
 	}
 	sd, _ := evaluate(t, app, newRegister()).Section(I)
 	r, _ := sd.Result(eligibility.RuleExperienceI)
@@ -239,6 +297,14 @@ func TestProgramme(t *testing.T) {
 		}, want: eligibility.Fail},
 		{name: "no operators", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Programme.Operators = nil }, want: eligibility.Missing},
 		{name: "no programme", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Programme = nil }, want: eligibility.Missing},
+		{name: "no programme, declared", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.Programme, a.DeclaredAbsent = nil, []string{registry.AbsentProgramme}
+		}, want: eligibility.Fail},
+		{name: "programme and declared absent", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.DeclaredAbsent = []string{registry.AbsentProgramme}
+		}, want: eligibility.Missing},
+		{name: "run by another body", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Programme.CarriedOutBy = "01404480202" }, want: eligibility.Fail},
+		{name: "run by the applicant, named", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Programme.CarriedOutBy = "00743110157" }, want: eligibility.Pass},
 		{name: "not for section I", section: I, absent: true},
 	})
 }
@@ -248,6 +314,12 @@ func TestHousing(t *testing.T) {
 		{name: "one facility", section: II, want: eligibility.Pass},
 		{name: "no places", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Housing[0].Places = 0 }, want: eligibility.Fail},
 		{name: "none", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Housing = nil }, want: eligibility.Missing},
+		{name: "none, declared", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.Housing, a.DeclaredAbsent = nil, []string{registry.AbsentHousing}
+		}, want: eligibility.Fail},
+		{name: "given and declared absent", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.DeclaredAbsent = []string{registry.AbsentHousing}
+		}, want: eligibility.Missing},
 	})
 }
 
@@ -277,6 +349,26 @@ func TestPartnership(t *testing.T) {
 		}, want: eligibility.Fail},
 		{name: "no register: not taken on trust", section: II, noReg: true, want: eligibility.Missing},
 		{name: "no agreement", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Partnership = nil }, want: eligibility.Missing},
+		// The register's partnership records (issue 21).
+		{name: "agreement not recorded in the register", section: II, edit: func(_ *eligibility.Application, r *fakeRegister) {
+			r.partnerships = nil
+		}, want: eligibility.Missing},
+		{name: "recorded partnership ended before the application", section: II, edit: func(_ *eligibility.Application, r *fakeRegister) {
+			r.partnerships[0].End = "2024-02-29"
+		}, want: eligibility.Missing},
+		{name: "recorded with another partner only", section: II, edit: func(_ *eligibility.Application, r *fakeRegister) {
+			r.partnerships[0].PartnerID = "E-OTHER"
+			r.enrolledII["E-OTHER"] = "2019-01-01"
+		}, want: eligibility.Missing},
+		{name: "first application: no records yet, partner enrolled", section: II, edit: func(_ *eligibility.Application, r *fakeRegister) {
+			delete(r.entities, "E-1")
+		}, want: eligibility.Pass},
+		{name: "no agreement, declared", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.Partnership, a.DeclaredAbsent = nil, []string{registry.AbsentPartnership}
+		}, want: eligibility.Fail},
+		{name: "agreement and declared absent", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.DeclaredAbsent = []string{registry.AbsentPartnership}
+		}, want: eligibility.Missing},
 		{name: "no partner named", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Partnership.PartnerID = "" }, want: eligibility.Missing},
 	})
 }
@@ -287,6 +379,12 @@ func TestGDPR(t *testing.T) {
 		{name: "adopted after the application", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { a.GDPR.AdoptedOn = "2024-03-02" }, want: eligibility.Fail},
 		{name: "no measures for hosted beneficiaries", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { a.GDPR.BeneficiaryMeasures = " " }, want: eligibility.Missing},
 		{name: "none", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { a.GDPR = nil }, want: eligibility.Missing},
+		{name: "none, declared", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.GDPR, a.DeclaredAbsent = nil, []string{registry.AbsentGDPR}
+		}, want: eligibility.Fail},
+		{name: "given and declared absent", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.DeclaredAbsent = []string{registry.AbsentGDPR}
+		}, want: eligibility.Missing},
 	})
 }
 
@@ -309,6 +407,15 @@ func TestBranchOwn(t *testing.T) {
 		{name: "no register", section: II, noReg: true, edit: func(a *eligibility.Application, _ *fakeRegister) {
 			a.Body.BranchOf = "E-NATIONAL"
 		}, want: eligibility.Missing},
+		// Who carried out the programme and the activities (issue 21).
+		{name: "branch with the national body's programme", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.Body.BranchOf = "E-NATIONAL"
+			a.Programme.CarriedOutBy = "01404480202"
+		}, want: eligibility.Fail},
+		{name: "branch listing the national body's activities: judged without them", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.Body.BranchOf = "E-NATIONAL"
+			a.Activities[2].CarriedOutBy = "01404480202"
+		}, want: eligibility.Pass},
 		{name: "not for section I", section: I, absent: true},
 	})
 }
@@ -357,6 +464,22 @@ func TestOnlineSignature(t *testing.T) {
 			dated("2023-05-15")(a, r)
 			a.Signature.SignerCodiceFiscale = "CNTCHR83T41D969D"
 		}, want: eligibility.Fail},
+		// The channel and the declared absence of a signature (issue 21).
+		{name: "filed online", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Channel = registry.ChannelOnline }, want: eligibility.Pass},
+		{name: "paper after 15 May 2023", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.Channel, a.Signature = registry.ChannelPaper, registry.Signature{}
+		}, want: eligibility.Fail},
+		{name: "paper on 14 May 2023, unsigned: not judged", section: I, edit: func(a *eligibility.Application, r *fakeRegister) {
+			dated("2023-05-14")(a, r)
+			a.Channel, a.Signature = registry.ChannelPaper, registry.Signature{}
+		}, absent: true},
+		{name: "not signed, declared", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.Signature, a.DeclaredAbsent = registry.Signature{}, []string{registry.AbsentSignature}
+		}, want: eligibility.Fail},
+		{name: "no signature stated", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Signature = registry.Signature{} }, want: eligibility.Missing},
+		{name: "signed and declared unsigned", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.DeclaredAbsent = []string{registry.AbsentSignature}
+		}, want: eligibility.Missing},
 	})
 }
 

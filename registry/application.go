@@ -7,8 +7,11 @@ package registry
 // requirements are met — experience, programme, housing, partnership, GDPR
 // procedures, attachments — is judged by the eligibility package; the
 // Registry validates the shape of the data and the rules that are the
-// register's own (the signer must be the legal representative, the seat must
-// exist).
+// register's own (codes in their lists, the seat must exist, dates in
+// order). A fact that makes the body ineligible — a signer who is not the
+// legal representative, a partner that is the applicant itself, a declared
+// absence — is not bad input: the application is accepted and the
+// eligibility rules decide on it.
 type Application struct {
 	// ID is assigned by the Registry.
 	ID string `json:"id,omitempty"`
@@ -28,8 +31,16 @@ type Application struct {
 	Declarations Declarations `json:"declarations" validate:"required"`
 	// Attachments are the documents attached, by kind.
 	Attachments []Attachment `json:"attachments" validate:"required,min=1,dive"`
-	// Signature holds the facts of the digital signature.
-	Signature Signature `json:"signature" validate:"required"`
+	// Channel is how the application was filed: "online" (the ministry's
+	// portal, the only channel from 15 May 2023) or "paper" (before then);
+	// empty: not stated, and an application with a signature counts as
+	// filed online.
+	Channel string `json:"channel,omitempty" validate:"omitempty,oneof=online paper"`
+	// Signature holds the facts of the digital signature; absent when the
+	// application was not signed digitally (a paper application). The
+	// eligibility rules require it only for applications dated from 15 May
+	// 2023.
+	Signature Signature `json:"signature,omitzero" validate:"omitempty"`
 	// Activities are the activities that show the required experience.
 	Activities []Activity `json:"activities" validate:"required,min=1,dive"`
 	// Branches are the territorial branches the application lists (Section I
@@ -44,6 +55,70 @@ type Application struct {
 	Partnership *Partnership `json:"partnership,omitempty"`
 	// GDPR describes the personal-data protection procedures (Section II).
 	GDPR *GDPRProcedures `json:"gdpr,omitempty"`
+	// DeclaredAbsent lists what the applicant declares it does not have
+	// (codes: housing, gdpr, partnership, programme, signature,
+	// section2_activities — no activity in the Section II areas). A
+	// requirement declared absent is not met (not_eligible); one that is
+	// neither given nor declared absent is not stated (incomplete).
+	DeclaredAbsent []string `json:"declaredAbsent,omitempty" validate:"omitempty,unique,dive,oneof=housing gdpr partnership programme signature section2_activities"`
+}
+
+// The codes of Application.DeclaredAbsent.
+const (
+	AbsentHousing     = "housing"
+	AbsentGDPR        = "gdpr"
+	AbsentPartnership = "partnership"
+	AbsentProgramme   = "programme"
+	AbsentSignature   = "signature"
+	// AbsentSectionIIActivities: no activity in the Section II areas.
+	AbsentSectionIIActivities = "section2_activities"
+)
+
+// CodeDeclaredAbsent is the problem code of a requirement both given and
+// declared absent (Validator.Application, and the application schema).
+const CodeDeclaredAbsent = "declared_absent"
+
+// DeclaredAbsentFields returns the codes of Application.DeclaredAbsent that
+// name a field of the application (its JSON name), which must then be
+// absent: housing, gdpr, partnership, programme, signature. A fresh slice on
+// every call.
+func DeclaredAbsentFields() []string {
+	return []string{AbsentHousing, AbsentGDPR, AbsentPartnership, AbsentProgramme, AbsentSignature}
+}
+
+// given reports whether the application gives the field named by a
+// DeclaredAbsentFields code.
+func (a *Application) given(code string) bool {
+	switch code {
+	case AbsentHousing:
+		return a.Housing != nil
+	case AbsentGDPR:
+		return a.GDPR != nil
+	case AbsentPartnership:
+		return a.Partnership != nil
+	case AbsentProgramme:
+		return a.Programme != nil
+	case AbsentSignature:
+		return a.Signature != (Signature{})
+	}
+	return false
+}
+
+// The filing channels of Application.Channel.
+const (
+	ChannelOnline = "online"
+	ChannelPaper  = "paper"
+)
+
+// Declares reports whether the applicant declares code (one of the Absent
+// constants) absent.
+func (a *Application) Declares(code string) bool {
+	for _, c := range a.DeclaredAbsent {
+		if c == code {
+			return true
+		}
+	}
+	return false
 }
 
 // Requests reports whether the application asks for section s.
@@ -66,6 +141,26 @@ type Declarations struct {
 	Truthful bool `json:"truthful"`
 	// PrivacyNotice: the privacy notice was read.
 	PrivacyNotice bool `json:"privacyNotice"`
+	// Persons are the art. 52 declarations person by person: the legal
+	// representative and each member of the governing and control bodies,
+	// by codice fiscale, with the disqualifying conditions that apply to
+	// them. A person listed with no condition declares that none applies; a
+	// person not listed has declared nothing individually.
+	Persons []PersonDeclaration `json:"persons,omitempty" validate:"omitempty,dive"`
+}
+
+// PersonDeclaration is one person's declaration on the disqualifying
+// conditions of art. 52 DPR 394/1999.
+type PersonDeclaration struct {
+	// CodiceFiscale is the person's 16-character codice fiscale: the legal
+	// representative's or a member's.
+	CodiceFiscale string `json:"codiceFiscale" validate:"required,cf"`
+	// Conditions are the disqualifying conditions that apply to the person
+	// (criminal_conviction: a conviction, even not final, for the offences
+	// the law names; pending_proceedings: criminal proceedings pending for
+	// them; prevention_measure: a prevention measure; other: another
+	// condition that bars the office). Empty: none applies.
+	Conditions []string `json:"conditions,omitempty" validate:"omitempty,unique,dive,oneof=criminal_conviction pending_proceedings prevention_measure other"`
 }
 
 // Attachment is a document attached to an application.
@@ -108,7 +203,22 @@ type Activity struct {
 	Areas []string `json:"areas,omitempty" validate:"omitempty,unique,dive,codelist=experience_area"`
 	// Regions are the ISTAT codes of the regions where it took place.
 	Regions []string `json:"regions,omitempty" validate:"omitempty,unique,dive,region"`
+	// Target is whom the activity was aimed at: "foreigners" (the
+	// integration of foreigners, art. 42 D.lgs. 286/1998) or "general" (not
+	// aimed at foreigners); empty: not stated. For Section II the area is
+	// in Areas.
+	Target string `json:"target,omitempty" validate:"omitempty,oneof=foreigners general"`
+	// CarriedOutBy is the 11-digit codice fiscale of the body that carried
+	// the activity out, when it is not the applicant (its national body, a
+	// partner); empty or the applicant's own: the applicant.
+	CarriedOutBy string `json:"carriedOutBy,omitempty" validate:"omitempty,cfbody"`
 }
+
+// The targets of Activity.Target.
+const (
+	TargetForeigners = "foreigners"
+	TargetGeneral    = "general"
+)
 
 // BranchRef names a territorial branch in an application.
 type BranchRef struct {
@@ -127,6 +237,10 @@ type Programme struct {
 	Description string `json:"description" validate:"required,max=10000"`
 	// Operators are the people assigned to the programme.
 	Operators []Operator `json:"operators" validate:"required,min=1,dive"`
+	// CarriedOutBy is the 11-digit codice fiscale of the body that runs the
+	// programme, when it is not the applicant (its national body, another
+	// body); empty or the applicant's own: the applicant.
+	CarriedOutBy string `json:"carriedOutBy,omitempty" validate:"omitempty,cfbody"`
 }
 
 // Operator is a person assigned to a Section II programme.

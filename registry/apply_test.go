@@ -29,8 +29,26 @@ func TestApplyValidation(t *testing.T) {
 			a.Body.LegalRepresentative.CodiceFiscale = "RSSMRA80A01H501X"
 			a.Signature.SignerCodiceFiscale = "RSSMRA80A01H501X"
 		}, map[string]string{"/body/legalRepresentative/codiceFiscale": "codice_fiscale", "/signature/signerCodiceFiscale": "codice_fiscale"}},
-		{"signer is not the legal representative", func(a *registry.Application) { a.Signature.SignerCodiceFiscale = cfMember },
-			map[string]string{"/signature/signerCodiceFiscale": "signer_not_legal_representative"}},
+		{"legal nature not allowed", func(a *registry.Application) { a.Body.LegalNature = "state" },
+			map[string]string{"/body/legalNature": "enum"}},
+		{"seat country not a country code", func(a *registry.Application) { a.Body.SeatCountry = "Italia" },
+			map[string]string{"/body/seatCountry": "country"}},
+		{"filing channel not allowed", func(a *registry.Application) { a.Channel = "fax" },
+			map[string]string{"/channel": "enum"}},
+		{"activity target and carrier", func(a *registry.Application) {
+			a.Activities[0].Target = "everyone"
+			a.Activities[0].CarriedOutBy = "123"
+		}, map[string]string{"/activities/0/target": "enum", "/activities/0/carriedOutBy": "codice_fiscale_body"}},
+		{"person declaration", func(a *registry.Application) {
+			a.Declarations.Persons = []registry.PersonDeclaration{{CodiceFiscale: "", Conditions: []string{"speeding"}}}
+		}, map[string]string{"/declarations/persons/0/codiceFiscale": "required", "/declarations/persons/0/conditions/0": "enum"}},
+		{"declared absent code", func(a *registry.Application) { a.DeclaredAbsent = []string{"housing", "money"} },
+			map[string]string{"/declaredAbsent/1": "enum"}},
+		{"given and declared absent", func(a *registry.Application) {
+			a.DeclaredAbsent = []string{registry.AbsentSignature, registry.AbsentHousing}
+		}, map[string]string{"/signature": "declared_absent"}},
+		{"partial signature", func(a *registry.Application) { a.Signature = registry.Signature{Format: "pades"} },
+			map[string]string{"/signature/signerCodiceFiscale": "required"}},
 		{"legal form not in the code list", func(a *registry.Application) { a.Body.LegalForm = "spa" },
 			map[string]string{"/body/legalForm": "codelist"}},
 		{"qualification not in the code list", func(a *registry.Application) { a.Body.Qualifications = []string{"onlus", "srl"} },
@@ -91,6 +109,45 @@ func TestApplyValidation(t *testing.T) {
 			}
 			if n := len(f.events(t)); n != 0 {
 				t.Errorf("invalid application wrote %d events", n)
+			}
+		})
+	}
+}
+
+// An application that is well formed but does not meet a requirement is not
+// bad input: Apply stores it, and the eligibility rules decide (issue 21).
+func TestApplyStoresIneligibleApplications(t *testing.T) {
+	cases := []struct {
+		name   string
+		mutate func(a *registry.Application)
+	}{
+		{"signer is not the legal representative", func(a *registry.Application) { a.Signature.SignerCodiceFiscale = cfMember }},
+		{"partner is the applicant", func(a *registry.Application) {
+			a.Partnership = &registry.Partnership{PartnerID: "self", Objectives: "o", Content: "c", Modalities: "m", Start: "2024-01-01"}
+		}},
+		{"public body abroad", func(a *registry.Application) {
+			a.Body.LegalNature, a.Body.SeatCountry = registry.NaturePublic, "FR"
+		}},
+		{"paper application, not signed", func(a *registry.Application) {
+			a.Channel, a.Signature = registry.ChannelPaper, registry.Signature{}
+			a.DeclaredAbsent = []string{registry.AbsentSignature, registry.AbsentHousing}
+		}},
+		{"a member declares a condition", func(a *registry.Application) {
+			a.Declarations.Persons = []registry.PersonDeclaration{{CodiceFiscale: cfMember, Conditions: []string{"criminal_conviction"}}}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, registry.Options{})
+			a := application(body(cfBodyA, "Casa dei Popoli"), "2025-01-10", registry.SectionI)
+			tc.mutate(&a)
+			f.clock.Set("2025-01-15")
+			app, e, err := f.reg.Apply(context.Background(), registry.Staff("body"), a)
+			if err != nil {
+				t.Fatalf("Apply: %v", err)
+			}
+			if app.ID == "" || e.ID == "" {
+				t.Fatalf("not stored: %+v / %+v", app, e)
 			}
 		})
 	}

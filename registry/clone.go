@@ -27,6 +27,15 @@ func (a Application) Clone() Application {
 	a.Sections = slices.Clone(a.Sections)
 	a.Body = a.Body.Clone()
 	a.Attachments = slices.Clone(a.Attachments)
+	a.DeclaredAbsent = slices.Clone(a.DeclaredAbsent)
+	if a.Declarations.Persons != nil {
+		ps := make([]PersonDeclaration, len(a.Declarations.Persons))
+		for i, p := range a.Declarations.Persons {
+			p.Conditions = slices.Clone(p.Conditions)
+			ps[i] = p
+		}
+		a.Declarations.Persons = ps
+	}
 	if a.Activities != nil {
 		acts := make([]Activity, len(a.Activities))
 		for i, v := range a.Activities {

@@ -25,8 +25,16 @@ type Entity struct {
 	LegalForm string `json:"legalForm" validate:"required,codelist=legal_form"`
 	// Qualifications are codes of the qualification list (ODV, APS, ONLUS, ETS).
 	Qualifications []string `json:"qualifications,omitempty" validate:"omitempty,unique,dive,codelist=qualification"`
-	// Seat is the legal seat, which must be in Italy.
+	// LegalNature is the body's legal nature: "private", "public_body" or
+	// "international_body" (a body of international law); empty: not
+	// stated. Only private bodies may enrol (art. 52 c.1 DPR 394/1999).
+	LegalNature string `json:"legalNature,omitempty" validate:"omitempty,oneof=private public_body international_body"`
+	// Seat is the legal seat, which must be in Italy; a body whose legal
+	// seat is abroad (SeatCountry) gives here its main office in Italy.
 	Seat Address `json:"seat" validate:"required"`
+	// SeatCountry is the ISO 3166-1 alpha-2 code of the country of the
+	// legal seat; empty means Italy ("IT").
+	SeatCountry string `json:"seatCountry,omitempty" validate:"omitempty,iso3166_1_alpha2"`
 	// PEC is the certified e-mail address (posta elettronica certificata).
 	PEC string `json:"pec" validate:"required,email,max=254"`
 	// Email is an ordinary e-mail address.
@@ -62,6 +70,13 @@ type Entity struct {
 	// Referents are the people the body asked to be enabled to file.
 	Referents []Referent `json:"referents,omitempty" validate:"omitempty,dive"`
 }
+
+// The legal natures of Entity.LegalNature.
+const (
+	NaturePrivate       = "private"
+	NaturePublic        = "public_body"
+	NatureInternational = "international_body"
+)
 
 // Enrolment returns the body's enrolment in section s, if it ever applied
 // for it.

@@ -59,3 +59,21 @@ func (rd Reader) EnrolledOn(ctx context.Context, id string, s Section, day time.
 	}
 	return slices.Contains(secs, s), nil
 }
+
+// SectionIIPartnerships returns the partnerships of body id in force on the
+// calendar day of day whose other party was enrolled in Section II that day
+// (Registry.SectionIIPartnerships), for a viewer who may read the body's
+// records: staff and the body itself.
+//
+// Errors: ErrNotFound for an unknown body or one whose records the viewer
+// may not read; store errors.
+func (rd Reader) SectionIIPartnerships(ctx context.Context, id string, day time.Time) ([]Partnership, error) {
+	e, err := rd.r.entity(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !fullAccess(&rd.v, &e) {
+		return nil, fmt.Errorf("registry: partnerships of %q: %w", id, ErrNotFound)
+	}
+	return rd.r.SectionIIPartnerships(ctx, id, day)
+}

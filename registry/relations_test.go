@@ -179,6 +179,19 @@ func TestPartnerships(t *testing.T) {
 			}
 		})
 	}
+	// The Reader gives the same records to staff and the body itself, and
+	// none to anyone else (eligibility.PartnershipRegister).
+	t.Run("Reader", func(t *testing.T) {
+		for _, v := range []registry.Viewer{registry.Staff("s"), {Role: registry.RoleBody, Subject: "x", EntityID: x.ID}} {
+			ps, err := f.reg.ReaderFor(v).SectionIIPartnerships(ctx, x.ID, day("2024-06-01"))
+			if err != nil || len(ps) != 1 || ps[0].PartnerID != p.ID {
+				t.Errorf("viewer %+v: %v, %v", v, ps, err)
+			}
+		}
+		if _, err := f.reg.ReaderFor(registry.Viewer{Subject: "someone"}).SectionIIPartnerships(ctx, x.ID, day("2024-06-01")); !errors.Is(err, registry.ErrNotFound) {
+			t.Errorf("other viewer: %v", err)
+		}
+	})
 	// The partnership's own dates count too.
 	part.End = "2024-05-31"
 	part, err = f.reg.UpdatePartnership(ctx, registry.Staff("s"), part)

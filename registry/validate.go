@@ -75,20 +75,16 @@ func (val *Validator) Entity(e *Entity) error {
 
 // Application returns every problem of a as a problem.List error (nil when
 // valid): field rules (including the body's), the consistency of every
-// address, the signer being the legal representative, and the order of
-// dates. It does not judge the enrolment requirements (see the eligibility
-// package).
+// address, the order of dates and that nothing declared absent is given
+// (code declared_absent). It does not judge the enrolment requirements (see
+// the eligibility package): a signer who is not the legal representative or
+// a partner that is the applicant itself is a valid application that the
+// eligibility rules find not eligible.
 func (val *Validator) Application(a *Application) error {
 	l := val.fields(a)
 	l = append(l, val.address("/body/seat", &a.Body.Seat, l)...)
 	for i := range a.Housing {
 		l = append(l, val.address(problem.Pointer("housing", problem.Index(i), "address"), &a.Housing[i].Address, l)...)
-	}
-	if a.Signature.SignerCodiceFiscale != "" && a.Body.LegalRepresentative.CodiceFiscale != "" &&
-		a.Signature.SignerCodiceFiscale != a.Body.LegalRepresentative.CodiceFiscale {
-		l = append(l, problem.New("/signature/signerCodiceFiscale", "register", "signer_not_legal_representative", nil,
-			"la domanda deve essere firmata digitalmente dal legale rappresentante",
-			"the application must be digitally signed by the legal representative"))
 	}
 	if a.Signature.SignedAt.Valid() && a.Date.Valid() && a.Signature.SignedAt.After(a.Date) {
 		l = append(l, dateOrder("/signature/signedAt", "date", a.Date))
@@ -102,9 +98,12 @@ func (val *Validator) Application(a *Application) error {
 		if p.End.Valid() && p.Start.Valid() && p.End.Before(p.Start) {
 			l = append(l, dateOrder("/partnership/end", "start", p.Start))
 		}
-		if p.PartnerID != "" && p.PartnerID == a.EntityID {
-			l = append(l, problem.New("/partnership/partnerId", "register", "partner_is_self", nil,
-				"un ente non può essere partner di se stesso", "a body cannot be its own partner"))
+	}
+	for _, f := range DeclaredAbsentFields() {
+		if a.Declares(f) && a.given(f) {
+			l = append(l, problem.New("/"+f, "not", CodeDeclaredAbsent, map[string]any{"property": f},
+				fmt.Sprintf("«%s» è dichiarato assente (declaredAbsent): non può essere indicato", f),
+				fmt.Sprintf("property '%s' is declared absent (declaredAbsent) and must not be given", f)))
 		}
 	}
 	return finish(l)

@@ -17,6 +17,7 @@ import (
 	"github.com/openregistro/registro/eligibility"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/memstore"
+	"github.com/openregistro/registro/schemas"
 	"github.com/openregistro/registro/schemas/problem"
 )
 
@@ -67,8 +68,15 @@ func cmdEligibility(ctx context.Context, e *env, args []string) int {
 		defer f.Close()
 		in = f
 	}
-	app, err := eligibility.DecodeApplication(in)
+	data, err := io.ReadAll(io.LimitReader(in, maxApplicationInput))
 	if err != nil {
+		return failf(e, name, "%v", err)
+	}
+	app, err := eligibility.DecodeApplication(bytes.NewReader(data))
+	if err != nil {
+		return badInput(e, path, err, l, format.String())
+	}
+	if err := validApplication(data, app); err != nil {
 		return badInput(e, path, err, l, format.String())
 	}
 	d, err := eligibility.New(register, eligibility.Options{}).Evaluate(ctx, app, asOf)
@@ -89,6 +97,27 @@ func cmdEligibility(ctx context.Context, e *env, args []string) int {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// maxApplicationInput bounds what the command reads of an application: one
+// byte more than eligibility.DecodeApplication accepts, so that it reports
+// the size.
+const maxApplicationInput = 16<<20 + 1
+
+// validApplication checks an application as the register would accept it:
+// the published "application" schema on the bytes, then registry.Validator
+// on the decoded application (code lists, territory, dates in order). The
+// command, the schema and the register's validator thus accept the same
+// applications; an ineligible but well-formed one gets a decision.
+func validApplication(data []byte, app *eligibility.Application) error {
+	v, err := schemas.Get("application")
+	if err != nil {
+		return err
+	}
+	if l := v.Validate(data); len(l) > 0 {
+		return l.Err()
+	}
+	return registry.NewValidator(nil, nil).Application(&app.Application)
 }
 
 // badInput reports an application that cannot be evaluated: each problem

@@ -130,6 +130,7 @@ func (b *Body) Application(partnerID string) registry.Application {
 		act := registry.Activity{
 			Title: "Attività di integrazione sociale", Start: registry.DateOf(start),
 			Sectors: []string{"social_assistance", "socio_cultural_integration"}, Regions: []string{b.Entity.Seat.Region},
+			Target: registry.TargetForeigners,
 		}
 		if s == registry.SectionII {
 			act.Title = "Assistenza alle vittime di tratta e sfruttamento"

@@ -43,7 +43,8 @@ type Replayed struct {
 // Replay applies, enrols and rejects along the generated timeline through
 // reg, so that every enrolment carries its real history and events: each
 // body applies on AppliedOn (a Section II applicant names the first body
-// enrolled in Section II as its partner) and is decided on DecidedOn, by
+// enrolled in Section II as its partner, and the partnership is recorded) and
+// is decided on DecidedOn, by
 // opts.Decide or as generated. Enrolments get decrees numbered in order.
 //
 // It stops at the first error, which names the body; what was written
@@ -109,11 +110,21 @@ type replayer struct {
 
 // apply files b's application.
 func (rp *replayer) apply(ctx context.Context, b *Body) error {
-	_, e, err := rp.reg.Apply(ctx, registry.Viewer{Subject: rp.opts.Applicant}, b.Application(rp.partner))
+	a := b.Application(rp.partner)
+	_, e, err := rp.reg.Apply(ctx, registry.Viewer{Subject: rp.opts.Applicant}, a)
 	if err != nil {
 		return fmt.Errorf("synth: application of %s: %w", b.Entity.Name, err)
 	}
 	rp.out.IDs[b.Entity.CodiceFiscale] = e.ID
+	// The register records the Section II partnership agreement, so that
+	// the eligibility rule finds it among the register's partnerships.
+	if p := a.Partnership; p != nil && p.PartnerID != "" {
+		rec := *p
+		rec.ID, rec.Version, rec.EntityID = "", 0, e.ID
+		if _, err := rp.reg.AddPartnership(ctx, registry.Staff(rp.opts.Staff), rec); err != nil {
+			return fmt.Errorf("synth: partnership of %s: %w", b.Entity.Name, err)
+		}
+	}
 	rp.out.Applied++
 	return nil
 }

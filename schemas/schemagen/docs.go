@@ -15,7 +15,7 @@ func DefaultDocs() ([]Doc, error) {
 	docs := []Doc{
 		{Name: "problem", Kind: "problem", Type: reflect.TypeOf(problem.Problem{})},
 		{Name: "entity", Kind: "entity", Type: reflect.TypeOf(registry.Entity{})},
-		{Name: "application", Kind: "application", Type: reflect.TypeOf(registry.Application{})},
+		applicationDoc(),
 	}
 	docs = append(docs, decisionDocs()...)
 	for _, d := range questionnaire.Definitions() {
@@ -41,4 +41,17 @@ func QuestionnaireDoc(d *questionnaire.Definition) Doc {
 			Presence: c.Presence, Code: c.Code, When: c.When})
 	}
 	return doc
+}
+
+// applicationDoc returns the schema of the enrolment application: a
+// requirement the applicant declares absent (declaredAbsent) cannot also be
+// given (registry.DeclaredAbsentFields).
+func applicationDoc() Doc {
+	t := reflect.TypeOf(registry.Application{})
+	d := Doc{Name: "application", Kind: "application", Type: t}
+	for _, f := range registry.DeclaredAbsentFields() {
+		d.Conditions = append(d.Conditions, Condition{Def: Name(t), Property: f,
+			When: []questionnaire.Match{{Path: "/declaredAbsent", Contains: f}}, Forbidden: true, Code: registry.CodeDeclaredAbsent})
+	}
+	return d
 }

@@ -65,6 +65,11 @@ type Condition struct {
 	// is broken; it is written in the block's $comment ("code: CODE") so the
 	// schema validator reports the same code.
 	Code string
+	// Forbidden inverts the condition: the property is not allowed when
+	// every test holds, and free otherwise; Presence is then ignored. (The
+	// application's declaredAbsent: a requirement declared absent cannot be
+	// given.)
+	Forbidden bool
 }
 
 // Options configure Generate. The zero value uses the embedded labels, the
@@ -646,8 +651,16 @@ func addCondition(def *jsonschema.Schema, c Condition) error {
 		return &jsonschema.Schema{Properties: props, Required: []string{c.Property}}
 	}
 	block := &jsonschema.Schema{If: test, Else: &jsonschema.Schema{Not: mention()}}
+	if c.Forbidden {
+		block = &jsonschema.Schema{If: test, Then: &jsonschema.Schema{Not: mention()}}
+	}
 	if c.Code != "" {
 		block.Comments = "code: " + c.Code
+	}
+	switch {
+	case c.Forbidden:
+		def.AllOf = append(def.AllOf, block)
+		return nil
 	}
 	switch c.Presence {
 	case questionnaire.RequiredExactlyWhen:

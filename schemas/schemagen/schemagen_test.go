@@ -294,3 +294,42 @@ func TestNoStaleLabels(t *testing.T) {
 		assert.True(t, found, "labels.json: schema %q is not published", kind)
 	}
 }
+
+// TestDeclaredAbsentBlocks: the application schema forbids every field the
+// applicant declares absent, with the code the register's validator uses.
+func TestDeclaredAbsentBlocks(t *testing.T) {
+	files := generate(t)
+	for _, lang := range []string{"en", "it"} {
+		t.Run(lang, func(t *testing.T) {
+			var doc struct {
+				Defs map[string]struct {
+					AllOf []struct {
+						Comment string `json:"$comment"`
+						If      struct {
+							Properties map[string]struct {
+								Contains struct {
+									Const string `json:"const"`
+								} `json:"contains"`
+							} `json:"properties"`
+						} `json:"if"`
+						Then struct {
+							Not struct {
+								Required []string `json:"required"`
+							} `json:"not"`
+						} `json:"then"`
+					} `json:"allOf"`
+				} `json:"$defs"`
+			}
+			require.NoError(t, json.Unmarshal(files[path.Join(schemas.Dir, lang, "application.json")], &doc))
+			blocks := doc.Defs["registry.Application"].AllOf
+			var got []string
+			for _, b := range blocks {
+				assert.Equal(t, "code: "+registry.CodeDeclaredAbsent, b.Comment)
+				f := b.If.Properties["declaredAbsent"].Contains.Const
+				assert.Equal(t, []string{f}, b.Then.Not.Required, "block for %q", f)
+				got = append(got, f)
+			}
+			assert.Equal(t, registry.DeclaredAbsentFields(), got)
+		})
+	}
+}
