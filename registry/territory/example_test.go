@@ -26,7 +26,7 @@ func Example() {
 	rec, _ := t.RecipientOf(bz.Code)
 	fmt.Println(rec.Code, rec.Name, len(t.Recipients()))
 	// Output:
-	// valid at 2020-01-01
+	// valid at 2023-05-16
 	// 058091 Roma RM Lazio Centre
 	// 040012 Forlì D704
 	// 21 Provincia autonoma di Bolzano/Bozen 21

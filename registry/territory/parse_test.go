@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/openregistro/registro/registry/territory"
 )
@@ -13,7 +14,8 @@ const smallTable = "# test\n" +
 	"R\t12\tLazio\tITI\tITI4\n" +
 	"P\t258\t058\tRM\tRoma\t12\tITI43\tITI4\tcitta_metropolitana\n" +
 	"A\t12\tLazio\tITI4\t12\t\n" +
-	"C\t058091\tRoma\t\t\tH501\t258\t\t1\n"
+	"S\tZ105\tCecoslovacchia\t\t1900-01-01\t1993-01-01\t\n" +
+	"C\t058091\tRoma\t\t\tH501\t258\t\t\t1\t1992-04-04\t\n"
 
 func TestParseTable(t *testing.T) {
 	tr, err := territory.ParseTable(smallTable)
@@ -29,14 +31,17 @@ func TestParseTable(t *testing.T) {
 		{"bad date", strings.Replace(smallTable, "2020-01-01", "2020-13-01", 1)},
 		{"unknown record", smallTable + "X\t1\n"},
 		{"short record", smallTable + "C\t058092\n"},
-		{"long record", smallTable + "C\t058092\tX\t\t\tH502\t258\t\t\t\t\n"},
+		{"long record", smallTable + "C\t058092\tX\t\t\tH502\t258\t\t\t\t2000-01-01\t\t\n"},
 		{"unknown macro-area", strings.Replace(smallTable, "\tITI\tITI4\n", "\tITX\tITI4\n", 1)},
 		{"province of unknown region", strings.Replace(smallTable, "\tRoma\t12\t", "\tRoma\t13\t", 1)},
 		{"comune of unknown province", strings.Replace(smallTable, "\tH501\t258\t", "\tH501\t259\t", 1)},
-		{"duplicate comune", smallTable + "C\t058091\tX\t\t\tH502\t258\t\t\n"},
-		{"duplicate cadastral", smallTable + "C\t058092\tX\t\t\tH501\t258\t\t\n"},
+		{"duplicate comune", smallTable + "C\t058091\tX\t\t\tH502\t258\t\t\t\t2000-01-01\t\n"},
+		{"period ends before it begins", smallTable + "C\t058092\tX\t\t\tH502\t258\t\t\t\t2000-01-01\t1999-01-01\n"},
+		{"bad state code", smallTable + "S\tX105\tX\t\t1900-01-01\t\t1\n"},
+		{"comune of unknown region", smallTable + "C\t999001\tX\t\t\tH502\t\t99\t\t\t1900-01-01\t1920-01-01\n"},
+		{"duplicate cadastral", smallTable + "C\t058092\tX\t\t\tH501\t258\t\t\t\t2000-01-01\t\n"},
 		{"duplicate sigla", smallTable + "P\t259\t059\tRM\tX\t12\t\tITI4\tprovincia\n"},
-		{"no comuni", strings.Replace(smallTable, "C\t058091\tRoma\t\t\tH501\t258\t\t1\n", "", 1)},
+		{"no current comuni", strings.Replace(smallTable, "\t1992-04-04\t\n", "\t1992-04-04\t2000-01-01\n", 1)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -51,7 +56,8 @@ func TestParseTable(t *testing.T) {
 // it accepts answers lookups consistently.
 func FuzzParseTable(f *testing.F) {
 	f.Add(smallTable)
-	f.Add(smallTable + "C\t058092\tX\t\t\tH502\t258\t\t\n")
+	f.Add(smallTable + "C\t058092\tX\t\t\tH502\t258\t\t\t\t2000-01-01\t\n")
+	f.Add(smallTable + "C\t058092\tX\t\t\tH502\t\t12\t\t\t1900-01-01\t1920-01-01\n")
 	f.Add("V\t2020-01-01\n")
 	f.Fuzz(func(t *testing.T, table string) {
 		tr, err := territory.ParseTable(table)
@@ -62,12 +68,17 @@ func FuzzParseTable(f *testing.F) {
 			if got, ok := tr.Comune(c.Code); !ok || got != c {
 				t.Fatalf("Comune(%q) = %+v, %v; listed as %+v", c.Code, got, ok, c)
 			}
-			if _, ok := tr.Province(c.ProvinceCode); !ok {
+			if _, ok := tr.Province(c.ProvinceCode); !ok && c.ProvinceCode != "" {
 				t.Fatalf("comune %s in unknown province %s", c.Code, c.ProvinceCode)
 			}
 		}
 		for _, p := range tr.Provinces() {
 			tr.RecipientOf(p.Code)
+		}
+		for _, c := range tr.ComuniOn(time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC)) {
+			if got, ok := tr.ComuneOn(c.Code, c.ValidFrom); !ok || got.Code != c.Code {
+				t.Fatalf("ComuneOn(%q, %v) = %+v, %v", c.Code, c.ValidFrom, got, ok)
+			}
 		}
 	})
 }

@@ -15,7 +15,7 @@ import (
 
 // istatTable is the generated table (see internal/gen): one record per line,
 // tab-separated, tagged V (valid-at date), R (region), P (province), A
-// (recipient) or C (comune).
+// (recipient), S (foreign state) or C (comune over one validity period).
 //
 //go:embed istat.tsv
 var istatTable string
@@ -61,17 +61,73 @@ type Province struct {
 	Kind           string `json:"kind"`           // one of the Kind… constants
 }
 
-// Comune is an Italian municipality.
+// Comune is an Italian municipality over one validity period: a comune
+// renamed, moved to another province or given another ISTAT code has one
+// Comune per period (ANPR's archive opens a new one on each change), and a
+// comune suppressed is the last of its periods, with ValidTo set.
+//
+// Periods before the 107-unit list of provinces (2017) name the province that
+// today bears the ISTAT province code they had; a comune of a province since
+// abolished (Carbonia-Iglesias, Olbia-Tempio, …) has an empty ProvinceCode and
+// only its RegionCode, and one in the territories lost after the wars
+// neither.
 type Comune struct {
 	Code         string `json:"code"`                // ISTAT code, 6 digits, e.g. "058091" (Roma)
 	Name         string `json:"name"`                // official name in Italian and, where there is one, the other language: "Bolzano/Bozen"
 	ItalianName  string `json:"italianName"`         // name in Italian: "Bolzano"
 	OtherName    string `json:"otherName,omitempty"` // name in the other language, "Bozen"; empty for most comuni
 	Cadastral    string `json:"cadastral"`           // cadastral code (codice catastale / Belfiore), e.g. "H501"; the place code in codici fiscali
-	ProvinceCode string `json:"provinceCode"`        // ISTAT UTS code of its province, e.g. "258" (Roma)
-	RegionCode   string `json:"regionCode"`          // ISTAT code of its region
+	ProvinceCode string `json:"provinceCode"`        // ISTAT UTS code of its province, e.g. "258" (Roma); empty for a province since abolished
+	RegionCode   string `json:"regionCode"`          // ISTAT code of its region; empty for the territories lost after the wars
 	NUTS3        string `json:"nuts3"`               // NUTS3 code
-	Capital      bool   `json:"capital,omitempty"`   // capital of its province or metropolitan city
+	Capital      bool   `json:"capital,omitempty"`   // capital of its province or metropolitan city (current comuni only)
+	// ValidFrom is the first day of the period (ANPR's DATAISTITUZIONE).
+	ValidFrom time.Time `json:"validFrom,omitzero"`
+	// ValidTo is the last day of the period (ANPR's DATACESSAZIONE); zero
+	// while the comune is still valid.
+	ValidTo time.Time `json:"validTo,omitzero"`
+}
+
+// Current reports whether the period is still open: the comune exists, as
+// described, at the table's date.
+func (c Comune) Current() bool { return c.ValidTo.IsZero() }
+
+// ValidOn reports whether day falls within the period (both ends included;
+// only the calendar date of day counts).
+func (c Comune) ValidOn(day time.Time) bool {
+	d := dateOf(day)
+	return !d.Before(c.ValidFrom) && (c.ValidTo.IsZero() || !d.After(c.ValidTo))
+}
+
+// Country is a foreign state as the codici fiscali of people born abroad
+// name it: a code of "Z" and three digits in place of the cadastral code.
+type Country struct {
+	Code   string `json:"code"`             // "Z" and 3 digits, e.g. "Z105"
+	Name   string `json:"name"`             // Italian name, e.g. "Cecoslovacchia"
+	NameEN string `json:"nameEn,omitempty"` // English name, where the source gives one that differs
+	// ValidFrom is the first day the code was valid (1900-01-01 for most:
+	// the source dates states no earlier).
+	ValidFrom time.Time `json:"validFrom,omitzero"`
+	// ValidTo is the day the state ceased (Cecoslovacchia: 1993-01-01);
+	// zero while it exists or when the source gives no date.
+	ValidTo time.Time `json:"validTo,omitzero"`
+	// Active is false for a state that no longer exists or whose code is no
+	// longer used (Hong Kong, Z221, has no end date but is not active).
+	Active bool `json:"active"`
+}
+
+// ValidOn reports whether the code was valid on day (both ends included). A
+// state no longer active without an end date is valid on any day from
+// ValidFrom.
+func (c Country) ValidOn(day time.Time) bool {
+	d := dateOf(day)
+	return !d.Before(c.ValidFrom) && (c.ValidTo.IsZero() || !d.After(c.ValidTo))
+}
+
+// dateOf returns midnight UTC of day's calendar date.
+func dateOf(day time.Time) time.Time {
+	y, m, d := day.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // Recipient is one of the 21 recipients of the yearly list: the 19 regions
@@ -84,29 +140,35 @@ type Recipient struct {
 	ProvinceCode string `json:"provinceCode,omitempty"` // for an autonomous province, its province code ("021", "022")
 }
 
-// Territory is a dated snapshot of the ISTAT territory. It is immutable:
-// every method returns copies, and all methods are safe for concurrent use.
+// Territory is the ISTAT territory, dated: the current regions and provinces,
+// every comune with its validity periods and the foreign states of the
+// codici fiscali. Lookups without a date return current comuni; those ending
+// in On take the day they ask about. It is immutable: every method returns
+// copies, and all methods are safe for concurrent use.
 type Territory struct {
 	validAt    time.Time
 	regions    []Region
 	provinces  []Province
 	recipients []Recipient
-	comuni     []Comune
+	comuni     []Comune // every period, by ISTAT code then start
+	current    []int32  // indices of the current periods, in ISTAT code order
+	countries  []Country
 
 	regionByCode      map[string]int
 	provinceByCode    map[string]int
 	provinceBySigla   map[string]int
 	recipientByCode   map[string]int
-	comuneByCode      map[string]int
-	comuneByCadastral map[string]int
+	countryByCode     map[string]int
+	comuneByCode      map[string][]int32 // periods, by start
+	comuneByCadastral map[string][]int32 // periods, by start
 
 	namesOnce sync.Once
 	names     map[string][]int32 // Fold(name) → comuni indices, ascending
 }
 
-// Default returns the territory built from the embedded ISTAT table (valid at
-// 2020-01-01). The table is parsed once, on the first call; later calls
-// return the same immutable value.
+// Default returns the territory built from the embedded table (valid at
+// 2023-05-16, the last update of ANPR's archive). The table is parsed once,
+// on the first call; later calls return the same immutable value.
 func Default() *Territory { return defaultTerritory() }
 
 var defaultTerritory = sync.OnceValue(func() *Territory {
@@ -118,7 +180,8 @@ var defaultTerritory = sync.OnceValue(func() *Territory {
 	return t
 })
 
-// ValidAt returns the date the data is valid at.
+// ValidAt returns the date the data is valid at: comuni created or
+// suppressed after it are not in the table.
 func (t *Territory) ValidAt() time.Time { return t.validAt }
 
 // Regions returns the 20 regions in ISTAT code order.
@@ -177,40 +240,85 @@ func (t *Territory) ProvinceByName(name string) (Province, bool) {
 	return Province{}, false
 }
 
-// Comuni returns all comuni in ISTAT code order (a fresh copy on each call).
-func (t *Territory) Comuni() []Comune { return slices.Clone(t.comuni) }
+// Comuni returns the current comuni in ISTAT code order (a fresh copy on
+// each call).
+func (t *Territory) Comuni() []Comune { return t.ComuniOn(time.Time{}) }
 
-// ComuniOf returns the comuni of the province with UTS code provinceCode, in
-// ISTAT code order; nil for an unknown province.
-func (t *Territory) ComuniOf(provinceCode string) []Comune {
+// ComuniOn returns the comuni valid on day in ISTAT code order; the current
+// ones when day is zero.
+func (t *Territory) ComuniOn(day time.Time) []Comune {
+	if day.IsZero() {
+		out := make([]Comune, len(t.current))
+		for i, j := range t.current {
+			out[i] = t.comuni[j]
+		}
+		return out
+	}
 	var out []Comune
 	for _, c := range t.comuni {
-		if c.ProvinceCode == provinceCode {
+		if c.ValidOn(day) {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
-// Comune returns the comune with the 6-digit ISTAT code code ("058091").
+// ComuniOf returns the current comuni of the province with UTS code
+// provinceCode, in ISTAT code order; nil for an unknown province.
+func (t *Territory) ComuniOf(provinceCode string) []Comune {
+	var out []Comune
+	for _, j := range t.current {
+		if c := t.comuni[j]; c.ProvinceCode == provinceCode {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Comune returns the current comune with the 6-digit ISTAT code code
+// ("058091").
 func (t *Territory) Comune(code string) (Comune, bool) {
-	return get(t.comuni, t.comuneByCode, code)
+	return t.ComuneOn(code, time.Time{})
 }
 
-// ComuneByCadastral returns the comune with cadastral code code ("H501" or
-// "h501"). Codes of comuni abolished before the table's date are unknown.
+// ComuneOn returns the comune with the 6-digit ISTAT code code valid on day;
+// the current one when day is zero.
+func (t *Territory) ComuneOn(code string, day time.Time) (Comune, bool) {
+	return t.periodOn(t.comuneByCode[code], day)
+}
+
+// ComuneHistory returns every period of the ISTAT code code, oldest first;
+// nil for a code the table never held. A code may pass from one comune to
+// another over time.
+func (t *Territory) ComuneHistory(code string) []Comune {
+	return t.periods(t.comuneByCode[code])
+}
+
+// ComuneByCadastral returns the current comune with cadastral code code
+// ("H501" or "h501").
 func (t *Territory) ComuneByCadastral(code string) (Comune, bool) {
-	return get(t.comuni, t.comuneByCadastral, strings.ToUpper(strings.TrimSpace(code)))
+	return t.ComuneByCadastralOn(code, time.Time{})
 }
 
-// FindComuni returns the comuni whose name matches name, accent- and
-// case-insensitively (see Fold), in ISTAT code order. A name matches the full
-// official name ("Bolzano/Bozen"), the Italian name ("Bolzano") or the name
-// in the other language ("Bozen"). Several comuni may share a name
-// ("Samone" is in Torino and in Trento); nil when none matches.
-func (t *Territory) FindComuni(name string) []Comune {
-	t.namesOnce.Do(t.indexNames)
-	idx := t.names[Fold(name)]
+// ComuneByCadastralOn returns the comune with cadastral code code valid on
+// day; the current one when day is zero. This is how a codice fiscale's
+// place of birth is read: with the birth date. Before 1928 two comuni shared
+// D588 (Marne and Filago); the one with the lower ISTAT code is returned.
+func (t *Territory) ComuneByCadastralOn(code string, day time.Time) (Comune, bool) {
+	return t.periodOn(t.comuneByCadastral[strings.ToUpper(strings.TrimSpace(code))], day)
+}
+
+func (t *Territory) periodOn(idx []int32, day time.Time) (Comune, bool) {
+	for _, j := range idx {
+		c := t.comuni[j]
+		if (day.IsZero() && c.Current()) || (!day.IsZero() && c.ValidOn(day)) {
+			return c, true
+		}
+	}
+	return Comune{}, false
+}
+
+func (t *Territory) periods(idx []int32) []Comune {
 	if len(idx) == 0 {
 		return nil
 	}
@@ -219,6 +327,54 @@ func (t *Territory) FindComuni(name string) []Comune {
 		out[i] = t.comuni[j]
 	}
 	return out
+}
+
+// FindComuni returns the current comuni whose name matches name, accent- and
+// case-insensitively (see Fold), in ISTAT code order. A name matches the full
+// official name ("Bolzano/Bozen"), the Italian name ("Bolzano") or the name
+// in the other language ("Bozen"). Several comuni may share a name
+// ("Samone" is in Torino and in Trento); nil when none matches.
+func (t *Territory) FindComuni(name string) []Comune {
+	return t.FindComuniOn(name, time.Time{})
+}
+
+// FindComuniOn is FindComuni for the comuni valid on day; the current ones
+// when day is zero.
+func (t *Territory) FindComuniOn(name string, day time.Time) []Comune {
+	var out []Comune
+	for _, c := range t.FindComuniHistory(name) {
+		if (day.IsZero() && c.Current()) || (!day.IsZero() && c.ValidOn(day)) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// FindComuniHistory returns every period, past or current, of the comuni
+// whose name in that period matches name (see FindComuni), by ISTAT code
+// then start.
+func (t *Territory) FindComuniHistory(name string) []Comune {
+	t.namesOnce.Do(t.indexNames)
+	return t.periods(t.names[Fold(name)])
+}
+
+// Countries returns the foreign states, past and present, in code order.
+func (t *Territory) Countries() []Country { return slices.Clone(t.countries) }
+
+// Country returns the foreign state with code code ("Z105" or "z105"),
+// whether or not it still exists.
+func (t *Territory) Country(code string) (Country, bool) {
+	return get(t.countries, t.countryByCode, strings.ToUpper(strings.TrimSpace(code)))
+}
+
+// CountryOn returns the foreign state with code code valid on day (see
+// Country.ValidOn); with a zero day, the state if it is active.
+func (t *Territory) CountryOn(code string, day time.Time) (Country, bool) {
+	c, ok := t.Country(code)
+	if !ok || (day.IsZero() && !c.Active) || (!day.IsZero() && !c.ValidOn(day)) {
+		return Country{}, false
+	}
+	return c, true
 }
 
 // Recipients returns the 21 recipients of the yearly list in code order.
@@ -315,7 +471,7 @@ func Parse(r io.Reader) (*Territory, error) {
 	return parse(string(b))
 }
 
-// maxTableBytes bounds what Parse reads (the embedded table is about 0.6 MB).
+// maxTableBytes bounds what Parse reads (the embedded table is about 0.9 MB).
 const maxTableBytes = 16 << 20
 
 // parse reads the generated table.
@@ -325,11 +481,13 @@ func parse(table string) (*Territory, error) {
 		provinceByCode:    map[string]int{},
 		provinceBySigla:   map[string]int{},
 		recipientByCode:   map[string]int{},
-		comuneByCode:      make(map[string]int, 8192),
-		comuneByCadastral: make(map[string]int, 8192),
+		countryByCode:     map[string]int{},
+		comuneByCode:      make(map[string][]int32, 16384),
+		comuneByCadastral: make(map[string][]int32, 16384),
 	}
-	t.comuni = make([]Comune, 0, 8192)
-	var fields [10]string
+	t.comuni = make([]Comune, 0, 16384)
+	t.current = make([]int32, 0, 8192)
+	var fields [12]string
 	line := 0
 	for rest := table; rest != ""; {
 		var text string
@@ -384,33 +542,72 @@ func parse(table string) (*Territory, error) {
 			if err := addTo(&t.recipients, t.recipientByCode, f[0], Recipient{Code: f[0], Name: f[1], NUTS2: f[2], RegionCode: f[3], ProvinceCode: f[4]}); err != nil {
 				return nil, bad(err.Error())
 			}
-		case "C":
-			pi, ok := t.provinceByCode[f[5]]
-			if !ok {
-				return nil, bad("unknown province " + f[5])
+		case "S":
+			c := Country{Code: f[0], Name: f[1], NameEN: f[2], Active: f[5] == "1"}
+			var err error
+			if c.ValidFrom, c.ValidTo, err = period(f[3], f[4]); err != nil {
+				return nil, bad(err.Error())
 			}
-			p := t.provinces[pi]
+			if len(c.Code) != 4 || c.Code[0] != 'Z' {
+				return nil, bad("malformed state code " + c.Code)
+			}
+			if err := addTo(&t.countries, t.countryByCode, c.Code, c); err != nil {
+				return nil, bad(err.Error())
+			}
+		case "C":
 			c := Comune{Code: f[0], Name: f[1], ItalianName: f[2], OtherName: f[3], Cadastral: f[4],
-				ProvinceCode: p.Code, RegionCode: p.RegionCode, NUTS3: f[6], Capital: f[7] == "1"}
+				ProvinceCode: f[5], RegionCode: f[6], NUTS3: f[7], Capital: f[8] == "1"}
+			if c.ProvinceCode != "" {
+				pi, ok := t.provinceByCode[c.ProvinceCode]
+				if !ok {
+					return nil, bad("unknown province " + c.ProvinceCode)
+				}
+				p := t.provinces[pi]
+				c.RegionCode = p.RegionCode
+				if c.NUTS3 == "" {
+					c.NUTS3 = p.NUTS3
+				}
+			} else if _, ok := t.regionByCode[c.RegionCode]; c.RegionCode != "" && !ok {
+				return nil, bad("unknown region " + c.RegionCode)
+			}
 			if c.ItalianName == "" {
 				c.ItalianName = c.Name
 			}
-			if c.NUTS3 == "" {
-				c.NUTS3 = p.NUTS3
-			}
-			if _, dup := t.comuneByCadastral[c.Cadastral]; dup {
-				return nil, bad("duplicate cadastral code " + c.Cadastral)
-			}
-			if err := addTo(&t.comuni, t.comuneByCode, c.Code, c); err != nil {
+			var err error
+			if c.ValidFrom, c.ValidTo, err = period(f[9], f[10]); err != nil {
 				return nil, bad(err.Error())
 			}
-			t.comuneByCadastral[c.Cadastral] = len(t.comuni) - 1
+			if c.Code == "" || c.Name == "" {
+				return nil, bad("empty code or name")
+			}
+			i := int32(len(t.comuni))
+			if c.Current() {
+				if j, dup := t.periodOn(t.comuneByCode[c.Code], time.Time{}); dup {
+					return nil, bad("duplicate current code " + j.Code)
+				}
+				if j, dup := t.periodOn(t.comuneByCadastral[c.Cadastral], time.Time{}); dup && c.Cadastral != "" {
+					return nil, bad("duplicate current cadastral code " + j.Cadastral)
+				}
+				t.current = append(t.current, i)
+			}
+			t.comuni = append(t.comuni, c)
+			t.comuneByCode[c.Code] = append(t.comuneByCode[c.Code], i)
+			if c.Cadastral != "" {
+				t.comuneByCadastral[c.Cadastral] = append(t.comuneByCadastral[c.Cadastral], i)
+			}
 		}
 	}
+	for _, idx := range t.comuneByCadastral {
+		slices.SortStableFunc(idx, func(a, b int32) int { return t.comuni[a].ValidFrom.Compare(t.comuni[b].ValidFrom) })
+	}
+	for _, idx := range t.comuneByCode {
+		slices.SortStableFunc(idx, func(a, b int32) int { return t.comuni[a].ValidFrom.Compare(t.comuni[b].ValidFrom) })
+	}
+	slices.SortStableFunc(t.current, func(a, b int32) int { return strings.Compare(t.comuni[a].Code, t.comuni[b].Code) })
 	if t.validAt.IsZero() {
 		return nil, fmt.Errorf("%w: no V (valid-at) record", ErrTable)
 	}
-	if len(t.regions) == 0 || len(t.provinces) == 0 || len(t.comuni) == 0 || len(t.recipients) == 0 {
+	if len(t.regions) == 0 || len(t.provinces) == 0 || len(t.current) == 0 || len(t.recipients) == 0 {
 		return nil, fmt.Errorf("%w: regions, provinces, recipients or comuni missing", ErrTable)
 	}
 	return t, nil
@@ -426,8 +623,12 @@ func recordFields(tag string) int {
 		return 5
 	case "A":
 		return 6
-	case "P", "C":
+	case "S":
+		return 7
+	case "P":
 		return 9
+	case "C":
+		return 12
 	}
 	return 0
 }
@@ -448,6 +649,26 @@ func split(s string, dst []string) int {
 		}
 		s = rest
 	}
+}
+
+// period parses a validity period: from is required, to may be empty (still
+// valid); both are dates (2006-01-02).
+func period(from, to string) (time.Time, time.Time, error) {
+	f, err := time.Parse(time.DateOnly, from)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	if to == "" {
+		return f, time.Time{}, nil
+	}
+	u, err := time.Parse(time.DateOnly, to)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	if u.Before(f) {
+		return time.Time{}, time.Time{}, fmt.Errorf("period ends (%s) before it begins (%s)", to, from)
+	}
+	return f, u, nil
 }
 
 func addTo[T any](list *[]T, index map[string]int, key string, v T) error {

@@ -20,7 +20,9 @@ func TestCounts(t *testing.T) {
 	}{
 		{"regions", len(tr.Regions()), 20},
 		{"provinces", len(tr.Provinces()), 107},
-		{"comuni", len(tr.Comuni()), 7904},
+		{"comuni", len(tr.Comuni()), 7901},
+		{"comuni on 2020-01-01", len(tr.ComuniOn(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))), 7904},
+		{"countries", len(tr.Countries()), 221},
 		{"recipients", len(tr.Recipients()), 21},
 		{"macro-areas", len(territory.MacroAreas()), 5},
 	}
@@ -31,7 +33,7 @@ func TestCounts(t *testing.T) {
 			}
 		})
 	}
-	if got, want := tr.ValidAt(), time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC); !got.Equal(want) {
+	if got, want := tr.ValidAt(), time.Date(2023, 5, 16, 0, 0, 0, 0, time.UTC); !got.Equal(want) {
 		t.Errorf("ValidAt = %v, want %v", got, want)
 	}
 }
@@ -44,12 +46,12 @@ func TestComuneLookups(t *testing.T) {
 		cadastral string // cadastral code looked up
 		want      territory.Comune
 	}{
-		{"Roma", "058091", "H501", territory.Comune{Code: "058091", Name: "Roma", ItalianName: "Roma", Cadastral: "H501", ProvinceCode: "258", RegionCode: "12", NUTS3: "ITI43", Capital: true}},
-		{"Milano", "015146", "f205", territory.Comune{Code: "015146", Name: "Milano", ItalianName: "Milano", Cadastral: "F205", ProvinceCode: "215", RegionCode: "03", NUTS3: "ITC4C", Capital: true}},
-		{"Bolzano bilingual", "021008", "A952", territory.Comune{Code: "021008", Name: "Bolzano/Bozen", ItalianName: "Bolzano", OtherName: "Bozen", Cadastral: "A952", ProvinceCode: "021", RegionCode: "04", NUTS3: "ITH10", Capital: true}},
-		{"Forlì accented", "040012", "D704", territory.Comune{Code: "040012", Name: "Forlì", ItalianName: "Forlì", Cadastral: "D704", ProvinceCode: "040", RegionCode: "08", NUTS3: "ITH58", Capital: true}},
-		{"Sardinia comune with own NUTS3", "111106", "M025", territory.Comune{Code: "111106", Name: "Villasor", ItalianName: "Villasor", Cadastral: "M025", ProvinceCode: "111", RegionCode: "20", NUTS3: "ITG27"}},
-		{"Napoli", "063049", "F839", territory.Comune{Code: "063049", Name: "Napoli", ItalianName: "Napoli", Cadastral: "F839", ProvinceCode: "263", RegionCode: "15", NUTS3: "ITF33", Capital: true}},
+		{"Roma", "058091", "H501", territory.Comune{Code: "058091", Name: "Roma", ItalianName: "Roma", Cadastral: "H501", ProvinceCode: "258", RegionCode: "12", NUTS3: "ITI43", Capital: true, ValidFrom: time.Date(1992, 4, 4, 0, 0, 0, 0, time.UTC)}},
+		{"Milano", "015146", "f205", territory.Comune{Code: "015146", Name: "Milano", ItalianName: "Milano", Cadastral: "F205", ProvinceCode: "215", RegionCode: "03", NUTS3: "ITC4C", Capital: true, ValidFrom: time.Date(1997, 7, 26, 0, 0, 0, 0, time.UTC)}},
+		{"Bolzano bilingual", "021008", "A952", territory.Comune{Code: "021008", Name: "Bolzano/Bozen", ItalianName: "Bolzano", OtherName: "Bozen", Cadastral: "A952", ProvinceCode: "021", RegionCode: "04", NUTS3: "ITH10", Capital: true, ValidFrom: time.Date(1927, 1, 12, 0, 0, 0, 0, time.UTC)}},
+		{"Forlì accented", "040012", "D704", territory.Comune{Code: "040012", Name: "Forlì", ItalianName: "Forlì", Cadastral: "D704", ProvinceCode: "040", RegionCode: "08", NUTS3: "ITH58", Capital: true, ValidFrom: time.Date(1992, 4, 16, 0, 0, 0, 0, time.UTC)}},
+		{"Sardinia comune with own NUTS3", "111106", "M025", territory.Comune{Code: "111106", Name: "Villasor", ItalianName: "Villasor", Cadastral: "M025", ProvinceCode: "111", RegionCode: "20", NUTS3: "ITG27", ValidFrom: time.Date(2016, 4, 28, 0, 0, 0, 0, time.UTC)}},
+		{"Napoli", "063049", "F839", territory.Comune{Code: "063049", Name: "Napoli", ItalianName: "Napoli", Cadastral: "F839", ProvinceCode: "263", RegionCode: "15", NUTS3: "ITF33", Capital: true, ValidFrom: time.Date(1929, 4, 13, 0, 0, 0, 0, time.UTC)}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -384,5 +386,137 @@ func TestReturnsCopies(t *testing.T) {
 	cs[0].Name = "changed"
 	if c := tr.FindComuni("Roma"); c[0].Name != "Roma" {
 		t.Error("FindComuni exposed the internal slice")
+	}
+}
+
+func day(s string) time.Time {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// TestDatedComuni looks up real periods of ANPR's archive: a comune created
+// after ISTAT's 2020 list, comuni suppressed before it, renamed, moved to
+// another region, and a comune of a province since abolished.
+func TestDatedComuni(t *testing.T) {
+	tr := territory.Default()
+	tests := []struct {
+		name      string
+		cadastral string
+		on        string // "" = current
+		wantCode  string // "" = not found
+		wantName  string
+		wantProv  string
+		wantReg   string
+	}{
+		{"Misiliscemi, created 2021", "M432", "", "081025", "Misiliscemi", "081", "19"},
+		{"Misiliscemi on its first day", "M432", "2021-02-20", "081025", "Misiliscemi", "081", "19"},
+		{"Misiliscemi the day before", "M432", "2021-02-19", "", "", "", ""},
+		{"Abano before it became Abano Terme", "A001", "1900-01-01", "028001", "Abano", "028", "05"},
+		{"Abano Terme now", "A001", "", "028001", "Abano Terme", "028", "05"},
+		{"Gonnesa in ANPR's gap, from the patch", "E086", "1942-06-01", "092048", "Gonnesa", "292", "20"},
+		{"Buggerru in Carbonia-Iglesias (abolished)", "B250", "2010-01-01", "107001", "Buggerru", "", "20"},
+		{"Montecopiolo in Marche, 2020", "F478", "2020-01-01", "041033", "Montecopiolo", "041", "11"},
+		{"Montecopiolo in Emilia-Romagna now", "F478", "", "099030", "Montecopiolo", "099", "08"},
+		{"Salorno renamed in 2019", "H719", "", "021076", "Salorno sulla Strada del Vino/Salurn an der Weinstraße", "021", "04"},
+		{"Salorno before", "H719", "2000-06-30", "021076", "Salorno/Salurn", "021", "04"},
+		{"suppressed comune has no current period", "A583", "", "", "", "", ""},
+		{"Baio Dora, suppressed 1929", "A583", "1928-01-01", "001803", "Baio Dora", "", "02"},
+		{"before 1861", "H501", "1800-01-01", "", "", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var on time.Time
+			if tc.on != "" {
+				on = day(tc.on)
+			}
+			c, ok := tr.ComuneByCadastralOn(tc.cadastral, on)
+			if tc.wantCode == "" {
+				if ok {
+					t.Fatalf("ComuneByCadastralOn(%s, %s) = %+v, want none", tc.cadastral, tc.on, c)
+				}
+				return
+			}
+			if !ok || c.Code != tc.wantCode || c.Name != tc.wantName || c.ProvinceCode != tc.wantProv || c.RegionCode != tc.wantReg {
+				t.Fatalf("ComuneByCadastralOn(%s, %s) = %+v, %v; want %s %s province %q region %q", tc.cadastral, tc.on, c, ok, tc.wantCode, tc.wantName, tc.wantProv, tc.wantReg)
+			}
+			if got, ok := tr.ComuneOn(c.Code, on); !ok || got != c {
+				t.Errorf("ComuneOn(%s, %s) = %+v, %v; want %+v", c.Code, tc.on, got, ok, c)
+			}
+			if tc.on != "" && !c.ValidOn(on) {
+				t.Errorf("%+v not ValidOn %s", c, tc.on)
+			}
+		})
+	}
+}
+
+func TestFindComuniDated(t *testing.T) {
+	tr := territory.Default()
+	tests := []struct {
+		name, find, on string
+		want           []string // ISTAT codes
+	}{
+		{"Misiliscemi current", "misiliscemi", "", []string{"081025"}},
+		{"Misiliscemi before it existed", "Misiliscemi", "2020-01-01", nil},
+		{"Baio Dora suppressed", "Baio Dora", "", nil},
+		{"Baio Dora in 1928", "baio dora", "1928-06-01", []string{"001803"}},
+		{"Salurn by its German name, 2000", "Salurn", "2000-01-01", []string{"021076"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var on time.Time
+			if tc.on != "" {
+				on = day(tc.on)
+			}
+			var got []string
+			for _, c := range tr.FindComuniOn(tc.find, on) {
+				got = append(got, c.Code)
+			}
+			if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Errorf("FindComuniOn(%q, %s) = %v, want %v", tc.find, tc.on, got, tc.want)
+			}
+		})
+	}
+	if h := tr.FindComuniHistory("Baio Dora"); len(h) == 0 || h[len(h)-1].Current() {
+		t.Errorf("FindComuniHistory(Baio Dora) = %+v", h)
+	}
+	if h := tr.ComuneHistory("058091"); len(h) < 2 || !h[len(h)-1].Current() || h[0].ValidFrom.After(h[1].ValidFrom) {
+		t.Errorf("ComuneHistory(058091) = %+v", h)
+	}
+}
+
+// TestCountries checks foreign states with their dates: states that no
+// longer exist are found on days they existed.
+func TestCountries(t *testing.T) {
+	tr := territory.Default()
+	tests := []struct {
+		name, code, on string
+		want           string // name; "" = not valid
+	}{
+		{"Czechoslovakia in 1970", "Z105", "1970-05-01", "Cecoslovacchia"},
+		{"Czechoslovakia in 1995", "Z105", "1995-05-01", ""},
+		{"Czechoslovakia now", "Z105", "", ""},
+		{"USSR in 1980", "z135", "1980-01-01", "Unione Repubbliche Socialiste Sovietiche"},
+		{"East Germany in 1985", "Z111", "1985-01-01", "Repubblica Democratica Tedesca"},
+		{"Tanganyika before it existed", "Z350", "1900-06-01", ""},
+		{"Tanganyika in 1950", "Z350", "1950-06-01", "Tanganica"},
+		{"Hong Kong in 1990, no end date", "Z221", "1990-01-01", "Hong Kong"},
+		{"Hong Kong not active", "Z221", "", ""},
+		{"Albania now", "Z100", "", "Albania"},
+		{"not a state", "Z999", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var on time.Time
+			if tc.on != "" {
+				on = day(tc.on)
+			}
+			c, ok := tr.CountryOn(tc.code, on)
+			if ok != (tc.want != "") || c.Name != tc.want {
+				t.Errorf("CountryOn(%s, %s) = %+v, %v; want %q", tc.code, tc.on, c, ok, tc.want)
+			}
+		})
 	}
 }

@@ -47,11 +47,20 @@ func TestBuildRejectsInconsistentData(t *testing.T) {
 		{"missing column", "regions.tsv", "#istat_region_code\tname\tnuts2", "#istat_region_code\tname\tnuts_2", "missing column"},
 		{"duplicate cadastral", csvName, ";H501;", ";F205;", "duplicate"},
 		{"unknown province", "provinces.tsv", "002\t002\tVC\tVercelli", "902\t002\tVC\tVercelli", "not in provinces.tsv"},
+		{"ANPR period ends before it begins", anprFile, `"2021-02-20","9999-12-31","081025","M432"`, `"2021-02-20","2020-12-31","081025","M432"`, "bad validity"},
+		{"ANPR lacks a comune of ISTAT's list", anprFile, `"1924-11-14","9999-12-31","028001","A001"`, `"2020-11-14","9999-12-31","028001","A001"`, "no period"},
+		{"ANPR periods overlap", anprFile, `"1924-11-14","9999-12-31","028001","A001"`, `"1924-11-13","9999-12-31","028001","A001"`, "overlap"},
+		{"state twice", deletedFile, `"code": "Z105"`, `"code": "Z100"`, "twice"},
+		{"active state with an end", deletedFile, `"active": false,`, `"active": true,`, "active"},
+		{"patch without a matching ANPR period", municipalityPatch, `"name": "Buggerru"`, `"name": "Buggeru"`, "no ANPR period"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			for _, f := range []string{csvName, "regions.tsv", "provinces.tsv"} {
+			if err := os.Mkdir(filepath.Join(dir, "python-codicefiscale"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range []string{csvName, "regions.tsv", "provinces.tsv", anprFile, countriesFile, deletedFile, countriesPatch, municipalityPatch} {
 				data, err := os.ReadFile(filepath.Join(istatData, f))
 				if err != nil {
 					t.Fatal(err)
@@ -77,4 +86,24 @@ func TestBuildRejectsInconsistentData(t *testing.T) {
 			t.Fatal("Build of an empty directory succeeded")
 		}
 	})
+}
+
+func TestRecase(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"MISILISCEMI", "Misiliscemi"},
+		{"SANT'ANGELO D'ALIFE", "Sant'Angelo d'Alife"},
+		{"REGGIO NELL'EMILIA", "Reggio nell'Emilia"},
+		{"CALATAFIMI-SEGESTA", "Calatafimi-Segesta"},
+		{"SAN NICOLÒ D'ARCIDANO", "San Nicolò d'Arcidano"},
+		{"SALURN AN DER WEINSTRAßE", "Salurn an der Weinstraße"},
+		{"DI", "Di"},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			if got := recase(tc.in); got != tc.want {
+				t.Errorf("recase(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
 }

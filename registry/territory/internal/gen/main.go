@@ -1,14 +1,17 @@
 // Command gen builds the table that package territory embeds from ISTAT's
-// list of comuni and the derived regions.tsv and provinces.tsv.
+// list of comuni and the derived regions.tsv and provinces.tsv, ANPR's
+// archive of comuni with their validity periods and python-codicefiscale's
+// foreign states (see data/README.md).
 //
 // It is run by "go generate" in the territory directory:
 //
 //	go run ./internal/gen -data internal/gen/data -out istat.tsv
 //
-// To refresh the data, put a newer elenco-comuni-italiani-YYYY-MM-DD.csv (and
-// matching regions.tsv and provinces.tsv) in the data directory and run
-// "go generate ./registry/territory". The date in the file name becomes the date the
-// table is valid at. The generator refuses files that disagree with each other.
+// To refresh the data, replace files in the data directory (a newer
+// ANPR_archivio_comuni.csv, or a newer elenco-comuni-italiani-YYYY-MM-DD.csv
+// with matching regions.tsv and provinces.tsv) and run
+// "go generate ./registry/territory". The table is valid at the archive's
+// last update. The generator refuses files that disagree with each other.
 package main
 
 import (
