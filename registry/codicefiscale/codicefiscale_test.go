@@ -244,6 +244,55 @@ func TestDecodePerson(t *testing.T) {
 	}
 }
 
+// TestDecodePersonDatedPlaces decodes people born in comuni suppressed since,
+// and abroad in states that no longer exist: the place is the one valid on
+// the birth date. The codes come from other libraries' tests (see
+// ../shared/data/taxcodes) or, for Baio Dora, are built on a real period of
+// ANPR's archive.
+func TestDecodePersonDatedPlaces(t *testing.T) {
+	date := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	tests := []struct {
+		name    string
+		code    string
+		ref     time.Time
+		comune  string // name of the comune expected; "" for nil
+		country string // name of the state expected; "" for nil
+	}{
+		{name: "Porretta Terme, suppressed 2015 (python-codicefiscale)", code: "RSSMRA50B17A558W", ref: date(2020, 1, 1), comune: "Porretta Terme"},
+		{name: "Fiume, 1931, lost territory (codice-fiscale-utils)", code: "GSTPPP31C06D620Z", ref: date(2020, 1, 1), comune: "Fiume"},
+		{name: "Fiume did not exist in 1999", code: "GSTPPP99C06D620V", ref: date(2020, 1, 1)},
+		{name: "Gallico, suppressed 1927 (python-codicefiscale)", code: "MCHFDA07A01D877A", ref: date(2000, 1, 1), comune: "Gallico"},
+		{name: "Secondigliano, suppressed 1926 (codice-fiscale-utils)", code: "RVNGNY63D27I560P", ref: date(1950, 1, 1), comune: "Secondigliano"},
+		{name: "Baio Dora, suppressed 1929", code: "VRDNNA27M41A583Z", ref: date(2020, 1, 1), comune: "Baio Dora"},
+		{name: "Cecoslovacchia, 1985 (python-codicefiscale)", code: "CCCFBA85D03Z105P", ref: date(2025, 1, 1), country: "Cecoslovacchia"},
+		{name: "Repubblica Democratica Tedesca, 1985", code: "CCCFBA85D03Z111D", ref: date(2025, 1, 1), country: "Repubblica Democratica Tedesca"},
+		{name: "Jugoslavia, 1985", code: "CCCFBA85D03Z118W", ref: date(2025, 1, 1), country: "Jugoslavia"},
+		{name: "URSS, 1985", code: "CCCFBA85D03Z135S", ref: date(2025, 1, 1), country: "Unione Repubbliche Socialiste Sovietiche"},
+		{name: "Serbia e Montenegro, 2005", code: "CCCFBA05D03Z157G", ref: date(2025, 1, 1), country: "Serbia e Montenegro"},
+		{name: "Serbia e Montenegro did not exist in 1985", code: withCheck("CCCFBA85D03Z157"), ref: date(2025, 1, 1)},
+		{name: "Cecoslovacchia did not exist in 2005", code: withCheck("CCCFBA05D03Z105"), ref: date(2025, 1, 1)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := codicefiscale.DecodePerson(tt.code, tt.ref, territory.Default())
+			require.NoError(t, err)
+			if tt.comune == "" {
+				assert.Nil(t, p.Comune)
+			} else if assert.NotNil(t, p.Comune) {
+				assert.Equal(t, tt.comune, p.Comune.Name)
+				assert.True(t, p.Comune.ValidOn(p.BirthDate))
+				assert.False(t, p.Comune.Current())
+			}
+			if tt.country == "" {
+				assert.Nil(t, p.Country)
+			} else if assert.NotNil(t, p.Country) {
+				assert.Equal(t, tt.country, p.Country.Name)
+				assert.False(t, p.Country.Active)
+			}
+		})
+	}
+}
+
 func TestDecodePersonErrors(t *testing.T) {
 	ref := time.Date(2025, time.June, 15, 0, 0, 0, 0, time.UTC)
 	t.Run("invalid code", func(t *testing.T) {

@@ -30,7 +30,9 @@
 //
 // A place of birth that is not in today's list of comuni is not an error:
 // people born in comuni that have since merged or been abolished keep their
-// codes. Messages never repeat the whole code, which is personal data.
+// codes, and DecodePerson finds the comune, or the foreign state, as it was
+// on the birth date. Messages never repeat the whole code, which is personal
+// data.
 //
 // For 11-digit codes the office-code rule is the partita IVA one (001–100,
 // 120, 121, 888, 999); see ValidateBody for the codes Sogei's own check

@@ -66,11 +66,17 @@ type Person struct {
 	// code of the comune ("H501"), or "Z" and 3 digits for a foreign country.
 	PlaceCode string
 	Abroad    bool // PlaceCode starts with 'Z'
-	// Comune is the comune of birth found by PlaceCode in the territory given
-	// to DecodePerson;
-	// nil when born abroad or when the code is not in the list (comuni that
-	// no longer exist keep their codes, and such a code is not an error).
+	// Comune is the comune of birth: the period of the comune with cadastral
+	// code PlaceCode valid on BirthDate in the territory given to
+	// DecodePerson, so a comune since suppressed or renamed is found as it
+	// was. Nil when born abroad or when no comune had that code on that day
+	// (a made-up code, or one the territory lacks), which is not an error.
 	Comune *territory.Comune
+	// Country is the foreign state of birth, for a PlaceCode starting with
+	// 'Z': the state with that code valid on BirthDate (Z105
+	// Cecoslovacchia for a birth in 1985). Nil when born in Italy or when no
+	// state had that code on that day.
+	Country *territory.Country
 	// Omocodic is true when any digit was replaced by a letter to tell
 	// apart people who would otherwise share the code.
 	Omocodic bool
@@ -252,10 +258,12 @@ func daysIn(m int) int {
 // code can tell apart. A 29 February that does not exist in the resolved
 // year (1900, 2100) is ErrDate.
 //
-// The comune of birth is looked up in t (the caller's territory, such as
-// registry.Registry.Territory or territory.Default; nil looks nothing up); a
-// place code not in that list (an abolished comune, or a made-up code)
-// decodes with a nil Comune and no error.
+// The place of birth is looked up in t (the caller's territory, such as
+// registry.Registry.Territory or territory.Default; nil looks nothing up) as
+// it was on the birth date: the comune valid on that day, including comuni
+// suppressed since, or for a code starting with 'Z' the foreign state,
+// including states that no longer exist. A place code that names nothing on
+// that day decodes with a nil Comune and Country and no error.
 func DecodePerson(code string, ref time.Time, t *territory.Territory) (Person, error) {
 	f, err := parsePerson(code)
 	if err != nil {
@@ -279,8 +287,14 @@ func DecodePerson(code string, ref time.Time, t *territory.Territory) (Person, e
 		Abroad:    f.place[0] == 'Z',
 		Omocodic:  f.omocodic,
 	}
-	if !p.Abroad && t != nil {
-		if c, ok := t.ComuneByCadastral(p.PlaceCode); ok {
+	switch {
+	case t == nil:
+	case p.Abroad:
+		if c, ok := t.CountryOn(p.PlaceCode, birth); ok {
+			p.Country = &c
+		}
+	default:
+		if c, ok := t.ComuneByCadastralOn(p.PlaceCode, birth); ok {
 			p.Comune = &c
 		}
 	}
