@@ -60,6 +60,12 @@ func TestApplyValidation(t *testing.T) {
 		{"unknown comune, province, region", func(a *registry.Application) {
 			a.Body.Seat.Comune, a.Body.Seat.Province, a.Body.Seat.Region = "999999", "XX", "99"
 		}, map[string]string{"/body/seat/comune": "territory", "/body/seat/province": "territory", "/body/seat/region": "territory"}},
+		{"seat in a comune suppressed before the application", func(a *registry.Application) {
+			a.Body.Seat.Comune, a.Body.Seat.Province, a.Body.Seat.Region = "037049", "BO", "08" // Porretta Terme, until 2015
+		}, map[string]string{"/body/seat/comune": "comune_not_valid"}},
+		{"housing in a comune suppressed in 2019", func(a *registry.Application) {
+			a.Housing = []registry.Housing{{Address: registry.Address{Street: "Via Roma 1", PostCode: "73040", Comune: "075001", Province: "LE", Region: "16"}, Places: 4, Title: "owned"}}
+		}, map[string]string{"/housing/0/address/comune": "comune_not_valid"}},
 		{"missing seat", func(a *registry.Application) { a.Body.Seat = registry.Address{} },
 			map[string]string{"/body/seat": "required"}},
 		{"bad post code and PEC", func(a *registry.Application) { a.Body.Seat.PostCode = "0018"; a.Body.PEC = "not-an-address" },
@@ -300,5 +306,33 @@ func TestProblemKeywordsFollowTheSchema(t *testing.T) {
 		if got[k] != v {
 			t.Errorf("keyword at %s = %q, want %q (all: %v)", k, got[k], v, got)
 		}
+	}
+}
+
+// TestValidatorSeatOnTheApplicationDate checks the seat against the comuni
+// valid on the application's date: Misiliscemi exists from 20 February 2021,
+// Porretta Terme until 31 December 2015.
+func TestValidatorSeatOnTheApplicationDate(t *testing.T) {
+	val := registry.NewValidator(nil, nil)
+	tests := []struct{ name, date, comune, province, region, want string }{
+		{"Misiliscemi after its creation", "2025-01-10", "081025", "TP", "19", ""},
+		{"Misiliscemi before its creation", "2020-06-01", "081025", "TP", "19", registry.CodeComuneNotValid},
+		{"Porretta Terme while it existed", "2015-06-01", "037049", "BO", "08", ""},
+		{"Porretta Terme after its suppression", "2016-01-01", "037049", "BO", "08", registry.CodeComuneNotValid},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := application(body(cfBodyA, "Casa dei Popoli"), registry.Date(tc.date), registry.SectionI)
+			a.Signature.SignedAt = registry.Date(tc.date)
+			a.Body.Seat.Comune, a.Body.Seat.Province, a.Body.Seat.Region = tc.comune, tc.province, tc.region
+			err := val.Application(&a)
+			got := ""
+			if err != nil {
+				got = problems(t, err)["/body/seat/comune"]
+			}
+			if got != tc.want {
+				t.Errorf("problem at /body/seat/comune = %q, want %q (%v)", got, tc.want, err)
+			}
+		})
 	}
 }

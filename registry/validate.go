@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-playground/validator/v10"
 
@@ -59,32 +60,41 @@ func NewValidator(lists *codelist.Set, terr *territory.Territory) *Validator {
 	_ = val.v.RegisterValidation("cf", str(func(s string) bool { return codicefiscale.ValidatePerson(s) == nil }))
 	_ = val.v.RegisterValidation("cfbody", str(func(s string) bool { return codicefiscale.ValidateBody(s) == nil }))
 	_ = val.v.RegisterValidation("sigla", str(func(s string) bool { _, ok := terr.ProvinceBySigla(s); return ok }))
-	_ = val.v.RegisterValidation("comune", str(func(s string) bool { _, ok := terr.Comune(s); return ok }))
+	// A comune known on some day passes the field rule; address checks it
+	// on the day in question.
+	_ = val.v.RegisterValidation("comune", str(func(s string) bool { return len(terr.ComuneHistory(s)) > 0 }))
 	_ = val.v.RegisterValidation("region", str(func(s string) bool { _, ok := terr.Region(s); return ok }))
 	return val
 }
 
 // Entity returns every problem of e as a problem.List error (nil when e is
-// valid): field rules, then the consistency of the seat's comune, province
-// and region.
+// valid): field rules, then that the seat's comune exists today (code
+// comune_not_valid for one suppressed or not yet created) and is consistent
+// with its province and region.
 func (val *Validator) Entity(e *Entity) error {
 	l := val.fields(e)
-	l = append(l, val.address("/seat", &e.Seat, l)...)
+	l = append(l, val.address("/seat", &e.Seat, time.Time{}, l)...)
 	return finish(l)
 }
 
 // Application returns every problem of a as a problem.List error (nil when
 // valid): field rules (including the body's), the consistency of every
 // address, the order of dates and that nothing declared absent is given
-// (code declared_absent). It does not judge the enrolment requirements (see
+// (code declared_absent). Addresses are checked against the comuni valid on
+// the application's date (code comune_not_valid for a comune suppressed
+// before it or created after it). It does not judge the enrolment requirements (see
 // the eligibility package): a signer who is not the legal representative or
 // a partner that is the applicant itself is a valid application that the
 // eligibility rules find not eligible.
 func (val *Validator) Application(a *Application) error {
 	l := val.fields(a)
-	l = append(l, val.address("/body/seat", &a.Body.Seat, l)...)
+	var day time.Time // current comuni unless the application's date is valid
+	if a.Date.Valid() {
+		day = a.Date.Time()
+	}
+	l = append(l, val.address("/body/seat", &a.Body.Seat, day, l)...)
 	for i := range a.Housing {
-		l = append(l, val.address(problem.Pointer("housing", problem.Index(i), "address"), &a.Housing[i].Address, l)...)
+		l = append(l, val.address(problem.Pointer("housing", problem.Index(i), "address"), &a.Housing[i].Address, day, l)...)
 	}
 	if a.Signature.SignedAt.Valid() && a.Date.Valid() && a.Signature.SignedAt.After(a.Date) {
 		l = append(l, dateOrder("/signature/signedAt", "date", a.Date))
@@ -148,17 +158,36 @@ func dateOrder(path, other string, limit Date) problem.Problem {
 		fmt.Sprintf("the date is out of order with %q (%s)", other, limit))
 }
 
-// address checks that the comune is in the province and region given. It
-// says nothing when a field-level problem already concerns the address.
-func (val *Validator) address(base string, a *Address, found problem.List) problem.List {
+// CodeComuneNotValid is the problem code of an address whose comune exists
+// in the territory but not on the day in question: suppressed before it, or
+// created after it.
+const CodeComuneNotValid = "comune_not_valid"
+
+// address checks that the comune is valid on day (zero: today) and in the
+// province and region given. It says nothing when a field-level problem
+// already concerns the address.
+func (val *Validator) address(base string, a *Address, day time.Time, found problem.List) problem.List {
 	for _, p := range found {
 		if strings.HasPrefix(p.InstancePath, base) {
 			return nil
 		}
 	}
-	c, ok := val.terr.Comune(a.Comune)
+	c, ok := val.terr.ComuneOn(a.Comune, day)
 	if !ok {
-		return nil
+		h := val.terr.ComuneHistory(a.Comune)
+		if len(h) == 0 {
+			return nil
+		}
+		last := h[len(h)-1]
+		params := map[string]any{"comune": a.Comune}
+		when, whenEN := "oggi", "today"
+		if !day.IsZero() {
+			params["day"] = day.Format(time.DateOnly)
+			when, whenEN = "il "+day.Format(time.DateOnly), "on "+day.Format(time.DateOnly)
+		}
+		return problem.List{problem.New(base+"/comune", "register", CodeComuneNotValid, params,
+			fmt.Sprintf("il comune %s (%s) non esiste %s", a.Comune, last.Name, when),
+			fmt.Sprintf("comune %s (%s) does not exist %s", a.Comune, last.Name, whenEN))}
 	}
 	var l problem.List
 	if prov, ok := val.terr.ProvinceBySigla(a.Province); ok && prov.Code != c.ProvinceCode {
