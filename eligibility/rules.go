@@ -223,8 +223,17 @@ func seatRule() Rule {
 			return found(Missing, m("comune della sede legale non indicato", "comune of the legal seat not stated"), UnknownFact("body.seat.comune", ptr))
 		}
 		f := KnownFact("body.seat.comune", ptr, code)
-		if cm, ok := c.Territory.Comune(code); ok {
+		// The comune must exist on the application's date: suppressed
+		// before it, or created after it, it is no seat.
+		if cm, ok := c.Territory.ComuneOn(code, c.Day); ok {
 			return found(Pass, mf("sede legale a %s", "legal seat in %s", cm.Name), f)
+		}
+		if h := c.Territory.ComuneHistory(code); len(h) > 0 {
+			day := c.Day.Format(time.DateOnly)
+			return found(Fail, problem.Messages{
+				IT: fmt.Sprintf("il comune %s (%s) della sede legale non esisteva alla data della domanda (%s)", code, h[len(h)-1].Name, day),
+				EN: fmt.Sprintf("comune %s (%s) of the legal seat did not exist on the application date (%s)", code, h[len(h)-1].Name, day),
+			}, f)
 		}
 		return found(Fail, mf("il comune %q della sede legale non è un comune italiano", "comune %q of the legal seat is not an Italian comune", code), f)
 	})

@@ -155,6 +155,13 @@ func TestSeatInItaly(t *testing.T) {
 		{name: "Roma", section: I, want: eligibility.Pass},
 		{name: "not a comune", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.Seat.Comune = "999999" }, want: eligibility.Fail},
 		{name: "not stated", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.Seat.Comune = "" }, want: eligibility.Missing},
+		// The comune valid on the application's date (issue 24).
+		{name: "Misiliscemi, created 2021", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.Seat.Comune = "081025" }, want: eligibility.Pass},
+		{name: "Porretta Terme, suppressed 2015", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.Seat.Comune = "037049" }, want: eligibility.Fail},
+		{name: "Porretta Terme, on a 2015 application", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) {
+			a.Body.Seat.Comune = "037049"
+			a.Date = "2015-06-01"
+		}, want: eligibility.Pass},
 		// The seat country (issue 21).
 		{name: "seat abroad", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.SeatCountry = "FR" }, want: eligibility.Fail},
 		{name: "seat abroad, section II", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.SeatCountry = "CH" }, want: eligibility.Fail},
