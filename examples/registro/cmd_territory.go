@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/openregistro/registro/registry/territory"
 )
@@ -18,11 +19,13 @@ const territorySynopsis = "regions|provinces|recipients|comuni [flags] [NAME...]
 //	registro territory regions    [--format tsv|json] [--lang it|en]
 //	registro territory provinces  [--format tsv|json]
 //	registro territory recipients [--format tsv|json]
-//	registro territory comuni     [--format tsv|json] [--province SIGLA] [NAME...]
+//	registro territory comuni     [--format tsv|json] [--province SIGLA] [--on DATE | --history] [NAME...]
 //
 // TSV output starts with a header line. JSON output is an array of objects
-// with the TSV header's keys. "comuni NAME..." exits 1 when a name matches no
-// comune.
+// with the TSV header's keys. "comuni" lists the current comuni; with --on
+// the comuni valid on that date, with --history every period of every comune
+// (both add the columns valid_from and valid_to). "comuni NAME..." exits 1
+// when a name matches no comune.
 func cmdTerritory(_ context.Context, e *env, args []string) int {
 	help := func(w io.Writer) {
 		fmt.Fprintf(w, "Usage: registro territory %s\n\n", territorySynopsis)
@@ -32,7 +35,7 @@ func cmdTerritory(_ context.Context, e *env, args []string) int {
 		fmt.Fprintln(w, "  recipients  code, name, nuts2 (the 21 recipients of the yearly list)")
 		fmt.Fprintln(w, "  comuni      istat_code, name, cadastral_code, province_code, sigla, region_code")
 		fmt.Fprintln(w, "\nRun \"registro territory SUBCOMMAND --help\" for its flags.")
-		fmt.Fprintln(w, "\nExamples:\n  registro territory regions --format json\n  registro territory comuni --province BZ\n  registro territory comuni Forli Samone")
+		fmt.Fprintln(w, "\nExamples:\n  registro territory regions --format json\n  registro territory comuni --province BZ\n  registro territory comuni Forli Samone\n  registro territory comuni Misiliscemi\n  registro territory comuni --on 1950-01-01 \"Porretta Terme\"")
 	}
 	if len(args) == 0 {
 		help(e.stderr)
@@ -107,16 +110,33 @@ func territoryRecipients(e *env, args []string) int {
 }
 
 func territoryComuni(e *env, args []string) int {
-	fs := flags(e, "territory comuni", "[--format tsv|json] [--province SIGLA] [NAME...]",
+	fs := flags(e, "territory comuni", "[--format tsv|json] [--province SIGLA] [--on DATE | --history] [NAME...]",
 		"registro territory comuni --province BZ",
 		"registro territory comuni Forli \"Sant'Angelo d'Alife\"",
-		"registro territory comuni --province TO Samone")
+		"registro territory comuni --province TO Samone",
+		"registro territory comuni Misiliscemi",
+		"registro territory comuni --on 2020-01-01 --province PU",
+		"registro territory comuni --history \"Porretta Terme\"")
 	format := formatFlag(fs, "tsv", "tsv", "json")
 	sigla := fs.String("province", "", "only comuni of the province with this sigla (e.g. RM)")
+	onFlag := fs.String("on", "", "the comuni valid on this date (YYYY-MM-DD) instead of the current ones")
+	history := fs.Bool("history", false, "every period of every comune, past and current")
 	names, code, done := territoryParseArgs(fs, args)
 	if done {
 		return code
 	}
+	var on time.Time
+	if *onFlag != "" {
+		d, err := time.Parse(time.DateOnly, *onFlag)
+		if err != nil {
+			return failf(e, "territory comuni", "--on %q: want a date YYYY-MM-DD", *onFlag)
+		}
+		if *history {
+			return failf(e, "territory comuni", "--on and --history exclude each other")
+		}
+		on = d
+	}
+	dated := *history || !on.IsZero()
 	t := territory.Default()
 	var province territory.Province
 	if *sigla != "" {
@@ -127,18 +147,33 @@ func territoryComuni(e *env, args []string) int {
 		province = p
 	}
 	keep := func(c territory.Comune) bool { return province.Code == "" || c.ProvinceCode == province.Code }
+	// dateOrEmpty writes a period's end, empty while the comune is valid.
+	dateOrEmpty := func(d time.Time) string {
+		if d.IsZero() {
+			return ""
+		}
+		return d.Format(time.DateOnly)
+	}
 	var list []territory.Comune
 	missing := 0
 	if len(names) == 0 {
-		if province.Code != "" {
-			list = t.ComuniOf(province.Code)
-		} else {
-			list = t.Comuni()
+		all := t.ComuniOn(on)
+		if *history {
+			all = t.ComuniHistory()
+		}
+		for _, c := range all {
+			if keep(c) {
+				list = append(list, c)
+			}
 		}
 	}
 	for _, name := range names {
 		found := 0
-		for _, c := range t.FindComuni(name) {
+		matches := t.FindComuniOn(name, on)
+		if *history {
+			matches = t.FindComuniHistory(name)
+		}
+		for _, c := range matches {
 			if keep(c) {
 				list = append(list, c)
 				found++
@@ -154,11 +189,19 @@ func territoryComuni(e *env, args []string) int {
 		}
 	}
 	rows := make([][]string, 0, len(list))
+	header := []string{"istat_code", "name", "cadastral_code", "province_code", "sigla", "region_code"}
+	if dated {
+		header = append(header, "valid_from", "valid_to")
+	}
 	for _, c := range list {
 		p, _ := t.Province(c.ProvinceCode)
-		rows = append(rows, []string{c.Code, c.Name, c.Cadastral, c.ProvinceCode, p.Sigla, c.RegionCode})
+		row := []string{c.Code, c.Name, c.Cadastral, c.ProvinceCode, p.Sigla, c.RegionCode}
+		if dated {
+			row = append(row, dateOrEmpty(c.ValidFrom), dateOrEmpty(c.ValidTo))
+		}
+		rows = append(rows, row)
 	}
-	if code := writeTerritoryTable(e, format.String(), []string{"istat_code", "name", "cadastral_code", "province_code", "sigla", "region_code"}, rows); code != exitOK {
+	if code := writeTerritoryTable(e, format.String(), header, rows); code != exitOK {
 		return code
 	}
 	if missing > 0 {

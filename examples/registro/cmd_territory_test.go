@@ -59,10 +59,11 @@ func TestTerritoryShapes(t *testing.T) {
 		{[]string{"regions"}, "code\tname\tnuts1\tmacro_area", 20},
 		{[]string{"provinces"}, "istat_code\tsigla\tname\tregion_code", 107},
 		{[]string{"recipients"}, "code\tname\tnuts2", 21},
-		{[]string{"comuni"}, "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code", 7904},
+		{[]string{"comuni"}, "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code", 7901},
+		{[]string{"comuni", "--on", "2020-01-01"}, "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\tvalid_from\tvalid_to", 7904},
 	}
 	for _, tc := range tests {
-		t.Run(tc.args[0], func(t *testing.T) {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			out, _, code := runTerritory(t, tc.args...)
 			require.Equal(t, exitOK, code)
 			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
@@ -132,6 +133,39 @@ func TestTerritoryComuni(t *testing.T) {
 			code:    exitFindings,
 		},
 		{
+			name: "Misiliscemi, created 2021",
+			args: []string{"comuni", "Misiliscemi"},
+			out:  "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\n081025\tMisiliscemi\tM432\t081\tTP\t19\n",
+			code: exitOK,
+		},
+		{
+			name:    "Misiliscemi did not exist in 2020",
+			args:    []string{"comuni", "--on", "2020-01-01", "Misiliscemi"},
+			out:     "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\tvalid_from\tvalid_to\n",
+			errPart: `no comune named "Misiliscemi"`,
+			code:    exitFindings,
+		},
+		{
+			name:    "a suppressed comune is not current",
+			args:    []string{"comuni", "Porretta Terme"},
+			out:     "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\n",
+			errPart: `no comune named "Porretta Terme"`,
+			code:    exitFindings,
+		},
+		{
+			name: "a suppressed comune on a date it existed",
+			args: []string{"comuni", "--on", "1950-01-01", "Porretta Terme"},
+			out:  "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\tvalid_from\tvalid_to\n037049\tPorretta Terme\tA558\t237\tBO\t08\t1931-09-27\t2015-12-31\n",
+			code: exitOK,
+		},
+		{
+			name: "history of a name",
+			args: []string{"comuni", "--history", "Montecopiolo"},
+			out: "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\tvalid_from\tvalid_to\n" +
+				"041033\tMontecopiolo\tF478\t041\tPU\t11\t1861-03-17\t2021-06-16\n099030\tMontecopiolo\tF478\t099\tRN\t08\t2021-06-17\t\n",
+			code: exitOK,
+		},
+		{
 			name: "after -- a name may start with a dash",
 			args: []string{"comuni", "--", "-x"},
 			out:  "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\n", errPart: `no comune named "-x"`,
@@ -165,6 +199,8 @@ func TestTerritoryUsage(t *testing.T) {
 		{"unknown flag", []string{"provinces", "--colour"}, exitUsage, "flag provided but not defined"},
 		{"stray argument", []string{"provinces", "extra"}, exitUsage, `unexpected argument "extra"`},
 		{"unknown sigla", []string{"comuni", "--province", "XX"}, exitUsage, `unknown province sigla "XX"`},
+		{"bad date", []string{"comuni", "--on", "1 gennaio 2020"}, exitUsage, `want a date YYYY-MM-DD`},
+		{"on and history", []string{"comuni", "--on", "2020-01-01", "--history"}, exitUsage, `exclude each other`},
 		{"help", []string{"--help"}, exitOK, ""},
 		{"subcommand help", []string{"regions", "--help"}, exitOK, "Usage: registro territory regions"},
 	}
@@ -180,5 +216,5 @@ func TestTerritoryUsage(t *testing.T) {
 	}
 	out, _, code := runTerritory(t, "help")
 	assert.Equal(t, exitOK, code)
-	assert.Contains(t, out, "valid at 2020-01-01")
+	assert.Contains(t, out, "valid at 2023-05-16")
 }

@@ -263,6 +263,10 @@ func (t *Territory) ComuniOn(day time.Time) []Comune {
 	return out
 }
 
+// ComuniHistory returns every period of every comune, past and current, by
+// ISTAT code then start (a fresh copy on each call).
+func (t *Territory) ComuniHistory() []Comune { return slices.Clone(t.comuni) }
+
 // ComuniOf returns the current comuni of the province with UTS code
 // provinceCode, in ISTAT code order; nil for an unknown province.
 func (t *Territory) ComuniOf(provinceCode string) []Comune {
