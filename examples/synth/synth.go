@@ -126,7 +126,7 @@ func Generate(cfg Config) (*Register, error) {
 		secII := len(sections) == 2 || sections[0] == registry.SectionII
 		b := g.body(serial, sections)
 		// Enrolled bodies applied between 2000 and the reporting year.
-		b.AppliedOn = g.date(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(cfg.Year, 6, 30, 0, 0, 0, 0, time.UTC))
+		b.AppliedOn = g.sinceSeat(&b, g.date(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(cfg.Year, 6, 30, 0, 0, 0, 0, time.UTC)))
 		b.DecidedOn = b.AppliedOn.AddDate(0, 0, g.decisionDays())
 		b.Outcome = registry.StatusEnrolled
 		if r.Float64() >= nonFiling {
@@ -161,7 +161,7 @@ func Generate(cfg Config) (*Register, error) {
 			sections = []registry.Section{registry.SectionII}
 		}
 		b := g.body(serial, sections)
-		b.AppliedOn = g.date(time.Date(cfg.Year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(cfg.Year, 12, 31, 0, 0, 0, 0, time.UTC))
+		b.AppliedOn = g.sinceSeat(&b, g.date(time.Date(cfg.Year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(cfg.Year, 12, 31, 0, 0, 0, 0, time.UTC)))
 		b.Outcome = registry.StatusApplied
 		if decided := b.AppliedOn.AddDate(0, 0, g.decisionDays()); decided.Year() == cfg.Year && r.Float64() < 0.7 {
 			b.DecidedOn = decided
@@ -208,6 +208,7 @@ func (g *gen) indexTerritory() {
 
 // seat draws a comune: a macro-area, then a region weighted by its number of
 // provinces, then a province, then its capital (70%) or another comune.
+// Only comuni that exist from the start of the reporting year are drawn.
 func (g *gen) seat() (territory.Comune, territory.Province) {
 	regs := g.regionsByArea[macroAreas.draw(g.r)]
 	var w weighted
@@ -218,7 +219,13 @@ func (g *gen) seat() (territory.Comune, territory.Province) {
 		}{reg.Code, float64(len(g.provincesByRegion[reg.Code]))})
 	}
 	prov := pick(g.r, g.provincesByRegion[w.draw(g.r)])
-	comuni := g.terr.ComuniOf(prov.Code)
+	yearStart := time.Date(g.year, 1, 1, 0, 0, 0, 0, time.UTC)
+	var comuni []territory.Comune
+	for _, c := range g.terr.ComuniOf(prov.Code) {
+		if !c.ValidFrom.After(yearStart) {
+			comuni = append(comuni, c)
+		}
+	}
 	if g.r.Float64() < 0.7 {
 		for _, c := range comuni {
 			if c.Capital {
@@ -227,6 +234,16 @@ func (g *gen) seat() (territory.Comune, territory.Province) {
 		}
 	}
 	return pick(g.r, comuni), prov
+}
+
+// sinceSeat returns day, or the day the body's comune took its current code
+// when that is later (Monza's 108033 dates from 2009): an application names
+// the comune valid on its date.
+func (g *gen) sinceSeat(b *Body, day time.Time) time.Time {
+	if c, ok := g.terr.Comune(b.Entity.Seat.Comune); ok && c.ValidFrom.After(day) {
+		return c.ValidFrom
+	}
+	return day
 }
 
 func (g *gen) date(from, to time.Time) time.Time {

@@ -80,7 +80,7 @@ type Comune struct {
 	ProvinceCode string `json:"provinceCode"`        // ISTAT UTS code of its province, e.g. "258" (Roma); empty for a province since abolished
 	RegionCode   string `json:"regionCode"`          // ISTAT code of its region; empty for the territories lost after the wars
 	NUTS3        string `json:"nuts3"`               // NUTS3 code
-	Capital      bool   `json:"capital,omitempty"`   // capital of its province or metropolitan city (current comuni only)
+	Capital      bool   `json:"capital,omitempty"`   // capital of its province or metropolitan city, as ISTAT's 2020 list has it (set on every period under the same code and name)
 	// ValidFrom is the first day of the period (ANPR's DATAISTITUZIONE).
 	ValidFrom time.Time `json:"validFrom,omitzero"`
 	// ValidTo is the last day of the period (ANPR's DATACESSAZIONE); zero

@@ -46,12 +46,12 @@ func TestComuneLookups(t *testing.T) {
 		cadastral string // cadastral code looked up
 		want      territory.Comune
 	}{
-		{"Roma", "058091", "H501", territory.Comune{Code: "058091", Name: "Roma", ItalianName: "Roma", Cadastral: "H501", ProvinceCode: "258", RegionCode: "12", NUTS3: "ITI43", Capital: true, ValidFrom: time.Date(1992, 4, 4, 0, 0, 0, 0, time.UTC)}},
-		{"Milano", "015146", "f205", territory.Comune{Code: "015146", Name: "Milano", ItalianName: "Milano", Cadastral: "F205", ProvinceCode: "215", RegionCode: "03", NUTS3: "ITC4C", Capital: true, ValidFrom: time.Date(1997, 7, 26, 0, 0, 0, 0, time.UTC)}},
+		{"Roma", "058091", "H501", territory.Comune{Code: "058091", Name: "Roma", ItalianName: "Roma", Cadastral: "H501", ProvinceCode: "258", RegionCode: "12", NUTS3: "ITI43", Capital: true, ValidFrom: time.Date(1884, 9, 11, 0, 0, 0, 0, time.UTC)}},
+		{"Milano", "015146", "f205", territory.Comune{Code: "015146", Name: "Milano", ItalianName: "Milano", Cadastral: "F205", ProvinceCode: "215", RegionCode: "03", NUTS3: "ITC4C", Capital: true, ValidFrom: time.Date(1873, 6, 23, 0, 0, 0, 0, time.UTC)}},
 		{"Bolzano bilingual", "021008", "A952", territory.Comune{Code: "021008", Name: "Bolzano/Bozen", ItalianName: "Bolzano", OtherName: "Bozen", Cadastral: "A952", ProvinceCode: "021", RegionCode: "04", NUTS3: "ITH10", Capital: true, ValidFrom: time.Date(1927, 1, 12, 0, 0, 0, 0, time.UTC)}},
-		{"Forlì accented", "040012", "D704", territory.Comune{Code: "040012", Name: "Forlì", ItalianName: "Forlì", Cadastral: "D704", ProvinceCode: "040", RegionCode: "08", NUTS3: "ITH58", Capital: true, ValidFrom: time.Date(1992, 4, 16, 0, 0, 0, 0, time.UTC)}},
+		{"Forlì accented", "040012", "D704", territory.Comune{Code: "040012", Name: "Forlì", ItalianName: "Forlì", Cadastral: "D704", ProvinceCode: "040", RegionCode: "08", NUTS3: "ITH58", Capital: true, ValidFrom: time.Date(1861, 3, 17, 0, 0, 0, 0, time.UTC)}},
 		{"Sardinia comune with own NUTS3", "111106", "M025", territory.Comune{Code: "111106", Name: "Villasor", ItalianName: "Villasor", Cadastral: "M025", ProvinceCode: "111", RegionCode: "20", NUTS3: "ITG27", ValidFrom: time.Date(2016, 4, 28, 0, 0, 0, 0, time.UTC)}},
-		{"Napoli", "063049", "F839", territory.Comune{Code: "063049", Name: "Napoli", ItalianName: "Napoli", Cadastral: "F839", ProvinceCode: "263", RegionCode: "15", NUTS3: "ITF33", Capital: true, ValidFrom: time.Date(1929, 4, 13, 0, 0, 0, 0, time.UTC)}},
+		{"Napoli", "063049", "F839", territory.Comune{Code: "063049", Name: "Napoli", ItalianName: "Napoli", Cadastral: "F839", ProvinceCode: "263", RegionCode: "15", NUTS3: "ITF33", Capital: true, ValidFrom: time.Date(1865, 12, 14, 0, 0, 0, 0, time.UTC)}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -482,8 +482,8 @@ func TestFindComuniDated(t *testing.T) {
 	if h := tr.FindComuniHistory("Baio Dora"); len(h) == 0 || h[len(h)-1].Current() {
 		t.Errorf("FindComuniHistory(Baio Dora) = %+v", h)
 	}
-	if h := tr.ComuneHistory("058091"); len(h) < 2 || !h[len(h)-1].Current() || h[0].ValidFrom.After(h[1].ValidFrom) {
-		t.Errorf("ComuneHistory(058091) = %+v", h)
+	if h := tr.ComuneHistory("028001"); len(h) != 2 || !h[1].Current() || h[0].Name != "Abano" || !h[0].ValidTo.Before(h[1].ValidFrom) {
+		t.Errorf("ComuneHistory(028001) = %+v", h)
 	}
 }
 

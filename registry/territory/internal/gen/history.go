@@ -234,7 +234,7 @@ func periods(dir string, istatDate time.Time, rows []anprRow, istat []comune, pr
 		}
 		switch {
 		case sameName && ic.code == r.code:
-			p.name, p.italian, p.other, p.province, p.nuts3, p.capital = ic.name, ic.italian, ic.other, ic.province, ic.nuts3, ic.capital && p.to == ""
+			p.name, p.italian, p.other, p.province, p.nuts3, p.capital = ic.name, ic.italian, ic.other, ic.province, ic.nuts3, ic.capital
 		case sameName:
 			p.name, p.italian, p.other = ic.name, ic.italian, ic.other
 		default:
