@@ -2,7 +2,6 @@ package reporting
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"strconv"
 	"strings"
@@ -101,25 +100,32 @@ func hasChanges(t *Table) bool {
 	return false
 }
 
-// CSV renders r as one CSV file per table, named after the table's ID
+// CSV renders r as one CSV file per table with the default CSVOptions
+// (UTF-8 with a byte order mark, ',' between fields); see CSVWith.
+func CSV(r *Report, lang string) ([]File, error) { return CSVWith(r, lang, CSVOptions{}) }
+
+// CSVWith renders r as one CSV file per table, named after the table's ID
 // ("bodies.legal_form.csv"), plus "service.csv" when r has service
-// indicators. Columns: code, label (in lang), then per report column its
-// value and share, and, when the previous year was given, its previous value
-// and change. Values are raw integers (amounts in euro cents), shares and
-// changes decimal fractions with a dot; suppressed cells hold "c".
-func CSV(r *Report, lang string) ([]File, error) {
+// indicators, encoded as o says. Columns: code, label (in lang), then per
+// report column its value and share, and, when the previous year was given,
+// its previous value and change. The header states units where a bare number
+// would mislead: amounts are in euros with two decimals, in columns named
+// CODE_eur ("funds_eur", "funds_eur_previous"); counts are integers; shares
+// and changes are decimal fractions (0.25 is 25%). Suppressed cells hold "c".
+func CSVWith(r *Report, lang string, o CSVOptions) ([]File, error) {
 	lang = langOf(lang)
 	var files []File
 	for i := range r.Tables {
 		t := &r.Tables[i]
 		var buf bytes.Buffer
-		w := csv.NewWriter(&buf)
+		w := o.newCSV(&buf)
 		changes := hasChanges(t)
+		unit := csvUnitSuffix(t.Unit)
 		head := []string{"code", "label"}
 		for _, c := range t.Columns {
-			head = append(head, c.Code, c.Code+"_share")
+			head = append(head, c.Code+unit, c.Code+"_share")
 			if changes {
-				head = append(head, c.Code+"_previous", c.Code+"_change")
+				head = append(head, c.Code+unit+"_previous", c.Code+"_change")
 			}
 		}
 		if err := w.Write(head); err != nil {
@@ -130,19 +136,19 @@ func CSV(r *Report, lang string) ([]File, error) {
 			for _, c := range row.Cells {
 				v, s := suppressedMark, ""
 				if !c.Suppressed && c.Value != nil {
-					v = strconv.FormatInt(*c.Value, 10)
+					v = o.value(*c.Value, t.Unit)
 				}
 				if c.Share != nil {
-					s = strconv.FormatFloat(*c.Share, 'f', -1, 64)
+					s = o.float(*c.Share)
 				}
 				rec = append(rec, v, s)
 				if changes {
 					p, ch := "", ""
 					if c.Previous != nil {
-						p = strconv.FormatInt(*c.Previous, 10)
+						p = o.value(*c.Previous, t.Unit)
 					}
 					if c.Change != nil {
-						ch = strconv.FormatFloat(*c.Change, 'f', -1, 64)
+						ch = o.float(*c.Change)
 					}
 					rec = append(rec, p, ch)
 				}
@@ -159,13 +165,19 @@ func CSV(r *Report, lang string) ([]File, error) {
 	}
 	if s := r.Service; s != nil {
 		var buf bytes.Buffer
-		w := csv.NewWriter(&buf)
-		for _, kv := range serviceRows(s, lang, true) {
+		w := o.newCSV(&buf)
+		for i, kv := range serviceRows(s, lang, true) {
+			if i > 0 && o.Semicolon {
+				kv[2] = o.decimal(kv[2])
+			}
 			if err := w.Write(kv); err != nil {
 				return nil, err
 			}
 		}
 		w.Flush()
+		if err := w.Error(); err != nil {
+			return nil, err
+		}
 		files = append(files, File{Name: "service.csv", Data: buf.Bytes()})
 	}
 	return files, nil

@@ -2,7 +2,6 @@ package reporting
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -30,15 +29,20 @@ func sectionsText(s []registry.Section) string {
 	return strings.Join(parts, "+")
 }
 
-// YearlyCSV renders a yearly list as one CSV file per recipient, named
-// "yearly-list/CODE.csv" (CODE "01".."20", "21" Bolzano, "22" Trento), with
-// columns status (regular, excluded), reason, id, name, codice_fiscale,
-// legal_form, comune, province, sections, filed_on.
-func YearlyCSV(l registry.YearlyList) ([]File, error) {
+// YearlyCSV renders a yearly list with the default CSVOptions; see
+// YearlyCSVWith.
+func YearlyCSV(l registry.YearlyList) ([]File, error) { return YearlyCSVWith(l, CSVOptions{}) }
+
+// YearlyCSVWith renders a yearly list as one CSV file per recipient, named
+// "yearly-list/CODE.csv" (CODE "01".."20", "21" Bolzano, "22" Trento),
+// encoded as o says, with columns status (regular, excluded), reason, id,
+// name, codice_fiscale, legal_form, comune, province, sections, filed_on
+// (YYYY-MM-DD).
+func YearlyCSVWith(l registry.YearlyList, o CSVOptions) ([]File, error) {
 	var files []File
 	for _, rl := range l.Recipients {
 		var buf bytes.Buffer
-		w := csv.NewWriter(&buf)
+		w := o.newCSV(&buf)
 		_ = w.Write([]string{"status", "reason", "id", "name", "codice_fiscale", "legal_form", "comune", "province", "sections", "filed_on"})
 		for _, st := range []struct {
 			status string
