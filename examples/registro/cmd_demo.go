@@ -27,7 +27,11 @@ type demoConfig struct {
 	scale float64
 	db    string // DSN; "" means sqlite:OUT/registro.db, recreated
 	out   string
-	lang  string
+	lang  string // of the messages
+	// filesLang is the language of the files' headers and labels.
+	filesLang string
+	// csv is the encoding of the CSV files.
+	csv reporting.CSVOptions
 }
 
 // demoSummary is what the demo did, printed at the end and checked by tests.
@@ -51,10 +55,13 @@ type demoSummary struct {
 	DB              string `json:"db"`
 	Out             string `json:"out"`
 	ElapsedMillisec int64  `json:"elapsedMs"`
+	// Files are the files the demo wrote, relative to Out, in the order
+	// written.
+	Files []string `json:"files"`
 }
 
 func cmdDemo(ctx context.Context, e *env, args []string) int {
-	fs := flags(e, "demo", "[--year Y] [--seed N] [--scale F] [--db DSN] [--out DIR] [--lang it|en]",
+	fs := flags(e, "demo", "[--year Y] [--seed N] [--scale F] [--db DSN] [--out DIR] [--lang it|en] [--files-lang it|en] [--csv-sep comma|semicolon]",
 		"registro demo",
 		"registro demo --year 2023 --seed 7 --out /tmp/demo",
 		"registro demo --db postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
@@ -65,13 +72,16 @@ func cmdDemo(ctx context.Context, e *env, args []string) int {
 	fs.StringVar(&cfg.db, "db", "", "store: sqlite:PATH, a file path or postgres://… (default: sqlite:OUT/registro.db, recreated)")
 	fs.StringVar(&cfg.out, "out", "registro-demo", "output directory")
 	lang := langFlag(fs)
+	filesLang := newChoice("it", "it", "en")
+	fs.Var(filesLang, "files-lang", "language of the files written (headers, labels): it|en")
+	csvSep := csvSepFlag(fs)
 	if code, done := parse(fs, args); done {
 		return code
 	}
 	if fs.NArg() > 0 {
 		return failf(e, "demo", "unexpected arguments %q", fs.Args())
 	}
-	cfg.lang = lang.String()
+	cfg.lang, cfg.filesLang, cfg.csv = lang.String(), filesLang.String(), csvOptions(csvSep)
 	start := time.Now()
 	prog := newProgress(e, "demo")
 	sum, err := runDemo(ctx, cfg, prog)
@@ -104,6 +114,10 @@ func cmdDemo(ctx context.Context, e *env, args []string) int {
 		"  Public (%s): report.json, report.md, csv/, yearly-list/ (Section I only, published fields)", filepath.Join(sum.Out, "public"))
 	say("  Riservato al ministero (%s): yearly-list/, entities.ndjson, questionnaires.ndjson, filings.ndjson, eligibility.ndjson",
 		"  Ministry only (%s): yearly-list/, entities.ndjson, questionnaires.ndjson, filings.ndjson, eligibility.ndjson", filepath.Join(sum.Out, "staff"))
+	say("  File scritti (%d), in %s:", "  Files written (%d), under %s:", len(sum.Files), sum.Out)
+	for _, f := range sum.Files {
+		fmt.Fprintln(w, "    "+f)
+	}
 	return exitOK
 }
 
@@ -149,6 +163,15 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 			return sum, err
 		}
 	}
+	wrote := func(paths ...string) {
+		for _, p := range paths {
+			if rel, err := filepath.Rel(cfg.out, p); err == nil {
+				p = rel
+			}
+			sum.Files = append(sum.Files, filepath.ToSlash(p))
+		}
+	}
+	wrote(filepath.Join(pub, "README.md"), filepath.Join(staff, "README.md"))
 	dsn := cfg.db
 	if dsn == "" {
 		path := filepath.Join(cfg.out, "registro.db")
@@ -158,6 +181,7 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 			}
 		}
 		dsn = "sqlite:" + path
+		wrote(path)
 	}
 	sum.DB = dsn
 	store, err := openStore(ctx, dsn)
@@ -183,6 +207,7 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 	if err != nil {
 		return sum, err
 	}
+	wrote(filepath.Join(staff, "eligibility.ndjson"))
 	if err := writeLines(filepath.Join(staff, "eligibility.ndjson"), func(emit func(any) error) error {
 		for _, d := range decisions {
 			if err := emit(d); err != nil {
@@ -249,13 +274,17 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 		return sum, err
 	}
 	sum.Regular, sum.Excluded = list.Totals()
-	if err := writeYearlyList(filepath.Join(staff, "yearly-list"), list, cfg.lang); err != nil {
+	paths, err := writeYearlyList(filepath.Join(staff, "yearly-list"), list, cfg.filesLang, cfg.csv)
+	if err != nil {
 		return sum, err
 	}
+	wrote(paths...)
 	// The same list as the public sees it: the register's one policy.
-	if err := writeYearlyList(filepath.Join(pub, "yearly-list"), list.For(registry.Public(), list.Deadline), cfg.lang); err != nil {
+	paths, err = writeYearlyList(filepath.Join(pub, "yearly-list"), list.For(registry.Public(), list.Deadline), cfg.filesLang, cfg.csv)
+	if err != nil {
 		return sum, err
 	}
+	wrote(paths...)
 
 	// The report, public (Section II cells suppressed), from the stored
 	// filings, streamed and aggregated on every core.
@@ -264,12 +293,16 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 		return sum, err
 	}
 	sum.ReportFilings = rep.Filings
-	if err := writeReport(pub, rep, []string{"json", "csv", "html", "md"}, cfg.lang); err != nil {
+	paths, err = writeReport(pub, rep, []string{"json", "csv", "html", "md"}, cfg.filesLang, cfg.csv)
+	if err != nil {
 		return sum, err
 	}
-	if err := exportAll(ctx, store, store.Filings(), cfg.year, staff); err != nil {
+	wrote(paths...)
+	paths, err = exportAll(ctx, store, store.Filings(), cfg.year, staff)
+	if err != nil {
 		return sum, err
 	}
+	wrote(paths...)
 	return sum, nil
 }
 
@@ -396,42 +429,49 @@ func serviceKPIs(ctx context.Context, reg *registry.Registry, year int) (reporti
 	}
 }
 
-// writeReport renders rep in each format under dir.
-func writeReport(dir string, rep *reporting.Report, formats []string, lang string) error {
+// writeReport renders rep in each format under dir, in lang, CSV files
+// encoded as o says, and returns the paths it wrote.
+func writeReport(dir string, rep *reporting.Report, formats []string, lang string, o reporting.CSVOptions) ([]string, error) {
+	var paths []string
+	write := func(name string, data []byte) error {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			return err
+		}
+		paths = append(paths, p)
+		return nil
+	}
 	for _, f := range formats {
+		var err error
 		switch f {
 		case "json":
-			b, err := reporting.JSON(rep)
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(filepath.Join(dir, "report.json"), b, 0o644); err != nil {
-				return err
+			var b []byte
+			if b, err = reporting.JSON(rep); err == nil {
+				err = write("report.json", b)
 			}
 		case "html":
-			if err := os.WriteFile(filepath.Join(dir, "report.html"), reporting.HTML(rep, lang), 0o644); err != nil {
-				return err
-			}
+			err = write("report.html", reporting.HTML(rep, lang))
 		case "md":
-			if err := os.WriteFile(filepath.Join(dir, "report.md"), reporting.Markdown(rep, lang), 0o644); err != nil {
-				return err
-			}
+			err = write("report.md", reporting.Markdown(rep, lang))
 		case "csv":
-			files, err := reporting.CSV(rep, lang)
-			if err != nil {
-				return err
+			var files []reporting.File
+			if files, err = reporting.CSVWith(rep, lang, o); err != nil {
+				return nil, err
 			}
 			if err := os.MkdirAll(filepath.Join(dir, "csv"), 0o755); err != nil {
-				return err
+				return nil, err
 			}
 			for _, file := range files {
-				if err := os.WriteFile(filepath.Join(dir, "csv", file.Name), file.Data, 0o644); err != nil {
-					return err
+				if err := write(filepath.Join("csv", file.Name), file.Data); err != nil {
+					return nil, err
 				}
 			}
 		default:
-			return fmt.Errorf("unknown report format %q", f)
+			err = fmt.Errorf("unknown report format %q", f)
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
-	return nil
+	return paths, nil
 }

@@ -2,14 +2,17 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/openregistro/registro/examples/internal/wire"
 
@@ -20,6 +23,7 @@ import (
 	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/codicefiscale"
 	"github.com/openregistro/registro/registry/territory"
+	"github.com/openregistro/registro/reporting"
 	"github.com/openregistro/registro/schemas/problem"
 )
 
@@ -38,14 +42,16 @@ type filingRecord struct {
 // exportAll writes entities.ndjson (every entity, as stored),
 // questionnaires.ndjson (the current document of every filing of year, one
 // per line, as "registro validate" and "registro report" read them) and
-// filings.ndjson (the same filings with their metadata) under dir.
-func exportAll(ctx context.Context, store registry.Store, filings questionnaire.FilingStore, year int, dir string) error {
-	if err := writeLines(filepath.Join(dir, "entities.ndjson"), func(emit func(any) error) error {
+// filings.ndjson (the same filings with their metadata) under dir, and
+// returns the paths it wrote.
+func exportAll(ctx context.Context, store registry.Store, filings questionnaire.FilingStore, year int, dir string) ([]string, error) {
+	paths := []string{filepath.Join(dir, "entities.ndjson"), filepath.Join(dir, "questionnaires.ndjson"), filepath.Join(dir, "filings.ndjson")}
+	if err := writeLines(paths[0], func(emit func(any) error) error {
 		return eachEntity(ctx, store, func(e *registry.Entity) error { return emit(e) })
 	}); err != nil {
-		return err
+		return nil, err
 	}
-	if err := writeLines(filepath.Join(dir, "questionnaires.ndjson"), func(emit func(any) error) error {
+	if err := writeLines(paths[1], func(emit func(any) error) error {
 		for f, err := range filings.Year(ctx, year) {
 			if err != nil {
 				return err
@@ -56,9 +62,9 @@ func exportAll(ctx context.Context, store registry.Store, filings questionnaire.
 		}
 		return nil
 	}); err != nil {
-		return err
+		return nil, err
 	}
-	return writeLines(filepath.Join(dir, "filings.ndjson"), func(emit func(any) error) error {
+	return paths, writeLines(paths[2], func(emit func(any) error) error {
 		for f, err := range filings.Year(ctx, year) {
 			if err != nil {
 				return err
@@ -111,11 +117,22 @@ func writeLines(path string, each func(emit func(v any) error) error) error {
 	return f.Close()
 }
 
-// yearlyListHeader names the columns of the yearly list, per language.
+// yearlyListHeader names the columns of the yearly list's CSV files, per
+// language.
 var yearlyListHeader = map[string][]string{
 	"it": {"stato", "motivo", "id", "denominazione", "codice_fiscale", "forma_giuridica", "comune", "provincia", "sezioni", "data_relazione"},
 	"en": {"status", "reason", "id", "name", "codice_fiscale", "legal_form", "comune", "province", "sections", "filed_on"},
 }
+
+// yearlyListTitles are the column titles of the yearly list's XLSX files,
+// per language, in the order of yearlyListHeader.
+var yearlyListTitles = map[string][]string{
+	"it": {"Stato", "Motivo", "ID", "Denominazione", "Codice fiscale", "Forma giuridica", "Comune", "Provincia", "Sezioni", "Data della relazione annuale"},
+	"en": {"Status", "Reason", "ID", "Name", "Codice fiscale", "Legal form", "Comune", "Province", "Sections", "Annual report filed on"},
+}
+
+// yearlyListDateColumn is the index of the yearly list's date column.
+const yearlyListDateColumn = 9
 
 // yearlyListRows turns one recipient's list into rows (regular first).
 func yearlyListRows(rl registry.RecipientList, lang string) [][]string {
@@ -129,8 +146,8 @@ func yearlyListRows(rl registry.RecipientList, lang string) [][]string {
 	var rows [][]string
 	add := func(l registry.Listed, regular bool) {
 		comune := l.Comune
-		if c, ok := terr.Comune(l.Comune); ok {
-			comune = c.Name
+		if h := terr.ComuneHistory(l.Comune); len(h) > 0 {
+			comune = h[len(h)-1].Name // current, or as it was when suppressed
 		}
 		var secs []string
 		for _, s := range l.Sections {
@@ -156,42 +173,61 @@ func yearlyListRows(rl registry.RecipientList, lang string) [][]string {
 }
 
 // writeYearlyList writes one CSV and one XLSX file per recipient (regions and
-// autonomous provinces) under dir, named CODE-name.csv/.xlsx.
-func writeYearlyList(dir string, list registry.YearlyList, lang string) error {
+// autonomous provinces) under dir, named CODE-name.csv/.xlsx, in lang, the
+// CSV files encoded as o says, and returns the paths it wrote.
+func writeYearlyList(dir string, list registry.YearlyList, lang string, o reporting.CSVOptions) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return nil, err
 	}
+	var paths []string
 	for _, rl := range list.Recipients {
 		base := filepath.Join(dir, rl.Recipient.Code+"-"+fileSlug(rl.Recipient.Name))
 		rows := yearlyListRows(rl, lang)
-		if err := writeCSVFile(base+".csv", yearlyListHeader[lang], rows); err != nil {
-			return err
+		if err := writeCSVFile(base+".csv", yearlyListHeader[lang], rows, o); err != nil {
+			return nil, err
 		}
-		if err := writeXLSXFile(base+".xlsx", fmt.Sprintf("%d", list.Year), yearlyListHeader[lang], rows); err != nil {
-			return err
+		if err := writeXLSXFile(base+".xlsx", fmt.Sprintf("%d", list.Year), yearlyListTitles[lang], rows, lang, yearlyListDateColumn); err != nil {
+			return nil, err
 		}
+		paths = append(paths, base+".csv", base+".xlsx")
 	}
-	return nil
+	return paths, nil
 }
 
-func writeCSVFile(path string, header []string, rows [][]string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
+// writeCSVFile writes a CSV file encoded as o says: a UTF-8 byte order mark
+// unless o.NoBOM, ';' between fields with o.Semicolon.
+func writeCSVFile(path string, header []string, rows [][]string, o reporting.CSVOptions) error {
+	var buf bytes.Buffer
+	if !o.NoBOM {
+		buf.WriteString("\ufeff")
 	}
-	w := csv.NewWriter(f)
+	w := csv.NewWriter(&buf)
+	if o.Semicolon {
+		w.Comma = ';'
+	}
 	_ = w.Write(header)
 	_ = w.WriteAll(rows) // WriteAll flushes; the error surfaces below
 	if err := w.Error(); err != nil {
-		f.Close()
 		return err
 	}
-	return f.Close()
+	return writeFile0644(path, buf.Bytes())
 }
 
-// writeXLSXFile writes a one-sheet workbook with a bold, frozen header row
-// and an autofilter, as regional offices open it in a spreadsheet.
-func writeXLSXFile(path, sheet string, header []string, rows [][]string) error {
+// writeFile0644 writes data to path, readable by everyone (mode 0644 even
+// when path existed with another mode).
+func writeFile0644(path string, data []byte) error {
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return err
+	}
+	return os.Chmod(path, 0o644)
+}
+
+// writeXLSXFile writes a one-sheet workbook as regional offices open it in a
+// spreadsheet: a bold, frozen header row with titles (Italian by default),
+// an autofilter, columns as wide as their content, and the columns
+// dateCols holding real dates (formatted dd/mm/yyyy in Italian,
+// yyyy-mm-dd in English) rather than text. The file has mode 0644.
+func writeXLSXFile(path, sheet string, header []string, rows [][]string, lang string, dateCols ...int) error {
 	x := excelize.NewFile()
 	defer x.Close()
 	if err := x.SetSheetName("Sheet1", sheet); err != nil {
@@ -201,10 +237,34 @@ func writeXLSXFile(path, sheet string, header []string, rows [][]string) error {
 	if err != nil {
 		return err
 	}
-	row := func(i int, cells []string) error {
+	dateFormat := "dd/mm/yyyy"
+	if lang == "en" {
+		dateFormat = "yyyy-mm-dd"
+	}
+	dateStyle, err := x.NewStyle(&excelize.Style{CustomNumFmt: &dateFormat})
+	if err != nil {
+		return err
+	}
+	isDate := map[int]bool{}
+	for _, c := range dateCols {
+		isDate[c] = true
+	}
+	widths := make([]int, len(header))
+	measure := func(j int, v string) {
+		if n := utf8.RuneCountInString(v); j < len(widths) && n > widths[j] {
+			widths[j] = n
+		}
+	}
+	row := func(i int, cells []string, header bool) error {
 		vals := make([]any, len(cells))
 		for j, v := range cells {
+			measure(j, v)
 			vals[j] = v
+			if !header && isDate[j] && v != "" {
+				if d, err := time.Parse(time.DateOnly, v); err == nil {
+					vals[j] = d
+				}
+			}
 		}
 		cell, err := excelize.CoordinatesToCellName(1, i)
 		if err != nil {
@@ -212,27 +272,42 @@ func writeXLSXFile(path, sheet string, header []string, rows [][]string) error {
 		}
 		return x.SetSheetRow(sheet, cell, &vals)
 	}
-	if err := row(1, header); err != nil {
+	if err := row(1, header, true); err != nil {
 		return err
 	}
 	for i, r := range rows {
-		if err := row(i+2, r); err != nil {
+		if err := row(i+2, r, false); err != nil {
 			return err
 		}
 	}
 	lastHeader, _ := excelize.CoordinatesToCellName(len(header), 1)
 	last, _ := excelize.CoordinatesToCellName(len(header), len(rows)+1)
-	for _, err := range []error{
+	errs := []error{
 		x.SetCellStyle(sheet, "A1", lastHeader, bold),
 		x.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}),
 		x.AutoFilter(sheet, "A1:"+last, nil),
-		x.SetColWidth(sheet, "D", "D", 48),
-	} {
+	}
+	for j, w := range widths {
+		col, _ := excelize.ColumnNumberToName(j + 1)
+		if isDate[j] {
+			w = max(w, 10)
+			if len(rows) > 0 {
+				errs = append(errs, x.SetCellStyle(sheet, col+"2", fmt.Sprintf("%s%d", col, len(rows)+1), dateStyle))
+			}
+		}
+		// Room for the autofilter button; no column wider than 60.
+		errs = append(errs, x.SetColWidth(sheet, col, col, float64(min(w+4, 60))))
+	}
+	for _, err := range errs {
 		if err != nil {
 			return err
 		}
 	}
-	return x.SaveAs(path)
+	buf, err := x.WriteToBuffer()
+	if err != nil {
+		return err
+	}
+	return writeFile0644(path, buf.Bytes())
 }
 
 func fileSlug(s string) string {
@@ -251,15 +326,19 @@ func fileSlug(s string) string {
 }
 
 func cmdExport(ctx context.Context, e *env, args []string) int {
-	fs := flags(e, "export", "--db DSN [--year Y] [--out DIR] [--viewer public|staff] [--lang it|en] [entities|filings|yearly-list]...",
+	fs := flags(e, "export", "--db DSN [--year Y] [--out DIR] [--viewer public|staff] [--lang it|en] [--csv-sep comma|semicolon] [entities|filings|yearly-list]...",
 		"registro export --db sqlite:registro-demo/registro.db --year 2024 --out /tmp/export",
+		"registro export --db sqlite:registro-demo/registro.db --year 2024 --csv-sep semicolon --out /tmp/export yearly-list",
 		"registro export --db postgres://postgres@127.0.0.1:5432/test?sslmode=disable --year 2024 yearly-list")
 	db := fs.String("db", "", "store: sqlite:PATH, a file path or postgres://…")
 	year := fs.Int("year", 0, "reporting year of the filings and of the yearly list (required for filings and yearly-list)")
 	out := fs.String("out", ".", "output directory")
 	viewer := newChoice("public", "public", "staff")
 	fs.Var(viewer, "viewer", "who the export is for: public (Section I bodies, published fields only; no filings) or staff (everything)")
-	lang := langFlag(fs)
+	// The files are for Italian offices: Italian unless asked otherwise.
+	lang := newChoice("it", "it", "en")
+	fs.Var(lang, "lang", "language of the files written (headers, labels): it|en")
+	csvSep := csvSepFlag(fs)
 	if code, done := parse(fs, args); done {
 		return code
 	}
@@ -289,6 +368,7 @@ func cmdExport(ctx context.Context, e *env, args []string) int {
 	reg := wire.Registry(store, wire.Options{})
 	for _, w := range what {
 		var err error
+		var written []string
 		switch w {
 		case "entities":
 			// Through the Registry, which applies the viewer: the public gets
@@ -297,7 +377,8 @@ func cmdExport(ctx context.Context, e *env, args []string) int {
 			if viewer.String() == "staff" {
 				v = registry.Staff("registro-cli")
 			}
-			err = writeLines(filepath.Join(*out, "entities.ndjson"), func(emit func(any) error) error {
+			written = []string{filepath.Join(*out, "entities.ndjson")}
+			err = writeLines(written[0], func(emit func(any) error) error {
 				f := registry.Filter{Limit: registry.MaxLimit}
 				for {
 					page, err := reg.Entities(ctx, v, f)
@@ -316,7 +397,7 @@ func cmdExport(ctx context.Context, e *env, args []string) int {
 				}
 			})
 		case "filings":
-			err = exportAll(ctx, store, store.Filings(), *year, *out)
+			written, err = exportAll(ctx, store, store.Filings(), *year, *out)
 		case "yearly-list":
 			v := registry.Public()
 			if viewer.String() == "staff" {
@@ -332,14 +413,16 @@ func cmdExport(ctx context.Context, e *env, args []string) int {
 				list, err = reg.YearlyUpdate(ctx, registry.Staff("registro-cli"), *year, filed)
 				if err == nil {
 					list = list.For(v, list.Deadline)
-					err = writeYearlyList(filepath.Join(*out, "yearly-list"), list, lang.String())
+					written, err = writeYearlyList(filepath.Join(*out, "yearly-list"), list, lang.String(), csvOptions(csvSep))
 				}
 			}
 		}
 		if err != nil {
 			return failf(e, "export", "%s: %v", w, err)
 		}
-		fmt.Fprintf(e.stderr, "registro export: %s written under %s\n", w, *out)
+		for _, p := range written {
+			fmt.Fprintf(e.stderr, "registro export: wrote %s\n", p)
+		}
 	}
 	return exitOK
 }
@@ -433,6 +516,20 @@ func cmdImport(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "registro import: %d filings\n", len(recs))
 	}
 	return exitOK
+}
+
+// csvSepFlag adds --csv-sep: comma (the default, with a UTF-8 byte order
+// mark) or semicolon (with decimal commas, as Excel set up for Italy opens
+// files with a double click).
+func csvSepFlag(fs *flag.FlagSet) *choice {
+	c := newChoice("comma", "comma", "semicolon")
+	fs.Var(c, "csv-sep", "CSV field separator: comma (UTF-8 with BOM) or semicolon (and decimal commas, for an Excel set up for Italy)")
+	return c
+}
+
+// csvOptions returns the CSV encoding --csv-sep asks for.
+func csvOptions(sep *choice) reporting.CSVOptions {
+	return reporting.CSVOptions{Semicolon: sep.String() == "semicolon"}
 }
 
 // readNDJSON calls fn for every non-blank line of path (1-based line numbers).

@@ -45,7 +45,7 @@ type reportEnvelope struct {
 }
 
 func cmdReport(ctx context.Context, e *env, args []string) int {
-	fs := flags(e, "report", "--year Y --questionnaires FILE... [--entities FILE] [--region CODE] [--format json|csv|md|html] [--out DIR] [--lang it|en]",
+	fs := flags(e, "report", "--year Y --questionnaires FILE... [--entities FILE] [--region CODE] [--format json|csv|md|html] [--out DIR] [--lang it|en] [--csv-sep comma|semicolon]",
 		"registro report --year 2024 --questionnaires filings-2024.ndjson --format md",
 		"registro report --year 2024 --entities entities.ndjson --questionnaires q/ --region 12 --format html --out report-lazio",
 		"registro report --year 2024 --questionnaires q.ndjson --previous report-2023.json --format csv --out out/")
@@ -57,6 +57,7 @@ func cmdReport(ctx context.Context, e *env, args []string) int {
 	format := formatFlag(fs, "json", "json", "csv", "md", "html")
 	out := fs.String("out", "", "write the files to this directory (required for csv) instead of the report on standard output")
 	lang := langFlag(fs)
+	csvSep := csvSepFlag(fs)
 	private := fs.Bool("private", false, "no disclosure control and Section II bodies in the yearly list: for viewers entitled to Section II data")
 	threshold := fs.Int("threshold", reporting.DefaultThreshold, "smallest Section II count published")
 	previous := fs.String("previous", "", "the previous year's report (JSON, same scope) to compute changes against")
@@ -175,7 +176,7 @@ func cmdReport(ctx context.Context, e *env, args []string) int {
 		list = list.For(viewer, registry.Date(day))
 		switch format.value {
 		case "csv":
-			extra, err = reporting.YearlyCSV(list)
+			extra, err = reporting.YearlyCSVWith(list, csvOptions(csvSep))
 		case "md", "html":
 			extra = []reporting.File{{Name: "yearly-list.md", Data: reporting.YearlyMarkdown(list, lang.value)}}
 		default:
@@ -197,7 +198,7 @@ func cmdReport(ctx context.Context, e *env, args []string) int {
 		}
 		main = []reporting.File{{Name: "report.json", Data: b}}
 	case "csv":
-		main, err = reporting.CSV(report, lang.value)
+		main, err = reporting.CSVWith(report, lang.value, csvOptions(csvSep))
 		if err != nil {
 			return failf(e, "report", "%v", err)
 		}
