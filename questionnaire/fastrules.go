@@ -99,7 +99,7 @@ func (s *structRules) fastOne(v reflect.Value, r *fastRule, year int) bool {
 		l, ok := s.lists.List(r.param)
 		return ok && l.Contains(v.String(), year)
 	case "cf", "cfbody", "region", "sigla", "comune":
-		return s.checkString(r.tag, v.String())
+		return s.checkString(r.tag, v.String(), year)
 	case "unique":
 		if v.Kind() != reflect.Slice || v.Type().Elem().Kind() != reflect.String {
 			return false // the tag convention puts unique only on arrays of codes

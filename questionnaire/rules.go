@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-playground/locales/en"
 	"github.com/go-playground/locales/it"
@@ -88,9 +89,10 @@ func newStructRules(lists *codelist.Set, terr *territory.Territory) (*structRule
 		},
 	}
 	for _, tag := range []string{"cf", "cfbody", "region", "sigla", "comune"} {
-		customs[tag] = func(_ context.Context, fl validator.FieldLevel) bool {
+		customs[tag] = func(ctx context.Context, fl validator.FieldLevel) bool {
 			s, ok := str(fl)
-			return ok && r.checkString(tag, s)
+			year, _ := ctx.Value(yearKey{}).(int)
+			return ok && r.checkString(tag, s, year)
 		}
 	}
 	for tag, fn := range customs {
@@ -101,8 +103,9 @@ func newStructRules(lists *codelist.Set, terr *territory.Territory) (*structRule
 	return r, nil
 }
 
-// checkString applies the custom string tag to s.
-func (r *structRules) checkString(tag, s string) bool {
+// checkString applies the custom string tag to s in the reporting year
+// year (0: none).
+func (r *structRules) checkString(tag, s string, year int) bool {
 	switch tag {
 	case "cf":
 		return codicefiscale.ValidatePerson(s) == nil
@@ -115,8 +118,26 @@ func (r *structRules) checkString(tag, s string) bool {
 		_, found := r.terr.ProvinceBySigla(s)
 		return found && strings.ToUpper(s) == s
 	case "comune":
-		_, found := r.terr.Comune(s)
+		return r.comuneInYear(s, year)
+	}
+	return false
+}
+
+// comuneInYear reports whether the comune with ISTAT code code existed on
+// some day of year, so that a report names a comune as it was in the year
+// reported on (one merged since is still right); with year 0, whether it
+// exists today.
+func (r *structRules) comuneInYear(code string, year int) bool {
+	if year == 0 {
+		_, found := r.terr.Comune(code)
 		return found
+	}
+	first := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+	last := time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
+	for _, c := range r.terr.ComuneHistory(code) {
+		if !c.ValidFrom.After(last) && (c.ValidTo.IsZero() || !c.ValidTo.Before(first)) {
+			return true
+		}
 	}
 	return false
 }
