@@ -25,6 +25,12 @@ func TestParseTable(t *testing.T) {
 	if c, ok := tr.ComuneByCadastral("H501"); !ok || c.NUTS3 != "ITI43" || c.RegionCode != "12" || !c.Capital {
 		t.Errorf("ComuneByCadastral(H501) = %+v, %v", c, ok)
 	}
+	if c, ok := tr.ComuneByCadastralOn("H501", time.Date(1992, 4, 4, 12, 0, 0, 0, time.UTC)); !ok || !c.ValidFrom.Equal(time.Date(1992, 4, 4, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("ComuneByCadastralOn(H501, 1992-04-04 noon) = %+v, %v", c, ok)
+	}
+	if c, ok := tr.Country("z105"); !ok || !c.ValidTo.Equal(time.Date(1993, 1, 1, 0, 0, 0, 0, time.UTC)) || c.Active {
+		t.Errorf("Country(z105) = %+v, %v", c, ok)
+	}
 	tests := []struct{ name, table string }{
 		{"empty", ""},
 		{"no date", strings.Replace(smallTable, "V\t2020-01-01\n", "", 1)},
@@ -36,6 +42,10 @@ func TestParseTable(t *testing.T) {
 		{"province of unknown region", strings.Replace(smallTable, "\tRoma\t12\t", "\tRoma\t13\t", 1)},
 		{"comune of unknown province", strings.Replace(smallTable, "\tH501\t258\t", "\tH501\t259\t", 1)},
 		{"duplicate comune", smallTable + "C\t058091\tX\t\t\tH502\t258\t\t\t\t2000-01-01\t\n"},
+		{"31 April", smallTable + "C\t058092\tX\t\t\tH502\t258\t\t\t\t2000-04-31\t\n"},
+		{"29 February of a common year", smallTable + "C\t058092\tX\t\t\tH502\t258\t\t\t\t2001-02-29\t\n"},
+		{"month 13", smallTable + "C\t058092\tX\t\t\tH502\t258\t\t\t\t2001-13-01\t\n"},
+		{"date with a sign", smallTable + "C\t058092\tX\t\t\tH502\t258\t\t\t\t+001-01-01\t\n"},
 		{"period ends before it begins", smallTable + "C\t058092\tX\t\t\tH502\t258\t\t\t\t2000-01-01\t1999-01-01\n"},
 		{"bad state code", smallTable + "S\tX105\tX\t\t1900-01-01\t\t1\n"},
 		{"comune of unknown region", smallTable + "C\t999001\tX\t\t\tH502\t\t99\t\t\t1900-01-01\t1920-01-01\n"},
