@@ -11,8 +11,16 @@
 //
 // # Errors
 //
-// A [List] is an error carrying every problem found; errors.Is(err, ErrInvalid)
-// is true for any List holding at least one problem of severity error.
+// Every error of Registro has a [Kind] — internal, invalid, not found,
+// conflict, failed precondition or forbidden — that [KindOf] reads through
+// any wrapping; services map kinds, not errors, to HTTP statuses and exit
+// statuses. [NewError] declares a sentinel error of a kind; the kind of each
+// package's errors is in its documentation.
+//
+// A [List] is an error carrying every problem found, of kind [KindInvalid];
+// errors.Is(err, ErrInvalid) is true for any List holding at least one
+// problem of severity error. [ErrInvalid] and the errors of ParseLang,
+// ParseSeverity and Tokens are of kind KindInvalid.
 //
 // # Concurrency
 //
@@ -30,8 +38,8 @@ import (
 )
 
 // ErrInvalid is matched (with errors.Is) by every List that holds at least one
-// problem of severity error.
-var ErrInvalid = errors.New("problem: invalid input")
+// problem of severity error. Its kind is KindInvalid.
+var ErrInvalid = NewError(KindInvalid, "problem: invalid input")
 
 // Lang is a language messages are available in.
 type Lang string
@@ -50,7 +58,7 @@ func ParseLang(s string) (Lang, error) {
 	case "en":
 		return EN, nil
 	}
-	return "", fmt.Errorf("problem: unknown language %q (want it or en)", s)
+	return "", invalidf("problem: unknown language %q (want it or en)", s)
 }
 
 // Messages holds one text in Italian and English.
@@ -93,7 +101,7 @@ func ParseSeverity(s string) (Severity, error) {
 	case "warning":
 		return Warning, nil
 	}
-	return 0, fmt.Errorf("problem: unknown severity %q (want error or warning)", s)
+	return 0, invalidf("problem: unknown severity %q (want error or warning)", s)
 }
 
 // MarshalText encodes the severity as "error" or "warning".
@@ -212,6 +220,9 @@ func (l List) Error() string {
 // Is reports whether target is ErrInvalid and the list holds an error.
 func (l List) Is(target error) bool { return target == ErrInvalid && l.HasErrors() }
 
+// Kind returns KindInvalid: a List is input the caller must correct.
+func (l List) Kind() Kind { return KindInvalid }
+
 // HasErrors reports whether any problem has severity error.
 func (l List) HasErrors() bool {
 	for _, p := range l {
@@ -317,7 +328,7 @@ func Tokens(ptr string) ([]string, error) {
 		return nil, nil
 	}
 	if ptr[0] != '/' {
-		return nil, fmt.Errorf("problem: JSON Pointer %q must be empty or start with '/'", ptr)
+		return nil, invalidf("problem: JSON Pointer %q must be empty or start with '/'", ptr)
 	}
 	parts := strings.Split(ptr[1:], "/")
 	for i, p := range parts {
