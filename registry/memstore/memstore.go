@@ -3,11 +3,12 @@
 //
 // # Errors
 //
-// The errors of registry.Store: registry.ErrNotFound and
-// registry.ErrConflict (wrapped, with the record named),
-// registry.ErrInvalidCursor (wrapped) for a cursor no listing made, the
-// error of a Filter.Visible, plus an error for a negative limit and for a
-// cancelled context.
+// The errors of registry.Store: registry.ErrNotFound (kind not_found) and
+// registry.ErrConflict (kind conflict), wrapped with the record named;
+// registry.ErrInvalidCursor (kind invalid, wrapped) for a cursor no listing
+// made; ErrBadKind (kind invalid) for a delete of an unknown record kind; the
+// error of a Filter.Visible; an error for a negative limit and the context's
+// error for a cancelled context.
 //
 // # Concurrency
 //
@@ -18,13 +19,13 @@ package memstore
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // Store is an in-memory registry.Store. The zero value is not usable; call New.
@@ -373,8 +374,9 @@ func versionOf(v any) int64 {
 	return -1
 }
 
-// ErrBadKind is returned by Commit for a delete of an unknown record kind.
-var ErrBadKind = errors.New("memstore: unknown record kind")
+// ErrBadKind is returned by Commit for a delete of an unknown record kind. Its
+// kind is problem.KindInvalid.
+var ErrBadKind = problem.NewError(problem.KindInvalid, "memstore: unknown record kind")
 
 // Commit implements registry.Store.
 func (s *Store) Commit(ctx context.Context, b registry.Batch) ([]registry.Event, error) {

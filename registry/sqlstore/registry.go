@@ -9,12 +9,14 @@ import (
 	"strings"
 
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 var _ registry.Store = (*Store)(nil)
 
-// ErrBadKind is returned by Commit for a delete of an unknown record kind.
-var ErrBadKind = errors.New("sqlstore: unknown record kind")
+// ErrBadKind is returned by Commit for a delete of an unknown record kind. Its
+// kind is problem.KindInvalid.
+var ErrBadKind = problem.NewError(problem.KindInvalid, "sqlstore: unknown record kind")
 
 // queryer is what reads need from *sql.DB and *sql.Tx.
 type queryer interface {

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/schemas/problem"
 )
@@ -127,12 +126,12 @@ func classify(err error) *httpError {
 		return &httpError{kind: kindTooLarge, cause: err, detail: msg(
 			"il corpo della richiesta supera "+strconv.FormatInt(mbe.Limit, 10)+" byte",
 			"the request body exceeds "+strconv.FormatInt(mbe.Limit, 10)+" bytes")}
-	case errors.Is(err, registry.ErrNotFound), errors.Is(err, questionnaire.ErrNotFound):
+	case errors.Is(err, registry.ErrNotFound):
 		return &httpError{kind: kindNotFound, cause: err, detail: msg("risorsa non trovata", "not found")}
 	case errors.Is(err, registry.ErrForbidden):
 		return &httpError{kind: kindForbidden, cause: err, detail: msg(
 			"il ruolo del chiamante non consente questa operazione", "the caller's role does not allow this")}
-	case errors.Is(err, registry.ErrConflict), errors.Is(err, questionnaire.ErrConflict):
+	case errors.Is(err, registry.ErrConflict):
 		return &httpError{kind: kindConflict, cause: err, detail: msg(
 			"un'altra modifica è avvenuta nel frattempo: riprovare", "another change happened meanwhile: retry")}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
