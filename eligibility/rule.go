@@ -2,7 +2,6 @@ package eligibility
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -56,12 +55,12 @@ var idRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 // ErrInvalidRule is wrapped by the errors of [NewRuleSet] and the methods that
 // derive sets, for a rule whose Meta is malformed or overlaps another version
-// of the same requirement.
-var ErrInvalidRule = errors.New("eligibility: invalid rule")
+// of the same requirement. Its kind is problem.KindInvalid.
+var ErrInvalidRule = problem.NewError(problem.KindInvalid, "eligibility: invalid rule")
 
 // ErrUnknownRule is wrapped by [RuleSet.Replace] and [RuleSet.Without] for an
-// ID the set does not hold.
-var ErrUnknownRule = errors.New("eligibility: unknown rule")
+// ID the set does not hold. Its kind is problem.KindNotFound.
+var ErrUnknownRule = problem.NewError(problem.KindNotFound, "eligibility: unknown rule")
 
 // Validate reports what is wrong with m, wrapping ErrInvalidRule.
 func (m Meta) Validate() error {

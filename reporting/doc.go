@@ -39,12 +39,13 @@
 //
 // # Errors
 //
-// [New] returns errors wrapping [ErrScope] for an unknown region or
-// macro-area and [ErrYear] for a year before 2019; [Aggregator.Merge],
-// [KPIs.Merge] and [Report.Compare] return errors wrapping [ErrMismatch]
-// for aggregates of different years, scopes or periods, and for a public
-// report compared with a non-public one; [DecodeDocument] returns errors
-// wrapping [ErrSyntax]. [Aggregator.Add]
+// [New] returns errors wrapping [ErrScope] (kind invalid) for an unknown
+// region or macro-area and [ErrYear] (kind not_found) for a year before 2019;
+// [Aggregator.Merge], [KPIs.Merge] and [Report.Compare] return errors wrapping
+// [ErrMismatch] (kind invalid) for aggregates of different years, scopes or
+// periods, and for a public report compared with a non-public one;
+// [DecodeDocument] returns errors wrapping [ErrSyntax] (kind invalid).
+// problem.KindOf reads the kind through any wrapping. [Aggregator.Add]
 // never fails: it does not validate (package questionnaire does), it counts
 // codes outside the year's lists in Report.UnknownCodes.
 //

@@ -10,8 +10,9 @@
 //
 // # Errors
 //
-// [Load] returns an error naming the list and code at fault when the data is
-// malformed (duplicate codes, missing labels, a code outside its list's years).
+// [Load] returns an error wrapping [ErrInvalid] (kind invalid) and naming the
+// list and code at fault when the data is malformed (duplicate codes, missing
+// labels, a code outside its list's years).
 //
 // # Concurrency
 //
@@ -22,11 +23,12 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"sync"
+
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // The names of the lists in the default set.
@@ -235,8 +237,9 @@ type file struct {
 
 var codeRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_]*$`)
 
-// ErrInvalid is wrapped by every error Load returns for malformed data.
-var ErrInvalid = errors.New("codelist: invalid code lists")
+// ErrInvalid is wrapped by every error Load returns for malformed data. Its
+// kind is problem.KindInvalid.
+var ErrInvalid = problem.NewError(problem.KindInvalid, "codelist: invalid code lists")
 
 // Load reads a set of code lists from JSON in the shape of default.json:
 //
