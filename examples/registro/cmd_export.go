@@ -337,7 +337,7 @@ func cmdExport(ctx context.Context, e *env, args []string) int {
 			}
 		}
 		if err != nil {
-			return failf(e, "export", "%s: %v", w, err)
+			return fail(e, "export", fmt.Errorf("%s: %w", w, err))
 		}
 		fmt.Fprintf(e.stderr, "registro export: %s written under %s\n", w, *out)
 	}
@@ -405,7 +405,7 @@ func cmdImport(ctx context.Context, e *env, args []string) int {
 				}
 				return exitFindings
 			}
-			return failf(e, "import", "%v", err)
+			return fail(e, "import", err)
 		}
 		fmt.Fprintf(e.stderr, "registro import: %d entities\n", len(ents))
 	}
@@ -413,7 +413,7 @@ func cmdImport(ctx context.Context, e *env, args []string) int {
 		f := questionnaire.Filing{BodyTaxCode: r.BodyTaxCode, Year: r.Year, Revision: r.Revision, FiledAt: r.FiledAt,
 			FilerTaxCode: r.FilerTaxCode, Late: r.Late, Document: r.Document}
 		if err := store.Filings().Put(ctx, f); err != nil {
-			return failf(e, "import", "%s:%d: %v", *filings, i+1, err)
+			return fail(e, "import", fmt.Errorf("%s:%d: %w", *filings, i+1, err))
 		}
 	}
 	if len(recs) > 0 {
@@ -428,7 +428,7 @@ func cmdImport(ctx context.Context, e *env, args []string) int {
 			}
 		}
 		if _, err := questionnaire.RecordMissingFilings(ctx, wire.Registry(store, wire.Options{}), store.Filings(), registry.Staff("registro-import"), ys...); err != nil {
-			return failf(e, "import", "recording the filings in the register's log: %v", err)
+			return fail(e, "import", fmt.Errorf("recording the filings in the register's log: %w", err))
 		}
 		fmt.Fprintf(e.stderr, "registro import: %d filings\n", len(recs))
 	}

@@ -132,12 +132,12 @@ func cmdReport(ctx context.Context, e *env, args []string) int {
 	}
 	if err := reporting.Parallel(ctx, agg, reportLines(e, files, progress), *workers, add); err != nil {
 		progress.done()
-		fmt.Fprintf(e.stderr, "registro report: %v\n", err)
 		var se *json.SyntaxError
-		if errors.Is(err, reporting.ErrSyntax) || errors.As(err, &se) {
+		if errors.As(err, &se) {
+			fmt.Fprintf(e.stderr, "registro report: %v\n", err)
 			return exitFindings
 		}
-		return exitUsage
+		return fail(e, "report", err) // reporting.ErrSyntax is invalid: 1
 	}
 	progress.done()
 	report := agg.Report()
