@@ -31,8 +31,8 @@
 // # Errors
 //
 // Lookups return (value, false) for unknown codes and names. ParseMacroArea
-// returns an error wrapping ErrUnknown (kind invalid), Parse and ParseTable an
-// error wrapping ErrTable (kind invalid) for a malformed table.
+// returns an error wrapping ErrUnknown (kind invalid), and Parse an error
+// wrapping ErrTable (kind invalid) for a malformed table.
 //
 // # Concurrency
 //

@@ -108,6 +108,7 @@ func TestClassify(t *testing.T) {
 		{"schemas.ErrLang", schemas.ErrLang, true, invalid, "invalid-document"},
 		{"codelist.ErrInvalid", codelist.ErrInvalid, true, invalid, "invalid-document"},
 		{"territory.ErrUnknown", territory.ErrUnknown, true, invalid, "invalid-document"},
+		{"territory.ErrTable", territory.ErrTable, true, invalid, "invalid-document"},
 		{"codicefiscale.ErrEmpty", codicefiscale.ErrEmpty, true, invalid, "invalid-document"},
 		{"codicefiscale.ErrLength", codicefiscale.ErrLength, true, invalid, "invalid-document"},
 		{"codicefiscale.ErrCharacter", codicefiscale.ErrCharacter, true, invalid, "invalid-document"},
