@@ -86,6 +86,6 @@ func TestFail(t *testing.T) {
 func TestHelpListsExitStatuses(t *testing.T) {
 	code, out, _ := runCLI(t, invocation{}, "help")
 	assert.Equal(t, exitOK, code)
-	assert.Contains(t, out, "Exit status: 0 ok, 1 findings in the input, 2 usage or I/O error, 3 not found, "+
-		"4 conflict (nothing written, run again), 5 not allowed in the register's current state, 6 forbidden to the viewer.")
+	assert.Contains(t, out, "Exit status:\n  0  ok\n  1  findings in the input\n  2  usage or I/O error\n  3  not found\n"+
+		"  4  conflict (nothing written, run again)\n  5  not allowed in the register's current state\n  6  forbidden to the viewer\n")
 }

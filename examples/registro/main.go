@@ -172,11 +172,11 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
-	fmt.Fprint(w, "\nExit status: 0 ok")
+	fmt.Fprintf(w, "\nExit status:\n  %d  %s\n", exitOK, "ok")
 	for _, row := range exitKinds {
-		fmt.Fprintf(w, ", %d %s", row.code, row.what)
+		fmt.Fprintf(w, "  %d  %s\n", row.code, row.what)
 	}
-	fmt.Fprintln(w, ".")
+	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run \"registro help COMMAND\" for a command's flags and examples.")
 }
 
