@@ -37,7 +37,7 @@
 // is what services map to HTTP and exit statuses:
 //
 //	kind                 errors
-//	invalid              problem.List, ErrUnknownStatus, ErrUnknownSection, ErrDate
+//	invalid              problem.List, ErrUnknownStatus, ErrUnknownSection, ErrUnknownRole, ErrDate
 //	not_found            ErrNotFound
 //	conflict             ErrConflict
 //	failed_precondition  ErrTransition (*TransitionError), ErrReferentStatus

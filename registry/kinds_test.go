@@ -16,6 +16,7 @@ func TestErrorKinds(t *testing.T) {
 	_, statusErr := registry.ParseStatus("pending")
 	_, sectionErr := registry.ParseSection("III")
 	_, dateErr := registry.ParseDate("1/3/2024")
+	_, roleErr := registry.ParseRole("admin")
 	transition := &registry.TransitionError{EntityID: "E1", Section: registry.SectionI,
 		From: registry.StatusRejected, To: registry.StatusEnrolled}
 	tests := []struct {
@@ -34,6 +35,7 @@ func TestErrorKinds(t *testing.T) {
 		{"ErrUnknownStatus", statusErr, registry.ErrUnknownStatus, problem.KindInvalid},
 		{"ErrUnknownSection", sectionErr, registry.ErrUnknownSection, problem.KindInvalid},
 		{"ErrDate", dateErr, registry.ErrDate, problem.KindInvalid},
+		{"ErrUnknownRole", roleErr, registry.ErrUnknownRole, problem.KindInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -43,4 +45,5 @@ func TestErrorKinds(t *testing.T) {
 	}
 	assert.False(t, errors.Is(registry.ErrNotFound, registry.ErrConflict))
 	assert.Equal(t, `registry: not a day written YYYY-MM-DD: "1/3/2024"`, dateErr.Error())
+	assert.Equal(t, `registry: unknown role "admin" (want public, body, staff or region)`, roleErr.Error())
 }

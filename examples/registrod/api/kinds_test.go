@@ -90,6 +90,7 @@ func TestClassify(t *testing.T) {
 		{"registry.ErrUnknownStatus", registry.ErrUnknownStatus, true, invalid, "invalid-document"},
 		{"registry.ErrUnknownSection", registry.ErrUnknownSection, true, invalid, "invalid-document"},
 		{"registry.ErrDate", registry.ErrDate, true, invalid, "invalid-document"},
+		{"registry.ErrUnknownRole", registry.ErrUnknownRole, true, invalid, "invalid-document"},
 		{"memstore.ErrBadKind", memstore.ErrBadKind, true, invalid, "invalid-document"},
 		{"sqlstore.ErrBadKind", sqlstore.ErrBadKind, true, invalid, "invalid-document"},
 		{"sqlstore.ErrDSN", sqlstore.ErrDSN, true, invalid, "invalid-document"},
