@@ -2,16 +2,18 @@ package registry
 
 import (
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // ErrInvalidCursor is wrapped by Store.Entities and Registry.Entities for a
 // Filter.Cursor that no listing made: not the Page.Next of a page. A caller
-// maps it to a bad request; it is never ErrNotFound.
-var ErrInvalidCursor = errors.New("registry: invalid cursor")
+// maps it to a bad request; it is never ErrNotFound. Its kind is
+// problem.KindInvalid.
+var ErrInvalidCursor = problem.NewError(problem.KindInvalid, "registry: invalid cursor")
 
 // CursorAfter returns the cursor of the page that starts after the entity
 // id, for Page.Next. Cursors are opaque to callers: they are the base64url

@@ -37,7 +37,8 @@
 // is what services map to HTTP and exit statuses:
 //
 //	kind                 errors
-//	invalid              problem.List, ErrUnknownStatus, ErrUnknownSection, ErrUnknownRole, ErrDate
+//	invalid              problem.List, ErrUnknownStatus, ErrUnknownSection, ErrUnknownRole,
+//	                     ErrDate, ErrInvalidCursor
 //	not_found            ErrNotFound
 //	conflict             ErrConflict
 //	failed_precondition  ErrTransition (*TransitionError), ErrReferentStatus

@@ -17,6 +17,7 @@ func TestErrorKinds(t *testing.T) {
 	_, sectionErr := registry.ParseSection("III")
 	_, dateErr := registry.ParseDate("1/3/2024")
 	_, roleErr := registry.ParseRole("admin")
+	_, cursorErr := registry.ParseCursor("not a cursor!")
 	transition := &registry.TransitionError{EntityID: "E1", Section: registry.SectionI,
 		From: registry.StatusRejected, To: registry.StatusEnrolled}
 	tests := []struct {
@@ -36,6 +37,7 @@ func TestErrorKinds(t *testing.T) {
 		{"ErrUnknownSection", sectionErr, registry.ErrUnknownSection, problem.KindInvalid},
 		{"ErrDate", dateErr, registry.ErrDate, problem.KindInvalid},
 		{"ErrUnknownRole", roleErr, registry.ErrUnknownRole, problem.KindInvalid},
+		{"ErrInvalidCursor", cursorErr, registry.ErrInvalidCursor, problem.KindInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

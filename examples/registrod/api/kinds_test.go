@@ -91,6 +91,7 @@ func TestClassify(t *testing.T) {
 		{"registry.ErrUnknownSection", registry.ErrUnknownSection, true, invalid, "invalid-document"},
 		{"registry.ErrDate", registry.ErrDate, true, invalid, "invalid-document"},
 		{"registry.ErrUnknownRole", registry.ErrUnknownRole, true, invalid, "invalid-document"},
+		{"registry.ErrInvalidCursor", registry.ErrInvalidCursor, true, invalid, "invalid-document"},
 		{"memstore.ErrBadKind", memstore.ErrBadKind, true, invalid, "invalid-document"},
 		{"sqlstore.ErrBadKind", sqlstore.ErrBadKind, true, invalid, "invalid-document"},
 		{"sqlstore.ErrDSN", sqlstore.ErrDSN, true, invalid, "invalid-document"},
