@@ -159,7 +159,7 @@ func TestCountsAndScope(t *testing.T) {
 		}
 	}
 	r := all.Report()
-	require.EqualValues(t, len(ds), r.Filings)
+	require.EqualValues(t, len(ds), *r.Filings)
 	tab, ok := r.Table("bodies.legal_form")
 	require.True(t, ok)
 	c, _ := tab.Cell("total", "section_i")
@@ -171,8 +171,8 @@ func TestCountsAndScope(t *testing.T) {
 	c, _ = ft.Cell("total", "value")
 	require.Equal(t, funds, *c.Value)
 	lr := lom.Report()
-	require.Equal(t, nLom, lr.Filings)
-	require.Equal(t, int64(len(ds))-nLom, lr.OutOfScope)
+	require.Equal(t, nLom, *lr.Filings)
+	require.Equal(t, int64(len(ds))-nLom, *lr.OutOfScope)
 	rt, _ := lr.Table("bodies.region")
 	require.Len(t, rt.Rows, 1)
 }

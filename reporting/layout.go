@@ -15,6 +15,10 @@ type rowDef struct {
 	// exactly one of them): they and the total form a line a reader can
 	// solve, which disclosure control must respect.
 	partition bool
+	// within is true for the rows of a multiple-answer table that count
+	// units of the total at most once each (row ≤ total), another relation
+	// disclosure control respects.
+	within    bool
 	sensitive bool
 }
 
@@ -220,6 +224,18 @@ func newLayout(year int, scope Scope, lists *codelist.Set, terr *territory.Terri
 				{code: "projects_ukrainians", label: label("row.projects_ukrainians")}, {code: "ukrainians_projects", label: label("row.ukrainians_projects")}}})
 		l.ukActivity = l.add(&tableDef{id: pu + "activity_type", part: PartUkraine, title: Label{IT: "Enti attivi per cittadini ucraini, per tipo di attività", EN: "Bodies active for Ukrainian citizens, by activity type"},
 			unit: UnitBodies, multi: true, cols: colsSections(), rows: l.codeRows(codelist.ActivityType, false), total: label("total.bodies_active"), totalKey: pu + "active"})
+	}
+	for _, t := range l.tables {
+		if !t.multi {
+			continue
+		}
+		switch t {
+		case l.progFigures, l.progLabour, l.proj[0].hr, l.proj[1].hr:
+			continue // people or places per body, not units of the total
+		}
+		for i := range t.rows {
+			t.rows[i].within = t != l.ukSummary || t.rows[i].code == "bodies_active"
+		}
 	}
 	return l, nil
 }

@@ -49,6 +49,14 @@ func groupDigits(n int64, sep string) string {
 
 // formatValue formats a value for people: thousands grouped, euro cents as
 // euros with two decimals, in the conventions of lang.
+// formatHeader formats a header figure, "c" when suppressed.
+func formatHeader(v *int64, lang string) string {
+	if v == nil {
+		return suppressedMark
+	}
+	return formatValue(*v, UnitBodies, lang)
+}
+
 func formatValue(v int64, unit Unit, lang string) string {
 	th, dec := ",", "."
 	if lang == "it" {
@@ -221,7 +229,7 @@ func Markdown(r *Report, lang string) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# %s %d\n\n", label("report.title").In(lang), r.Year)
 	fmt.Fprintf(&b, "- %s: %s\n", label("report.scope").In(lang), r.Scope.Label.In(lang))
-	fmt.Fprintf(&b, "- %s: %s\n", label("report.filings").In(lang), formatValue(r.Filings, UnitBodies, lang))
+	fmt.Fprintf(&b, "- %s: %s\n", label("report.filings").In(lang), formatHeader(r.Filings, lang))
 	if r.Public {
 		fmt.Fprintf(&b, "- "+label("report.suppressed").In(lang)+"\n", r.Threshold)
 	}

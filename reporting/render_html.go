@@ -39,7 +39,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.total td{font-we
 <h1>%s</h1>
 `, lang, esc(title), esc(title))
 	fmt.Fprintf(&b, "<p>%s: %s · %s: %s</p>\n", esc(label("report.year").In(lang)), strconv.Itoa(r.Year),
-		esc(label("report.filings").In(lang)), esc(formatValue(r.Filings, UnitBodies, lang)))
+		esc(label("report.filings").In(lang)), esc(formatHeader(r.Filings, lang)))
 	if r.Public {
 		fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(fmt.Sprintf(label("report.suppressed").In(lang), r.Threshold)))
 	}

@@ -67,11 +67,14 @@ type Report struct {
 	Public bool `json:"public"`
 	// Threshold is the smallest Section II count published (public reports).
 	Threshold int `json:"threshold,omitempty"`
-	// Filings is the number of questionnaires counted in the scope.
-	Filings int64 `json:"filings"`
+	// Filings is the number of questionnaires counted in the scope; absent
+	// in a public report when it would disclose a suppressed cell (it equals
+	// the distinct bodies of bodies.section).
+	Filings *int64 `json:"filings,omitempty"`
 	// OutOfScope is the number of questionnaires read but outside the scope
-	// (another region, another year, or a body unknown to the register).
-	OutOfScope int64 `json:"outOfScope"`
+	// (another region, another year, or a body unknown to the register);
+	// absent when Filings is (the two add up to the questionnaires read).
+	OutOfScope *int64 `json:"outOfScope,omitempty"`
 	// UnknownCodes counts answers whose code is not in the year's code list;
 	// they are left out of the tables (validation should have rejected them).
 	UnknownCodes int64 `json:"unknownCodes"`

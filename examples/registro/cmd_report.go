@@ -224,7 +224,7 @@ func cmdReport(ctx context.Context, e *env, args []string) int {
 			return failf(e, "report", "%v", err)
 		}
 	}
-	fmt.Fprintf(e.stderr, "registro report: %d questionnaires, %d files in %s\n", report.Filings, len(main)+len(extra), *out)
+	fmt.Fprintf(e.stderr, "registro report: %d questionnaires, %d files in %s\n", agg.Filings(), len(main)+len(extra), *out)
 	return exitOK
 }
 
