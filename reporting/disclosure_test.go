@@ -355,3 +355,43 @@ func TestNoSuppressedCellDerivable(t *testing.T) {
 		})
 	}
 }
+
+// TestSharesAreShares: on consistent input no published share exceeds 1
+// (a share counts units of its total), and rows counting something else
+// than the total carry their unit and a mean, never a share.
+func TestSharesAreShares(t *testing.T) {
+	for _, tc := range []struct {
+		year  int
+		seed  uint64
+		scale float64
+	}{{2024, 1, 1}, {2022, 4, 0.5}, {2025, 9, 1}} {
+		t.Run(fmt.Sprintf("year %d seed %d scale %v", tc.year, tc.seed, tc.scale), func(t *testing.T) {
+			ds := synthDocs(t, tc.year, tc.seed, tc.scale)
+			for _, o := range scopes() {
+				for _, private := range []bool{false, true} {
+					o.Private = private
+					a, err := reporting.New(tc.year, o)
+					require.NoError(t, err)
+					for i := range ds {
+						a.Add(&ds[i])
+					}
+					r := a.Report()
+					for _, tab := range r.Tables {
+						require.NotEmpty(t, tab.Unit, tab.ID)
+						for _, row := range tab.Rows {
+							for ci, c := range row.Cells {
+								if c.Share != nil {
+									require.LessOrEqual(t, *c.Share, 1.0, "%s %v: %s/%s/%s", o, private, tab.ID, row.Code, tab.Columns[ci].Code)
+									require.Empty(t, row.Unit, "%s/%s has a unit of its own and a share", tab.ID, row.Code)
+								}
+								if c.Mean != nil {
+									require.NotEmpty(t, row.Unit, "%s/%s has a mean but no unit", tab.ID, row.Code)
+								}
+							}
+						}
+					}
+				}
+			}
+		})
+	}
+}

@@ -1,5 +1,7 @@
 package reporting
 
+import "math"
+
 // Report builds the report from the counters: shares are computed here,
 // never before, and for a public report (Options.Private false) disclosure
 // control runs on the Section II cells. The aggregator is left unchanged and
@@ -25,6 +27,9 @@ func (a *Aggregator) Report() *Report {
 		nr := len(t.rows)
 		mkRow := func(r int, code string, lab Label) Row {
 			row := Row{Code: code, Label: lab, Cells: make([]Cell, len(t.cols))}
+			if r < nr && t.rows[r].unit != t.unit {
+				row.Unit = t.rows[r].unit
+			}
 			for c := range t.cols {
 				i := t.cell(r, c)
 				if supp != nil && supp[i] {
@@ -34,6 +39,15 @@ func (a *Aggregator) Report() *Report {
 				v := a.vals[i]
 				row.Cells[c].Value = &v
 				if r == nr {
+					continue
+				}
+				if t.rows[r].unit != "" && t.rows[r].unit != t.unit {
+					// Not units of the total: a mean per unit, not a share.
+					base := a.vals[t.cell(nr, c)]
+					if base > 0 && (supp == nil || !supp[t.cell(nr, c)]) {
+						m := math.Round(float64(v)/float64(base)*100) / 100
+						row.Cells[c].Mean = &m
+					}
 					continue
 				}
 				base := a.vals[t.cell(nr, c)]

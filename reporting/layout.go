@@ -20,6 +20,8 @@ type rowDef struct {
 	// disclosure control respects.
 	within    bool
 	sensitive bool
+	// unit, when set, is what the row counts, unlike the table's total.
+	unit Unit
 }
 
 // tableDef is the shape of one table: rows × columns, plus a total row,
@@ -209,19 +211,22 @@ func newLayout(year int, scope Scope, lists *codelist.Set, terr *territory.Terri
 	l.progPhases = l.add(&tableDef{id: p3 + "programme_phases", part: PartSectionII, title: Label{IT: "Enti per fase del programma", EN: "Bodies by programme phase"},
 		unit: UnitBodies, multi: true, rows: sensRows(l.codeRows(codelist.ProgrammePhase, false)), cols: val, total: label("total.bodies_programme"), totalKey: p3 + "programme_bodies"})
 	l.progFigures = l.add(&tableDef{id: p3 + "programme_figures", part: PartSectionII, title: Label{IT: "Accoglienza e permessi art. 18", EN: "Reception and art. 18 permits"},
-		unit: UnitPlaces, multi: true, rows: sensRows([]rowDef{{code: "residential_places", label: label("row.residential_places")}, {code: "permits_requested", label: label("row.permits_requested")}, {code: "permits_obtained", label: label("row.permits_obtained")}}),
+		unit: UnitBodies, multi: true, rows: sensRows([]rowDef{{code: "residential_places", label: label("row.residential_places"), unit: UnitPlaces}, {code: "permits_requested", label: label("row.permits_requested"), unit: UnitPersons}, {code: "permits_obtained", label: label("row.permits_obtained"), unit: UnitPersons}}),
 		cols: val, total: label("total.bodies_programme"), totalKey: p3 + "programme_bodies"})
 	if year >= 2024 {
 		rows := append([]rowDef{{code: "people_involved", label: label("row.people_involved")}}, l.codeRows(codelist.LabourOutcome, false)...)
+		for i := range rows {
+			rows[i].unit = UnitPersons
+		}
 		l.progLabour = l.add(&tableDef{id: p3 + "labour_inclusion", part: PartSectionII, title: Label{IT: "Inclusione socio-lavorativa", EN: "Social and labour inclusion"},
-			unit: UnitPersons, multi: true, rows: sensRows(rows), cols: val, total: label("total.bodies_labour"), totalKey: p3 + "labour_bodies"})
+			unit: UnitBodies, multi: true, rows: sensRows(rows), cols: val, total: label("total.bodies_labour"), totalKey: p3 + "labour_bodies"})
 	}
 	if year >= 2022 {
 		pu := string(PartUkraine) + "."
 		l.ukSummary = l.add(&tableDef{id: pu + "summary", part: PartUkraine, title: Label{IT: "Attività per cittadini ucraini", EN: "Activities for Ukrainian citizens"},
 			unit: UnitBodies, multi: true, cols: colsSections(), total: label("total.bodies"), totalKey: "bodies",
-			rows: []rowDef{{code: "bodies_active", label: label("row.bodies_active")}, {code: "focus_beneficiaries", label: label("row.focus_beneficiaries")},
-				{code: "projects_ukrainians", label: label("row.projects_ukrainians")}, {code: "ukrainians_projects", label: label("row.ukrainians_projects")}}})
+			rows: []rowDef{{code: "bodies_active", label: label("row.bodies_active")}, {code: "focus_beneficiaries", label: label("row.focus_beneficiaries"), unit: UnitPersons},
+				{code: "projects_ukrainians", label: label("row.projects_ukrainians"), unit: UnitProjects}, {code: "ukrainians_projects", label: label("row.ukrainians_projects"), unit: UnitPersons}}})
 		l.ukActivity = l.add(&tableDef{id: pu + "activity_type", part: PartUkraine, title: Label{IT: "Enti attivi per cittadini ucraini, per tipo di attività", EN: "Bodies active for Ukrainian citizens, by activity type"},
 			unit: UnitBodies, multi: true, cols: colsSections(), rows: l.codeRows(codelist.ActivityType, false), total: label("total.bodies_active"), totalKey: pu + "active"})
 	}
@@ -230,11 +235,11 @@ func newLayout(year int, scope Scope, lists *codelist.Set, terr *territory.Terri
 			continue
 		}
 		switch t {
-		case l.progFigures, l.progLabour, l.proj[0].hr, l.proj[1].hr:
-			continue // people or places per body, not units of the total
+		case l.proj[0].hr, l.proj[1].hr:
+			continue // mediators are not a kind of staff
 		}
 		for i := range t.rows {
-			t.rows[i].within = t != l.ukSummary || t.rows[i].code == "bodies_active"
+			t.rows[i].within = t.rows[i].unit == ""
 		}
 	}
 	return l, nil

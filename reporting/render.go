@@ -97,6 +97,40 @@ func cellText(c Cell, unit Unit, lang string) string {
 	return formatValue(*c.Value, unit, lang)
 }
 
+// rowName is a row's label, with its unit in brackets when it has one of
+// its own.
+func rowName(row Row, lang string) string {
+	if row.Unit == "" {
+		return row.Label.In(lang)
+	}
+	return row.Label.In(lang) + " (" + label("unit."+string(row.Unit)).In(lang) + ")"
+}
+
+// shareText is a cell's share, or its mean per unit of the total.
+func shareText(c Cell, lang string) string {
+	switch {
+	case c.Share != nil:
+		return formatPercent(*c.Share, lang)
+	case c.Mean != nil:
+		s := strconv.FormatFloat(*c.Mean, 'f', 2, 64)
+		if lang == "it" {
+			s = strings.Replace(s, ".", ",", 1)
+		}
+		return fmt.Sprintf(label("report.mean").In(lang), s)
+	}
+	return ""
+}
+
+// hasRowUnits reports whether a row of t has a unit of its own.
+func hasRowUnits(t *Table) bool {
+	for _, r := range t.Rows {
+		if r.Unit != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // hasChanges reports whether any cell of t carries a previous value.
 func hasChanges(t *Table) bool {
 	for _, r := range append([]Row{t.Total}, t.Rows...) {
@@ -123,9 +157,16 @@ func CSV(r *Report, lang string) ([]File, error) {
 		var buf bytes.Buffer
 		w := csv.NewWriter(&buf)
 		changes := hasChanges(t)
+		units := hasRowUnits(t)
 		head := []string{"code", "label"}
+		if units {
+			head = append(head, "unit")
+		}
 		for _, c := range t.Columns {
 			head = append(head, c.Code, c.Code+"_share")
+			if units {
+				head = append(head, c.Code+"_mean")
+			}
 			if changes {
 				head = append(head, c.Code+"_previous", c.Code+"_change")
 			}
@@ -135,6 +176,13 @@ func CSV(r *Report, lang string) ([]File, error) {
 		}
 		for _, row := range append(append([]Row(nil), t.Rows...), t.Total) {
 			rec := []string{row.Code, row.Label.In(lang)}
+			if units {
+				u := row.Unit
+				if u == "" {
+					u = t.Unit
+				}
+				rec = append(rec, string(u))
+			}
 			for _, c := range row.Cells {
 				v, s := suppressedMark, ""
 				if !c.Suppressed && c.Value != nil {
@@ -144,6 +192,13 @@ func CSV(r *Report, lang string) ([]File, error) {
 					s = strconv.FormatFloat(*c.Share, 'f', -1, 64)
 				}
 				rec = append(rec, v, s)
+				if units {
+					m := ""
+					if c.Mean != nil {
+						m = strconv.FormatFloat(*c.Mean, 'f', -1, 64)
+					}
+					rec = append(rec, m)
+				}
 				if changes {
 					p, ch := "", ""
 					if c.Previous != nil {
@@ -259,17 +314,13 @@ func Markdown(r *Report, lang string) []byte {
 		b.WriteString("| " + strings.Join(head, " | ") + " |\n")
 		b.WriteString("| " + strings.Join(align, " | ") + " |\n")
 		for ri, row := range append(append([]Row(nil), t.Rows...), t.Total) {
-			name := mdEscape(row.Label.In(lang))
+			name := mdEscape(rowName(row, lang))
 			if ri == len(t.Rows) {
 				name = "**" + name + "**"
 			}
 			rec := []string{name}
 			for _, c := range row.Cells {
-				s := ""
-				if c.Share != nil {
-					s = formatPercent(*c.Share, lang)
-				}
-				rec = append(rec, cellText(c, t.Unit, lang), s)
+				rec = append(rec, cellText(c, t.Unit, lang), shareText(c, lang))
 				if changes {
 					ch := ""
 					if c.Change != nil {
@@ -282,6 +333,9 @@ func Markdown(r *Report, lang string) []byte {
 		}
 		if t.Multi {
 			b.WriteString("\n_" + label("report.multi").In(lang) + "_\n")
+		}
+		if hasRowUnits(t) {
+			b.WriteString("\n_" + fmt.Sprintf(label("report.mean_note").In(lang), label("unit."+string(t.Unit)).In(lang)) + "_\n")
 		}
 		b.WriteString("\n")
 	}

@@ -69,13 +69,9 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.total td{font-we
 			} else {
 				b.WriteString("<tr>")
 			}
-			fmt.Fprintf(&b, "<td>%s</td>", esc(row.Label.In(lang)))
+			fmt.Fprintf(&b, "<td>%s</td>", esc(rowName(row, lang)))
 			for _, c := range row.Cells {
-				s := ""
-				if c.Share != nil {
-					s = formatPercent(*c.Share, lang)
-				}
-				fmt.Fprintf(&b, "<td class=\"n\">%s</td><td class=\"n\">%s</td>", esc(cellText(c, t.Unit, lang)), esc(s))
+				fmt.Fprintf(&b, "<td class=\"n\">%s</td><td class=\"n\">%s</td>", esc(cellText(c, t.Unit, lang)), esc(shareText(c, lang)))
 				if changes {
 					ch := ""
 					if c.Change != nil {
@@ -92,6 +88,9 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.total td{font-we
 		if t.Multi {
 			fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(label("report.multi").In(lang)))
 		}
+		if hasRowUnits(t) {
+			fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(fmt.Sprintf(label("report.mean_note").In(lang), label("unit."+string(t.Unit)).In(lang))))
+		}
 	}
 	if s := r.Service; s != nil {
 		fmt.Fprintf(&b, "<h2>%s</h2>\n<table>\n<tbody>\n", esc(label("service.title").In(lang)))
@@ -106,7 +105,11 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.total td{font-we
 
 // barChart writes a horizontal bar chart of t's rows: one bar per column,
 // each column scaled to its own largest row. Suppressed cells get no bar.
+// Tables whose rows count different things get no chart.
 func barChart(b *bytes.Buffer, t *Table, lang string) {
+	if hasRowUnits(t) {
+		return // rows in different units share no scale
+	}
 	const labelW, barW, barH, gap = 210, 260, 10, 6
 	nc := len(t.Columns)
 	rowH := nc*barH + gap

@@ -108,7 +108,9 @@ type Table struct {
 	ID    string `json:"id"`
 	Part  Part   `json:"part"`
 	Title Label  `json:"title"`
-	Unit  Unit   `json:"unit"`
+	// Unit is what the total row counts, and every row without a Unit of
+	// its own.
+	Unit Unit `json:"unit"`
 	// Multi is true when a unit may fall in several rows (multiple answers):
 	// the rows then add up to more than the total, and shares to more than 1.
 	Multi   bool     `json:"multi,omitempty"`
@@ -124,6 +126,10 @@ type Row struct {
 	// Code is the code-list code of the row ("total" for the total row).
 	Code  string `json:"code"`
 	Label Label  `json:"label"`
+	// Unit, when set, is what this row counts, unlike the table's total
+	// (people reached by the bodies of the total, say): its cells have a
+	// Mean per unit of the total, never a Share.
+	Unit Unit `json:"unit,omitempty"`
 	// Cells has one cell per column of the table.
 	Cells []Cell `json:"cells"`
 }
@@ -134,9 +140,15 @@ type Cell struct {
 	Value *int64 `json:"value,omitempty"`
 	// Suppressed is true when disclosure control hid the value.
 	Suppressed bool `json:"suppressed,omitempty"`
-	// Share is Value over the column's total, rounded to 4 decimals; absent
-	// for the total row, when the total is 0, or when suppressed.
+	// Share is Value over the column's total (or the ShareBase cell),
+	// rounded to 4 decimals; absent for the total row, for rows with a Unit
+	// of their own, when the total is 0, or when suppressed. It never
+	// exceeds 1 on consistent input: a share counts units of the total.
 	Share *float64 `json:"share,omitempty"`
+	// Mean is Value per unit of the column's total (places per body, say),
+	// rounded to 2 decimals, for rows with a Unit of their own; absent when
+	// the total is 0 or either is suppressed.
+	Mean *float64 `json:"mean,omitempty"`
 	// Previous is the same cell in the previous year's report, when given
 	// and published there.
 	Previous *int64 `json:"previous,omitempty"`
