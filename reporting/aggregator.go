@@ -1,8 +1,11 @@
 package reporting
 
 import (
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"math"
+	"slices"
 
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry/codelist"
@@ -30,9 +33,10 @@ type Options struct {
 }
 
 // Aggregator accumulates questionnaires of one reporting year into integer
-// counters. Its memory is fixed by the year's tables, never by the number
-// of questionnaires read; two aggregators of the same year and scope merge
-// exactly. The zero value is not usable: call New, or Fork an existing one.
+// counters. Its memory is fixed by the year's tables plus one small record
+// per body (what its counted questionnaire added, so that a resubmission
+// replaces it), never by the number of questionnaires read; two
+// aggregators of the same year and scope merge exactly. The zero value is not usable: call New, or Fork an existing one.
 type Aggregator struct {
 	l    *layout
 	opts Options
@@ -42,6 +46,11 @@ type Aggregator struct {
 	filings       int64
 	outOfScope    int64
 	unknown       int64
+	superseded    int64
+	// bodies holds, per body (tax code, else register ID), the revision
+	// counted: one small record per body, so that a later revision of the
+	// same body replaces it exactly, in any order.
+	bodies map[string]*revision
 	// Per-questionnaire scratch, reused: reset after each Add.
 	scratch []int64
 	touched []int32
@@ -85,7 +94,60 @@ func New(year int, opts Options) (*Aggregator, error) {
 
 func newAggregator(l *layout, opts Options) *Aggregator {
 	return &Aggregator{l: l, opts: opts, vals: make([]int64, l.n), contrib: make([]int64, l.n),
-		scratch: make([]int64, l.n), marked: make([]bool, l.n)}
+		scratch: make([]int64, l.n), marked: make([]bool, l.n), bodies: map[string]*revision{}}
+}
+
+// revision is the questionnaire of one body that an aggregator counts:
+// its order (revision number or filing time), a hash of what it adds (to
+// break ties the same way whatever the order of the input), whether it is
+// in scope, and the cells it adds to (sorted) with their amounts.
+type revision struct {
+	order   int64
+	hash    uint64
+	inScope bool
+	cells   []int32
+	vals    []int64
+}
+
+// newer reports whether r replaces s as the body's counted questionnaire.
+func (r *revision) newer(s *revision) bool {
+	if r.order != s.order {
+		return r.order > s.order
+	}
+	return r.hash > s.hash
+}
+
+// apply adds (sign 1) or removes (sign -1) r's contribution.
+func (a *Aggregator) apply(r *revision, sign int64) {
+	if !r.inScope {
+		a.outOfScope += sign
+		return
+	}
+	a.filings += sign
+	for j, i := range r.cells {
+		a.vals[i] += sign * r.vals[j]
+		if r.vals[j] != 0 {
+			a.contrib[i] += sign
+		}
+	}
+}
+
+// keep records r as the questionnaire of body key: it is counted when it
+// is the body's first or latest, and what it replaces is taken out.
+func (a *Aggregator) keep(key string, r *revision) {
+	old, ok := a.bodies[key]
+	switch {
+	case !ok:
+		a.bodies[key] = r
+		a.apply(r, 1)
+	case r.newer(old):
+		a.bodies[key] = r
+		a.apply(old, -1)
+		a.apply(r, 1)
+		a.superseded++
+	default:
+		a.superseded++
+	}
 }
 
 // Fork returns an empty aggregator with the same year, scope and options,
@@ -95,7 +157,8 @@ func (a *Aggregator) Fork() *Aggregator { return newAggregator(a.l, a.opts) }
 // Year returns the reporting year.
 func (a *Aggregator) Year() int { return a.l.year }
 
-// Filings returns the number of questionnaires counted so far (in scope).
+// Filings returns the number of questionnaires counted so far (in scope,
+// one per body).
 func (a *Aggregator) Filings() int64 { return a.filings }
 
 // Merge adds b's counters into a. Both must have the same year, scope and
@@ -115,6 +178,22 @@ func (a *Aggregator) Merge(b *Aggregator) error {
 	a.filings += b.filings
 	a.outOfScope += b.outOfScope
 	a.unknown += b.unknown
+	a.superseded += b.superseded
+	// A body counted on both sides: keep the latest, take out the other.
+	for key, r := range b.bodies {
+		old, ok := a.bodies[key]
+		switch {
+		case !ok:
+			a.bodies[key] = r
+		case r.newer(old):
+			a.bodies[key] = r
+			a.apply(old, -1)
+			a.superseded++
+		default:
+			a.apply(r, -1)
+			a.superseded++
+		}
+	}
 	return nil
 }
 
@@ -165,11 +244,68 @@ func (a *Aggregator) flush() {
 // or of a body whose legal seat is outside the scope, is counted only in
 // OutOfScope. Add does not validate the document (package questionnaire
 // does); codes outside the year's code lists are counted in UnknownCodes and
-// left out of the tables, and negative numbers are treated as 0.
-func (a *Aggregator) Add(doc *questionnaire.Document) {
-	if doc == nil || doc.ReportingYear != a.l.year || !a.l.regions[doc.Body.Region] {
+// left out of the tables, and negative numbers are treated as 0. Add is
+// AddRevision with order 0: of several questionnaires of the same body, one
+// is counted.
+func (a *Aggregator) Add(doc *questionnaire.Document) { a.AddRevision(doc, 0) }
+
+// AddRevision counts one questionnaire of a body that may have filed more
+// than one for the year (a resubmission): only the one with the highest
+// order is counted per body (identified by its tax code, else its
+// register ID), and the others in Report.Superseded. order is the revision
+// number or the filing time (Unix nanoseconds); questionnaires of equal
+// order are told apart by their content, so that the result does not
+// depend on the order of the input. A later revision outside the scope
+// takes the body out of the scope's counts.
+func (a *Aggregator) AddRevision(doc *questionnaire.Document, order int64) {
+	if doc == nil || doc.ReportingYear != a.l.year {
 		a.outOfScope++
 		return
+	}
+	key := doc.Body.TaxCode
+	if key == "" {
+		key = doc.Body.RegisterID
+	}
+	if !a.count(doc) {
+		if key == "" {
+			a.outOfScope++
+			return
+		}
+		a.keep(key, &revision{order: order})
+		return
+	}
+	if key == "" {
+		a.filings++
+		a.flush()
+		return
+	}
+	slices.Sort(a.touched)
+	r := &revision{order: order, inScope: true, cells: make([]int32, 0, len(a.touched)), vals: make([]int64, 0, len(a.touched))}
+	h := fnv.New64a()
+	var buf [12]byte
+	for _, i := range a.touched {
+		v := a.scratch[i]
+		a.scratch[i] = 0
+		a.marked[i] = false
+		if v == 0 {
+			continue
+		}
+		r.cells = append(r.cells, i)
+		r.vals = append(r.vals, v)
+		binary.LittleEndian.PutUint32(buf[:4], uint32(i))
+		binary.LittleEndian.PutUint64(buf[4:], uint64(v))
+		h.Write(buf[:])
+	}
+	a.touched = a.touched[:0]
+	r.hash = h.Sum64() | 1 // never 0, the hash of an out-of-scope revision
+	a.keep(key, r)
+}
+
+// count fills the scratch with what doc adds to the tables, and reports
+// whether doc is in scope (nothing is added otherwise).
+func (a *Aggregator) count(doc *questionnaire.Document) bool {
+	if !a.l.regions[doc.Body.Region] {
+		return false
 	}
 	var in [2]bool
 	for _, s := range doc.Sections {
@@ -181,10 +317,8 @@ func (a *Aggregator) Add(doc *questionnaire.Document) {
 		}
 	}
 	if !in[0] && !in[1] {
-		a.outOfScope++
-		return
+		return false
 	}
-	a.filings++
 	l := a.l
 	b := &doc.Body
 
@@ -418,7 +552,7 @@ func (a *Aggregator) Add(doc *questionnaire.Document) {
 			}
 		}
 	}
-	a.flush()
+	return true
 }
 
 func nonNeg(v int64) int64 {

@@ -13,7 +13,7 @@ func (a *Aggregator) Report() *Report {
 	if public {
 		supp = a.suppression()
 	}
-	r := &Report{Year: l.year, Scope: l.scope, Public: public, UnknownCodes: a.unknown}
+	r := &Report{Year: l.year, Scope: l.scope, Public: public, Superseded: a.superseded, UnknownCodes: a.unknown}
 	if supp == nil || !supp[l.n] {
 		f, o := a.filings, a.outOfScope
 		r.Filings, r.OutOfScope = &f, &o

@@ -67,7 +67,8 @@ type Report struct {
 	Public bool `json:"public"`
 	// Threshold is the smallest Section II count published (public reports).
 	Threshold int `json:"threshold,omitempty"`
-	// Filings is the number of questionnaires counted in the scope; absent
+	// Filings is the number of questionnaires counted in the scope, one per
+	// body (the latest revision); absent
 	// in a public report when it would disclose a suppressed cell (it equals
 	// the distinct bodies of bodies.section).
 	Filings *int64 `json:"filings,omitempty"`
@@ -75,6 +76,10 @@ type Report struct {
 	// (another region, another year, or a body unknown to the register);
 	// absent when Filings is (the two add up to the questionnaires read).
 	OutOfScope *int64 `json:"outOfScope,omitempty"`
+	// Superseded is the number of questionnaires not counted because the
+	// same body filed a later revision for the year (each body is counted
+	// once, with its latest questionnaire).
+	Superseded int64 `json:"superseded"`
 	// UnknownCodes counts answers whose code is not in the year's code list;
 	// they are left out of the tables (validation should have rejected them).
 	UnknownCodes int64 `json:"unknownCodes"`

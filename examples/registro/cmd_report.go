@@ -114,7 +114,14 @@ func cmdReport(ctx context.Context, e *env, args []string) int {
 		if err == nil {
 			var doc questionnaire.Document
 			if err = reporting.DecodeDocument(data, &doc); err == nil {
-				a.Add(&doc)
+				// A body's resubmission replaces its earlier questionnaire:
+				// the latest filed is counted (without a filing time, one
+				// of them, the same whatever the input order).
+				var order int64
+				if !filedAt.IsZero() {
+					order = filedAt.UnixNano()
+				}
+				a.AddRevision(&doc, order)
 				if keepFilings && doc.ReportingYear == *year {
 					if filedAt.IsZero() {
 						filedAt = deadline // no filing time given: counted as filed in time
