@@ -277,3 +277,30 @@ func TestOneBodyOneCount(t *testing.T) {
 		require.EqualValues(t, 1, got.Superseded)
 	})
 }
+
+// TestNotCollectedIsAbsent: the questionnaire asks how many cultural
+// mediators worked on a project, not where they were born: that figure is
+// absent, never 0, in every renderer.
+func TestNotCollectedIsAbsent(t *testing.T) {
+	a, err := reporting.New(2024, reporting.Options{Private: true})
+	require.NoError(t, err)
+	for _, d := range docs(t, 50, 2024, 3) {
+		a.Add(&d)
+	}
+	r := a.Report()
+	for _, id := range []string{"section_i_projects.human_resources", "section_ii_projects.human_resources"} {
+		t.Run(id, func(t *testing.T) {
+			tab, ok := r.Table(id)
+			require.True(t, ok)
+			c, ok := tab.Cell("cultural_mediators", "foreign_born")
+			require.True(t, ok)
+			require.True(t, c.NotCollected)
+			require.Nil(t, c.Value)
+			require.Nil(t, c.Share)
+			persons, _ := tab.Cell("cultural_mediators", "persons")
+			require.NotNil(t, persons.Value)
+		})
+	}
+	require.Contains(t, string(reporting.Markdown(r, "en")), "| of whom cultural mediators | ")
+	require.Contains(t, string(reporting.Markdown(r, "en")), "\":\" not collected by the questionnaire.")
+}

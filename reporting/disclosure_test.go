@@ -62,6 +62,9 @@ func reader(t *testing.T, pub, priv *reporting.Report) map[cellKey]float64 {
 			}
 			for ci, c := range row.Cells {
 				k := cellKey{tab.ID, row.Code, tab.Columns[ci].Code}
+				if c.NotCollected {
+					continue
+				}
 				truth[k] = float64(*prow.Cells[ci].Value)
 				if c.Suppressed {
 					addUnknown(k)

@@ -1,6 +1,9 @@
 package reporting
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Report builds the report from the counters: shares are computed here,
 // never before, and for a public report (Options.Private false) disclosure
@@ -32,6 +35,10 @@ func (a *Aggregator) Report() *Report {
 			}
 			for c := range t.cols {
 				i := t.cell(r, c)
+				if r < nr && slices.Contains(t.rows[r].notCollected, t.cols[c].Code) {
+					row.Cells[c] = Cell{NotCollected: true}
+					continue
+				}
 				if supp != nil && supp[i] {
 					row.Cells[c] = Cell{Suppressed: true}
 					continue

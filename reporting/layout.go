@@ -22,6 +22,9 @@ type rowDef struct {
 	sensitive bool
 	// unit, when set, is what the row counts, unlike the table's total.
 	unit Unit
+	// notCollected lists the codes of the columns the questionnaire does
+	// not ask for in this row.
+	notCollected []string
 }
 
 // tableDef is the shape of one table: rows × columns, plus a total row,
@@ -192,7 +195,8 @@ func newLayout(year int, scope Scope, lists *codelist.Set, terr *territory.Terri
 			focus = append(focus, rowDef{code: "ukrainian", label: label("row.ukrainian")})
 		}
 		pt.focus = mk("beneficiaries_focus", Label{IT: "Beneficiari: minori e cittadini ucraini", EN: "Beneficiaries: minors and Ukrainian citizens"}, UnitPersons, focus, true, "total.beneficiaries", "beneficiaries", val())
-		hrRows := append(l.codeRows(codelist.HRKind, true), rowDef{code: "cultural_mediators", label: label("row.cultural_mediators")})
+		hrRows := append(l.codeRows(codelist.HRKind, true), rowDef{code: "cultural_mediators", label: label("row.cultural_mediators"),
+			notCollected: []string{"foreign_born"}}) // the questionnaire asks how many, not where they were born
 		pt.hr = mk("human_resources", Label{IT: "Risorse umane per tipo di rapporto", EN: "Human resources by kind"}, UnitPersons, hrRows, true, "total.persons", "hr",
 			[]Column{{Code: "persons", Label: label("col.persons"), Sensitive: sens}, {Code: "foreign_born", Label: label("col.foreign_born"), Sensitive: sens}})
 		// The foreign-born share is of the people in the same row.

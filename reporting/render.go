@@ -8,6 +8,10 @@ import (
 	"strings"
 )
 
+// Figures not collected are written as ":" (not available), the Eurostat
+// flag.
+const notCollectedMark = ":"
+
 // Suppressed cells are written as "c" (confidential), the Eurostat flag,
 // in every renderer but JSON (where "suppressed": true says it).
 const suppressedMark = "c"
@@ -91,6 +95,9 @@ func formatChange(f float64, lang string) string {
 
 // cellText is a cell's value for people.
 func cellText(c Cell, unit Unit, lang string) string {
+	if c.NotCollected {
+		return notCollectedMark
+	}
 	if c.Suppressed || c.Value == nil {
 		return suppressedMark
 	}
@@ -121,6 +128,18 @@ func shareText(c Cell, lang string) string {
 	return ""
 }
 
+// hasNotCollected reports whether a cell of t was not collected.
+func hasNotCollected(t *Table) bool {
+	for _, r := range t.Rows {
+		for _, c := range r.Cells {
+			if c.NotCollected {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // hasRowUnits reports whether a row of t has a unit of its own.
 func hasRowUnits(t *Table) bool {
 	for _, r := range t.Rows {
@@ -148,7 +167,8 @@ func hasChanges(t *Table) bool {
 // indicators. Columns: code, label (in lang), then per report column its
 // value and share, and, when the previous year was given, its previous value
 // and change. Values are raw integers (amounts in euro cents), shares and
-// changes decimal fractions with a dot; suppressed cells hold "c".
+// changes decimal fractions with a dot; suppressed cells hold "c", figures
+// not collected ":".
 func CSV(r *Report, lang string) ([]File, error) {
 	lang = langOf(lang)
 	var files []File
@@ -185,7 +205,10 @@ func CSV(r *Report, lang string) ([]File, error) {
 			}
 			for _, c := range row.Cells {
 				v, s := suppressedMark, ""
-				if !c.Suppressed && c.Value != nil {
+				switch {
+				case c.NotCollected:
+					v = notCollectedMark
+				case !c.Suppressed && c.Value != nil:
 					v = strconv.FormatInt(*c.Value, 10)
 				}
 				if c.Share != nil {
@@ -333,6 +356,9 @@ func Markdown(r *Report, lang string) []byte {
 		}
 		if t.Multi {
 			b.WriteString("\n_" + label("report.multi").In(lang) + "_\n")
+		}
+		if hasNotCollected(t) {
+			b.WriteString("\n_" + label("report.not_collected").In(lang) + "_\n")
 		}
 		if hasRowUnits(t) {
 			b.WriteString("\n_" + fmt.Sprintf(label("report.mean_note").In(lang), label("unit."+string(t.Unit)).In(lang)) + "_\n")

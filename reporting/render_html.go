@@ -88,6 +88,9 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.total td{font-we
 		if t.Multi {
 			fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(label("report.multi").In(lang)))
 		}
+		if hasNotCollected(t) {
+			fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(label("report.not_collected").In(lang)))
+		}
 		if hasRowUnits(t) {
 			fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(fmt.Sprintf(label("report.mean_note").In(lang), label("unit."+string(t.Unit)).In(lang))))
 		}
@@ -138,7 +141,7 @@ func barChart(b *bytes.Buffer, t *Table, lang string) {
 		for c, cell := range row.Cells {
 			by := y + c*barH
 			if cell.Value == nil {
-				fmt.Fprintf(b, "<text x=\"%d\" y=\"%d\" fill=\"#888\">%s</text>\n", labelW+2, by+barH-1, suppressedMark)
+				fmt.Fprintf(b, "<text x=\"%d\" y=\"%d\" fill=\"#888\">%s</text>\n", labelW+2, by+barH-1, cellText(cell, t.Unit, lang))
 				continue
 			}
 			bw := 0

@@ -141,10 +141,14 @@ type Row struct {
 
 // Cell is one published figure.
 type Cell struct {
-	// Value is the count or amount; absent when suppressed.
+	// Value is the count or amount; absent when suppressed or not
+	// collected.
 	Value *int64 `json:"value,omitempty"`
 	// Suppressed is true when disclosure control hid the value.
 	Suppressed bool `json:"suppressed,omitempty"`
+	// NotCollected is true when the questionnaire does not ask for this
+	// figure (the foreign-born among cultural mediators): absent, not 0.
+	NotCollected bool `json:"notCollected,omitempty"`
 	// Share is Value over the column's total (or the ShareBase cell),
 	// rounded to 4 decimals; absent for the total row, for rows with a Unit
 	// of their own, when the total is 0, or when suppressed. It never
