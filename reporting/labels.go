@@ -58,6 +58,7 @@ var labels = map[string]Label{
 	"report.multi":             {IT: "Risposta multipla: le righe possono superare il totale.", EN: "Multiple answers: rows may add up to more than the total."},
 	"report.share":             {IT: "Quota", EN: "Share"},
 	"report.not_collected":     {IT: "«:» dato non rilevato dal questionario.", EN: "\":\" not collected by the questionnaire."},
+	"report.contents":          {IT: "Indice", EN: "Contents"},
 	"report.mean":              {IT: "media %s", EN: "mean %s"},
 	"report.mean_note":         {IT: "Le righe con un'unità propria (tra parentesi) non sono parte del totale: per esse si indica la media per unità del totale (%s), non una quota.", EN: "Rows with a unit of their own (in brackets) are not part of the total: they show the mean per unit of the total (%s), not a share."},
 	"report.change":            {IT: "Var.", EN: "Change"},

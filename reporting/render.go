@@ -23,12 +23,12 @@ type File struct {
 	Data []byte
 }
 
-// langOf maps anything but "it" to English.
+// langOf maps anything but "en" to Italian, the report's language.
 func langOf(lang string) string {
-	if lang == "it" {
-		return "it"
+	if lang == "en" {
+		return "en"
 	}
-	return "en"
+	return "it"
 }
 
 // groupDigits writes the integer part with thousands separators.

@@ -57,6 +57,9 @@ func cmdReport(ctx context.Context, e *env, args []string) int {
 	format := formatFlag(fs, "json", "json", "csv", "md", "html")
 	out := fs.String("out", "", "write the files to this directory (required for csv) instead of the report on standard output")
 	lang := langFlag(fs)
+	// The report is published in Italian; --lang en gives English.
+	lang.value = "it"
+	fs.Lookup("lang").DefValue = "it"
 	private := fs.Bool("private", false, "no disclosure control and Section II bodies in the yearly list: for viewers entitled to Section II data")
 	threshold := fs.Int("threshold", reporting.DefaultThreshold, "smallest Section II count published")
 	previous := fs.String("previous", "", "the previous year's report (JSON, same scope) to compute changes against")
