@@ -3,7 +3,6 @@ package reporting
 import (
 	"encoding/binary"
 	"fmt"
-	"hash/fnv"
 	"math"
 	"slices"
 
@@ -30,6 +29,13 @@ type Options struct {
 	Lists *codelist.Set
 	// Territory is the territory (nil: territory.Default()).
 	Territory *territory.Territory
+	// OnePerBody declares that the input holds at most one questionnaire
+	// per body (a FilingStore's Year yields only the current ones): the
+	// aggregator then keeps no per-body record, and its memory stays flat
+	// however many bodies it reads. Left false, a body's resubmission
+	// replaces its earlier questionnaire (see AddRevision), at a few
+	// hundred bytes per body.
+	OnePerBody bool
 }
 
 // Aggregator accumulates questionnaires of one reporting year into integer
@@ -55,6 +61,7 @@ type Aggregator struct {
 	scratch []int64
 	touched []int32
 	marked  []bool
+	enc     []byte
 }
 
 // New returns an empty aggregator for reporting year year.
@@ -100,13 +107,14 @@ func newAggregator(l *layout, opts Options) *Aggregator {
 // revision is the questionnaire of one body that an aggregator counts:
 // its order (revision number or filing time), a hash of what it adds (to
 // break ties the same way whatever the order of the input), whether it is
-// in scope, and the cells it adds to (sorted) with their amounts.
+// in scope, and what it adds: the cells in increasing order, each as the
+// varint gap from the previous cell and the varint amount (about 3 bytes a
+// cell, a few hundred bytes a body).
 type revision struct {
 	order   int64
 	hash    uint64
 	inScope bool
-	cells   []int32
-	vals    []int64
+	adds    []byte
 }
 
 // newer reports whether r replaces s as the body's counted questionnaire.
@@ -124,11 +132,14 @@ func (a *Aggregator) apply(r *revision, sign int64) {
 		return
 	}
 	a.filings += sign
-	for j, i := range r.cells {
-		a.vals[i] += sign * r.vals[j]
-		if r.vals[j] != 0 {
-			a.contrib[i] += sign
-		}
+	i, b := uint64(0), r.adds
+	for len(b) > 0 {
+		gap, n := binary.Uvarint(b)
+		v, m := binary.Varint(b[n:])
+		b = b[n+m:]
+		i += gap
+		a.vals[i] += sign * v
+		a.contrib[i] += sign // only non-zero amounts are recorded
 	}
 }
 
@@ -266,6 +277,9 @@ func (a *Aggregator) AddRevision(doc *questionnaire.Document, order int64) {
 	if key == "" {
 		key = doc.Body.RegisterID
 	}
+	if a.opts.OnePerBody {
+		key = ""
+	}
 	if !a.count(doc) {
 		if key == "" {
 			a.outOfScope++
@@ -280,9 +294,8 @@ func (a *Aggregator) AddRevision(doc *questionnaire.Document, order int64) {
 		return
 	}
 	slices.Sort(a.touched)
-	r := &revision{order: order, inScope: true, cells: make([]int32, 0, len(a.touched)), vals: make([]int64, 0, len(a.touched))}
-	h := fnv.New64a()
-	var buf [12]byte
+	buf := a.enc[:0]
+	prev := int32(0)
 	for _, i := range a.touched {
 		v := a.scratch[i]
 		a.scratch[i] = 0
@@ -290,14 +303,23 @@ func (a *Aggregator) AddRevision(doc *questionnaire.Document, order int64) {
 		if v == 0 {
 			continue
 		}
-		r.cells = append(r.cells, i)
-		r.vals = append(r.vals, v)
-		binary.LittleEndian.PutUint32(buf[:4], uint32(i))
-		binary.LittleEndian.PutUint64(buf[4:], uint64(v))
-		h.Write(buf[:])
+		buf = binary.AppendUvarint(buf, uint64(i-prev))
+		buf = binary.AppendVarint(buf, v)
+		prev = i
 	}
 	a.touched = a.touched[:0]
-	r.hash = h.Sum64() | 1 // never 0, the hash of an out-of-scope revision
+	a.enc = buf
+	// FNV-1a of what it adds: never 0, the hash of an out-of-scope revision.
+	h := uint64(14695981039346656037)
+	for _, c := range buf {
+		h = (h ^ uint64(c)) * 1099511628211
+	}
+	r := &revision{order: order, inScope: true, hash: h | 1}
+	if old, ok := a.bodies[key]; ok && !r.newer(old) {
+		a.superseded++ // an earlier revision: nothing to keep
+		return
+	}
+	r.adds = slices.Clone(buf)
 	a.keep(key, r)
 }
 
