@@ -115,9 +115,10 @@ type Table struct {
 	Title Label  `json:"title"`
 	// Unit is what the total row counts, and every row without a Unit of
 	// its own.
-	Unit Unit `json:"unit"`
+	Unit Unit `json:"unit" jsonschema:"enum=bodies,enum=projects,enum=persons,enum=places,enum=euro_cents"`
 	// Multi is true when a unit may fall in several rows (multiple answers):
-	// the rows then add up to more than the total, and shares to more than 1.
+	// the rows then add up to more than the total, and their shares to more
+	// than 1 (each share stays at most 1).
 	Multi   bool     `json:"multi,omitempty"`
 	Columns []Column `json:"columns"`
 	Rows    []Row    `json:"rows"`
@@ -134,7 +135,7 @@ type Row struct {
 	// Unit, when set, is what this row counts, unlike the table's total
 	// (people reached by the bodies of the total, say): its cells have a
 	// Mean per unit of the total, never a Share.
-	Unit Unit `json:"unit,omitempty"`
+	Unit Unit `json:"unit,omitempty" jsonschema:"enum=bodies,enum=projects,enum=persons,enum=places,enum=euro_cents"`
 	// Cells has one cell per column of the table.
 	Cells []Cell `json:"cells"`
 }
