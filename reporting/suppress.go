@@ -229,7 +229,7 @@ func protect(cells []sCell, rels []sRel, touch [][]int, k int, t int64) bool {
 // with the bounds rounded inward to integers. It is +Inf when the cell is
 // unbounded above.
 func rangeOf(cells []sCell, rels []sRel, k int) float64 {
-	p, col := problem(cells, rels)
+	p, col := readerProblem(cells, rels)
 	lo, hi, ok := p.Range(col[k])
 	if !ok {
 		return 0 // inconsistent relations: treat as disclosed
@@ -238,9 +238,9 @@ func rangeOf(cells []sCell, rels []sRel, k int) float64 {
 	return math.Floor(hi+1e-6) - math.Ceil(lo-1e-6)
 }
 
-// problem returns the reader's linear programme over the suppressed cells,
+// readerProblem returns the reader's linear programme over the suppressed cells,
 // and the cell → variable index.
-func problem(cells []sCell, rels []sRel) (*lp.Problem, map[int]int) {
+func readerProblem(cells []sCell, rels []sRel) (*lp.Problem, map[int]int) {
 	col := map[int]int{}
 	for i, c := range cells {
 		if c.suppressed {
