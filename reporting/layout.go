@@ -15,7 +15,16 @@ type rowDef struct {
 	// exactly one of them): they and the total form a line a reader can
 	// solve, which disclosure control must respect.
 	partition bool
+	// within is true for the rows of a multiple-answer table that count
+	// units of the total at most once each (row ≤ total), another relation
+	// disclosure control respects.
+	within    bool
 	sensitive bool
+	// unit, when set, is what the row counts, unlike the table's total.
+	unit Unit
+	// notCollected lists the codes of the columns the questionnaire does
+	// not ask for in this row.
+	notCollected []string
 }
 
 // tableDef is the shape of one table: rows × columns, plus a total row,
@@ -186,7 +195,8 @@ func newLayout(year int, scope Scope, lists *codelist.Set, terr *territory.Terri
 			focus = append(focus, rowDef{code: "ukrainian", label: label("row.ukrainian")})
 		}
 		pt.focus = mk("beneficiaries_focus", Label{IT: "Beneficiari: minori e cittadini ucraini", EN: "Beneficiaries: minors and Ukrainian citizens"}, UnitPersons, focus, true, "total.beneficiaries", "beneficiaries", val())
-		hrRows := append(l.codeRows(codelist.HRKind, true), rowDef{code: "cultural_mediators", label: label("row.cultural_mediators")})
+		hrRows := append(l.codeRows(codelist.HRKind, true), rowDef{code: "cultural_mediators", label: label("row.cultural_mediators"),
+			notCollected: []string{"foreign_born"}}) // the questionnaire asks how many, not where they were born
 		pt.hr = mk("human_resources", Label{IT: "Risorse umane per tipo di rapporto", EN: "Human resources by kind"}, UnitPersons, hrRows, true, "total.persons", "hr",
 			[]Column{{Code: "persons", Label: label("col.persons"), Sensitive: sens}, {Code: "foreign_born", Label: label("col.foreign_born"), Sensitive: sens}})
 		// The foreign-born share is of the people in the same row.
@@ -205,21 +215,36 @@ func newLayout(year int, scope Scope, lists *codelist.Set, terr *territory.Terri
 	l.progPhases = l.add(&tableDef{id: p3 + "programme_phases", part: PartSectionII, title: Label{IT: "Enti per fase del programma", EN: "Bodies by programme phase"},
 		unit: UnitBodies, multi: true, rows: sensRows(l.codeRows(codelist.ProgrammePhase, false)), cols: val, total: label("total.bodies_programme"), totalKey: p3 + "programme_bodies"})
 	l.progFigures = l.add(&tableDef{id: p3 + "programme_figures", part: PartSectionII, title: Label{IT: "Accoglienza e permessi art. 18", EN: "Reception and art. 18 permits"},
-		unit: UnitPlaces, multi: true, rows: sensRows([]rowDef{{code: "residential_places", label: label("row.residential_places")}, {code: "permits_requested", label: label("row.permits_requested")}, {code: "permits_obtained", label: label("row.permits_obtained")}}),
+		unit: UnitBodies, multi: true, rows: sensRows([]rowDef{{code: "residential_places", label: label("row.residential_places"), unit: UnitPlaces}, {code: "permits_requested", label: label("row.permits_requested"), unit: UnitPersons}, {code: "permits_obtained", label: label("row.permits_obtained"), unit: UnitPersons}}),
 		cols: val, total: label("total.bodies_programme"), totalKey: p3 + "programme_bodies"})
 	if year >= 2024 {
 		rows := append([]rowDef{{code: "people_involved", label: label("row.people_involved")}}, l.codeRows(codelist.LabourOutcome, false)...)
+		for i := range rows {
+			rows[i].unit = UnitPersons
+		}
 		l.progLabour = l.add(&tableDef{id: p3 + "labour_inclusion", part: PartSectionII, title: Label{IT: "Inclusione socio-lavorativa", EN: "Social and labour inclusion"},
-			unit: UnitPersons, multi: true, rows: sensRows(rows), cols: val, total: label("total.bodies_labour"), totalKey: p3 + "labour_bodies"})
+			unit: UnitBodies, multi: true, rows: sensRows(rows), cols: val, total: label("total.bodies_labour"), totalKey: p3 + "labour_bodies"})
 	}
 	if year >= 2022 {
 		pu := string(PartUkraine) + "."
 		l.ukSummary = l.add(&tableDef{id: pu + "summary", part: PartUkraine, title: Label{IT: "Attività per cittadini ucraini", EN: "Activities for Ukrainian citizens"},
 			unit: UnitBodies, multi: true, cols: colsSections(), total: label("total.bodies"), totalKey: "bodies",
-			rows: []rowDef{{code: "bodies_active", label: label("row.bodies_active")}, {code: "focus_beneficiaries", label: label("row.focus_beneficiaries")},
-				{code: "projects_ukrainians", label: label("row.projects_ukrainians")}, {code: "ukrainians_projects", label: label("row.ukrainians_projects")}}})
+			rows: []rowDef{{code: "bodies_active", label: label("row.bodies_active")}, {code: "focus_beneficiaries", label: label("row.focus_beneficiaries"), unit: UnitPersons},
+				{code: "projects_ukrainians", label: label("row.projects_ukrainians"), unit: UnitProjects}, {code: "ukrainians_projects", label: label("row.ukrainians_projects"), unit: UnitPersons}}})
 		l.ukActivity = l.add(&tableDef{id: pu + "activity_type", part: PartUkraine, title: Label{IT: "Enti attivi per cittadini ucraini, per tipo di attività", EN: "Bodies active for Ukrainian citizens, by activity type"},
 			unit: UnitBodies, multi: true, cols: colsSections(), rows: l.codeRows(codelist.ActivityType, false), total: label("total.bodies_active"), totalKey: pu + "active"})
+	}
+	for _, t := range l.tables {
+		if !t.multi {
+			continue
+		}
+		switch t {
+		case l.proj[0].hr, l.proj[1].hr:
+			continue // mediators are not a kind of staff
+		}
+		for i := range t.rows {
+			t.rows[i].within = t.rows[i].unit == ""
+		}
 	}
 	return l, nil
 }

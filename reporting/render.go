@@ -8,6 +8,10 @@ import (
 	"strings"
 )
 
+// Figures not collected are written as ":" (not available), the Eurostat
+// flag.
+const notCollectedMark = ":"
+
 // Suppressed cells are written as "c" (confidential), the Eurostat flag,
 // in every renderer but JSON (where "suppressed": true says it).
 const suppressedMark = "c"
@@ -19,12 +23,12 @@ type File struct {
 	Data []byte
 }
 
-// langOf maps anything but "it" to English.
+// langOf maps anything but "en" to Italian, the report's language.
 func langOf(lang string) string {
-	if lang == "it" {
-		return "it"
+	if lang == "en" {
+		return "en"
 	}
-	return "en"
+	return "it"
 }
 
 // groupDigits writes the integer part with thousands separators.
@@ -49,6 +53,14 @@ func groupDigits(n int64, sep string) string {
 
 // formatValue formats a value for people: thousands grouped, euro cents as
 // euros with two decimals, in the conventions of lang.
+// formatHeader formats a header figure, "c" when suppressed.
+func formatHeader(v *int64, lang string) string {
+	if v == nil {
+		return suppressedMark
+	}
+	return formatValue(*v, UnitBodies, lang)
+}
+
 func formatValue(v int64, unit Unit, lang string) string {
 	th, dec := ",", "."
 	if lang == "it" {
@@ -83,10 +95,59 @@ func formatChange(f float64, lang string) string {
 
 // cellText is a cell's value for people.
 func cellText(c Cell, unit Unit, lang string) string {
+	if c.NotCollected {
+		return notCollectedMark
+	}
 	if c.Suppressed || c.Value == nil {
 		return suppressedMark
 	}
 	return formatValue(*c.Value, unit, lang)
+}
+
+// rowName is a row's label, with its unit in brackets when it has one of
+// its own.
+func rowName(row Row, lang string) string {
+	if row.Unit == "" {
+		return row.Label.In(lang)
+	}
+	return row.Label.In(lang) + " (" + label("unit."+string(row.Unit)).In(lang) + ")"
+}
+
+// shareText is a cell's share, or its mean per unit of the total.
+func shareText(c Cell, lang string) string {
+	switch {
+	case c.Share != nil:
+		return formatPercent(*c.Share, lang)
+	case c.Mean != nil:
+		s := strconv.FormatFloat(*c.Mean, 'f', 2, 64)
+		if lang == "it" {
+			s = strings.Replace(s, ".", ",", 1)
+		}
+		return fmt.Sprintf(label("report.mean").In(lang), s)
+	}
+	return ""
+}
+
+// hasNotCollected reports whether a cell of t was not collected.
+func hasNotCollected(t *Table) bool {
+	for _, r := range t.Rows {
+		for _, c := range r.Cells {
+			if c.NotCollected {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasRowUnits reports whether a row of t has a unit of its own.
+func hasRowUnits(t *Table) bool {
+	for _, r := range t.Rows {
+		if r.Unit != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // hasChanges reports whether any cell of t carries a previous value.
@@ -106,7 +167,8 @@ func hasChanges(t *Table) bool {
 // indicators. Columns: code, label (in lang), then per report column its
 // value and share, and, when the previous year was given, its previous value
 // and change. Values are raw integers (amounts in euro cents), shares and
-// changes decimal fractions with a dot; suppressed cells hold "c".
+// changes decimal fractions with a dot; suppressed cells hold "c", figures
+// not collected ":".
 func CSV(r *Report, lang string) ([]File, error) {
 	lang = langOf(lang)
 	var files []File
@@ -115,9 +177,16 @@ func CSV(r *Report, lang string) ([]File, error) {
 		var buf bytes.Buffer
 		w := csv.NewWriter(&buf)
 		changes := hasChanges(t)
+		units := hasRowUnits(t)
 		head := []string{"code", "label"}
+		if units {
+			head = append(head, "unit")
+		}
 		for _, c := range t.Columns {
 			head = append(head, c.Code, c.Code+"_share")
+			if units {
+				head = append(head, c.Code+"_mean")
+			}
 			if changes {
 				head = append(head, c.Code+"_previous", c.Code+"_change")
 			}
@@ -127,15 +196,32 @@ func CSV(r *Report, lang string) ([]File, error) {
 		}
 		for _, row := range append(append([]Row(nil), t.Rows...), t.Total) {
 			rec := []string{row.Code, row.Label.In(lang)}
+			if units {
+				u := row.Unit
+				if u == "" {
+					u = t.Unit
+				}
+				rec = append(rec, string(u))
+			}
 			for _, c := range row.Cells {
 				v, s := suppressedMark, ""
-				if !c.Suppressed && c.Value != nil {
+				switch {
+				case c.NotCollected:
+					v = notCollectedMark
+				case !c.Suppressed && c.Value != nil:
 					v = strconv.FormatInt(*c.Value, 10)
 				}
 				if c.Share != nil {
 					s = strconv.FormatFloat(*c.Share, 'f', -1, 64)
 				}
 				rec = append(rec, v, s)
+				if units {
+					m := ""
+					if c.Mean != nil {
+						m = strconv.FormatFloat(*c.Mean, 'f', -1, 64)
+					}
+					rec = append(rec, m)
+				}
 				if changes {
 					p, ch := "", ""
 					if c.Previous != nil {
@@ -221,7 +307,7 @@ func Markdown(r *Report, lang string) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# %s %d\n\n", label("report.title").In(lang), r.Year)
 	fmt.Fprintf(&b, "- %s: %s\n", label("report.scope").In(lang), r.Scope.Label.In(lang))
-	fmt.Fprintf(&b, "- %s: %s\n", label("report.filings").In(lang), formatValue(r.Filings, UnitBodies, lang))
+	fmt.Fprintf(&b, "- %s: %s\n", label("report.filings").In(lang), formatHeader(r.Filings, lang))
 	if r.Public {
 		fmt.Fprintf(&b, "- "+label("report.suppressed").In(lang)+"\n", r.Threshold)
 	}
@@ -251,17 +337,13 @@ func Markdown(r *Report, lang string) []byte {
 		b.WriteString("| " + strings.Join(head, " | ") + " |\n")
 		b.WriteString("| " + strings.Join(align, " | ") + " |\n")
 		for ri, row := range append(append([]Row(nil), t.Rows...), t.Total) {
-			name := mdEscape(row.Label.In(lang))
+			name := mdEscape(rowName(row, lang))
 			if ri == len(t.Rows) {
 				name = "**" + name + "**"
 			}
 			rec := []string{name}
 			for _, c := range row.Cells {
-				s := ""
-				if c.Share != nil {
-					s = formatPercent(*c.Share, lang)
-				}
-				rec = append(rec, cellText(c, t.Unit, lang), s)
+				rec = append(rec, cellText(c, t.Unit, lang), shareText(c, lang))
 				if changes {
 					ch := ""
 					if c.Change != nil {
@@ -274,6 +356,12 @@ func Markdown(r *Report, lang string) []byte {
 		}
 		if t.Multi {
 			b.WriteString("\n_" + label("report.multi").In(lang) + "_\n")
+		}
+		if hasNotCollected(t) {
+			b.WriteString("\n_" + label("report.not_collected").In(lang) + "_\n")
+		}
+		if hasRowUnits(t) {
+			b.WriteString("\n_" + fmt.Sprintf(label("report.mean_note").In(lang), label("unit."+string(t.Unit)).In(lang)) + "_\n")
 		}
 		b.WriteString("\n")
 	}

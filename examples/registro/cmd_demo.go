@@ -263,7 +263,9 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 	if err != nil {
 		return sum, err
 	}
-	sum.ReportFilings = rep.Filings
+	if rep.Filings != nil { // absent when it would disclose a suppressed cell
+		sum.ReportFilings = *rep.Filings
+	}
 	if err := writeReport(pub, rep, []string{"json", "csv", "html", "md"}, cfg.lang); err != nil {
 		return sum, err
 	}
