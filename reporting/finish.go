@@ -1,5 +1,7 @@
 package reporting
 
+import "github.com/openregistro/registro/schemas/problem"
+
 // Report builds the report from the counters: shares are computed here,
 // never before, and for a public report (Options.Private false) disclosure
 // control runs on the Section II cells. The aggregator is left unchanged and
@@ -20,7 +22,7 @@ func (a *Aggregator) Report() *Report {
 		tab := Table{ID: t.id, Part: t.part, Title: t.title, Unit: t.unit, Multi: t.multi,
 			Columns: append([]Column(nil), t.cols...)}
 		nr := len(t.rows)
-		mkRow := func(r int, code string, lab Label) Row {
+		mkRow := func(r int, code string, lab problem.Text) Row {
 			row := Row{Code: code, Label: lab, Cells: make([]Cell, len(t.cols))}
 			for c := range t.cols {
 				i := t.cell(r, c)

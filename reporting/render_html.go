@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"html"
 	"strconv"
+
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // barColours are the fills of the columns' bars (colour-blind safe).
@@ -18,7 +20,7 @@ func HTML(r *Report, lang string) []byte {
 	lang = langOf(lang)
 	esc := html.EscapeString
 	var b bytes.Buffer
-	title := fmt.Sprintf("%s %d — %s", label("report.title").In(lang), r.Year, r.Scope.Label.In(lang))
+	title := fmt.Sprintf("%s %d — %s", label("report.title").In(problem.Lang(lang)), r.Year, r.Scope.Label.In(problem.Lang(lang)))
 	fmt.Fprintf(&b, `<!DOCTYPE html>
 <html lang="%s">
 <head>
@@ -38,28 +40,28 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.total td{font-we
 <body>
 <h1>%s</h1>
 `, lang, esc(title), esc(title))
-	fmt.Fprintf(&b, "<p>%s: %s · %s: %s</p>\n", esc(label("report.year").In(lang)), strconv.Itoa(r.Year),
-		esc(label("report.filings").In(lang)), esc(formatValue(r.Filings, UnitBodies, lang)))
+	fmt.Fprintf(&b, "<p>%s: %s · %s: %s</p>\n", esc(label("report.year").In(problem.Lang(lang))), strconv.Itoa(r.Year),
+		esc(label("report.filings").In(problem.Lang(lang))), esc(formatValue(r.Filings, UnitBodies, lang)))
 	if r.Public {
-		fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(fmt.Sprintf(label("report.suppressed").In(lang), r.Threshold)))
+		fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(fmt.Sprintf(label("report.suppressed").In(problem.Lang(lang)), r.Threshold)))
 	}
 	if r.PreviousYear != 0 {
-		fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(fmt.Sprintf(label("report.previous").In(lang), r.PreviousYear)))
+		fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(fmt.Sprintf(label("report.previous").In(problem.Lang(lang)), r.PreviousYear)))
 	}
 	var part Part
 	for i := range r.Tables {
 		t := &r.Tables[i]
 		if t.Part != part {
 			part = t.Part
-			fmt.Fprintf(&b, "<h2>%s</h2>\n", esc(label("part."+string(part)).In(lang)))
+			fmt.Fprintf(&b, "<h2>%s</h2>\n", esc(label("part."+string(part)).In(problem.Lang(lang))))
 		}
 		fmt.Fprintf(&b, "<h3 id=\"%s\">%s <small>(%s)</small></h3>\n<div class=\"t\">\n<table>\n<thead><tr><th>%s</th>",
-			esc(t.ID), esc(t.Title.In(lang)), esc(label("unit."+string(t.Unit)).In(lang)), esc(label("report.label").In(lang)))
+			esc(t.ID), esc(t.Title.In(problem.Lang(lang))), esc(label("unit."+string(t.Unit)).In(problem.Lang(lang))), esc(label("report.label").In(problem.Lang(lang))))
 		changes := hasChanges(t)
 		for _, c := range t.Columns {
-			fmt.Fprintf(&b, "<th class=\"n\">%s</th><th class=\"n\">%s</th>", esc(c.Label.In(lang)), esc(label("report.share").In(lang)))
+			fmt.Fprintf(&b, "<th class=\"n\">%s</th><th class=\"n\">%s</th>", esc(c.Label.In(problem.Lang(lang))), esc(label("report.share").In(problem.Lang(lang))))
 			if changes {
-				fmt.Fprintf(&b, "<th class=\"n\">%s</th>", esc(label("report.change").In(lang)))
+				fmt.Fprintf(&b, "<th class=\"n\">%s</th>", esc(label("report.change").In(problem.Lang(lang))))
 			}
 		}
 		b.WriteString("</tr></thead>\n<tbody>\n")
@@ -69,7 +71,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.total td{font-we
 			} else {
 				b.WriteString("<tr>")
 			}
-			fmt.Fprintf(&b, "<td>%s</td>", esc(row.Label.In(lang)))
+			fmt.Fprintf(&b, "<td>%s</td>", esc(row.Label.In(problem.Lang(lang))))
 			for _, c := range row.Cells {
 				s := ""
 				if c.Share != nil {
@@ -90,11 +92,11 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.total td{font-we
 		barChart(&b, t, lang)
 		b.WriteString("</div>\n")
 		if t.Multi {
-			fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(label("report.multi").In(lang)))
+			fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(label("report.multi").In(problem.Lang(lang))))
 		}
 	}
 	if s := r.Service; s != nil {
-		fmt.Fprintf(&b, "<h2>%s</h2>\n<table>\n<tbody>\n", esc(label("service.title").In(lang)))
+		fmt.Fprintf(&b, "<h2>%s</h2>\n<table>\n<tbody>\n", esc(label("service.title").In(problem.Lang(lang))))
 		for _, kv := range serviceRows(s, lang, false) {
 			fmt.Fprintf(&b, "<tr><td>%s</td><td class=\"n\">%s</td></tr>\n", esc(kv[1]), esc(kv[2]))
 		}
@@ -124,10 +126,10 @@ func barChart(b *bytes.Buffer, t *Table, lang string) {
 	}
 	w := labelW + barW + 90
 	fmt.Fprintf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">\n",
-		w, h, w, h, html.EscapeString(t.Title.In(lang)))
+		w, h, w, h, html.EscapeString(t.Title.In(problem.Lang(lang))))
 	y := gap
 	for _, row := range t.Rows {
-		name := []rune(row.Label.In(lang))
+		name := []rune(row.Label.In(problem.Lang(lang)))
 		if len(name) > 34 {
 			name = append(name[:33], '…')
 		}
@@ -151,7 +153,7 @@ func barChart(b *bytes.Buffer, t *Table, lang string) {
 		x := labelW
 		for c, col := range t.Columns {
 			fmt.Fprintf(b, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text>\n",
-				x, y+4, barColours[c%len(barColours)], x+14, y+13, html.EscapeString(col.Label.In(lang)))
+				x, y+4, barColours[c%len(barColours)], x+14, y+13, html.EscapeString(col.Label.In(problem.Lang(lang))))
 			x += 110
 		}
 	}
