@@ -39,7 +39,7 @@ type Meta struct {
 	// ("art. 53 c.1 lett. b DPR 394/1999").
 	Basis string
 	// Title says what the rule requires, in Italian and English.
-	Title problem.Messages
+	Title problem.Text
 	// From is the first application date the rule applies to (inclusive);
 	// the zero time means since always.
 	From time.Time
@@ -108,7 +108,7 @@ func (m Meta) overlaps(o Meta) bool {
 type Finding struct {
 	Outcome Outcome
 	Facts   []Fact
-	Message problem.Messages
+	Message problem.Text
 }
 
 // NewRule returns a Rule from its metadata and a check function, the

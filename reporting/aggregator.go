@@ -9,6 +9,7 @@ import (
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/territory"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // Options are the optional knobs of an aggregation. The zero value is a
@@ -84,13 +85,13 @@ func New(year int, opts Options) (*Aggregator, error) {
 		if !ok {
 			return nil, fmt.Errorf("%w: region %q (want an ISTAT code 01..20)", ErrScope, opts.Region)
 		}
-		scope = Scope{Kind: ScopeRegion, Code: r.Code, Label: Label{IT: r.Name, EN: r.Name}}
+		scope = Scope{Kind: ScopeRegion, Code: r.Code, Label: problem.Text{IT: r.Name, EN: r.Name}}
 	case opts.MacroArea != "":
 		m, err := territory.ParseMacroArea(opts.MacroArea)
 		if err != nil {
 			return nil, fmt.Errorf("%w: macro-area %q (want ITC, ITH, ITI, ITF or ITG)", ErrScope, opts.MacroArea)
 		}
-		scope = Scope{Kind: ScopeMacroArea, Code: string(m), Label: Label{IT: m.Name("it"), EN: m.Name("en")}}
+		scope = Scope{Kind: ScopeMacroArea, Code: string(m), Label: problem.Text{IT: m.Name("it"), EN: m.Name("en")}}
 	}
 	l, err := newLayout(year, scope, opts.Lists, opts.Territory)
 	if err != nil {

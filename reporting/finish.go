@@ -3,6 +3,8 @@ package reporting
 import (
 	"math"
 	"slices"
+
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // Report builds the report from the counters: shares are computed here,
@@ -28,7 +30,7 @@ func (a *Aggregator) Report() *Report {
 		tab := Table{ID: t.id, Part: t.part, Title: t.title, Unit: t.unit, Multi: t.multi,
 			Columns: append([]Column(nil), t.cols...)}
 		nr := len(t.rows)
-		mkRow := func(r int, code string, lab Label) Row {
+		mkRow := func(r int, code string, lab problem.Text) Row {
 			row := Row{Code: code, Label: lab, Cells: make([]Cell, len(t.cols))}
 			if r < nr && t.rows[r].unit != t.unit {
 				row.Unit = t.rows[r].unit

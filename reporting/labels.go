@@ -1,9 +1,11 @@
 package reporting
 
+import "github.com/openregistro/registro/schemas/problem"
+
 // labels holds the Italian and English texts of the report that are not
 // code-list labels: table titles, columns and the report's own rows.
 // Code-list rows take their labels from package codelist.
-var labels = map[string]Label{
+var labels = map[string]problem.Text{
 	// Columns.
 	"col.section_i":    {IT: "Sezione I", EN: "Section I"},
 	"col.section_ii":   {IT: "Sezione II", EN: "Section II"},
@@ -84,9 +86,9 @@ var labels = map[string]Label{
 
 // label returns the label for key, or the key in both languages when it is
 // missing (a test checks every key the layout uses is present).
-func label(key string) Label {
+func label(key string) problem.Text {
 	if l, ok := labels[key]; ok {
 		return l
 	}
-	return Label{IT: key, EN: key}
+	return problem.Text{IT: key, EN: key}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // Figures not collected are written as ":" (not available), the Eurostat
@@ -108,9 +110,9 @@ func cellText(c Cell, unit Unit, lang string) string {
 // its own.
 func rowName(row Row, lang string) string {
 	if row.Unit == "" {
-		return row.Label.In(lang)
+		return row.Label.In(problem.Lang(lang))
 	}
-	return row.Label.In(lang) + " (" + label("unit."+string(row.Unit)).In(lang) + ")"
+	return row.Label.In(problem.Lang(lang)) + " (" + label("unit."+string(row.Unit)).In(problem.Lang(lang)) + ")"
 }
 
 // shareText is a cell's share, or its mean per unit of the total.
@@ -123,7 +125,7 @@ func shareText(c Cell, lang string) string {
 		if lang == "it" {
 			s = strings.Replace(s, ".", ",", 1)
 		}
-		return fmt.Sprintf(label("report.mean").In(lang), s)
+		return fmt.Sprintf(label("report.mean").In(problem.Lang(lang)), s)
 	}
 	return ""
 }
@@ -195,7 +197,7 @@ func CSV(r *Report, lang string) ([]File, error) {
 			return nil, err
 		}
 		for _, row := range append(append([]Row(nil), t.Rows...), t.Total) {
-			rec := []string{row.Code, row.Label.In(lang)}
+			rec := []string{row.Code, row.Label.In(problem.Lang(lang))}
 			if units {
 				u := row.Unit
 				if u == "" {
@@ -282,15 +284,15 @@ func serviceRows(s *ServiceKPIs, lang string, raw bool) [][]string {
 		return strconv.Itoa(*d)
 	}
 	rows := [][]string{
-		{"as_of", label("service.as_of").In(lang), string(s.AsOf)},
-		{"received", label("service.received").In(lang), num(s.Received)},
-		{"concluded", label("service.concluded").In(lang), num(s.Concluded)},
-		{"concluded_share", label("service.concluded_share").In(lang), share(s.ConcludedShare)},
-		{"decided_within_term", label("service.within_deadline").In(lang), num(s.DecidedWithinTerm)},
-		{"within_term_share", label("service.within_share").In(lang), share(s.WithinTermShare)},
-		{"median_days", label("service.median_days").In(lang), days(s.MedianDays)},
-		{"p90_days", label("service.p90_days").In(lang), days(s.P90Days)},
-		{"open_past_term", label("service.open_past").In(lang), num(s.OpenPastTerm)},
+		{"as_of", label("service.as_of").In(problem.Lang(lang)), string(s.AsOf)},
+		{"received", label("service.received").In(problem.Lang(lang)), num(s.Received)},
+		{"concluded", label("service.concluded").In(problem.Lang(lang)), num(s.Concluded)},
+		{"concluded_share", label("service.concluded_share").In(problem.Lang(lang)), share(s.ConcludedShare)},
+		{"decided_within_term", label("service.within_deadline").In(problem.Lang(lang)), num(s.DecidedWithinTerm)},
+		{"within_term_share", label("service.within_share").In(problem.Lang(lang)), share(s.WithinTermShare)},
+		{"median_days", label("service.median_days").In(problem.Lang(lang)), days(s.MedianDays)},
+		{"p90_days", label("service.p90_days").In(problem.Lang(lang)), days(s.P90Days)},
+		{"open_past_term", label("service.open_past").In(problem.Lang(lang)), num(s.OpenPastTerm)},
 	}
 	if raw {
 		return append([][]string{{"code", "label", "value"}}, rows...)
@@ -305,14 +307,14 @@ func serviceRows(s *ServiceKPIs, lang string, raw bool) [][]string {
 func Markdown(r *Report, lang string) []byte {
 	lang = langOf(lang)
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# %s %d\n\n", label("report.title").In(lang), r.Year)
-	fmt.Fprintf(&b, "- %s: %s\n", label("report.scope").In(lang), r.Scope.Label.In(lang))
-	fmt.Fprintf(&b, "- %s: %s\n", label("report.filings").In(lang), formatHeader(r.Filings, lang))
+	fmt.Fprintf(&b, "# %s %d\n\n", label("report.title").In(problem.Lang(lang)), r.Year)
+	fmt.Fprintf(&b, "- %s: %s\n", label("report.scope").In(problem.Lang(lang)), r.Scope.Label.In(problem.Lang(lang)))
+	fmt.Fprintf(&b, "- %s: %s\n", label("report.filings").In(problem.Lang(lang)), formatHeader(r.Filings, lang))
 	if r.Public {
-		fmt.Fprintf(&b, "- "+label("report.suppressed").In(lang)+"\n", r.Threshold)
+		fmt.Fprintf(&b, "- "+label("report.suppressed").In(problem.Lang(lang))+"\n", r.Threshold)
 	}
 	if r.PreviousYear != 0 {
-		fmt.Fprintf(&b, "- "+label("report.previous").In(lang)+"\n", r.PreviousYear)
+		fmt.Fprintf(&b, "- "+label("report.previous").In(problem.Lang(lang))+"\n", r.PreviousYear)
 	}
 	b.WriteString("\n")
 	var part Part
@@ -320,17 +322,17 @@ func Markdown(r *Report, lang string) []byte {
 		t := &r.Tables[i]
 		if t.Part != part {
 			part = t.Part
-			fmt.Fprintf(&b, "## %s\n\n", label("part."+string(part)).In(lang))
+			fmt.Fprintf(&b, "## %s\n\n", label("part."+string(part)).In(problem.Lang(lang)))
 		}
-		fmt.Fprintf(&b, "### %s (%s)\n\n", t.Title.In(lang), label("unit."+string(t.Unit)).In(lang))
+		fmt.Fprintf(&b, "### %s (%s)\n\n", t.Title.In(problem.Lang(lang)), label("unit."+string(t.Unit)).In(problem.Lang(lang)))
 		changes := hasChanges(t)
-		head := []string{label("report.label").In(lang)}
+		head := []string{label("report.label").In(problem.Lang(lang))}
 		align := []string{":--"}
 		for _, c := range t.Columns {
-			head = append(head, c.Label.In(lang), label("report.share").In(lang))
+			head = append(head, c.Label.In(problem.Lang(lang)), label("report.share").In(problem.Lang(lang)))
 			align = append(align, "--:", "--:")
 			if changes {
-				head = append(head, label("report.change").In(lang))
+				head = append(head, label("report.change").In(problem.Lang(lang)))
 				align = append(align, "--:")
 			}
 		}
@@ -355,18 +357,18 @@ func Markdown(r *Report, lang string) []byte {
 			b.WriteString("| " + strings.Join(rec, " | ") + " |\n")
 		}
 		if t.Multi {
-			b.WriteString("\n_" + label("report.multi").In(lang) + "_\n")
+			b.WriteString("\n_" + label("report.multi").In(problem.Lang(lang)) + "_\n")
 		}
 		if hasNotCollected(t) {
-			b.WriteString("\n_" + label("report.not_collected").In(lang) + "_\n")
+			b.WriteString("\n_" + label("report.not_collected").In(problem.Lang(lang)) + "_\n")
 		}
 		if hasRowUnits(t) {
-			b.WriteString("\n_" + fmt.Sprintf(label("report.mean_note").In(lang), label("unit."+string(t.Unit)).In(lang)) + "_\n")
+			b.WriteString("\n_" + fmt.Sprintf(label("report.mean_note").In(problem.Lang(lang)), label("unit."+string(t.Unit)).In(problem.Lang(lang))) + "_\n")
 		}
 		b.WriteString("\n")
 	}
 	if s := r.Service; s != nil {
-		fmt.Fprintf(&b, "## %s\n\n| | |\n| :-- | --: |\n", label("service.title").In(lang))
+		fmt.Fprintf(&b, "## %s\n\n| | |\n| :-- | --: |\n", label("service.title").In(problem.Lang(lang)))
 		for _, kv := range serviceRows(s, lang, false) {
 			fmt.Fprintf(&b, "| %s | %s |\n", kv[1], kv[2])
 		}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"html"
 	"strconv"
+
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // barColours are the fills of the columns' bars (colour-blind safe).
@@ -20,7 +22,7 @@ func HTML(r *Report, lang string) []byte {
 	lang = langOf(lang)
 	esc := html.EscapeString
 	var b bytes.Buffer
-	title := fmt.Sprintf("%s %d — %s", label("report.title").In(lang), r.Year, r.Scope.Label.In(lang))
+	title := fmt.Sprintf("%s %d — %s", label("report.title").In(problem.Lang(lang)), r.Year, r.Scope.Label.In(problem.Lang(lang)))
 	fmt.Fprintf(&b, `<!DOCTYPE html>
 <html lang="%s">
 <head>
@@ -42,16 +44,16 @@ nav ol{columns:2;font-size:.9rem}nav ol ol{columns:1}svg{max-width:100%%;height:
 <body>
 <h1>%s</h1>
 `, lang, esc(title), esc(title))
-	fmt.Fprintf(&b, "<p>%s: %s · %s: %s</p>\n", esc(label("report.year").In(lang)), strconv.Itoa(r.Year),
-		esc(label("report.filings").In(lang)), esc(formatHeader(r.Filings, lang)))
+	fmt.Fprintf(&b, "<p>%s: %s · %s: %s</p>\n", esc(label("report.year").In(problem.Lang(lang))), strconv.Itoa(r.Year),
+		esc(label("report.filings").In(problem.Lang(lang))), esc(formatHeader(r.Filings, lang)))
 	if r.Public {
-		fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(fmt.Sprintf(label("report.suppressed").In(lang), r.Threshold)))
+		fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(fmt.Sprintf(label("report.suppressed").In(problem.Lang(lang)), r.Threshold)))
 	}
 	if r.PreviousYear != 0 {
-		fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(fmt.Sprintf(label("report.previous").In(lang), r.PreviousYear)))
+		fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(fmt.Sprintf(label("report.previous").In(problem.Lang(lang)), r.PreviousYear)))
 	}
 	// Table of contents.
-	fmt.Fprintf(&b, "<nav>\n<h2>%s</h2>\n<ol>\n", esc(label("report.contents").In(lang)))
+	fmt.Fprintf(&b, "<nav>\n<h2>%s</h2>\n<ol>\n", esc(label("report.contents").In(problem.Lang(lang))))
 	var part Part
 	for i := range r.Tables {
 		t := &r.Tables[i]
@@ -60,15 +62,15 @@ nav ol{columns:2;font-size:.9rem}nav ol ol{columns:1}svg{max-width:100%%;height:
 				b.WriteString("</ol></li>\n")
 			}
 			part = t.Part
-			fmt.Fprintf(&b, "<li><a href=\"#%s\">%s</a><ol>\n", esc(string(part)), esc(label("part."+string(part)).In(lang)))
+			fmt.Fprintf(&b, "<li><a href=\"#%s\">%s</a><ol>\n", esc(string(part)), esc(label("part."+string(part)).In(problem.Lang(lang))))
 		}
-		fmt.Fprintf(&b, "<li><a href=\"#%s\">%s</a></li>\n", esc(t.ID), esc(t.Title.In(lang)))
+		fmt.Fprintf(&b, "<li><a href=\"#%s\">%s</a></li>\n", esc(t.ID), esc(t.Title.In(problem.Lang(lang))))
 	}
 	if part != "" {
 		b.WriteString("</ol></li>\n")
 	}
 	if r.Service != nil {
-		fmt.Fprintf(&b, "<li><a href=\"#service\">%s</a></li>\n", esc(label("service.title").In(lang)))
+		fmt.Fprintf(&b, "<li><a href=\"#service\">%s</a></li>\n", esc(label("service.title").In(problem.Lang(lang))))
 	}
 	b.WriteString("</ol>\n</nav>\n")
 	part = ""
@@ -76,15 +78,15 @@ nav ol{columns:2;font-size:.9rem}nav ol ol{columns:1}svg{max-width:100%%;height:
 		t := &r.Tables[i]
 		if t.Part != part {
 			part = t.Part
-			fmt.Fprintf(&b, "<h2 id=\"%s\">%s</h2>\n", esc(string(part)), esc(label("part."+string(part)).In(lang)))
+			fmt.Fprintf(&b, "<h2 id=\"%s\">%s</h2>\n", esc(string(part)), esc(label("part."+string(part)).In(problem.Lang(lang))))
 		}
 		fmt.Fprintf(&b, "<h3 id=\"%s\">%s <small>(%s)</small></h3>\n<div class=\"t\">\n<table>\n<thead><tr><th>%s</th>",
-			esc(t.ID), esc(t.Title.In(lang)), esc(label("unit."+string(t.Unit)).In(lang)), esc(label("report.label").In(lang)))
+			esc(t.ID), esc(t.Title.In(problem.Lang(lang))), esc(label("unit."+string(t.Unit)).In(problem.Lang(lang))), esc(label("report.label").In(problem.Lang(lang))))
 		changes := hasChanges(t)
 		for _, c := range t.Columns {
-			fmt.Fprintf(&b, "<th class=\"n\">%s</th><th class=\"n\">%s</th>", esc(c.Label.In(lang)), esc(label("report.share").In(lang)))
+			fmt.Fprintf(&b, "<th class=\"n\">%s</th><th class=\"n\">%s</th>", esc(c.Label.In(problem.Lang(lang))), esc(label("report.share").In(problem.Lang(lang))))
 			if changes {
-				fmt.Fprintf(&b, "<th class=\"n\">%s</th>", esc(label("report.change").In(lang)))
+				fmt.Fprintf(&b, "<th class=\"n\">%s</th>", esc(label("report.change").In(problem.Lang(lang))))
 			}
 		}
 		b.WriteString("</tr></thead>\n<tbody>\n")
@@ -111,17 +113,17 @@ nav ol{columns:2;font-size:.9rem}nav ol ol{columns:1}svg{max-width:100%%;height:
 		barChart(&b, t, lang)
 		b.WriteString("</div>\n")
 		if t.Multi {
-			fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(label("report.multi").In(lang)))
+			fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(label("report.multi").In(problem.Lang(lang))))
 		}
 		if hasNotCollected(t) {
-			fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(label("report.not_collected").In(lang)))
+			fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(label("report.not_collected").In(problem.Lang(lang))))
 		}
 		if hasRowUnits(t) {
-			fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(fmt.Sprintf(label("report.mean_note").In(lang), label("unit."+string(t.Unit)).In(lang))))
+			fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(fmt.Sprintf(label("report.mean_note").In(problem.Lang(lang)), label("unit."+string(t.Unit)).In(problem.Lang(lang)))))
 		}
 	}
 	if s := r.Service; s != nil {
-		fmt.Fprintf(&b, "<h2 id=\"service\">%s</h2>\n<table>\n<tbody>\n", esc(label("service.title").In(lang)))
+		fmt.Fprintf(&b, "<h2 id=\"service\">%s</h2>\n<table>\n<tbody>\n", esc(label("service.title").In(problem.Lang(lang))))
 		for _, kv := range serviceRows(s, lang, false) {
 			fmt.Fprintf(&b, "<tr><td>%s</td><td class=\"n\">%s</td></tr>\n", esc(kv[1]), esc(kv[2]))
 		}
@@ -168,7 +170,7 @@ func barChart(b *bytes.Buffer, t *Table, lang string) {
 	var max int64
 	labelW, valueW := 0, 0
 	for _, row := range t.Rows {
-		labelW = maxInt(labelW, textWidth(row.Label.In(lang)))
+		labelW = maxInt(labelW, textWidth(row.Label.In(problem.Lang(lang))))
 		for _, cell := range row.Cells {
 			valueW = maxInt(valueW, textWidth(cellText(cell, t.Unit, lang)))
 			if cell.Value != nil && *cell.Value > max {
@@ -191,11 +193,11 @@ func barChart(b *bytes.Buffer, t *Table, lang string) {
 		h += 18
 	}
 	fmt.Fprintf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">\n",
-		w, h, w, h, html.EscapeString(t.Title.In(lang)))
+		w, h, w, h, html.EscapeString(t.Title.In(problem.Lang(lang))))
 	x := func(v int64) int { return labelW + int(v*barW/top) }
 	y := gap
 	for _, row := range t.Rows {
-		fmt.Fprintf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", labelW-6, y+nc*barH/2+4, html.EscapeString(row.Label.In(lang)))
+		fmt.Fprintf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", labelW-6, y+nc*barH/2+4, html.EscapeString(row.Label.In(problem.Lang(lang))))
 		for c, cell := range row.Cells {
 			by := y + c*barH
 			if cell.Value == nil {
@@ -218,8 +220,8 @@ func barChart(b *bytes.Buffer, t *Table, lang string) {
 		lx := labelW
 		for c, col := range t.Columns {
 			fmt.Fprintf(b, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text>\n",
-				lx, legendY+4, barColours[c%len(barColours)], lx+14, legendY+13, html.EscapeString(col.Label.In(lang)))
-			lx += 14 + textWidth(col.Label.In(lang)) + 16
+				lx, legendY+4, barColours[c%len(barColours)], lx+14, legendY+13, html.EscapeString(col.Label.In(problem.Lang(lang))))
+			lx += 14 + textWidth(col.Label.In(problem.Lang(lang))) + 16
 		}
 	}
 	b.WriteString("</svg>\n")

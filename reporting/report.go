@@ -3,11 +3,8 @@ package reporting
 import (
 	"fmt"
 
-	"github.com/openregistro/registro/registry/codelist"
+	"github.com/openregistro/registro/schemas/problem"
 )
-
-// Label is a text in Italian and English (the code lists' label type).
-type Label = codelist.Label
 
 // Part is one part of the ministry's annual report on the register.
 type Part string
@@ -48,9 +45,9 @@ const (
 // Scope is the territory a report covers: the whole country, one region
 // (ISTAT code "01".."20") or one macro-area (NUTS1 code "ITC".."ITG").
 type Scope struct {
-	Kind  ScopeKind `json:"kind"`
-	Code  string    `json:"code,omitempty"`
-	Label Label     `json:"label"`
+	Kind  ScopeKind    `json:"kind"`
+	Code  string       `json:"code,omitempty"`
+	Label problem.Text `json:"label"`
 }
 
 // Report is the annual statistical report for one reporting year and scope.
@@ -95,8 +92,8 @@ type Report struct {
 type Column struct {
 	// Code identifies the column: "section_i", "section_ii", "value",
 	// "persons", "foreign_born".
-	Code  string `json:"code"`
-	Label Label  `json:"label"`
+	Code  string       `json:"code"`
+	Label problem.Text `json:"label"`
 	// Sensitive marks Section II columns, subject to disclosure control.
 	Sensitive bool `json:"sensitive,omitempty"`
 	// ShareBase, when set, is the code of the column whose cell in the same
@@ -110,9 +107,9 @@ type Column struct {
 type Table struct {
 	// ID is stable across years, e.g. "bodies.legal_form",
 	// "section_i_projects.funds".
-	ID    string `json:"id"`
-	Part  Part   `json:"part"`
-	Title Label  `json:"title"`
+	ID    string       `json:"id"`
+	Part  Part         `json:"part"`
+	Title problem.Text `json:"title"`
 	// Unit is what the total row counts, and every row without a Unit of
 	// its own.
 	Unit Unit `json:"unit" jsonschema:"enum=bodies,enum=projects,enum=persons,enum=places,enum=euro_cents"`
@@ -130,8 +127,8 @@ type Table struct {
 // Row is one row of a table.
 type Row struct {
 	// Code is the code-list code of the row ("total" for the total row).
-	Code  string `json:"code"`
-	Label Label  `json:"label"`
+	Code  string       `json:"code"`
+	Label problem.Text `json:"label"`
 	// Unit, when set, is what this row counts, unlike the table's total
 	// (people reached by the bodies of the total, say): its cells have a
 	// Mean per unit of the total, never a Share.

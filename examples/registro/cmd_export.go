@@ -122,7 +122,7 @@ func yearlyListRows(rl registry.RecipientList, lang string) [][]string {
 	forms := codelist.Default().MustList(codelist.LegalForm)
 	terr := territory.Default()
 	status := map[bool]map[string]string{true: {"it": "regolare", "en": "regular"}, false: {"it": "escluso", "en": "excluded"}}
-	reasons := map[string]problem.Messages{
+	reasons := map[string]problem.Text{
 		registry.ReasonNotFiled: {IT: "relazione annuale non presentata", EN: "annual report not filed"},
 		registry.ReasonLate:     {IT: "relazione annuale presentata dopo la scadenza", EN: "annual report filed after the deadline"},
 	}

@@ -61,14 +61,16 @@ func ParseLang(s string) (Lang, error) {
 	return "", invalidf("problem: unknown language %q (want it or en)", s)
 }
 
-// Messages holds one text in Italian and English.
-type Messages struct {
+// Text is one text in Italian and English: the messages of a problem, the
+// label of a code, the title of a schema. The register has no other
+// bilingual type.
+type Text struct {
 	IT string `json:"it"`
 	EN string `json:"en"`
 }
 
 // In returns the text in lang, falling back to English.
-func (m Messages) In(lang Lang) string {
+func (m Text) In(lang Lang) string {
 	if lang == IT && m.IT != "" {
 		return m.IT
 	}
@@ -142,7 +144,7 @@ type Problem struct {
 	// Severity is error or warning.
 	Severity Severity `json:"severity"`
 	// Messages holds the message in Italian and English.
-	Messages Messages `json:"messages"`
+	Messages Text `json:"messages"`
 }
 
 // New returns a problem of severity error at path, with the message in both
@@ -158,7 +160,7 @@ func New(path, keyword, code string, params map[string]any, it, en string) Probl
 		Params:       params,
 		Message:      en,
 		Code:         code,
-		Messages:     Messages{IT: it, EN: en},
+		Messages:     Text{IT: it, EN: en},
 	}
 }
 

@@ -14,7 +14,7 @@ func Classify(err error) (status int, typ string, errs problem.List) {
 const FirstHTTPKind = int(kindBadRequest)
 
 // KindAnswer returns the row of the kinds table for k.
-func KindAnswer(k problem.Kind) (status int, slug string, title, detail problem.Messages, ok bool) {
+func KindAnswer(k problem.Kind) (status int, slug string, title, detail problem.Text, ok bool) {
 	a, ok := kinds[k]
 	return a.status, a.slug, a.title, a.detail, ok
 }

@@ -45,7 +45,7 @@ func TestKindsTable(t *testing.T) {
 			require.True(t, ok, "kind %s has no row", k)
 			assert.Equal(t, want[k].status, status)
 			assert.Equal(t, want[k].slug, slug)
-			for _, m := range []problem.Messages{title, detail} {
+			for _, m := range []problem.Text{title, detail} {
 				assert.NotEmpty(t, m.IT)
 				assert.NotEmpty(t, m.EN)
 				assert.NotEqual(t, m.IT, m.EN)

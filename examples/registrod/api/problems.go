@@ -17,9 +17,9 @@ const ProblemTypeBase = "https://schemas.openregistro.org/registro/v1/problems/"
 // kindAnswer is how the service answers an error of one kind.
 type kindAnswer struct {
 	status int
-	slug   string           // of the problem's type URI: ProblemTypeBase + slug
-	title  problem.Messages // the type's short summary
-	detail problem.Messages // the detail when the handler gives none
+	slug   string       // of the problem's type URI: ProblemTypeBase + slug
+	title  problem.Text // the type's short summary
+	detail problem.Text // the detail when the handler gives none
 }
 
 // kinds is the one table from the kind of an error (problem.KindOf, whatever
@@ -85,7 +85,7 @@ const (
 
 // info returns the slug of the kind's type URI, its status and its title:
 // from the kinds table for a domain kind.
-func (k errKind) info() (slug string, status int, title problem.Messages) {
+func (k errKind) info() (slug string, status int, title problem.Text) {
 	switch k {
 	case kindBadRequest:
 		return "bad-request", http.StatusBadRequest, msg("Richiesta non valida", "Bad request")
@@ -109,12 +109,12 @@ func (k errKind) info() (slug string, status int, title problem.Messages) {
 }
 
 // msg returns a text in Italian and English.
-func msg(it, en string) problem.Messages { return problem.Messages{IT: it, EN: en} }
+func msg(it, en string) problem.Text { return problem.Text{IT: it, EN: en} }
 
 // httpError is an error a handler returns to answer with a problem.
 type httpError struct {
 	kind   errKind
-	detail problem.Messages
+	detail problem.Text
 	errors problem.List // the document's problems (kindInvalid)
 	allow  []string     // the allowed methods (kindMethodNotAllowed)
 	cause  error        // logged, never shown
@@ -129,7 +129,7 @@ func (e *httpError) Error() string {
 
 func (e *httpError) Unwrap() error { return e.cause }
 
-func newError(k errKind, detail problem.Messages) *httpError {
+func newError(k errKind, detail problem.Text) *httpError {
 	return &httpError{kind: k, detail: detail}
 }
 
@@ -146,7 +146,7 @@ type Problem struct {
 	// Instance is the request path (its first 128 bytes and "…" when longer).
 	Instance string `json:"instance,omitempty"`
 	// Messages holds Detail in Italian and English.
-	Messages problem.Messages `json:"messages"`
+	Messages problem.Text `json:"messages"`
 	// RequestID is the request's ID (also in the X-Request-ID header).
 	RequestID string `json:"requestId,omitempty"`
 	// Errors are the problems of an invalid document (status 422), in the
