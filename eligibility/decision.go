@@ -63,13 +63,13 @@ type Result struct {
 	// Basis is the legal basis ("art. 53 c.1 lett. b DPR 394/1999").
 	Basis string `json:"basis" validate:"required"`
 	// Title says what the rule requires.
-	Title problem.Messages `json:"title" validate:"required"`
+	Title problem.Text `json:"title" validate:"required"`
 	// Outcome is pass, fail, missing or not_applicable.
 	Outcome Outcome `json:"outcome" validate:"required"`
 	// Facts are the facts the rule used, with their values.
 	Facts []Fact `json:"facts" validate:"required,dive"`
 	// Message explains the outcome in Italian and English.
-	Message problem.Messages `json:"message" validate:"required"`
+	Message problem.Text `json:"message" validate:"required"`
 }
 
 // Fact is one fact a rule used. A fact the application does not state has a
@@ -127,7 +127,7 @@ func (sd SectionDecision) Result(id string) (Result, bool) {
 	return Result{}, false
 }
 
-var verdictLabel = map[Verdict]problem.Messages{
+var verdictLabel = map[Verdict]problem.Text{
 	Eligible:    {IT: "ammissibile", EN: "eligible"},
 	NotEligible: {IT: "non ammissibile", EN: "not eligible"},
 	Incomplete:  {IT: "incompleta", EN: "incomplete"},

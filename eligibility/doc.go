@@ -47,13 +47,16 @@
 // # Errors
 //
 // An application that does not meet a requirement is not an error: it gets a
-// decision. Evaluate returns a problem.List (errors.Is(err,
+// decision. Evaluate returns a problem.List (kind invalid; errors.Is(err,
 // problem.ErrInvalid)) when the application cannot be evaluated at all (no
 // valid date or section, dated after asOf) and an error wrapping [ErrRule] when
-// a rule could not run (the register could not be read, the context ended).
-// DecodeApplication returns a problem.List whose problems point (RFC 6901) at
-// the offending field. [NewRuleSet] and the derived-set methods return errors
-// wrapping [ErrInvalidRule] or [ErrUnknownRule].
+// a rule could not run (the register could not be read, the context ended);
+// ErrRule has no kind of its own, so problem.KindOf gives the kind of the
+// error it wraps. DecodeApplication returns a problem.List whose problems
+// point (RFC 6901) at the offending field. [NewRuleSet] and the derived-set
+// methods return errors wrapping [ErrInvalidRule] (kind invalid) or
+// [ErrUnknownRule] (kind not_found); the Parse functions of Outcome and
+// Verdict wrap [ErrUnknownValue] (kind invalid).
 //
 // # Concurrency
 //

@@ -129,7 +129,10 @@ func New(register Register, opts Options) *Checker {
 func (c *Checker) Rules() *RuleSet { return c.rules }
 
 // ErrRule is wrapped by Evaluate when a rule could not run (its error is
-// wrapped too): a register that cannot be read, a cancelled context.
+// wrapped too): a register that cannot be read, a cancelled context. It has
+// no kind of its own: problem.KindOf reads the kind of the error it wraps
+// (internal for a store that fails, forbidden for a register the viewer may
+// not read).
 var ErrRule = errors.New("eligibility: rule could not run")
 
 // Evaluate checks app against the rules in force on its application date, for

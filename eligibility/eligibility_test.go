@@ -290,7 +290,7 @@ func TestRuleSet(t *testing.T) {
 	def := eligibility.Default()
 	stricter := eligibility.NewRule(eligibility.Meta{
 		ID: "regional_min_places", Version: 1, Basis: "DGR Lazio 123/2025 (example)",
-		Title:    problem.Messages{IT: "almeno 4 posti", EN: "at least 4 places"},
+		Title:    problem.Text{IT: "almeno 4 posti", EN: "at least 4 places"},
 		From:     day(t, "2024-01-01"),
 		Sections: []registry.Section{registry.SectionII},
 	}, func(_ context.Context, c *eligibility.Case) (eligibility.Finding, error) {
@@ -301,10 +301,10 @@ func TestRuleSet(t *testing.T) {
 		f := eligibility.KnownFact("housing.places", "/housing", n)
 		if n < 4 {
 			return eligibility.Finding{Outcome: eligibility.Fail, Facts: []eligibility.Fact{f},
-				Message: problem.Messages{IT: "meno di 4 posti", EN: "fewer than 4 places"}}, nil
+				Message: problem.Text{IT: "meno di 4 posti", EN: "fewer than 4 places"}}, nil
 		}
 		return eligibility.Finding{Outcome: eligibility.Pass, Facts: []eligibility.Fact{f},
-			Message: problem.Messages{IT: "almeno 4 posti", EN: "at least 4 places"}}, nil
+			Message: problem.Text{IT: "almeno 4 posti", EN: "at least 4 places"}}, nil
 	})
 
 	t.Run("With adds a regional rule", func(t *testing.T) {
@@ -365,9 +365,9 @@ func TestRuleSet(t *testing.T) {
 	t.Run("versions of one requirement for successive periods", func(t *testing.T) {
 		v2 := func(from string) eligibility.Rule {
 			return eligibility.NewRule(eligibility.Meta{ID: eligibility.RuleOnlineSignature, Version: 3, Basis: "x",
-				Title: problem.Messages{IT: "x", EN: "x"}, From: day(t, from)},
+				Title: problem.Text{IT: "x", EN: "x"}, From: day(t, from)},
 				func(context.Context, *eligibility.Case) (eligibility.Finding, error) {
-					return eligibility.Finding{Outcome: eligibility.Pass, Message: problem.Messages{IT: "v2", EN: "v2"}}, nil
+					return eligibility.Finding{Outcome: eligibility.Pass, Message: problem.Text{IT: "v2", EN: "v2"}}, nil
 				})
 		}
 		if _, err := def.With(v2("2024-01-01")); !errors.Is(err, eligibility.ErrInvalidRule) {
@@ -407,19 +407,19 @@ func TestRuleSet(t *testing.T) {
 			t.Errorf("duplicate accepted: %v", err)
 		}
 		bad := []eligibility.Meta{
-			{ID: "Bad-ID", Version: 1, Basis: "x", Title: problem.Messages{IT: "x", EN: "x"}},
-			{ID: "ok", Version: 0, Basis: "x", Title: problem.Messages{IT: "x", EN: "x"}},
-			{ID: "ok", Version: 1, Title: problem.Messages{IT: "x", EN: "x"}},
-			{ID: "ok", Version: 1, Basis: "x", Title: problem.Messages{EN: "x"}},
-			{ID: "ok", Version: 1, Basis: "x", Title: problem.Messages{IT: "x", EN: "x"}, From: day(t, "2024-01-01"), Until: day(t, "2024-01-01")},
-			{ID: "ok", Version: 1, Basis: "x", Title: problem.Messages{IT: "x", EN: "x"}, Sections: []registry.Section{7}},
+			{ID: "Bad-ID", Version: 1, Basis: "x", Title: problem.Text{IT: "x", EN: "x"}},
+			{ID: "ok", Version: 0, Basis: "x", Title: problem.Text{IT: "x", EN: "x"}},
+			{ID: "ok", Version: 1, Title: problem.Text{IT: "x", EN: "x"}},
+			{ID: "ok", Version: 1, Basis: "x", Title: problem.Text{EN: "x"}},
+			{ID: "ok", Version: 1, Basis: "x", Title: problem.Text{IT: "x", EN: "x"}, From: day(t, "2024-01-01"), Until: day(t, "2024-01-01")},
+			{ID: "ok", Version: 1, Basis: "x", Title: problem.Text{IT: "x", EN: "x"}, Sections: []registry.Section{7}},
 		}
 		for i, m := range bad {
 			if _, err := eligibility.NewRuleSet("x", "1", eligibility.NewRule(m, nil)); !errors.Is(err, eligibility.ErrInvalidRule) {
 				t.Errorf("bad meta %d accepted: %v", i, err)
 			}
 		}
-		okMeta := eligibility.Meta{ID: "ok", Version: 1, Basis: "x", Title: problem.Messages{IT: "x", EN: "x"}}
+		okMeta := eligibility.Meta{ID: "ok", Version: 1, Basis: "x", Title: problem.Text{IT: "x", EN: "x"}}
 		if _, err := eligibility.NewRuleSet("x", "1", eligibility.NewRule(okMeta, nil)); !errors.Is(err, eligibility.ErrInvalidRule) {
 			t.Errorf("nil check accepted: %v", err)
 		}
@@ -437,7 +437,7 @@ func TestRuleSet(t *testing.T) {
 }
 
 func TestBrokenRule(t *testing.T) {
-	bad := eligibility.NewRule(eligibility.Meta{ID: "broken", Version: 1, Basis: "x", Title: problem.Messages{IT: "x", EN: "x"}},
+	bad := eligibility.NewRule(eligibility.Meta{ID: "broken", Version: 1, Basis: "x", Title: problem.Text{IT: "x", EN: "x"}},
 		func(context.Context, *eligibility.Case) (eligibility.Finding, error) {
 			return eligibility.Finding{}, nil
 		})

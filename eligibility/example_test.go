@@ -60,7 +60,7 @@ func ExampleChecker_Evaluate() {
 func ExampleRuleSet_With() {
 	minPlaces := eligibility.NewRule(eligibility.Meta{
 		ID: "regional_min_places", Version: 1, Basis: "DGR 123/2024 (example)",
-		Title:    problem.Messages{IT: "almeno 4 posti letto", EN: "at least 4 residential places"},
+		Title:    problem.Text{IT: "almeno 4 posti letto", EN: "at least 4 residential places"},
 		From:     time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
 		Sections: []registry.Section{registry.SectionII},
 	}, func(_ context.Context, c *eligibility.Case) (eligibility.Finding, error) {
@@ -69,9 +69,9 @@ func ExampleRuleSet_With() {
 			places += h.Places
 		}
 		f := eligibility.Finding{Outcome: eligibility.Pass, Facts: []eligibility.Fact{eligibility.KnownFact("places", "/housing", places)},
-			Message: problem.Messages{IT: "posti sufficienti", EN: "enough places"}}
+			Message: problem.Text{IT: "posti sufficienti", EN: "enough places"}}
 		if places < 4 {
-			f.Outcome, f.Message = eligibility.Fail, problem.Messages{IT: "meno di 4 posti", EN: "fewer than 4 places"}
+			f.Outcome, f.Message = eligibility.Fail, problem.Text{IT: "meno di 4 posti", EN: "fewer than 4 places"}
 		}
 		return f, nil
 	})

@@ -1,13 +1,15 @@
 package eligibility
 
 import (
-	"errors"
 	"fmt"
+
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // ErrUnknownValue is wrapped by the Parse functions and UnmarshalText methods
-// of [Outcome] and [Verdict] for a word they do not know.
-var ErrUnknownValue = errors.New("eligibility: unknown value")
+// of [Outcome] and [Verdict] for a word they do not know. Its kind is
+// problem.KindInvalid.
+var ErrUnknownValue = problem.NewError(problem.KindInvalid, "eligibility: unknown value")
 
 // Outcome is what one rule concluded about one application for one section.
 // Persisted values never change meaning.

@@ -2,7 +2,6 @@ package eligibility
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -40,7 +39,7 @@ type Meta struct {
 	// ("art. 53 c.1 lett. b DPR 394/1999").
 	Basis string
 	// Title says what the rule requires, in Italian and English.
-	Title problem.Messages
+	Title problem.Text
 	// From is the first application date the rule applies to (inclusive);
 	// the zero time means since always.
 	From time.Time
@@ -56,12 +55,12 @@ var idRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 // ErrInvalidRule is wrapped by the errors of [NewRuleSet] and the methods that
 // derive sets, for a rule whose Meta is malformed or overlaps another version
-// of the same requirement.
-var ErrInvalidRule = errors.New("eligibility: invalid rule")
+// of the same requirement. Its kind is problem.KindInvalid.
+var ErrInvalidRule = problem.NewError(problem.KindInvalid, "eligibility: invalid rule")
 
 // ErrUnknownRule is wrapped by [RuleSet.Replace] and [RuleSet.Without] for an
-// ID the set does not hold.
-var ErrUnknownRule = errors.New("eligibility: unknown rule")
+// ID the set does not hold. Its kind is problem.KindNotFound.
+var ErrUnknownRule = problem.NewError(problem.KindNotFound, "eligibility: unknown rule")
 
 // Validate reports what is wrong with m, wrapping ErrInvalidRule.
 func (m Meta) Validate() error {
@@ -109,7 +108,7 @@ func (m Meta) overlaps(o Meta) bool {
 type Finding struct {
 	Outcome Outcome
 	Facts   []Fact
-	Message problem.Messages
+	Message problem.Text
 }
 
 // NewRule returns a Rule from its metadata and a check function, the

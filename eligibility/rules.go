@@ -89,13 +89,13 @@ func Default() *RuleSet {
 	return s
 }
 
-func m(it, en string) problem.Messages { return problem.Messages{IT: it, EN: en} }
+func m(it, en string) problem.Text { return problem.Text{IT: it, EN: en} }
 
-func mf(it, en string, args ...any) problem.Messages {
-	return problem.Messages{IT: fmt.Sprintf(it, args...), EN: fmt.Sprintf(en, args...)}
+func mf(it, en string, args ...any) problem.Text {
+	return problem.Text{IT: fmt.Sprintf(it, args...), EN: fmt.Sprintf(en, args...)}
 }
 
-func found(o Outcome, msg problem.Messages, facts ...Fact) (Finding, error) {
+func found(o Outcome, msg problem.Text, facts ...Fact) (Finding, error) {
 	return Finding{Outcome: o, Facts: facts, Message: msg}, nil
 }
 
@@ -114,7 +114,7 @@ func absentFact(c *Case, code string) Fact {
 
 // notGiven answers a requirement that the application does not give: fail
 // when the applicant declares it absent, missing when it says nothing.
-func notGiven(c *Case, code string, ptr string, declared, missing problem.Messages) (Finding, error) {
+func notGiven(c *Case, code string, ptr string, declared, missing problem.Text) (Finding, error) {
 	f := absentFact(c, code)
 	if c.Application.Declares(code) {
 		return found(Fail, declared, f, UnknownFact(code, ptr))
@@ -186,10 +186,10 @@ func PrivateBodyRule(excluded []string) Rule {
 
 // statuteRule returns one of the statute requirements of art. 53 c.1;
 // onlusExempt marks requirements 4–6, which do not apply to ONLUS bodies.
-func statuteRule(id, letter, field string, onlusExempt bool, title problem.Messages, get func(*registry.Statute) bool) Rule {
+func statuteRule(id, letter, field string, onlusExempt bool, title problem.Text, get func(*registry.Statute) bool) Rule {
 	return NewRule(Meta{
 		ID: id, Version: 1, Basis: "art. 53 c.1 lett. " + letter + dpr,
-		Title: problem.Messages{IT: "Statuto: " + title.IT, EN: "Statute: " + title.EN},
+		Title: problem.Text{IT: "Statuto: " + title.IT, EN: "Statute: " + title.EN},
 	}, func(_ context.Context, c *Case) (Finding, error) {
 		body := &c.Application.Body
 		if onlusExempt && slices.Contains(body.Qualifications, "onlus") {
@@ -200,11 +200,11 @@ func statuteRule(id, letter, field string, onlusExempt bool, title problem.Messa
 		f, known := boolFact(c, "statute."+field, ptr, get(&body.Statute))
 		switch {
 		case !known:
-			return found(Missing, problem.Messages{IT: "lo statuto non dice se prevede: " + title.IT, EN: "the statute does not say whether it provides: " + title.EN}, f)
+			return found(Missing, problem.Text{IT: "lo statuto non dice se prevede: " + title.IT, EN: "the statute does not say whether it provides: " + title.EN}, f)
 		case get(&body.Statute):
-			return found(Pass, problem.Messages{IT: "lo statuto prevede: " + title.IT, EN: "the statute provides: " + title.EN}, f)
+			return found(Pass, problem.Text{IT: "lo statuto prevede: " + title.IT, EN: "the statute provides: " + title.EN}, f)
 		}
-		return found(Fail, problem.Messages{IT: "lo statuto non prevede: " + title.IT, EN: "the statute does not provide: " + title.EN}, f)
+		return found(Fail, problem.Text{IT: "lo statuto non prevede: " + title.IT, EN: "the statute does not provide: " + title.EN}, f)
 	})
 }
 
@@ -229,11 +229,8 @@ func seatRule() Rule {
 			return found(Pass, mf("sede legale a %s", "legal seat in %s", cm.Name), f)
 		}
 		if h := c.Territory.ComuneHistory(code); len(h) > 0 {
-			day := c.Day.Format(time.DateOnly)
-			return found(Fail, problem.Messages{
-				IT: fmt.Sprintf("il comune %s (%s) della sede legale non esisteva alla data della domanda (%s)", code, h[len(h)-1].Name, day),
-				EN: fmt.Sprintf("comune %s (%s) of the legal seat did not exist on the application date (%s)", code, h[len(h)-1].Name, day),
-			}, f)
+			return found(Fail, mf("il comune %s (%s) della sede legale non esisteva alla data della domanda (%s)",
+				"comune %s (%s) of the legal seat did not exist on the application date (%s)", code, h[len(h)-1].Name, c.Day.Format(time.DateOnly)), f)
 		}
 		return found(Fail, mf("il comune %q della sede legale non è un comune italiano", "comune %q of the legal seat is not an Italian comune", code), f)
 	})

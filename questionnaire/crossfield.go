@@ -119,7 +119,7 @@ func (c *crossCheck) conditionals() {
 		case holds && !present && cond.Presence == RequiredExactlyWhen:
 			p := problem.Required("", cond.Property)
 			p.Code = cond.Code
-			p.Messages = problem.Messages{
+			p.Messages = problem.Text{
 				IT: fmt.Sprintf("manca il blocco %q, obbligatorio per %s", cond.Property, describe(cond, "it")),
 				EN: fmt.Sprintf("must have required property '%s' (%s)", cond.Property, describe(cond, "en")),
 			}

@@ -305,20 +305,20 @@ func (d *decoder) unknown(key string, f *fieldPlan) {
 	d.probs = append(d.probs, p)
 }
 
-func yearMessages(field string, since, until int) problem.Messages {
+func yearMessages(field string, since, until int) problem.Text {
 	switch {
 	case since != 0 && until != 0:
-		return problem.Messages{
+		return problem.Text{
 			IT: fmt.Sprintf("il campo %q esiste solo negli anni di riferimento dal %d al %d", field, since, until),
 			EN: fmt.Sprintf("field '%s' exists only in reporting years %d to %d", field, since, until),
 		}
 	case since != 0:
-		return problem.Messages{
+		return problem.Text{
 			IT: fmt.Sprintf("il campo %q esiste solo dall'anno di riferimento %d", field, since),
 			EN: fmt.Sprintf("field '%s' exists only from reporting year %d", field, since),
 		}
 	default:
-		return problem.Messages{
+		return problem.Text{
 			IT: fmt.Sprintf("il campo %q esiste solo fino all'anno di riferimento %d", field, until),
 			EN: fmt.Sprintf("field '%s' exists only up to reporting year %d", field, until),
 		}

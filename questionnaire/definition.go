@@ -1,14 +1,16 @@
 package questionnaire
 
 import (
-	"errors"
 	"fmt"
 	"reflect"
+
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // ErrUnknownYear is wrapped by DefinitionFor for a reporting year without a
-// definition.
-var ErrUnknownYear = errors.New("questionnaire: no definition for reporting year")
+// definition. Its kind is problem.KindNotFound: there is no questionnaire
+// for that year.
+var ErrUnknownYear = problem.NewError(problem.KindNotFound, "questionnaire: no definition for reporting year")
 
 // The questionnaire versions, named after what they add to the ministry's
 // questionnaire over the reporting years.

@@ -21,10 +21,18 @@
 //
 // # Errors
 //
-// Validation returns a problem.List holding every problem found, in a
-// deterministic order, each in the AJV ErrorObject shape with a stable code,
-// a severity and messages in Italian and English. DefinitionFor wraps
-// ErrUnknownYear. Stores return errors wrapping ErrNotFound and ErrConflict.
+// Validation returns a problem.List (kind invalid) holding every problem
+// found, in a deterministic order, each in the AJV ErrorObject shape with a
+// stable code, a severity and messages in Italian and English. DefinitionFor
+// wraps ErrUnknownYear (kind not_found: no questionnaire for that year); a
+// Register wraps ErrBodyNotFound (kind not_found). Filing stores return
+// errors wrapping the register's registry.ErrNotFound (kind not_found) and
+// registry.ErrConflict (kind conflict), and ErrIdempotencyKeyUsed (kind
+// conflict) for an idempotency key already stored. FileAs returns
+// registry.ErrForbidden (kind forbidden) for a viewer that may not file for
+// the body, and wraps ErrNotRecorded (kind internal, whatever it wraps) for a
+// filing stored without its register event. problem.KindOf reads the kind of
+// any of them.
 //
 // # Concurrency
 //

@@ -15,13 +15,10 @@ import (
 	"github.com/openregistro/registro/schemas/problem"
 )
 
-// Errors of FilingStore implementations (wrapped; test with errors.Is).
-var (
-	// ErrNotFound: no filing for that body and year.
-	ErrNotFound = errors.New("questionnaire: filing not found")
-	// ErrConflict: the revision is not the next one (a concurrent amendment).
-	ErrConflict = errors.New("questionnaire: filing conflict")
-)
+// FilingStore implementations return the register's errors (wrapped; test
+// with errors.Is): registry.ErrNotFound when there is no filing for that body
+// and year, registry.ErrConflict when the revision is not the next one (a
+// concurrent amendment).
 
 // Filing is one accepted annual report: the document as filed, when, by
 // whom, and its revision (1 for the first filing, +1 for each amendment).
@@ -50,14 +47,14 @@ type Filing struct {
 type FilingStore interface {
 	// Put stores f as the current filing of (f.BodyTaxCode, f.Year). f.Revision
 	// must be exactly one more than the current revision (1 when there is
-	// none); otherwise Put returns an error wrapping ErrConflict and stores
+	// none); otherwise Put returns an error wrapping registry.ErrConflict and stores
 	// nothing. Earlier revisions stay in the history.
 	Put(ctx context.Context, f Filing) error
 	// Get returns the current filing of body for year, or an error wrapping
-	// ErrNotFound.
+	// registry.ErrNotFound.
 	Get(ctx context.Context, bodyTaxCode string, year int) (Filing, error)
 	// History returns every revision of body's filing for year, oldest first,
-	// or an error wrapping ErrNotFound when there is none.
+	// or an error wrapping registry.ErrNotFound when there is none.
 	History(ctx context.Context, bodyTaxCode string, year int) ([]Filing, error)
 	// Year yields the current filing of every body for year, ordered by body
 	// tax code. An error ends the sequence (yielded with a zero Filing).
@@ -109,11 +106,10 @@ func (f *Desk) Deadline(year int) time.Time { return f.reg.Deadline(year) }
 // document names (only the body's own viewer files: see
 // registry.Registry.FilingBody; checked before the document is validated
 // against the register, so that the answer tells nothing about another
-// body); a
-// problem.List error (errors.Is(err, problem.ErrInvalid)) for an invalid
-// document; an error wrapping ErrConflict for a concurrent amendment;
-// ErrNotRecorded, with the filing, when the filing was stored but its
-// register event was not.
+// body); a problem.List error (errors.Is(err, problem.ErrInvalid)) for an
+// invalid document; an error wrapping registry.ErrConflict for a concurrent
+// amendment; ErrNotRecorded, with the filing, when the filing was stored but
+// its register event was not.
 func (f *Desk) FileAs(ctx context.Context, v registry.Viewer, year int, data []byte, filedAt time.Time) (Filing, error) {
 	body, err := f.filingBody(ctx, v, data)
 	if err != nil {
@@ -145,7 +141,7 @@ func (f *Desk) FileAs(ctx context.Context, v registry.Viewer, year int, data []b
 	case err == nil:
 		fl.Revision = cur.Revision + 1
 		fl.Late = cur.Late // lateness is decided by the first filing
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, registry.ErrNotFound):
 		fl.Late = f.reg.Late(year, filedAt)
 	default:
 		return Filing{}, err
@@ -184,8 +180,9 @@ func (f *Desk) filingBody(ctx context.Context, v registry.Viewer, data []byte) (
 // ErrNotRecorded is wrapped by FileAs when the filing was stored but its
 // register event could not be written (only with a store that is not an
 // EventFilingStore); the filing is returned with it. RecordMissingFilings
-// repairs the log.
-var ErrNotRecorded = errors.New("questionnaire: filing stored without its register event")
+// repairs the log. Its kind is problem.KindInternal, whatever the kind of
+// the error it wraps: the filing was accepted, only the log lags.
+var ErrNotRecorded = problem.NewError(problem.KindInternal, "questionnaire: filing stored without its register event")
 
 // putRecorded stores fl with its register event for body entityID.
 func (f *Desk) putRecorded(ctx context.Context, v registry.Viewer, entityID string, fl Filing) error {
@@ -233,7 +230,7 @@ func (s *MemStore) Idempotency(ctx context.Context, subject, key string) (Idempo
 	defer s.mu.RUnlock()
 	rec, ok := s.idem[[2]string{subject, key}]
 	if !ok {
-		return IdempotencyRecord{}, fmt.Errorf("%w: idempotency key", ErrNotFound)
+		return IdempotencyRecord{}, fmt.Errorf("questionnaire: idempotency key: %w", registry.ErrNotFound)
 	}
 	return rec, nil
 }
@@ -277,7 +274,7 @@ func (s *MemStore) Put(ctx context.Context, f Filing) error {
 	}
 	hist := byBody[f.BodyTaxCode]
 	if f.Revision != len(hist)+1 {
-		return fmt.Errorf("%w: body %s year %d: revision %d, want %d", ErrConflict, f.BodyTaxCode, f.Year, f.Revision, len(hist)+1)
+		return fmt.Errorf("questionnaire: filing of body %s year %d: revision %d, want %d: %w", f.BodyTaxCode, f.Year, f.Revision, len(hist)+1, registry.ErrConflict)
 	}
 	if withKey {
 		s.idem[[2]string{k.Subject, k.Key}] = IdempotencyRecord{IdempotencyKey: k,
@@ -296,7 +293,7 @@ func (s *MemStore) Get(ctx context.Context, body string, year int) (Filing, erro
 	defer s.mu.RUnlock()
 	hist := s.years[year][body]
 	if len(hist) == 0 {
-		return Filing{}, fmt.Errorf("%w: body %s year %d", ErrNotFound, body, year)
+		return Filing{}, fmt.Errorf("questionnaire: filing of body %s year %d: %w", body, year, registry.ErrNotFound)
 	}
 	return cloneFiling(hist[len(hist)-1]), nil
 }
@@ -310,7 +307,7 @@ func (s *MemStore) History(ctx context.Context, body string, year int) ([]Filing
 	defer s.mu.RUnlock()
 	hist := s.years[year][body]
 	if len(hist) == 0 {
-		return nil, fmt.Errorf("%w: body %s year %d", ErrNotFound, body, year)
+		return nil, fmt.Errorf("questionnaire: filing of body %s year %d: %w", body, year, registry.ErrNotFound)
 	}
 	out := make([]Filing, len(hist))
 	for i, f := range hist {

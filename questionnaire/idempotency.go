@@ -2,15 +2,17 @@ package questionnaire
 
 import (
 	"context"
-	"errors"
 	"time"
+
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // ErrIdempotencyKeyUsed is wrapped by a store's Put (or PutWithEvents) when
 // the idempotency key its context carries (WithIdempotencyKey) is already
 // stored, and by RememberIdempotency: nothing is written. The caller reads
-// the key's record (Idempotency) and answers as the first request did.
-var ErrIdempotencyKeyUsed = errors.New("questionnaire: idempotency key already used")
+// the key's record (Idempotency) and answers as the first request did. Its
+// kind is problem.KindConflict.
+var ErrIdempotencyKeyUsed = problem.NewError(problem.KindConflict, "questionnaire: idempotency key already used")
 
 // IdempotencyKey is an Idempotency-Key a caller sent with a request: retried
 // with the same key and the same request, a write is made once.
@@ -46,7 +48,7 @@ type IdempotencyRecord struct {
 type IdempotencyStore interface {
 	FilingStore
 	// Idempotency returns the record of subject's key, or an error wrapping
-	// ErrNotFound.
+	// registry.ErrNotFound.
 	Idempotency(ctx context.Context, subject, key string) (IdempotencyRecord, error)
 	// RememberIdempotency stores the key of a request that writes nothing
 	// else; ErrIdempotencyKeyUsed when it is already stored.

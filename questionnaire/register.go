@@ -11,8 +11,8 @@ import (
 )
 
 // ErrBodyNotFound is returned (wrapped) by a Register that has no body with
-// the tax code asked for.
-var ErrBodyNotFound = errors.New("questionnaire: body not in the register")
+// the tax code asked for. Its kind is problem.KindNotFound.
+var ErrBodyNotFound = problem.NewError(problem.KindNotFound, "questionnaire: body not in the register")
 
 // Register is what the register-aware rules need to know of the register.
 // The registry package (or any other source) implements it; the pipeline

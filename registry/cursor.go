@@ -1,17 +1,20 @@
 package registry
 
 import (
+	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // ErrInvalidCursor is wrapped by Store.Entities and Registry.Entities for a
 // Filter.Cursor that no listing made: not the Page.Next of a page. A caller
-// maps it to a bad request; it is never ErrNotFound.
-var ErrInvalidCursor = errors.New("registry: invalid cursor")
+// maps it to a bad request; it is never ErrNotFound. Its kind is
+// problem.KindInvalid.
+var ErrInvalidCursor = problem.NewError(problem.KindInvalid, "registry: invalid cursor")
 
 // CursorAfter returns the cursor of the page that starts after the entity
 // id, for Page.Next. Cursors are opaque to callers: they are the base64url
@@ -35,4 +38,72 @@ func ParseCursor(c string) (string, error) {
 		return "", fmt.Errorf("%w: %.40q", ErrInvalidCursor, c)
 	}
 	return string(b), nil
+}
+
+// maxChunk caps the rows Paginate asks a store for at a time when the
+// filter has a Visible test.
+const maxChunk = 1024
+
+// Paginate builds one page of a listing for stores: it resolves f's limit
+// (DefaultLimit for 0, at most MaxLimit) and cursor, and asks fetch for the
+// entities matching f after a position, in the store's ID order, chunk at a
+// time, applying f.Visible (with no rows or locks held by the store while it
+// runs) until the page is full and one more visible entity shows that
+// another page follows, whose cursor becomes Page.Next. Without Visible a
+// page needs limit+1 rows; with it, the first chunk is twice that (at least
+// 16 rows) and each next chunk doubles, up to maxChunk. fetch returns fewer
+// than chunk entities only at the end of the listing.
+//
+// Errors: ErrInvalidCursor, wrapped, for a bad cursor; an error for a
+// negative limit; fetch's and Visible's errors; the context's.
+func Paginate(ctx context.Context, f Filter, fetch func(after string, chunk int) ([]Entity, error)) (Page, error) {
+	n := f.Limit
+	switch {
+	case n < 0:
+		return Page{}, fmt.Errorf("registry: negative limit %d", n)
+	case n == 0:
+		n = DefaultLimit
+	case n > MaxLimit:
+		n = MaxLimit
+	}
+	pos, err := ParseCursor(f.Cursor)
+	if err != nil {
+		return Page{}, err
+	}
+	chunk := n + 1
+	if f.Visible != nil {
+		chunk = min(max(2*chunk, 16), max(maxChunk, n+1))
+	}
+	p := Page{Entities: []Entity{}}
+	for {
+		if err := ctx.Err(); err != nil {
+			return Page{}, err
+		}
+		batch, err := fetch(pos, chunk)
+		if err != nil {
+			return Page{}, err
+		}
+		for i := range batch {
+			e := &batch[i]
+			pos = e.ID
+			if f.Visible != nil {
+				ok, err := f.Visible(ctx, e)
+				if err != nil {
+					return Page{}, err
+				}
+				if !ok {
+					continue
+				}
+			}
+			if len(p.Entities) == n {
+				p.Next = CursorAfter(p.Entities[n-1].ID)
+				return p, nil
+			}
+			p.Entities = append(p.Entities, *e)
+		}
+		if len(batch) < chunk {
+			return p, nil
+		}
+		chunk = min(chunk*2, max(maxChunk, n+1))
+	}
 }

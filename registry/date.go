@@ -3,6 +3,8 @@ package registry
 import (
 	"fmt"
 	"time"
+
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // Date is a calendar day written "YYYY-MM-DD", as every date of the register
@@ -18,11 +20,15 @@ const DateLayout = "2006-01-02"
 // DateOf returns the calendar day of t in t's location.
 func DateOf(t time.Time) Date { return Date(t.Format(DateLayout)) }
 
+// ErrDate is wrapped by ParseDate for a string that is not a day written
+// YYYY-MM-DD. Its kind is problem.KindInvalid.
+var ErrDate = problem.NewError(problem.KindInvalid, "registry: not a day written YYYY-MM-DD")
+
 // ParseDate parses "YYYY-MM-DD" and rejects anything else, including days
-// that do not exist.
+// that do not exist, with an error wrapping ErrDate.
 func ParseDate(s string) (Date, error) {
 	if _, err := time.Parse(DateLayout, s); err != nil {
-		return "", fmt.Errorf("registry: date %q is not a day written YYYY-MM-DD", s)
+		return "", fmt.Errorf("%w: %q", ErrDate, s)
 	}
 	return Date(s), nil
 }

@@ -33,18 +33,32 @@
 //
 // # Errors
 //
+// Every error carries a kind (problem.KindOf reads it through wrapping), which
+// is what services map to HTTP and exit statuses:
+//
+//	kind                 errors
+//	invalid              problem.List, ErrUnknownStatus, ErrUnknownSection, ErrUnknownRole,
+//	                     ErrDate, ErrInvalidCursor
+//	not_found            ErrNotFound
+//	conflict             ErrConflict
+//	failed_precondition  ErrTransition (*TransitionError), ErrReferentStatus
+//	forbidden            ErrForbidden
+//	internal             anything else: a store that fails, a misconfiguration
+//
 // Invalid input is a problem.List (errors.Is(err, problem.ErrInvalid)) that
 // names every problem with a JSON Pointer, a rule code and messages in
 // Italian and English; nothing is written. Stores return [ErrNotFound] and
 // [ErrConflict] (a stale version or a taken ID or codice fiscale: nothing of
-// the batch was written, read again and retry). A move the enrolment state
-// machine does not allow is a *[TransitionError] (errors.Is(err,
-// ErrTransition)) naming the section and both statuses. A viewer asking for
-// something it may not see gets [ErrNotFound] for a body it may not see (so
-// that the existence of a Section II body does not leak) and [ErrForbidden]
-// for an operation reserved to staff. Every write returns [ErrForbidden]
-// (wrapped, naming the operation and the viewer) when its viewer may not do
-// it, before reading or writing anything else.
+// the batch was written, read again and retry); the questionnaire's filing
+// stores return the same two. A move the enrolment state machine does not
+// allow is a *[TransitionError] (errors.Is(err, ErrTransition)) naming the
+// section and both statuses; a move a referent's status does not allow wraps
+// [ErrReferentStatus]. A viewer asking for something it may not see gets
+// [ErrNotFound] for a body it may not see (so that the existence of a Section
+// II body does not leak) and [ErrForbidden] for an operation reserved to
+// staff. Every write returns [ErrForbidden] (wrapped, naming the operation
+// and the viewer) when its viewer may not do it, before reading or writing
+// anything else.
 //
 // # Concurrency
 //

@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/openregistro/registro/schemas/problem"
@@ -29,8 +28,9 @@ const (
 // Statuses lists every status in lifecycle order.
 var Statuses = [...]Status{StatusApplied, StatusUnderReview, StatusEnrolled, StatusRejected, StatusCancelled}
 
-// ErrUnknownStatus is wrapped by ParseStatus for an unknown status.
-var ErrUnknownStatus = errors.New("registry: unknown status")
+// ErrUnknownStatus is wrapped by ParseStatus for an unknown status. Its kind
+// is problem.KindInvalid.
+var ErrUnknownStatus = problem.NewError(problem.KindInvalid, "registry: unknown status")
 
 // Valid reports whether s is one of the statuses.
 func (s Status) Valid() bool {
@@ -94,8 +94,9 @@ func CanMove(from, to Status) bool {
 	return false
 }
 
-// ErrTransition is matched (errors.Is) by every *TransitionError.
-var ErrTransition = errors.New("registry: illegal transition")
+// ErrTransition is matched (errors.Is) by every *TransitionError. Its kind
+// is problem.KindFailedPrecondition.
+var ErrTransition = problem.NewError(problem.KindFailedPrecondition, "registry: illegal transition")
 
 // TransitionError reports a move the state machine does not allow.
 type TransitionError struct {
@@ -115,6 +116,10 @@ func (e *TransitionError) Error() string {
 
 // Is makes errors.Is(err, ErrTransition) true.
 func (e *TransitionError) Is(target error) bool { return target == ErrTransition }
+
+// Kind returns problem.KindFailedPrecondition: the request is well formed but
+// the body's current status does not allow it.
+func (e *TransitionError) Kind() problem.Kind { return problem.KindFailedPrecondition }
 
 // Enrolment is a body's standing in one section: the current cycle
 // (application, decision, cancellation) plus the history of every

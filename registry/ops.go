@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // ErrReferentStatus is wrapped by the errors of EnableReferent and
-// RevokeReferent for a move the referent's status does not allow.
-var ErrReferentStatus = errors.New("registry: referent status does not allow this")
+// RevokeReferent for a move the referent's status does not allow. Its kind is
+// problem.KindFailedPrecondition.
+var ErrReferentStatus = problem.NewError(problem.KindFailedPrecondition, "registry: referent status does not allow this")
 
 // update reads body id, lets fn change it and return the events, and commits
 // both. fn returning an error writes nothing.

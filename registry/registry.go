@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -16,8 +15,8 @@ import (
 
 // ErrForbidden is returned for an operation the viewer's role does not allow
 // (events, applications and the yearly list of another body, a filter on
-// data the viewer may not see).
-var ErrForbidden = errors.New("registry: forbidden")
+// data the viewer may not see). Its kind is problem.KindForbidden.
+var ErrForbidden = problem.NewError(problem.KindForbidden, "registry: forbidden")
 
 // SilencePolicy says what the register makes of an application still
 // undecided when the decision term is over.

@@ -1,8 +1,9 @@
 package registry
 
 import (
-	"errors"
 	"fmt"
+
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // Section is one of the two sections of the register (art. 52 DPR 394/1999).
@@ -20,8 +21,10 @@ const (
 // Sections lists both sections in order.
 var Sections = [...]Section{SectionI, SectionII}
 
-// ErrUnknownSection is wrapped by ParseSection for anything but "I" and "II".
-var ErrUnknownSection = errors.New("registry: unknown section")
+// ErrUnknownSection is wrapped by ParseSection for anything but "I" and "II",
+// and by the methods given a Section that is neither. Its kind is
+// problem.KindInvalid.
+var ErrUnknownSection = problem.NewError(problem.KindInvalid, "registry: unknown section")
 
 // String returns "I" or "II" (or "Section(N)" for an invalid value).
 func (s Section) String() string {

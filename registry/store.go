@@ -2,18 +2,23 @@ package registry
 
 import (
 	"context"
-	"errors"
 	"slices"
+
+	"github.com/openregistro/registro/schemas/problem"
 )
 
-// Errors a Store returns; callers branch on them with errors.Is.
+// Errors a Store returns; callers branch on them with errors.Is. They are
+// the errors of every store of the project (the questionnaire's filing
+// stores too): one name per concept.
 var (
-	// ErrNotFound: no record with that ID (or codice fiscale).
-	ErrNotFound = errors.New("registry: not found")
+	// ErrNotFound: no record with that ID (or codice fiscale), no filing
+	// for that body and year. Its kind is problem.KindNotFound.
+	ErrNotFound = problem.NewError(problem.KindNotFound, "registry: not found")
 	// ErrConflict: a write lost a race or broke uniqueness — a stale
-	// version, an ID or body codice fiscale already taken. Nothing of the
-	// batch was written; read again and retry.
-	ErrConflict = errors.New("registry: conflict")
+	// version, an ID or body codice fiscale already taken, a filing
+	// revision that is not the next one. Nothing of the batch was written;
+	// read again and retry. Its kind is problem.KindConflict.
+	ErrConflict = problem.NewError(problem.KindConflict, "registry: conflict")
 )
 
 // Listing limits for Filter.Limit.

@@ -3,6 +3,8 @@ package registry
 import (
 	"fmt"
 	"time"
+
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // Role is what a viewer may see.
@@ -39,16 +41,20 @@ func (r Role) String() string {
 	return "role(?)"
 }
 
+// ErrUnknownRole is wrapped by ParseRole (and so by UnmarshalText) for a
+// string that names no role. Its kind is problem.KindInvalid.
+var ErrUnknownRole = problem.NewError(problem.KindInvalid, "registry: unknown role")
+
 // ParseRole returns the role named s ("public", "body", "staff", "region").
 //
-// Errors: an error naming s for any other string.
+// Errors: an error wrapping ErrUnknownRole, naming s, for any other string.
 func ParseRole(s string) (Role, error) {
 	for r, name := range roleNames {
 		if name == s {
 			return Role(r), nil
 		}
 	}
-	return 0, fmt.Errorf("registry: unknown role %q (want public, body, staff or region)", s)
+	return 0, fmt.Errorf("%w %q (want public, body, staff or region)", ErrUnknownRole, s)
 }
 
 // MarshalText implements encoding.TextMarshaler (the role's name).

@@ -159,7 +159,7 @@ func TestCountsAndScope(t *testing.T) {
 		}
 	}
 	r := all.Report()
-	require.EqualValues(t, len(ds), r.Filings)
+	require.EqualValues(t, len(ds), *r.Filings)
 	tab, ok := r.Table("bodies.legal_form")
 	require.True(t, ok)
 	c, _ := tab.Cell("total", "section_i")
@@ -171,8 +171,8 @@ func TestCountsAndScope(t *testing.T) {
 	c, _ = ft.Cell("total", "value")
 	require.Equal(t, funds, *c.Value)
 	lr := lom.Report()
-	require.Equal(t, nLom, lr.Filings)
-	require.Equal(t, int64(len(ds))-nLom, lr.OutOfScope)
+	require.Equal(t, nLom, *lr.Filings)
+	require.Equal(t, int64(len(ds))-nLom, *lr.OutOfScope)
 	rt, _ := lr.Table("bodies.region")
 	require.Len(t, rt.Rows, 1)
 }
@@ -210,4 +210,97 @@ func TestAggregateParallelCancelled(t *testing.T) {
 	cancel()
 	require.ErrorIs(t, reporting.AggregateParallel(ctx, a, seqOf(docs(t, 600, 2024, 1)), 2), context.Canceled)
 	require.Zero(t, a.Filings())
+}
+
+// TestOneBodyOneCount: a body that files again for the year is counted
+// once, with its latest revision, whatever the order and split of the input.
+func TestOneBodyOneCount(t *testing.T) {
+	ds := docs(t, 60, 2024, 8)
+	first := ds[0]
+	second := docs(t, 1, 2024, 99)[0]
+	second.Body.TaxCode, second.Body.RegisterID, second.Body.Region = first.Body.TaxCode, first.Body.RegisterID, first.Body.Region
+	moved := second
+	moved.Body.Region = "99" // a later revision outside every region
+	type item struct {
+		doc   questionnaire.Document
+		order int64
+	}
+	report := func(items []item, split int, o reporting.Options) *reporting.Report {
+		o.Private = true
+		a, err := reporting.New(2024, o)
+		require.NoError(t, err)
+		b := a.Fork()
+		for i, it := range items {
+			if i < split {
+				a.AddRevision(&it.doc, it.order)
+			} else {
+				b.AddRevision(&it.doc, it.order)
+			}
+		}
+		require.NoError(t, a.Merge(b))
+		return a.Report()
+	}
+	var rest []item
+	for _, d := range ds[1:] {
+		rest = append(rest, item{d, 1})
+	}
+	want := report(append([]item{{second, 2}}, rest...), 0, reporting.Options{})
+	for _, tc := range []struct {
+		name  string
+		items []item
+		split int
+	}{
+		{"resubmission last", append(append([]item{{first, 1}}, rest...), item{second, 2}), 61},
+		{"resubmission first", append([]item{{second, 2}, {first, 1}}, rest...), 61},
+		{"split across merged aggregators", append(append([]item{{first, 1}}, rest...), item{second, 2}), 30},
+		{"split, later one merged first", append([]item{{second, 2}}, append(rest, item{first, 1})...), 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := report(tc.items, tc.split, reporting.Options{})
+			require.EqualValues(t, 1, got.Superseded)
+			require.Equal(t, *want.Filings, *got.Filings)
+			got.Superseded = 0
+			require.Equal(t, want, got)
+		})
+	}
+	t.Run("same order: the same one whatever the input order", func(t *testing.T) {
+		a := report(append([]item{{first, 0}, {second, 0}}, rest...), 62, reporting.Options{})
+		b := report(append([]item{{second, 0}, {first, 0}}, rest...), 1, reporting.Options{})
+		require.Equal(t, a, b)
+		require.EqualValues(t, len(ds), *a.Filings)
+	})
+	t.Run("a later revision out of scope takes the body out", func(t *testing.T) {
+		o := reporting.Options{Region: first.Body.Region}
+		got := report([]item{{first, 1}, {moved, 2}}, 2, o)
+		require.EqualValues(t, 0, *got.Filings)
+		require.EqualValues(t, 1, *got.OutOfScope)
+		require.EqualValues(t, 1, got.Superseded)
+	})
+}
+
+// TestNotCollectedIsAbsent: the questionnaire asks how many cultural
+// mediators worked on a project, not where they were born: that figure is
+// absent, never 0, in every renderer.
+func TestNotCollectedIsAbsent(t *testing.T) {
+	a, err := reporting.New(2024, reporting.Options{Private: true})
+	require.NoError(t, err)
+	for _, d := range docs(t, 50, 2024, 3) {
+		a.Add(&d)
+	}
+	r := a.Report()
+	for _, id := range []string{"section_i_projects.human_resources", "section_ii_projects.human_resources"} {
+		t.Run(id, func(t *testing.T) {
+			tab, ok := r.Table(id)
+			require.True(t, ok)
+			c, ok := tab.Cell("cultural_mediators", "foreign_born")
+			require.True(t, ok)
+			require.True(t, c.NotCollected)
+			require.Nil(t, c.Value)
+			require.Nil(t, c.Share)
+			persons, _ := tab.Cell("cultural_mediators", "persons")
+			require.NotNil(t, persons.Value)
+		})
+	}
+	require.Contains(t, string(reporting.Markdown(r, "en")), "| of whom cultural mediators | ")
+	require.Contains(t, string(reporting.Markdown(r, "en")), "\":\" not collected by the questionnaire.")
 }

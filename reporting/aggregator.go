@@ -1,12 +1,15 @@
 package reporting
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/territory"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // Options are the optional knobs of an aggregation. The zero value is a
@@ -27,12 +30,20 @@ type Options struct {
 	Lists *codelist.Set
 	// Territory is the territory (nil: territory.Default()).
 	Territory *territory.Territory
+	// OnePerBody declares that the input holds at most one questionnaire
+	// per body (a FilingStore's Year yields only the current ones): the
+	// aggregator then keeps no per-body record, and its memory stays flat
+	// however many bodies it reads. Left false, a body's resubmission
+	// replaces its earlier questionnaire (see AddRevision), at a few
+	// hundred bytes per body.
+	OnePerBody bool
 }
 
 // Aggregator accumulates questionnaires of one reporting year into integer
-// counters. Its memory is fixed by the year's tables, never by the number
-// of questionnaires read; two aggregators of the same year and scope merge
-// exactly. The zero value is not usable: call New, or Fork an existing one.
+// counters. Its memory is fixed by the year's tables plus one small record
+// per body (what its counted questionnaire added, so that a resubmission
+// replaces it), never by the number of questionnaires read; two
+// aggregators of the same year and scope merge exactly. The zero value is not usable: call New, or Fork an existing one.
 type Aggregator struct {
 	l    *layout
 	opts Options
@@ -42,10 +53,16 @@ type Aggregator struct {
 	filings       int64
 	outOfScope    int64
 	unknown       int64
+	superseded    int64
+	// bodies holds, per body (tax code, else register ID), the revision
+	// counted: one small record per body, so that a later revision of the
+	// same body replaces it exactly, in any order.
+	bodies map[string]*revision
 	// Per-questionnaire scratch, reused: reset after each Add.
 	scratch []int64
 	touched []int32
 	marked  []bool
+	enc     []byte
 }
 
 // New returns an empty aggregator for reporting year year.
@@ -68,13 +85,13 @@ func New(year int, opts Options) (*Aggregator, error) {
 		if !ok {
 			return nil, fmt.Errorf("%w: region %q (want an ISTAT code 01..20)", ErrScope, opts.Region)
 		}
-		scope = Scope{Kind: ScopeRegion, Code: r.Code, Label: Label{IT: r.Name, EN: r.Name}}
+		scope = Scope{Kind: ScopeRegion, Code: r.Code, Label: problem.Text{IT: r.Name, EN: r.Name}}
 	case opts.MacroArea != "":
 		m, err := territory.ParseMacroArea(opts.MacroArea)
 		if err != nil {
 			return nil, fmt.Errorf("%w: macro-area %q (want ITC, ITH, ITI, ITF or ITG)", ErrScope, opts.MacroArea)
 		}
-		scope = Scope{Kind: ScopeMacroArea, Code: string(m), Label: Label{IT: m.Name("it"), EN: m.Name("en")}}
+		scope = Scope{Kind: ScopeMacroArea, Code: string(m), Label: problem.Text{IT: m.Name("it"), EN: m.Name("en")}}
 	}
 	l, err := newLayout(year, scope, opts.Lists, opts.Territory)
 	if err != nil {
@@ -85,7 +102,64 @@ func New(year int, opts Options) (*Aggregator, error) {
 
 func newAggregator(l *layout, opts Options) *Aggregator {
 	return &Aggregator{l: l, opts: opts, vals: make([]int64, l.n), contrib: make([]int64, l.n),
-		scratch: make([]int64, l.n), marked: make([]bool, l.n)}
+		scratch: make([]int64, l.n), marked: make([]bool, l.n), bodies: map[string]*revision{}}
+}
+
+// revision is the questionnaire of one body that an aggregator counts:
+// its order (revision number or filing time), a hash of what it adds (to
+// break ties the same way whatever the order of the input), whether it is
+// in scope, and what it adds: the cells in increasing order, each as the
+// varint gap from the previous cell and the varint amount (about 3 bytes a
+// cell, a few hundred bytes a body).
+type revision struct {
+	order   int64
+	hash    uint64
+	inScope bool
+	adds    []byte
+}
+
+// newer reports whether r replaces s as the body's counted questionnaire.
+func (r *revision) newer(s *revision) bool {
+	if r.order != s.order {
+		return r.order > s.order
+	}
+	return r.hash > s.hash
+}
+
+// apply adds (sign 1) or removes (sign -1) r's contribution.
+func (a *Aggregator) apply(r *revision, sign int64) {
+	if !r.inScope {
+		a.outOfScope += sign
+		return
+	}
+	a.filings += sign
+	i, b := uint64(0), r.adds
+	for len(b) > 0 {
+		gap, n := binary.Uvarint(b)
+		v, m := binary.Varint(b[n:])
+		b = b[n+m:]
+		i += gap
+		a.vals[i] += sign * v
+		a.contrib[i] += sign // only non-zero amounts are recorded
+	}
+}
+
+// keep records r as the questionnaire of body key: it is counted when it
+// is the body's first or latest, and what it replaces is taken out.
+func (a *Aggregator) keep(key string, r *revision) {
+	old, ok := a.bodies[key]
+	switch {
+	case !ok:
+		a.bodies[key] = r
+		a.apply(r, 1)
+	case r.newer(old):
+		a.bodies[key] = r
+		a.apply(old, -1)
+		a.apply(r, 1)
+		a.superseded++
+	default:
+		a.superseded++
+	}
 }
 
 // Fork returns an empty aggregator with the same year, scope and options,
@@ -95,7 +169,8 @@ func (a *Aggregator) Fork() *Aggregator { return newAggregator(a.l, a.opts) }
 // Year returns the reporting year.
 func (a *Aggregator) Year() int { return a.l.year }
 
-// Filings returns the number of questionnaires counted so far (in scope).
+// Filings returns the number of questionnaires counted so far (in scope,
+// one per body).
 func (a *Aggregator) Filings() int64 { return a.filings }
 
 // Merge adds b's counters into a. Both must have the same year, scope and
@@ -115,6 +190,22 @@ func (a *Aggregator) Merge(b *Aggregator) error {
 	a.filings += b.filings
 	a.outOfScope += b.outOfScope
 	a.unknown += b.unknown
+	a.superseded += b.superseded
+	// A body counted on both sides: keep the latest, take out the other.
+	for key, r := range b.bodies {
+		old, ok := a.bodies[key]
+		switch {
+		case !ok:
+			a.bodies[key] = r
+		case r.newer(old):
+			a.bodies[key] = r
+			a.apply(old, -1)
+			a.superseded++
+		default:
+			a.apply(r, -1)
+			a.superseded++
+		}
+	}
 	return nil
 }
 
@@ -165,11 +256,79 @@ func (a *Aggregator) flush() {
 // or of a body whose legal seat is outside the scope, is counted only in
 // OutOfScope. Add does not validate the document (package questionnaire
 // does); codes outside the year's code lists are counted in UnknownCodes and
-// left out of the tables, and negative numbers are treated as 0.
-func (a *Aggregator) Add(doc *questionnaire.Document) {
-	if doc == nil || doc.ReportingYear != a.l.year || !a.l.regions[doc.Body.Region] {
+// left out of the tables, and negative numbers are treated as 0. Add is
+// AddRevision with order 0: of several questionnaires of the same body, one
+// is counted.
+func (a *Aggregator) Add(doc *questionnaire.Document) { a.AddRevision(doc, 0) }
+
+// AddRevision counts one questionnaire of a body that may have filed more
+// than one for the year (a resubmission): only the one with the highest
+// order is counted per body (identified by its tax code, else its
+// register ID), and the others in Report.Superseded. order is the revision
+// number or the filing time (Unix nanoseconds); questionnaires of equal
+// order are told apart by their content, so that the result does not
+// depend on the order of the input. A later revision outside the scope
+// takes the body out of the scope's counts.
+func (a *Aggregator) AddRevision(doc *questionnaire.Document, order int64) {
+	if doc == nil || doc.ReportingYear != a.l.year {
 		a.outOfScope++
 		return
+	}
+	key := doc.Body.TaxCode
+	if key == "" {
+		key = doc.Body.RegisterID
+	}
+	if a.opts.OnePerBody {
+		key = ""
+	}
+	if !a.count(doc) {
+		if key == "" {
+			a.outOfScope++
+			return
+		}
+		a.keep(key, &revision{order: order})
+		return
+	}
+	if key == "" {
+		a.filings++
+		a.flush()
+		return
+	}
+	slices.Sort(a.touched)
+	buf := a.enc[:0]
+	prev := int32(0)
+	for _, i := range a.touched {
+		v := a.scratch[i]
+		a.scratch[i] = 0
+		a.marked[i] = false
+		if v == 0 {
+			continue
+		}
+		buf = binary.AppendUvarint(buf, uint64(i-prev))
+		buf = binary.AppendVarint(buf, v)
+		prev = i
+	}
+	a.touched = a.touched[:0]
+	a.enc = buf
+	// FNV-1a of what it adds: never 0, the hash of an out-of-scope revision.
+	h := uint64(14695981039346656037)
+	for _, c := range buf {
+		h = (h ^ uint64(c)) * 1099511628211
+	}
+	r := &revision{order: order, inScope: true, hash: h | 1}
+	if old, ok := a.bodies[key]; ok && !r.newer(old) {
+		a.superseded++ // an earlier revision: nothing to keep
+		return
+	}
+	r.adds = slices.Clone(buf)
+	a.keep(key, r)
+}
+
+// count fills the scratch with what doc adds to the tables, and reports
+// whether doc is in scope (nothing is added otherwise).
+func (a *Aggregator) count(doc *questionnaire.Document) bool {
+	if !a.l.regions[doc.Body.Region] {
+		return false
 	}
 	var in [2]bool
 	for _, s := range doc.Sections {
@@ -181,10 +340,8 @@ func (a *Aggregator) Add(doc *questionnaire.Document) {
 		}
 	}
 	if !in[0] && !in[1] {
-		a.outOfScope++
-		return
+		return false
 	}
-	a.filings++
 	l := a.l
 	b := &doc.Body
 
@@ -418,7 +575,7 @@ func (a *Aggregator) Add(doc *questionnaire.Document) {
 			}
 		}
 	}
-	a.flush()
+	return true
 }
 
 func nonNeg(v int64) int64 {

@@ -69,6 +69,24 @@ func pad2(n int64) string {
 	return strconv.FormatInt(n, 10)
 }
 
+// mean formats a mean per unit of the total: for amounts, euros with two
+// decimals; otherwise in full precision.
+func (o CSVOptions) mean(m float64, unit Unit) string {
+	if unit == UnitEuroCents {
+		return o.decimal(strconv.FormatFloat(m/100, 'f', 2, 64))
+	}
+	return o.float(m)
+}
+
+// csvUnitName is a unit as the CSV's unit column writes it: "euro" for
+// amounts (written in euros), the unit's code otherwise.
+func csvUnitName(u Unit) string {
+	if u == UnitEuroCents {
+		return "euro"
+	}
+	return string(u)
+}
+
 // csvUnitSuffix is the suffix of a value column's header that states its
 // unit where a bare number would mislead: "_eur" for amounts.
 func csvUnitSuffix(unit Unit) string {

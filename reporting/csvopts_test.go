@@ -43,8 +43,8 @@ func TestCSVOptions(t *testing.T) {
 			recs, err := r.ReadAll()
 			require.NoError(t, err)
 			require.Equal(t, []string{"code", "label", "value_eur", "value_share", "value_eur_previous", "value_change"}, recs[0])
-			// 182497044 cents are 1824970.44 euros.
-			require.Equal(t, []string{"own", "Fondi propri", "1824970" + tc.decimal + "44", "0" + tc.decimal + "0735", "2105557" + tc.decimal + "94", "-0" + tc.decimal + "1333"}, recs[1])
+			// 240626628 cents are 2406266.28 euros.
+			require.Equal(t, []string{"own", "Fondi propri", "2406266" + tc.decimal + "28", "0" + tc.decimal + "0943", "2001615" + tc.decimal + "47", "0" + tc.decimal + "2022"}, recs[1])
 		})
 	}
 	t.Run("counts stay integers", func(t *testing.T) {

@@ -1,7 +1,6 @@
 package reporting
 
 import (
-	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -12,11 +11,12 @@ import (
 
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry/codelist"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
-// ErrSyntax is wrapped by DecodeDocument for input that is not JSON or
-// whose fields the report reads have the wrong type.
-var ErrSyntax = errors.New("reporting: malformed questionnaire JSON")
+// ErrSyntax is wrapped by DecodeDocument for input that is not JSON or whose
+// fields the report reads have the wrong type. Its kind is problem.KindInvalid.
+var ErrSyntax = problem.NewError(problem.KindInvalid, "reporting: malformed questionnaire JSON")
 
 // DecodeDocument decodes the JSON of a questionnaire into doc, filling only
 // the fields the report reads (the sections, the body's classifications,

@@ -23,11 +23,9 @@
 // is the same, byte for byte, whatever the order or the split of the input.
 // [AggregateParallel] and [Parallel] spread the work over goroutines.
 //
-// A public report (the default) applies disclosure control to Section II:
-// cells with a count, or a number of contributing bodies, between 1 and
-// Threshold-1 (default 3) are suppressed, and further cells are suppressed
-// until no suppressed cell can be derived from the published totals, the
-// regions' sums per macro-area or the totals the tables share.
+// A public report (the default) applies disclosure control to Section II
+// (see below); a private one (Options.Private) is for viewers entitled to
+// Section II data.
 //
 // [DecodeDocument] decodes a questionnaire's JSON several times faster than
 // encoding/json, filling only what the report reads; [AggregateFilings] and
@@ -37,14 +35,54 @@
 // [CSV] (one file per table), [Markdown] and [HTML] (one standalone page with
 // inline SVG charts, readable offline).
 //
+// # Disclosure control
+//
+// Section II bodies are not public, so a public report must not let a
+// reader learn a small Section II figure. The rule:
+//
+//   - Primary suppression: a Section II cell (the Section II column of Part
+//     1 and of the focus, the Section II rows of bodies.section, every cell
+//     of Part 3) whose value, or number of contributing bodies, is between
+//     1 and Threshold-1 (default 3) is suppressed.
+//   - The reader: knows every published figure, including the header's
+//     filings and the zeros (zeros are always published, so every
+//     suppressed cell is at least 1), and every relation between figures:
+//     the rows of a partitioned table add up to its total; a unit falls at
+//     most once in a row of a multiple-answer table (row ≤ total); the
+//     tables counting the same units share their totals (Part 1, the focus
+//     and bodies.section; the project, beneficiary and programme tables of
+//     each part); Section I + Section II - both = distinct bodies = the
+//     header's filings; the regions of a macro-area add up to it; the
+//     focus on Ukraine repeats figures of Parts 2 and 3; foreign-born staff
+//     are among the staff of their kind; programme bodies are Section II
+//     bodies. A relation the figures do not satisfy (inconsistent input) is
+//     not one a reader can rely on, and is left out.
+//   - Protection: for every suppressed Section II cell, the range the
+//     reader can narrow it down to (the smallest and largest value the
+//     relations allow, by linear programming, rounded to integers) is at
+//     least Threshold wide, and for amounts at least [AmountProtection] of
+//     the amount. Complementary cells are suppressed until that holds:
+//     Section II cells first, then Section I cells, then totals, and the
+//     header's filings last (with the out-of-scope count, which adds up
+//     with it to the questionnaires read; Report.Filings and
+//     Report.OutOfScope are then absent). A complement the reader could
+//     work out exactly is published again: it would hide nothing.
+//
+// The rule holds within each report, whatever its scope (the nation, a
+// region, a macro-area). It does not take into account the other reports
+// a reader may hold: the reports of the regions of a macro-area add up to
+// the macro-area's, so publishing several scopes of the same year needs
+// the same care across them (see the README).
+//
 // # Errors
 //
-// [New] returns errors wrapping [ErrScope] for an unknown region or
-// macro-area and [ErrYear] for a year before 2019; [Aggregator.Merge],
-// [KPIs.Merge] and [Report.Compare] return errors wrapping [ErrMismatch]
-// for aggregates of different years, scopes or periods, and for a public
-// report compared with a non-public one; [DecodeDocument] returns errors
-// wrapping [ErrSyntax]. [Aggregator.Add]
+// [New] returns errors wrapping [ErrScope] (kind invalid) for an unknown
+// region or macro-area and [ErrYear] (kind not_found) for a year before 2019;
+// [Aggregator.Merge], [KPIs.Merge] and [Report.Compare] return errors wrapping
+// [ErrMismatch] (kind invalid) for aggregates of different years, scopes or
+// periods, and for a public report compared with a non-public one;
+// [DecodeDocument] returns errors wrapping [ErrSyntax] (kind invalid).
+// problem.KindOf reads the kind through any wrapping. [Aggregator.Add]
 // never fails: it does not validate (package questionnaire does), it counts
 // codes outside the year's lists in Report.UnknownCodes.
 //

@@ -26,6 +26,6 @@ func Example() {
 	report := agg.Report()
 	forms, _ := report.Table("bodies.legal_form")
 	coop, _ := forms.Cell("social_cooperative_a", "section_i")
-	fmt.Println(report.Scope.Label.EN, report.Filings, *coop.Value, *coop.Share)
+	fmt.Println(report.Scope.Label.EN, *report.Filings, *coop.Value, *coop.Share)
 	// Output: Lazio 3 2 0.6667
 }

@@ -1,5 +1,12 @@
 package reporting
 
+import (
+	"math"
+	"slices"
+
+	"github.com/openregistro/registro/schemas/problem"
+)
+
 // Report builds the report from the counters: shares are computed here,
 // never before, and for a public report (Options.Private false) disclosure
 // control runs on the Section II cells. The aggregator is left unchanged and
@@ -11,8 +18,11 @@ func (a *Aggregator) Report() *Report {
 	if public {
 		supp = a.suppression()
 	}
-	r := &Report{Year: l.year, Scope: l.scope, Public: public, Filings: a.filings,
-		OutOfScope: a.outOfScope, UnknownCodes: a.unknown}
+	r := &Report{Year: l.year, Scope: l.scope, Public: public, Superseded: a.superseded, UnknownCodes: a.unknown}
+	if supp == nil || !supp[l.n] {
+		f, o := a.filings, a.outOfScope
+		r.Filings, r.OutOfScope = &f, &o
+	}
 	if public {
 		r.Threshold = a.opts.Threshold
 	}
@@ -20,10 +30,17 @@ func (a *Aggregator) Report() *Report {
 		tab := Table{ID: t.id, Part: t.part, Title: t.title, Unit: t.unit, Multi: t.multi,
 			Columns: append([]Column(nil), t.cols...)}
 		nr := len(t.rows)
-		mkRow := func(r int, code string, lab Label) Row {
+		mkRow := func(r int, code string, lab problem.Text) Row {
 			row := Row{Code: code, Label: lab, Cells: make([]Cell, len(t.cols))}
+			if r < nr && t.rows[r].unit != t.unit {
+				row.Unit = t.rows[r].unit
+			}
 			for c := range t.cols {
 				i := t.cell(r, c)
+				if r < nr && slices.Contains(t.rows[r].notCollected, t.cols[c].Code) {
+					row.Cells[c] = Cell{NotCollected: true}
+					continue
+				}
 				if supp != nil && supp[i] {
 					row.Cells[c] = Cell{Suppressed: true}
 					continue
@@ -31,6 +48,15 @@ func (a *Aggregator) Report() *Report {
 				v := a.vals[i]
 				row.Cells[c].Value = &v
 				if r == nr {
+					continue
+				}
+				if t.rows[r].unit != "" && t.rows[r].unit != t.unit {
+					// Not units of the total: a mean per unit, not a share.
+					base := a.vals[t.cell(nr, c)]
+					if base > 0 && (supp == nil || !supp[t.cell(nr, c)]) {
+						m := math.Round(float64(v)/float64(base)*100) / 100
+						row.Cells[c].Mean = &m
+					}
 					continue
 				}
 				base := a.vals[t.cell(nr, c)]
@@ -59,17 +85,19 @@ func (a *Aggregator) Report() *Report {
 	return r
 }
 
-// suppression returns, per cell, whether a public report hides it.
+// suppression returns, per cell, whether a public report hides it; the
+// extra last element is the header's filings (and with it the
+// out-of-scope count, which a reader could subtract from the questionnaires
+// read).
 //
 // Sensitive cells are those of Section II: the Section II column of Part 1
 // and of the focus, the rows about Section II bodies, and every cell of
-// Part 3. The lines a reader can use to recover a cell are: each column of
-// a table whose rows partition its total; the regions of a macro-area
-// adding up to the macro-area's cell; and the equal totals that several
-// tables share (every table of Part 1 counts the same bodies).
+// Part 3. The relations a reader can use are listed in the package doc;
+// each is used only when the values satisfy it.
 func (a *Aggregator) suppression() []bool {
 	l := a.l
-	cells := make([]sCell, l.n)
+	header := l.n
+	cells := make([]sCell, l.n+1)
 	for _, t := range l.tables {
 		for r := 0; r <= len(t.rows); r++ {
 			for c := range t.cols {
@@ -78,11 +106,20 @@ func (a *Aggregator) suppression() []bool {
 				if r < len(t.rows) && t.rows[r].sensitive {
 					sens = true
 				}
-				cells[i] = sCell{value: a.vals[i], contrib: a.contrib[i], sensitive: sens}
+				class := classOther
+				switch {
+				case r == len(t.rows):
+					class = classTotal
+				case sens:
+					class = classSensitive
+				}
+				cells[i] = sCell{value: a.vals[i], contrib: a.contrib[i], sensitive: sens,
+					amount: t.unit == UnitEuroCents, class: class}
 			}
 		}
 	}
-	var lines []sLine
+	cells[header] = sCell{value: a.filings, class: classHeader}
+	var rels []sRel
 	totalsByKey := map[string][]int{}
 	var keys []string
 	for _, t := range l.tables {
@@ -93,9 +130,12 @@ func (a *Aggregator) suppression() []bool {
 				if rd.partition {
 					members = append(members, t.cell(r, c))
 				}
+				if t.multi && rd.within {
+					rels = append(rels, leRel(t.cell(r, c), t.cell(nr, c)))
+				}
 			}
 			if len(members) > 0 {
-				lines = append(lines, sLine{members: members, total: t.cell(nr, c)})
+				rels = append(rels, eqRel(members, t.cell(nr, c)))
 			}
 			k := t.totalKey + "|" + t.cols[c].Code
 			if _, ok := totalsByKey[k]; !ok {
@@ -108,35 +148,59 @@ func (a *Aggregator) suppression() []bool {
 	for _, k := range keys {
 		ts := totalsByKey[k]
 		for _, t := range ts[1:] {
-			lines = append(lines, sLine{members: []int{t}, total: ts[0]})
+			rels = append(rels, eqRel([]int{t}, ts[0]))
 		}
 	}
-	// Bodies in Section I + in Section II = distinct bodies + in both.
+	// Bodies in Section I + in Section II = distinct bodies + in both, and
+	// the header's filings are the distinct bodies.
 	bs := l.bSection
-	lines = append(lines, sLine{members: []int{bs.cell(bs.rowIndex["section_i"], 0), bs.cell(bs.rowIndex["section_ii"], 0)},
-		total: bs.cell(len(bs.rows), 0), extra: []int{bs.cell(bs.rowIndex["both"], 0)}})
+	sI, sII, both, distinct := bs.cell(bs.rowIndex["section_i"], 0), bs.cell(bs.rowIndex["section_ii"], 0), bs.cell(bs.rowIndex["both"], 0), bs.cell(len(bs.rows), 0)
+	rels = append(rels, eqRel([]int{sI, sII}, distinct, both), leRel(both, sI), leRel(both, sII),
+		eqRel([]int{header}, distinct))
 	// Part 1 column totals equal the section rows of bodies.section.
 	for c, code := range []string{"section_i", "section_ii"} {
 		if ts := totalsByKey["bodies|"+code]; len(ts) > 0 {
-			lines = append(lines, sLine{members: []int{ts[0]}, total: l.bSection.cell(l.bSection.rowIndex[code], 0)})
+			rels = append(rels, eqRel([]int{ts[0]}, bs.cell(bs.rowIndex[code], 0)))
 		}
 		// Regions add up to their macro-area.
-		if l.bRegion != nil && l.bMacroArea != nil {
-			for ar, ad := range l.bMacroArea.rows {
-				var members []int
-				for rr, rd := range l.bRegion.rows {
-					if reg, ok := l.terr.Region(rd.code); ok && string(reg.MacroArea) == ad.code {
-						members = append(members, l.bRegion.cell(rr, c))
-					}
+		for ar, ad := range l.bMacroArea.rows {
+			var members []int
+			for rr, rd := range l.bRegion.rows {
+				if reg, ok := l.terr.Region(rd.code); ok && string(reg.MacroArea) == ad.code {
+					members = append(members, l.bRegion.cell(rr, c))
 				}
-				if len(members) > 0 {
-					lines = append(lines, sLine{members: members, total: l.bMacroArea.cell(ar, c)})
-				}
+			}
+			if len(members) > 0 {
+				rels = append(rels, eqRel(members, l.bMacroArea.cell(ar, c)))
 			}
 		}
 	}
-	suppressComponents(cells, lines, a.opts.Threshold)
-	out := make([]bool, l.n)
+	// The same figure in two tables.
+	for si := range 2 {
+		pt := l.proj[si]
+		// Foreign-born staff are among the staff of their kind.
+		for r, rd := range pt.hr.rows {
+			if rd.partition {
+				rels = append(rels, leRel(pt.hr.cell(r, 1), pt.hr.cell(r, 0)))
+			}
+		}
+		if l.ukSummary != nil {
+			uk := l.ukSummary
+			rels = append(rels,
+				eqRel([]int{uk.cell(uk.rowIndex["bodies_active"], si)}, l.ukActivity.cell(len(l.ukActivity.rows), si)),
+				eqRel([]int{uk.cell(uk.rowIndex["projects_ukrainians"], si)}, pt.count.cell(pt.count.rowIndex["with_ukrainians"], 0)),
+				eqRel([]int{uk.cell(uk.rowIndex["ukrainians_projects"], si)}, pt.focus.cell(pt.focus.rowIndex["ukrainian"], 0)))
+		}
+	}
+	// Bodies running the programme are Section II bodies; those reporting
+	// labour inclusion run the programme.
+	prog := l.progPhases.cell(len(l.progPhases.rows), 0)
+	rels = append(rels, leRel(prog, sII))
+	if l.progLabour != nil {
+		rels = append(rels, leRel(l.progLabour.cell(len(l.progLabour.rows), 0), prog))
+	}
+	suppressComponents(cells, rels, a.opts.Threshold)
+	out := make([]bool, len(cells))
 	for i, c := range cells {
 		out[i] = c.suppressed
 	}

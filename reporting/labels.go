@@ -1,9 +1,11 @@
 package reporting
 
+import "github.com/openregistro/registro/schemas/problem"
+
 // labels holds the Italian and English texts of the report that are not
 // code-list labels: table titles, columns and the report's own rows.
 // Code-list rows take their labels from package codelist.
-var labels = map[string]Label{
+var labels = map[string]problem.Text{
 	// Columns.
 	"col.section_i":    {IT: "Sezione I", EN: "Section I"},
 	"col.section_ii":   {IT: "Sezione II", EN: "Section II"},
@@ -57,6 +59,10 @@ var labels = map[string]Label{
 	"report.previous":          {IT: "Variazioni rispetto al %d", EN: "Changes from %d"},
 	"report.multi":             {IT: "Risposta multipla: le righe possono superare il totale.", EN: "Multiple answers: rows may add up to more than the total."},
 	"report.share":             {IT: "Quota", EN: "Share"},
+	"report.not_collected":     {IT: "«:» dato non rilevato dal questionario.", EN: "\":\" not collected by the questionnaire."},
+	"report.contents":          {IT: "Indice", EN: "Contents"},
+	"report.mean":              {IT: "media %s", EN: "mean %s"},
+	"report.mean_note":         {IT: "Le righe con un'unità propria (tra parentesi) non sono parte del totale: per esse si indica la media per unità del totale (%s), non una quota.", EN: "Rows with a unit of their own (in brackets) are not part of the total: they show the mean per unit of the total (%s), not a share."},
 	"report.change":            {IT: "Var.", EN: "Change"},
 	"report.code":              {IT: "Codice", EN: "Code"},
 	"report.label":             {IT: "Voce", EN: "Item"},
@@ -64,7 +70,7 @@ var labels = map[string]Label{
 	"unit.bodies":              {IT: "enti", EN: "bodies"},
 	"unit.projects":            {IT: "progetti", EN: "projects"},
 	"unit.persons":             {IT: "persone", EN: "people"},
-	"unit.places":              {IT: "numero", EN: "number"},
+	"unit.places":              {IT: "posti", EN: "places"},
 	"unit.euro_cents":          {IT: "euro", EN: "euro"},
 	"service.title":            {IT: "Indicatori di qualità del servizio", EN: "Service-quality indicators"},
 	"service.received":         {IT: "Domande ricevute", EN: "Applications received"},
@@ -80,9 +86,9 @@ var labels = map[string]Label{
 
 // label returns the label for key, or the key in both languages when it is
 // missing (a test checks every key the layout uses is present).
-func label(key string) Label {
+func label(key string) problem.Text {
 	if l, ok := labels[key]; ok {
 		return l
 	}
-	return Label{IT: key, EN: key}
+	return problem.Text{IT: key, EN: key}
 }

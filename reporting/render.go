@@ -5,7 +5,13 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/openregistro/registro/schemas/problem"
 )
+
+// Figures not collected are written as ":" (not available), the Eurostat
+// flag.
+const notCollectedMark = ":"
 
 // Suppressed cells are written as "c" (confidential), the Eurostat flag,
 // in every renderer but JSON (where "suppressed": true says it).
@@ -18,12 +24,12 @@ type File struct {
 	Data []byte
 }
 
-// langOf maps anything but "it" to English.
+// langOf maps anything but "en" to Italian, the report's language.
 func langOf(lang string) string {
-	if lang == "it" {
-		return "it"
+	if lang == "en" {
+		return "en"
 	}
-	return "en"
+	return "it"
 }
 
 // groupDigits writes the integer part with thousands separators.
@@ -48,6 +54,14 @@ func groupDigits(n int64, sep string) string {
 
 // formatValue formats a value for people: thousands grouped, euro cents as
 // euros with two decimals, in the conventions of lang.
+// formatHeader formats a header figure, "c" when suppressed.
+func formatHeader(v *int64, lang string) string {
+	if v == nil {
+		return suppressedMark
+	}
+	return formatValue(*v, UnitBodies, lang)
+}
+
 func formatValue(v int64, unit Unit, lang string) string {
 	th, dec := ",", "."
 	if lang == "it" {
@@ -82,10 +96,59 @@ func formatChange(f float64, lang string) string {
 
 // cellText is a cell's value for people.
 func cellText(c Cell, unit Unit, lang string) string {
+	if c.NotCollected {
+		return notCollectedMark
+	}
 	if c.Suppressed || c.Value == nil {
 		return suppressedMark
 	}
 	return formatValue(*c.Value, unit, lang)
+}
+
+// rowName is a row's label, with its unit in brackets when it has one of
+// its own.
+func rowName(row Row, lang string) string {
+	if row.Unit == "" {
+		return row.Label.In(problem.Lang(lang))
+	}
+	return row.Label.In(problem.Lang(lang)) + " (" + label("unit."+string(row.Unit)).In(problem.Lang(lang)) + ")"
+}
+
+// shareText is a cell's share, or its mean per unit of the total.
+func shareText(c Cell, lang string) string {
+	switch {
+	case c.Share != nil:
+		return formatPercent(*c.Share, lang)
+	case c.Mean != nil:
+		s := strconv.FormatFloat(*c.Mean, 'f', 2, 64)
+		if lang == "it" {
+			s = strings.Replace(s, ".", ",", 1)
+		}
+		return fmt.Sprintf(label("report.mean").In(problem.Lang(lang)), s)
+	}
+	return ""
+}
+
+// hasNotCollected reports whether a cell of t was not collected.
+func hasNotCollected(t *Table) bool {
+	for _, r := range t.Rows {
+		for _, c := range r.Cells {
+			if c.NotCollected {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasRowUnits reports whether a row of t has a unit of its own.
+func hasRowUnits(t *Table) bool {
+	for _, r := range t.Rows {
+		if r.Unit != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // hasChanges reports whether any cell of t carries a previous value.
@@ -106,12 +169,15 @@ func CSV(r *Report, lang string) ([]File, error) { return CSVWith(r, lang, CSVOp
 
 // CSVWith renders r as one CSV file per table, named after the table's ID
 // ("bodies.legal_form.csv"), plus "service.csv" when r has service
-// indicators, encoded as o says. Columns: code, label (in lang), then per
-// report column its value and share, and, when the previous year was given,
-// its previous value and change. The header states units where a bare number
-// would mislead: amounts are in euros with two decimals, in columns named
-// CODE_eur ("funds_eur", "funds_eur_previous"); counts are integers; shares
-// and changes are decimal fractions (0.25 is 25%). Suppressed cells hold "c".
+// indicators, encoded as o says. Columns: code, label (in lang), the row's
+// unit when the table's rows have units of their own, then per report column
+// its value and share (or, for rows with a unit of their own, the mean per
+// unit of the total), and, when the previous year was given, its previous
+// value and change. The header states units where a bare number would
+// mislead: amounts are in euros with two decimals, in columns named CODE_eur
+// ("funds_eur", "funds_eur_previous"), or in rows whose unit column says
+// "euro"; counts are integers; shares and changes are decimal fractions (0.25
+// is 25%). Suppressed cells hold "c", figures not collected ":".
 func CSVWith(r *Report, lang string, o CSVOptions) ([]File, error) {
 	lang = langOf(lang)
 	var files []File
@@ -120,32 +186,59 @@ func CSVWith(r *Report, lang string, o CSVOptions) ([]File, error) {
 		var buf bytes.Buffer
 		w := o.newCSV(&buf)
 		changes := hasChanges(t)
-		unit := csvUnitSuffix(t.Unit)
+		units := hasRowUnits(t)
+		suffix := ""
+		if !units {
+			suffix = csvUnitSuffix(t.Unit)
+		}
 		head := []string{"code", "label"}
+		if units {
+			head = append(head, "unit")
+		}
 		for _, c := range t.Columns {
-			head = append(head, c.Code+unit, c.Code+"_share")
+			head = append(head, c.Code+suffix, c.Code+"_share")
+			if units {
+				head = append(head, c.Code+"_mean")
+			}
 			if changes {
-				head = append(head, c.Code+unit+"_previous", c.Code+"_change")
+				head = append(head, c.Code+suffix+"_previous", c.Code+"_change")
 			}
 		}
 		if err := w.Write(head); err != nil {
 			return nil, err
 		}
 		for _, row := range append(append([]Row(nil), t.Rows...), t.Total) {
-			rec := []string{row.Code, row.Label.In(lang)}
+			rec := []string{row.Code, row.Label.In(problem.Lang(lang))}
+			u := row.Unit
+			if u == "" {
+				u = t.Unit
+			}
+			if units {
+				rec = append(rec, csvUnitName(u))
+			}
 			for _, c := range row.Cells {
 				v, s := suppressedMark, ""
-				if !c.Suppressed && c.Value != nil {
-					v = o.value(*c.Value, t.Unit)
+				switch {
+				case c.NotCollected:
+					v = notCollectedMark
+				case !c.Suppressed && c.Value != nil:
+					v = o.value(*c.Value, u)
 				}
 				if c.Share != nil {
 					s = o.float(*c.Share)
 				}
 				rec = append(rec, v, s)
+				if units {
+					m := ""
+					if c.Mean != nil {
+						m = o.mean(*c.Mean, u)
+					}
+					rec = append(rec, m)
+				}
 				if changes {
 					p, ch := "", ""
 					if c.Previous != nil {
-						p = o.value(*c.Previous, t.Unit)
+						p = o.value(*c.Previous, u)
 					}
 					if c.Change != nil {
 						ch = o.float(*c.Change)
@@ -208,15 +301,15 @@ func serviceRows(s *ServiceKPIs, lang string, raw bool) [][]string {
 		return strconv.Itoa(*d)
 	}
 	rows := [][]string{
-		{"as_of", label("service.as_of").In(lang), string(s.AsOf)},
-		{"received", label("service.received").In(lang), num(s.Received)},
-		{"concluded", label("service.concluded").In(lang), num(s.Concluded)},
-		{"concluded_share", label("service.concluded_share").In(lang), share(s.ConcludedShare)},
-		{"decided_within_term", label("service.within_deadline").In(lang), num(s.DecidedWithinTerm)},
-		{"within_term_share", label("service.within_share").In(lang), share(s.WithinTermShare)},
-		{"median_days", label("service.median_days").In(lang), days(s.MedianDays)},
-		{"p90_days", label("service.p90_days").In(lang), days(s.P90Days)},
-		{"open_past_term", label("service.open_past").In(lang), num(s.OpenPastTerm)},
+		{"as_of", label("service.as_of").In(problem.Lang(lang)), string(s.AsOf)},
+		{"received", label("service.received").In(problem.Lang(lang)), num(s.Received)},
+		{"concluded", label("service.concluded").In(problem.Lang(lang)), num(s.Concluded)},
+		{"concluded_share", label("service.concluded_share").In(problem.Lang(lang)), share(s.ConcludedShare)},
+		{"decided_within_term", label("service.within_deadline").In(problem.Lang(lang)), num(s.DecidedWithinTerm)},
+		{"within_term_share", label("service.within_share").In(problem.Lang(lang)), share(s.WithinTermShare)},
+		{"median_days", label("service.median_days").In(problem.Lang(lang)), days(s.MedianDays)},
+		{"p90_days", label("service.p90_days").In(problem.Lang(lang)), days(s.P90Days)},
+		{"open_past_term", label("service.open_past").In(problem.Lang(lang)), num(s.OpenPastTerm)},
 	}
 	if raw {
 		return append([][]string{{"code", "label", "value"}}, rows...)
@@ -231,14 +324,14 @@ func serviceRows(s *ServiceKPIs, lang string, raw bool) [][]string {
 func Markdown(r *Report, lang string) []byte {
 	lang = langOf(lang)
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# %s %d\n\n", label("report.title").In(lang), r.Year)
-	fmt.Fprintf(&b, "- %s: %s\n", label("report.scope").In(lang), r.Scope.Label.In(lang))
-	fmt.Fprintf(&b, "- %s: %s\n", label("report.filings").In(lang), formatValue(r.Filings, UnitBodies, lang))
+	fmt.Fprintf(&b, "# %s %d\n\n", label("report.title").In(problem.Lang(lang)), r.Year)
+	fmt.Fprintf(&b, "- %s: %s\n", label("report.scope").In(problem.Lang(lang)), r.Scope.Label.In(problem.Lang(lang)))
+	fmt.Fprintf(&b, "- %s: %s\n", label("report.filings").In(problem.Lang(lang)), formatHeader(r.Filings, lang))
 	if r.Public {
-		fmt.Fprintf(&b, "- "+label("report.suppressed").In(lang)+"\n", r.Threshold)
+		fmt.Fprintf(&b, "- "+label("report.suppressed").In(problem.Lang(lang))+"\n", r.Threshold)
 	}
 	if r.PreviousYear != 0 {
-		fmt.Fprintf(&b, "- "+label("report.previous").In(lang)+"\n", r.PreviousYear)
+		fmt.Fprintf(&b, "- "+label("report.previous").In(problem.Lang(lang))+"\n", r.PreviousYear)
 	}
 	b.WriteString("\n")
 	var part Part
@@ -246,34 +339,30 @@ func Markdown(r *Report, lang string) []byte {
 		t := &r.Tables[i]
 		if t.Part != part {
 			part = t.Part
-			fmt.Fprintf(&b, "## %s\n\n", label("part."+string(part)).In(lang))
+			fmt.Fprintf(&b, "## %s\n\n", label("part."+string(part)).In(problem.Lang(lang)))
 		}
-		fmt.Fprintf(&b, "### %s (%s)\n\n", t.Title.In(lang), label("unit."+string(t.Unit)).In(lang))
+		fmt.Fprintf(&b, "### %s (%s)\n\n", t.Title.In(problem.Lang(lang)), label("unit."+string(t.Unit)).In(problem.Lang(lang)))
 		changes := hasChanges(t)
-		head := []string{label("report.label").In(lang)}
+		head := []string{label("report.label").In(problem.Lang(lang))}
 		align := []string{":--"}
 		for _, c := range t.Columns {
-			head = append(head, c.Label.In(lang), label("report.share").In(lang))
+			head = append(head, c.Label.In(problem.Lang(lang)), label("report.share").In(problem.Lang(lang)))
 			align = append(align, "--:", "--:")
 			if changes {
-				head = append(head, label("report.change").In(lang))
+				head = append(head, label("report.change").In(problem.Lang(lang)))
 				align = append(align, "--:")
 			}
 		}
 		b.WriteString("| " + strings.Join(head, " | ") + " |\n")
 		b.WriteString("| " + strings.Join(align, " | ") + " |\n")
 		for ri, row := range append(append([]Row(nil), t.Rows...), t.Total) {
-			name := mdEscape(row.Label.In(lang))
+			name := mdEscape(rowName(row, lang))
 			if ri == len(t.Rows) {
 				name = "**" + name + "**"
 			}
 			rec := []string{name}
 			for _, c := range row.Cells {
-				s := ""
-				if c.Share != nil {
-					s = formatPercent(*c.Share, lang)
-				}
-				rec = append(rec, cellText(c, t.Unit, lang), s)
+				rec = append(rec, cellText(c, t.Unit, lang), shareText(c, lang))
 				if changes {
 					ch := ""
 					if c.Change != nil {
@@ -285,12 +374,18 @@ func Markdown(r *Report, lang string) []byte {
 			b.WriteString("| " + strings.Join(rec, " | ") + " |\n")
 		}
 		if t.Multi {
-			b.WriteString("\n_" + label("report.multi").In(lang) + "_\n")
+			b.WriteString("\n_" + label("report.multi").In(problem.Lang(lang)) + "_\n")
+		}
+		if hasNotCollected(t) {
+			b.WriteString("\n_" + label("report.not_collected").In(problem.Lang(lang)) + "_\n")
+		}
+		if hasRowUnits(t) {
+			b.WriteString("\n_" + fmt.Sprintf(label("report.mean_note").In(problem.Lang(lang)), label("unit."+string(t.Unit)).In(problem.Lang(lang))) + "_\n")
 		}
 		b.WriteString("\n")
 	}
 	if s := r.Service; s != nil {
-		fmt.Fprintf(&b, "## %s\n\n| | |\n| :-- | --: |\n", label("service.title").In(lang))
+		fmt.Fprintf(&b, "## %s\n\n| | |\n| :-- | --: |\n", label("service.title").In(problem.Lang(lang)))
 		for _, kv := range serviceRows(s, lang, false) {
 			fmt.Fprintf(&b, "| %s | %s |\n", kv[1], kv[2])
 		}

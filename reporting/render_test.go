@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -149,4 +152,37 @@ func TestSchemaDrift(t *testing.T) {
 	// And a document that breaks it is rejected.
 	require.Error(t, sch.Validate(map[string]any{"year": "2024"}))
 	_ = registry.Date("")
+}
+
+// TestChartsShareOneScale: in every chart, a larger value never gets a
+// shorter bar, whatever its column, and every chart has an axis.
+func TestChartsShareOneScale(t *testing.T) {
+	page := string(reporting.HTML(sample(t), "en"))
+	bar := regexp.MustCompile(`<rect x="\d+" y="\d+" width="(\d+)" height="9" fill="[^"]+"/><text x="\d+" y="\d+">([0-9,.]+)</text>`)
+	charts := strings.Split(page, "<svg ")[1:]
+	require.NotEmpty(t, charts)
+	for i, chart := range charts {
+		chart = chart[:strings.Index(chart, "</svg>")]
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			require.Contains(t, chart, "<line ", "an axis")
+			type barT struct{ w, v float64 }
+			var bars []barT
+			for _, m := range bar.FindAllStringSubmatch(chart, -1) {
+				w, _ := strconv.ParseFloat(m[1], 64)
+				v, err := strconv.ParseFloat(strings.ReplaceAll(m[2], ",", ""), 64)
+				require.NoError(t, err)
+				bars = append(bars, barT{w, v})
+			}
+			for _, a := range bars {
+				for _, b := range bars {
+					if a.v > b.v {
+						require.GreaterOrEqual(t, a.w, b.w, "%v drawn shorter than %v", a, b)
+					}
+				}
+			}
+		})
+	}
+	require.Contains(t, page, "<nav>")
+	require.Contains(t, page, "@media print")
+	require.Contains(t, string(reporting.HTML(sample(t), "")), `<html lang="it">`, "Italian by default")
 }

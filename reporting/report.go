@@ -3,11 +3,8 @@ package reporting
 import (
 	"fmt"
 
-	"github.com/openregistro/registro/registry/codelist"
+	"github.com/openregistro/registro/schemas/problem"
 )
-
-// Label is a text in Italian and English (the code lists' label type).
-type Label = codelist.Label
 
 // Part is one part of the ministry's annual report on the register.
 type Part string
@@ -48,9 +45,9 @@ const (
 // Scope is the territory a report covers: the whole country, one region
 // (ISTAT code "01".."20") or one macro-area (NUTS1 code "ITC".."ITG").
 type Scope struct {
-	Kind  ScopeKind `json:"kind"`
-	Code  string    `json:"code,omitempty"`
-	Label Label     `json:"label"`
+	Kind  ScopeKind    `json:"kind"`
+	Code  string       `json:"code,omitempty"`
+	Label problem.Text `json:"label"`
 }
 
 // Report is the annual statistical report for one reporting year and scope.
@@ -67,11 +64,19 @@ type Report struct {
 	Public bool `json:"public"`
 	// Threshold is the smallest Section II count published (public reports).
 	Threshold int `json:"threshold,omitempty"`
-	// Filings is the number of questionnaires counted in the scope.
-	Filings int64 `json:"filings"`
+	// Filings is the number of questionnaires counted in the scope, one per
+	// body (the latest revision); absent
+	// in a public report when it would disclose a suppressed cell (it equals
+	// the distinct bodies of bodies.section).
+	Filings *int64 `json:"filings,omitempty"`
 	// OutOfScope is the number of questionnaires read but outside the scope
-	// (another region, another year, or a body unknown to the register).
-	OutOfScope int64 `json:"outOfScope"`
+	// (another region, another year, or a body unknown to the register);
+	// absent when Filings is (the two add up to the questionnaires read).
+	OutOfScope *int64 `json:"outOfScope,omitempty"`
+	// Superseded is the number of questionnaires not counted because the
+	// same body filed a later revision for the year (each body is counted
+	// once, with its latest questionnaire).
+	Superseded int64 `json:"superseded"`
 	// UnknownCodes counts answers whose code is not in the year's code list;
 	// they are left out of the tables (validation should have rejected them).
 	UnknownCodes int64 `json:"unknownCodes"`
@@ -87,8 +92,8 @@ type Report struct {
 type Column struct {
 	// Code identifies the column: "section_i", "section_ii", "value",
 	// "persons", "foreign_born".
-	Code  string `json:"code"`
-	Label Label  `json:"label"`
+	Code  string       `json:"code"`
+	Label problem.Text `json:"label"`
 	// Sensitive marks Section II columns, subject to disclosure control.
 	Sensitive bool `json:"sensitive,omitempty"`
 	// ShareBase, when set, is the code of the column whose cell in the same
@@ -102,12 +107,15 @@ type Column struct {
 type Table struct {
 	// ID is stable across years, e.g. "bodies.legal_form",
 	// "section_i_projects.funds".
-	ID    string `json:"id"`
-	Part  Part   `json:"part"`
-	Title Label  `json:"title"`
-	Unit  Unit   `json:"unit"`
+	ID    string       `json:"id"`
+	Part  Part         `json:"part"`
+	Title problem.Text `json:"title"`
+	// Unit is what the total row counts, and every row without a Unit of
+	// its own.
+	Unit Unit `json:"unit" jsonschema:"enum=bodies,enum=projects,enum=persons,enum=places,enum=euro_cents"`
 	// Multi is true when a unit may fall in several rows (multiple answers):
-	// the rows then add up to more than the total, and shares to more than 1.
+	// the rows then add up to more than the total, and their shares to more
+	// than 1 (each share stays at most 1).
 	Multi   bool     `json:"multi,omitempty"`
 	Columns []Column `json:"columns"`
 	Rows    []Row    `json:"rows"`
@@ -119,21 +127,35 @@ type Table struct {
 // Row is one row of a table.
 type Row struct {
 	// Code is the code-list code of the row ("total" for the total row).
-	Code  string `json:"code"`
-	Label Label  `json:"label"`
+	Code  string       `json:"code"`
+	Label problem.Text `json:"label"`
+	// Unit, when set, is what this row counts, unlike the table's total
+	// (people reached by the bodies of the total, say): its cells have a
+	// Mean per unit of the total, never a Share.
+	Unit Unit `json:"unit,omitempty" jsonschema:"enum=bodies,enum=projects,enum=persons,enum=places,enum=euro_cents"`
 	// Cells has one cell per column of the table.
 	Cells []Cell `json:"cells"`
 }
 
 // Cell is one published figure.
 type Cell struct {
-	// Value is the count or amount; absent when suppressed.
+	// Value is the count or amount; absent when suppressed or not
+	// collected.
 	Value *int64 `json:"value,omitempty"`
 	// Suppressed is true when disclosure control hid the value.
 	Suppressed bool `json:"suppressed,omitempty"`
-	// Share is Value over the column's total, rounded to 4 decimals; absent
-	// for the total row, when the total is 0, or when suppressed.
+	// NotCollected is true when the questionnaire does not ask for this
+	// figure (the foreign-born among cultural mediators): absent, not 0.
+	NotCollected bool `json:"notCollected,omitempty"`
+	// Share is Value over the column's total (or the ShareBase cell),
+	// rounded to 4 decimals; absent for the total row, for rows with a Unit
+	// of their own, when the total is 0, or when suppressed. It never
+	// exceeds 1 on consistent input: a share counts units of the total.
 	Share *float64 `json:"share,omitempty"`
+	// Mean is Value per unit of the column's total (places per body, say),
+	// rounded to 2 decimals, for rows with a Unit of their own; absent when
+	// the total is 0 or either is suppressed.
+	Mean *float64 `json:"mean,omitempty"`
 	// Previous is the same cell in the previous year's report, when given
 	// and published there.
 	Previous *int64 `json:"previous,omitempty"`

@@ -28,6 +28,9 @@ func attack(t *testing.T, r *reporting.Report) map[cellKey]float64 {
 		for _, row := range append(append([]reporting.Row(nil), tab.Rows...), tab.Total) {
 			for ci, c := range row.Cells {
 				k := cellKey{tab.ID, row.Code, tab.Columns[ci].Code}
+				if c.NotCollected {
+					continue
+				}
 				if c.Suppressed {
 					unknown = append(unknown, k)
 				} else {
@@ -240,6 +243,9 @@ func TestSuppressedCellsCannotBeRecovered(t *testing.T) {
 						frow = fr.Tables[ti].Rows[ri]
 					}
 					for ci, c := range row.Cells {
+						if c.NotCollected {
+							continue
+						}
 						if c.Suppressed {
 							suppressed++
 							require.Nil(t, c.Share)

@@ -50,9 +50,9 @@
 //
 // # Errors
 //
-// [File], [Get] and [Questionnaire] return an error wrapping [ErrUnknown] for a
-// name or year with no schema, and [ErrLang] for a language other than it or
-// en. Validation never returns a Go error: a rejected document yields a
+// [File], [Get] and [Questionnaire] return an error wrapping [ErrUnknown] (kind
+// not_found) for a name or year with no schema, and [ErrLang] (kind invalid)
+// for a language other than it or en. Validation never returns a Go error: a rejected document yields a
 // non-empty problem.List (bad JSON gives one problem with code invalid_json).
 //
 // # Performance

@@ -151,7 +151,7 @@ func (m *mapper) not(ve *jsonschema.ValidationError) problem.Problem {
 	}
 	name := fmt.Sprint(req[0])
 	p.Params = map[string]any{"property": name}
-	p.Messages = problem.Messages{
+	p.Messages = problem.Text{
 		IT: fmt.Sprintf("il campo %q non è ammesso in questo caso", name),
 		EN: fmt.Sprintf("must NOT have property '%s' in this case", name),
 	}
@@ -264,7 +264,7 @@ func (m *mapper) additional(ve *jsonschema.ValidationError) {
 			Keyword:      "additionalProperties",
 			Params:       params,
 			Code:         CodeUnknownField,
-			Messages: problem.Messages{
+			Messages: problem.Text{
 				IT: fmt.Sprintf("il campo %q non è previsto", k),
 				EN: fmt.Sprintf("must NOT have additional property '%s'", k),
 			},
@@ -278,20 +278,20 @@ func (m *mapper) additional(ve *jsonschema.ValidationError) {
 	}
 }
 
-func yearMessages(field string, yr YearRange) problem.Messages {
+func yearMessages(field string, yr YearRange) problem.Text {
 	switch {
 	case yr.Since != 0 && yr.Until != 0:
-		return problem.Messages{
+		return problem.Text{
 			IT: fmt.Sprintf("il campo %q esiste solo negli anni di riferimento dal %d al %d", field, yr.Since, yr.Until),
 			EN: fmt.Sprintf("field '%s' exists only in reporting years %d to %d", field, yr.Since, yr.Until),
 		}
 	case yr.Since != 0:
-		return problem.Messages{
+		return problem.Text{
 			IT: fmt.Sprintf("il campo %q esiste solo dall'anno di riferimento %d", field, yr.Since),
 			EN: fmt.Sprintf("field '%s' exists only from reporting year %d", field, yr.Since),
 		}
 	default:
-		return problem.Messages{
+		return problem.Text{
 			IT: fmt.Sprintf("il campo %q esiste solo fino all'anno di riferimento %d", field, yr.Until),
 			EN: fmt.Sprintf("field '%s' exists only up to reporting year %d", field, yr.Until),
 		}
@@ -313,7 +313,7 @@ func notInList(instance, loc string, codes []any) problem.Problem {
 		Params:       map[string]any{"passingSchemas": nil, "allowedValues": codes},
 		Code:         CodeNotInList,
 		Message:      "must be one of the codes of the list: " + joined,
-		Messages: problem.Messages{
+		Messages: problem.Text{
 			IT: "deve essere uno dei codici dell'elenco: " + joined,
 			EN: "must be one of the codes of the list: " + joined,
 		},
@@ -405,7 +405,7 @@ func (m *mapper) leaf(ve *jsonschema.ValidationError, kw string) problem.Problem
 		Params:       params,
 		Code:         msg.code,
 		Message:      en,
-		Messages:     problem.Messages{IT: it, EN: en},
+		Messages:     problem.Text{IT: it, EN: en},
 	}
 	return p
 }

@@ -38,11 +38,12 @@ const Dir = "v1"
 const FieldsByYearFile = "fields-by-year.json"
 
 // ErrUnknown is wrapped by the error returned for a schema name or reporting
-// year that has no published schema.
-var ErrUnknown = errors.New("schemas: unknown schema")
+// year that has no published schema. Its kind is problem.KindNotFound.
+var ErrUnknown = problem.NewError(problem.KindNotFound, "schemas: unknown schema")
 
 // ErrLang is wrapped by the error returned for a language other than it or en.
-var ErrLang = errors.New("schemas: unknown language")
+// Its kind is problem.KindInvalid.
+var ErrLang = problem.NewError(problem.KindInvalid, "schemas: unknown language")
 
 //go:embed v1
 var files embed.FS

@@ -121,7 +121,7 @@ func TestSchemaPathIsAJVs(t *testing.T) {
 	require.NoError(t, err)
 	got := v.Validate([]byte(`{"instancePath":"","schemaPath":"#","keyword":"k","params":{},"message":"m","code":"c","severity":"error","messages":{"it":"m"}}`))
 	require.Len(t, got, 1)
-	assert.Equal(t, "#/$defs/problem.Messages/required", got[0].SchemaPath)
+	assert.Equal(t, "#/$defs/problem.Text/required", got[0].SchemaPath)
 	assert.Equal(t, "/messages", got[0].InstancePath)
 	assert.Equal(t, `manca il campo obbligatorio "en"`, got[0].Messages.IT)
 }

@@ -292,7 +292,9 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 	if err != nil {
 		return sum, err
 	}
-	sum.ReportFilings = rep.Filings
+	if rep.Filings != nil { // absent when it would disclose a suppressed cell
+		sum.ReportFilings = *rep.Filings
+	}
 	paths, err = writeReport(pub, rep, []string{"json", "csv", "html", "md"}, cfg.filesLang, cfg.csv)
 	if err != nil {
 		return sum, err

@@ -125,7 +125,11 @@ func validApplication(data []byte, app *eligibility.Application) error {
 func badInput(e *env, file string, err error, lang problem.Lang, format string) int {
 	l, ok := problem.AsList(err)
 	if !ok {
-		return failf(e, "eligibility", "%s: %v", file, err)
+		code := fail(e, "eligibility", fmt.Errorf("%s: %w", file, err))
+		if code == exitFindings { // here 1 means ineligible: bad input stays 2
+			code = exitUsage
+		}
+		return code
 	}
 	l = l.Localize(lang)
 	if format == "json" {

@@ -139,7 +139,7 @@ func yearlyListRows(rl registry.RecipientList, lang string) [][]string {
 	forms := codelist.Default().MustList(codelist.LegalForm)
 	terr := territory.Default()
 	status := map[bool]map[string]string{true: {"it": "regolare", "en": "regular"}, false: {"it": "escluso", "en": "excluded"}}
-	reasons := map[string]problem.Messages{
+	reasons := map[string]problem.Text{
 		registry.ReasonNotFiled: {IT: "relazione annuale non presentata", EN: "annual report not filed"},
 		registry.ReasonLate:     {IT: "relazione annuale presentata dopo la scadenza", EN: "annual report filed after the deadline"},
 	}
@@ -418,7 +418,7 @@ func cmdExport(ctx context.Context, e *env, args []string) int {
 			}
 		}
 		if err != nil {
-			return failf(e, "export", "%s: %v", w, err)
+			return fail(e, "export", fmt.Errorf("%s: %w", w, err))
 		}
 		for _, p := range written {
 			fmt.Fprintf(e.stderr, "registro export: wrote %s\n", p)
@@ -488,7 +488,7 @@ func cmdImport(ctx context.Context, e *env, args []string) int {
 				}
 				return exitFindings
 			}
-			return failf(e, "import", "%v", err)
+			return fail(e, "import", err)
 		}
 		fmt.Fprintf(e.stderr, "registro import: %d entities\n", len(ents))
 	}
@@ -496,7 +496,7 @@ func cmdImport(ctx context.Context, e *env, args []string) int {
 		f := questionnaire.Filing{BodyTaxCode: r.BodyTaxCode, Year: r.Year, Revision: r.Revision, FiledAt: r.FiledAt,
 			FilerTaxCode: r.FilerTaxCode, Late: r.Late, Document: r.Document}
 		if err := store.Filings().Put(ctx, f); err != nil {
-			return failf(e, "import", "%s:%d: %v", *filings, i+1, err)
+			return fail(e, "import", fmt.Errorf("%s:%d: %w", *filings, i+1, err))
 		}
 	}
 	if len(recs) > 0 {
@@ -511,7 +511,7 @@ func cmdImport(ctx context.Context, e *env, args []string) int {
 			}
 		}
 		if _, err := questionnaire.RecordMissingFilings(ctx, wire.Registry(store, wire.Options{}), store.Filings(), registry.Staff("registro-import"), ys...); err != nil {
-			return failf(e, "import", "recording the filings in the register's log: %v", err)
+			return fail(e, "import", fmt.Errorf("recording the filings in the register's log: %w", err))
 		}
 		fmt.Fprintf(e.stderr, "registro import: %d filings\n", len(recs))
 	}

@@ -69,7 +69,7 @@ func TestImportExport(t *testing.T) {
 
 			// Importing the same register again is a conflict: nothing is written twice.
 			code, _, stderr = runCLI(t, invocation{}, "import", "--db", db, "--entities", filepath.Join(src, "entities.ndjson"))
-			assert.Equal(t, exitUsage, code, stderr)
+			assert.Equal(t, exitConflict, code, stderr)
 			assert.Contains(t, stderr, "conflict")
 		})
 	}

@@ -57,6 +57,9 @@ func cmdReport(ctx context.Context, e *env, args []string) int {
 	format := formatFlag(fs, "json", "json", "csv", "md", "html")
 	out := fs.String("out", "", "write the files to this directory (required for csv) instead of the report on standard output")
 	lang := langFlag(fs)
+	// The report is published in Italian; --lang en gives English.
+	lang.value = "it"
+	fs.Lookup("lang").DefValue = "it"
 	csvSep := csvSepFlag(fs)
 	private := fs.Bool("private", false, "no disclosure control and Section II bodies in the yearly list: for viewers entitled to Section II data")
 	threshold := fs.Int("threshold", reporting.DefaultThreshold, "smallest Section II count published")
@@ -115,7 +118,14 @@ func cmdReport(ctx context.Context, e *env, args []string) int {
 		if err == nil {
 			var doc questionnaire.Document
 			if err = reporting.DecodeDocument(data, &doc); err == nil {
-				a.Add(&doc)
+				// A body's resubmission replaces its earlier questionnaire:
+				// the latest filed is counted (without a filing time, one
+				// of them, the same whatever the input order).
+				var order int64
+				if !filedAt.IsZero() {
+					order = filedAt.UnixNano()
+				}
+				a.AddRevision(&doc, order)
 				if keepFilings && doc.ReportingYear == *year {
 					if filedAt.IsZero() {
 						filedAt = deadline // no filing time given: counted as filed in time
@@ -133,12 +143,12 @@ func cmdReport(ctx context.Context, e *env, args []string) int {
 	}
 	if err := reporting.Parallel(ctx, agg, reportLines(e, files, progress), *workers, add); err != nil {
 		progress.done()
-		fmt.Fprintf(e.stderr, "registro report: %v\n", err)
 		var se *json.SyntaxError
-		if errors.Is(err, reporting.ErrSyntax) || errors.As(err, &se) {
+		if errors.As(err, &se) {
+			fmt.Fprintf(e.stderr, "registro report: %v\n", err)
 			return exitFindings
 		}
-		return exitUsage
+		return fail(e, "report", err) // reporting.ErrSyntax is invalid: 1
 	}
 	progress.done()
 	report := agg.Report()
@@ -225,7 +235,7 @@ func cmdReport(ctx context.Context, e *env, args []string) int {
 			return failf(e, "report", "%v", err)
 		}
 	}
-	fmt.Fprintf(e.stderr, "registro report: %d questionnaires, %d files in %s\n", report.Filings, len(main)+len(extra), *out)
+	fmt.Fprintf(e.stderr, "registro report: %d questionnaires, %d files in %s\n", agg.Filings(), len(main)+len(extra), *out)
 	return exitOK
 }
 

@@ -57,7 +57,8 @@ func TestReportCommand(t *testing.T) {
 		require.Equal(t, exitOK, code, stderr)
 		var r reporting.Report
 		require.NoError(t, json.Unmarshal([]byte(out), &r))
-		require.EqualValues(t, 120, r.Filings)
+		require.NotNil(t, r.Filings)
+		require.EqualValues(t, 120, *r.Filings)
 		require.True(t, r.Public)
 		require.Empty(t, stderr, "no progress when stderr is not a terminal")
 	})
@@ -76,7 +77,14 @@ func TestReportCommand(t *testing.T) {
 		var r reporting.Report
 		require.NoError(t, json.Unmarshal([]byte(out), &r))
 		require.Equal(t, reporting.ScopeRegion, r.Scope.Kind)
-		require.Equal(t, int64(120), r.Filings+r.OutOfScope)
+		if r.Filings == nil {
+			// A handful of bodies: the header would disclose a
+			// suppressed Section II count, so it is withheld, and with
+			// it the count it adds up to.
+			require.Nil(t, r.OutOfScope)
+		} else {
+			require.Equal(t, int64(120), *r.Filings+*r.OutOfScope)
+		}
 	})
 
 	t.Run("csv with entities and previous", func(t *testing.T) {

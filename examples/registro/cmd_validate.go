@@ -64,7 +64,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 		for _, d := range docs {
 			_, probs, err := v.Check(ctx, *year, d.data, mode)
 			if err != nil {
-				return failf(e, "validate", "%s: %v", name, err)
+				return fail(e, "validate", fmt.Errorf("%s: %w", name, err))
 			}
 			probs = probs.Localize(l)
 			if probs == nil {

@@ -12,7 +12,20 @@
 // output, messages and errors to standard error; the exit status is 0 when all
 // is well, 1 when the command found problems in its input (an invalid code, an
 // ineligible application, an invalid questionnaire) and 2 on a usage or I/O
-// error. Shared flags keep one meaning everywhere: --format selects the output
+// error. An error of the library that stops a command gives the status of its
+// kind (problem.KindOf), from one table:
+//
+//	kind                 status
+//	invalid              1  findings in the input
+//	internal             2  usage or I/O error (an error of no kind: a store, a disk)
+//	not_found            3  something named is not there
+//	conflict             4  a concurrent change or a taken ID: nothing written, run again
+//	failed_precondition  5  the register's state does not allow it
+//	forbidden            6  the viewer may not do it
+//
+// Bad flags and arguments are 2 whatever their kind, and "registro
+// eligibility" keeps 1 for an ineligible application and 2 for one that
+// cannot be evaluated. Shared flags keep one meaning everywhere: --format selects the output
 // format, --lang the language of messages (it or en), --db the store
 // (sqlite:PATH, a file path, or postgres://…). Run "registro help COMMAND" for a
 // command's flags and examples.
@@ -31,14 +44,46 @@ import (
 	"syscall"
 
 	"github.com/openregistro/registro/examples/internal/release"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // Exit statuses shared by every command.
 const (
-	exitOK       = 0 // everything valid / done
-	exitFindings = 1 // the input has problems (invalid, ineligible, …)
-	exitUsage    = 2 // bad flags or arguments, unreadable input, I/O failure
+	exitOK           = 0 // everything valid / done
+	exitFindings     = 1 // the input has problems (invalid, ineligible, …)
+	exitUsage        = 2 // bad flags or arguments, unreadable input, I/O failure
+	exitNotFound     = 3 // something named is not there
+	exitConflict     = 4 // a concurrent change or a taken ID: nothing written, run again
+	exitPrecondition = 5 // the register's state does not allow it
+	exitForbidden    = 6 // the viewer may not do it
 )
+
+// exitKinds is the one table from the kind of an error (problem.KindOf) to
+// the exit status of a command it stops, in the order "registro help" lists
+// them. Every kind has a row; the README and the package doc list the same.
+var exitKinds = []struct {
+	kind problem.Kind
+	code int
+	what string // for "registro help"
+}{
+	{problem.KindInvalid, exitFindings, "findings in the input"},
+	{problem.KindInternal, exitUsage, "usage or I/O error"},
+	{problem.KindNotFound, exitNotFound, "not found"},
+	{problem.KindConflict, exitConflict, "conflict (nothing written, run again)"},
+	{problem.KindFailedPrecondition, exitPrecondition, "not allowed in the register's current state"},
+	{problem.KindForbidden, exitForbidden, "forbidden to the viewer"},
+}
+
+// exitFor returns the exit status for err, by its kind.
+func exitFor(err error) int {
+	k := problem.KindOf(err)
+	for _, row := range exitKinds {
+		if row.kind == k {
+			return row.code
+		}
+	}
+	return exitUsage
+}
 
 // env is what a command may touch of the outside world. Tests build their own.
 type env struct {
@@ -127,7 +172,11 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nExit status: 0 ok, 1 findings in the input, 2 usage or I/O error.")
+	fmt.Fprintf(w, "\nExit status:\n  %d  %s\n", exitOK, "ok")
+	for _, row := range exitKinds {
+		fmt.Fprintf(w, "  %d  %s\n", row.code, row.what)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run \"registro help COMMAND\" for a command's flags and examples.")
 }
 
@@ -203,6 +252,14 @@ func langFlag(fs *flag.FlagSet) *choice {
 	c := newChoice("en", "it", "en")
 	fs.Var(c, "lang", "language of messages: it|en")
 	return c
+}
+
+// fail prints "registro NAME: err" on stderr and returns the exit status of
+// err's kind (exitFor). Commands use it for errors of the work itself; errors
+// of flags and arguments go through failf.
+func fail(e *env, name string, err error) int {
+	fmt.Fprintf(e.stderr, "registro %s: %v\n", name, err)
+	return exitFor(err)
 }
 
 // failf prints "registro NAME: message" on stderr and returns exitUsage.

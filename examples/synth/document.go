@@ -244,14 +244,18 @@ func (g *gen) beneficiaries(secII bool, y int) questionnaire.Beneficiaries {
 
 func (g *gen) staff() questionnaire.HumanResources {
 	hr := questionnaire.HumanResources{ByKind: []questionnaire.StaffCount{}}
+	staff := 0
 	for _, k := range []string{"employees", "collaborators", "volunteers", "civil_service"} {
 		n := g.poisson(map[string]float64{"employees": 4, "collaborators": 2, "volunteers": 6, "civil_service": 0.5}[k])
 		if n == 0 {
 			continue
 		}
+		staff += n
 		hr.ByKind = append(hr.ByKind, questionnaire.StaffCount{Kind: k, Count: n, ForeignBorn: g.r.IntN(n/3 + 1)})
 	}
-	hr.CulturalMediators = g.poisson(1)
+	// Mediators are among the people working on the project (the
+	// questionnaire rejects more).
+	hr.CulturalMediators = min(g.poisson(1), staff)
 	return hr
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/registry"
 )
 
 // runIdempotencyTests checks the idempotency keys of a store that keeps
@@ -25,7 +26,7 @@ func runIdempotencyTests(t *testing.T, newStore func(t *testing.T) questionnaire
 	t.Run("IdempotencyKeyWithTheFiling", func(t *testing.T) {
 		s := newStore(t).(questionnaire.IdempotencyStore)
 		k := questionnaire.IdempotencyKey{Subject: "cf:RCCMNL83S18D969H", Key: "k1", RequestHash: "h1"}
-		if _, err := s.Idempotency(ctx, k.Subject, k.Key); !errors.Is(err, questionnaire.ErrNotFound) {
+		if _, err := s.Idempotency(ctx, k.Subject, k.Key); !errors.Is(err, registry.ErrNotFound) {
 			t.Fatalf("unknown key: err = %v, want ErrNotFound", err)
 		}
 		if err := s.Put(questionnaire.WithIdempotencyKey(ctx, k), filing(1)); err != nil {
@@ -44,10 +45,10 @@ func runIdempotencyTests(t *testing.T, newStore func(t *testing.T) questionnaire
 		}
 		// A failed filing stores no key.
 		k2 := questionnaire.IdempotencyKey{Subject: k.Subject, Key: "k2", RequestHash: "h2"}
-		if err := s.Put(questionnaire.WithIdempotencyKey(ctx, k2), filing(1)); !errors.Is(err, questionnaire.ErrConflict) {
+		if err := s.Put(questionnaire.WithIdempotencyKey(ctx, k2), filing(1)); !errors.Is(err, registry.ErrConflict) {
 			t.Fatalf("conflict: err = %v", err)
 		}
-		if _, err := s.Idempotency(ctx, k2.Subject, k2.Key); !errors.Is(err, questionnaire.ErrNotFound) {
+		if _, err := s.Idempotency(ctx, k2.Subject, k2.Key); !errors.Is(err, registry.ErrNotFound) {
 			t.Fatalf("key of a failed filing: err = %v, want ErrNotFound", err)
 		}
 		// Another subject's key of the same name is another key.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/questionnaire"
+	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/schemas/problem"
 )
 
@@ -25,10 +26,10 @@ func RunFilingStoreTests(t *testing.T, newStore func(t *testing.T) questionnaire
 	}
 	t.Run("GetMissing", func(t *testing.T) {
 		s := newStore(t)
-		if _, err := s.Get(ctx, "80123450159", 2024); !errors.Is(err, questionnaire.ErrNotFound) {
+		if _, err := s.Get(ctx, "80123450159", 2024); !errors.Is(err, registry.ErrNotFound) {
 			t.Fatalf("Get on empty store: err = %v, want ErrNotFound", err)
 		}
-		if _, err := s.History(ctx, "80123450159", 2024); !errors.Is(err, questionnaire.ErrNotFound) {
+		if _, err := s.History(ctx, "80123450159", 2024); !errors.Is(err, registry.ErrNotFound) {
 			t.Fatalf("History on empty store: err = %v, want ErrNotFound", err)
 		}
 	})
@@ -49,7 +50,7 @@ func RunFilingStoreTests(t *testing.T, newStore func(t *testing.T) questionnaire
 			len(got.Warnings) != 1 || got.Warnings[0].Code != questionnaire.CodeLateFiling || got.Warnings[0].Severity != problem.Warning {
 			t.Fatalf("Get = %+v, want %+v", got, f)
 		}
-		if _, err := s.Get(ctx, f.BodyTaxCode, 2023); !errors.Is(err, questionnaire.ErrNotFound) {
+		if _, err := s.Get(ctx, f.BodyTaxCode, 2023); !errors.Is(err, registry.ErrNotFound) {
 			t.Fatalf("other year: err = %v, want ErrNotFound", err)
 		}
 	})
@@ -76,13 +77,13 @@ func RunFilingStoreTests(t *testing.T, newStore func(t *testing.T) questionnaire
 	})
 	t.Run("ConflictingRevision", func(t *testing.T) {
 		s := newStore(t)
-		if err := s.Put(ctx, filing("80123450159", 2024, 2)); !errors.Is(err, questionnaire.ErrConflict) {
+		if err := s.Put(ctx, filing("80123450159", 2024, 2)); !errors.Is(err, registry.ErrConflict) {
 			t.Fatalf("first put with revision 2: err = %v, want ErrConflict", err)
 		}
 		if err := s.Put(ctx, filing("80123450159", 2024, 1)); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Put(ctx, filing("80123450159", 2024, 1)); !errors.Is(err, questionnaire.ErrConflict) {
+		if err := s.Put(ctx, filing("80123450159", 2024, 1)); !errors.Is(err, registry.ErrConflict) {
 			t.Fatalf("repeated revision 1: err = %v, want ErrConflict", err)
 		}
 		hist, _ := s.History(ctx, "80123450159", 2024)
@@ -107,7 +108,7 @@ func RunFilingStoreTests(t *testing.T, newStore func(t *testing.T) questionnaire
 					mu.Lock()
 					wins++
 					mu.Unlock()
-				} else if !errors.Is(err, questionnaire.ErrConflict) {
+				} else if !errors.Is(err, registry.ErrConflict) {
 					t.Errorf("concurrent put: %v", err)
 				}
 			}()

@@ -10,8 +10,9 @@
 //
 // # Errors
 //
-// [Load] returns an error naming the list and code at fault when the data is
-// malformed (duplicate codes, missing labels, a code outside its list's years).
+// [Load] returns an error wrapping [ErrInvalid] (kind invalid) and naming the
+// list and code at fault when the data is malformed (duplicate codes, missing
+// labels, a code outside its list's years).
 //
 // # Concurrency
 //
@@ -22,11 +23,12 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"sync"
+
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // The names of the lists in the default set.
@@ -59,26 +61,12 @@ const (
 	CancellationCause = "cancellation_reason"
 )
 
-// Label is a text in Italian and English.
-type Label struct {
-	IT string `json:"it"`
-	EN string `json:"en"`
-}
-
-// In returns the label in lang ("it" or "en"), falling back to English.
-func (l Label) In(lang string) string {
-	if lang == "it" && l.IT != "" {
-		return l.IT
-	}
-	return l.EN
-}
-
 // Item is one code of a list.
 type Item struct {
 	// Code is the stable value stored and exchanged. It never changes meaning.
 	Code string `json:"code"`
 	// Label is what people read.
-	Label Label `json:"label"`
+	Label problem.Text `json:"label"`
 	// Since and Until bound the reporting years the code may be used in
 	// (inclusive; 0 means unbounded).
 	Since int `json:"since,omitempty"`
@@ -97,7 +85,7 @@ func (it Item) ValidIn(year int) bool {
 // List is a named code list.
 type List struct {
 	name     string
-	title    Label
+	title    problem.Text
 	since    int
 	modelled bool
 	items    []Item
@@ -108,7 +96,7 @@ type List struct {
 func (l *List) Name() string { return l.name }
 
 // Title returns the list's title.
-func (l *List) Title() Label { return l.title }
+func (l *List) Title() problem.Text { return l.title }
 
 // Since returns the first reporting year the list is used in (0: always).
 func (l *List) Since() int { return l.since }
@@ -161,7 +149,7 @@ func (l *List) Contains(code string, year int) bool {
 // Label returns the label of code, or the code itself when unknown.
 func (l *List) Label(code, lang string) string {
 	if it, ok := l.Item(code); ok {
-		return it.Label.In(lang)
+		return it.Label.In(problem.Lang(lang))
 	}
 	return code
 }
@@ -220,11 +208,11 @@ func Default() *Set {
 func DefaultJSON() []byte { return append([]byte(nil), defaultJSON...) }
 
 type fileList struct {
-	Name     string `json:"name"`
-	Title    Label  `json:"title"`
-	Since    int    `json:"since"`
-	Modelled bool   `json:"modelled"`
-	Items    []Item `json:"items"`
+	Name     string       `json:"name"`
+	Title    problem.Text `json:"title"`
+	Since    int          `json:"since"`
+	Modelled bool         `json:"modelled"`
+	Items    []Item       `json:"items"`
 }
 
 type file struct {
@@ -235,8 +223,9 @@ type file struct {
 
 var codeRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_]*$`)
 
-// ErrInvalid is wrapped by every error Load returns for malformed data.
-var ErrInvalid = errors.New("codelist: invalid code lists")
+// ErrInvalid is wrapped by every error Load returns for malformed data. Its
+// kind is problem.KindInvalid.
+var ErrInvalid = problem.NewError(problem.KindInvalid, "codelist: invalid code lists")
 
 // Load reads a set of code lists from JSON in the shape of default.json:
 //

@@ -18,7 +18,8 @@
 //
 // Every error is an *Error carrying the position, what was found and what
 // was expected, with messages in English (Error) and Italian (MessageIT). It
-// unwraps to one sentinel, for errors.Is:
+// unwraps to one sentinel, for errors.Is; every sentinel is of kind invalid
+// (problem.KindOf):
 //
 //	ErrEmpty       the empty string
 //	ErrLength      neither 16 nor 11 characters (or not the length of the kind asked for)

@@ -1,32 +1,34 @@
 package codicefiscale
 
 import (
-	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // Sentinel errors. Every error returned by this package is an *Error whose
-// Unwrap method returns one of them, so callers branch with errors.Is.
+// Unwrap method returns one of them, so callers branch with errors.Is. All
+// are of kind problem.KindInvalid.
 var (
 	// ErrEmpty: the code is the empty string.
-	ErrEmpty = errors.New("codicefiscale: empty code")
+	ErrEmpty = problem.NewError(problem.KindInvalid, "codicefiscale: empty code")
 	// ErrLength: the code has the wrong number of characters.
-	ErrLength = errors.New("codicefiscale: wrong length")
+	ErrLength = problem.NewError(problem.KindInvalid, "codicefiscale: wrong length")
 	// ErrCharacter: a character is not allowed at its position (this
 	// includes a month letter that is not one of A B C D E H L M P R S T).
-	ErrCharacter = errors.New("codicefiscale: character not allowed")
+	ErrCharacter = problem.NewError(problem.KindInvalid, "codicefiscale: character not allowed")
 	// ErrCheck: the check character (16th of a person's code, 11th digit of
 	// a body's) does not match the ones before it.
-	ErrCheck = errors.New("codicefiscale: wrong check character")
+	ErrCheck = problem.NewError(problem.KindInvalid, "codicefiscale: wrong check character")
 	// ErrDate: the birth date written in a person's code does not exist.
-	ErrDate = errors.New("codicefiscale: birth date does not exist")
+	ErrDate = problem.NewError(problem.KindInvalid, "codicefiscale: birth date does not exist")
 	// ErrSerial: the first 7 digits of an 11-digit code (the progressive
 	// number) are all zero.
-	ErrSerial = errors.New("codicefiscale: progressive number is zero")
+	ErrSerial = problem.NewError(problem.KindInvalid, "codicefiscale: progressive number is zero")
 	// ErrOfficeCode: digits 8–10 of an 11-digit code are not an office code
 	// in use (001–100, 120, 121, 888, 999).
-	ErrOfficeCode = errors.New("codicefiscale: office code not assigned")
+	ErrOfficeCode = problem.NewError(problem.KindInvalid, "codicefiscale: office code not assigned")
 )
 
 // Expected values of an ErrCharacter *Error: the class of characters allowed

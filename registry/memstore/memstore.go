@@ -3,11 +3,12 @@
 //
 // # Errors
 //
-// The errors of registry.Store: registry.ErrNotFound and
-// registry.ErrConflict (wrapped, with the record named),
-// registry.ErrInvalidCursor (wrapped) for a cursor no listing made, the
-// error of a Filter.Visible, plus an error for a negative limit and for a
-// cancelled context.
+// The errors of registry.Store: registry.ErrNotFound (kind not_found) and
+// registry.ErrConflict (kind conflict), wrapped with the record named;
+// registry.ErrInvalidCursor (kind invalid, wrapped) for a cursor no listing
+// made; ErrBadKind (kind invalid) for a delete of an unknown record kind; the
+// error of a Filter.Visible; an error for a negative limit and the context's
+// error for a cancelled context.
 //
 // # Concurrency
 //
@@ -18,13 +19,13 @@ package memstore
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // Store is an in-memory registry.Store. The zero value is not usable; call New.
@@ -144,63 +145,19 @@ func matches(e *registry.Entity, f *registry.Filter, name string) bool {
 	return true
 }
 
-// maxChunk caps the rows a listing with Filter.Visible reads at a time.
-const maxChunk = 1024
-
 // Entities implements registry.Store. With f.Visible set it gathers the
 // matching entities in chunks under the read lock and calls Visible on them
-// with the lock released, until the page is full and one more visible
-// entity shows that another page follows.
+// with the lock released (registry.Paginate), until the page is full and one
+// more visible entity shows that another page follows.
 func (s *Store) Entities(ctx context.Context, f registry.Filter) (registry.Page, error) {
-	if err := ctx.Err(); err != nil {
-		return registry.Page{}, err
-	}
-	n, err := limit(f.Limit)
-	if err != nil {
-		return registry.Page{}, err
-	}
-	pos, err := registry.ParseCursor(f.Cursor)
+	name := strings.ToLower(f.Name)
+	p, err := registry.Paginate(ctx, f, func(after string, chunk int) ([]registry.Entity, error) {
+		return s.scan(&f, name, after, chunk), nil
+	})
 	if err != nil {
 		return registry.Page{}, fmt.Errorf("memstore: %w", err)
 	}
-	name := strings.ToLower(f.Name)
-	// Without Visible a page needs n+1 rows. With it, the first chunk is
-	// twice that (at least 16 rows): one query when most candidates are
-	// visible, and a page of one reads a few rows, not a large batch; each
-	// next chunk doubles, up to maxChunk.
-	chunk := n + 1
-	if f.Visible != nil {
-		chunk = min(max(2*chunk, 16), max(maxChunk, n+1))
-	}
-	p := registry.Page{Entities: []registry.Entity{}}
-	for {
-		batch := s.scan(&f, name, pos, chunk)
-		for i := range batch {
-			e := &batch[i]
-			pos = e.ID
-			if f.Visible != nil {
-				ok, err := f.Visible(ctx, e)
-				if err != nil {
-					return registry.Page{}, err
-				}
-				if !ok {
-					continue
-				}
-			}
-			if len(p.Entities) == n {
-				p.Next = registry.CursorAfter(p.Entities[n-1].ID)
-				return p, nil
-			}
-			p.Entities = append(p.Entities, *e)
-		}
-		if len(batch) < chunk {
-			return p, nil
-		}
-		if err := ctx.Err(); err != nil {
-			return registry.Page{}, err
-		}
-		chunk = min(chunk*2, max(maxChunk, n+1))
-	}
+	return p, nil
 }
 
 // scan returns copies of up to max entities after the ID pos that match f
@@ -373,8 +330,9 @@ func versionOf(v any) int64 {
 	return -1
 }
 
-// ErrBadKind is returned by Commit for a delete of an unknown record kind.
-var ErrBadKind = errors.New("memstore: unknown record kind")
+// ErrBadKind is returned by Commit for a delete of an unknown record kind. Its
+// kind is problem.KindInvalid.
+var ErrBadKind = problem.NewError(problem.KindInvalid, "memstore: unknown record kind")
 
 // Commit implements registry.Store.
 func (s *Store) Commit(ctx context.Context, b registry.Batch) ([]registry.Event, error) {

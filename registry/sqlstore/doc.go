@@ -30,17 +30,19 @@
 // # Errors
 //
 // The stores return the errors their interfaces define, wrapped with the
-// record concerned: registry.ErrNotFound and registry.ErrConflict from the
-// register methods, questionnaire.ErrNotFound and questionnaire.ErrConflict
-// from Filings; test them with errors.Is. A conflict (a stale version, a
-// taken ID or codice fiscale, a revision that is not the next) writes
-// nothing. Open wraps ErrDSN for an unusable DSN; Migrate (and Open) wrap
-// ErrSchema when the database's migration history does not match this
+// record concerned: registry.ErrNotFound (kind not_found) and
+// registry.ErrConflict (kind conflict), from the register methods and from
+// Filings alike; test them with errors.Is, or read their kind with
+// problem.KindOf. A conflict (a stale version, a taken ID or codice fiscale, a
+// revision that is not the next) writes nothing. Open wraps ErrDSN (kind
+// invalid) for an unusable DSN; Migrate (and Open) wrap ErrSchema (kind
+// internal) when the database's migration history does not match this
 // package's (an edited migration, or a database migrated by newer code).
-// Commit wraps ErrBadKind for a delete of an unknown record kind; Entities
-// wraps registry.ErrInvalidCursor for a cursor no listing made. Any other
-// error is the database's, wrapped with what was being done; a cancelled
-// context ends the operation with the context's error.
+// Commit wraps ErrBadKind (kind invalid) for a delete of an unknown record
+// kind; Entities wraps registry.ErrInvalidCursor (kind invalid) for a cursor
+// no listing made. Any other error is the database's, wrapped with what was
+// being done (kind internal); a cancelled context ends the operation with the
+// context's error.
 //
 // # Concurrency
 //

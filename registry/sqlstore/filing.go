@@ -52,7 +52,7 @@ func (fs *Filings) Put(ctx context.Context, f questionnaire.Filing) error {
 func (fs *Filings) PutWithEvents(ctx context.Context, f questionnaire.Filing, evs []registry.Event) ([]registry.Event, error) {
 	s := fs.s
 	conflict := func(why string) error {
-		return fmt.Errorf("sqlstore: filing of body %s year %d revision %d: %s: %w", f.BodyTaxCode, f.Year, f.Revision, why, questionnaire.ErrConflict)
+		return fmt.Errorf("sqlstore: filing of body %s year %d revision %d: %s: %w", f.BodyTaxCode, f.Year, f.Revision, why, registry.ErrConflict)
 	}
 	if f.Revision < 1 {
 		return nil, conflict("revisions start at 1")
@@ -162,7 +162,7 @@ JOIN filings f ON f.body_tax_code = c.body_tax_code AND f.year = c.year AND f.re
 WHERE c.year = ? AND c.body_tax_code = ?`), year, bodyTaxCode)
 	f, err := scanFiling(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return questionnaire.Filing{}, fmt.Errorf("sqlstore: filing of body %s year %d: %w", bodyTaxCode, year, questionnaire.ErrNotFound)
+		return questionnaire.Filing{}, fmt.Errorf("sqlstore: filing of body %s year %d: %w", bodyTaxCode, year, registry.ErrNotFound)
 	}
 	if err != nil {
 		return questionnaire.Filing{}, fmt.Errorf("sqlstore: read filing: %w", err)
@@ -191,7 +191,7 @@ WHERE f.body_tax_code = ? AND f.year = ? ORDER BY f.revision`), bodyTaxCode, yea
 		return nil, fmt.Errorf("sqlstore: read filing history: %w", err)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("sqlstore: filing of body %s year %d: %w", bodyTaxCode, year, questionnaire.ErrNotFound)
+		return nil, fmt.Errorf("sqlstore: filing of body %s year %d: %w", bodyTaxCode, year, registry.ErrNotFound)
 	}
 	return out, nil
 }
@@ -265,7 +265,7 @@ func (fs *Filings) Idempotency(ctx context.Context, subject, key string) (questi
 	err := fs.s.db.QueryRowContext(ctx, fs.s.d.q(`SELECT request_hash, created_at, body_tax_code, year, revision
 FROM idempotency_keys WHERE subject = ? AND idem_key = ?`), subject, key).Scan(&rec.RequestHash, &created, &body, &year, &rev)
 	if errors.Is(err, sql.ErrNoRows) {
-		return rec, fmt.Errorf("sqlstore: idempotency key: %w", questionnaire.ErrNotFound)
+		return rec, fmt.Errorf("sqlstore: idempotency key: %w", registry.ErrNotFound)
 	}
 	if err != nil {
 		return rec, fmt.Errorf("sqlstore: read idempotency key: %w", err)

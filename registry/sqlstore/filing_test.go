@@ -92,7 +92,7 @@ func TestPutWithEvents(t *testing.T) {
 			// The same revision again: a conflict, and its event is not written.
 			ev2 := ev
 			ev2.RecordID = "E1/2024/1-again"
-			if _, err := s.Filings().PutWithEvents(ctx, f, []registry.Event{ev2}); !errors.Is(err, questionnaire.ErrConflict) {
+			if _, err := s.Filings().PutWithEvents(ctx, f, []registry.Event{ev2}); !errors.Is(err, registry.ErrConflict) {
 				t.Fatalf("got %v, want ErrConflict", err)
 			}
 			evs, err := s.Events(ctx, registry.EventFilter{})

@@ -21,6 +21,8 @@ var migrationFS embed.FS
 // ErrSchema is wrapped by Migrate (and so by Open) when the database's
 // schema history does not match this package's migrations: a migration
 // applied with different content, or a version newer than the code knows.
+// It has no kind of its own (problem.KindInternal): an operator must repair
+// the database.
 var ErrSchema = errors.New("sqlstore: schema history mismatch")
 
 // migration is one numbered .sql file.

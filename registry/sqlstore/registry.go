@@ -9,12 +9,14 @@ import (
 	"strings"
 
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 var _ registry.Store = (*Store)(nil)
 
-// ErrBadKind is returned by Commit for a delete of an unknown record kind.
-var ErrBadKind = errors.New("sqlstore: unknown record kind")
+// ErrBadKind is returned by Commit for a delete of an unknown record kind. Its
+// kind is problem.KindInvalid.
+var ErrBadKind = problem.NewError(problem.KindInvalid, "sqlstore: unknown record kind")
 
 // queryer is what reads need from *sql.DB and *sql.Tx.
 type queryer interface {
@@ -103,63 +105,22 @@ func limit(n int) (int, error) {
 	return n, nil
 }
 
-// maxChunk caps the rows a listing with Filter.Visible reads at a time.
-const maxChunk = 1024
-
 // Entities implements registry.Store. Every filter but Name is answered
 // by an index; Name is a substring test over the rows the other filters
 // leave. f.Candidates becomes part of the query, so that the bodies a
 // viewer can never see are not even read; f.Visible is then called on the
-// rows read, in chunks, with no rows open, until the page is full and one
-// more visible row shows that another page follows.
+// rows read, in chunks, with no rows open (registry.Paginate), until the
+// page is full and one more visible row shows that another page follows.
 func (s *Store) Entities(ctx context.Context, f registry.Filter) (registry.Page, error) {
-	n, err := limit(f.Limit)
-	if err != nil {
-		return registry.Page{}, err
-	}
-	pos, err := registry.ParseCursor(f.Cursor)
+	query, args := s.entitiesQuery(&f)
+	p, err := registry.Paginate(ctx, f, func(after string, chunk int) ([]registry.Entity, error) {
+		return readDocs(ctx, s, "entities", func(e *registry.Entity, v int64) { e.Version = v },
+			query, append([]any{after}, append(args, chunk)...)...)
+	})
 	if err != nil {
 		return registry.Page{}, fmt.Errorf("sqlstore: %w", err)
 	}
-	// Without Visible a page needs n+1 rows. With it, the first chunk is
-	// twice that (at least 16 rows): one query when most candidates are
-	// visible, and a page of one reads a few rows, not a large batch; each
-	// next chunk doubles, up to maxChunk.
-	chunk := n + 1
-	if f.Visible != nil {
-		chunk = min(max(2*chunk, 16), max(maxChunk, n+1))
-	}
-	query, args := s.entitiesQuery(&f)
-	p := registry.Page{Entities: []registry.Entity{}}
-	for {
-		es, err := readDocs(ctx, s, "entities", func(e *registry.Entity, v int64) { e.Version = v },
-			query, append([]any{pos}, append(args, chunk)...)...)
-		if err != nil {
-			return registry.Page{}, err
-		}
-		for i := range es {
-			e := &es[i]
-			pos = e.ID
-			if f.Visible != nil {
-				ok, err := f.Visible(ctx, e)
-				if err != nil {
-					return registry.Page{}, err
-				}
-				if !ok {
-					continue
-				}
-			}
-			if len(p.Entities) == n {
-				p.Next = registry.CursorAfter(p.Entities[n-1].ID)
-				return p, nil
-			}
-			p.Entities = append(p.Entities, *e)
-		}
-		if len(es) < chunk {
-			return p, nil
-		}
-		chunk = min(chunk*2, max(maxChunk, n+1))
-	}
+	return p, nil
 }
 
 // entitiesQuery returns the listing query of f and its arguments: the first

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -11,10 +10,13 @@ import (
 	// The two database/sql drivers this package speaks to.
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
+
+	"github.com/openregistro/registro/schemas/problem"
 )
 
-// ErrDSN is wrapped by Open when the data source name cannot be used.
-var ErrDSN = errors.New("sqlstore: bad data source name")
+// ErrDSN is wrapped by Open when the data source name cannot be used. Its
+// kind is problem.KindInvalid.
+var ErrDSN = problem.NewError(problem.KindInvalid, "sqlstore: bad data source name")
 
 // DefaultPostgresConns is the connection pool's size on PostgreSQL when
 // Options.MaxOpenConns is 0.

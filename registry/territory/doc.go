@@ -45,7 +45,8 @@
 // # Errors
 //
 // Lookups return (value, false) for unknown codes and names. ParseMacroArea
-// returns an error wrapping ErrUnknown.
+// returns an error wrapping ErrUnknown (kind invalid), and Parse an error
+// wrapping ErrTable (kind invalid) for a malformed table.
 //
 // # Concurrency
 //

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 //go:generate go run ./internal/gen -data internal/gen/data -out istat.tsv
@@ -22,11 +24,13 @@ var istatTable string
 
 // Errors.
 var (
-	// ErrUnknown is returned (wrapped) for a code or name that is not in the table.
-	ErrUnknown = errors.New("territory: unknown")
+	// ErrUnknown is returned (wrapped) for a code or name that is not in the
+	// table. Its kind is problem.KindInvalid.
+	ErrUnknown = problem.NewError(problem.KindInvalid, "territory: unknown")
 	// ErrTable is wrapped by Parse's errors for a malformed table; the
-	// embedded table is tested, so Default never meets it.
-	ErrTable = errors.New("territory: malformed table")
+	// embedded table is tested, so Default never meets it. Its kind is
+	// problem.KindInvalid.
+	ErrTable = problem.NewError(problem.KindInvalid, "territory: malformed table")
 )
 
 // Kinds of Province, as ISTAT names them.

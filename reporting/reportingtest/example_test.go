@@ -20,7 +20,7 @@ func ExampleGenerator() {
 			doc := g.Document(i)
 			agg.Add(&doc)
 		}
-		return agg.Report().Filings
+		return *agg.Report().Filings
 	}
 	fmt.Println(count(1), count(1) == count(1))
 	// Output:

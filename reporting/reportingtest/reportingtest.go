@@ -1,6 +1,11 @@
-// Package reportingtest generates plausible, valid-looking annual questionnaires
-// for tests and benchmarks of package reporting. The same seed always gives
-// the same documents.
+// Package reportingtest generates plausible annual questionnaires for tests
+// and benchmarks of package reporting. Every document is valid for its
+// year: written with questionnaire's Validator.Marshal (which leaves out the
+// fields the year does not have), it passes the whole validation pipeline
+// (a test checks a large sample of every year). Each body has its own valid
+// tax code, and legal forms follow the published shares of social
+// cooperatives (CoopShareI, CoopShareII). The same seed always gives the
+// same documents.
 package reportingtest
 
 import (
@@ -10,6 +15,7 @@ import (
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/codelist"
+	"github.com/openregistro/registro/registry/codicefiscale"
 	"github.com/openregistro/registro/registry/territory"
 )
 
@@ -81,8 +87,8 @@ func (g *Generator) Document(n int) questionnaire.Document {
 	// Skewed towards the North, as the register is.
 	reg := g.regs[min(r.IntN(20), r.IntN(20))]
 	d.Body = questionnaire.Body{
-		TaxCode: fmt.Sprintf("8%010d", n), RegisterID: fmt.Sprintf("R%07d", n), Name: fmt.Sprintf("Ente %d", n),
-		LegalForm: g.pick(codelist.LegalForm), Region: reg, GeoScope: g.pick(codelist.GeoScope),
+		TaxCode: bodyTaxCode(n), RegisterID: fmt.Sprintf("R%07d", n), Name: fmt.Sprintf("Ente %d", n),
+		LegalForm: g.legalForm(d.Sections), Region: reg, GeoScope: g.pick(codelist.GeoScope),
 		Sectors:             g.some(codelist.Sector, 3),
 		LegalRepresentative: questionnaire.LegalRepresentative{Sex: g.pick(codelist.Sex), Nationality: g.pick(codelist.NationalityClass)},
 	}
@@ -110,7 +116,12 @@ func (g *Generator) Document(n int) questionnaire.Document {
 			PortaleAxes: g.some(codelist.PortaleAxis, 2), Regions: []string{reg},
 		}
 		if r.IntN(2) == 0 {
-			p.EndDate = fmt.Sprintf("%d-%02d-28", g.year+r.IntN(2), 1+r.IntN(12))
+			// Ends after it starts, during the year or the next.
+			y, m := g.year+r.IntN(2), 1+r.IntN(12)
+			if start := p.StartDate[:7]; fmt.Sprintf("%d-%02d", y, m) < start {
+				y = g.year + 1
+			}
+			p.EndDate = fmt.Sprintf("%d-%02d-28", y, m)
 		}
 		if r.IntN(2) == 0 {
 			p.Partners = []questionnaire.Partner{{Name: "Comune", Kind: g.pick(codelist.PartnerKind), Role: g.pick(codelist.PartnerRole)}}
@@ -141,11 +152,14 @@ func (g *Generator) Document(n int) questionnaire.Document {
 		if g.year >= 2022 && r.IntN(3) == 0 {
 			p.Beneficiaries.UkrainianCitizens = r.IntN(ben/4 + 1)
 		}
+		staff := 0
 		for _, k := range g.some(codelist.HRKind, 3) {
 			c := r.IntN(30)
+			staff += c
 			p.HumanResources.ByKind = append(p.HumanResources.ByKind, questionnaire.StaffCount{Kind: k, Count: c, ForeignBorn: r.IntN(c + 1)})
 		}
-		p.HumanResources.CulturalMediators = r.IntN(4)
+		// Mediators are among the people employed.
+		p.HumanResources.CulturalMediators = r.IntN(min(4, staff+1))
 		d.Projects = append(d.Projects, p)
 	}
 	if d.Projects == nil {
@@ -176,6 +190,65 @@ func (g *Generator) Document(n int) questionnaire.Document {
 		d.UkraineFocus = f
 	}
 	return d
+}
+
+// bodyTaxCode returns a valid, distinct 11-digit codice fiscale of a body
+// for every n below 999,999,900: a progressive number (never all zeros),
+// a provincial office code 001–100 and the check digit.
+func bodyTaxCode(n int) string {
+	const serials = 9_999_999
+	first10 := fmt.Sprintf("%07d%03d", 1+n%serials, 1+(n/serials)%100)
+	return first10 + string(codicefiscale.CheckDigit(first10))
+}
+
+// Legal forms, calibrated on the ministry's reports: social cooperatives
+// (types A and B and their consortia) are 47 % of the bodies of Section I
+// and 44 % of Section II (report 2023); the split among cooperatives and
+// among the other forms is modelled (as in examples/synth).
+var (
+	coopForms  = []weight{{"social_cooperative_a", 0.64}, {"social_cooperative_b", 0.26}, {"social_cooperative_consortium", 0.10}}
+	otherForms = []weight{{"association_unrecognised", 0.38}, {"association_recognised", 0.28}, {"foundation", 0.11},
+		{"religious_body", 0.10}, {"social_enterprise", 0.06}, {"committee", 0.02}, {"other", 0.05}}
+)
+
+// CoopShareI and CoopShareII are the published shares of social
+// cooperatives among the bodies of Section I and of Section II only.
+const (
+	CoopShareI  = 0.47
+	CoopShareII = 0.44
+)
+
+type weight struct {
+	code string
+	w    float64
+}
+
+// draw picks a code with probability proportional to its weight.
+func (g *Generator) draw(ws []weight) string {
+	total := 0.0
+	for _, x := range ws {
+		total += x.w
+	}
+	v := g.rng.Float64() * total
+	for _, x := range ws {
+		if v < x.w {
+			return x.code
+		}
+		v -= x.w
+	}
+	return ws[len(ws)-1].code
+}
+
+// legalForm draws the legal form of a body in sections.
+func (g *Generator) legalForm(sections []string) string {
+	share := CoopShareI
+	if len(sections) == 1 && sections[0] == "II" {
+		share = CoopShareII
+	}
+	if g.rng.Float64() < share {
+		return g.draw(coopForms)
+	}
+	return g.draw(otherForms)
 }
 
 // sorted iterates a map in key order (so documents do not depend on map order).

@@ -11,8 +11,16 @@
 //
 // # Errors
 //
-// A [List] is an error carrying every problem found; errors.Is(err, ErrInvalid)
-// is true for any List holding at least one problem of severity error.
+// Every error of Registro has a [Kind] — internal, invalid, not found,
+// conflict, failed precondition or forbidden — that [KindOf] reads through
+// any wrapping; services map kinds, not errors, to HTTP statuses and exit
+// statuses. [NewError] declares a sentinel error of a kind; the kind of each
+// package's errors is in its documentation.
+//
+// A [List] is an error carrying every problem found, of kind [KindInvalid];
+// errors.Is(err, ErrInvalid) is true for any List holding at least one
+// problem of severity error. [ErrInvalid] and the errors of ParseLang,
+// ParseSeverity and Tokens are of kind KindInvalid.
 //
 // # Concurrency
 //
@@ -30,8 +38,8 @@ import (
 )
 
 // ErrInvalid is matched (with errors.Is) by every List that holds at least one
-// problem of severity error.
-var ErrInvalid = errors.New("problem: invalid input")
+// problem of severity error. Its kind is KindInvalid.
+var ErrInvalid = NewError(KindInvalid, "problem: invalid input")
 
 // Lang is a language messages are available in.
 type Lang string
@@ -50,17 +58,19 @@ func ParseLang(s string) (Lang, error) {
 	case "en":
 		return EN, nil
 	}
-	return "", fmt.Errorf("problem: unknown language %q (want it or en)", s)
+	return "", invalidf("problem: unknown language %q (want it or en)", s)
 }
 
-// Messages holds one text in Italian and English.
-type Messages struct {
+// Text is one text in Italian and English: the messages of a problem, the
+// label of a code, the title of a schema. The register has no other
+// bilingual type.
+type Text struct {
 	IT string `json:"it"`
 	EN string `json:"en"`
 }
 
 // In returns the text in lang, falling back to English.
-func (m Messages) In(lang Lang) string {
+func (m Text) In(lang Lang) string {
 	if lang == IT && m.IT != "" {
 		return m.IT
 	}
@@ -93,7 +103,7 @@ func ParseSeverity(s string) (Severity, error) {
 	case "warning":
 		return Warning, nil
 	}
-	return 0, fmt.Errorf("problem: unknown severity %q (want error or warning)", s)
+	return 0, invalidf("problem: unknown severity %q (want error or warning)", s)
 }
 
 // MarshalText encodes the severity as "error" or "warning".
@@ -134,7 +144,7 @@ type Problem struct {
 	// Severity is error or warning.
 	Severity Severity `json:"severity"`
 	// Messages holds the message in Italian and English.
-	Messages Messages `json:"messages"`
+	Messages Text `json:"messages"`
 }
 
 // New returns a problem of severity error at path, with the message in both
@@ -150,7 +160,7 @@ func New(path, keyword, code string, params map[string]any, it, en string) Probl
 		Params:       params,
 		Message:      en,
 		Code:         code,
-		Messages:     Messages{IT: it, EN: en},
+		Messages:     Text{IT: it, EN: en},
 	}
 }
 
@@ -211,6 +221,9 @@ func (l List) Error() string {
 
 // Is reports whether target is ErrInvalid and the list holds an error.
 func (l List) Is(target error) bool { return target == ErrInvalid && l.HasErrors() }
+
+// Kind returns KindInvalid: a List is input the caller must correct.
+func (l List) Kind() Kind { return KindInvalid }
 
 // HasErrors reports whether any problem has severity error.
 func (l List) HasErrors() bool {
@@ -317,7 +330,7 @@ func Tokens(ptr string) ([]string, error) {
 		return nil, nil
 	}
 	if ptr[0] != '/' {
-		return nil, fmt.Errorf("problem: JSON Pointer %q must be empty or start with '/'", ptr)
+		return nil, invalidf("problem: JSON Pointer %q must be empty or start with '/'", ptr)
 	}
 	parts := strings.Split(ptr[1:], "/")
 	for i, p := range parts {

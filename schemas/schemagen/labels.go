@@ -8,34 +8,21 @@ import (
 	"github.com/openregistro/registro/schemas/problem"
 )
 
-// Text is a text in Italian and English.
-type Text struct {
-	IT string `json:"it"`
-	EN string `json:"en"`
-}
-
-// In returns the text in lang.
-func (t Text) In(lang problem.Lang) string {
-	if lang == problem.IT {
-		return t.IT
-	}
-	return t.EN
-}
-
-func (t Text) complete() bool { return t.IT != "" && t.EN != "" }
+// complete reports whether t has both languages.
+func complete(t problem.Text) bool { return t.IT != "" && t.EN != "" }
 
 // Label is the title and description of a schema, a type or a field.
 type Label struct {
-	Title       Text `json:"title"`
-	Description Text `json:"description"`
+	Title       problem.Text `json:"title"`
+	Description problem.Text `json:"description"`
 }
 
 // EnumValue is one value of a closed Go enum that is not a code list (such
 // as registry.Section), with its title.
 type EnumValue struct {
-	Const       string `json:"const"`
-	Title       Text   `json:"title"`
-	Description Text   `json:"description"`
+	Const       string       `json:"const"`
+	Title       problem.Text `json:"title"`
+	Description problem.Text `json:"description"`
 }
 
 // Labels is the content of labels/labels.json.

@@ -177,7 +177,7 @@ func (g *gen) mapper(lang problem.Lang) func(reflect.Type) *jsonschema.Schema {
 		if vals, ok := g.opts.Labels.Enums[Name(t)]; ok {
 			s := &jsonschema.Schema{Type: "string"}
 			for _, v := range vals {
-				if !v.Title.complete() || !v.Description.complete() {
+				if !complete(v.Title) || !complete(v.Description) {
 					g.missing[Name(t)+" = "+v.Const] = true
 				}
 				s.OneOf = append(s.OneOf, &jsonschema.Schema{Const: v.Const, Title: v.Title.In(lang), Description: v.Description.In(lang)})
@@ -210,7 +210,7 @@ func (g *gen) doc(d Doc, lang problem.Lang) ([]byte, error) {
 	s.Version = Draft
 	s.ID = jsonschema.ID(schemas.ID(d.Name))
 	lbl, ok := g.opts.Labels.Schemas[d.Kind]
-	if !ok || !lbl.Title.complete() || !lbl.Description.complete() {
+	if !ok || !complete(lbl.Title) || !complete(lbl.Description) {
 		g.missing["schema "+d.Kind] = true
 	}
 	s.Title, s.Description = lbl.Title.In(lang), lbl.Description.In(lang)
@@ -332,7 +332,7 @@ func yearTag(f reflect.StructField, key string) (int, error) {
 
 func (g *gen) object(s *jsonschema.Schema, defName string, t reflect.Type, year int, lang problem.Lang) error {
 	labels := g.opts.Labels.Types[defName]
-	if l, ok := labels[""]; ok && l.Title.complete() && l.Description.complete() {
+	if l, ok := labels[""]; ok && complete(l.Title) && complete(l.Description) {
 		s.Title, s.Description = l.Title.In(lang), l.Description.In(lang)
 	} else {
 		g.missing[defName] = true
@@ -365,7 +365,7 @@ func (g *gen) object(s *jsonschema.Schema, defName string, t reflect.Type, year 
 				continue
 			}
 		}
-		if l, ok := labels[name]; ok && l.Title.complete() && l.Description.complete() {
+		if l, ok := labels[name]; ok && complete(l.Title) && complete(l.Description) {
 			prop.Title, prop.Description = l.Title.In(lang), l.Description.In(lang)
 		} else {
 			g.missing[defName+"."+name] = true
@@ -578,13 +578,13 @@ func (g *gen) rule(s *jsonschema.Schema, t reflect.Type, key, param string, obj 
 		}
 		s.MinLength = nil
 		s.OneOf = nil
-		list := l.Title().In(string(lang))
+		list := l.Title().In(lang)
 		for _, it := range items {
 			desc := fmt.Sprintf("Code %q of the list %q.", it.Code, list)
 			if lang == problem.IT {
 				desc = fmt.Sprintf("Codice «%s» dell'elenco «%s».", it.Code, list)
 			}
-			s.OneOf = append(s.OneOf, &jsonschema.Schema{Const: it.Code, Title: it.Label.In(string(lang)), Description: desc})
+			s.OneOf = append(s.OneOf, &jsonschema.Schema{Const: it.Code, Title: it.Label.In(lang), Description: desc})
 		}
 	default:
 		return errors.New("no JSON Schema rendering for this rule (teach schemagen.rule or use another rule)")

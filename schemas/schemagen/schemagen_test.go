@@ -223,10 +223,10 @@ func TestGenerateErrors(t *testing.T) {
 	labels, err := schemagen.DefaultLabels()
 	require.NoError(t, err)
 	labels.Types["schemagen_test.badRule"] = map[string]schemagen.Label{
-		"":  {Title: schemagen.Text{IT: "x", EN: "x"}, Description: schemagen.Text{IT: "x", EN: "x"}},
-		"a": {Title: schemagen.Text{IT: "x", EN: "x"}, Description: schemagen.Text{IT: "x", EN: "x"}},
+		"":  {Title: problem.Text{IT: "x", EN: "x"}, Description: problem.Text{IT: "x", EN: "x"}},
+		"a": {Title: problem.Text{IT: "x", EN: "x"}, Description: problem.Text{IT: "x", EN: "x"}},
 	}
-	labels.Schemas["t"] = schemagen.Label{Title: schemagen.Text{IT: "x", EN: "x"}, Description: schemagen.Text{IT: "x", EN: "x"}}
+	labels.Schemas["t"] = schemagen.Label{Title: problem.Text{IT: "x", EN: "x"}, Description: problem.Text{IT: "x", EN: "x"}}
 	_, err = schemagen.Generate(schemagen.Options{Labels: labels, Docs: []schemagen.Doc{{Name: "t", Kind: "t", Type: reflect.TypeOf(badRule{})}}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "startswith")
@@ -247,7 +247,7 @@ type twoBranches struct {
 func TestNoDefsCollision(t *testing.T) {
 	labels, err := schemagen.DefaultLabels()
 	require.NoError(t, err)
-	x := schemagen.Label{Title: schemagen.Text{IT: "x", EN: "x"}, Description: schemagen.Text{IT: "x", EN: "x"}}
+	x := schemagen.Label{Title: problem.Text{IT: "x", EN: "x"}, Description: problem.Text{IT: "x", EN: "x"}}
 	labels.Types["schemagen_test.twoBranches"] = map[string]schemagen.Label{"": x, "q": x, "r": x}
 	labels.Schemas["t"] = x
 	files, err := schemagen.Generate(schemagen.Options{Labels: labels, Docs: []schemagen.Doc{{Name: "t", Kind: "t", Type: reflect.TypeOf(twoBranches{})}}})

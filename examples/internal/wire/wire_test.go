@@ -102,21 +102,9 @@ func enrolledRegister(t *testing.T, now time.Time) (*registry.Registry, registry
 	doc := questionnairetest.Sample(2024, 1, false)
 	rep := registry.Person{FirstName: doc.Filer.FirstName, LastName: doc.Filer.LastName, CodiceFiscale: doc.Filer.TaxCode,
 		Sex: "male", Citizenship: "IT"}
-	_, e, err := reg.Apply(ctx, registry.Viewer{Subject: rep.CodiceFiscale}, registry.Application{
-		Date: "2023-03-01", Sections: []registry.Section{registry.SectionI},
-		Body: registry.Entity{
-			CodiceFiscale: doc.Body.TaxCode, Name: doc.Body.Name, LegalForm: doc.Body.LegalForm,
-			Seat: registry.Address{Street: "Via Roma 1", PostCode: "20121", Comune: "015146", Province: "MI", Region: "03"},
-			PEC:  "ente@pec.example.it", LegalRepresentative: rep,
-			Members: []registry.Member{{Person: rep, Organ: "governing", Role: "presidente"}},
-			Statute: registry.Statute{AdoptedOn: "2015-03-01", SocialAims: true, NonProfit: true, DemocraticOrder: true,
-				ElectiveOffices: true, AdmissionCriteria: true, AnnualAccounts: true, AccountsApproval: true},
-		},
-		Declarations: registry.Declarations{NoDisqualification: true, Truthful: true, PrivacyNotice: true},
-		Attachments:  []registry.Attachment{{Kind: "statute", Name: "statuto.pdf"}},
-		Signature:    registry.Signature{SignerCodiceFiscale: rep.CodiceFiscale, SignedAt: "2023-03-01", Format: "pades", Verified: true},
-		Activities:   []registry.Activity{{Title: "Corsi di italiano", Start: "2021-01-01"}},
-	})
+	a := applicationFor(doc.Body.TaxCode, doc.Body.LegalForm, "015146", "MI", "03", rep)
+	a.Date, a.Signature.SignedAt, a.Body.Name = "2023-03-01", "2023-03-01", doc.Body.Name
+	_, e, err := reg.Apply(ctx, registry.Viewer{Subject: rep.CodiceFiscale}, a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,10 +247,14 @@ func TestReplacedDataReachEveryPath(t *testing.T) {
 	})
 }
 
-// applicationFor is a Section I application of a body with codice fiscale
-// cf, legal form form, seated in comune (province sigla, region).
-func applicationFor(cf, form, comune, province, region string) registry.Application {
+// applicationFor is a Section I application, dated 20 January 2025, of a
+// body with codice fiscale cf, legal form form, seated in comune (province
+// sigla, region), whose legal representative is rep (default: Mario Rossi).
+func applicationFor(cf, form, comune, province, region string, reps ...registry.Person) registry.Application {
 	rep := registry.Person{FirstName: "Mario", LastName: "Rossi", CodiceFiscale: "RSSMRA80A01H501U", Sex: "male", Citizenship: "IT"}
+	if len(reps) > 0 {
+		rep = reps[0]
+	}
 	return registry.Application{
 		Date: "2025-01-20", Sections: []registry.Section{registry.SectionI},
 		Body: registry.Entity{

@@ -18,14 +18,32 @@
 // (application/problem+json) with type, title, status and detail in Italian
 // or English (from ?lang= or Accept-Language; English when neither names it or
 // en), the detail in both languages under "messages", and the request ID.
-// An invalid document is 422 with the document's problems (the AJV ErrorObject
-// shape of package problem) under "errors"; the validate endpoint instead
-// answers 200 with {"valid": false, "errors": [...]}. Bad parameters are 400,
-// a missing or unknown token 401, a role that may not do something 403, an
-// unknown resource (including a body the caller may not see) 404, a body over
-// Options.MaxBodyBytes 413, a concurrent change 409. A panic in a handler is
-// recovered, logged with its stack and answered 500; store failures are 500 or,
-// for /healthz, 503.
+//
+// An error of the library is answered by its kind (problem.KindOf), never by
+// its package or name, through one table; the type URI is ProblemTypeBase
+// followed by the slug:
+//
+//	kind                 status  type                 for example
+//	invalid              422     invalid-document     problem.List, registry.ErrUnknownStatus, codicefiscale.ErrCheck
+//	not_found            404     not-found            registry.ErrNotFound (a body the caller may not see too),
+//	                                                  questionnaire.ErrUnknownYear, schemas.ErrUnknown
+//	conflict             409     conflict             registry.ErrConflict: a concurrent change; retry
+//	failed_precondition  409     failed-precondition  registry.ErrTransition, registry.ErrReferentStatus: the
+//	                                                  state does not allow it; retrying will not help
+//	forbidden            403     forbidden            registry.ErrForbidden
+//	internal             500     internal             an error of no kind (a store that fails); logged
+//
+// An invalid document's 422 carries the document's problems (the AJV
+// ErrorObject shape of package problem) under "errors"; the validate endpoint
+// instead answers 200 with {"valid": false, "errors": [...]}. No error of the
+// library answers 500 unless it is internal.
+//
+// Errors of HTTP itself come before the table: bad parameters are 400, a
+// missing or unknown token 401, a method a route does not have 405, a body
+// over Options.MaxBodyBytes 413, a body that is not JSON 415, request headers
+// too large 431, an unknown transfer encoding 501, a request cancelled or
+// timed out 503. A panic in a handler is recovered, logged with
+// its stack and answered 500; /healthz answers 503 when the store does not.
 //
 // # Limits
 //

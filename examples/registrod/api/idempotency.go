@@ -141,11 +141,11 @@ func (s *server) fileIdempotent(ctx context.Context, r *request, v registry.View
 	}
 	if _, err := st.Idempotency(ctx, k.Subject, k.Key); err == nil {
 		return replay()
-	} else if !errors.Is(err, questionnaire.ErrNotFound) {
+	} else if !errors.Is(err, registry.ErrNotFound) {
 		return f, false, err
 	}
 	f, err = s.deps.Desk.FileAs(questionnaire.WithIdempotencyKey(ctx, k), v, year, data, s.deps.Registry.Now())
-	if errors.Is(err, questionnaire.ErrIdempotencyKeyUsed) || errors.Is(err, questionnaire.ErrConflict) {
+	if errors.Is(err, questionnaire.ErrIdempotencyKeyUsed) || errors.Is(err, registry.ErrConflict) {
 		// A concurrent request with the same key got there first.
 		if _, lerr := st.Idempotency(ctx, k.Subject, k.Key); lerr == nil {
 			return replay()

@@ -252,7 +252,7 @@ func ConnProblem(status int) (contentType string, body []byte) {
 	return "application/problem+json", b
 }
 
-var connDetails = map[errKind]problem.Messages{
+var connDetails = map[errKind]problem.Text{
 	kindBadRequest:     msg("la richiesta HTTP è malformata", "the HTTP request is malformed"),
 	kindHeaderTooLarge: msg("la riga di richiesta e le intestazioni sono troppo grandi", "the request line and headers are too large"),
 	kindNotImplemented: msg("codifica di trasferimento non supportata", "unsupported transfer encoding"),
