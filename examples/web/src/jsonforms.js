@@ -146,35 +146,41 @@ const DROPPED = new Set(["oneOf", "anyOf", "allOf", "additionalProperties"]);
 
 // additionalErrors turns the server's problems (AJV ErrorObjects with
 // Registro's code and messages) into JSON Forms' additionalErrors in lang,
-// and returns the problems no control of the form can show:
+// for a form laid out by formUiSchema, and returns apart the problems no
+// control of that form can show:
 //
 //   - message is the problem's message in lang;
 //   - a wrong code (keyword oneOf, code not_in_list) gets parentSchema, the
 //     field's code-list schema from the form's own schema, as AJV's verbose
-//     option gives it: JSON Forms then keeps it and shows it at the field;
+//     option gives it: JSON Forms keeps it (it drops oneOf, anyOf, allOf and
+//     additionalProperties errors whose parentSchema is not a code list) and
+//     shows it at the field;
 //   - an unknown field or a field of other years (keyword
 //     additionalProperties, code unknown_field or not_in_year) names a field
-//     the form does not have, so no control can show it: it is returned in
-//     unplaced, with field, the pointer of the field, and where, the title of
-//     the object that holds it, for the page to show above the form.
+//     the form does not have, a problem about a whole object (a missing
+//     object, a block not allowed in this case) has no control either: they
+//     are returned in unplaced, with field (the field's JSON Pointer) and
+//     where (the title of the field, or of the object that holds it), for
+//     the page to list above the form.
 export function additionalErrors(problems, schema, lang) {
   const errors = [];
   const unplaced = [];
   for (const p of problems || []) {
     const e = { ...p, message: p.messages?.[lang] ?? p.message };
-    if (e.keyword === "additionalProperties") {
-      const name = e.params?.additionalProperty ?? "";
-      const holder = fieldSchema(schema, e.instancePath);
-      unplaced.push({ ...e, field: `${e.instancePath}/${name}`, where: holder?.title ?? "" });
+    const name = e.params?.missingProperty ?? e.params?.additionalProperty ?? e.params?.property;
+    const field = typeof name === "string" ? `${e.instancePath}/${name}` : e.instancePath;
+    const at = fieldSchema(schema, field);
+    if (e.keyword === "additionalProperties" || e.keyword === "not" || !at || (isObject(at) && at.properties)) {
+      const holder = at ?? fieldSchema(schema, e.instancePath);
+      unplaced.push({ ...e, field, where: holder?.title ?? "" });
       continue;
     }
     if (DROPPED.has(e.keyword)) {
-      const s = fieldSchema(schema, e.instancePath);
-      if (!s?.oneOf?.every((b) => b.const !== undefined)) {
-        unplaced.push({ ...e, field: e.instancePath, where: s?.title ?? "" });
+      if (!at.oneOf?.every((b) => b.const !== undefined)) {
+        unplaced.push({ ...e, field, where: at.title ?? "" });
         continue;
       }
-      e.parentSchema = s;
+      e.parentSchema = at;
     }
     errors.push(e);
   }

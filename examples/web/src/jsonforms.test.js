@@ -100,8 +100,8 @@ const problem = (instancePath, schemaPath, keyword, params, code, it, en) => ({
 
 // The four kinds of server problem, as the service writes them.
 const PROBLEMS = [
-  problem("", "#/$defs/questionnaire.Document/required", "required", { missingProperty: "filer" }, "required",
-    "manca il campo obbligatorio \"filer\"", "must have required property 'filer'"),
+  problem("/body", "#/$defs/questionnaire.Body/required", "required", { missingProperty: "name" }, "required",
+    "manca il campo obbligatorio \"name\"", "must have required property 'name'"),
   problem("/reportingYear", "#/$defs/questionnaire.Document/properties/reportingYear/type", "type", { type: "integer" }, "type",
     "deve essere integer", "must be integer"),
   problem("/body/legalForm", "#/$defs/questionnaire.Body/properties/legalForm/oneOf", "oneOf",
@@ -113,10 +113,10 @@ const PROBLEMS = [
 
 test("server problems: JSON Forms keeps each at its field, in the form's language", () => {
   const cases = [
-    { lang: "it", control: "filer", message: "manca il campo obbligatorio \"filer\"" },
+    { lang: "it", control: "body.name", message: "manca il campo obbligatorio \"name\"" },
     { lang: "it", control: "reportingYear", message: "deve essere integer" },
     { lang: "it", control: "body.legalForm", message: "deve essere uno dei codici dell'elenco: association" },
-    { lang: "en", control: "filer", message: "must have required property 'filer'" },
+    { lang: "en", control: "body.name", message: "must have required property 'name'" },
     { lang: "en", control: "body.legalForm", message: "must be one of the codes of the list: association" },
   ];
   for (const c of cases) {
@@ -143,6 +143,19 @@ test("an unknown field has no control: it is returned unplaced, with its field a
   assert.equal(errors.length, 3);
   assert.deepEqual(unplaced.map((u) => [u.field, u.where, u.message]), [
     ["/body/extra", schema.$defs["questionnaire.Body"].title, "il campo \"extra\" non è previsto"],
+  ]);
+});
+
+test("a missing object or a block not allowed has no control of its own: unplaced", () => {
+  const schema = load("en", "questionnaire-2024");
+  const { errors, unplaced } = additionalErrors([
+    problem("", "#/$defs/questionnaire.Document/required", "required", { missingProperty: "filer" }, "required", "x", "y"),
+    problem("", "#/allOf/0/else/not", "not", { property: "sectionII" }, "section_ii_block", "x", "y"),
+  ], schema, "en");
+  assert.deepEqual(errors, []);
+  assert.deepEqual(unplaced.map((u) => [u.field, u.where]), [
+    ["/filer", schema.$defs["questionnaire.Filer"].title],
+    ["/sectionII", schema.$defs["questionnaire.SectionIIProgramme"].title],
   ]);
 });
 
