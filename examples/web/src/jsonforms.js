@@ -45,7 +45,8 @@ export function freeForm(s) {
 // vertical layout of every field, each object as a labelled group of its
 // own fields (the vanilla renderers have no renderer for an object control),
 // each array of objects as a control whose detail is the item's layout, and
-// the root's conditional blocks as SHOW/HIDE rules. Code lists (oneOf of
+// the root's conditional blocks as SHOW/HIDE rules (on a vertical layout
+// around the field). Code lists (oneOf of
 // consts with titles) stay plain controls: JSON Forms renders them as
 // labelled choices.
 export function formUiSchema(schema) {
@@ -65,7 +66,9 @@ export function formUiSchema(schema) {
       } else {
         el = { type: "Control", scope };
       }
-      if (top && rules[name]) el.rule = rules[name];
+      // A rule goes on a layout around the field: the vanilla array control
+      // ignores its own visibility.
+      if (top && rules[name]) el = { type: "VerticalLayout", elements: [el], rule: rules[name] };
       return el;
     });
   return { type: "VerticalLayout", elements: fields(root, "#", true) };
