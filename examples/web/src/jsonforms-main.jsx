@@ -1,7 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import JsonFormsApp from "./JsonFormsApp.jsx";
-import "./style.css";
+import "./jsonforms.css";
 
 createRoot(document.getElementById("root")).render(
   <StrictMode>
