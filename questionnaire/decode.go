@@ -610,7 +610,8 @@ func (d *decoder) skip() {
 
 // schemaPathOf renders the JSON Schema keyword location that checks the
 // value at instance path: array indexes become "items" and object
-// properties "properties/NAME", as in an inline schema.
+// properties "properties/NAME", as in an inline schema; Validator.finish
+// rewrites it as AJV writes it for the published schema (ajvPaths).
 func schemaPathOf(path, keyword string) string {
 	toks, _ := problem.Tokens(path)
 	var b strings.Builder

@@ -179,6 +179,7 @@ func (v *Validator) finish(year int, data []byte, probs problem.List, mode Mode)
 	if len(probs) == 0 {
 		return nil
 	}
+	ajvPaths(year, probs)
 	if mode == Complete && v.opts.Schema != nil && probs.HasErrors() {
 		if sv, err := v.opts.Schema(year); err == nil && sv != nil {
 			probs = merge(probs, sv.Validate(data))
@@ -186,6 +187,27 @@ func (v *Validator) finish(year int, data []byte, probs problem.List, mode Mode)
 	}
 	probs.Sort()
 	return probs
+}
+
+// ajvPaths rewrites the schemaPath of the pipeline's problems, written as if
+// the schema were inlined ("#/properties/projects/items/required"), as AJV
+// writes it for the year's published schema
+// ("#/$defs/questionnaire.Project/required"); a conditional block's problem
+// gets its block's path ("#/allOf/0/then/required"). Rules beyond the schema
+// keep their "#/x-rules/CODE".
+func ajvPaths(year int, probs problem.List) {
+	sv, err := schemas.Questionnaire(year)
+	if err != nil {
+		return
+	}
+	for i := range probs {
+		p := &probs[i]
+		if path, ok := sv.BlockPath(p.Code, p.Keyword); ok {
+			p.SchemaPath = path
+			continue
+		}
+		p.SchemaPath = sv.KeywordPath(p.SchemaPath)
+	}
 }
 
 // merge adds to mine the schema's problems that report something at a place

@@ -9,6 +9,12 @@
 // [File] returns them, and [Get] and [Questionnaire] return compiled
 // validators that never touch the network.
 //
+// Every root is {"$ref": "#/$defs/…", "type": "object"} with the
+// conditional blocks of the root's definition in an allOf beside the $ref,
+// not in the definition: form libraries that read the schema's structure
+// (JSON Forms) find every field there, and validators give the same
+// verdicts.
+//
 // Names of the published schemas: "application", "decision", "entity",
 // "problem", and "questionnaire-YYYY" for every reporting year (see [Names]).
 //

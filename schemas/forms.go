@@ -25,8 +25,14 @@ func FieldPointer(p problem.Problem) string {
 //
 //	{"projects": {"0": {"title": {"__errors": ["must have required property 'title'"]}}}}
 //
-// JSON Forms needs no conversion: pass the problem list, localised with
-// List.Localize, as additionalErrors (its objects are AJV ErrorObjects).
+// JSON Forms takes the problem list, localised with List.Localize, as
+// additionalErrors (its objects are AJV ErrorObjects), with two
+// adjustments it needs (the README's recipe, examples/web/src/jsonforms.js):
+// a not_in_list problem (keyword oneOf) is kept by JSON Forms only with
+// parentSchema, the field's code-list schema, which the front-end takes from
+// its own copy of the schema; and a problem no control shows (an unknown
+// field or one of other years, keyword additionalProperties; a whole object)
+// is listed apart. The wire shape stays AJV's, as the problem schema says.
 func ExtraErrors(l problem.List, lang problem.Lang) map[string]any {
 	root := map[string]any{}
 	for _, p := range l {

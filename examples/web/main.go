@@ -1,7 +1,9 @@
 // Command web serves Registro's reference web front-end — the annual
 // questionnaire form rendered from the published JSON Schema of a year,
-// checked in the browser and then by the service — together with the HTTP
-// API of examples/registrod on one origin, so the page needs no CORS.
+// checked in the browser and then by the service (react-jsonschema-form,
+// "/"), and any published schema in JSON Forms with the vanilla or the
+// material renderers ("/jsonforms.html") — together with the HTTP API of
+// examples/registrod on one origin, so the pages need no CORS.
 //
 // The page is built with Vite from this directory (it is not committed):
 //

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -244,8 +245,9 @@ func validate(t *testing.T, base string, doc any, lang string) result {
 	return res
 }
 
-// TestBrowser runs the end-to-end test (e2e/browser.mjs) in Chromium against
-// the built page served by this command. It runs only when
+// TestBrowser runs the end-to-end tests in Chromium against the built pages
+// served by this command: e2e/browser.mjs (the rjsf form) and
+// e2e/jsonforms.mjs (the JSON Forms page, vanilla and material renderers). It runs only when
 // REGISTRO_BROWSER_TEST=1 (as in .ci/run, after `npm ci` and `npm run build`),
 // and then fails, never skips, when something it needs is missing.
 // REGISTRO_BROWSER_SHOTS names a directory for the screenshots.
@@ -274,14 +276,26 @@ func TestBrowser(t *testing.T) {
 		shots = t.TempDir()
 	}
 	addr := startServer(t, "--dist", "dist")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "e2e/browser.mjs", "--url", "http://"+addr+"/", "--repo", "../..",
-		"--shots", shots, "--chromium", chromium, "--timeout", "120")
-	cmd.WaitDelay = 10 * time.Second
-	out, err := cmd.CombinedOutput()
-	t.Logf("browser test:\n%s", out)
-	if err != nil {
-		t.Fatalf("browser test failed: %v (screenshots in %s)", err, shots)
+	// The rjsf page (index.html) and the JSON Forms page (jsonforms.html).
+	tests := []struct {
+		name, script string
+		timeout      time.Duration
+	}{
+		{"rjsf", "e2e/browser.mjs", 2 * time.Minute},
+		{"jsonforms", "e2e/jsonforms.mjs", 3 * time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), tt.timeout+time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, node, tt.script, "--url", "http://"+addr+"/", "--repo", "../..",
+				"--shots", shots, "--chromium", chromium, "--timeout", fmt.Sprint(int(tt.timeout.Seconds())))
+			cmd.WaitDelay = 10 * time.Second
+			out, err := cmd.CombinedOutput()
+			t.Logf("browser test %s:\n%s", tt.script, out)
+			if err != nil {
+				t.Fatalf("browser test %s failed: %v (screenshots in %s)", tt.script, err, shots)
+			}
+		})
 	}
 }

@@ -124,8 +124,9 @@ type Problem struct {
 	// InstancePath is the JSON Pointer (RFC 6901) of the value at fault; for a
 	// missing property, the pointer of its parent object ("" is the root).
 	InstancePath string `json:"instancePath"`
-	// SchemaPath locates the rule: a JSON Schema keyword location such as
-	// "#/properties/projects/items/required", or "#/x-rules/CODE" for a rule
+	// SchemaPath locates the rule: a JSON Schema keyword location in the
+	// published file, as AJV writes it when it inlines a $ref, such as
+	// "#/$defs/questionnaire.Project/required", or "#/x-rules/CODE" for a rule
 	// that only the Go pipeline checks (cross-field, register-aware).
 	SchemaPath string `json:"schemaPath"`
 	// Keyword is the JSON Schema keyword that failed ("required", "enum",

@@ -42,7 +42,9 @@ type Doc struct {
 	// field and every code is included).
 	Year int
 	// Conditions are the conditional requirements, added to their object's
-	// definition as allOf [{if, then, else}…].
+	// definition as allOf [{if, then, else}…]; those of the root type's
+	// definition go to an allOf beside the root's $ref instead (see
+	// formRoot), where form libraries do not mistake them for a combinator.
 	Conditions []Condition
 	// Consts pin properties of the root type's definition to one value (the
 	// questionnaire's reportingYear to the schema's year).
@@ -271,6 +273,7 @@ func (g *gen) doc(d Doc, lang problem.Lang) ([]byte, error) {
 			return nil, err
 		}
 	}
+	formRoot(s, Name(d.Type))
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -671,6 +674,27 @@ func addCondition(def *jsonschema.Schema, c Condition) error {
 	}
 	def.AllOf = append(def.AllOf, block)
 	return nil
+}
+
+// formRoot shapes the root so that form libraries that read the schema's
+// structure, not only validate with it, find every field (JSON Forms): the
+// root says type "object" beside its $ref (JSON Forms resolves a field's
+// scope only under a root of type object), and the conditional blocks of the
+// root's definition move from that definition's allOf to an allOf beside the
+// root's $ref (JSON Forms' generated layout turns an object with allOf into
+// one combined control it cannot render). Both places apply to the same
+// instance, so every validator's verdict is unchanged; the root's definition
+// is then a plain object schema.
+func formRoot(s *jsonschema.Schema, root string) {
+	if s.Ref == "" {
+		return
+	}
+	s.Type = "object"
+	def, ok := s.Definitions[root]
+	if !ok || len(def.AllOf) == 0 {
+		return
+	}
+	s.AllOf, def.AllOf = def.AllOf, nil
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

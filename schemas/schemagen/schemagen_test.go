@@ -3,6 +3,7 @@ package schemagen_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -301,27 +302,26 @@ func TestDeclaredAbsentBlocks(t *testing.T) {
 	files := generate(t)
 	for _, lang := range []string{"en", "it"} {
 		t.Run(lang, func(t *testing.T) {
+			// The blocks sit beside the root's $ref (formRoot).
 			var doc struct {
-				Defs map[string]struct {
-					AllOf []struct {
-						Comment string `json:"$comment"`
-						If      struct {
-							Properties map[string]struct {
-								Contains struct {
-									Const string `json:"const"`
-								} `json:"contains"`
-							} `json:"properties"`
-						} `json:"if"`
-						Then struct {
-							Not struct {
-								Required []string `json:"required"`
-							} `json:"not"`
-						} `json:"then"`
-					} `json:"allOf"`
-				} `json:"$defs"`
+				AllOf []struct {
+					Comment string `json:"$comment"`
+					If      struct {
+						Properties map[string]struct {
+							Contains struct {
+								Const string `json:"const"`
+							} `json:"contains"`
+						} `json:"properties"`
+					} `json:"if"`
+					Then struct {
+						Not struct {
+							Required []string `json:"required"`
+						} `json:"not"`
+					} `json:"then"`
+				} `json:"allOf"`
 			}
 			require.NoError(t, json.Unmarshal(files[path.Join(schemas.Dir, lang, "application.json")], &doc))
-			blocks := doc.Defs["registry.Application"].AllOf
+			blocks := doc.AllOf
 			var got []string
 			for _, b := range blocks {
 				assert.Equal(t, "code: "+registry.CodeDeclaredAbsent, b.Comment)
@@ -331,5 +331,78 @@ func TestDeclaredAbsentBlocks(t *testing.T) {
 			}
 			assert.Equal(t, registry.DeclaredAbsentFields(), got)
 		})
+	}
+}
+
+// TestFormRoot checks the shape form libraries that read the schema need
+// (issue 25): every root says type "object" beside its $ref, no definition
+// carries allOf, anyOf or a oneOf that is not a code list (JSON Forms' generated
+// layout renders none of them), and the conditional blocks sit beside the
+// root's $ref.
+func TestFormRoot(t *testing.T) {
+	files := generate(t)
+	tests := []struct {
+		name   string
+		blocks int // conditional blocks beside the root's $ref; -1: at least one
+	}{
+		{"application", -1},
+		{"decision", 0},
+		{"entity", 0},
+		{"problem", 0},
+		{"questionnaire-2019", -1},
+		{"questionnaire-2020", -1},
+		{"questionnaire-2021", -1},
+		{"questionnaire-2022", -1},
+		{"questionnaire-2023", -1},
+		{"questionnaire-2024", -1},
+		{"questionnaire-2025", -1},
+	}
+	for _, tt := range tests {
+		for _, lang := range []string{"en", "it"} {
+			t.Run(tt.name+"/"+lang, func(t *testing.T) {
+				var doc struct {
+					Ref   string                    `json:"$ref"`
+					Type  string                    `json:"type"`
+					AllOf []map[string]any          `json:"allOf"`
+					Defs  map[string]map[string]any `json:"$defs"`
+				}
+				b, ok := files[path.Join(schemas.Dir, lang, tt.name+".json")]
+				require.True(t, ok)
+				require.NoError(t, json.Unmarshal(b, &doc))
+				assert.Equal(t, "object", doc.Type)
+				assert.NotEmpty(t, doc.Ref)
+				if tt.blocks < 0 {
+					assert.NotEmpty(t, doc.AllOf)
+				} else {
+					assert.Len(t, doc.AllOf, tt.blocks)
+				}
+				for _, blk := range doc.AllOf {
+					assert.Contains(t, blk, "if")
+				}
+				var walk func(at string, s any)
+				walk = func(at string, s any) {
+					switch s := s.(type) {
+					case map[string]any:
+						for _, kw := range []string{"allOf", "anyOf"} {
+							assert.NotContains(t, s, kw, "%s: a combinator JSON Forms cannot render", at)
+						}
+						if one, ok := s["oneOf"].([]any); ok {
+							for _, br := range one {
+								m, _ := br.(map[string]any)
+								assert.Contains(t, m, "const", "%s: oneOf that is not a code list", at)
+							}
+						}
+						for k, v := range s {
+							walk(at+"/"+k, v)
+						}
+					case []any:
+						for i, v := range s {
+							walk(fmt.Sprintf("%s/%d", at, i), v)
+						}
+					}
+				}
+				walk("#/$defs", doc.Defs)
+			})
+		}
 	}
 }

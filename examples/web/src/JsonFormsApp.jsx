@@ -1,0 +1,178 @@
+// The JSON Forms page (jsonforms.html): a published schema — the
+// questionnaire of a year or the application — rendered by JSON Forms with
+// the vanilla or the material renderers, in Italian or English.
+//
+//   ?schema=questionnaire-2024|application|…  &lang=it|en  &renderers=vanilla|material
+//
+//   - client side: JSON Forms validates with an Ajv2020 instance (allErrors,
+//     verbose, ajv-formats) and its messages come from ajv-i18n in the
+//     form's language (translateError);
+//   - the layout is derived from the schema (formUiSchema): every field,
+//     each object a labelled group, conditional blocks shown only when they
+//     apply, codes as labelled choices;
+//   - server side (questionnaires): the document goes to
+//     POST /v1/questionnaires/{year}/validate?lang=…; its problems become
+//     additionalErrors, each at its field; those no control can show (an
+//     unknown field, a whole object) are listed above the form.
+//
+// The README's JSON Forms recipe is copied from this file.
+import { useEffect, useMemo, useState } from "react";
+import { JsonForms } from "@jsonforms/react";
+import { vanillaCells, vanillaRenderers } from "@jsonforms/vanilla-renderers";
+import { materialCells, materialRenderers } from "@jsonforms/material-renderers";
+import Ajv2020 from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import localizeIt from "ajv-i18n/localize/it/index.js";
+import localizeEn from "ajv-i18n/localize/en/index.js";
+import { additionalErrors, formUiSchema, translateError } from "./jsonforms.js";
+
+const SETS = {
+  vanilla: { renderers: vanillaRenderers, cells: vanillaCells },
+  material: { renderers: materialRenderers, cells: materialCells },
+};
+const LOCALIZE = { it: localizeIt, en: localizeEn };
+const WORDS = {
+  it: { submit: "Controlla sul server", valid: "Il servizio non ha trovato errori.", invalid: (n) => `Il servizio ha trovato ${n} problemi.`, unplaced: "Problemi senza un campo nel modulo", json: "Documento JSON", apply: "Applica JSON" },
+  en: { submit: "Check on the server", valid: "The service found no errors.", invalid: (n) => `The service found ${n} problems.`, unplaced: "Problems with no field in the form", json: "JSON document", apply: "Apply JSON" },
+};
+
+// One AJV per language: the Italian and English schema share their $id, and
+// an AJV instance keeps one schema per $id. JSON Forms needs allErrors and
+// verbose (parentSchema on every error).
+const ajvs = {};
+function ajvFor(lang) {
+  ajvs[lang] ??= addFormats(new Ajv2020({ allErrors: true, verbose: true, strict: false }));
+  return ajvs[lang];
+}
+// Each schema is fetched once per language and kept: AJV compiles a schema
+// object once, and a second object with the same $id would be refused.
+const fetched = {};
+function fetchSchema(name, lang) {
+  fetched[`${name}/${lang}`] ??= fetch(`/v1/schemas/${name}?lang=${lang}`).then((r) => {
+    if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
+    return r.json();
+  });
+  return fetched[`${name}/${lang}`];
+}
+
+export default function JsonFormsApp() {
+  const q = new URLSearchParams(window.location.search);
+  const name = q.get("schema") || "questionnaire-2024";
+  const set = SETS[q.get("renderers")] || SETS.vanilla;
+  const [lang, setLang] = useState(q.get("lang") === "en" ? "en" : "it");
+  const [schema, setSchema] = useState(null);
+  const [data, setData] = useState({});
+  const [jsonText, setJsonText] = useState("{}");
+  const [problems, setProblems] = useState(null); // the server's, for the data as sent
+  const [failure, setFailure] = useState("");
+  const words = WORDS[lang];
+  const year = /^questionnaire-(\d{4})$/.exec(name)?.[1];
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    let live = true;
+    setSchema(null);
+    fetchSchema(name, lang).then((s) => live && setSchema(s)).catch((e) => live && setFailure(e.message));
+    return () => {
+      live = false;
+    };
+  }, [name, lang]);
+
+  const uischema = useMemo(() => schema && formUiSchema(schema), [schema]);
+  const server = useMemo(() => (schema && problems ? additionalErrors(problems, schema, lang) : { errors: [], unplaced: [] }), [problems, schema, lang]);
+  const i18n = useMemo(() => ({ locale: lang, translateError: translateError(LOCALIZE[lang]) }), [lang]);
+
+  async function submit() {
+    setFailure("");
+    const res = await fetch(`/v1/questionnaires/${year}/validate?lang=${lang}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(data),
+    });
+    const body = await res.json().catch(() => null);
+    if (!res.ok) return setFailure(body?.detail || `${res.status} ${res.statusText}`);
+    setProblems(body.errors ?? []);
+  }
+
+  function applyJSON() {
+    try {
+      setData(JSON.parse(jsonText));
+      setProblems(null);
+    } catch (e) {
+      setFailure(e.message);
+    }
+  }
+
+  return (
+    <main className={`jsonforms ${q.get("renderers") || "vanilla"}`}>
+      <header>
+        <h1>{schema?.title ?? name}</h1>
+        <span role="group" className="langs">
+          {["it", "en"].map((l) => (
+            <button key={l} type="button" id={`lang-${l}`} aria-pressed={l === lang} onClick={() => setLang(l)}>
+              {l.toUpperCase()}
+            </button>
+          ))}
+        </span>
+      </header>
+      {failure && (
+        <p className="banner failure" role="alert">
+          {failure}
+        </p>
+      )}
+      {problems && (
+        <div id="verdict" className={`banner ${problems.length ? "invalid" : "valid"}`} role="status">
+          <p>{problems.length ? words.invalid(problems.length) : words.valid}</p>
+          {server.unplaced.length > 0 && (
+            <>
+              <p>{words.unplaced}:</p>
+              <ul id="unplaced">
+                {server.unplaced.map((p, i) => (
+                  <li key={i} data-field={p.field}>
+                    <code>{p.code}</code> {p.where ? `${p.where}: ` : ""}
+                    {p.message}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </div>
+      )}
+      {schema && (
+        <JsonForms
+          key={`${name}-${lang}`}
+          schema={schema}
+          uischema={uischema}
+          data={data}
+          renderers={set.renderers}
+          cells={set.cells}
+          ajv={ajvFor(lang)}
+          i18n={i18n}
+          validationMode="ValidateAndShow"
+          additionalErrors={server.errors}
+          onChange={({ data: d }) => {
+            if (JSON.stringify(d) === JSON.stringify(data)) return;
+            setData(d);
+            setJsonText(JSON.stringify(d, null, 2));
+          }}
+        />
+      )}
+      {year && (
+        <p>
+          <button type="button" id="submit" onClick={submit}>
+            {words.submit}
+          </button>
+        </p>
+      )}
+      <details className="json">
+        <summary>{words.json}</summary>
+        <textarea id="json" spellCheck={false} rows={12} value={jsonText} onChange={(e) => setJsonText(e.target.value)} />
+        <p>
+          <button type="button" id="apply-json" onClick={applyJSON}>
+            {words.apply}
+          </button>
+        </p>
+      </details>
+    </main>
+  );
+}

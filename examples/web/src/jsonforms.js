@@ -1,0 +1,203 @@
+// JSON Forms helpers for Registro's published schemas (issue 25): the
+// uischema the page derives from a schema (every field, conditional blocks
+// shown only when they apply), a check that a renderer set renders every
+// control of a uischema, and the server's problems as JSON Forms'
+// additionalErrors.
+import { Generate, resolveSchema, NOT_APPLICABLE } from "@jsonforms/core";
+
+const deref = (schema, root) =>
+  schema && typeof schema.$ref === "string" ? deref(resolveSchema(root, schema.$ref, root), root) : schema;
+
+const isObject = (s) => !!s && (s.type === "object" || (!s.type && !!s.properties));
+const isArray = (s) => !!s && s.type === "array" && !!s.items;
+
+// conditions reads the root's conditional blocks (the allOf beside the
+// root's $ref: {if, then, else}, with the property named in a required list
+// under then, else.not or then.not) and returns, by property, the JSON Forms
+// rule that shows the property only when it may be given.
+export function conditions(schema) {
+  const rules = {};
+  for (const block of schema.allOf || []) {
+    if (!block.if) continue;
+    const when = { scope: "#", schema: block.if };
+    const forbidden = block.then?.not?.required;
+    if (forbidden) {
+      // Not allowed when the test holds (the application's declaredAbsent).
+      for (const p of forbidden) rules[p] = { effect: "HIDE", condition: when };
+      continue;
+    }
+    // Allowed (or required) only when the test holds.
+    for (const p of block.else?.not?.required || []) rules[p] = { effect: "SHOW", condition: when };
+  }
+  return rules;
+}
+
+// freeForm tells a value of any shape (no type, or an object with no
+// properties: a problem's params, a decision fact's value), which no form
+// control edits; formUiSchema leaves such fields out.
+export function freeForm(s) {
+  if (!s || s.oneOf || s.enum || s.const !== undefined || s.items) return false;
+  if (!s.type) return !s.properties;
+  return s.type === "object" && !s.properties;
+}
+
+// formUiSchema derives the uischema of a Registro schema for JSON Forms: a
+// vertical layout of every field, each object as a labelled group of its
+// own fields (the vanilla renderers have no renderer for an object control),
+// each array of objects as a control whose detail is the item's layout, and
+// the root's conditional blocks as SHOW/HIDE rules (on a vertical layout
+// around the field). Code lists (oneOf of
+// consts with titles) stay plain controls: JSON Forms renders them as
+// labelled choices.
+export function formUiSchema(schema) {
+  const root = deref(schema, schema);
+  const rules = conditions(schema);
+  const fields = (obj, prefix, top) =>
+    Object.keys(obj.properties || {}).filter((name) => !freeForm(deref(obj.properties[name], schema))).map((name) => {
+      const scope = `${prefix}/properties/${name}`;
+      const raw = obj.properties[name];
+      const s = deref(raw, schema);
+      let el;
+      if (isObject(s) && s.properties) {
+        el = { type: "Group", label: raw.title || s.title || name, elements: fields(s, scope, false) };
+      } else if (isArray(s) && isObject(deref(s.items, schema))) {
+        const items = deref(s.items, schema);
+        el = { type: "Control", scope, options: { detail: { type: "VerticalLayout", elements: fields(items, "#", false) } } };
+      } else {
+        el = { type: "Control", scope };
+      }
+      // A rule goes on a layout around the field: the vanilla array control
+      // ignores its own visibility.
+      if (top && rules[name]) el = { type: "VerticalLayout", elements: [el], rule: rules[name] };
+      return el;
+    });
+  return { type: "VerticalLayout", elements: fields(root, "#", true) };
+}
+
+// unrenderable returns where a renderer set cannot render a uischema (the
+// scopes JSON Forms would warn "No applicable renderer/cell" about), following
+// it as <JsonForms> does: controls dispatched to the best-ranked renderer, an
+// input control to its best cell, object controls and array items to their
+// detail layout or the layout JSON Forms generates for them, table rows to
+// cells. uischema defaults to the layout JSON Forms generates. An empty list
+// means every field renders.
+export function unrenderable(schema, set, uischema) {
+  const { renderers, cells = [], input, table } = set;
+  const ctx = { rootSchema: schema, config: {} };
+  const bad = [];
+  const best = (list, ui, s) => {
+    let top = null;
+    let rank = NOT_APPLICABLE;
+    for (const r of list) {
+      const n = r.tester(ui, s, ctx);
+      if (n > rank) [top, rank] = [r, n];
+    }
+    return top;
+  };
+  const cell = (ui, s, where) => {
+    if (!best(cells, ui, s)) bad.push(`${where} (no cell)`);
+  };
+  const walk = (ui, s, at) => {
+    if (!ui) return bad.push(`${at} (no layout)`);
+    if (ui.type !== "Control") {
+      if (!best(renderers, ui, s)) bad.push(`${at} (no renderer for ${ui.type})`);
+      for (const el of ui.elements || []) walk(el, s, at);
+      return;
+    }
+    const where = at + ui.scope.slice(1);
+    const r = best(renderers, ui, s);
+    if (!r) return bad.push(where);
+    const sub = deref(resolveSchema(s, ui.scope, schema), schema);
+    if (!sub) return bad.push(`${where} (unresolved)`);
+    if (input && r.tester === input) return cell(ui, s, where);
+    if (isObject(sub)) {
+      return walk(ui.options?.detail || Generate.uiSchema(sub, "Group", "#", schema), sub, where);
+    }
+    if (isArray(sub)) {
+      const items = deref(sub.items, schema);
+      if (table && r.tester === table) {
+        if (!isObject(items)) return cell({ type: "Control", scope: "#" }, items, `${where}/items`);
+        for (const p of Object.keys(items.properties || {})) {
+          cell({ type: "Control", scope: `#/properties/${p}` }, items, `${where}/items/properties/${p}`);
+        }
+        return;
+      }
+      if (isObject(items)) {
+        return walk(ui.options?.detail || Generate.uiSchema(items, "VerticalLayout", "#", schema), items, `${where}/items`);
+      }
+    }
+  };
+  walk(uischema || Generate.uiSchema(schema, undefined, undefined, schema), schema, "#");
+  return bad;
+}
+
+// fieldSchema returns the schema of the value at instancePath (a JSON
+// Pointer), following properties, items and $refs from the root.
+export function fieldSchema(schema, instancePath) {
+  let s = deref(schema, schema);
+  for (const raw of instancePath.split("/").slice(1)) {
+    const tok = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (!s) return undefined;
+    s = s.type === "array" ? deref(s.items, schema) : deref(s.properties?.[tok], schema);
+  }
+  return s;
+}
+
+// Keywords whose errors JSON Forms drops unless parentSchema is a code list
+// (oneOf of consts): see errorsAt in @jsonforms/core.
+const DROPPED = new Set(["oneOf", "anyOf", "allOf", "additionalProperties"]);
+
+// additionalErrors turns the server's problems (AJV ErrorObjects with
+// Registro's code and messages) into JSON Forms' additionalErrors in lang,
+// for a form laid out by formUiSchema, and returns apart the problems no
+// control of that form can show:
+//
+//   - message is the problem's message in lang;
+//   - a wrong code (keyword oneOf, code not_in_list) gets parentSchema, the
+//     field's code-list schema from the form's own schema, as AJV's verbose
+//     option gives it: JSON Forms keeps it (it drops oneOf, anyOf, allOf and
+//     additionalProperties errors whose parentSchema is not a code list) and
+//     shows it at the field;
+//   - an unknown field or a field of other years (keyword
+//     additionalProperties, code unknown_field or not_in_year) names a field
+//     the form does not have, a problem about a whole object (a missing
+//     object, a block not allowed in this case) has no control either: they
+//     are returned in unplaced, with field (the field's JSON Pointer) and
+//     where (the title of the field, or of the object that holds it), for
+//     the page to list above the form.
+export function additionalErrors(problems, schema, lang) {
+  const errors = [];
+  const unplaced = [];
+  for (const p of problems || []) {
+    const e = { ...p, message: p.messages?.[lang] ?? p.message };
+    const name = e.params?.missingProperty ?? e.params?.additionalProperty ?? e.params?.property;
+    const field = typeof name === "string" ? `${e.instancePath}/${name}` : e.instancePath;
+    const at = fieldSchema(schema, field);
+    if (e.keyword === "additionalProperties" || e.keyword === "not" || !at || (isObject(at) && at.properties)) {
+      const holder = at ?? fieldSchema(schema, e.instancePath);
+      unplaced.push({ ...e, field, where: holder?.title ?? "" });
+      continue;
+    }
+    if (DROPPED.has(e.keyword)) {
+      if (!at.oneOf?.every((b) => b.const !== undefined)) {
+        unplaced.push({ ...e, field, where: at.title ?? "" });
+        continue;
+      }
+      e.parentSchema = at;
+    }
+    errors.push(e);
+  }
+  return { errors, unplaced };
+}
+
+// translateError returns JSON Forms' i18n.translateError for lang: the
+// server's problems keep their own message (already in lang); AJV's errors
+// are translated by localize, an ajv-i18n localizer (ajv-i18n/localize/it).
+export function translateError(localize) {
+  return (error) => {
+    if (error.code || error.messages) return error.message;
+    const copy = { ...error };
+    localize([copy]);
+    return copy.message;
+  };
+}
