@@ -53,6 +53,10 @@ type config struct {
 	logLevel        slog.Level
 	shutdownTimeout time.Duration
 	requestTimeout  time.Duration
+	openapi         bool
+	rateLimit       float64
+	rateBurst       int
+	corsOrigins     string
 }
 
 func main() {
@@ -72,13 +76,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.codeLists, "code-lists", "", "JSON file of code lists replacing the default ones")
 	fs.StringVar(&cfg.territory, "territory", "", "territory table replacing the embedded ISTAT one")
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
+	fs.BoolVar(&cfg.openapi, "openapi", false, "print the OpenAPI document (the one served at /v1/openapi.json) to standard output and exit")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn, error")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on shutdown")
 	fs.DurationVar(&cfg.requestTimeout, "request-timeout", api.DefaultRequestTimeout, "deadline of every request: past it, its work stops and the answer is a 503 problem")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
-	if cfg.version {
+	if cfg.version || cfg.openapi {
 		return cfg, nil
 	}
 	if fs.NArg() > 0 {
@@ -107,6 +112,13 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	}
 	if cfg.version {
 		fmt.Fprintln(stderr, release.VersionLine("registrod"))
+		return 0
+	}
+	if cfg.openapi {
+		if _, err := os.Stdout.Write(api.OpenAPI()); err != nil {
+			fmt.Fprintln(stderr, "registrod:", err)
+			return 1
+		}
 		return 0
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))

@@ -104,9 +104,42 @@ type request struct {
 	caller caller
 }
 
-// routeDef is one route: a method, a ServeMux path pattern and its handler.
+// access is who may call a route, as the OpenAPI document states it (the
+// handler itself decides by the caller's role).
+type access int
+
+const (
+	// accessOpen routes answer everyone; a token, when given, must be valid.
+	accessOpen access = iota
+	// accessAnyone routes answer the anonymous public and, with more, the
+	// holders of a token.
+	accessAnyone
+	// accessToken routes need a token.
+	accessToken
+)
+
+// security is the OpenAPI security requirement of a.
+func (a access) security() []any {
+	bearer := map[string]any{"bearer": []any{}}
+	switch a {
+	case accessAnyone:
+		return []any{map[string]any{}, bearer}
+	case accessToken:
+		return []any{bearer}
+	}
+	return []any{map[string]any{}}
+}
+
+// routeDef is one route: the method, the ServeMux path pattern, the
+// OpenAPI operation ID, who may call it, whether its body is the
+// questionnaire of the path's {year} (the document then has one path per
+// published year), and its handler. The OpenAPI document is generated from
+// these values and openapi-source.json (see OpenAPI).
 type routeDef struct {
 	method, path string
+	op           string
+	access       access
+	yearBody     bool
 	h            handlerFunc
 }
 
@@ -115,13 +148,16 @@ type routeDef struct {
 type Route struct {
 	Method string // "GET", "POST"
 	Path   string // a ServeMux path pattern, also the OpenAPI path ("/v1/entities/{id}")
+	// Operation is the route's OpenAPI operation ID (for a route with a
+	// questionnaire body, the prefix of one operation per year).
+	Operation string
 }
 
 // Routes returns every route New registers, in registration order.
 func Routes() []Route {
 	var out []Route
 	for _, rd := range (&server{}).table() {
-		out = append(out, Route{rd.method, rd.path})
+		out = append(out, Route{rd.method, rd.path, rd.op})
 	}
 	return out
 }
@@ -129,17 +165,18 @@ func Routes() []Route {
 // table lists the routes.
 func (s *server) table() []routeDef {
 	return []routeDef{
-		{"GET", "/healthz", s.health},
-		{"GET", "/v1/openapi.json", s.openapi},
-		{"GET", "/v1/schemas", s.schemaList},
-		{"GET", "/v1/schemas/{name}", s.schemaFile},
-		{"POST", "/v1/questionnaires/{year}/validate", s.validate},
-		{"POST", "/v1/filings/{year}", s.file},
-		{"GET", "/v1/entities", s.entities},
-		{"GET", "/v1/entities/{id}", s.entity},
-		{"GET", "/v1/events", s.events},
-		{"GET", "/v1/yearly-list/{year}", s.yearlyList},
-		{"POST", "/v1/eligibility", s.eligibility},
+		{method: "GET", path: "/status", op: "status", access: accessOpen, h: s.status},
+		{method: "GET", path: "/healthz", op: "health", access: accessOpen, h: s.health},
+		{method: "GET", path: "/v1/openapi.json", op: "openapi", access: accessOpen, h: s.openapi},
+		{method: "GET", path: "/v1/schemas", op: "listSchemas", access: accessOpen, h: s.schemaList},
+		{method: "GET", path: "/v1/schemas/{name}", op: "getSchema", access: accessOpen, h: s.schemaFile},
+		{method: "POST", path: "/v1/questionnaires/{year}/validate", op: "validateQuestionnaire", access: accessOpen, yearBody: true, h: s.validate},
+		{method: "POST", path: "/v1/filings/{year}", op: "fileQuestionnaire", access: accessToken, yearBody: true, h: s.file},
+		{method: "GET", path: "/v1/entities", op: "listEntities", access: accessAnyone, h: s.entities},
+		{method: "GET", path: "/v1/entities/{id}", op: "getEntity", access: accessAnyone, h: s.entity},
+		{method: "GET", path: "/v1/events", op: "listEvents", access: accessToken, h: s.events},
+		{method: "GET", path: "/v1/yearly-list/{year}", op: "yearlyList", access: accessAnyone, h: s.yearlyList},
+		{method: "POST", path: "/v1/eligibility", op: "checkEligibility", access: accessAnyone, h: s.eligibility},
 	}
 }
 
