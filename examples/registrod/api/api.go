@@ -131,13 +131,14 @@ func (a access) security() []any {
 }
 
 // routeDef is one route: the method, the ServeMux path pattern, the
-// OpenAPI operation ID, who may call it, whether its body is the
+// OpenAPI operation ID and tag, who may call it, whether its body is the
 // questionnaire of the path's {year} (the document then has one path per
 // published year), and its handler. The OpenAPI document is generated from
 // these values and openapi-source.json (see OpenAPI).
 type routeDef struct {
 	method, path string
 	op           string
+	tag          string
 	access       access
 	yearBody     bool
 	h            handlerFunc
@@ -165,18 +166,18 @@ func Routes() []Route {
 // table lists the routes.
 func (s *server) table() []routeDef {
 	return []routeDef{
-		{method: "GET", path: "/status", op: "status", access: accessOpen, h: s.status},
-		{method: "GET", path: "/healthz", op: "health", access: accessOpen, h: s.health},
-		{method: "GET", path: "/v1/openapi.json", op: "openapi", access: accessOpen, h: s.openapi},
-		{method: "GET", path: "/v1/schemas", op: "listSchemas", access: accessOpen, h: s.schemaList},
-		{method: "GET", path: "/v1/schemas/{name}", op: "getSchema", access: accessOpen, h: s.schemaFile},
-		{method: "POST", path: "/v1/questionnaires/{year}/validate", op: "validateQuestionnaire", access: accessOpen, yearBody: true, h: s.validate},
-		{method: "POST", path: "/v1/filings/{year}", op: "fileQuestionnaire", access: accessToken, yearBody: true, h: s.file},
-		{method: "GET", path: "/v1/entities", op: "listEntities", access: accessAnyone, h: s.entities},
-		{method: "GET", path: "/v1/entities/{id}", op: "getEntity", access: accessAnyone, h: s.entity},
-		{method: "GET", path: "/v1/events", op: "listEvents", access: accessToken, h: s.events},
-		{method: "GET", path: "/v1/yearly-list/{year}", op: "yearlyList", access: accessAnyone, h: s.yearlyList},
-		{method: "POST", path: "/v1/eligibility", op: "checkEligibility", access: accessAnyone, h: s.eligibility},
+		{method: "GET", path: "/status", op: "status", tag: "status", access: accessOpen, h: s.status},
+		{method: "GET", path: "/healthz", op: "health", tag: "status", access: accessOpen, h: s.health},
+		{method: "GET", path: "/v1/openapi.json", op: "openapi", tag: "schemas", access: accessOpen, h: s.openapi},
+		{method: "GET", path: "/v1/schemas", op: "listSchemas", tag: "schemas", access: accessOpen, h: s.schemaList},
+		{method: "GET", path: "/v1/schemas/{name}", op: "getSchema", tag: "schemas", access: accessOpen, h: s.schemaFile},
+		{method: "POST", path: "/v1/questionnaires/{year}/validate", op: "validateQuestionnaire", tag: "questionnaires", access: accessOpen, yearBody: true, h: s.validate},
+		{method: "POST", path: "/v1/filings/{year}", op: "fileQuestionnaire", tag: "questionnaires", access: accessToken, yearBody: true, h: s.file},
+		{method: "GET", path: "/v1/entities", op: "listEntities", tag: "register", access: accessAnyone, h: s.entities},
+		{method: "GET", path: "/v1/entities/{id}", op: "getEntity", tag: "register", access: accessAnyone, h: s.entity},
+		{method: "GET", path: "/v1/events", op: "listEvents", tag: "register", access: accessToken, h: s.events},
+		{method: "GET", path: "/v1/yearly-list/{year}", op: "yearlyList", tag: "register", access: accessAnyone, h: s.yearlyList},
+		{method: "POST", path: "/v1/eligibility", op: "checkEligibility", tag: "register", access: accessAnyone, h: s.eligibility},
 	}
 }
 

@@ -79,6 +79,7 @@ func generateOpenAPI(routes []routeDef) ([]byte, error) {
 		used[rd.method+" "+rd.path] = true
 		op["operationId"] = rd.op
 		op["security"] = rd.access.security()
+		op["tags"] = []any{rd.tag}
 		addCommonResponses(op)
 		if !rd.yearBody {
 			putOp(paths, rd.path, method, op)
@@ -133,6 +134,7 @@ func generateOpenAPI(routes []routeDef) ([]byte, error) {
 	addOperationHeaders(paths)
 	doc = rewriteRefs(doc).(map[string]any)
 	addFormats(doc)
+	pruneDefs(doc, cs)
 
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -218,6 +220,23 @@ func addCommonResponses(op map[string]any) {
 // rateLimitHeaders are the headers of every response (see Options.RateLimit).
 var rateLimitHeaders = []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"}
 
+// addEveryResponseHeaders declares on resp the headers every response has:
+// the rate-limit headers and Cache-Control (no-store, unless the response
+// declares its own).
+func addEveryResponseHeaders(resp map[string]any) {
+	hs, _ := resp["headers"].(map[string]any)
+	if hs == nil {
+		hs = map[string]any{}
+		resp["headers"] = hs
+	}
+	for _, h := range rateLimitHeaders {
+		hs[h] = map[string]any{"$ref": "#/components/headers/" + h}
+	}
+	if _, ok := hs["Cache-Control"]; !ok {
+		hs["Cache-Control"] = map[string]any{"$ref": "#/components/headers/NoStore"}
+	}
+}
+
 // addRateLimitHeaders declares the rate-limit headers on every response of
 // components/responses and of every operation, and Retry-After on 429 and
 // 503.
@@ -226,14 +245,8 @@ func addRateLimitHeaders(comps map[string]any) {
 		if _, isRef := resp["$ref"]; isRef {
 			return
 		}
-		hs, _ := resp["headers"].(map[string]any)
-		if hs == nil {
-			hs = map[string]any{}
-			resp["headers"] = hs
-		}
-		for _, h := range rateLimitHeaders {
-			hs[h] = map[string]any{"$ref": "#/components/headers/" + h}
-		}
+		addEveryResponseHeaders(resp)
+		hs := resp["headers"].(map[string]any)
 		if code == "429" || code == "503" || code == "TooManyRequests" || code == "Unavailable" {
 			hs["Retry-After"] = map[string]any{"$ref": "#/components/headers/Retry-After"}
 		}
@@ -254,16 +267,9 @@ func addOperationHeaders(paths map[string]any) {
 				if _, isRef := m["$ref"]; isRef {
 					continue
 				}
-				hs, _ := m["headers"].(map[string]any)
-				if hs == nil {
-					hs = map[string]any{}
-					m["headers"] = hs
-				}
-				for _, h := range rateLimitHeaders {
-					hs[h] = map[string]any{"$ref": "#/components/headers/" + h}
-				}
+				addEveryResponseHeaders(m)
 				if code == "503" {
-					hs["Retry-After"] = map[string]any{"$ref": "#/components/headers/Retry-After"}
+					m["headers"].(map[string]any)["Retry-After"] = map[string]any{"$ref": "#/components/headers/Retry-After"}
 				}
 			}
 		}
@@ -366,11 +372,18 @@ func rewriteRefs(v any) any {
 }
 
 // addFormats gives every integer and number schema without a format one
-// (int32 or int64 by its bounds; double), as the guidelines ask. Format is
-// an annotation in JSON Schema 2020-12: validation does not change.
+// (int32 or int64 by its bounds; double), as the guidelines ask, and every
+// array schema without items an empty items schema. Format is an annotation
+// in JSON Schema 2020-12 and items {} allows any item: validation does not
+// change.
 func addFormats(v any) {
 	switch x := v.(type) {
 	case map[string]any:
+		if typeOf(x) == "array" && x["items"] == nil && x["prefixItems"] == nil {
+			// An array schema without items (the "contains" of an if):
+			// items {} is any item, as without it.
+			x["items"] = map[string]any{}
+		}
 		if _, has := x["format"]; !has {
 			switch typeOf(x) {
 			case "integer":
@@ -392,20 +405,44 @@ func addFormats(v any) {
 	}
 }
 
-// typeOf returns "integer" or "number" when s's type is one of them (alone
-// or with "null").
+// typeOf returns s's type: the type, or the first of a type list that is
+// not "null".
 func typeOf(s map[string]any) string {
 	switch t := s["type"].(type) {
 	case string:
 		return t
 	case []any:
 		for _, e := range t {
-			if e == "integer" || e == "number" {
-				return e.(string)
+			if e != "null" {
+				t, _ := e.(string)
+				return t
 			}
 		}
 	}
 	return ""
+}
+
+// pruneDefs removes the inlined $defs (the component schemas whose name has
+// a dot) that nothing references: a questionnaire year's variant of a
+// definition that only the other years use.
+func pruneDefs(doc, cs map[string]any) {
+	for {
+		used := map[string]bool{}
+		mapRefs(doc, func(ref string) string {
+			used[strings.TrimPrefix(ref, "#/components/schemas/")] = true
+			return ref
+		})
+		removed := false
+		for name := range cs {
+			if strings.Contains(name, ".") && !used[name] {
+				delete(cs, name)
+				removed = true
+			}
+		}
+		if !removed {
+			return
+		}
+	}
 }
 
 func fitsInt32(s map[string]any) bool {
