@@ -221,8 +221,7 @@ func addCommonResponses(op map[string]any) {
 var rateLimitHeaders = []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"}
 
 // addEveryResponseHeaders declares on resp the headers every response has:
-// the rate-limit headers and Cache-Control (no-store, unless the response
-// declares its own).
+// the rate-limit headers and Cache-Control.
 func addEveryResponseHeaders(resp map[string]any) {
 	hs, _ := resp["headers"].(map[string]any)
 	if hs == nil {
@@ -233,7 +232,7 @@ func addEveryResponseHeaders(resp map[string]any) {
 		hs[h] = map[string]any{"$ref": "#/components/headers/" + h}
 	}
 	if _, ok := hs["Cache-Control"]; !ok {
-		hs["Cache-Control"] = map[string]any{"$ref": "#/components/headers/NoStore"}
+		hs["Cache-Control"] = map[string]any{"$ref": "#/components/headers/CacheControl"}
 	}
 }
 
