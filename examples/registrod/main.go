@@ -29,6 +29,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -65,6 +66,17 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Stderr, nil))
 }
 
+// origins returns the --cors-origins list.
+func (c config) origins() []string {
+	var out []string
+	for _, o := range strings.Split(c.corsOrigins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
 // parseFlags reads the command line.
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("registrod", flag.ContinueOnError)
@@ -79,6 +91,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&cfg.openapi, "openapi", false, "print the OpenAPI document (the one served at /v1/openapi.json) to standard output and exit")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn, error")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on shutdown")
+	fs.Float64Var(&cfg.rateLimit, "rate-limit", api.DefaultRateLimit, "sustained requests per second of each caller (its token, else its address); negative: no limit")
+	fs.IntVar(&cfg.rateBurst, "rate-burst", api.DefaultRateBurst, "requests a caller may make at once before --rate-limit applies")
+	fs.StringVar(&cfg.corsOrigins, "cors-origins", "", "comma-separated origins (https://app.example.org, or *) whose browser front-ends may call the API; empty: no CORS")
 	fs.DurationVar(&cfg.requestTimeout, "request-timeout", api.DefaultRequestTimeout, "deadline of every request: past it, its work stops and the answer is a 503 problem")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -91,6 +106,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if cfg.db == "" {
 		return cfg, errors.New("no database: pass --db sqlite:PATH or --db postgres://…")
+	}
+	if cfg.rateLimit == 0 || cfg.rateBurst <= 0 {
+		return cfg, fmt.Errorf("--rate-limit must not be 0 (negative for none) and --rate-burst must be positive")
+	}
+	if err := api.CheckOrigins(cfg.origins()); err != nil {
+		return cfg, fmt.Errorf("--cors-origins: %w", err)
 	}
 	if cfg.requestTimeout <= 0 {
 		return cfg, fmt.Errorf("--request-timeout must be positive, not %s", cfg.requestTimeout)
@@ -166,7 +187,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	if err != nil {
 		return err
 	}
-	err = server.Run(ctx, cfg.addr, api.New(deps, api.Options{RequestTimeout: cfg.requestTimeout}), log, server.Options{
+	err = server.Run(ctx, cfg.addr, api.New(deps, api.Options{
+		RequestTimeout: cfg.requestTimeout,
+		RateLimit:      cfg.rateLimit,
+		RateBurst:      cfg.rateBurst,
+		CORSOrigins:    cfg.origins(),
+	}), log, server.Options{
 		ShutdownTimeout: cfg.shutdownTimeout,
 		Ready:           ready,
 		// net/http's own errors (431 past its 1 MiB hard cap, a malformed

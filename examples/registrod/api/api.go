@@ -81,6 +81,20 @@ type Options struct {
 	// http.Server.MaxHeaderBytes should be larger, so that this problem is
 	// the one clients see.)
 	MaxHeaderBytes int
+	// RateLimit is the sustained requests per second each caller (the
+	// subject of its token, else its address) may make: past its burst the
+	// answer is a 429 problem with Retry-After, and every response carries
+	// X-RateLimit-Limit, -Remaining and -Reset. 0 means DefaultRateLimit; a
+	// negative value means no limit (and no X-RateLimit headers).
+	RateLimit float64
+	// RateBurst is the requests a caller may make at once (the size of its
+	// bucket); 0 means DefaultRateBurst.
+	RateBurst int
+	// CORSOrigins are the origins ("https://app.example.org", or "*" for
+	// any) whose front-ends may call the API from a browser: their requests
+	// get Access-Control-Allow-Origin and their preflights are answered. None
+	// (the default) means no CORS header at all.
+	CORSOrigins []string
 }
 
 // server is the handler New returns.
@@ -90,6 +104,7 @@ type server struct {
 	log    *slog.Logger
 	mux    *http.ServeMux
 	routes []routeDef
+	limits *limiters // nil: no rate limit
 }
 
 // handlerFunc is a route's handler: it writes the response or returns an
@@ -171,7 +186,7 @@ func (s *server) table() []routeDef {
 		{method: "GET", path: "/v1/openapi.json", op: "openapi", tag: "schemas", access: accessOpen, h: s.openapi},
 		{method: "GET", path: "/v1/schemas", op: "listSchemas", tag: "schemas", access: accessOpen, h: s.schemaList},
 		{method: "GET", path: "/v1/schemas/{name}", op: "getSchema", tag: "schemas", access: accessOpen, h: s.schemaFile},
-		{method: "POST", path: "/v1/questionnaires/{year}/validate", op: "validateQuestionnaire", tag: "questionnaires", access: accessOpen, yearBody: true, h: s.validate},
+		{method: "POST", path: "/v1/questionnaires/{year}/validate", op: "validateQuestionnaire", tag: "questionnaires", access: accessOpen, h: s.validate},
 		{method: "POST", path: "/v1/filings/{year}", op: "fileQuestionnaire", tag: "questionnaires", access: accessToken, yearBody: true, h: s.file},
 		{method: "GET", path: "/v1/entities", op: "listEntities", tag: "register", access: accessAnyone, h: s.entities},
 		{method: "GET", path: "/v1/entities/{id}", op: "getEntity", tag: "register", access: accessAnyone, h: s.entity},
@@ -210,6 +225,7 @@ func New(deps Deps, opts Options) http.Handler {
 		log:  log,
 		mux:  http.NewServeMux(),
 	}
+	s.limits = newLimiters(opts.RateLimit, opts.RateBurst, nil)
 	s.routes = s.table()
 	for _, rd := range s.routes {
 		s.mux.Handle(rd.method+" "+rd.path, s.wrap(rd.h))
@@ -220,9 +236,12 @@ func New(deps Deps, opts Options) http.Handler {
 // ctxKey keys the request ID in a request's context.
 type ctxKey struct{}
 
-// ServeHTTP gives every request an ID and a deadline, refuses oversized
-// headers and text no store can hold, logs the request, recovers from panics
-// and answers unknown paths and methods with problems.
+// ServeHTTP runs the middleware chain, in this order: request ID (and the
+// no-store default) → recover (serveWithDeadline turns a handler's panic
+// into a 500 problem) → log (one line per request, deferred) → deadline →
+// CORS → rate limit → the request checks (header size, path, query text) →
+// routing (unknown paths and methods are problems) → authenticate
+// (wrap, per route) → the handler, whose error becomes a problem.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	id := requestID(r.Header.Get("X-Request-ID"))
@@ -239,6 +258,17 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", shortPath(r.URL.Path)),
 			slog.Int("status", rec.status()), slog.Int64("bytes", rec.n), slog.Duration("duration", time.Since(start)))
 	}()
+	if s.cors(rec, r) {
+		return
+	}
+	if s.limits != nil {
+		if ok, wait := s.limits.allow(s.rateKey(r), rec.Header()); !ok {
+			req := &request{Request: r, id: id}
+			req.lang, _ = negotiateLang(r)
+			s.writeProblem(rec, req, rateLimited(wait))
+			return
+		}
+	}
 	if he := s.checkRequest(r); he != nil {
 		req := &request{Request: r, id: id}
 		req.lang, _ = negotiateLang(r)
