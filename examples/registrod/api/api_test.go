@@ -24,11 +24,11 @@ func TestSchemas(t *testing.T) {
 			t.Fatalf("status %d, headers %v", rec.Code, rec.Header())
 		}
 		var got struct {
-			Schemas []struct{ Name, ID string }
+			Items []struct{ Name, ID string }
 		}
 		decode(t, rec, &got)
-		if len(got.Schemas) != len(schemas.Names()) || got.Schemas[0].ID != schemas.ID(got.Schemas[0].Name) {
-			t.Fatalf("got %+v, want %v", got.Schemas, schemas.Names())
+		if len(got.Items) != len(schemas.Names()) || got.Items[0].ID != schemas.ID(got.Items[0].Name) {
+			t.Fatalf("got %+v, want %v", got.Items, schemas.Names())
 		}
 	})
 	it, err := schemas.File("questionnaire-2024", problem.IT)

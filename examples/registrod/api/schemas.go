@@ -55,12 +55,12 @@ type schemaEntry struct {
 
 // schemaList lists the published schemas.
 func (s *server) schemaList(w http.ResponseWriter, r *request) error {
-	var list []schemaEntry
+	list := []schemaEntry{}
 	for _, n := range schemas.Names() {
 		list = append(list, schemaEntry{Name: n, ID: schemas.ID(n), URLs: map[problem.Lang]string{
 			problem.IT: "/v1/schemas/" + n + "?lang=it", problem.EN: "/v1/schemas/" + n + "?lang=en"}})
 	}
-	b, err := jsonBytes(map[string]any{"version": schemas.Version, "baseUri": schemas.BaseURI, "schemas": list})
+	b, err := jsonBytes(map[string]any{"version": schemas.Version, "baseUri": schemas.BaseURI, "items": list})
 	if err != nil {
 		return err
 	}
