@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -178,22 +179,11 @@ func Routes() []Route {
 	return out
 }
 
-// table lists the routes.
+// table lists the routes: each resource's file returns its own (status and
+// schemas in schemas.go, questionnaires in questionnaires.go, the register
+// in register.go), in registration order.
 func (s *server) table() []routeDef {
-	return []routeDef{
-		{method: "GET", path: "/status", op: "status", tag: "status", access: accessOpen, h: s.status},
-		{method: "GET", path: "/healthz", op: "health", tag: "status", access: accessOpen, h: s.health},
-		{method: "GET", path: "/v1/openapi.json", op: "openapi", tag: "schemas", access: accessOpen, h: s.openapi},
-		{method: "GET", path: "/v1/schemas", op: "listSchemas", tag: "schemas", access: accessOpen, h: s.schemaList},
-		{method: "GET", path: "/v1/schemas/{name}", op: "getSchema", tag: "schemas", access: accessOpen, h: s.schemaFile},
-		{method: "POST", path: "/v1/questionnaires/{year}/validate", op: "validateQuestionnaire", tag: "questionnaires", access: accessOpen, h: s.validate},
-		{method: "POST", path: "/v1/filings/{year}", op: "fileQuestionnaire", tag: "questionnaires", access: accessToken, yearBody: true, h: s.file},
-		{method: "GET", path: "/v1/entities", op: "listEntities", tag: "register", access: accessAnyone, h: s.entities},
-		{method: "GET", path: "/v1/entities/{id}", op: "getEntity", tag: "register", access: accessAnyone, h: s.entity},
-		{method: "GET", path: "/v1/events", op: "listEvents", tag: "register", access: accessToken, h: s.events},
-		{method: "GET", path: "/v1/yearly-list/{year}", op: "yearlyList", tag: "register", access: accessAnyone, h: s.yearlyList},
-		{method: "POST", path: "/v1/eligibility", op: "checkEligibility", tag: "register", access: accessAnyone, h: s.eligibility},
-	}
+	return slices.Concat(s.schemaRoutes(), s.questionnaireRoutes(), s.registerRoutes())
 }
 
 // New returns the HTTP handler of the API over deps. It panics if a required

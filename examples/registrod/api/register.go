@@ -406,3 +406,14 @@ func (s *server) eligibility(w http.ResponseWriter, r *request) error {
 	writeJSON(w, http.StatusOK, d)
 	return nil
 }
+
+// registerRoutes returns the register's routes: bodies, the change feed, the yearly list, eligibility.
+func (s *server) registerRoutes() []routeDef {
+	return []routeDef{
+		{method: "GET", path: "/v1/entities", op: "listEntities", tag: "register", access: accessAnyone, h: s.entities},
+		{method: "GET", path: "/v1/entities/{id}", op: "getEntity", tag: "register", access: accessAnyone, h: s.entity},
+		{method: "GET", path: "/v1/events", op: "listEvents", tag: "register", access: accessToken, h: s.events},
+		{method: "GET", path: "/v1/yearly-list/{year}", op: "yearlyList", tag: "register", access: accessAnyone, h: s.yearlyList},
+		{method: "POST", path: "/v1/eligibility", op: "checkEligibility", tag: "register", access: accessAnyone, h: s.eligibility},
+	}
+}

@@ -131,3 +131,14 @@ func matchETag(header, etag string) bool {
 	}
 	return false
 }
+
+// schemaRoutes returns the status, health, OpenAPI and schema routes.
+func (s *server) schemaRoutes() []routeDef {
+	return []routeDef{
+		{method: "GET", path: "/status", op: "status", tag: "status", access: accessOpen, h: s.status},
+		{method: "GET", path: "/healthz", op: "health", tag: "status", access: accessOpen, h: s.health},
+		{method: "GET", path: "/v1/openapi.json", op: "openapi", tag: "schemas", access: accessOpen, h: s.openapi},
+		{method: "GET", path: "/v1/schemas", op: "listSchemas", tag: "schemas", access: accessOpen, h: s.schemaList},
+		{method: "GET", path: "/v1/schemas/{name}", op: "getSchema", tag: "schemas", access: accessOpen, h: s.schemaFile},
+	}
+}
