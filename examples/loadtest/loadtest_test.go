@@ -316,7 +316,7 @@ func TestTarget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: api.New(deps, api.Options{}), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: api.New(deps, api.Options{RateLimit: -1}), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 

@@ -187,10 +187,10 @@ func (c feedClient) since(ctx context.Context, after int64) ([]registry.Event, i
 		if err != nil {
 			return nil, after, err
 		}
-		if len(p.Events) == 0 {
+		if len(p.Items) == 0 {
 			return out, after, nil
 		}
-		out = append(out, p.Events...)
+		out = append(out, p.Items...)
 		after = p.Last
 	}
 }
@@ -203,7 +203,7 @@ func (c feedClient) head(ctx context.Context) (int64, error) {
 		if err != nil {
 			return 0, err
 		}
-		if len(p.Events) == 0 {
+		if len(p.Items) == 0 {
 			return last, nil
 		}
 		last = p.Last

@@ -29,6 +29,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -53,12 +54,27 @@ type config struct {
 	logLevel        slog.Level
 	shutdownTimeout time.Duration
 	requestTimeout  time.Duration
+	openapi         bool
+	rateLimit       float64
+	rateBurst       int
+	corsOrigins     string
 }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stderr, nil))
+}
+
+// origins returns the --cors-origins list.
+func (c config) origins() []string {
+	var out []string
+	for _, o := range strings.Split(c.corsOrigins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // parseFlags reads the command line.
@@ -72,13 +88,17 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.codeLists, "code-lists", "", "JSON file of code lists replacing the default ones")
 	fs.StringVar(&cfg.territory, "territory", "", "territory table replacing the embedded ISTAT one")
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
+	fs.BoolVar(&cfg.openapi, "openapi", false, "print the OpenAPI document (the one served at /v1/openapi.json) to standard output and exit")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn, error")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on shutdown")
+	fs.Float64Var(&cfg.rateLimit, "rate-limit", api.DefaultRateLimit, "sustained requests per second of each caller (its token, else its address); negative: no limit")
+	fs.IntVar(&cfg.rateBurst, "rate-burst", api.DefaultRateBurst, "requests a caller may make at once before --rate-limit applies")
+	fs.StringVar(&cfg.corsOrigins, "cors-origins", "", "comma-separated origins (https://app.example.org, or *) whose browser front-ends may call the API; empty: no CORS")
 	fs.DurationVar(&cfg.requestTimeout, "request-timeout", api.DefaultRequestTimeout, "deadline of every request: past it, its work stops and the answer is a 503 problem")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
-	if cfg.version {
+	if cfg.version || cfg.openapi {
 		return cfg, nil
 	}
 	if fs.NArg() > 0 {
@@ -86,6 +106,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if cfg.db == "" {
 		return cfg, errors.New("no database: pass --db sqlite:PATH or --db postgres://…")
+	}
+	if cfg.rateLimit == 0 || cfg.rateBurst <= 0 {
+		return cfg, fmt.Errorf("--rate-limit must not be 0 (negative for none) and --rate-burst must be positive")
+	}
+	if err := api.CheckOrigins(cfg.origins()); err != nil {
+		return cfg, fmt.Errorf("--cors-origins: %w", err)
 	}
 	if cfg.requestTimeout <= 0 {
 		return cfg, fmt.Errorf("--request-timeout must be positive, not %s", cfg.requestTimeout)
@@ -107,6 +133,13 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	}
 	if cfg.version {
 		fmt.Fprintln(stderr, release.VersionLine("registrod"))
+		return 0
+	}
+	if cfg.openapi {
+		if _, err := os.Stdout.Write(api.OpenAPI()); err != nil {
+			fmt.Fprintln(stderr, "registrod:", err)
+			return 1
+		}
 		return 0
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
@@ -154,7 +187,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	if err != nil {
 		return err
 	}
-	err = server.Run(ctx, cfg.addr, api.New(deps, api.Options{RequestTimeout: cfg.requestTimeout}), log, server.Options{
+	err = server.Run(ctx, cfg.addr, api.New(deps, api.Options{
+		RequestTimeout: cfg.requestTimeout,
+		RateLimit:      cfg.rateLimit,
+		RateBurst:      cfg.rateBurst,
+		CORSOrigins:    cfg.origins(),
+	}), log, server.Options{
 		ShutdownTimeout: cfg.shutdownTimeout,
 		Ready:           ready,
 		// net/http's own errors (431 past its 1 MiB hard cap, a malformed

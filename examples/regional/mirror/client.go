@@ -45,6 +45,8 @@ type HTTPError struct {
 	// Problem is the RFC 9457 problem details the service sent, nil when the
 	// body was not one.
 	Problem *api.Problem
+	// retryAfter is the Retry-After of a 429, in seconds (0: none).
+	retryAfter int
 }
 
 // Error names the request, the status and the service's explanation.
@@ -122,6 +124,36 @@ func NewClient(baseURL, token string, opts ClientOptions) (*Client, error) {
 
 // get sends GET path?query and decodes the JSON answer into v.
 func (c *Client) get(ctx context.Context, path string, query url.Values, v any) error {
+	for try := 1; ; try++ {
+		err := c.getOnce(ctx, path, query, v)
+		var he *HTTPError
+		if !errors.As(err, &he) || he.Status != http.StatusTooManyRequests || try == maxRateLimitedTries {
+			return err
+		}
+		// The service's rate limit: wait as its Retry-After says.
+		wait := time.Duration(he.retryAfter) * time.Second
+		if wait <= 0 || wait > maxRetryAfter {
+			wait = maxRetryAfter
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+	}
+}
+
+// maxRateLimitedTries is how many times get sends a request the service
+// answers 429; maxRetryAfter caps the wait between two.
+const (
+	maxRateLimitedTries = 5
+	maxRetryAfter       = 30 * time.Second
+)
+
+// getOnce sends one GET; see get.
+func (c *Client) getOnce(ctx context.Context, path string, query url.Values, v any) error {
 	u := *c.base
 	u.Path += path
 	u.RawQuery = query.Encode()
@@ -144,6 +176,7 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, v any) 
 	}
 	if resp.StatusCode/100 != 2 {
 		he := &HTTPError{Method: http.MethodGet, URL: u.Redacted(), Status: resp.StatusCode}
+		he.retryAfter, _ = strconv.Atoi(resp.Header.Get("Retry-After"))
 		var p api.Problem
 		if json.Unmarshal(body, &p) == nil && p.Status != 0 {
 			he.Problem = &p
@@ -202,13 +235,13 @@ func (c *Client) Entities(ctx context.Context, q Query) ([]registry.Entity, erro
 			v.Set("cursor", cursor)
 		}
 		var page struct {
-			Entities []registry.Entity `json:"entities"`
-			Next     string            `json:"next"`
+			Items []registry.Entity `json:"items"`
+			Next  string            `json:"next"`
 		}
 		if err := c.get(ctx, "/v1/entities", v, &page); err != nil {
 			return nil, err
 		}
-		out = append(out, page.Entities...)
+		out = append(out, page.Items...)
 		if page.Next == "" {
 			return out, nil
 		}

@@ -110,7 +110,9 @@ func newService(t *testing.T) *service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := api.New(deps, api.Options{})
+	// No rate limit: these tests sync hundreds of bodies at once (the
+	// client's 429 handling is TestRateLimited's).
+	h := api.New(deps, api.Options{RateLimit: -1})
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		wrap := s.wrap

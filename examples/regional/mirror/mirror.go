@@ -187,11 +187,11 @@ func (m *Mirror) Once(ctx context.Context) (Stats, error) {
 		if err != nil {
 			return st, err
 		}
-		if len(page.Events) == 0 {
+		if len(page.Items) == 0 {
 			break
 		}
 		seen := map[string]bool{}
-		for _, ev := range page.Events {
+		for _, ev := range page.Items {
 			if ev.EntityID == "" || seen[ev.EntityID] || !touchesEntity(ev.Kind) {
 				continue
 			}
@@ -203,9 +203,9 @@ func (m *Mirror) Once(ctx context.Context) (Stats, error) {
 		if err := m.opts.Cursor.Save(ctx, page.Last); err != nil {
 			return st, err
 		}
-		st.Events += len(page.Events)
+		st.Events += len(page.Items)
 		st.Cursor, after = page.Last, page.Last
-		if len(page.Events) < m.opts.PageSize {
+		if len(page.Items) < m.opts.PageSize {
 			break
 		}
 	}

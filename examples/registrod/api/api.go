@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -81,6 +82,20 @@ type Options struct {
 	// http.Server.MaxHeaderBytes should be larger, so that this problem is
 	// the one clients see.)
 	MaxHeaderBytes int
+	// RateLimit is the sustained requests per second each caller (the
+	// subject of its token, else its address) may make: past its burst the
+	// answer is a 429 problem with Retry-After, and every response carries
+	// X-RateLimit-Limit, -Remaining and -Reset. 0 means DefaultRateLimit; a
+	// negative value means no limit (and no X-RateLimit headers).
+	RateLimit float64
+	// RateBurst is the requests a caller may make at once (the size of its
+	// bucket); 0 means DefaultRateBurst.
+	RateBurst int
+	// CORSOrigins are the origins ("https://app.example.org", or "*" for
+	// any) whose front-ends may call the API from a browser: their requests
+	// get Access-Control-Allow-Origin and their preflights are answered. None
+	// (the default) means no CORS header at all.
+	CORSOrigins []string
 }
 
 // server is the handler New returns.
@@ -90,6 +105,7 @@ type server struct {
 	log    *slog.Logger
 	mux    *http.ServeMux
 	routes []routeDef
+	limits *limiters // nil: no rate limit
 }
 
 // handlerFunc is a route's handler: it writes the response or returns an
@@ -104,9 +120,43 @@ type request struct {
 	caller caller
 }
 
-// routeDef is one route: a method, a ServeMux path pattern and its handler.
+// access is who may call a route, as the OpenAPI document states it (the
+// handler itself decides by the caller's role).
+type access int
+
+const (
+	// accessOpen routes answer everyone; a token, when given, must be valid.
+	accessOpen access = iota
+	// accessAnyone routes answer the anonymous public and, with more, the
+	// holders of a token.
+	accessAnyone
+	// accessToken routes need a token.
+	accessToken
+)
+
+// security is the OpenAPI security requirement of a.
+func (a access) security() []any {
+	bearer := map[string]any{"bearer": []any{}}
+	switch a {
+	case accessAnyone:
+		return []any{map[string]any{}, bearer}
+	case accessToken:
+		return []any{bearer}
+	}
+	return []any{map[string]any{}}
+}
+
+// routeDef is one route: the method, the ServeMux path pattern, the
+// OpenAPI operation ID and tag, who may call it, whether its body is the
+// questionnaire of the path's {year} (the document then has one path per
+// published year), and its handler. The OpenAPI document is generated from
+// these values and openapi-source.json (see OpenAPI).
 type routeDef struct {
 	method, path string
+	op           string
+	tag          string
+	access       access
+	yearBody     bool
 	h            handlerFunc
 }
 
@@ -115,32 +165,25 @@ type routeDef struct {
 type Route struct {
 	Method string // "GET", "POST"
 	Path   string // a ServeMux path pattern, also the OpenAPI path ("/v1/entities/{id}")
+	// Operation is the route's OpenAPI operation ID (for a route with a
+	// questionnaire body, the prefix of one operation per year).
+	Operation string
 }
 
 // Routes returns every route New registers, in registration order.
 func Routes() []Route {
 	var out []Route
 	for _, rd := range (&server{}).table() {
-		out = append(out, Route{rd.method, rd.path})
+		out = append(out, Route{rd.method, rd.path, rd.op})
 	}
 	return out
 }
 
-// table lists the routes.
+// table lists the routes: each resource's file returns its own (status and
+// schemas in schemas.go, questionnaires in questionnaires.go, the register
+// in register.go), in registration order.
 func (s *server) table() []routeDef {
-	return []routeDef{
-		{"GET", "/healthz", s.health},
-		{"GET", "/v1/openapi.json", s.openapi},
-		{"GET", "/v1/schemas", s.schemaList},
-		{"GET", "/v1/schemas/{name}", s.schemaFile},
-		{"POST", "/v1/questionnaires/{year}/validate", s.validate},
-		{"POST", "/v1/filings/{year}", s.file},
-		{"GET", "/v1/entities", s.entities},
-		{"GET", "/v1/entities/{id}", s.entity},
-		{"GET", "/v1/events", s.events},
-		{"GET", "/v1/yearly-list/{year}", s.yearlyList},
-		{"POST", "/v1/eligibility", s.eligibility},
-	}
+	return slices.Concat(s.schemaRoutes(), s.questionnaireRoutes(), s.registerRoutes())
 }
 
 // New returns the HTTP handler of the API over deps. It panics if a required
@@ -172,6 +215,7 @@ func New(deps Deps, opts Options) http.Handler {
 		log:  log,
 		mux:  http.NewServeMux(),
 	}
+	s.limits = newLimiters(opts.RateLimit, opts.RateBurst, nil)
 	s.routes = s.table()
 	for _, rd := range s.routes {
 		s.mux.Handle(rd.method+" "+rd.path, s.wrap(rd.h))
@@ -182,9 +226,12 @@ func New(deps Deps, opts Options) http.Handler {
 // ctxKey keys the request ID in a request's context.
 type ctxKey struct{}
 
-// ServeHTTP gives every request an ID and a deadline, refuses oversized
-// headers and text no store can hold, logs the request, recovers from panics
-// and answers unknown paths and methods with problems.
+// ServeHTTP runs the middleware chain, in this order: request ID (and the
+// no-store default) → recover (serveWithDeadline turns a handler's panic
+// into a 500 problem) → log (one line per request, deferred) → deadline →
+// CORS → rate limit → the request checks (header size, path, query text) →
+// routing (unknown paths and methods are problems) → authenticate
+// (wrap, per route) → the handler, whose error becomes a problem.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	id := requestID(r.Header.Get("X-Request-ID"))
@@ -201,6 +248,17 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", shortPath(r.URL.Path)),
 			slog.Int("status", rec.status()), slog.Int64("bytes", rec.n), slog.Duration("duration", time.Since(start)))
 	}()
+	if s.cors(rec, r) {
+		return
+	}
+	if s.limits != nil {
+		if ok, wait := s.limits.allow(s.rateKey(r), rec.Header()); !ok {
+			req := &request{Request: r, id: id}
+			req.lang, _ = negotiateLang(r)
+			s.writeProblem(rec, req, rateLimited(wait))
+			return
+		}
+	}
 	if he := s.checkRequest(r); he != nil {
 		req := &request{Request: r, id: id}
 		req.lang, _ = negotiateLang(r)

@@ -24,11 +24,11 @@ func TestSchemas(t *testing.T) {
 			t.Fatalf("status %d, headers %v", rec.Code, rec.Header())
 		}
 		var got struct {
-			Schemas []struct{ Name, ID string }
+			Items []struct{ Name, ID string }
 		}
 		decode(t, rec, &got)
-		if len(got.Schemas) != len(schemas.Names()) || got.Schemas[0].ID != schemas.ID(got.Schemas[0].Name) {
-			t.Fatalf("got %+v, want %v", got.Schemas, schemas.Names())
+		if len(got.Items) != len(schemas.Names()) || got.Items[0].ID != schemas.ID(got.Items[0].Name) {
+			t.Fatalf("got %+v, want %v", got.Items, schemas.Names())
 		}
 	})
 	it, err := schemas.File("questionnaire-2024", problem.IT)
@@ -238,17 +238,17 @@ func TestFiling(t *testing.T) {
 		rec := f.do(t, "GET", fmt.Sprintf("/v1/events?after=%d", before), tokStaff, nil)
 		var page api.EventPage
 		decode(t, rec, &page)
-		if rec.Code != 200 || len(page.Events) != 3 || page.Last != before+3 {
-			t.Fatalf("status %d, %d events, last %d: %s", rec.Code, len(page.Events), page.Last, truncate(rec.Body.String()))
+		if rec.Code != 200 || len(page.Items) != 3 || page.Last != before+3 {
+			t.Fatalf("status %d, %d events, last %d: %s", rec.Code, len(page.Items), page.Last, truncate(rec.Body.String()))
 		}
-		ev := page.Events[0]
+		ev := page.Items[0]
 		var info registry.ReportFiled
 		if err := json.Unmarshal(ev.After, &info); err != nil {
 			t.Fatal(err)
 		}
 		if ev.Kind != api.EventFiled || ev.EntityID != first.EntityID || ev.Seq != before+1 || info.Revision != 1 ||
-			ev.RecordID != fmt.Sprintf("%s/2024/1", first.EntityID) || page.Events[1].RecordID != fmt.Sprintf("%s/2024/2", first.EntityID) {
-			t.Fatalf("got %+v", page.Events)
+			ev.RecordID != fmt.Sprintf("%s/2024/1", first.EntityID) || page.Items[1].RecordID != fmt.Sprintf("%s/2024/2", first.EntityID) {
+			t.Fatalf("got %+v", page.Items)
 		}
 	})
 	t.Run("in the yearly list", func(t *testing.T) {

@@ -2,7 +2,14 @@
 // service: the published JSON Schemas, questionnaire validation, filings of
 // the annual report, the register as each caller may see it, the change feed,
 // the yearly list, the eligibility check and the OpenAPI 3.1 document of every
-// route (see Routes and openapi.json).
+// route (see Routes and OpenAPI: the document is generated from the route
+// table, openapi-source.json and the embedded schemas).
+//
+// Every request passes one middleware chain (see server.ServeHTTP): request
+// ID, recover, log, deadline, CORS (Options.CORSOrigins, off by default), a
+// per-caller rate limit (Options.RateLimit, 429 with Retry-After and
+// X-RateLimit-* headers), request checks, routing, authentication, and the
+// handler, whose error becomes a problem.
 //
 // New returns an http.Handler built on the standard library's ServeMux with
 // method and path patterns. Callers authenticate with "Authorization: Bearer

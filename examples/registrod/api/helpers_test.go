@@ -207,6 +207,7 @@ func (f *fixture) do(t *testing.T, method, target, token string, body []byte, hd
 	}
 	rec := httptest.NewRecorder()
 	f.h.ServeHTTP(rec, req)
+	checkContract(t, req, body, rec)
 	return rec
 }
 
@@ -266,7 +267,9 @@ func newHandler(deps api.Deps) http.Handler {
 func doOn(t *testing.T, h http.Handler, method, target string) *httptest.ResponseRecorder {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(method, target, nil))
+	req := httptest.NewRequest(method, target, nil)
+	h.ServeHTTP(rec, req)
+	checkContract(t, req, nil, rec)
 	return rec
 }
 

@@ -85,14 +85,14 @@ func TestListingCursors(t *testing.T) {
 			t.Fatalf("status %d: %s", rec.Code, truncate(rec.Body.String()))
 		}
 		var page struct {
-			Entities []struct{ ID string }
-			Next     string
+			Items []struct{ ID string }
+			Next  string
 		}
 		decode(t, rec, &page)
-		if len(page.Entities) != 1 {
-			t.Fatalf("page %d holds %d bodies", pages, len(page.Entities))
+		if len(page.Items) != 1 {
+			t.Fatalf("page %d holds %d bodies", pages, len(page.Items))
 		}
-		id := page.Entities[0].ID
+		id := page.Items[0].ID
 		if hidden[id] {
 			t.Errorf("page %d holds hidden body %s", pages, id)
 		}
@@ -201,10 +201,10 @@ func TestEventFilters(t *testing.T) {
 			}
 			var page api.EventPage
 			decode(t, rec, &page)
-			if len(page.Events) == 0 {
+			if len(page.Items) == 0 {
 				t.Fatal("no events")
 			}
-			for _, ev := range page.Events {
+			for _, ev := range page.Items {
 				if !tc.check(ev) {
 					t.Errorf("event %d (%s, regions %v) does not match %s", ev.Seq, ev.Kind, ev.Regions, tc.query)
 				}

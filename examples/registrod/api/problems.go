@@ -81,6 +81,7 @@ const (
 	kindTooLarge
 	kindUnsupportedMedia
 	kindUnavailable
+	kindTooManyRequests
 )
 
 // info returns the slug of the kind's type URI, its status and its title:
@@ -99,6 +100,8 @@ func (k errKind) info() (slug string, status int, title problem.Text) {
 		return "unsupported-media-type", http.StatusUnsupportedMediaType, msg("Tipo di contenuto non supportato", "Unsupported media type")
 	case kindUnavailable:
 		return "unavailable", http.StatusServiceUnavailable, msg("Servizio non disponibile", "Service unavailable")
+	case kindTooManyRequests:
+		return "too-many-requests", http.StatusTooManyRequests, msg("Troppe richieste", "Too many requests")
 	case kindHeaderTooLarge:
 		return "header-too-large", http.StatusRequestHeaderFieldsTooLarge, msg("Intestazioni troppo grandi", "Request header fields too large")
 	case kindNotImplemented:

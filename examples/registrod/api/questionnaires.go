@@ -158,3 +158,11 @@ func (s *server) file(w http.ResponseWriter, r *request) error {
 	writeJSON(w, http.StatusCreated, info)
 	return nil
 }
+
+// questionnaireRoutes returns the questionnaire routes: validate and file.
+func (s *server) questionnaireRoutes() []routeDef {
+	return []routeDef{
+		{method: "POST", path: "/v1/questionnaires/{year}/validate", op: "validateQuestionnaire", tag: "questionnaires", access: accessOpen, h: s.validate},
+		{method: "POST", path: "/v1/filings/{year}", op: "fileQuestionnaire", tag: "questionnaires", access: accessToken, yearBody: true, h: s.file},
+	}
+}

@@ -133,11 +133,11 @@ func (s *server) entities(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	out := struct {
-		Entities []any  `json:"entities"`
-		Next     string `json:"next,omitempty"`
-	}{Entities: make([]any, 0, len(page.Entities)), Next: page.Next}
+		Items []any  `json:"items"`
+		Next  string `json:"next,omitempty"`
+	}{Items: make([]any, 0, len(page.Entities)), Next: page.Next}
 	for i := range page.Entities {
-		out.Entities = append(out.Entities, render(v, page.Entities[i]))
+		out.Items = append(out.Items, render(v, page.Entities[i]))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -237,7 +237,8 @@ func EntityETag(v registry.Viewer, e registry.Entity, body []byte) string {
 
 // EventPage is a page of the change feed.
 type EventPage struct {
-	Events []registry.Event `json:"events"`
+	// Items are the events, oldest first.
+	Items []registry.Event `json:"items"`
 	// Last is the Seq of the last event of the page (the after of the next
 	// request), or the request's after when the page is empty.
 	Last int64 `json:"last"`
@@ -286,9 +287,9 @@ func (s *server) events(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	out := EventPage{Events: evs, Last: after}
-	if out.Events == nil {
-		out.Events = []registry.Event{}
+	out := EventPage{Items: evs, Last: after}
+	if out.Items == nil {
+		out.Items = []registry.Event{}
 	}
 	if n := len(evs); n > 0 {
 		out.Last = evs[n-1].Seq
@@ -404,4 +405,15 @@ func (s *server) eligibility(w http.ResponseWriter, r *request) error {
 	}
 	writeJSON(w, http.StatusOK, d)
 	return nil
+}
+
+// registerRoutes returns the register's routes: bodies, the change feed, the yearly list, eligibility.
+func (s *server) registerRoutes() []routeDef {
+	return []routeDef{
+		{method: "GET", path: "/v1/entities", op: "listEntities", tag: "register", access: accessAnyone, h: s.entities},
+		{method: "GET", path: "/v1/entities/{id}", op: "getEntity", tag: "register", access: accessAnyone, h: s.entity},
+		{method: "GET", path: "/v1/events", op: "listEvents", tag: "register", access: accessToken, h: s.events},
+		{method: "GET", path: "/v1/yearly-list/{year}", op: "yearlyList", tag: "register", access: accessAnyone, h: s.yearlyList},
+		{method: "POST", path: "/v1/eligibility", op: "checkEligibility", tag: "register", access: accessAnyone, h: s.eligibility},
+	}
 }

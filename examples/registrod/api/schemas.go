@@ -2,7 +2,6 @@ package api
 
 import (
 	"crypto/sha256"
-	"embed"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -14,17 +13,19 @@ import (
 	"github.com/openregistro/registro/schemas/problem"
 )
 
-//go:embed openapi.json
-var openapiFS embed.FS // read-only: embedded files cannot change
+// statusUp is the detail of /status when the service is up.
+var statusUp = msg("il servizio e la sua base dati rispondono", "the service and its database answer")
 
-// OpenAPI returns the OpenAPI 3.1 document of the API (the committed
-// openapi.json).
-func OpenAPI() []byte {
-	b, err := openapiFS.ReadFile("openapi.json")
-	if err != nil {
-		panic("api: openapi.json not embedded: " + err.Error()) // a build mistake
+// status answers the guidelines' /status: a problem+json of status 200 when
+// the store answers, 503 otherwise.
+func (s *server) status(w http.ResponseWriter, r *request) error {
+	if err := s.deps.Registry.Ping(r.Context()); err != nil {
+		return &httpError{kind: kindUnavailable, cause: err, detail: msg(
+			"la base dati non risponde", "the database does not answer")}
 	}
-	return b
+	writeJSONAs(w, "application/problem+json", http.StatusOK, Problem{
+		Type: "about:blank", Title: "OK", Status: http.StatusOK, Detail: statusUp.In(r.lang), Messages: statusUp, RequestID: r.id})
+	return nil
 }
 
 // health answers 200 when the store answers a one-row query, 503 otherwise.
@@ -54,12 +55,12 @@ type schemaEntry struct {
 
 // schemaList lists the published schemas.
 func (s *server) schemaList(w http.ResponseWriter, r *request) error {
-	var list []schemaEntry
+	list := []schemaEntry{}
 	for _, n := range schemas.Names() {
 		list = append(list, schemaEntry{Name: n, ID: schemas.ID(n), URLs: map[problem.Lang]string{
 			problem.IT: "/v1/schemas/" + n + "?lang=it", problem.EN: "/v1/schemas/" + n + "?lang=en"}})
 	}
-	b, err := jsonBytes(map[string]any{"version": schemas.Version, "baseUri": schemas.BaseURI, "schemas": list})
+	b, err := jsonBytes(map[string]any{"version": schemas.Version, "baseUri": schemas.BaseURI, "items": list})
 	if err != nil {
 		return err
 	}
@@ -129,4 +130,15 @@ func matchETag(header, etag string) bool {
 		}
 	}
 	return false
+}
+
+// schemaRoutes returns the status, health, OpenAPI and schema routes.
+func (s *server) schemaRoutes() []routeDef {
+	return []routeDef{
+		{method: "GET", path: "/status", op: "status", tag: "status", access: accessOpen, h: s.status},
+		{method: "GET", path: "/healthz", op: "health", tag: "status", access: accessOpen, h: s.health},
+		{method: "GET", path: "/v1/openapi.json", op: "openapi", tag: "schemas", access: accessOpen, h: s.openapi},
+		{method: "GET", path: "/v1/schemas", op: "listSchemas", tag: "schemas", access: accessOpen, h: s.schemaList},
+		{method: "GET", path: "/v1/schemas/{name}", op: "getSchema", tag: "schemas", access: accessOpen, h: s.schemaFile},
+	}
 }

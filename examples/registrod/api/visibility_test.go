@@ -26,11 +26,11 @@ func allEntities(t *testing.T, f *fixture, token, query string) ([]string, strin
 		}
 		raw.WriteString(rec.Body.String())
 		var page struct {
-			Entities []struct{ ID string }
-			Next     string
+			Items []struct{ ID string }
+			Next  string
 		}
 		decode(t, rec, &page)
-		for _, e := range page.Entities {
+		for _, e := range page.Items {
 			ids = append(ids, e.ID)
 		}
 		if page.Next == "" {
@@ -202,11 +202,11 @@ func TestEvents(t *testing.T) {
 				t.Fatalf("status %d", rec.Code)
 			}
 			var page struct {
-				Events []registry.Event
-				Last   int64
+				Items []registry.Event
+				Last  int64
 			}
 			decode(t, rec, &page)
-			for _, ev := range page.Events {
+			for _, ev := range page.Items {
 				if ev.Seq != after+1 {
 					t.Fatalf("seq %d after %d", ev.Seq, after)
 				}
@@ -216,7 +216,7 @@ func TestEvents(t *testing.T) {
 			if page.Last != after {
 				t.Fatalf("last %d, want %d", page.Last, after)
 			}
-			if len(page.Events) == 0 {
+			if len(page.Items) == 0 {
 				break
 			}
 		}

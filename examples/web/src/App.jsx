@@ -65,7 +65,7 @@ export default function App() {
   useEffect(() => {
     fetchJSON("/v1/schemas")
       .then((list) => {
-        const ys = list.schemas
+        const ys = list.items
           .map((s) => /^questionnaire-(\d{4})$/.exec(s.name)?.[1])
           .filter(Boolean)
           .map(Number)
