@@ -108,6 +108,19 @@ func Names() []string {
 	return append([]string(nil), published().names...)
 }
 
+// QuestionnaireYears returns the reporting years that have a published
+// questionnaire schema, in order, as they appear in the schemas' names
+// ("2019", "2020", …).
+func QuestionnaireYears() []string {
+	var out []string
+	for _, n := range published().names {
+		if y, ok := strings.CutPrefix(n, "questionnaire-"); ok {
+			out = append(out, y)
+		}
+	}
+	return out
+}
+
 // QuestionnaireName returns the name of the annual questionnaire schema of
 // reporting year year ("questionnaire-2024").
 func QuestionnaireName(year int) string { return "questionnaire-" + strconv.Itoa(year) }

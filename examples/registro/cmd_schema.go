@@ -52,7 +52,7 @@ func cmdSchema(_ context.Context, e *env, args []string) int {
 		return exitUsage
 	case name == "questionnaire":
 		if *year == 0 {
-			return failf(e, "schema", "questionnaire needs --year (one of %s)", strings.Join(questionnaireYears(), ", "))
+			return failf(e, "schema", "questionnaire needs --year (one of %s)", strings.Join(schemas.QuestionnaireYears(), ", "))
 		}
 		name = schemas.QuestionnaireName(*year)
 	case *year != 0 && name != schemas.QuestionnaireName(*year):
@@ -66,16 +66,6 @@ func cmdSchema(_ context.Context, e *env, args []string) int {
 		return failf(e, "schema", "%v", err)
 	}
 	return exitOK
-}
-
-func questionnaireYears() []string {
-	var out []string
-	for _, n := range schemas.Names() {
-		if y, ok := strings.CutPrefix(n, "questionnaire-"); ok {
-			out = append(out, y)
-		}
-	}
-	return out
 }
 
 // schemaList prints every published schema: its name and $id (text), or an

@@ -43,18 +43,6 @@ func OpenAPI() []byte {
 	return openapiDoc
 }
 
-// questionnaireYears returns the reporting years with a published
-// questionnaire schema, in order.
-func questionnaireYears() []string {
-	var out []string
-	for _, n := range schemas.Names() {
-		if y, ok := strings.CutPrefix(n, "questionnaire-"); ok {
-			out = append(out, y)
-		}
-	}
-	return out
-}
-
 // generateOpenAPI builds the document from routes, openapiSource and the
 // published schemas.
 func generateOpenAPI(routes []routeDef) ([]byte, error) {
@@ -87,7 +75,7 @@ func generateOpenAPI(routes []routeDef) ([]byte, error) {
 		}
 		// One path per published year, with that year's questionnaire as
 		// the body: OpenAPI cannot make a body depend on a path parameter.
-		for _, y := range questionnaireYears() {
+		for _, y := range schemas.QuestionnaireYears() {
 			yop := deepCopy(op).(map[string]any)
 			yop["operationId"] = rd.op + y
 			var params []any
@@ -118,7 +106,7 @@ func generateOpenAPI(routes []routeDef) ([]byte, error) {
 		return nil, fmt.Errorf("openapi-source.json: no requestBodies/Questionnaire")
 	}
 	delete(bodies, "Questionnaire")
-	for _, y := range questionnaireYears() {
+	for _, y := range schemas.QuestionnaireYears() {
 		b := deepCopy(tmpl).(map[string]any)
 		b["content"] = map[string]any{"application/json": map[string]any{
 			"schema": map[string]any{"$ref": "#/components/schemas/" + schemas.QuestionnaireName(mustAtoi(y))}}}
