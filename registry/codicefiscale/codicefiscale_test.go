@@ -247,7 +247,7 @@ func TestDecodePerson(t *testing.T) {
 // TestDecodePersonDatedPlaces decodes people born in comuni suppressed since,
 // and abroad in states that no longer exist: the place is the one valid on
 // the birth date. The codes come from other libraries' tests (see
-// ../shared/data/taxcodes) or, for Baio Dora, are built on a real period of
+// testdata/taxcodes) or, for Baio Dora, are built on a real period of
 // ANPR's archive.
 func TestDecodePersonDatedPlaces(t *testing.T) {
 	date := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }

@@ -79,20 +79,7 @@ func TestRequestDeadline(t *testing.T) {
 			if el := time.Since(start); el >= deadline {
 				t.Fatalf("answered after %s, past the %s deadline", el, deadline)
 			}
-			var errs []map[string]any
-			if tc.status == 200 {
-				var out api.ValidationResult
-				decode(t, rec, &out)
-				if rec.Code != 200 || out.Valid {
-					t.Fatalf("status %d, valid %v", rec.Code, out.Valid)
-				}
-				b, _ := json.Marshal(out.Errors)
-				_ = json.Unmarshal(b, &errs)
-			} else {
-				p := wantProblem(t, rec, tc.status)
-				b, _ := json.Marshal(p.Errors)
-				_ = json.Unmarshal(b, &errs)
-			}
+			errs := answerErrors(t, rec, tc.status)
 			if len(errs) < 2 || len(errs) > 101 {
 				t.Fatalf("%d errors", len(errs))
 			}
@@ -127,20 +114,7 @@ func TestHugeNumbersHTTP(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := f.do(t, "POST", tc.target, tc.token, []byte(tc.body))
-			var errs []map[string]any
-			if tc.status == 200 {
-				var out api.ValidationResult
-				decode(t, rec, &out)
-				if rec.Code != 200 || out.Valid {
-					t.Fatalf("status %d, valid %v", rec.Code, out.Valid)
-				}
-				b, _ := json.Marshal(out.Errors)
-				_ = json.Unmarshal(b, &errs)
-			} else {
-				p := wantProblem(t, rec, tc.status)
-				b, _ := json.Marshal(p.Errors)
-				_ = json.Unmarshal(b, &errs)
-			}
+			errs := answerErrors(t, rec, tc.status)
 			if len(errs) != 1 || errs[0]["code"] != "number_out_of_bounds" || errs[0]["instancePath"] != tc.ptr {
 				t.Fatalf("errors %v", errs)
 			}
@@ -406,4 +380,25 @@ func TestIdempotencyKey(t *testing.T) {
 			})
 		})
 	}
+}
+
+// answerErrors returns the problems of a rejected document: the errors of a
+// 200 validation result that says invalid, or of a problem with status.
+func answerErrors(t *testing.T, rec *httptest.ResponseRecorder, status int) []map[string]any {
+	t.Helper()
+	var list any
+	if status == 200 {
+		var out api.ValidationResult
+		decode(t, rec, &out)
+		if rec.Code != 200 || out.Valid {
+			t.Fatalf("status %d, valid %v", rec.Code, out.Valid)
+		}
+		list = out.Errors
+	} else {
+		list = wantProblem(t, rec, status).Errors
+	}
+	var errs []map[string]any
+	b, _ := json.Marshal(list)
+	_ = json.Unmarshal(b, &errs)
+	return errs
 }
