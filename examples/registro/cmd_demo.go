@@ -65,8 +65,7 @@ type demoSummary struct {
 func cmdDemo(e *env) *cobra.Command {
 	cmd, fs := newCommand("demo [flags]", "generate a realistic register, file its reports, build the yearly list and the report",
 		"registro demo",
-		"registro demo --year 2023 --seed 7 --out /tmp/demo",
-		"registro demo --db postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
+		"registro demo --year 2023 --seed 7 --scale 0.1 --out demo-2023")
 	cfg := demoConfig{}
 	fs.IntVar(&cfg.year, "year", 2024, fmt.Sprintf("reporting year (%d–%d)", synth.Years()[0], synth.Years()[len(synth.Years())-1]))
 	fs.Uint64Var(&cfg.seed, "seed", 1, "random seed: the same seed gives the same register")

@@ -329,9 +329,9 @@ func fileSlug(s string) string {
 
 func cmdExport(e *env) *cobra.Command {
 	cmd, fs := newCommand("export --db DSN [flags] [entities|filings|yearly-list]...", "export entities, filings (NDJSON) and the yearly list (CSV, XLSX) from a store",
-		"registro export --db sqlite:registro-demo/registro.db --year 2024 --out /tmp/export",
-		"registro export --db sqlite:registro-demo/registro.db --year 2024 --csv-sep semicolon --out /tmp/export yearly-list",
-		"registro export --db postgres://postgres@127.0.0.1:5432/test?sslmode=disable --year 2024 yearly-list")
+		"registro export --db sqlite:registro-demo/registro.db --year 2024 --out export-public",
+		"registro export --db sqlite:registro-demo/registro.db --viewer staff --year 2024 --out export-staff",
+		"registro export --db sqlite:registro-demo/registro.db --year 2024 --csv-sep semicolon --out export-excel yearly-list")
 	db := fs.String("db", "", "store: sqlite:PATH, a file path or postgres://…")
 	year := fs.Int("year", 0, "reporting year of the filings and of the yearly list (required for filings and yearly-list)")
 	out := fs.String("out", ".", "output directory")
@@ -344,7 +344,11 @@ func cmdExport(e *env) *cobra.Command {
 	cmd.RunE = runs(func(ctx context.Context, args []string) int {
 		what := fs.Args()
 		if len(what) == 0 {
-			what = []string{"entities", "filings", "yearly-list"}
+			// Everything the viewer may have: filings are for staff only.
+			what = []string{"entities", "yearly-list"}
+			if viewer.String() == "staff" {
+				what = []string{"entities", "filings", "yearly-list"}
+			}
 		}
 		for _, w := range what {
 			if w != "entities" && w != "filings" && w != "yearly-list" {
@@ -431,7 +435,7 @@ func cmdExport(e *env) *cobra.Command {
 
 func cmdImport(e *env) *cobra.Command {
 	cmd, fs := newCommand("import --db DSN [--entities FILE] [--filings FILE]", "import entities and filings (NDJSON) into a store",
-		"registro import --db sqlite:/tmp/copy.db --entities registro-demo/staff/entities.ndjson --filings registro-demo/staff/filings.ndjson")
+		"registro import --db sqlite:copy.db --entities registro-demo/staff/entities.ndjson --filings registro-demo/staff/filings.ndjson")
 	db := fs.String("db", "", "store: sqlite:PATH, a file path or postgres://…")
 	entities := fs.String("entities", "", "NDJSON of entities (as written by export)")
 	filings := fs.String("filings", "", "NDJSON of filings with metadata (filings.ndjson, as written by export)")

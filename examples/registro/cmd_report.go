@@ -49,9 +49,9 @@ type reportEnvelope struct {
 
 func cmdReport(e *env) *cobra.Command {
 	cmd, fs := newCommand("report --year Y [flags] --questionnaires FILE... | -", "build the annual report, yearly list and service indicators for a year",
-		"registro report --year 2024 --questionnaires filings-2024.ndjson --format md",
-		"registro report --year 2024 --entities entities.ndjson --questionnaires q/ --region 12 --format html --out report-lazio",
-		"registro report --year 2024 --questionnaires q.ndjson --previous report-2023.json --format csv --out out/")
+		"registro report --year 2024 --questionnaires registro-demo/staff/questionnaires.ndjson --format md",
+		"registro report --year 2024 --entities registro-demo/staff/entities.ndjson --questionnaires registro-demo/staff/questionnaires.ndjson --region 12 --format html --out report-lazio",
+		"registro report --year 2024 --questionnaires registro-demo/staff/questionnaires.ndjson --previous demo-2023/public/report.json --format csv --out report-csv")
 	year := fs.Int("year", 0, "reporting year (required)")
 	var files reportFiles
 	fs.Var(&files, "questionnaires", "questionnaires: an NDJSON file, a directory of .json files, or - for stdin (repeatable; further arguments are more files)")

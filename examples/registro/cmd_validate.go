@@ -28,9 +28,9 @@ type validateResult struct {
 // definition.
 func cmdValidate(e *env) *cobra.Command {
 	cmd, fs := newCommand("validate --year Y [flags] FILE... | -", "validate annual questionnaires (JSON or NDJSON) for a reporting year",
-		"registro validate --year 2024 report.json",
-		"registro validate --year 2024 --format json --lang it reports.ndjson",
-		"cat report.json | registro validate --year 2023 --draft -")
+		"registro validate --year 2024 registro-demo/staff/questionnaires.ndjson",
+		"registro validate --year 2024 --format json --lang it registro-demo/staff/questionnaires.ndjson",
+		"cat registro-demo/staff/questionnaires.ndjson | registro validate --year 2024 --draft --ndjson -")
 	year := fs.Int("year", 0, "reporting year the documents are for (required)")
 	draft := fs.Bool("draft", false, "accept incomplete documents (type and format checks only)")
 	ndjson := fs.Bool("ndjson", false, "read every input as NDJSON, one document per line (implied for .ndjson and .jsonl files)")
