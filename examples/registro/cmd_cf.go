@@ -79,6 +79,10 @@ func cmdCF(e *env) *cobra.Command {
 		"registro cf --format json --lang it RCCMNL83S18D969H",
 		"registro cf RCCMNL83S18D969H --format json",
 		"echo RCCMNL83S18D969H | registro cf -")
+	cmd.Long = "Checks Italian tax codes: a person's codice fiscale (16 characters, decoded) or a body's 11 digits.\n" +
+		"With the single argument - the codes are read from standard input, one a line.\n\n" +
+		"Exit status 0 when every code is valid, 1 when any is invalid, 2 on a usage error\n" +
+		"(standard input without a code included)."
 	format := formatFlag(fs, "text", "text", "json")
 	lang := langFlag(fs)
 	normalize := fs.Bool("normalize", false,

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -332,6 +333,11 @@ func cmdExport(e *env) *cobra.Command {
 		"registro export --db sqlite:registro-demo/registro.db --year 2024 --out export-public",
 		"registro export --db sqlite:registro-demo/registro.db --viewer staff --year 2024 --out export-staff",
 		"registro export --db sqlite:registro-demo/registro.db --year 2024 --csv-sep semicolon --out export-excel yearly-list")
+	cmd.Long = "Exports from a store what the viewer may have: entities (NDJSON), filings (NDJSON, staff only)\n" +
+		"and the yearly list (one CSV and one XLSX per recipient). Without a list: entities and the yearly\n" +
+		"list, and the filings too with --viewer staff.\n\n" +
+		"Exit status 1, nothing written, when no annual report of --year is recorded in the store\n" +
+		"(a year without data); 2 on a usage or I/O error."
 	db := fs.String("db", "", "store: sqlite:PATH, a file path or postgres://…")
 	year := fs.Int("year", 0, "reporting year of the filings and of the yearly list (required for filings and yearly-list)")
 	out := fs.String("out", ".", "output directory")
@@ -366,10 +372,22 @@ func cmdExport(e *env) *cobra.Command {
 			return failf(e, "export", "%v", err)
 		}
 		defer store.Close()
+		reg := wire.Registry(store, wire.Options{})
+		// A year without a filing recorded is a year without data (a typo,
+		// a year to come): its yearly list would exclude every body.
+		if slices.ContainsFunc(what, func(w string) bool { return w != "entities" }) {
+			filed, err := reg.FiledReports(ctx, *year)
+			if err != nil {
+				return fail(e, "export", err)
+			}
+			if len(filed) == 0 {
+				fmt.Fprintf(e.stderr, "registro export: no annual report for %d is recorded in this store: the yearly list would exclude every body; nothing written\n", *year)
+				return exitFindings
+			}
+		}
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			return failf(e, "export", "%v", err)
 		}
-		reg := wire.Registry(store, wire.Options{})
 		for _, w := range what {
 			var err error
 			var written []string

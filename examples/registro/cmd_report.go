@@ -11,8 +11,10 @@ import (
 	"github.com/spf13/cobra"
 	"io"
 	"iter"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -52,6 +54,9 @@ func cmdReport(e *env) *cobra.Command {
 		"registro report --year 2024 --questionnaires registro-demo/staff/questionnaires.ndjson --format md",
 		"registro report --year 2024 --entities registro-demo/staff/entities.ndjson --questionnaires registro-demo/staff/questionnaires.ndjson --region 12 --format html --out report-lazio",
 		"registro report --year 2024 --questionnaires registro-demo/staff/questionnaires.ndjson --previous demo-2023/public/report.json --format csv --out report-csv")
+	cmd.Long = "Builds the annual report of --year from questionnaires (NDJSON, a directory of .json files, or - for standard input).\n\n" +
+		"Exit status 1, nothing written, when the input does not fit: it is empty, holds no questionnaire\n" +
+		"(entities given as questionnaires), or no questionnaire of --year; 2 on a usage or I/O error."
 	year := fs.Int("year", 0, "reporting year (required)")
 	var files reportFiles
 	fs.Var(&files, "questionnaires", "questionnaires: an NDJSON file, a directory of .json files, or - for stdin (repeatable; further arguments are more files)")
@@ -112,6 +117,7 @@ func cmdReport(e *env) *cobra.Command {
 		var mu sync.Mutex
 		var filings []registry.Filing
 		keepFilings := *entities != ""
+		years := map[int]int{} // documents read per reportingYear (0: none)
 		deadline := wire.Registry(memstore.New(), wire.Options{}).Deadline(*year)
 		progress := &reportProgress{e: e}
 		add := func(a *reporting.Aggregator, l *reportLine) error {
@@ -122,6 +128,9 @@ func cmdReport(e *env) *cobra.Command {
 					// A body's resubmission replaces its earlier questionnaire:
 					// the latest filed is counted (without a filing time, one
 					// of them, the same whatever the input order).
+					mu.Lock()
+					years[doc.ReportingYear]++
+					mu.Unlock()
 					var order int64
 					if !filedAt.IsZero() {
 						order = filedAt.UnixNano()
@@ -152,6 +161,10 @@ func cmdReport(e *env) *cobra.Command {
 			return fail(e, "report", err) // reporting.ErrSyntax is invalid: 1
 		}
 		progress.done()
+		if msg := reportFit(*year, years); msg != "" {
+			fmt.Fprintf(e.stderr, "registro report: %s; nothing written\n", msg)
+			return exitFindings
+		}
 		report := agg.Report()
 		if prev != nil {
 			if err := report.Compare(prev); err != nil {
@@ -387,4 +400,30 @@ func (p *reportProgress) done() {
 	if p.shown {
 		fmt.Fprintf(p.e.stderr, "\rregistro report: %d questionnaires read\n", p.n)
 	}
+}
+
+// reportFit says why the documents read (counted per reportingYear, 0 for a
+// document without one) cannot make a report for year, or "" when some are
+// questionnaires of that year: no input at all, no questionnaire (entities
+// given as questionnaires, say), or questionnaires of other years only.
+func reportFit(year int, years map[int]int) string {
+	total := 0
+	for _, n := range years {
+		total += n
+	}
+	switch {
+	case total == 0:
+		return "the input holds no questionnaire (empty)"
+	case years[year] > 0:
+		return ""
+	case years[0] == total:
+		return fmt.Sprintf("none of the %d documents read is an annual questionnaire (no reportingYear): entities go to --entities", total)
+	}
+	var found []string
+	for _, y := range slices.Sorted(maps.Keys(years)) {
+		if y != 0 {
+			found = append(found, fmt.Sprintf("%d: %d", y, years[y]))
+		}
+	}
+	return fmt.Sprintf("none of the %d questionnaires read is for %d (reporting years found: %s)", total, year, strings.Join(found, ", "))
 }

@@ -31,6 +31,9 @@ func cmdValidate(e *env) *cobra.Command {
 		"registro validate --year 2024 registro-demo/staff/questionnaires.ndjson",
 		"registro validate --year 2024 --format json --lang it registro-demo/staff/questionnaires.ndjson",
 		"cat registro-demo/staff/questionnaires.ndjson | registro validate --year 2024 --draft --ndjson -")
+	cmd.Long = "Validates annual questionnaires (a JSON document per file, or NDJSON) against --year's definition.\n\n" +
+		"Exit status 0 when every document is valid, 1 when any has errors or an input holds no document\n" +
+		"(an empty file or standard input), 2 on a usage or I/O error."
 	year := fs.Int("year", 0, "reporting year the documents are for (required)")
 	draft := fs.Bool("draft", false, "accept incomplete documents (type and format checks only)")
 	ndjson := fs.Bool("ndjson", false, "read every input as NDJSON, one document per line (implied for .ndjson and .jsonl files)")
@@ -56,10 +59,15 @@ func cmdValidate(e *env) *cobra.Command {
 			mode = questionnaire.Draft
 		}
 		results := []validateResult{}
+		empty := false
 		for _, name := range fs.Args() {
 			docs, err := readDocs(e, name, *ndjson)
 			if err != nil {
 				return failf(e, "validate", "%v", err)
+			}
+			if len(docs) == 0 {
+				fmt.Fprintf(e.stderr, "registro validate: %s: no document (empty input)\n", name)
+				empty = true
 			}
 			for _, d := range docs {
 				_, probs, err := v.Check(ctx, *year, d.data, mode)
@@ -74,6 +82,9 @@ func cmdValidate(e *env) *cobra.Command {
 			}
 		}
 		code := exitOK
+		if empty {
+			code = exitFindings
+		}
 		for _, r := range results {
 			if !r.Valid {
 				code = exitFindings
@@ -128,6 +139,9 @@ func readDocs(e *env, name string, ndjson bool) ([]rawDoc, error) {
 		b, err := io.ReadAll(r)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if len(bytes.TrimSpace(b)) == 0 {
+			return nil, nil // empty: no document
 		}
 		return []rawDoc{{data: b}}, nil
 	}
