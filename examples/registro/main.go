@@ -29,6 +29,12 @@
 // format, --lang the language of messages (it or en), --db the store
 // (sqlite:PATH, a file path, or postgres://…). Run "registro help COMMAND" for a
 // command's flags and examples.
+//
+// The commands are built on github.com/spf13/cobra: flags anywhere on the
+// line, suggestions for a mistyped command, help on standard output, a bad
+// flag reported in one line, and "registro completion bash|zsh|fish". Each
+// command is a constructor in its own cmd_NAME.go returning a
+// *cobra.Command, listed once in commands().
 package main
 
 import (
