@@ -293,14 +293,14 @@ func TestProblemKeywordsFollowTheSchema(t *testing.T) {
 		got[p.InstancePath] = p.Keyword
 	}
 	want := map[string]string{
-		"/body/seat/postCode":                  "minLength",
+		"/body/seat/postCode":            "minLength",
 		"/body/members/0/person/taxCode": "pattern",
-		"/body/pec":                            "format",
-		"/body/legalForm":                      "oneOf",
-		"/body/members/0/organ":                "enum",
-		"/body/qualifications":                 "uniqueItems",
-		"/attachments/0/sha256":                "minLength",
-		"/body/seat/region":                    "pattern",
+		"/body/pec":                      "format",
+		"/body/legalForm":                "oneOf",
+		"/body/members/0/organ":          "enum",
+		"/body/qualifications":           "uniqueItems",
+		"/attachments/0/sha256":          "minLength",
+		"/body/seat/region":              "pattern",
 	}
 	for k, v := range want {
 		if got[k] != v {
