@@ -93,7 +93,7 @@ func TestEntitiesVisibility(t *testing.T) {
 						t.Fatalf("a person's codice fiscale %s is in the listing", cf)
 					}
 				}
-				if strings.Contains(raw, `"codiceFiscale"`) || strings.Contains(raw, `"pec"`) {
+				if strings.Contains(raw, `"taxCode"`) || strings.Contains(raw, `"pec"`) {
 					t.Errorf("non-published fields in %s", truncate(raw))
 				}
 			}
