@@ -3,6 +3,7 @@ package reporting_test
 import (
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"testing"
 
@@ -523,9 +524,11 @@ func synthDocs(t *testing.T, year int, seed uint64, scale float64) []questionnai
 	return ds
 }
 
-// TestNoSuppressedCellDerivable attacks every public report (the nation,
-// every region, every macro-area) of the demo's register (2024, seed 1,
-// scale 1) and of generated registers at other seeds, sizes and years.
+// TestNoSuppressedCellDerivable attacks the public reports of every scope
+// (the nation, every macro-area, every region), read together, of the
+// demo's register (2024, seed 1, scale 1) and of generated registers at
+// other seeds, sizes and years. Each takes minutes: it runs with
+// REGISTRO_DISCLOSURE=demo (the demo's register; .ci/run) or full.
 func TestNoSuppressedCellDerivable(t *testing.T) {
 	for _, tc := range []struct {
 		year      int
@@ -540,8 +543,11 @@ func TestNoSuppressedCellDerivable(t *testing.T) {
 		{2024, 5, 0.5, 5},
 	} {
 		t.Run(fmt.Sprintf("year %d seed %d scale %v threshold %d", tc.year, tc.seed, tc.scale, tc.threshold), func(t *testing.T) {
-			if testing.Short() && tc.seed != 1 {
-				t.Skip("short: the demo's register only")
+			switch mode := os.Getenv("REGISTRO_DISCLOSURE"); {
+			case raceEnabled || (mode != "demo" && mode != "full"):
+				t.Skip("the joint attack takes minutes: set REGISTRO_DISCLOSURE=demo (as .ci/run does, without -race) or full")
+			case tc.seed != 1 && mode != "full":
+				t.Skip("the demo's register only: set REGISTRO_DISCLOSURE=full for the other seeds and sizes")
 			}
 			ds := synthDocs(t, tc.year, tc.seed, tc.scale)
 			n := attackAll(t, tc.year, ds, tc.threshold)

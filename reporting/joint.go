@@ -103,8 +103,8 @@ func AllScopes(opts Options) []Options {
 // with its header and then its out-of-scope count and a known constant),
 // the relations within each report and between them.
 type joint struct {
-	cells []sCell
-	rels  []sRel
+	cells  []sCell
+	rels   []sRel
 	off    []int
 	header []int // per report: the header's filings
 	oos    []int // per report: the out-of-scope count, hidden with the header
@@ -227,6 +227,13 @@ func (j *joint) protect(threshold int) {
 		}
 		added := false
 		for _, k := range exposed {
+			// A relation of k that got a complement this round may be
+			// enough: see at the next audit.
+			if slices.ContainsFunc(touch[k], func(ri int) bool {
+				return slices.ContainsFunc(rels[ri].terms, func(tm sTerm) bool { return dirty[tm.cell] })
+			}) {
+				continue
+			}
 			c := j.complement(touch, k)
 			if c < 0 || cells[c].suppressed {
 				continue

@@ -208,6 +208,10 @@ type Solver struct {
 
 // Solver runs phase 1 and returns a solver at a feasible basis, or false
 // when the constraints have no solution.
+//
+// The artificial variables of phase 1 start in the basis and never enter
+// it again, so their columns are not stored: a row whose basic variable is
+// artificial is marked by a negative basis entry.
 func (p *Problem) Solver() (*Solver, bool) {
 	m, n := len(p.Constraints), p.N
 	nSlack := 0
@@ -216,7 +220,7 @@ func (p *Problem) Solver() (*Solver, bool) {
 			nSlack++
 		}
 	}
-	cols := n + nSlack + m
+	cols := n + nSlack
 	width := cols + 1
 	t := make([][]float64, m)
 	basis := make([]int, m)
@@ -238,30 +242,24 @@ func (p *Problem) Solver() (*Solver, bool) {
 				row[j] = -row[j]
 			}
 		}
-		row[n+nSlack+i] = 1
-		basis[i] = n + nSlack + i
+		basis[i] = -1 - i
 		t[i] = row
 	}
-	artificial := func(j int) bool { return j >= n+nSlack && j < cols }
 	cost := make([]float64, width)
 	for i := range t {
 		for j := range width {
-			if !artificial(j) {
-				cost[j] += t[i][j]
-			}
+			cost[j] += t[i][j]
 		}
 	}
-	runFast(t, basis, cost, artificial)
+	runFast(t, basis, cost)
 	if cost[cols] > eps*(1+math.Abs(cost[cols])) {
 		return nil, false
 	}
 	// Drive the artificials out of the basis; a row that keeps one is
-	// redundant (all its real coefficients are 0) and goes.
-	kept := t[:0]
-	keptBasis := basis[:0]
+	// redundant (all its coefficients are 0) and goes.
 	for i := range t {
-		if artificial(basis[i]) {
-			for j := range n + nSlack {
+		if basis[i] < 0 {
+			for j := range cols {
 				if math.Abs(t[i][j]) > eps {
 					pivot(t, basis, nil, i, j)
 					break
@@ -269,16 +267,15 @@ func (p *Problem) Solver() (*Solver, bool) {
 			}
 		}
 	}
+	kept := t[:0]
+	keptBasis := basis[:0]
 	for i := range t {
-		if artificial(basis[i]) {
-			continue
+		if basis[i] >= 0 {
+			kept = append(kept, t[i])
+			keptBasis = append(keptBasis, basis[i])
 		}
-		row := t[i]
-		row[n+nSlack] = row[cols]
-		kept = append(kept, row[:n+nSlack+1])
-		keptBasis = append(keptBasis, basis[i])
 	}
-	return &Solver{p: p, t: kept, basis: keptBasis, cost: make([]float64, n+nSlack+1)}, true
+	return &Solver{p: p, t: kept, basis: keptBasis, cost: make([]float64, width)}, true
 }
 
 // Maximize returns max obj·x over the feasible set and a point x reaching
@@ -301,7 +298,7 @@ func (s *Solver) Maximize(obj []float64) (value float64, x []float64) {
 			}
 		}
 	}
-	if !runFast(s.t, s.basis, cost, func(int) bool { return false }) {
+	if !runFast(s.t, s.basis, cost) {
 		return math.Inf(1), nil
 	}
 	x = append([]float64(nil), s.p.Lower...)
@@ -313,20 +310,24 @@ func (s *Solver) Maximize(obj []float64) (value float64, x []float64) {
 	return -cost[width-1] + offset, x
 }
 
-// runFast is run with the steepest reduced cost (Dantzig's rule), which
-// needs far fewer pivots on large problems, falling back to Bland's rule
-// (which cannot cycle) after a run of degenerate pivots.
-func runFast(t [][]float64, basis []int, cost []float64, skip func(int) bool) bool {
+// runFast pivots until no reduced cost is positive (true) or the
+// objective is unbounded (false), choosing the steepest reduced cost
+// (Dantzig's rule), which needs far fewer pivots on large problems, and
+// falling back to Bland's rule (which cannot cycle) after a run of
+// degenerate pivots. Negative basis entries are artificial variables,
+// whose columns are not stored.
+func runFast(t [][]float64, basis []int, cost []float64) bool {
 	width := len(cost)
 	degenerate := 0
+	bland := false
 	for {
-		if degenerate > 50 {
-			return run(t, basis, cost, skip)
-		}
 		e, best := -1, eps
 		for j := range width - 1 {
-			if !skip(j) && cost[j] > best {
+			if cost[j] > best {
 				e, best = j, cost[j]
+				if bland {
+					break
+				}
 			}
 		}
 		if e < 0 {
@@ -347,11 +348,48 @@ func runFast(t [][]float64, basis []int, cost []float64, skip func(int) bool) bo
 		}
 		if ratio <= eps {
 			degenerate++
+			bland = bland || degenerate > 50
 		} else {
 			degenerate = 0
 		}
-		pivot(t, basis, cost, l, e)
+		sparsePivot(t, basis, cost, l, e)
 	}
+}
+
+// sparsePivot is pivot over the non-zero entries of the pivot row only:
+// the tableaux of the register's relations stay sparse.
+func sparsePivot(t [][]float64, basis []int, cost []float64, l, e int) {
+	row := t[l]
+	inv := 1 / row[e]
+	nz := make([]int, 0, 64)
+	for j := range row {
+		if row[j] != 0 {
+			row[j] *= inv
+			nz = append(nz, j)
+		}
+	}
+	row[e] = 1
+	for i := range t {
+		if i == l {
+			continue
+		}
+		ti := t[i]
+		if f := ti[e]; f != 0 {
+			for _, j := range nz {
+				ti[j] -= f * row[j]
+			}
+			ti[e] = 0
+		}
+	}
+	if cost != nil {
+		if f := cost[e]; f != 0 {
+			for _, j := range nz {
+				cost[j] -= f * row[j]
+			}
+			cost[e] = 0
+		}
+	}
+	basis[l] = e
 }
 
 // Widths returns, for each variable vars[i], how wide a range of integers
