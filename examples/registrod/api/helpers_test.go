@@ -55,6 +55,7 @@ type fixture struct {
 	other    *synth.Body       // the body of tokOtherBody
 	grantReg string            // the region of tokRegion's Section II grant
 	logs     *bytes.Buffer
+	clk      *synth.Clock // the register's clock, at testNow
 }
 
 // backends are the databases the fixture can run on.
@@ -92,7 +93,7 @@ func newFixtureOn(t *testing.T, dsn string) *fixture {
 		Now:   clk.Now,
 		NewID: func() string { seq++; return fmt.Sprintf("R%06d", seq) },
 	})
-	f := &fixture{reg: reg, store: store, gen: gen, logs: &bytes.Buffer{}}
+	f := &fixture{reg: reg, store: store, gen: gen, logs: &bytes.Buffer{}, clk: clk}
 	f.ids = replay(t, reg, gen, clk)
 	clk.Set(testNow)
 
