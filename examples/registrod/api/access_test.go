@@ -183,4 +183,3 @@ func TestSectionIIOnMotivatedRequest(t *testing.T) {
 		})
 	}
 }
-
