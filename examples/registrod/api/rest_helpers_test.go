@@ -33,14 +33,20 @@ type restFixture struct {
 
 func newRestFixture(t *testing.T, dsn string, national, branch string) *restFixture {
 	t.Helper()
-	f := newFixtureOn(t, dsn)
+	return newRestFixtureOver(t, &restFixture{fixture: newFixtureOn(t, dsn)}, national, branch)
+}
+
+// newRestFixtureOver serves rf's register with the tokens of newRestFixture.
+func newRestFixtureOver(t *testing.T, rf *restFixture, national, branch string) *restFixture {
+	t.Helper()
+	f := rf.fixture
 	for _, cf := range f.persons {
 		if cf == cfReferent {
 			t.Fatalf("the referent's codice fiscale %s is already in the register", cfReferent)
 		}
 	}
-	rf := &restFixture{fixture: f}
 	// A region with a Section II-only body, other than the fixture's granted one.
+	rf.regionII = ""
 	for _, e := range f.sec2Only {
 		if e.Seat.Region != f.grantReg {
 			rf.regionII = e.Seat.Region
