@@ -13,12 +13,12 @@ import (
 // The tokens of the callers of the referent, relation and access tests,
 // served by restFixture's handler besides the fixture's own.
 const (
-	tokReferent  = "referent-token-0123456789"
+	tokNewReferent  = "new-referent-token-0123456789"
 	tokRegionII  = "region-sec2-token-0123456789"
 	tokPrefect   = "prefect-token-0123456789"
 	tokNational  = "national-token-0123456789"
 	tokBranch    = "branch-token-0123456789"
-	cfReferent   = "VRDLCU90A01F205L"
+	cfNewReferent   = "GLLGNN75M52L219B"
 	subjRegionII = "regione:sec2"
 )
 
@@ -41,8 +41,8 @@ func newRestFixtureOver(t *testing.T, rf *restFixture, national, branch string) 
 	t.Helper()
 	f := rf.fixture
 	for _, cf := range f.persons {
-		if cf == cfReferent {
-			t.Fatalf("the referent's codice fiscale %s is already in the register", cfReferent)
+		if cf == cfNewReferent {
+			t.Fatalf("the referent's codice fiscale %s is already in the register", cfNewReferent)
 		}
 	}
 	// A region with a Section II-only body, other than the fixture's granted one.
@@ -60,7 +60,7 @@ func newRestFixtureOver(t *testing.T, rf *restFixture, national, branch string) 
 		tokStaff:     {Role: registry.RoleStaff, Subject: "staff:test"},
 		tokBody:      {Role: registry.RoleBody, Subject: "cf:" + f.body.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.body.Entity.CodiceFiscale]},
 		tokOtherBody: {Role: registry.RoleBody, Subject: "cf:" + f.other.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.other.Entity.CodiceFiscale]},
-		tokReferent:  {Role: registry.RoleBody, Subject: "cf:" + cfReferent, EntityID: f.ids[f.body.Entity.CodiceFiscale]},
+		tokNewReferent:  {Role: registry.RoleBody, Subject: "cf:" + cfNewReferent, EntityID: f.ids[f.body.Entity.CodiceFiscale]},
 		tokRegion:    {Role: registry.RoleRegion, Subject: "regione:test", Region: f.grantReg},
 		tokRegionII:  {Role: registry.RoleRegion, Subject: subjRegionII, Region: rf.regionII},
 		tokPrefect:   {Role: registry.RolePublic, Subject: "prefettura:test"},

@@ -16,7 +16,7 @@ func TestWritesIdempotent(t *testing.T) {
 	f := newRestFixture(t, backends(t)["sqlite"](t), "", "")
 	id := f.ids[f.body.Entity.CodiceFiscale]
 	refs := "/v1/entities/" + id + "/referents"
-	in := map[string]any{"firstName": "Luca", "lastName": "Verdi", "codiceFiscale": cfReferent, "phone": "0612345678", "email": "luca@example.it"}
+	in := map[string]any{"firstName": "Luca", "lastName": "Verdi", "taxCode": cfNewReferent, "phone": "0612345678", "email": "luca@example.it"}
 	key := func(k string) []string { return []string{api.IdempotencyKeyHeader, k} }
 
 	// A failed first attempt (422) leaves nothing to replay: the retry runs.
@@ -35,8 +35,8 @@ func TestWritesIdempotent(t *testing.T) {
 	if rec.Header().Get(api.ReplayedHeader) != "" {
 		t.Error("the first answer is marked replayed")
 	}
-	if n := len(itemIDs(t, f.do(t, "GET", refs, tokBody, nil))); n != 1 {
-		t.Errorf("%d referents after a retry, want 1", n)
+	if n := len(itemIDs(t, f.do(t, "GET", refs, tokBody, nil))); n != 2 {
+		t.Errorf("%d referents after a retry, want 2 (the fixture's and this one)", n)
 	}
 	wantProblem(t, f.post(t, refs, tokBody, map[string]any{"firstName": "Altro"}, key("ref-1")...), 422) // another request
 	// Keys are the caller's own: staff's "ref-1" is another key.
