@@ -13,13 +13,13 @@ import (
 // The tokens of the callers of the referent, relation and access tests,
 // served by restFixture's handler besides the fixture's own.
 const (
-	tokNewReferent  = "new-referent-token-0123456789"
-	tokRegionII  = "region-sec2-token-0123456789"
-	tokPrefect   = "prefect-token-0123456789"
-	tokNational  = "national-token-0123456789"
-	tokBranch    = "branch-token-0123456789"
-	cfNewReferent   = "GLLGNN75M52L219B"
-	subjRegionII = "regione:sec2"
+	tokNewReferent = "new-referent-token-0123456789"
+	tokRegionII    = "region-sec2-token-0123456789"
+	tokPrefect     = "prefect-token-0123456789"
+	tokNational    = "national-token-0123456789"
+	tokBranch      = "branch-token-0123456789"
+	cfNewReferent  = "GLLGNN75M52L219B"
+	subjRegionII   = "regione:sec2"
 )
 
 // restFixture is the seeded service with more callers: a referent of the
@@ -57,14 +57,14 @@ func newRestFixtureOver(t *testing.T, rf *restFixture, national, branch string) 
 		t.Fatal("synth gave Section II-only bodies in one region only")
 	}
 	ids := map[string]api.Identity{
-		tokStaff:     {Role: registry.RoleStaff, Subject: "staff:test"},
-		tokBody:      {Role: registry.RoleBody, Subject: "cf:" + f.body.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.body.Entity.CodiceFiscale]},
-		tokOtherBody: {Role: registry.RoleBody, Subject: "cf:" + f.other.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.other.Entity.CodiceFiscale]},
-		tokNewReferent:  {Role: registry.RoleBody, Subject: "cf:" + cfNewReferent, EntityID: f.ids[f.body.Entity.CodiceFiscale]},
-		tokRegion:    {Role: registry.RoleRegion, Subject: "regione:test", Region: f.grantReg},
-		tokRegionII:  {Role: registry.RoleRegion, Subject: subjRegionII, Region: rf.regionII},
-		tokPrefect:   {Role: registry.RolePublic, Subject: "prefettura:test"},
-		tokPublic:    {Role: registry.RolePublic, Subject: "public:test"},
+		tokStaff:       {Role: registry.RoleStaff, Subject: "staff:test"},
+		tokBody:        {Role: registry.RoleBody, Subject: "cf:" + f.body.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.body.Entity.CodiceFiscale]},
+		tokOtherBody:   {Role: registry.RoleBody, Subject: "cf:" + f.other.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.other.Entity.CodiceFiscale]},
+		tokNewReferent: {Role: registry.RoleBody, Subject: "cf:" + cfNewReferent, EntityID: f.ids[f.body.Entity.CodiceFiscale]},
+		tokRegion:      {Role: registry.RoleRegion, Subject: "regione:test", Region: f.grantReg},
+		tokRegionII:    {Role: registry.RoleRegion, Subject: subjRegionII, Region: rf.regionII},
+		tokPrefect:     {Role: registry.RolePublic, Subject: "prefettura:test"},
+		tokPublic:      {Role: registry.RolePublic, Subject: "public:test"},
 	}
 	if national != "" {
 		ids[tokNational] = api.Identity{Role: registry.RoleBody, Subject: "national", EntityID: national}
