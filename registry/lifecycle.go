@@ -255,10 +255,13 @@ type Decree struct {
 	Date   Date   `json:"date" validate:"required,datetime=2006-01-02"`
 }
 
-// Rejection records a rejected application.
+// Rejection records a rejected application: the reasons and the rule
+// applied (a rejection is a motivated act, art. 3 L. 241/1990).
 type Rejection struct {
 	Date   Date   `json:"date" validate:"required,datetime=2006-01-02"`
 	Reason string `json:"reason" validate:"required,max=5000"`
+	// LegalBasis cites the rule applied ("art. 53 c.1 DPR 394/1999").
+	LegalBasis string `json:"legalBasis" validate:"required,max=500"`
 }
 
 // Cancellation records a cancellation (art. 54 c.4 DPR 394/1999), effective
@@ -316,8 +319,8 @@ func (r *Registry) Reject(ctx context.Context, v Viewer, id string, s Section, r
 	if err := finish(r.val.fields(&rj)); err != nil {
 		return Entity{}, err
 	}
-	return r.move(ctx, actor, id, s, StatusRejected, rj.Date, "/date", rj.Reason, func(en *Enrolment) {
-		en.RejectedOn, en.RejectionReason = rj.Date, rj.Reason
+	return r.move(ctx, actor, id, s, StatusRejected, rj.Date, "/date", rj.Reason+": "+rj.LegalBasis, func(en *Enrolment) {
+		en.RejectedOn, en.RejectionReason, en.LegalBasis = rj.Date, rj.Reason, rj.LegalBasis
 	})
 }
 
