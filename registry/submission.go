@@ -404,3 +404,7 @@ func (r *Registry) ReviewQueue(ctx context.Context, v Viewer, limit int) ([]Queu
 	}
 	return out, nil
 }
+
+// Silence returns the register's policy for silence after the decision
+// term (Options.Silence).
+func (r *Registry) Silence() SilencePolicy { return r.opts.Silence }

@@ -18,3 +18,10 @@ CREATE TABLE attachments (
 -- again with the next), and indexed for the last number of a year.
 ALTER TABLE applications ADD COLUMN protocol TEXT GENERATED ALWAYS AS (json_extract(doc, '$.receipt.protocol')) VIRTUAL;
 CREATE UNIQUE INDEX applications_protocol ON applications (protocol);
+
+-- The answer to a POST that writes the register (an application, a
+-- decision), kept with its Idempotency-Key so that a retry gets the same
+-- answer: its status and body. NULL while the request runs, and for the keys
+-- of filings and of requests that write nothing.
+ALTER TABLE idempotency_keys ADD COLUMN response_status INTEGER;
+ALTER TABLE idempotency_keys ADD COLUMN response_body BLOB;
