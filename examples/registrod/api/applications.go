@@ -269,11 +269,9 @@ func (s *server) applicationStatus(r *request, v registry.Viewer, id string) (Ap
 }
 
 // application answers GET /v1/applications/{id}: the body's own and staff;
-// anyone else gets 404, as for an ID that does not exist.
+// anyone else (the anonymous public too) gets 404, as for an ID that does
+// not exist.
 func (s *server) application(w http.ResponseWriter, r *request) error {
-	if r.caller.anonymous {
-		return newError(kindUnauthorized, msg("le domande richiedono un token", "applications need a token"))
-	}
 	v, err := s.viewer(r.Context(), r.caller)
 	if err != nil {
 		return err
@@ -333,9 +331,6 @@ func (s *server) requestCompletion(w http.ResponseWriter, r *request) error {
 // multipart request as apply, with the completed application; files are
 // needed only for new attachments.
 func (s *server) complete(w http.ResponseWriter, r *request) error {
-	if r.caller.anonymous {
-		return newError(kindUnauthorized, msg("serve il token dell'ente", "the body's token is needed"))
-	}
 	up, err := s.readUpload(w, r)
 	if err != nil {
 		return err
@@ -383,9 +378,6 @@ func (s *server) reviewQueue(w http.ResponseWriter, r *request) error {
 // entityApplications lists a body's applications with their status: the
 // body itself and staff; anyone else gets 404, as for an unknown body.
 func (s *server) entityApplications(w http.ResponseWriter, r *request) error {
-	if r.caller.anonymous {
-		return newError(kindUnauthorized, msg("le domande richiedono un token", "applications need a token"))
-	}
 	id := r.PathValue("id")
 	v, err := s.viewer(r.Context(), r.caller)
 	if err != nil {

@@ -300,7 +300,7 @@ func TestApplicationsEndToEnd(t *testing.T) {
 				t.Errorf("A's status %+v", st)
 			}
 			wantProblem(t, env.do(t, "GET", "/v1/applications/"+rcA.ApplicationID, tokBodyB, "", nil), http.StatusNotFound)
-			wantProblem(t, env.do(t, "GET", "/v1/applications/"+rcA.ApplicationID, "", "", nil), http.StatusUnauthorized)
+			wantProblem(t, env.do(t, "GET", "/v1/applications/"+rcA.ApplicationID, "", "", nil), http.StatusNotFound)
 
 			// The review queue shows the three, each with its decision.
 			rec = env.do(t, "GET", "/v1/review-queue", tokAppsStaff, "", nil)
@@ -441,9 +441,7 @@ func TestApplicationsEndToEnd(t *testing.T) {
 					for _, tok := range []string{tokBodyB, tokBodyC, tokPersonA, tokAppsRegion} {
 						wantProblem(t, env.do(t, "GET", url, tok, "", nil), http.StatusNotFound)
 					}
-					// B holds the same bytes in its own application: through
-					// A's application it still may not read them.
-					wantProblem(t, env.do(t, "GET", url, "", "", nil), http.StatusUnauthorized)
+					wantProblem(t, env.do(t, "GET", url, "", "", nil), http.StatusNotFound)
 				}
 			}
 			readAttachments()

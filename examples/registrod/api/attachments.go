@@ -14,9 +14,6 @@ import (
 // application does not name and for an unknown application the answer is
 // the same 404, so that nobody learns which files another body holds.
 func (s *server) attachment(w http.ResponseWriter, r *request) error {
-	if r.caller.anonymous {
-		return newError(kindUnauthorized, msg("gli allegati richiedono un token", "attachments need a token"))
-	}
 	id, sha := r.PathValue("id"), r.PathValue("sha256")
 	notFound := func(err error) error {
 		return &httpError{kind: kindNotFound, cause: err, detail: msg(

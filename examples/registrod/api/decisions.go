@@ -303,9 +303,6 @@ func (s *server) editEntity(w http.ResponseWriter, r *request, build func(cur re
 // entityEvents is the history of one body: its events, for the body itself
 // and staff (404 for anyone else, as for an unknown body).
 func (s *server) entityEvents(w http.ResponseWriter, r *request) error {
-	if r.caller.anonymous {
-		return newError(kindUnauthorized, msg("la storia di un ente richiede un token", "a body's history needs a token"))
-	}
 	id := r.PathValue("id")
 	var after int64
 	if q := r.URL.Query().Get("after"); q != "" {
