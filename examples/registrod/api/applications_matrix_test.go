@@ -118,7 +118,9 @@ func init() {
 			}})
 	}
 	addMatrix(matrixCase{op: "applySilence", write: true, allow: staff,
-		req: func(t *testing.T, f *fixture) (string, string, []byte, []string) { return "POST", "/v1/silence", []byte(`{}`), nil }})
+		req: func(t *testing.T, f *fixture) (string, string, []byte, []string) {
+			return "POST", "/v1/silence", []byte(`{}`), nil
+		}})
 	edit := func(method string, body func(t *testing.T, e registry.Entity) []byte, ct string) func(t *testing.T, f *fixture) (string, string, []byte, []string) {
 		return func(t *testing.T, f *fixture) (string, string, []byte, []string) {
 			e, err := f.reg.Entity(context.Background(), registry.Staff("staff:test"), f.bodyID())
