@@ -288,7 +288,7 @@ func (r *Registry) Complete(ctx context.Context, v Viewer, id string, next Appli
 	case !slices.Equal(next.Sections, a.Sections):
 		return Application{}, invalid("/sections", "unchanged", "le sezioni richieste non cambiano", "the requested sections do not change", nil)
 	case next.Body.CodiceFiscale != a.Body.CodiceFiscale:
-		return Application{}, invalid("/body/codiceFiscale", "unchanged", "il codice fiscale dell'ente non cambia", "the body's codice fiscale does not change", nil)
+		return Application{}, invalid("/body/taxCode", "unchanged", "il codice fiscale dell'ente non cambia", "the body's codice fiscale does not change", nil)
 	}
 	el, err := r.assess(ctx, &next, unstated, r.now())
 	if err != nil {

@@ -198,7 +198,7 @@ func sampleApplication(t *testing.T, cf, name, date string) map[string]any {
 	delete(app, "entityId")
 	app["date"] = date
 	body := app["body"].(map[string]any)
-	body["codiceFiscale"], body["name"] = cf, name
+	body["taxCode"], body["name"] = cf, name
 	app["signature"].(map[string]any)["signedAt"] = date
 	app["attachments"] = []any{
 		map[string]any{"kind": "statute", "name": "statuto.pdf"},
