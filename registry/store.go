@@ -95,6 +95,7 @@ type Store interface {
 	// error; database errors.
 	Commit(ctx context.Context, b Batch) ([]Event, error)
 	GrantStore
+	ApplicationFiles
 }
 
 // Filter selects entities for Store.Entities. Zero fields match everything.
@@ -230,6 +231,8 @@ type Batch struct {
 	Grants       []Grant
 	Deletes      []Ref
 	Events       []Event
+	// Attachments are files to store once by SHA-256 (ApplicationFiles).
+	Attachments []AttachmentFile
 }
 
 // EventRegions returns the Regions of an event about a body seated in
