@@ -6,8 +6,18 @@
 //
 // Usage:
 //
-//	registrod [--addr 127.0.0.1:8080] --db sqlite:PATH|postgres://… [--tokens FILE] [--log-level info]
-//	          [--code-lists FILE] [--territory FILE]
+//	registrod [check-config] [--addr 127.0.0.1:8080] --db sqlite:PATH|postgres://… [--create]
+//	          [--tokens FILE] [--log-level info] [--code-lists FILE] [--territory FILE]
+//	          [--metrics-addr 127.0.0.1:9464] [--tls-cert FILE --tls-key FILE]
+//	          [--trusted-proxies CIDR,…]
+//
+// Every flag but --version and --openapi can be given as an environment
+// variable instead: REGISTRO_ and the name in upper case with '_' for '-'
+// (REGISTRO_RATE_LIMIT); the command line wins. --db must name an existing
+// register unless --create; check-config validates the configuration and
+// the database and exits. /metrics is served on --metrics-addr, /healthz
+// (liveness) and /readyz (readiness, 503 while migrating) on --addr. See
+// the README's "Operating registrod".
 //
 // --code-lists replaces the register's code lists (JSON, codelist.Load's
 // format) and --territory its ISTAT territory (a table in territory.Parse's

@@ -41,15 +41,15 @@ var ErrNoDatabase = errors.New("sqlstore: no register database there")
 // BackupInfo describes a backup: where in the source's history it stands.
 type BackupInfo struct {
 	// Source is the dialect backed up: "sqlite" or "postgres".
-	Source string
+	Source string `json:"source"`
 	// SchemaVersion is the migration version of the copy.
-	SchemaVersion int
+	SchemaVersion int `json:"schemaVersion"`
 	// LastEventSeq is the backup's position: the Seq of the last event of
 	// the log in the copy (0 for an empty log). Every write acknowledged
 	// before the backup began is in it; none after this event is.
-	LastEventSeq int64
+	LastEventSeq int64 `json:"lastEventSeq"`
 	// Rows counts the rows copied, by table.
-	Rows map[string]int64
+	Rows map[string]int64 `json:"rows"`
 }
 
 // Backup writes a consistent copy of the database to the SQLite file out,

@@ -50,7 +50,8 @@
 // over Options.MaxBodyBytes 413, a body that is not JSON 415, request headers
 // too large 431, an unknown transfer encoding 501, a request cancelled or
 // timed out 503. A panic in a handler is recovered, logged with
-// its stack and answered 500; /healthz answers 503 when the store does not.
+// its stack and answered 500; /readyz (not /healthz, which is liveness)
+// answers 503 when the store does not.
 //
 // # Limits
 //
