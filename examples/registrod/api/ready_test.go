@@ -8,6 +8,10 @@ import (
 	"github.com/openregistro/registro/examples/registrod/api"
 )
 
+func init() {
+	addMatrix(matrixCase{op: "ready", req: get("/readyz"), allow: everyone})
+}
+
 // TestStarting: while the database is opened and migrated, the process is
 // alive (/healthz 200) and not ready (/readyz and everything else: a 503
 // problem with Retry-After, in the language asked).
