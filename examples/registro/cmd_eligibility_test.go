@@ -216,7 +216,7 @@ func TestEligibilityCommand(t *testing.T) {
 		{"missing register", "", []string{"--registry", filepath.Join(dir, "nope.ndjson"), both}, exitUsage, nil, []string{"--registry", "no such file"}},
 		{"register line with unknown field", "", []string{"--registry", badReg, both}, exitUsage, nil, []string{"bad.ndjson:5", "unknown field \"colour\""}},
 		{"invalid register body", "", []string{"--registry", invalidReg, both}, exitUsage, nil, []string{"invalid.ndjson:1: ", "codiceFiscale"}},
-		{"help", "", []string{"--help"}, exitOK, nil, []string{"Usage: registro eligibility", "--registry", "Examples:"}},
+		{"help", "", []string{"--help"}, exitOK, []string{"Usage:\n  registro eligibility", "--registry", "Examples:"}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
