@@ -53,7 +53,8 @@
 // without If-Match 428, request headers
 // too large 431, an unknown transfer encoding 501, a request cancelled or
 // timed out 503. A panic in a handler is recovered, logged with
-// its stack and answered 500; /healthz answers 503 when the store does not.
+// its stack and answered 500; /readyz (not /healthz, which is liveness)
+// answers 503 when the store does not.
 //
 // # Limits
 //
