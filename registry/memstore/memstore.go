@@ -38,6 +38,7 @@ type Store struct {
 	partnerships map[string]registry.Partnership
 	grants       map[string]registry.Grant
 	events       []registry.Event
+	tokens       apiTokens
 }
 
 var _ registry.Store = (*Store)(nil)
