@@ -55,6 +55,8 @@ type fixture struct {
 	other    *synth.Body       // the body of tokOtherBody
 	grantReg string            // the region of tokRegion's Section II grant
 	logs     *bytes.Buffer
+	deps     api.Deps     // the handler's dependencies (to build it again with more)
+	clock    *synth.Clock // the register's clock
 }
 
 // backends are the databases the fixture can run on.
@@ -162,6 +164,7 @@ func newFixtureOn(t *testing.T, dsn string) *fixture {
 		}
 	}
 	f.h = api.New(deps, api.Options{MaxBodyBytes: 1 << 20})
+	f.deps, f.clock = deps, clk
 	return f
 }
 
