@@ -6,22 +6,38 @@
 //
 // Usage:
 //
-//	registrod [--addr 127.0.0.1:8080] --db sqlite:PATH|postgres://… [--tokens FILE] [--log-level info]
-//	          [--code-lists FILE] [--territory FILE]
+//	registrod [--addr 127.0.0.1:8080] --db sqlite:PATH|postgres://… [--log-level info]
+//	          [--oidc-issuer URL,AUDIENCE[,JWKS_URL]]… [--oidc-staff CF,…] [--oidc-role-claim NAME]
+//	          [--oidc-clock-skew 1m] [--code-lists FILE] [--territory FILE]
+//	registrod --db … --import-tokens FILE [--import-tokens-expiry 2160h]
 //
 // --code-lists replaces the register's code lists (JSON, codelist.Load's
 // format) and --territory its ISTAT territory (a table in territory.Parse's
 // format); both reach every path: the register's checks, questionnaire
 // validation, filings, eligibility and the yearly list.
 //
-// The tokens file is a JSON object mapping bearer tokens to identities (see
-// api.ParseTokens). Without it every caller is the anonymous public. The
-// service stops gracefully on SIGINT or SIGTERM: it stops accepting
-// connections and waits up to --shutdown-timeout for requests in flight.
+// Callers authenticate with a bearer token: a person's JWT from one of the
+// trusted OpenID Connect issuers (--oidc-issuer, repeatable: the issuer URL,
+// the audience its tokens must name, and optionally its JWKS URL, else read
+// from its discovery document), or a machine client's API token, issued by
+// staff through POST /v1/api-tokens and kept hashed in the database. A person
+// is staff when their codice fiscale is in --oidc-staff or the claim
+// --oidc-role-claim says "staff" ("region:NN": a regional officer);
+// otherwise the register says which bodies they act for (the Registro-Entity
+// header). Without a token a caller is the anonymous public.
+//
+// --import-tokens migrates the tokens file of earlier versions (a JSON
+// object mapping bearer tokens to {role, subject, entityId?, region?}): each
+// token becomes an API token in the database — its hash, never the token —
+// named after its subject and expiring after --import-tokens-expiry, so its
+// holder keeps calling with it; then registrod exits. The service stops
+// gracefully on SIGINT or SIGTERM: it stops accepting connections and waits
+// up to --shutdown-timeout for requests in flight.
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -29,6 +45,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -47,7 +64,12 @@ import (
 type config struct {
 	addr            string
 	db              string
-	tokens          string
+	importTokens    string
+	importExpiry    time.Duration
+	oidcIssuers     []api.OIDCIssuer
+	oidcStaff       string
+	oidcRoleClaim   string
+	oidcSkew        time.Duration
 	version         bool
 	codeLists       string
 	territory       string
@@ -84,7 +106,23 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var cfg config
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&cfg.db, "db", "", "store: sqlite:PATH, a file path or postgres://… (required)")
-	fs.StringVar(&cfg.tokens, "tokens", "", "JSON file mapping bearer tokens to {role, subject, entityId?, region?}")
+	fs.StringVar(&cfg.importTokens, "import-tokens", "", "import the bearer tokens of a tokens file of earlier versions as hashed API tokens, and exit")
+	fs.DurationVar(&cfg.importExpiry, "import-tokens-expiry", 90*24*time.Hour, "how long the tokens --import-tokens imports stay valid")
+	fs.Func("oidc-issuer", "a trusted OpenID Connect issuer: URL,AUDIENCE[,JWKS_URL] (repeatable)", func(v string) error {
+		parts := strings.Split(v, ",")
+		if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
+			return fmt.Errorf("want URL,AUDIENCE[,JWKS_URL], got %q", v)
+		}
+		is := api.OIDCIssuer{URL: parts[0], Audience: parts[1]}
+		if len(parts) == 3 {
+			is.JWKSURL = parts[2]
+		}
+		cfg.oidcIssuers = append(cfg.oidcIssuers, is)
+		return nil
+	})
+	fs.StringVar(&cfg.oidcStaff, "oidc-staff", "", "comma-separated codici fiscali of the ministry's staff")
+	fs.StringVar(&cfg.oidcRoleClaim, "oidc-role-claim", "", "claim giving a role outright (\"staff\", \"region:NN\"); only for issuers the register's administrators control")
+	fs.DurationVar(&cfg.oidcSkew, "oidc-clock-skew", api.DefaultClockSkew, "leeway on the tokens' exp, nbf and iat")
 	fs.StringVar(&cfg.codeLists, "code-lists", "", "JSON file of code lists replacing the default ones")
 	fs.StringVar(&cfg.territory, "territory", "", "territory table replacing the embedded ISTAT one")
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
@@ -152,16 +190,6 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 
 // serve wires the store, the register and the API, and serves until ctx ends.
 func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- string) error {
-	var tokens api.Tokens
-	if cfg.tokens != "" {
-		data, err := os.ReadFile(cfg.tokens)
-		if err != nil {
-			return err
-		}
-		if tokens, err = api.ParseTokens(data); err != nil {
-			return fmt.Errorf("%s: %w", cfg.tokens, err)
-		}
-	}
 	store, err := sqlstore.Open(ctx, cfg.db, sqlstore.Options{})
 	if err != nil {
 		return err
@@ -172,6 +200,16 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 		return err
 	}
 	reg := wire.Registry(store, opts)
+	if cfg.importTokens != "" {
+		return importTokens(ctx, reg, cfg.importTokens, cfg.importExpiry, log)
+	}
+	var oidc *api.OIDC
+	if len(cfg.oidcIssuers) > 0 {
+		if oidc, err = api.NewOIDC(ctx, api.OIDCConfig{Issuers: cfg.oidcIssuers, Staff: splitList(cfg.oidcStaff),
+			RoleClaim: cfg.oidcRoleClaim, ClockSkew: cfg.oidcSkew}); err != nil {
+			return err
+		}
+	}
 	// A filing and its change-feed event are two writes: repair any filing a
 	// previous run stored but did not get to record.
 	var years []int
@@ -183,10 +221,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	} else if n > 0 {
 		log.Warn("recorded filings missing from the change feed", "count", n)
 	}
-	deps, err := api.NewDeps(reg, store.Filings(), tokens, log)
+	deps, err := api.NewDeps(reg, store.Filings(), api.Tokens{}, log)
 	if err != nil {
 		return err
 	}
+	deps.OIDC = oidc
 	err = server.Run(ctx, cfg.addr, api.New(deps, api.Options{
 		RequestTimeout: cfg.requestTimeout,
 		RateLimit:      cfg.rateLimit,
@@ -200,12 +239,62 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 		ConnError:      api.ConnProblem,
 		MaxHeaderBytes: 1 << 20,
 		Listening: func(addr string) {
-			log.Info("registrod listening", "addr", addr, "db", store.Dialect(), "tokens", tokens.Len())
+			log.Info("registrod listening", "addr", addr, "db", store.Dialect(), "oidc_issuers", len(cfg.oidcIssuers))
 		},
 	})
 	if err != nil {
 		return err
 	}
 	log.Info("registrod stopped")
+	return nil
+}
+
+// splitList returns the non-empty items of a comma-separated list.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// importTokens stores each bearer token of the tokens file path as a hashed
+// API token named after its subject (lower-cased, and "cf:" subjects
+// renamed "person:…", since a client's name may not pass for a person's).
+func importTokens(ctx context.Context, reg *registry.Registry, path string, expiry time.Duration, log *slog.Logger) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if _, err := api.ParseTokens(data); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	var m map[string]api.Identity
+	if err := json.Unmarshal(data, &m); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	secrets := make([]string, 0, len(m))
+	for k := range m {
+		secrets = append(secrets, k)
+	}
+	sort.Strings(secrets)
+	staff := registry.Staff("registrod:import-tokens")
+	until := reg.Now().Add(expiry)
+	for i, secret := range secrets {
+		id := m[secret]
+		name := strings.ToLower(id.Subject)
+		if rest, ok := strings.CutPrefix(name, "cf:"); ok {
+			name = "person:" + rest
+		}
+		t, err := reg.ImportAPIToken(ctx, staff, registry.APIToken{Name: name, Role: id.Role, EntityID: id.EntityID,
+			Region: id.Region, ExpiresAt: until}, secret)
+		if err != nil {
+			return fmt.Errorf("%s: token #%d (subject %q): %w", path, i+1, id.Subject, err)
+		}
+		log.Info("imported API token", "id", t.ID, "name", t.Name, "role", t.Role.String(), "expires", t.ExpiresAt)
+	}
+	log.Info("tokens imported: the file is no longer read; delete it", "count", len(secrets))
 	return nil
 }
