@@ -14,23 +14,25 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
+
+	"github.com/openregistro/registro/examples/internal/devidp"
 )
 
 const testRedirect = "http://127.0.0.1:1/auth/callback"
 
 // startIDP serves the provider on a loopback port; its issuer is its URL.
-func startIDP(t *testing.T) (string, []Person) {
+func startIDP(t *testing.T) (string, []devidp.Person) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	issuer := "http://" + ln.Addr().String()
-	people, err := DemoPeople(2024, 3, 0.05, 2)
+	people, err := devidp.DemoPeople(2024, 3, 0.05, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := Handler(issuer, "registro-web", "s3cret", []string{testRedirect}, people, nil)
+	h, err := devidp.Handler(issuer, "registro-web", "s3cret", []string{testRedirect}, people, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,10 +87,10 @@ func TestAuthorizationCodePKCE(t *testing.T) {
 	}
 	cfg := &oauth2.Config{ClientID: "registro-web", ClientSecret: "s3cret", Endpoint: p.Endpoint(),
 		RedirectURL: testRedirect, Scopes: []string{oidc.ScopeOpenID, "profile"}}
-	for _, who := range []Person{people[0], people[len(people)-2]} {
+	for _, who := range []devidp.Person{people[0], people[len(people)-2]} {
 		t.Run(who.What, func(t *testing.T) {
 			verifier := oauth2.GenerateVerifier()
-			code, err := login(t, cfg, verifier, who.CodiceFiscale, DemoPassword)
+			code, err := login(t, cfg, verifier, who.CodiceFiscale, devidp.DemoPassword)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,7 +98,7 @@ func TestAuthorizationCodePKCE(t *testing.T) {
 			if _, err := cfg.Exchange(ctx, code); err == nil {
 				t.Fatal("code exchanged without the PKCE verifier")
 			}
-			code, err = login(t, cfg, verifier, who.CodiceFiscale, DemoPassword)
+			code, err = login(t, cfg, verifier, who.CodiceFiscale, devidp.DemoPassword)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,7 +123,7 @@ func TestAuthorizationCodePKCE(t *testing.T) {
 	if _, err := login(t, cfg, oauth2.GenerateVerifier(), people[0].CodiceFiscale, "wrong"); err == nil {
 		t.Error("wrong password: logged in")
 	}
-	if _, err := login(t, cfg, oauth2.GenerateVerifier(), "RSSMRA80A01H501U", DemoPassword); err == nil {
+	if _, err := login(t, cfg, oauth2.GenerateVerifier(), "RSSMRA80A01H501U", devidp.DemoPassword); err == nil {
 		t.Error("unknown person: logged in")
 	}
 }
@@ -139,7 +141,7 @@ func TestDevFlagRequired(t *testing.T) {
 }
 
 func TestDemoPeople(t *testing.T) {
-	people, err := DemoPeople(2024, 3, 0.05, 3)
+	people, err := devidp.DemoPeople(2024, 3, 0.05, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
