@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openregistro/registro/registry/codicefiscale"
 	"github.com/openregistro/registro/schemas/problem"
 )
 
@@ -132,7 +133,7 @@ func (r *Registry) IssueAPIToken(ctx context.Context, v Viewer, t APIToken) (API
 	var b [32]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never returns an error (Go 1.24+)
 	secret := APITokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
-	t, err := r.storeAPIToken(ctx, v, t, secret)
+	t, err := r.storeAPIToken(ctx, v, t, secret, false)
 	if err != nil {
 		return APIToken{}, "", err
 	}
@@ -141,7 +142,9 @@ func (r *Registry) IssueAPIToken(ctx context.Context, v Viewer, t APIToken) (API
 
 // ImportAPIToken stores the client t with a secret it already holds (one of
 // the bearer tokens of registrod's former tokens file), so that the client
-// keeps calling with it. Only its hash is stored.
+// keeps calling with it. Only its hash is stored. Unlike IssueAPIToken it
+// admits the name "cf:CODICEFISCALE" (a valid personal code): the old file's
+// personal tokens, whose holder is that person and may file reports.
 //
 // Errors: those of IssueAPIToken; a problem.List for a secret shorter than
 // MinImportedTokenLength, longer than 512 bytes or holding white space; an
@@ -156,15 +159,17 @@ func (r *Registry) ImportAPIToken(ctx context.Context, v Viewer, t APIToken, sec
 			fmt.Sprintf("the token must have %d to %d characters, without white space", MinImportedTokenLength, maxSecretLength),
 			map[string]any{"min": MinImportedTokenLength, "max": maxSecretLength})
 	}
-	return r.storeAPIToken(ctx, v, t, secret)
+	return r.storeAPIToken(ctx, v, t, secret, true)
 }
 
-func (r *Registry) storeAPIToken(ctx context.Context, v Viewer, t APIToken, secret string) (APIToken, error) {
+// storeAPIToken checks and stores t; legacy admits a person's name
+// ("cf:CODICEFISCALE", a personal token of the former tokens file).
+func (r *Registry) storeAPIToken(ctx context.Context, v Viewer, t APIToken, secret string, legacy bool) (APIToken, error) {
 	if err := authorize(v, opIssueAPIToken); err != nil {
 		return APIToken{}, err
 	}
 	now := r.now().UTC()
-	if err := r.checkAPIToken(ctx, &t, now); err != nil {
+	if err := r.checkAPIToken(ctx, &t, now, legacy); err != nil {
 		return APIToken{}, err
 	}
 	var id [8]byte
@@ -180,12 +185,15 @@ func (r *Registry) storeAPIToken(ctx context.Context, v Viewer, t APIToken, secr
 }
 
 // checkAPIToken checks what a client asks for.
-func (r *Registry) checkAPIToken(ctx context.Context, t *APIToken, now time.Time) error {
+func (r *Registry) checkAPIToken(ctx context.Context, t *APIToken, now time.Time, legacy bool) error {
 	var errs problem.List
 	add := func(path, code, it, en string, params map[string]any) {
 		errs = append(errs, problem.New(path, "register", code, params, it, en))
 	}
-	if !tokenName.MatchString(t.Name) || strings.HasPrefix(t.Name, "cf:") {
+	person := strings.HasPrefix(t.Name, "cf:")
+	if legacy && person && codicefiscale.ValidatePerson(strings.TrimPrefix(t.Name, "cf:")) == nil {
+		// A personal token of the former tokens file: its holder is that person.
+	} else if !tokenName.MatchString(t.Name) || person {
 		add("/name", "token_name",
 			"il nome del client: da 3 a 100 caratteri tra a-z 0-9 . _ : @ -, che inizi con una lettera o una cifra e non con \"cf:\"",
 			"the client's name: 3 to 100 of a-z 0-9 . _ : @ -, starting with a letter or digit and not with \"cf:\"",

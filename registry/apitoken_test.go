@@ -111,6 +111,16 @@ func TestAPITokenChecks(t *testing.T) {
 	if tk, err := f.reg.AuthenticateAPIToken(ctx, old); err != nil || tk.Viewer().Actor() != "region:regione:lazio" {
 		t.Errorf("imported: %+v, %v", tk, err)
 	}
+	// A personal token of the former file stays the person's.
+	e := f.mustApply(t, application(body(cfBodyA, "Ente"), "2025-01-10", registry.SectionI))
+	personal := registry.APIToken{Name: "cf:" + cfRep, Role: registry.RoleBody, EntityID: e.ID, ExpiresAt: month.Add(24 * time.Hour)}
+	if _, err := f.reg.ImportAPIToken(ctx, staff, personal, "body-token-0123456789"); err != nil {
+		t.Fatalf("personal token: %v", err)
+	}
+	personal.Name = "cf:RSSMRA80A01H501X" // not a valid code
+	if _, err := f.reg.ImportAPIToken(ctx, staff, personal, "body-token-9876543210"); !errors.Is(err, problem.ErrInvalid) {
+		t.Errorf("invalid personal name: %v", err)
+	}
 }
 
 func TestPersonViewer(t *testing.T) {

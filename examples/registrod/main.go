@@ -261,8 +261,8 @@ func splitList(s string) []string {
 }
 
 // importTokens stores each bearer token of the tokens file path as a hashed
-// API token named after its subject (lower-cased, and "cf:" subjects
-// renamed "person:…", since a client's name may not pass for a person's).
+// API token named after its subject (lower-cased; a "cf:" subject stays the
+// person's, who may still file their body's reports).
 func importTokens(ctx context.Context, reg *registry.Registry, path string, expiry time.Duration, log *slog.Logger) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -285,8 +285,8 @@ func importTokens(ctx context.Context, reg *registry.Registry, path string, expi
 	for i, secret := range secrets {
 		id := m[secret]
 		name := strings.ToLower(id.Subject)
-		if rest, ok := strings.CutPrefix(name, "cf:"); ok {
-			name = "person:" + rest
+		if cf, ok := strings.CutPrefix(id.Subject, "cf:"); ok {
+			name = "cf:" + strings.ToUpper(cf) // a person's token: they may still file
 		}
 		t, err := reg.ImportAPIToken(ctx, staff, registry.APIToken{Name: name, Role: id.Role, EntityID: id.EntityID,
 			Region: id.Region, ExpiresAt: until}, secret)

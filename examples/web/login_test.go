@@ -10,9 +10,12 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/openregistro/registro/examples/internal/devidp"
 	"github.com/openregistro/registro/examples/internal/wire"
@@ -212,5 +215,44 @@ func TestLoginFilesReport(t *testing.T) {
 	}
 	if code, body := post(t, &http.Client{}, target, d.report, "Registro-Entity", d.entityID); code != http.StatusUnauthorized {
 		t.Fatalf("after logout: %d %s", code, body)
+	}
+}
+
+// TestBrowserLogin is the demo path in Chromium: a legal representative logs
+// in on the development provider's page and files their body's report.
+func TestBrowserLogin(t *testing.T) {
+	if os.Getenv("REGISTRO_BROWSER_TEST") != "1" {
+		t.Skip("set REGISTRO_BROWSER_TEST=1 to run the browser test (needs node, Chromium and `npm ci` in examples/web)")
+	}
+	chromium := os.Getenv("CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatal("node is not installed:", err)
+	}
+	if _, err := os.Stat("node_modules/playwright-core/package.json"); err != nil {
+		t.Fatalf("playwright-core missing: run `npm ci` in examples/web first (%v)", err)
+	}
+	shots := os.Getenv("REGISTRO_BROWSER_SHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	d := startDemoLogin(t, fakeDist(t))
+	report := filepath.Join(t.TempDir(), "report.json")
+	if err := os.WriteFile(report, d.report, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "e2e/login.mjs", "--url", d.web+"/", "--user", d.person.CodiceFiscale,
+		"--password", devidp.DemoPassword, "--entity", d.entityID, "--report", report, "--shots", shots,
+		"--chromium", chromium, "--timeout", "120")
+	cmd.WaitDelay = 10 * time.Second
+	out, err := cmd.CombinedOutput()
+	t.Logf("browser login test:\n%s", out)
+	if err != nil {
+		t.Fatalf("browser login test failed: %v (screenshots in %s)", err, shots)
 	}
 }
