@@ -42,7 +42,12 @@ type Identity struct {
 	Region string `json:"region,omitempty"`
 }
 
-// Tokens maps bearer tokens to identities. Build it with ParseTokens (or
+// Tokens maps bearer tokens to identities: static credentials for programs
+// that embed the API (tests, the load generator's self-contained mode), kept
+// in memory by SHA-256. registrod itself keeps no tokens file: people log in
+// through OpenID Connect (OIDC) and machine clients hold API tokens stored
+// hashed in the register; ParseTokens reads the former tokens file for its
+// migration (registrod --import-tokens). Build it with ParseTokens (or
 // NewTokens); the zero value knows no token, so every caller is anonymous.
 type Tokens struct {
 	byHash map[[sha256.Size]byte]Identity
