@@ -99,7 +99,7 @@ func withOIDC(t *testing.T, f *fixture, is *testIssuer, cfg api.OIDCConfig) http
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := f.deps
+	deps := f.apiDeps
 	deps.OIDC = o
 	return api.New(deps, api.Options{MaxBodyBytes: 1 << 20})
 }
@@ -253,14 +253,14 @@ func TestOIDCRevokedReferent(t *testing.T) {
 	id := f.ids[f.body.Entity.CodiceFiscale]
 	staff := registry.Staff("staff:test")
 	// A referent outside the register's people.
-	const cf = "VRDLCU90A01F205L"
-	ref, err := f.reg.RequestReferent(ctx, staff, id, registry.Referent{FirstName: "Luca", LastName: "Verdi",
-		CodiceFiscale: cf, Phone: "061234567", Email: "luca.verdi@example.it"})
+	const cf = "BNCNNA70A41F205S"
+	ref, err := f.reg.RequestReferent(ctx, staff, id, registry.Referent{FirstName: "Anna", LastName: "Bianchi",
+		CodiceFiscale: cf, Phone: "061234567", Email: "anna.bianchi@example.it"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	tok := is.sign(t, "k1", is.claims(cf))
-	doc := withFiler(t, mustDocFor(t, f), cf)
+	doc := withFiler(t, mustDocFor(t, f), cf, "Anna", "Bianchi")
 	// Requested, not yet enabled: refused.
 	wantProblem(t, doWith(t, h, "POST", "/v1/filings/2024", tok, doc, api.EntityHeader, id), http.StatusForbidden)
 	if _, err := f.reg.EnableReferent(ctx, staff, id, ref.ID); err != nil {
@@ -275,21 +275,6 @@ func TestOIDCRevokedReferent(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantProblem(t, doWith(t, h, "POST", "/v1/filings/2024", tok, doc, api.EntityHeader, id), http.StatusForbidden)
-}
-
-// withFiler returns doc with /filer/taxCode set to cf.
-func withFiler(t *testing.T, doc []byte, cf string) []byte {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(doc, &m); err != nil {
-		t.Fatal(err)
-	}
-	m["filer"].(map[string]any)["taxCode"] = cf
-	out, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 func TestOIDCStaffAndRegion(t *testing.T) {

@@ -72,7 +72,7 @@ func TestAPITokens(t *testing.T) {
 	if rec := f.do(t, "GET", "/v1/events?limit=1", tk.Secret, nil); rec.Code != http.StatusOK {
 		t.Fatalf("staff token: %d %s", rec.Code, truncate(rec.Body.String()))
 	}
-	f.clock.Set(testNow.Add(2 * time.Hour))
+	f.clk.Set(testNow.Add(2 * time.Hour))
 	wantProblem(t, f.do(t, "GET", "/v1/events?limit=1", tk.Secret, nil), http.StatusUnauthorized)
 }
 
@@ -110,4 +110,19 @@ func TestAPITokenProblems(t *testing.T) {
 	if rec := f.do(t, "GET", "/v1/api-tokens", tokStaff, nil); !strings.Contains(rec.Body.String(), `"tokens":[]`) {
 		t.Errorf("nothing stored after the problems: %s", rec.Body.String())
 	}
+}
+
+func init() {
+	addMatrix(matrixCase{op: "listApiTokens", allow: []caller{asStaff},
+		req: func(t *testing.T, f *fixture) (string, string, []byte, []string) {
+			return "GET", "/v1/api-tokens", nil, nil
+		}})
+	addMatrix(matrixCase{op: "issueApiToken", write: true, allow: []caller{asStaff},
+		req: func(t *testing.T, f *fixture) (string, string, []byte, []string) {
+			return "POST", "/v1/api-tokens", tokenRequest("regione:matrix", "region", fmt.Sprintf(`"region":%q,`, f.grantReg), testNow.Add(time.Hour)), nil
+		}})
+	addMatrix(matrixCase{op: "revokeApiToken", allow: []caller{asStaff}, // staff: 404, no such token
+		req: func(t *testing.T, f *fixture) (string, string, []byte, []string) {
+			return "DELETE", "/v1/api-tokens/tok_none", nil, nil
+		}})
 }
