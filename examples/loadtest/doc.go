@@ -25,7 +25,8 @@
 //   - Seeding (--seed-db DSN): replays a synthetic register (synth.Generate +
 //     Register.Replay) into a fresh database and writes a tokens file with one
 //     body token per enrolled body and one staff token, ready for
-//     "registrod --db DSN --tokens FILE" and then "loadtest --target".
+//     "registrod --db DSN --import-tokens FILE" (which stores their hashes in
+//     the database), "registrod --db DSN" and then "loadtest --target".
 //   - Self-contained (--self): seeds a database (a temporary SQLite file when
 //     --db is not given), starts the service in-process on 127.0.0.1:0 with its
 //     clock on deadline day, runs the load, and verifies the outcome (see

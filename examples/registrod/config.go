@@ -24,7 +24,12 @@ type config struct {
 	addr            string
 	db              string
 	create          bool
-	tokens          string
+	importTokens    string
+	importExpiry    time.Duration
+	oidcIssuers     []api.OIDCIssuer
+	oidcStaff       string
+	oidcRoleClaim   string
+	oidcSkew        time.Duration
 	version         bool
 	codeLists       string
 	territory       string
@@ -73,7 +78,23 @@ func newFlagSet(cfg *config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&cfg.db, "db", "", "store: sqlite:PATH, a file path or postgres://… (required; must exist unless --create)")
 	fs.BoolVar(&cfg.create, "create", false, "create the database (a new SQLite file, the tables in an empty PostgreSQL schema) when --db names none")
-	fs.StringVar(&cfg.tokens, "tokens", "", "JSON file mapping bearer tokens to {role, subject, entityId?, region?}")
+	fs.StringVar(&cfg.importTokens, "import-tokens", "", "import the bearer tokens of a tokens file of earlier versions as hashed API tokens, and exit")
+	fs.DurationVar(&cfg.importExpiry, "import-tokens-expiry", 90*24*time.Hour, "how long the tokens --import-tokens imports stay valid")
+	fs.Func("oidc-issuer", "a trusted OpenID Connect issuer: URL,AUDIENCE[,JWKS_URL] (repeatable)", func(v string) error {
+		parts := strings.Split(v, ",")
+		if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
+			return fmt.Errorf("want URL,AUDIENCE[,JWKS_URL], got %q", v)
+		}
+		is := api.OIDCIssuer{URL: parts[0], Audience: parts[1]}
+		if len(parts) == 3 {
+			is.JWKSURL = parts[2]
+		}
+		cfg.oidcIssuers = append(cfg.oidcIssuers, is)
+		return nil
+	})
+	fs.StringVar(&cfg.oidcStaff, "oidc-staff", "", "comma-separated codici fiscali of the ministry's staff")
+	fs.StringVar(&cfg.oidcRoleClaim, "oidc-role-claim", "", "claim giving a role outright (\"staff\", \"region:NN\"); only for issuers the register's administrators control")
+	fs.DurationVar(&cfg.oidcSkew, "oidc-clock-skew", api.DefaultClockSkew, "leeway on the tokens' exp, nbf and iat")
 	fs.StringVar(&cfg.codeLists, "code-lists", "", "JSON file of code lists replacing the default ones")
 	fs.StringVar(&cfg.territory, "territory", "", "territory table replacing the embedded ISTAT one")
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
@@ -220,8 +241,10 @@ func openStore(ctx context.Context, cfg config, opts sqlstore.Options) (*sqlstor
 // key pair, the database (it must exist unless --create; its migration
 // history must be this code's) — without serving or changing anything.
 func checkConfig(ctx context.Context, cfg config, log *slog.Logger) error {
-	if _, err := loadTokens(cfg.tokens); err != nil {
-		return err
+	if cfg.importTokens != "" {
+		if _, err := readTokensFile(cfg.importTokens); err != nil {
+			return err
+		}
 	}
 	var opts wire.Options
 	if err := opts.Data(cfg.codeLists, cfg.territory); err != nil {
@@ -277,20 +300,4 @@ func pendingMigrations(ctx context.Context, s *sqlstore.Store) (int, error) {
 		return 0, fmt.Errorf("%w: the database is at migration %d, this registrod knows up to %d: run a newer registrod", sqlstore.ErrSchema, have, known)
 	}
 	return known - have, nil
-}
-
-// loadTokens reads the --tokens file (none: nobody is authenticated).
-func loadTokens(path string) (api.Tokens, error) {
-	if path == "" {
-		return api.Tokens{}, nil
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return api.Tokens{}, err
-	}
-	tokens, err := api.ParseTokens(data)
-	if err != nil {
-		return api.Tokens{}, fmt.Errorf("%s: %w", path, err)
-	}
-	return tokens, nil
 }

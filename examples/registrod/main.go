@@ -7,9 +7,11 @@
 // Usage:
 //
 //	registrod [check-config] [--addr 127.0.0.1:8080] --db sqlite:PATH|postgres://… [--create]
-//	          [--tokens FILE] [--log-level info] [--code-lists FILE] [--territory FILE]
+//	          [--oidc-issuer URL,AUDIENCE[,JWKS_URL]]… [--oidc-staff CF,…] [--oidc-role-claim NAME]
+//	          [--oidc-clock-skew 1m] [--log-level info] [--code-lists FILE] [--territory FILE]
 //	          [--metrics-addr 127.0.0.1:9464] [--tls-cert FILE --tls-key FILE]
 //	          [--trusted-proxies CIDR,…] [--silence-policy no_effect|acceptance] [--silence-every 24h]
+//	registrod --db … --import-tokens FILE [--import-tokens-expiry 2160h]
 //
 // Every flag but --version and --openapi can be given as an environment
 // variable instead: REGISTRO_ and the name in upper case with '_' for '-'
@@ -24,9 +26,12 @@
 // format); both reach every path: the register's checks, questionnaire
 // validation, filings, eligibility and the yearly list.
 //
-// The tokens file is a JSON object mapping bearer tokens to identities (see
-// api.ParseTokens). Without it every caller is the anonymous public. The
-// service stops gracefully on SIGINT or SIGTERM: it stops accepting
+// Callers are people logged in through a trusted OpenID Connect issuer
+// (--oidc-issuer; who acts for which body is read from the register) and
+// machine clients holding API tokens, which staff issue through the API and
+// the register keeps hashed. --import-tokens moves the tokens file of earlier
+// versions into the register once. Without either every caller is the
+// anonymous public. The service stops gracefully on SIGINT or SIGTERM: it stops accepting
 // connections and waits up to --shutdown-timeout for requests in flight.
 package main
 
@@ -90,6 +95,13 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 		}
 		return 0
 	}
+	if cfg.importTokens != "" {
+		if err := importTokensFile(ctx, cfg, log); err != nil {
+			log.Error("tokens not imported", "error", err)
+			return 1
+		}
+		return 0
+	}
 	if err := serve(ctx, cfg, log, ready); err != nil {
 		log.Error("registrod stopped", "error", err)
 		return 1
@@ -103,9 +115,13 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 // ready receives the address once the API answers.
 func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- string) error {
 	log.Info("registrod configuration", cfg.effective()...)
-	tokens, err := loadTokens(cfg.tokens)
-	if err != nil {
-		return err
+	var oidc *api.OIDC
+	if len(cfg.oidcIssuers) > 0 {
+		var err error
+		if oidc, err = api.NewOIDC(ctx, api.OIDCConfig{Issuers: cfg.oidcIssuers, Staff: splitList(cfg.oidcStaff),
+			RoleClaim: cfg.oidcRoleClaim, ClockSkew: cfg.oidcSkew}); err != nil {
+			return err
+		}
 	}
 	var opts wire.Options
 	if err := opts.Data(cfg.codeLists, cfg.territory); err != nil {
@@ -189,10 +205,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	} else if n > 0 {
 		log.Warn("recorded filings missing from the change feed", "count", n)
 	}
-	deps, err := api.NewDeps(reg, store.Filings(), tokens, log)
+	deps, err := api.NewDeps(reg, store.Filings(), api.Tokens{}, log)
 	if err != nil {
 		return stop(err)
 	}
+	deps.OIDC = oidc
 	apiHandler := api.New(deps, api.Options{
 		RequestTimeout: cfg.requestTimeout,
 		RateLimit:      cfg.rateLimit,
@@ -201,7 +218,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 		Metrics:        apiMetrics,
 	})
 	handler.Store(&apiHandler)
-	log.Info("registrod listening", "addr", addr, "db", store.Dialect(), "tokens", tokens.Len(), "tls", cfg.tlsCert != "")
+	log.Info("registrod listening", "addr", addr, "db", store.Dialect(), "oidc_issuers", len(cfg.oidcIssuers), "tls", cfg.tlsCert != "")
 	if ready != nil {
 		ready <- addr
 	}

@@ -38,12 +38,22 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	if err := os.WriteFile(tokens, []byte(`{"0123456789abcdef-staff": {"role": "staff", "subject": "staff:t"}}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// The tokens file of earlier versions is imported into the database,
+	// hashed: its holders keep their tokens.
+	db := "sqlite:" + filepath.Join(dir, "r.db")
+	var imported syncBuffer
+	if code := run(context.Background(), []string{"--db", db, "--create", "--import-tokens", tokens}, &imported, nil); code != 0 {
+		t.Fatalf("--import-tokens exited %d: %s", code, imported.String())
+	}
+	if code := run(context.Background(), []string{"--db", db, "--import-tokens", tokens}, &imported, nil); code != 1 {
+		t.Fatalf("importing the same tokens again exited %d, want 1 (a conflict): %s", code, imported.String())
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	var logs syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(dir, "r.db"), "--create", "--tokens", tokens}, &logs, ready)
+		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--db", db}, &logs, ready)
 	}()
 	var addr string
 	select {
@@ -130,8 +140,12 @@ func TestRunUsage(t *testing.T) {
 		{"bad CORS origin", []string{"--db", "sqlite:x.db", "--cors-origins", "https://ok.example, app.example.org"}, 2},
 		{"openapi needs no db", []string{"--openapi"}, 0},
 		{"help", []string{"--help"}, 0},
-		{"bad tokens", []string{"--db", "sqlite:" + filepath.Join(dir, "r.db"), "--tokens", bad}, 1},
-		{"missing tokens file", []string{"--db", "sqlite:" + filepath.Join(dir, "r.db"), "--tokens", filepath.Join(dir, "none.json")}, 1},
+		{"tokens flag gone", []string{"--db", "sqlite:" + filepath.Join(dir, "r.db"), "--tokens", bad}, 2},
+		{"bad tokens", []string{"--db", "sqlite:" + filepath.Join(dir, "r.db"), "--import-tokens", bad}, 1},
+		{"missing tokens file", []string{"--db", "sqlite:" + filepath.Join(dir, "r.db"), "--import-tokens", filepath.Join(dir, "none.json")}, 1},
+		{"bad issuer flag", []string{"--db", "sqlite:x.db", "--oidc-issuer", "http://127.0.0.1:1"}, 2},
+		{"issuer not answering", []string{"--db", "sqlite:" + filepath.Join(dir, "r.db"), "--oidc-issuer", "http://127.0.0.1:1,registro"}, 1},
+		{"bad staff", []string{"--db", "sqlite:" + filepath.Join(dir, "r.db"), "--oidc-issuer", "http://127.0.0.1:1,registro,http://127.0.0.1:1/keys", "--oidc-staff", "nobody"}, 1},
 		{"bad dsn", []string{"--db", "mysql://x"}, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

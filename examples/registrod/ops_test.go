@@ -159,11 +159,11 @@ func TestCheckConfig(t *testing.T) {
 		t.Errorf("log: %s", out.String())
 	}
 	for _, args := range [][]string{
-		{"check-config", "--db", db, "--tls-cert", "cert.pem"},                                  // no key
-		{"check-config", "--db", db, "--tls-cert", "none.pem", "--tls-key", "none.pem"},         // no files
-		{"check-config", "--db", db, "--trusted-proxies", "10.0.0.0/40"},                        // bad CIDR
-		{"check-config", "--db", db, "--tokens", filepath.Join(t.TempDir(), "missing.json")},    // no file
-		{"check-config", "--db", "sqlite:" + filepath.Join(t.TempDir(), "none.db"), "--create"}, // would create: fine
+		{"check-config", "--db", db, "--tls-cert", "cert.pem"},                                      // no key
+		{"check-config", "--db", db, "--tls-cert", "none.pem", "--tls-key", "none.pem"},             // no files
+		{"check-config", "--db", db, "--trusted-proxies", "10.0.0.0/40"},                            // bad CIDR
+		{"check-config", "--db", db, "--import-tokens", filepath.Join(t.TempDir(), "missing.json")}, // no file
+		{"check-config", "--db", "sqlite:" + filepath.Join(t.TempDir(), "none.db"), "--create"},     // would create: fine
 	} {
 		out = syncBuffer{}
 		code := run(context.Background(), args, &out, nil)

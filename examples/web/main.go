@@ -12,7 +12,17 @@
 //
 // Usage:
 //
-//	web --dist DIR [--addr 127.0.0.1:8090] [--db sqlite:PATH|postgres://…]
+//	web --dist DIR [--addr 127.0.0.1:8090] [--db sqlite:PATH|postgres://… | --registrod URL]
+//	    [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret S --public-url URL]
+//
+// With --oidc-issuer people log in (GET /auth/login, Authorization Code with
+// PKCE; GET /auth/session says who is logged in; POST /auth/logout) and
+// their ID token is the bearer token of their /v1/ requests: to the
+// registrod at --registrod, or to the API served here, which then trusts
+// that issuer for that audience. The session cookie is HttpOnly,
+// SameSite=Lax and Secure, except when --public-url is http://localhost or
+// http://127.0.0.1 (development). State-changing requests from other
+// origins are refused.
 //
 // Without --db the register and the filings live in memory: the page only
 // reads the schemas and calls the validate endpoint, which needs neither.
@@ -28,6 +38,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -58,6 +70,9 @@ type config struct {
 	db              string
 	logLevel        slog.Level
 	shutdownTimeout time.Duration
+	registrod       string
+	login           loginConfig
+	roleClaim       string
 }
 
 func main() {
@@ -77,6 +92,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.db, "db", "", "store: sqlite:PATH, a file path or postgres://…; empty keeps everything in memory")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn, error")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on shutdown")
+	fs.StringVar(&cfg.registrod, "registrod", "", "URL of a running registrod to send /v1/ to, instead of serving the API here")
+	fs.StringVar(&cfg.login.Issuer, "oidc-issuer", "", "OpenID Connect provider people log in with (e.g. http://127.0.0.1:9998, go run ./examples/idp --dev)")
+	fs.StringVar(&cfg.login.ClientID, "oidc-client-id", "registro-web", "this front-end's client ID at the provider")
+	fs.StringVar(&cfg.login.ClientSecret, "oidc-client-secret", "", "this front-end's client secret (default: $REGISTRO_WEB_CLIENT_SECRET)")
+	fs.StringVar(&cfg.login.PublicURL, "public-url", "", "this front-end's URL, as browsers reach it (default http://ADDR)")
+	fs.StringVar(&cfg.roleClaim, "oidc-role-claim", "registro_role", "with the API served here: the claim giving staff and regional roles")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -85,6 +106,18 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if cfg.dist == "" {
 		return cfg, errors.New("no page: pass --dist examples/web/dist (build it with `npm ci && npm run build` in examples/web)")
+	}
+	if cfg.registrod != "" && cfg.db != "" {
+		return cfg, errors.New("--db and --registrod exclude each other: the register is registrod's")
+	}
+	if cfg.login.ClientSecret == "" {
+		cfg.login.ClientSecret = os.Getenv("REGISTRO_WEB_CLIENT_SECRET")
+	}
+	if cfg.login.PublicURL == "" {
+		cfg.login.PublicURL = "http://" + cfg.addr
+	}
+	if cfg.login.Issuer != "" && (cfg.login.ClientID == "" || cfg.login.ClientSecret == "") {
+		return cfg, errNoLogin
 	}
 	if st, err := os.Stat(filepath.Join(cfg.dist, "index.html")); err != nil || st.IsDir() {
 		return cfg, fmt.Errorf("%s has no index.html: build the page with `npm ci && npm run build` in examples/web", cfg.dist)
@@ -115,6 +148,24 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 // serve wires the store and the API under the page, and serves until ctx
 // ends.
 func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- string) error {
+	var login *auth
+	if cfg.login.Issuer != "" {
+		var err error
+		if login, err = newAuth(ctx, cfg.login, log); err != nil {
+			return err
+		}
+	}
+	if cfg.registrod != "" {
+		target, err := url.Parse(cfg.registrod)
+		if err != nil || target.Host == "" {
+			return fmt.Errorf("--registrod %q is not a URL", cfg.registrod)
+		}
+		proxy := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(target) }}
+		return server.Run(ctx, cfg.addr, newHandler(proxy, cfg.dist, login), log, server.Options{
+			ShutdownTimeout: cfg.shutdownTimeout, Ready: ready,
+			Listening: func(addr string) { log.Info("web listening", "url", "http://"+addr+"/", "registrod", cfg.registrod) },
+		})
+	}
 	var (
 		store   registry.Store = memstore.New()
 		filings questionnaire.FilingStore
@@ -133,7 +184,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	if err != nil {
 		return err
 	}
-	return server.Run(ctx, cfg.addr, newHandler(api.New(deps, api.Options{}), cfg.dist), log, server.Options{
+	if login != nil {
+		if deps.OIDC, err = api.NewOIDC(ctx, api.OIDCConfig{Issuers: []api.OIDCIssuer{{URL: cfg.login.Issuer, Audience: cfg.login.ClientID}},
+			RoleClaim: cfg.roleClaim}); err != nil {
+			return err
+		}
+	}
+	return server.Run(ctx, cfg.addr, newHandler(api.New(deps, api.Options{}), cfg.dist, login), log, server.Options{
 		ShutdownTimeout: cfg.shutdownTimeout,
 		Ready:           ready,
 		Listening: func(addr string) {
@@ -144,10 +201,16 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 
 // newHandler routes /v1/ and /healthz to the API and everything else to the
 // files of dist, with the page's security headers. Vite's hashed files under
-// /assets/ are cached for a year; index.html is revalidated every time.
-func newHandler(apiHandler http.Handler, dist string) http.Handler {
+// /assets/ are cached for a year; index.html is revalidated every time. With
+// login, /auth/ logs people in and out and the API gets their token.
+// State-changing requests from other origins are refused (CSRF).
+func newHandler(apiHandler http.Handler, dist string, login *auth) http.Handler {
 	files := http.FileServer(http.Dir(dist))
 	mux := http.NewServeMux()
+	if login != nil {
+		login.routes(mux)
+		apiHandler = login.withToken(apiHandler)
+	}
 	mux.Handle("/v1/", apiHandler)
 	mux.Handle("/healthz", apiHandler)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -171,5 +234,5 @@ func newHandler(apiHandler http.Handler, dist string) http.Handler {
 		}
 		files.ServeHTTP(w, r)
 	})
-	return mux
+	return http.NewCrossOriginProtection().Handler(mux)
 }

@@ -39,6 +39,7 @@ type Store struct {
 	grants       map[string]registry.Grant
 	events       []registry.Event
 	files        map[string]registry.AttachmentFile // by SHA-256 (attachments.go)
+	tokens       apiTokens
 }
 
 var _ registry.Store = (*Store)(nil)

@@ -38,6 +38,9 @@ type Deps struct {
 	Desk *questionnaire.Desk
 	// Tokens are the callers that may authenticate.
 	Tokens Tokens
+	// OIDC, when not nil, verifies the bearer JWTs of people who log in
+	// through an identity provider (see NewOIDC).
+	OIDC *OIDC
 	// Logger receives one line per request and every internal error; nil
 	// discards.
 	Logger *slog.Logger
@@ -187,7 +190,7 @@ func Routes() []Route {
 func (s *server) table() []routeDef {
 	return slices.Concat(s.schemaRoutes(), s.questionnaireRoutes(), s.registerRoutes(),
 		s.applicationRoutes(), s.decisionRoutes(),
-		s.referentRoutes(), s.relationRoutes(), s.accessRoutes())
+		s.referentRoutes(), s.relationRoutes(), s.accessRoutes(), s.tokenRoutes())
 }
 
 // New returns the HTTP handler of the API over deps. It panics if a required
@@ -319,7 +322,7 @@ func (s *server) wrap(h handlerFunc) http.Handler {
 		var err error
 		req.lang, err = negotiateLang(r)
 		if err == nil {
-			req.caller, err = s.authenticate(r)
+			req.caller, err = s.authenticate(r.Context(), r)
 		}
 		if err == nil {
 			err = h(w, req)

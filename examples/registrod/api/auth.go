@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/openregistro/registro/registry"
@@ -41,7 +42,12 @@ type Identity struct {
 	Region string `json:"region,omitempty"`
 }
 
-// Tokens maps bearer tokens to identities. Build it with ParseTokens (or
+// Tokens maps bearer tokens to identities: static credentials for programs
+// that embed the API (tests, the load generator's self-contained mode), kept
+// in memory by SHA-256. registrod itself keeps no tokens file: people log in
+// through OpenID Connect (OIDC) and machine clients hold API tokens stored
+// hashed in the register; ParseTokens reads the former tokens file for its
+// migration (registrod --import-tokens). Build it with ParseTokens (or
 // NewTokens); the zero value knows no token, so every caller is anonymous.
 type Tokens struct {
 	byHash map[[sha256.Size]byte]Identity
@@ -141,24 +147,81 @@ type caller struct {
 	anonymous bool
 }
 
+// maxEntityHeader bounds the Registro-Entity header.
+const maxEntityHeader = 64
+
 // authenticate reads the bearer token of r. No Authorization header is the
-// anonymous public; a header that is not a known bearer token is an error.
-func (s *server) authenticate(r *http.Request) (caller, error) {
+// anonymous public. A bearer token is, in this order: one of Deps.Tokens
+// (static credentials of a program embedding the API); a JWT of a person,
+// verified by Deps.OIDC, who acts for the body of the Registro-Entity
+// header if any; a machine client's API token kept (hashed) in the
+// register. Anything else — an unknown, revoked or expired token, a JWT
+// that does not verify — is 401; a person naming a body they do not act
+// for is 403.
+func (s *server) authenticate(ctx context.Context, r *http.Request) (caller, error) {
 	h := r.Header.Get("Authorization")
+	entity := r.Header.Get(EntityHeader)
+	if len(entity) > maxEntityHeader || strings.ContainsAny(entity, " \t/") {
+		return caller{}, newError(kindBadRequest, msg(
+			"intestazione "+EntityHeader+" non valida: atteso l'ID di un ente del registro",
+			"malformed "+EntityHeader+" header: want the register ID of a body"))
+	}
 	if h == "" {
+		if entity != "" {
+			return caller{}, newError(kindUnauthorized, msg(
+				"l'intestazione "+EntityHeader+" richiede una persona autenticata",
+				"the "+EntityHeader+" header needs a person who logged in"))
+		}
 		return caller{Identity: Identity{Role: registry.RolePublic}, anonymous: true}, nil
 	}
 	scheme, tok, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
+	tok = strings.TrimSpace(tok)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
 		return caller{}, newError(kindUnauthorized, msg(
 			"intestazione Authorization non valida: atteso \"Bearer TOKEN\"",
 			"malformed Authorization header: want \"Bearer TOKEN\""))
 	}
-	id, ok := s.deps.Tokens.lookup(strings.TrimSpace(tok))
-	if !ok {
-		return caller{}, newError(kindUnauthorized, msg("token sconosciuto", "unknown token"))
+	if id, ok := s.deps.Tokens.lookup(tok); ok {
+		return caller{Identity: id}, nil
 	}
-	return caller{Identity: id}, nil
+	if s.deps.OIDC != nil && looksLikeJWT(tok) {
+		p, err := s.deps.OIDC.verify(ctx, tok)
+		if err != nil {
+			return caller{}, err
+		}
+		return s.personCaller(ctx, p, entity)
+	}
+	t, err := s.deps.Registry.AuthenticateAPIToken(ctx, tok)
+	if errors.Is(err, registry.ErrAPIToken) {
+		return caller{}, newError(kindUnauthorized, msg("token sconosciuto, revocato o scaduto", "unknown, revoked or expired token"))
+	}
+	if err != nil {
+		return caller{}, err
+	}
+	return caller{Identity: Identity{Role: t.Role, Subject: t.Name, EntityID: t.EntityID, Region: t.Region}}, nil
+}
+
+// personCaller returns the caller a verified person is: staff or a regional
+// officer as the OIDC configuration says, else what the register says of
+// them for the body entity ("" none).
+func (s *server) personCaller(ctx context.Context, p person, entity string) (caller, error) {
+	subject := registry.PersonSubject(p.cf)
+	switch p.role {
+	case registry.RoleStaff:
+		return caller{Identity: Identity{Role: registry.RoleStaff, Subject: subject}}, nil
+	case registry.RoleRegion:
+		return caller{Identity: Identity{Role: registry.RoleRegion, Subject: subject, Region: p.region}}, nil
+	}
+	v, err := s.deps.Registry.PersonViewer(ctx, p.cf, entity)
+	if errors.Is(err, registry.ErrForbidden) {
+		return caller{}, newError(kindForbidden, msg(
+			"la persona autenticata non è legale rappresentante né referente abilitato dell'ente "+strconv.Quote(entity),
+			"the person who logged in is neither the legal representative nor an enabled referent of body "+strconv.Quote(entity)))
+	}
+	if err != nil {
+		return caller{}, err
+	}
+	return caller{Identity: Identity{Role: v.Role, Subject: v.Subject, EntityID: v.EntityID}}, nil
 }
 
 // viewer builds the registry viewer of c: staff, a body, or the public with

@@ -13,8 +13,11 @@
 //
 // New returns an http.Handler built on the standard library's ServeMux with
 // method and path patterns. Callers authenticate with "Authorization: Bearer
-// TOKEN"; Tokens maps each token to an Identity (role public, staff, body or
-// region). A request without a token is the anonymous public: it sees only the
+// TOKEN": a person's JWT from a trusted OpenID Connect issuer (Deps.OIDC; the
+// register says which bodies they act for, named by the Registro-Entity
+// header), a machine client's API token kept hashed in the register
+// (/v1/api-tokens), or, in programs that embed the API, one of Deps.Tokens.
+// A request without a token is the anonymous public: it sees only the
 // bodies enrolled in Section I, with the published fields. Section II and
 // personal data (codici fiscali of people, contacts) are decided by package
 // registry's Viewer rules; this package only builds the viewer.

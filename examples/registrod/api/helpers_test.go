@@ -62,6 +62,7 @@ type fixture struct {
 	otherReg string            // the region of tokRegionNone: no grant
 	dsn      string            // the database's
 	logs     *bytes.Buffer
+	apiDeps  api.Deps     // the handler's dependencies (to build it again with more)
 	clk      *synth.Clock // the register's clock, at testNow
 }
 
@@ -167,6 +168,7 @@ func newFixtureOn(t *testing.T, dsn string) *fixture {
 		}
 	}
 	f.h = api.New(deps, api.Options{MaxBodyBytes: 1 << 20})
+	f.apiDeps = deps
 	return f
 }
 
