@@ -210,13 +210,13 @@ func (d *dialect) tableNames(ctx context.Context, q queryer) ([]string, error) {
 }
 
 // columnNames lists a table's columns, in order, with their declared types
-// in lower case.
+// in lower case; generated columns are left out (they are computed, never copied).
 func (d *dialect) columnNames(ctx context.Context, q queryer, table string) (names, types []string, err error) {
 	var rows *sql.Rows
 	if d.name == "sqlite" {
 		rows, err = q.QueryContext(ctx, "SELECT name, lower(type) FROM pragma_table_info(?) ORDER BY cid", table)
 	} else {
-		rows, err = q.QueryContext(ctx, "SELECT column_name, lower(data_type) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position", table)
+		rows, err = q.QueryContext(ctx, "SELECT column_name, lower(data_type) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position", table)
 	}
 	if err != nil {
 		return nil, nil, err

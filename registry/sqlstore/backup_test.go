@@ -313,10 +313,6 @@ func TestVerifyFindsBrokenInvariants(t *testing.T) {
 	for _, be := range backends() {
 		t.Run(be.name, func(t *testing.T) {
 			ctx := context.Background()
-			blob := "BLOB"
-			if be.name == "postgres" {
-				blob = "BYTEA"
-			}
 			for _, c := range []struct {
 				name, check string
 				tamper      []string
@@ -330,9 +326,8 @@ func TestVerifyFindsBrokenInvariants(t *testing.T) {
 				{"unlogged record", "versions", []string{"DELETE FROM events WHERE record_id = 'A002'", "UPDATE counters SET value = (SELECT MAX(seq) FROM events)"}},
 				{"dangling reference", "references", []string{"UPDATE applications SET doc = REPLACE(doc, '\"E000\"', '\"E999\"') WHERE id = 'A000'"}},
 				{"attachment", "attachments", []string{
-					"CREATE TABLE attachments (id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size BIGINT NOT NULL, content " + blob + " NOT NULL)",
-					fmt.Sprintf("INSERT INTO attachments VALUES ('good', '%x', 5, 'hello')", sha256.Sum256([]byte("hello"))),
-					fmt.Sprintf("INSERT INTO attachments VALUES ('bad', '%x', 5, 'hellO')", sha256.Sum256([]byte("hello"))),
+					fmt.Sprintf("INSERT INTO attachments (sha256, size, media_type, content) VALUES ('%x', 5, 'application/pdf', 'hello')", sha256.Sum256([]byte("hello"))),
+					fmt.Sprintf("INSERT INTO attachments (sha256, size, media_type, content) VALUES ('%x', 5, 'application/pdf', 'hellO')", sha256.Sum256([]byte("world"))),
 				}},
 			} {
 				t.Run(c.name, func(t *testing.T) {
@@ -369,7 +364,7 @@ func TestVerifyFindsBrokenInvariants(t *testing.T) {
 					if rep.OK() || !contains(checks, c.check) {
 						t.Fatalf("findings %+v: want one of check %q", rep.Findings, c.check)
 					}
-					if c.check == "attachments" && (rep.Broken != 1 || !strings.Contains(rep.Findings[0].Detail, "bad")) {
+					if c.check == "attachments" && (rep.Broken != 1 || !strings.Contains(rep.Findings[0].Detail, fmt.Sprintf("%x", sha256.Sum256([]byte("world"))))) {
 						t.Fatalf("findings %+v: want only the bad attachment", rep.Findings)
 					}
 				})
