@@ -124,11 +124,11 @@ func TestStatuteRequirements(t *testing.T) {
 		onlus   bool
 	}
 	fields := []field{
-		{eligibility.RuleSocialAims, "/body/statute/socialAims", func(s *registry.Statute, v bool) { s.SocialAims = v }, false},
-		{eligibility.RuleNonProfit, "/body/statute/nonProfit", func(s *registry.Statute, v bool) { s.NonProfit = v }, false},
-		{eligibility.RuleDemocraticOrder, "/body/statute/democraticOrder", func(s *registry.Statute, v bool) { s.DemocraticOrder = v }, true},
-		{eligibility.RuleElectiveOffices, "/body/statute/electiveOffices", func(s *registry.Statute, v bool) { s.ElectiveOffices = v }, true},
-		{eligibility.RuleAdmissionCriteria, "/body/statute/admissionCriteria", func(s *registry.Statute, v bool) { s.AdmissionCriteria = v }, true},
+		{eligibility.RuleSocialAims, "/body/statute/socialAims", func(s *registry.Statute, v bool) { s.SocialAims = new(v) }, false},
+		{eligibility.RuleNonProfit, "/body/statute/nonProfit", func(s *registry.Statute, v bool) { s.NonProfit = new(v) }, false},
+		{eligibility.RuleDemocraticOrder, "/body/statute/democraticOrder", func(s *registry.Statute, v bool) { s.DemocraticOrder = new(v) }, true},
+		{eligibility.RuleElectiveOffices, "/body/statute/electiveOffices", func(s *registry.Statute, v bool) { s.ElectiveOffices = new(v) }, true},
+		{eligibility.RuleAdmissionCriteria, "/body/statute/admissionCriteria", func(s *registry.Statute, v bool) { s.AdmissionCriteria = new(v) }, true},
 	}
 	for _, f := range fields {
 		t.Run(f.id, func(t *testing.T) {
@@ -172,16 +172,16 @@ func TestSeatInItaly(t *testing.T) {
 func TestAnnualAccounts(t *testing.T) {
 	runRuleCases(t, eligibility.RuleAnnualAccounts, []ruleCase{
 		{name: "both", section: I, want: eligibility.Pass},
-		{name: "no accounts", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.Statute.AnnualAccounts = false }, want: eligibility.Fail},
-		{name: "no approval rules", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.Statute.AccountsApproval = false }, want: eligibility.Fail},
+		{name: "no accounts", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.Statute.AnnualAccounts = new(false) }, want: eligibility.Fail},
+		{name: "no approval rules", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.Statute.AccountsApproval = new(false) }, want: eligibility.Fail},
 		{name: "approval unknown", section: I, edit: unknown("/body/statute/accountsApproval"), want: eligibility.Missing},
 		{name: "known false beats unknown", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) {
-			a.Body.Statute.AnnualAccounts = false
+			a.Body.Statute.AnnualAccounts = new(false)
 			a.Unknown = []string{"/body/statute/accountsApproval"}
 		}, want: eligibility.Fail},
 		{name: "ONLUS still needs accounts", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) {
 			a.Body.Qualifications = []string{"onlus"}
-			a.Body.Statute.AnnualAccounts = false
+			a.Body.Statute.AnnualAccounts = new(false)
 		}, want: eligibility.Fail},
 	})
 }
@@ -189,7 +189,7 @@ func TestAnnualAccounts(t *testing.T) {
 func TestNoDisqualification(t *testing.T) {
 	runRuleCases(t, eligibility.RuleNoDisqualification, []ruleCase{
 		{name: "declared", section: I, want: eligibility.Pass},
-		{name: "not declared", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Declarations.NoDisqualification = false }, want: eligibility.Fail},
+		{name: "not declared", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Declarations.NoDisqualification = new(false) }, want: eligibility.Fail},
 		{name: "declaration unknown", section: II, edit: unknown("/declarations/noDisqualification"), want: eligibility.Missing},
 		{name: "no members named", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.Members = nil }, want: eligibility.Missing},
 		{name: "no legal representative", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) {
@@ -457,7 +457,7 @@ func TestOnlineSignature(t *testing.T) {
 		{name: "same code, other case", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) {
 			a.Signature.SignerCodiceFiscale = "rccmnl83s18d969h"
 		}, want: eligibility.Pass},
-		{name: "not verified", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Signature.Verified = false }, want: eligibility.Fail},
+		{name: "not verified", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Signature.Verified = new(false) }, want: eligibility.Fail},
 		{name: "verification unknown", section: II, edit: unknown("/signature/verified"), want: eligibility.Missing},
 		{name: "not a digital format", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Signature.Format = "scan" }, want: eligibility.Fail},
 		{name: "no signer", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Signature.SignerCodiceFiscale = "" }, want: eligibility.Missing},
