@@ -56,9 +56,18 @@ func TestEligibilityExamples(t *testing.T) {
 		assert.True(t, covered[filepath.Base(f)], "%s has no expectation in expected.json", f)
 	}
 
+	schema, err := schemas.Get("application")
+	require.NoError(t, err)
 	ruleFailing := map[string]bool{}
 	for _, tc := range cases {
 		t.Run(strings.TrimSuffix(tc.File, ".json"), func(t *testing.T) {
+			// Every verdict here is on an application valid for the
+			// published schema (bad input: TestApplicationValidityAgrees).
+			b, err := os.ReadFile(filepath.Join(eligDir, tc.File))
+			require.NoError(t, err)
+			if tc.Exit != exitUsage {
+				assert.Empty(t, schema.Validate(b), "a verdict on an application the schema rejects")
+			}
 			code, out, errs := runEligibility(t, "", "--registry", filepath.Join(eligDir, "registry.ndjson"),
 				"--as-of", "2025-01-01", "--format", "json", filepath.Join(eligDir, tc.File))
 			require.Equal(t, tc.Exit, code, "stdout:\n%s\nstderr:\n%s", out, errs)
