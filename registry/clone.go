@@ -32,6 +32,7 @@ func (a Application) Clone() Application {
 	a.Sections = slices.Clone(a.Sections)
 	a.Body = a.Body.Clone()
 	a.Attachments = slices.Clone(a.Attachments)
+	a.Receipt = a.Receipt.clone()
 	a.DeclaredAbsent = slices.Clone(a.DeclaredAbsent)
 	d := &a.Declarations
 	d.NoDisqualification, d.Truthful, d.PrivacyNotice = cloneBool(d.NoDisqualification), cloneBool(d.Truthful), cloneBool(d.PrivacyNotice)

@@ -96,6 +96,8 @@ type Options struct {
 	// get Access-Control-Allow-Origin and their preflights are answered. None
 	// (the default) means no CORS header at all.
 	CORSOrigins []string
+	// Metrics, when set, records every request (see NewMetrics).
+	Metrics *Metrics
 }
 
 // server is the handler New returns.
@@ -183,7 +185,9 @@ func Routes() []Route {
 // schemas in schemas.go, questionnaires in questionnaires.go, the register
 // in register.go), in registration order.
 func (s *server) table() []routeDef {
-	return slices.Concat(s.schemaRoutes(), s.questionnaireRoutes(), s.registerRoutes())
+	return slices.Concat(s.schemaRoutes(), s.questionnaireRoutes(), s.registerRoutes(),
+		s.applicationRoutes(), s.decisionRoutes(),
+		s.referentRoutes(), s.relationRoutes(), s.accessRoutes())
 }
 
 // New returns the HTTP handler of the API over deps. It panics if a required
@@ -240,12 +244,13 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// handler says otherwise (the schemas, the OpenAPI document).
 	w.Header().Set("Cache-Control", "no-store")
 	rec := &recorder{ResponseWriter: w}
+	defer s.observe(r, rec)()
 	ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), ctxKey{}, id), s.opts.RequestTimeout)
 	defer cancel()
 	r = r.WithContext(ctx)
 	defer func() {
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", shortPath(r.URL.Path)),
+			slog.String("request_id", id), slog.String("client", clientHost(r)), slog.String("method", r.Method), slog.String("path", shortPath(r.URL.Path)),
 			slog.Int("status", rec.status()), slog.Int64("bytes", rec.n), slog.Duration("duration", time.Since(start)))
 	}()
 	if s.cors(rec, r) {
@@ -285,7 +290,7 @@ func (s *server) unrouted(w http.ResponseWriter, r *http.Request, id string) {
 	req := &request{Request: r, id: id}
 	req.lang, _ = negotiateLang(r)
 	var allow []string
-	for _, m := range []string{"GET", "POST"} {
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH"} {
 		if m == r.Method || (m == "GET" && r.Method == "HEAD") {
 			continue
 		}
