@@ -38,10 +38,10 @@ const maxApplication = 16 << 20
 // DecodeApplication reads one application as JSON (the shape of
 // registry.Application) strictly: an unknown field, a value of the wrong
 // type, a date not written YYYY-MM-DD or trailing data is a problem pointing
-// at the field (RFC 6901). The booleans that may be unknown (the statute
-// facts, the art. 52 declaration, the signature's verification, the GDPR
-// record of processing) are listed in Application.Unknown when absent or
-// null. Numbers beyond the bounds of schemas.CheckJSON and strings that are
+// at the field (RFC 6901). The yes/no facts (the statute facts, the art. 52
+// declaration, the signature's verification, the GDPR record of processing)
+// are listed in Application.Unknown when absent or null (their *bool is
+// then nil). Numbers beyond the bounds of schemas.CheckJSON and strings that are
 // not valid text (invalid UTF-8, NUL) are problems too.
 //
 // It returns a problem.List (errors.Is(err, problem.ErrInvalid)) for bad

@@ -16,13 +16,13 @@ import (
 // Application is an application to evaluate: the register's application
 // plus what is not known about it.
 //
-// The register's types hold some facts as plain booleans (the statute facts,
-// the art. 52 declaration, the signature's verification, the GDPR record of
-// processing). Unknown lists the JSON Pointers of those the application does
-// not state, so that a rule answers missing rather than reading an absent
-// fact as false. [DecodeApplication] fills it from the keys absent in the
-// JSON; a Go caller that builds an application in code lists what it does not
-// know.
+// The register's types hold the yes/no facts (the statute facts, the art. 52
+// declaration, the signature's verification, the GDPR record of processing)
+// as *bool: nil is not stated, and a rule answers missing rather than
+// reading it as false. Unknown lists further JSON Pointers of facts the
+// application does not state: [DecodeApplication] fills it from the keys
+// absent or null in the JSON; a Go caller may leave the *bool nil or list its
+// pointer here.
 type Application struct {
 	registry.Application
 	// Unknown holds JSON Pointers into the application ("/body/statute/nonProfit").

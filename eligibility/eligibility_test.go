@@ -125,7 +125,7 @@ func TestVerdicts(t *testing.T) {
 			eligibility.NotEligible, eligibility.Eligible, eligibility.NotEligible},
 		{"fail beats missing", func(a *eligibility.Application) {
 			a.Housing = nil
-			a.Body.Statute.NonProfit = false
+			a.Body.Statute.NonProfit = new(false)
 		}, eligibility.NotEligible, eligibility.NotEligible, eligibility.NotEligible},
 	}
 	for _, tc := range tests {

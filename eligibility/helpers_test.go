@@ -105,10 +105,10 @@ func typical() *eligibility.Application {
 				{Person: registry.Person{FirstName: "Maria", LastName: "Rossi", CodiceFiscale: "MRSMSR81D60Z611H", Sex: "female", Citizenship: "AL"},
 					Organ: "control", Role: "revisora"},
 			},
-			Statute: registry.Statute{AdoptedOn: "2015-04-20", SocialAims: true, NonProfit: true, DemocraticOrder: true,
-				ElectiveOffices: true, AdmissionCriteria: true, AnnualAccounts: true, AccountsApproval: true},
+			Statute: registry.Statute{AdoptedOn: "2015-04-20", SocialAims: new(true), NonProfit: new(true), DemocraticOrder: new(true),
+				ElectiveOffices: new(true), AdmissionCriteria: new(true), AnnualAccounts: new(true), AccountsApproval: new(true)},
 		},
-		Declarations: registry.Declarations{NoDisqualification: true, Truthful: true, PrivacyNotice: true},
+		Declarations: registry.Declarations{NoDisqualification: new(true), Truthful: new(true), PrivacyNotice: new(true)},
 		Attachments: []registry.Attachment{
 			{Kind: "statute", Name: "statuto.pdf"}, {Kind: "founding_act", Name: "atto.pdf"},
 			{Kind: "balance_sheet", Name: "bilancio-2023.pdf"}, {Kind: "activity_report", Name: "relazione.pdf"},
@@ -117,7 +117,7 @@ func typical() *eligibility.Application {
 			{Kind: "operators_cv", Name: "cv.pdf"}, {Kind: "housing_availability", Name: "alloggi.pdf"},
 			{Kind: "partnership_agreement", Name: "accordo.pdf"}, {Kind: "gdpr_procedures", Name: "privacy.pdf"},
 		},
-		Signature: registry.Signature{SignerCodiceFiscale: "RCCMNL83S18D969H", SignedAt: "2024-03-01", Format: "pades", Verified: true},
+		Signature: registry.Signature{SignerCodiceFiscale: "RCCMNL83S18D969H", SignedAt: "2024-03-01", Format: "pades", Verified: new(true)},
 		Activities: []registry.Activity{
 			{Title: "Sportello di orientamento per cittadini stranieri", Start: "2019-09-01", Sectors: []string{"socio_cultural_integration"}, Target: registry.TargetForeigners},
 			{Title: "Corsi di italiano L2", Start: "2021-10-01", End: "2023-06-30", Sectors: []string{"education_training"}, Target: registry.TargetForeigners},
@@ -132,7 +132,7 @@ func typical() *eligibility.Application {
 			Places: 6, Title: "rented"}},
 		Partnership: &registry.Partnership{PartnerID: "E-PARTNER", Objectives: "Protezione delle vittime", Content: "Presa in carico condivisa",
 			Modalities: "Equipe comune", Start: "2023-01-15"},
-		GDPR: &registry.GDPRProcedures{Controller: "Associazione Porte Aperte", Register: true,
+		GDPR: &registry.GDPRProcedures{Controller: "Associazione Porte Aperte", Register: new(true),
 			BeneficiaryMeasures: "Dati degli ospiti cifrati, accesso limitato.", AdoptedOn: "2022-05-01"},
 	}}
 }

@@ -57,20 +57,20 @@ func Default() *RuleSet {
 		PrivateBodyRule([]string{registry.NaturePublic, registry.NatureInternational}),
 		statuteRule(RuleSocialAims, "a", "socialAims", false,
 			m("fini sociali e di solidarietà", "social and solidarity aims"),
-			func(st *registry.Statute) bool { return st.SocialAims }),
+			func(st *registry.Statute) *bool { return st.SocialAims }),
 		statuteRule(RuleNonProfit, "b", "nonProfit", false,
 			m("assenza di fini di lucro", "no profit motive"),
-			func(st *registry.Statute) bool { return st.NonProfit }),
+			func(st *registry.Statute) *bool { return st.NonProfit }),
 		seatRule(),
 		statuteRule(RuleDemocraticOrder, "d", "democraticOrder", true,
 			m("carattere democratico dell'ordinamento interno", "democratic internal order"),
-			func(st *registry.Statute) bool { return st.DemocraticOrder }),
+			func(st *registry.Statute) *bool { return st.DemocraticOrder }),
 		statuteRule(RuleElectiveOffices, "e", "electiveOffices", true,
 			m("elettività delle cariche associative", "elective offices"),
-			func(st *registry.Statute) bool { return st.ElectiveOffices }),
+			func(st *registry.Statute) *bool { return st.ElectiveOffices }),
 		statuteRule(RuleAdmissionCriteria, "f", "admissionCriteria", true,
 			m("criteri definiti di ammissione degli aderenti", "defined criteria for admitting members"),
-			func(st *registry.Statute) bool { return st.AdmissionCriteria }),
+			func(st *registry.Statute) *bool { return st.AdmissionCriteria }),
 		accountsRule(),
 		disqualificationRule(),
 		experienceRule(registry.SectionI),
@@ -130,12 +130,13 @@ func contradicts(c *Case, code string) (Finding, error) {
 		"%q is both given and declared absent: the statements contradict each other", code), absentFact(c, code))
 }
 
-// boolFact returns the fact at ptr and whether it is known.
-func boolFact(c *Case, name, ptr string, v bool) (Fact, bool) {
-	if !c.Known(ptr) {
+// boolFact returns the yes/no fact at ptr and whether it is known: stated in
+// the input and not nil (a Go caller may leave a *bool out).
+func boolFact(c *Case, name, ptr string, v *bool) (Fact, bool) {
+	if !c.Known(ptr) || v == nil {
 		return UnknownFact(name, ptr), false
 	}
-	return KnownFact(name, ptr, v), true
+	return KnownFact(name, ptr, *v), true
 }
 
 // PrivateBodyRule returns the rule excluding public bodies and bodies of
@@ -186,7 +187,7 @@ func PrivateBodyRule(excluded []string) Rule {
 
 // statuteRule returns one of the statute requirements of art. 53 c.1;
 // onlusExempt marks requirements 4–6, which do not apply to ONLUS bodies.
-func statuteRule(id, letter, field string, onlusExempt bool, title problem.Text, get func(*registry.Statute) bool) Rule {
+func statuteRule(id, letter, field string, onlusExempt bool, title problem.Text, get func(*registry.Statute) *bool) Rule {
 	return NewRule(Meta{
 		ID: id, Version: 1, Basis: "art. 53 c.1 lett. " + letter + dpr,
 		Title: problem.Text{IT: "Statuto: " + title.IT, EN: "Statute: " + title.EN},
@@ -201,7 +202,7 @@ func statuteRule(id, letter, field string, onlusExempt bool, title problem.Text,
 		switch {
 		case !known:
 			return found(Missing, problem.Text{IT: "lo statuto non dice se prevede: " + title.IT, EN: "the statute does not say whether it provides: " + title.EN}, f)
-		case get(&body.Statute):
+		case registry.IsTrue(get(&body.Statute)):
 			return found(Pass, problem.Text{IT: "lo statuto prevede: " + title.IT, EN: "the statute provides: " + title.EN}, f)
 		}
 		return found(Fail, problem.Text{IT: "lo statuto non prevede: " + title.IT, EN: "the statute does not provide: " + title.EN}, f)
@@ -246,7 +247,7 @@ func accountsRule() Rule {
 		fa, ka := boolFact(c, "statute.annualAccounts", problem.Pointer("body", "statute", "annualAccounts"), st.AnnualAccounts)
 		fb, kb := boolFact(c, "statute.accountsApproval", problem.Pointer("body", "statute", "accountsApproval"), st.AccountsApproval)
 		switch {
-		case (ka && !st.AnnualAccounts) || (kb && !st.AccountsApproval):
+		case (ka && !registry.IsTrue(st.AnnualAccounts)) || (kb && !registry.IsTrue(st.AccountsApproval)):
 			return found(Fail, m("manca il bilancio o rendiconto annuale o la definizione delle modalità di approvazione",
 				"no annual accounts, or no defined rules for approving them"), fa, fb)
 		case !ka || !kb:
@@ -318,7 +319,7 @@ func disqualificationRule() Rule {
 		switch {
 		case len(hit) > 0:
 			return found(Fail, mf("condizioni interdittive dichiarate per: %s", "disqualifying conditions declared for: %s", strings.Join(hit, "; ")), facts...)
-		case known && !a.Declarations.NoDisqualification:
+		case known && !registry.IsTrue(a.Declarations.NoDisqualification):
 			return found(Fail, m("la dichiarazione di assenza di condizioni interdittive (art. 52 c.3) non è resa",
 				"the declaration that no disqualifying condition applies (art. 52 c.3) is not made"), facts...)
 		case rep == "" || len(members) == 0:
@@ -870,7 +871,7 @@ func signatureRule() Rule {
 		switch {
 		case sg.Format != "" && !slices.Contains([]string{"cades", "pades", "xades"}, sg.Format):
 			return found(Fail, mf("il formato %q non è una firma digitale (CAdES, PAdES, XAdES)", "format %q is not a digital signature (CAdES, PAdES, XAdES)", sg.Format), facts...)
-		case vKnown && !sg.Verified:
+		case vKnown && !registry.IsTrue(sg.Verified):
 			return found(Fail, m("la firma digitale non risulta verificata", "the digital signature is not verified"), facts...)
 		case sg.SignerCodiceFiscale != "" && rep != "" && norm(sg.SignerCodiceFiscale) != norm(rep):
 			return found(Fail, m("la domanda è firmata da una persona diversa dal legale rappresentante", "the application is signed by someone other than the legal representative"), facts...)

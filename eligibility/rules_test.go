@@ -120,15 +120,15 @@ func TestPrivateBody(t *testing.T) {
 func TestStatuteRequirements(t *testing.T) {
 	type field struct {
 		id, ptr string
-		set     func(*registry.Statute, bool)
+		set     func(*registry.Statute, *bool)
 		onlus   bool
 	}
 	fields := []field{
-		{eligibility.RuleSocialAims, "/body/statute/socialAims", func(s *registry.Statute, v bool) { s.SocialAims = v }, false},
-		{eligibility.RuleNonProfit, "/body/statute/nonProfit", func(s *registry.Statute, v bool) { s.NonProfit = v }, false},
-		{eligibility.RuleDemocraticOrder, "/body/statute/democraticOrder", func(s *registry.Statute, v bool) { s.DemocraticOrder = v }, true},
-		{eligibility.RuleElectiveOffices, "/body/statute/electiveOffices", func(s *registry.Statute, v bool) { s.ElectiveOffices = v }, true},
-		{eligibility.RuleAdmissionCriteria, "/body/statute/admissionCriteria", func(s *registry.Statute, v bool) { s.AdmissionCriteria = v }, true},
+		{eligibility.RuleSocialAims, "/body/statute/socialAims", func(s *registry.Statute, v *bool) { s.SocialAims = v }, false},
+		{eligibility.RuleNonProfit, "/body/statute/nonProfit", func(s *registry.Statute, v *bool) { s.NonProfit = v }, false},
+		{eligibility.RuleDemocraticOrder, "/body/statute/democraticOrder", func(s *registry.Statute, v *bool) { s.DemocraticOrder = v }, true},
+		{eligibility.RuleElectiveOffices, "/body/statute/electiveOffices", func(s *registry.Statute, v *bool) { s.ElectiveOffices = v }, true},
+		{eligibility.RuleAdmissionCriteria, "/body/statute/admissionCriteria", func(s *registry.Statute, v *bool) { s.AdmissionCriteria = v }, true},
 	}
 	for _, f := range fields {
 		t.Run(f.id, func(t *testing.T) {
@@ -138,11 +138,12 @@ func TestStatuteRequirements(t *testing.T) {
 			}
 			runRuleCases(t, f.id, []ruleCase{
 				{name: "provided", section: I, want: eligibility.Pass},
-				{name: "not provided", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { f.set(&a.Body.Statute, false) }, want: eligibility.Fail},
-				{name: "not provided, section II", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { f.set(&a.Body.Statute, false) }, want: eligibility.Fail},
+				{name: "not provided", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { f.set(&a.Body.Statute, new(false)) }, want: eligibility.Fail},
+				{name: "not provided, section II", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { f.set(&a.Body.Statute, new(false)) }, want: eligibility.Fail},
 				{name: "unknown is missing, not false", section: I, edit: unknown(f.ptr), want: eligibility.Missing},
+				{name: "nil (not stated in Go) is missing, not false", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { f.set(&a.Body.Statute, nil) }, want: eligibility.Missing},
 				{name: "ONLUS", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) {
-					f.set(&a.Body.Statute, false)
+					f.set(&a.Body.Statute, new(false))
 					a.Body.Qualifications = []string{"onlus"}
 				}, want: onlusWant},
 			})
@@ -172,16 +173,17 @@ func TestSeatInItaly(t *testing.T) {
 func TestAnnualAccounts(t *testing.T) {
 	runRuleCases(t, eligibility.RuleAnnualAccounts, []ruleCase{
 		{name: "both", section: I, want: eligibility.Pass},
-		{name: "no accounts", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.Statute.AnnualAccounts = false }, want: eligibility.Fail},
-		{name: "no approval rules", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.Statute.AccountsApproval = false }, want: eligibility.Fail},
+		{name: "no accounts", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.Statute.AnnualAccounts = new(false) }, want: eligibility.Fail},
+		{name: "no approval rules", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.Statute.AccountsApproval = new(false) }, want: eligibility.Fail},
 		{name: "approval unknown", section: I, edit: unknown("/body/statute/accountsApproval"), want: eligibility.Missing},
+		{name: "approval nil", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.Statute.AccountsApproval = nil }, want: eligibility.Missing},
 		{name: "known false beats unknown", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) {
-			a.Body.Statute.AnnualAccounts = false
+			a.Body.Statute.AnnualAccounts = new(false)
 			a.Unknown = []string{"/body/statute/accountsApproval"}
 		}, want: eligibility.Fail},
 		{name: "ONLUS still needs accounts", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) {
 			a.Body.Qualifications = []string{"onlus"}
-			a.Body.Statute.AnnualAccounts = false
+			a.Body.Statute.AnnualAccounts = new(false)
 		}, want: eligibility.Fail},
 	})
 }
@@ -189,8 +191,9 @@ func TestAnnualAccounts(t *testing.T) {
 func TestNoDisqualification(t *testing.T) {
 	runRuleCases(t, eligibility.RuleNoDisqualification, []ruleCase{
 		{name: "declared", section: I, want: eligibility.Pass},
-		{name: "not declared", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Declarations.NoDisqualification = false }, want: eligibility.Fail},
+		{name: "not declared", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Declarations.NoDisqualification = new(false) }, want: eligibility.Fail},
 		{name: "declaration unknown", section: II, edit: unknown("/declarations/noDisqualification"), want: eligibility.Missing},
+		{name: "declaration nil", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Declarations.NoDisqualification = nil }, want: eligibility.Missing},
 		{name: "no members named", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Body.Members = nil }, want: eligibility.Missing},
 		{name: "no legal representative", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) {
 			a.Body.LegalRepresentative.CodiceFiscale = ""
@@ -457,7 +460,8 @@ func TestOnlineSignature(t *testing.T) {
 		{name: "same code, other case", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) {
 			a.Signature.SignerCodiceFiscale = "rccmnl83s18d969h"
 		}, want: eligibility.Pass},
-		{name: "not verified", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Signature.Verified = false }, want: eligibility.Fail},
+		{name: "not verified", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Signature.Verified = new(false) }, want: eligibility.Fail},
+		{name: "verification nil", section: II, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Signature.Verified = nil }, want: eligibility.Missing},
 		{name: "verification unknown", section: II, edit: unknown("/signature/verified"), want: eligibility.Missing},
 		{name: "not a digital format", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Signature.Format = "scan" }, want: eligibility.Fail},
 		{name: "no signer", section: I, edit: func(a *eligibility.Application, _ *fakeRegister) { a.Signature.SignerCodiceFiscale = "" }, want: eligibility.Missing},

@@ -121,12 +121,12 @@ func sampleApplication(sample *questionnaire.Document) registry.Application {
 				CodiceFiscale: sample.Filer.TaxCode, Sex: "male", Citizenship: "IT"},
 			Members: []registry.Member{{Person: registry.Person{FirstName: "Anna", LastName: "Bianchi",
 				CodiceFiscale: "BNCNNA70A41F205S", Sex: "female", Citizenship: "IT"}, Organ: "governing", Role: "presidente"}},
-			Statute: registry.Statute{AdoptedOn: "2015-03-01", SocialAims: true, NonProfit: true, DemocraticOrder: true,
-				ElectiveOffices: true, AdmissionCriteria: true, AnnualAccounts: true, AccountsApproval: true},
+			Statute: registry.Statute{AdoptedOn: "2015-03-01", SocialAims: new(true), NonProfit: new(true), DemocraticOrder: new(true),
+				ElectiveOffices: new(true), AdmissionCriteria: new(true), AnnualAccounts: new(true), AccountsApproval: new(true)},
 		},
-		Declarations: registry.Declarations{NoDisqualification: true, Truthful: true, PrivacyNotice: true},
+		Declarations: registry.Declarations{NoDisqualification: new(true), Truthful: new(true), PrivacyNotice: new(true)},
 		Attachments:  []registry.Attachment{{Kind: "statute", Name: "statuto.pdf"}},
-		Signature:    registry.Signature{SignerCodiceFiscale: sample.Filer.TaxCode, SignedAt: "2023-03-01", Format: "pades", Verified: true},
+		Signature:    registry.Signature{SignerCodiceFiscale: sample.Filer.TaxCode, SignedAt: "2023-03-01", Format: "pades", Verified: new(true)},
 		Activities:   []registry.Activity{{Title: "Corsi di italiano", Start: "2021-01-01"}},
 	}
 }

@@ -234,16 +234,17 @@ func (a *Application) Requests(s Section) bool {
 	return false
 }
 
-// Declarations are the statements signed with an application.
+// Declarations are the statements signed with an application. Each yes/no
+// statement is a *bool that must be stated (see IsTrue).
 type Declarations struct {
 	// NoDisqualification: neither the legal representative nor any member of
 	// the governing and control bodies is in a disqualifying condition
 	// (art. 52 DPR 394/1999).
-	NoDisqualification bool `json:"noDisqualification"`
+	NoDisqualification *bool `json:"noDisqualification" validate:"required"`
 	// Truthful: the statements are made under artt. 46–47 DPR 445/2000.
-	Truthful bool `json:"truthful"`
+	Truthful *bool `json:"truthful" validate:"required"`
 	// PrivacyNotice: the privacy notice was read.
-	PrivacyNotice bool `json:"privacyNotice"`
+	PrivacyNotice *bool `json:"privacyNotice" validate:"required"`
 	// Persons are the art. 52 declarations person by person: the legal
 	// representative and each member of the governing and control bodies,
 	// by codice fiscale, with the disqualifying conditions that apply to
@@ -294,7 +295,7 @@ type Signature struct {
 	// Issuer is the certification authority of the certificate.
 	Issuer string `json:"issuer,omitempty" validate:"omitempty,max=200"`
 	// Verified: the signature and certificate were verified valid.
-	Verified bool `json:"verified"`
+	Verified *bool `json:"verified" validate:"required"`
 }
 
 // Activity is an activity done by the body, evidence of its experience.
@@ -422,7 +423,7 @@ type GDPRProcedures struct {
 	// DPOEmail is the data-protection officer's contact.
 	DPOEmail string `json:"dpoEmail,omitempty" validate:"omitempty,email,max=254"`
 	// Register: the body keeps a record of processing activities.
-	Register bool `json:"register"`
+	Register *bool `json:"register" validate:"required"`
 	// BeneficiaryMeasures describes the measures for the beneficiaries
 	// hosted in the facilities.
 	BeneficiaryMeasures string `json:"beneficiaryMeasures" validate:"required,max=10000"`

@@ -2,8 +2,13 @@ package registry
 
 import "slices"
 
-// Clone returns a deep copy of e: no slice is shared with e.
+// Clone returns a deep copy of e: no slice or pointer is shared with e.
 func (e Entity) Clone() Entity {
+	st := &e.Statute
+	for _, b := range []**bool{&st.SocialAims, &st.NonProfit, &st.DemocraticOrder, &st.ElectiveOffices,
+		&st.AdmissionCriteria, &st.AnnualAccounts, &st.AccountsApproval} {
+		*b = cloneBool(*b)
+	}
 	e.Qualifications = slices.Clone(e.Qualifications)
 	e.FormerRepresentatives = slices.Clone(e.FormerRepresentatives)
 	e.Members = slices.Clone(e.Members)
@@ -29,6 +34,9 @@ func (a Application) Clone() Application {
 	a.Attachments = slices.Clone(a.Attachments)
 	a.Receipt = a.Receipt.clone()
 	a.DeclaredAbsent = slices.Clone(a.DeclaredAbsent)
+	d := &a.Declarations
+	d.NoDisqualification, d.Truthful, d.PrivacyNotice = cloneBool(d.NoDisqualification), cloneBool(d.Truthful), cloneBool(d.PrivacyNotice)
+	a.Signature.Verified = cloneBool(a.Signature.Verified)
 	if a.Declarations.Persons != nil {
 		ps := make([]PersonDeclaration, len(a.Declarations.Persons))
 		for i, p := range a.Declarations.Persons {
@@ -67,6 +75,7 @@ func (a Application) Clone() Application {
 	}
 	if a.GDPR != nil {
 		g := *a.GDPR
+		g.Register = cloneBool(g.Register)
 		a.GDPR = &g
 	}
 	return a

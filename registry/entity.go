@@ -135,23 +135,28 @@ type Member struct {
 
 // Statute holds the facts of a body's statute that art. 53 DPR 394/1999
 // asks about. The register records them; the eligibility rules judge them.
+//
+// Each yes/no fact is a *bool that must be stated (see IsTrue): false
+// declares that the statute does not provide it (not eligible), while a
+// fact left out is not stated, which the schema and Validator reject (a Go
+// bool would decode an omitted fact as false).
 type Statute struct {
 	// AdoptedOn is the date of the statute in force.
 	AdoptedOn Date `json:"adoptedOn" validate:"required,datetime=2006-01-02"`
 	// SocialAims: the statute states social and solidarity aims.
-	SocialAims bool `json:"socialAims"`
+	SocialAims *bool `json:"socialAims" validate:"required"`
 	// NonProfit: the statute excludes any profit motive.
-	NonProfit bool `json:"nonProfit"`
+	NonProfit *bool `json:"nonProfit" validate:"required"`
 	// DemocraticOrder: the statute provides a democratic internal order.
-	DemocraticOrder bool `json:"democraticOrder"`
+	DemocraticOrder *bool `json:"democraticOrder" validate:"required"`
 	// ElectiveOffices: the offices are elective.
-	ElectiveOffices bool `json:"electiveOffices"`
+	ElectiveOffices *bool `json:"electiveOffices" validate:"required"`
 	// AdmissionCriteria: the statute defines criteria for admitting members.
-	AdmissionCriteria bool `json:"admissionCriteria"`
+	AdmissionCriteria *bool `json:"admissionCriteria" validate:"required"`
 	// AnnualAccounts: the body draws up an annual balance sheet or financial statement.
-	AnnualAccounts bool `json:"annualAccounts"`
+	AnnualAccounts *bool `json:"annualAccounts" validate:"required"`
 	// AccountsApproval: the statute defines how the accounts are approved.
-	AccountsApproval bool `json:"accountsApproval"`
+	AccountsApproval *bool `json:"accountsApproval" validate:"required"`
 	// Branches are the codici fiscali of the territorial branches the
 	// statute names (for a national body).
 	Branches []string `json:"branches,omitempty" validate:"omitempty,unique,dive,cfbody"`
@@ -180,8 +185,9 @@ type Registration struct {
 type Branch struct {
 	// EntityID is the register ID of the branch.
 	EntityID string `json:"entityId" validate:"required,max=64"`
-	// NamedInStatute: the national body's statute names this branch.
-	NamedInStatute bool `json:"namedInStatute"`
+	// NamedInStatute: the national body's statute names this branch; the
+	// Registry sets it from the statute (absent: not named).
+	NamedInStatute bool `json:"namedInStatute,omitempty"`
 	// ApplicationID is the Section I application that lists the branch
 	// (empty: not listed in any).
 	ApplicationID string `json:"applicationId,omitempty" validate:"omitempty,max=64"`

@@ -36,11 +36,15 @@ func Example() {
 				CodiceFiscale: "RSSMRA80A01H501U", Sex: "male", Citizenship: "IT"},
 			Members: []registry.Member{{Organ: "governing", Role: "presidente", Person: registry.Person{
 				FirstName: "Mario", LastName: "Rossi", CodiceFiscale: "RSSMRA80A01H501U", Sex: "male", Citizenship: "IT"}}},
-			Statute: registry.Statute{AdoptedOn: "2015-03-01", SocialAims: true, NonProfit: true},
+			// Every yes/no fact of the statute is stated: new(false) is a
+			// "no" the eligibility rules judge; one left nil is invalid.
+			Statute: registry.Statute{AdoptedOn: "2015-03-01", SocialAims: new(true), NonProfit: new(true),
+				DemocraticOrder: new(true), ElectiveOffices: new(true), AdmissionCriteria: new(true),
+				AnnualAccounts: new(true), AccountsApproval: new(false)},
 		},
-		Declarations: registry.Declarations{NoDisqualification: true, Truthful: true, PrivacyNotice: true},
+		Declarations: registry.Declarations{NoDisqualification: new(true), Truthful: new(true), PrivacyNotice: new(true)},
 		Attachments:  []registry.Attachment{{Kind: "statute", Name: "statuto.pdf"}},
-		Signature:    registry.Signature{SignerCodiceFiscale: "RSSMRA80A01H501U", SignedAt: "2024-03-01", Format: "pades", Verified: true},
+		Signature:    registry.Signature{SignerCodiceFiscale: "RSSMRA80A01H501U", SignedAt: "2024-03-01", Format: "pades", Verified: new(true)},
 		Activities:   []registry.Activity{{Title: "Scuola di italiano", Start: "2020-09-01", Sectors: []string{"education_training"}}},
 	})
 	if err != nil {

@@ -89,8 +89,8 @@ func body(cf, name string) registry.Entity {
 			Sex: "male", Citizenship: "IT"},
 		Members: []registry.Member{{Person: registry.Person{FirstName: "Anna", LastName: "Bianchi",
 			CodiceFiscale: cfMember, Sex: "female", Citizenship: "IT"}, Organ: "governing", Role: "presidente"}},
-		Statute: registry.Statute{AdoptedOn: "2015-03-01", SocialAims: true, NonProfit: true, DemocraticOrder: true,
-			ElectiveOffices: true, AdmissionCriteria: true, AnnualAccounts: true, AccountsApproval: true},
+		Statute: registry.Statute{AdoptedOn: "2015-03-01", SocialAims: new(true), NonProfit: new(true), DemocraticOrder: new(true),
+			ElectiveOffices: new(true), AdmissionCriteria: new(true), AnnualAccounts: new(true), AccountsApproval: new(true)},
 	}
 }
 
@@ -99,10 +99,10 @@ func application(b registry.Entity, date registry.Date, sections ...registry.Sec
 		Date:         date,
 		Sections:     sections,
 		Body:         b,
-		Declarations: registry.Declarations{NoDisqualification: true, Truthful: true, PrivacyNotice: true},
+		Declarations: registry.Declarations{NoDisqualification: new(true), Truthful: new(true), PrivacyNotice: new(true)},
 		Attachments:  []registry.Attachment{{Kind: "statute", Name: "statuto.pdf"}},
 		Signature: registry.Signature{SignerCodiceFiscale: b.LegalRepresentative.CodiceFiscale, SignedAt: date,
-			Format: "pades", Verified: true},
+			Format: "pades", Verified: new(true)},
 		Activities: []registry.Activity{{Title: "Corsi di italiano", Start: "2021-09-01", Sectors: []string{"education_training"},
 			Regions: []string{"12"}}},
 	}

@@ -43,8 +43,8 @@ func (g *gen) body(serial int, sections []registry.Section) Body {
 		},
 		Statute: registry.Statute{
 			AdoptedOn:  registry.Date(fmt.Sprintf("%d-%02d-%02d", 1980+g.r.IntN(18), 1+g.r.IntN(12), 1+g.r.IntN(28))),
-			SocialAims: true, NonProfit: true, DemocraticOrder: true, ElectiveOffices: true,
-			AdmissionCriteria: true, AnnualAccounts: true, AccountsApproval: true,
+			SocialAims: new(true), NonProfit: new(true), DemocraticOrder: new(true), ElectiveOffices: new(true),
+			AdmissionCriteria: new(true), AnnualAccounts: new(true), AccountsApproval: new(true),
 		},
 	}
 	if strings.HasPrefix(form, "association") && g.r.Float64() < 0.6 {
@@ -105,10 +105,10 @@ func (b *Body) Application(partnerID string) registry.Application {
 		Date:         day,
 		Sections:     append([]registry.Section(nil), b.Sections...),
 		Body:         b.Entity,
-		Declarations: registry.Declarations{NoDisqualification: true, Truthful: true, PrivacyNotice: true},
+		Declarations: registry.Declarations{NoDisqualification: new(true), Truthful: new(true), PrivacyNotice: new(true)},
 		Signature: registry.Signature{
 			SignerCodiceFiscale: b.Entity.LegalRepresentative.CodiceFiscale,
-			SignedAt:            day, Format: "pades", Verified: true,
+			SignedAt:            day, Format: "pades", Verified: new(true),
 		},
 	}
 	kinds := []string{"statute", "founding_act", "balance_sheet", "activity_report", "legal_rep_declaration", "board_declarations", "identity_document"}
@@ -151,7 +151,7 @@ func (b *Body) Application(partnerID string) registry.Application {
 		}
 		a.Housing = []registry.Housing{{Address: b.Entity.Seat, Places: 8, Title: "rented"}}
 		a.GDPR = &registry.GDPRProcedures{
-			Controller: b.Entity.Name, Register: true, AdoptedOn: registry.DateOf(start),
+			Controller: b.Entity.Name, Register: new(true), AdoptedOn: registry.DateOf(start),
 			BeneficiaryMeasures: "Dati delle persone accolte trattati solo dagli operatori del programma, in archivi separati e cifrati.",
 		}
 		if partnerID != "" {

@@ -115,7 +115,7 @@ func entity(id, cf, name string) registry.Entity {
 			CodiceFiscale: "RSSMRA80A01H501U", Sex: "male", Citizenship: "IT"},
 		Members: []registry.Member{{Person: registry.Person{FirstName: "Anna", LastName: "Bianchi",
 			CodiceFiscale: "BNCNNA70A41F205S", Sex: "female", Citizenship: "IT"}, Organ: "governing", Role: "presidente"}},
-		Statute:        registry.Statute{AdoptedOn: "2010-01-01", SocialAims: true, Branches: []string{"80000000001"}},
+		Statute:        registry.Statute{AdoptedOn: "2010-01-01", SocialAims: new(true), NonProfit: new(false), Branches: []string{"80000000001"}},
 		Qualifications: []string{"onlus"},
 	}
 }
@@ -230,7 +230,7 @@ func application(id, entityID string, date registry.Date) registry.Application {
 		Sections:    []registry.Section{registry.SectionI, registry.SectionII},
 		Body:        entity(entityID, "80000000001", "Casa dei Popoli"),
 		Attachments: []registry.Attachment{{Kind: "statute", Name: "statuto.pdf"}},
-		Signature:   registry.Signature{SignerCodiceFiscale: "RSSMRA80A01H501U", SignedAt: date, Format: "pades", Verified: true},
+		Signature:   registry.Signature{SignerCodiceFiscale: "RSSMRA80A01H501U", SignedAt: date, Format: "pades", Verified: new(true)},
 		Activities:  []registry.Activity{{Title: "Corso di italiano", Start: "2021-01-01", Sectors: []string{"education_training"}, Regions: []string{"12"}}},
 		Programme:   prog,
 		Partnership: &registry.Partnership{PartnerID: "E2", Objectives: "o", Content: "c", Modalities: "m", Start: "2023-01-01"},

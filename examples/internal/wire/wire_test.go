@@ -262,12 +262,12 @@ func applicationFor(cf, form, comune, province, region string, reps ...registry.
 			Seat: registry.Address{Street: "Via Roma 1", PostCode: "00100", Comune: comune, Province: province, Region: region},
 			PEC:  "ente@pec.example.it", LegalRepresentative: rep,
 			Members: []registry.Member{{Person: rep, Organ: "governing", Role: "presidente"}},
-			Statute: registry.Statute{AdoptedOn: "2015-03-01", SocialAims: true, NonProfit: true, DemocraticOrder: true,
-				ElectiveOffices: true, AdmissionCriteria: true, AnnualAccounts: true, AccountsApproval: true},
+			Statute: registry.Statute{AdoptedOn: "2015-03-01", SocialAims: new(true), NonProfit: new(true), DemocraticOrder: new(true),
+				ElectiveOffices: new(true), AdmissionCriteria: new(true), AnnualAccounts: new(true), AccountsApproval: new(true)},
 		},
-		Declarations: registry.Declarations{NoDisqualification: true, Truthful: true, PrivacyNotice: true},
+		Declarations: registry.Declarations{NoDisqualification: new(true), Truthful: new(true), PrivacyNotice: new(true)},
 		Attachments:  []registry.Attachment{{Kind: "statute", Name: "statuto.pdf"}},
-		Signature:    registry.Signature{SignerCodiceFiscale: rep.CodiceFiscale, SignedAt: "2025-01-20", Format: "pades", Verified: true},
+		Signature:    registry.Signature{SignerCodiceFiscale: rep.CodiceFiscale, SignedAt: "2025-01-20", Format: "pades", Verified: new(true)},
 		Activities:   []registry.Activity{{Title: "Corsi di italiano", Start: "2021-01-01"}},
 	}
 }
