@@ -159,7 +159,9 @@ func WithIdempotencyKey(key string) CallOption { return func(c *call) { c.key = 
 
 // IfNoneMatch makes a read conditional: when etag (from an earlier answer)
 // is still current, the call returns ErrNotModified instead of the resource.
-func IfNoneMatch(etag string) CallOption { return func(c *call) { c.header.Set("If-None-Match", etag) } }
+func IfNoneMatch(etag string) CallOption {
+	return func(c *call) { c.header.Set("If-None-Match", etag) }
+}
 
 // IfMatch makes a write conditional on the resource still having etag (the
 // record version of an earlier read, `"v7"`): a write route answers 412 or
