@@ -111,3 +111,36 @@ func TestNewRefuses(t *testing.T) {
 		t.Error("WithToken with white space = nil error")
 	}
 }
+
+// TestHeaders: what each option puts on the request.
+func TestHeaders(t *testing.T) {
+	var got http.Header
+	var path string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, path = r.Header.Clone(), r.URL.EscapedPath()
+		w.Header().Set("ETag", `"v3"`)
+		_, _ = w.Write([]byte(`{"id": "a/b"}`))
+	}))
+	defer srv.Close()
+	c, err := client.New(srv.URL+"/base/", "tok-0123456789abcdef", client.Options{Lang: problem.IT})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resp client.Response
+	_, etag, err := c.Entity(context.Background(), "a/b", client.IfMatch(`"v2"`), client.IfNoneMatch(`"v1"`),
+		client.WithRequestID("req-1"), client.ReadResponse(&resp))
+	if err != nil || etag != `"v3"` || resp.ETag != etag || resp.Status != 200 || resp.Attempts != 1 {
+		t.Fatalf("Entity: ETag %q, response %+v, %v", etag, resp, err)
+	}
+	for h, want := range map[string]string{
+		"Authorization": "Bearer tok-0123456789abcdef", "Accept-Language": "it", "If-Match": `"v2"`,
+		"If-None-Match": `"v1"`, "X-Request-Id": "req-1", api.IdempotencyKeyHeader: "",
+	} {
+		if got.Get(h) != want {
+			t.Errorf("%s: %q, want %q", h, got.Get(h), want)
+		}
+	}
+	if path != "/base/v1/entities/a%2Fb" {
+		t.Errorf("path %q, want the ID escaped under the base path", path)
+	}
+}
