@@ -395,6 +395,9 @@ func (s *Store) Commit(ctx context.Context, b registry.Batch) ([]registry.Event,
 				return err
 			}
 		}
+		if err := s.putFiles(ctx, tx, b.Attachments); err != nil {
+			return err
+		}
 		after, err := s.regions(ctx, tx, b.Events)
 		if err != nil {
 			return err
