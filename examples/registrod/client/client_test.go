@@ -154,6 +154,22 @@ func TestEndToEnd(t *testing.T) {
 		mustKind(t, err, http.StatusNotFound, problem.KindNotFound)
 	})
 
+	t.Run("replace entity", func(t *testing.T) {
+		id := s.id(s.other)
+		e, etag, err := staff.Entity(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Name += " APS"
+		next, etag2, err := staff.ReplaceEntity(ctx, e, etag)
+		if err != nil || next.Name != e.Name || etag2 != `"v`+itoa(e.Version+1)+`"` {
+			t.Fatalf("ReplaceEntity = %q, ETag %q, %v; want the new name at version %d", next.Name, etag2, err, e.Version+1)
+		}
+		// The ETag read before is stale now: the write is refused.
+		_, _, err = staff.ReplaceEntity(ctx, e, etag)
+		mustKind(t, err, http.StatusPreconditionFailed, problem.KindConflict)
+	})
+
 	t.Run("events", func(t *testing.T) {
 		_, err := body.EventPage(ctx, client.EventQuery{})
 		mustKind(t, err, http.StatusForbidden, problem.KindForbidden)

@@ -88,14 +88,16 @@ var kindBySlug = map[string]problem.Kind{
 	"too-many-requests":      problem.KindInternal,
 	"unavailable":            problem.KindInternal,
 	"not-implemented":        problem.KindInternal,
+	"precondition-failed":    problem.KindConflict,
+	"precondition-required":  problem.KindInvalid,
 }
 
 // Kind returns the kind of the error the service answered with: from the
 // problem's type URI (api.ProblemTypeBase + "not-found" is
 // problem.KindNotFound, and so on), else from the status (an answer that is
-// not one of the service's problems: 400, 405, 413, 415, 422 and 431 are
-// invalid, 401 and 403 forbidden, 404 not found, 409 conflict, anything else
-// internal).
+// not one of the service's problems: 400, 405, 413, 415, 422, 428 and 431
+// are invalid, 401 and 403 forbidden, 404 not found, 409 and 412 conflict
+// (a stale If-Match: read again and retry), anything else internal).
 func (e *Error) Kind() problem.Kind {
 	if slug, ok := strings.CutPrefix(e.Problem.Type, api.ProblemTypeBase); ok {
 		if k, ok := kindBySlug[slug]; ok {
@@ -104,13 +106,14 @@ func (e *Error) Kind() problem.Kind {
 	}
 	switch e.Status {
 	case http.StatusBadRequest, http.StatusMethodNotAllowed, http.StatusRequestEntityTooLarge,
-		http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity, http.StatusRequestHeaderFieldsTooLarge:
+		http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity, http.StatusRequestHeaderFieldsTooLarge,
+		http.StatusPreconditionRequired:
 		return problem.KindInvalid
 	case http.StatusUnauthorized, http.StatusForbidden:
 		return problem.KindForbidden
 	case http.StatusNotFound:
 		return problem.KindNotFound
-	case http.StatusConflict:
+	case http.StatusConflict, http.StatusPreconditionFailed:
 		return problem.KindConflict
 	}
 	return problem.KindInternal

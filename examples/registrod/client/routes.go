@@ -175,6 +175,25 @@ func (c *Client) Entity(ctx context.Context, id string, opts ...CallOption) (reg
 	return e, cl.resp.ETag, err
 }
 
+// ReplaceEntity calls PUT /v1/entities/{id}: replaces the declared data of
+// body e.ID with e's, if the body is still at etag (the ETag of the Entity
+// call that read it: the record version, `"v7"`), and returns the body as
+// stored and its new ETag. A body changed meanwhile is an *Error of kind
+// conflict (412): read it again and retry. Staff and the body itself may
+// replace it.
+func (c *Client) ReplaceEntity(ctx context.Context, e registry.Entity, etag string, opts ...CallOption) (registry.Entity, string, error) {
+	body, err := jsonBody(e)
+	if err != nil {
+		return registry.Entity{}, "", err
+	}
+	cl := newCall(http.MethodPut, "/v1/entities/"+url.PathEscape(e.ID), nil, body, append(opts, IfMatch(etag)))
+	if cl.resp == nil {
+		cl.resp = &Response{}
+	}
+	out, err := send[registry.Entity](ctx, c, cl)
+	return out, cl.resp.ETag, err
+}
+
 // EventQuery selects events of the change feed.
 type EventQuery struct {
 	// After is the Seq of the last event already read (0: from the first).
