@@ -24,7 +24,8 @@
 // IfNoneMatch(etag) makes a read conditional: Entity, Schema and OpenAPI
 // then return ErrNotModified while the resource still has that ETag (Entity
 // returns the ETag; ReadResponse gives it for any call). IfMatch(etag) makes
-// a write conditional on the record version read before. Every POST carries
+// a write conditional on the record version read before: ReplaceEntity sends
+// it, and a body changed meanwhile is an *Error of kind conflict (412). Every POST carries
 // an Idempotency-Key — a random one unless WithIdempotencyKey gives it (or
 // Options.NewIdempotencyKey makes them) — sent unchanged on every retry, so
 // that a filing retried after a timeout is filed once; ReadResponse says
@@ -51,7 +52,8 @@
 // forbidden 403, internal 500) — and errors.Is(err, problem.ErrInvalid)
 // holds for an invalid document, as it does for the problem.List a local
 // validator returns. The errors of HTTP itself map to what the caller can
-// do: a bad request (400, 405, 413, 415, 431) is invalid, 401 forbidden,
+// do: a bad request (400, 405, 413, 415, 428, 431) is invalid, a stale
+// If-Match (412) a conflict, 401 forbidden,
 // 429, 501 and 503 internal (try later). A 304 is ErrNotModified; network
 // failures and timeouts are wrapped as net/http returns them
 // (errors.Is(err, context.DeadlineExceeded)).
