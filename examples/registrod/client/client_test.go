@@ -168,6 +168,30 @@ func TestEndToEnd(t *testing.T) {
 		// The ETag read before is stale now: the write is refused.
 		_, _, err = staff.ReplaceEntity(ctx, e, etag)
 		mustKind(t, err, http.StatusPreconditionFailed, problem.KindConflict)
+		patched, etag3, err := staff.PatchEntity(ctx, id, map[string]any{"name": "Patched"}, etag2)
+		if err != nil || patched.Name != "Patched" || etag3 != `"v`+itoa(e.Version+2)+`"` {
+			t.Fatalf("PatchEntity = %q, ETag %q, %v", patched.Name, etag3, err)
+		}
+		_, _, err = staff.PatchEntity(ctx, id, map[string]any{"name": "Again"}, etag2)
+		mustKind(t, err, http.StatusPreconditionFailed, problem.KindConflict)
+		// The body's history, for itself only.
+		own := s.mustClient(t, tokOther, client.Options{})
+		var hist []registry.Event
+		for ev, err := range own.EntityEvents(ctx, id, 0) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ev.EntityID != id {
+				t.Fatalf("event %d of %s in %s's history", ev.Seq, ev.EntityID, id)
+			}
+			hist = append(hist, ev)
+		}
+		if len(hist) < 3 || hist[len(hist)-1].Seq <= hist[0].Seq {
+			t.Fatalf("history of %d events", len(hist))
+		}
+		for _, err := range body.EntityEvents(ctx, id, 0) {
+			mustKind(t, err, http.StatusNotFound, problem.KindNotFound)
+		}
 	})
 
 	t.Run("events", func(t *testing.T) {

@@ -194,6 +194,36 @@ func (c *Client) ReplaceEntity(ctx context.Context, e registry.Entity, etag stri
 	return out, cl.resp.ETag, err
 }
 
+// PatchEntity calls PATCH /v1/entities/{id}: changes some of the declared
+// data of body id by a JSON merge patch (RFC 7396: a map or a struct whose
+// fields are the ones to change, null removing one), if the body is still at
+// etag; it returns the body as stored and its new ETag. Errors as
+// ReplaceEntity's.
+func (c *Client) PatchEntity(ctx context.Context, id string, patch any, etag string, opts ...CallOption) (registry.Entity, string, error) {
+	body, err := jsonBody(patch)
+	if err != nil {
+		return registry.Entity{}, "", err
+	}
+	cl := newCall(http.MethodPatch, "/v1/entities/"+url.PathEscape(id), nil, body, append(opts, IfMatch(etag)))
+	if cl.resp == nil {
+		cl.resp = &Response{}
+	}
+	out, err := send[registry.Entity](ctx, c, cl)
+	return out, cl.resp.ETag, err
+}
+
+// EntityEvents iterates over the history of body id (GET
+// /v1/entities/{id}/events), its events after the Seq after, oldest first,
+// page by page, for staff and the body itself; for anyone else the body is
+// not found. An error ends the iteration, as its last pair.
+func (c *Client) EntityEvents(ctx context.Context, id string, after int64, opts ...CallOption) iter.Seq2[registry.Event, error] {
+	return paginate(after, func(after int64) ([]registry.Event, int64, bool, error) {
+		q := url.Values{"after": {strconv.FormatInt(after, 10)}, "limit": {strconv.Itoa(registry.MaxLimit)}}
+		p, err := send[api.EventPage](ctx, c, newCall(http.MethodGet, "/v1/entities/"+url.PathEscape(id)+"/events", q, nil, opts))
+		return p.Items, p.Last, len(p.Items) > 0, err
+	})
+}
+
 // EventQuery selects events of the change feed.
 type EventQuery struct {
 	// After is the Seq of the last event already read (0: from the first).

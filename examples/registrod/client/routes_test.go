@@ -22,6 +22,8 @@ var covered = map[string]string{
 	"yearlyList":            "YearlyList",
 	"checkEligibility":      "Eligibility",
 	"replaceEntity":         "ReplaceEntity",
+	"patchEntity":           "PatchEntity",
+	"listEntityEvents":      "EntityEvents",
 }
 
 // notYet are the operations merged after the client was written, which it
@@ -40,8 +42,6 @@ var notYet = map[string]bool{
 	"reject":                 true,
 	"cancelEnrolment":        true,
 	"applySilence":           true,
-	"patchEntity":            true,
-	"listEntityEvents":       true,
 	"listReferents":          true,
 	"requestReferent":        true,
 	"getReferent":            true,
