@@ -22,23 +22,36 @@ import (
 
 // Filing is one accepted annual report: the document as filed, when, by
 // whom, and its revision (1 for the first filing, +1 for each amendment).
+// Its JSON is the line of a register export (registro export's
+// filings.ndjson), which imports back with the same metadata, warnings and
+// document (compacted: encoding/json writes a json.RawMessage without its
+// white space).
+//
+// It is one of the three shapes of a filing, which mean different things:
+// this one is the report itself, as the filing store keeps it (the body by
+// its codice fiscale, the exact bytes); registry.ReportFiled is the fact the
+// register records in its log (the After of a questionnaire.filed event,
+// without the document); registry.Filing is a yearly list's input, a body's
+// register ID and when it filed, whatever the source (the register's log,
+// or questionnaires read from files). What an API answers after a filing is
+// its receipt, built from this one (see examples/registrod/api).
 type Filing struct {
 	// BodyTaxCode is the filing body's 11-digit codice fiscale.
-	BodyTaxCode string
+	BodyTaxCode string `json:"bodyTaxCode"`
 	// Year is the reporting year.
-	Year int
+	Year int `json:"year"`
 	// Revision is 1 for the first filing and grows by one per amendment.
-	Revision int
+	Revision int `json:"revision"`
 	// FiledAt is when this revision was filed.
-	FiledAt time.Time
+	FiledAt time.Time `json:"filedAt"`
 	// FilerTaxCode is the personal codice fiscale of who filed it.
-	FilerTaxCode string
+	FilerTaxCode string `json:"filerTaxCode"`
 	// Late is true when the first filing came after the deadline.
-	Late bool
-	// Document is the document as filed (JSON).
-	Document []byte
+	Late bool `json:"late,omitempty"`
+	// Document is the document as filed (JSON, the exact bytes).
+	Document json.RawMessage `json:"document"`
 	// Warnings are the problems of severity warning (a late filing).
-	Warnings problem.List
+	Warnings problem.List `json:"warnings,omitempty"`
 }
 
 // FilingStore persists filings. Implementations are small and dumb: every

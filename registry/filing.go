@@ -16,7 +16,9 @@ import (
 // body: the After of an EventReportFiled event. The report itself is kept by
 // the filing store (package questionnaire); the register keeps the fact, so
 // that the change feed carries it and the yearly update can be computed from
-// the register's own log.
+// the register's own log. It holds the facts about the filing, never the
+// document (questionnaire.Filing is the report as stored; Filing the input
+// of a yearly list).
 type ReportFiled struct {
 	// Year is the reporting year.
 	Year int `json:"year"`

@@ -10,10 +10,16 @@ import (
 	"github.com/openregistro/registro/registry/territory"
 )
 
-// Filing is the fact that a body filed its annual report: who and when.
+// Filing is what a yearly list needs of a filing: which body filed its
+// annual report, and when. It comes from the register's log (an
+// EventReportFiled and its ReportFiled, see FiledReports) or from elsewhere
+// (the command line reads it off questionnaire files); the report itself is
+// a questionnaire.Filing.
 type Filing struct {
-	EntityID string    `json:"entityId"`
-	FiledAt  time.Time `json:"filedAt"`
+	// EntityID is the body's register ID.
+	EntityID string `json:"entityId"`
+	// FiledAt is when it filed (the first revision, for lateness).
+	FiledAt time.Time `json:"filedAt"`
 }
 
 // Exclusion reasons of the yearly list.

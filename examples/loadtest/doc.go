@@ -44,6 +44,13 @@
 // the run ends, unless --requests asks for a number of requests; it always
 // ends at --duration.
 //
+// Every request goes through the typed client of the service
+// (examples/registrod/client), as a Go integrator's would: each POST carries
+// a fresh Idempotency-Key, so the filings and validations measured include
+// the service's bookkeeping of keys. The load's client retries nothing (a
+// 429 is a sample like any other answer); resolving the bodies and reading
+// the change feed wait out a 429 as its Retry-After says.
+//
 // The report gives the throughput, the latency percentiles (p50, p95, p99,
 // max: exact, from every sample), the status codes and the errors of each
 // operation. An error is a transport failure or a status other than the one

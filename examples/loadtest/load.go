@@ -1,16 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -18,6 +16,9 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/openregistro/registro/examples/registrod/api"
+	"github.com/openregistro/registro/examples/registrod/client"
 )
 
 // The operations of the mix.
@@ -163,8 +164,9 @@ type Workload struct {
 	Bodies []Body
 	// Drafts are partial questionnaires for the validate operation.
 	Drafts [][]byte
-	// Lists are the query strings of the list operation ("region=01&limit=50").
-	Lists []string
+	// Lists are the queries of the list operation (a page of one region's
+	// bodies, …).
+	Lists []client.EntityQuery
 }
 
 // Config says how to drive the load.
@@ -307,9 +309,15 @@ func (s *scheduler) filed(j job, acked bool) {
 // was cut by the end of the run (the service may or may not have stored
 // them). It never returns before every worker has stopped.
 func Run(ctx context.Context, w *Workload, cfg Config) (res *Results, acks, cut []Ack) {
-	client := cfg.Client
-	if client == nil {
-		client = newClient(cfg.Concurrency)
+	hc := cfg.Client
+	if hc == nil {
+		hc = newClient(cfg.Concurrency)
+	}
+	// The load measures the service: every answer is a sample, a 429 too,
+	// so the client retries nothing; the HTTP client bounds each request.
+	anon, err := client.New(cfg.Base, "", client.Options{HTTPClient: hc, Timeout: -1, MaxRetries: -1})
+	if err != nil {
+		return &Results{Target: cfg.Base, Ops: map[string]*OpStats{}, ErrorSamples: []string{err.Error()}, Errors: 1, ErrorRate: 1}, nil, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.Duration)
 	defer cancel()
@@ -333,7 +341,7 @@ func Run(ctx context.Context, w *Workload, cfg Config) (res *Results, acks, cut 
 				if !ok {
 					break
 				}
-				sm, ack := do(ctx, client, cfg.Base, w, j)
+				sm, ack := do(ctx, anon, w, j)
 				if j.op == opFile {
 					sched.filed(j, ack != nil)
 					if ack != nil {
@@ -366,74 +374,50 @@ func Run(ctx context.Context, w *Workload, cfg Config) (res *Results, acks, cut 
 	return res, acks, cut
 }
 
-// do sends one job's request and returns its sample, and the ack of a filing
+// do sends one job's request with the typed client (as the anonymous public,
+// or as the filing body) and returns its sample, and the ack of a filing
 // answered 201.
-func do(ctx context.Context, client *http.Client, base string, w *Workload, j job) (sample, *Ack) {
+func do(ctx context.Context, anon *client.Client, w *Workload, j job) (sample, *Ack) {
+	sm := sample{op: j.op}
 	var (
-		method, target string
-		body           []byte
-		token          string
-		want           = http.StatusOK
+		resp client.Response
+		err  error
+		want = http.StatusOK
+		ack  *Ack
 	)
+	t0 := time.Now()
 	switch j.op {
 	case opFile:
 		b := &w.Bodies[j.body]
-		method, target, body, token, want = "POST", fmt.Sprintf("%s/v1/filings/%d", base, w.Year), b.Revisions[j.rev-1], b.Token, http.StatusCreated
+		want = http.StatusCreated
+		var bc *client.Client
+		if bc, err = anon.WithToken(b.Token); err != nil {
+			break
+		}
+		var info api.FilingInfo
+		doc := b.Revisions[j.rev-1]
+		info, err = bc.File(ctx, w.Year, doc, client.ReadResponse(&resp))
+		if err == nil {
+			ack = &Ack{EntityID: info.EntityID, TaxCode: info.BodyTaxCode, Revision: info.Revision, Document: doc}
+			if info.EntityID != b.EntityID || info.Revision != j.rev {
+				sm.err = fmt.Sprintf("filing of %s revision %d answered for %s revision %d", b.EntityID, j.rev, info.EntityID, info.Revision)
+			}
+		}
 	case opValidate:
-		method, target, body = "POST", fmt.Sprintf("%s/v1/questionnaires/%d/validate?draft=true", base, w.Year), w.Drafts[j.n%len(w.Drafts)]
+		_, err = anon.Validate(ctx, w.Year, w.Drafts[j.n%len(w.Drafts)], true, client.ReadResponse(&resp))
 	case opList:
-		method, target = "GET", base+"/v1/entities?"+w.Lists[j.n%len(w.Lists)]
+		_, err = anon.EntityPage(ctx, w.Lists[j.n%len(w.Lists)], "", client.ReadResponse(&resp))
 	}
-	sm := sample{op: j.op}
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, target, rd)
-	if err != nil {
-		sm.err = err.Error()
+	sm.d, sm.status = time.Since(t0), resp.Status
+	switch {
+	case err != nil:
+		sm.err = clip([]byte(strings.TrimPrefix(err.Error(), "client: ")))
+		return sm, nil
+	case resp.Status != want:
+		sm.err = fmt.Sprintf("%s: status %d, want %d", j.op, resp.Status, want)
 		return sm, nil
 	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	t0 := time.Now()
-	resp, err := client.Do(req)
-	if err != nil {
-		sm.d, sm.err = time.Since(t0), err.Error()
-		return sm, nil
-	}
-	data, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	sm.d, sm.status = time.Since(t0), resp.StatusCode
-	if err != nil {
-		sm.err = "reading the response: " + err.Error()
-		return sm, nil
-	}
-	if resp.StatusCode != want {
-		sm.err = fmt.Sprintf("%s %s: status %d: %s", method, strings.TrimPrefix(target, base), resp.StatusCode, clip(data))
-		return sm, nil
-	}
-	if j.op != opFile {
-		return sm, nil
-	}
-	var info struct {
-		EntityID    string `json:"entityId"`
-		BodyTaxCode string `json:"bodyTaxCode"`
-		Revision    int    `json:"revision"`
-	}
-	if err := json.Unmarshal(data, &info); err != nil {
-		sm.err = "filing answered 201 with a body that is not a filing: " + clip(data)
-		return sm, nil
-	}
-	b := &w.Bodies[j.body]
-	if info.EntityID != b.EntityID || info.Revision != j.rev {
-		sm.err = fmt.Sprintf("filing of %s revision %d answered for %s revision %d", b.EntityID, j.rev, info.EntityID, info.Revision)
-	}
-	return sm, &Ack{EntityID: info.EntityID, TaxCode: info.BodyTaxCode, Revision: info.Revision, Document: body}
+	return sm, ack
 }
 
 // clip shortens a response body for an error message.
@@ -532,11 +516,15 @@ func summarize(cfg Config, samples []sample, elapsed time.Duration) *Results {
 	return r
 }
 
+// statusPrefix matches an error message of the client up to its status
+// ("POST http://…/v1/filings/2024: 422 Unprocessable Entity").
+var statusPrefix = regexp.MustCompile(`^[A-Z]+ [^ ]+: [0-9]{3} [A-Za-z ]*`)
+
 // firstLine keys an error message for de-duplication: its text up to the
 // status code's detail.
 func firstLine(s string) string {
-	if i := strings.Index(s, ": {"); i > 0 {
-		return s[:i]
+	if m := statusPrefix.FindString(s); m != "" {
+		return m
 	}
 	return s
 }

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/examples/registrod/api"
+	"github.com/openregistro/registro/examples/registrod/client"
 	"github.com/openregistro/registro/questionnaire"
 )
 
@@ -209,14 +210,18 @@ func runTarget(ctx context.Context, o options) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	client := newClient(o.concurrency)
-	rctx, cancel := context.WithTimeout(ctx, o.duration)
-	defer cancel()
-	w, err := buildWorkload(gen, bts, resolveCF(rctx, client, o.target), o.amend, o.seed.Seed)
+	hc := newClient(o.concurrency)
+	c, err := client.New(o.target, "", client.Options{HTTPClient: hc})
 	if err != nil {
 		return nil, err
 	}
-	return drive(ctx, o, o.target, client, w, staff, nil)
+	rctx, cancel := context.WithTimeout(ctx, o.duration)
+	defer cancel()
+	w, err := buildWorkload(gen, bts, resolveCF(rctx, c), o.amend, o.seed.Seed)
+	if err != nil {
+		return nil, err
+	}
+	return drive(ctx, o, o.target, hc, w, staff, nil)
 }
 
 // runSelf runs the self-contained mode: it seeds a fresh database at dsn with
@@ -268,20 +273,22 @@ func runSelf(ctx context.Context, o options, stderr io.Writer) (*Results, error)
 	if err != nil {
 		return nil, err
 	}
-	client := newClient(o.concurrency)
-	defer client.CloseIdleConnections()
-	return drive(ctx, o, base, client, w, staff, s.Store.Filings())
+	hc := newClient(o.concurrency)
+	defer hc.CloseIdleConnections()
+	return drive(ctx, o, base, hc, w, staff, s.Store.Filings())
 }
 
 // drive runs the load on base and verifies it: the change feed when there is
 // a staff token, the filing store when filings is not nil.
-func drive(ctx context.Context, o options, base string, client *http.Client, w *Workload, staff string,
+func drive(ctx context.Context, o options, base string, hc *http.Client, w *Workload, staff string,
 	filings questionnaire.FilingStore) (*Results, error) {
-	feed := feedClient{client: client, base: base, token: staff}
+	feed, err := client.New(base, staff, client.Options{HTTPClient: hc})
+	if err != nil {
+		return nil, err
+	}
 	var seq0 int64
 	if staff != "" {
-		var err error
-		if seq0, err = feed.head(ctx); err != nil {
+		if seq0, err = feedHead(ctx, feed); err != nil {
 			return nil, err
 		}
 	}
@@ -296,7 +303,7 @@ func drive(ctx context.Context, o options, base string, client *http.Client, w *
 		}
 	}
 	res, acks, cut := Run(ctx, w, Config{Base: base, Concurrency: o.concurrency, Duration: o.duration,
-		Requests: o.requests, Mix: o.mix, Seed: o.seed.Seed, Client: client})
+		Requests: o.requests, Mix: o.mix, Seed: o.seed.Seed, Client: hc})
 	if o.cpuProfile != "" {
 		pprof.StopCPUProfile()
 	}
@@ -307,7 +314,7 @@ func drive(ctx context.Context, o options, base string, client *http.Client, w *
 	vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Minute)
 	defer cancel()
 	if staff != "" {
-		evs, _, err := feed.since(vctx, seq0)
+		evs, err := feedSince(vctx, feed, seq0)
 		if err != nil {
 			return nil, err
 		}

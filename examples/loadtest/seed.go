@@ -7,9 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net/http"
 	"os"
 	"sort"
 	"sync"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/openregistro/registro/examples/internal/wire"
 	"github.com/openregistro/registro/examples/registrod/api"
+	"github.com/openregistro/registro/examples/registrod/client"
 	"github.com/openregistro/registro/examples/synth"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
@@ -230,9 +229,9 @@ func buildWorkload(gen *synth.Register, tokens []bodyToken, cfOf func(bodyToken)
 	if len(w.Drafts) == 0 {
 		w.Drafts = [][]byte{[]byte(fmt.Sprintf(`{"reportingYear":%d}`, gen.Year))}
 	}
-	w.Lists = []string{"limit=50", "section=I&limit=100"}
+	w.Lists = []client.EntityQuery{{Limit: 50}, {Section: registry.SectionI, Limit: 100}}
 	for r := 1; r <= 20; r++ {
-		w.Lists = append(w.Lists, fmt.Sprintf("region=%02d&limit=50", r))
+		w.Lists = append(w.Lists, client.EntityQuery{Region: fmt.Sprintf("%02d", r), Limit: 50})
 	}
 	return w, nil
 }
@@ -253,30 +252,18 @@ func draftOf(doc []byte) ([]byte, error) {
 
 // resolveCF returns a function that asks the service for the codice fiscale
 // of a body, with the body's own token (GET /v1/entities/{id}).
-func resolveCF(ctx context.Context, client *http.Client, base string) func(bodyToken) (string, error) {
+func resolveCF(ctx context.Context, c *client.Client) func(bodyToken) (string, error) {
 	return func(bt bodyToken) (string, error) {
-		req, err := http.NewRequestWithContext(ctx, "GET", base+"/v1/entities/"+bt.entityID, nil)
-		if err != nil {
-			return "", err
-		}
-		req.Header.Set("Authorization", "Bearer "+bt.token)
-		resp, err := client.Do(req)
+		bc, err := c.WithToken(bt.token)
 		if err != nil {
 			return "", fmt.Errorf("loadtest: resolving body %s: %w", bt.entityID, err)
 		}
-		defer resp.Body.Close()
-		data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		e, _, err := bc.Entity(ctx, bt.entityID)
 		if err != nil {
 			return "", fmt.Errorf("loadtest: resolving body %s: %w", bt.entityID, err)
 		}
-		if resp.StatusCode != http.StatusOK {
-			return "", fmt.Errorf("loadtest: resolving body %s: status %d: %s", bt.entityID, resp.StatusCode, clip(data))
-		}
-		var e struct {
-			CodiceFiscale string `json:"taxCode"`
-		}
-		if err := json.Unmarshal(data, &e); err != nil || e.CodiceFiscale == "" {
-			return "", fmt.Errorf("loadtest: resolving body %s: no taxCode in %s", bt.entityID, clip(data))
+		if e.CodiceFiscale == "" {
+			return "", fmt.Errorf("loadtest: resolving body %s: the answer has no taxCode", bt.entityID)
 		}
 		return e.CodiceFiscale, nil
 	}

@@ -3,14 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"sort"
 	"strconv"
 
 	"github.com/openregistro/registro/examples/registrod/api"
+	"github.com/openregistro/registro/examples/registrod/client"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
 )
@@ -146,66 +144,28 @@ func checkStore(ctx context.Context, v *Verification, filings questionnaire.Fili
 	return ctx.Err()
 }
 
-// feedClient reads the change feed with a staff token.
-type feedClient struct {
-	client      *http.Client
-	base, token string
-}
-
-// page returns the events after after (at most registry.MaxLimit).
-func (c feedClient) page(ctx context.Context, after int64) (api.EventPage, error) {
-	var p api.EventPage
-	req, err := http.NewRequestWithContext(ctx, "GET",
-		fmt.Sprintf("%s/v1/events?after=%d&limit=%d", c.base, after, registry.MaxLimit), nil)
-	if err != nil {
-		return p, err
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	resp, err := c.client.Do(req)
-	if err != nil {
-		return p, fmt.Errorf("loadtest: reading the change feed: %w", err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return p, fmt.Errorf("loadtest: reading the change feed: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return p, fmt.Errorf("loadtest: reading the change feed: status %d: %s", resp.StatusCode, clip(data))
-	}
-	if err := json.Unmarshal(data, &p); err != nil {
-		return p, fmt.Errorf("loadtest: reading the change feed: %w", err)
-	}
-	return p, nil
-}
-
-// since returns every event after after, and the last sequence number.
-func (c feedClient) since(ctx context.Context, after int64) ([]registry.Event, int64, error) {
+// feedSince returns every event of the change feed after after, read with
+// a staff client.
+func feedSince(ctx context.Context, c *client.Client, after int64) ([]registry.Event, error) {
 	var out []registry.Event
-	for {
-		p, err := c.page(ctx, after)
+	for ev, err := range c.Events(ctx, client.EventQuery{After: after, Limit: registry.MaxLimit}) {
 		if err != nil {
-			return nil, after, err
+			return nil, fmt.Errorf("loadtest: reading the change feed: %w", err)
 		}
-		if len(p.Items) == 0 {
-			return out, after, nil
-		}
-		out = append(out, p.Items...)
-		after = p.Last
+		out = append(out, ev)
 	}
+	return out, nil
 }
 
-// head returns the sequence number of the feed's last event.
-func (c feedClient) head(ctx context.Context) (int64, error) {
-	last := int64(0)
-	for {
-		p, err := c.page(ctx, last)
+// feedHead returns the sequence number of the feed's last event (0 when
+// there is none).
+func feedHead(ctx context.Context, c *client.Client) (int64, error) {
+	var last int64
+	for ev, err := range c.Events(ctx, client.EventQuery{Limit: registry.MaxLimit}) {
 		if err != nil {
-			return 0, err
+			return 0, fmt.Errorf("loadtest: reading the change feed: %w", err)
 		}
-		if len(p.Items) == 0 {
-			return last, nil
-		}
-		last = p.Last
+		last = ev.Seq
 	}
+	return last, nil
 }

@@ -30,18 +30,6 @@ import (
 	"github.com/openregistro/registro/schemas/problem"
 )
 
-// filingRecord is one line of filings.ndjson: a filing with its metadata, so
-// that an export imports back unchanged.
-type filingRecord struct {
-	BodyTaxCode  string          `json:"bodyTaxCode"`
-	Year         int             `json:"year"`
-	Revision     int             `json:"revision"`
-	FiledAt      time.Time       `json:"filedAt"`
-	FilerTaxCode string          `json:"filerTaxCode"`
-	Late         bool            `json:"late,omitempty"`
-	Document     json.RawMessage `json:"document"`
-}
-
 // exportAll writes entities.ndjson (every entity, as stored),
 // questionnaires.ndjson (the current document of every filing of year, one
 // per line, as "registro validate" and "registro report" read them) and
@@ -72,7 +60,7 @@ func exportAll(ctx context.Context, store registry.Store, filings questionnaire.
 			if err != nil {
 				return err
 			}
-			if err := emit(filingRecord{f.BodyTaxCode, f.Year, f.Revision, f.FiledAt, f.FilerTaxCode, f.Late, f.Document}); err != nil {
+			if err := emit(f); err != nil {
 				return err
 			}
 		}
@@ -476,10 +464,10 @@ func cmdImport(e *env) *cobra.Command {
 				return failf(e, "import", "%v", err)
 			}
 		}
-		var recs []filingRecord
+		var recs []questionnaire.Filing
 		if *filings != "" {
 			if err := readNDJSON(*filings, func(line int, raw []byte) error {
-				var r filingRecord
+				var r questionnaire.Filing
 				dec := json.NewDecoder(strings.NewReader(string(raw)))
 				dec.DisallowUnknownFields()
 				if err := dec.Decode(&r); err != nil {
@@ -514,9 +502,7 @@ func cmdImport(e *env) *cobra.Command {
 			}
 			fmt.Fprintf(e.stderr, "registro import: %d entities\n", len(ents))
 		}
-		for i, r := range recs {
-			f := questionnaire.Filing{BodyTaxCode: r.BodyTaxCode, Year: r.Year, Revision: r.Revision, FiledAt: r.FiledAt,
-				FilerTaxCode: r.FilerTaxCode, Late: r.Late, Document: r.Document}
+		for i, f := range recs {
 			if err := store.Filings().Put(ctx, f); err != nil {
 				return fail(e, "import", fmt.Errorf("%s:%d: %w", *filings, i+1, err))
 			}
