@@ -42,6 +42,7 @@ const (
 // never ErrNotFound or ErrConflict. A method that names no error returns
 // only these.
 type Store interface {
+	DraftStore // the drafts of annual reports (draft.go)
 	// Entity returns the entity with id, or ErrNotFound.
 	Entity(ctx context.Context, id string) (Entity, error)
 	// EntityByCodiceFiscale returns the entity whose body codice fiscale is

@@ -38,6 +38,7 @@ type Store struct {
 	partnerships map[string]registry.Partnership
 	grants       map[string]registry.Grant
 	events       []registry.Event
+	drafts       drafts // drafts.go
 }
 
 var _ registry.Store = (*Store)(nil)

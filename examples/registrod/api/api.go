@@ -106,6 +106,7 @@ type server struct {
 	mux    *http.ServeMux
 	routes []routeDef
 	limits *limiters // nil: no rate limit
+	open   openData  // the cached open data (opendata.go)
 }
 
 // handlerFunc is a route's handler: it writes the response or returns an
@@ -183,7 +184,7 @@ func Routes() []Route {
 // schemas in schemas.go, questionnaires in questionnaires.go, the register
 // in register.go), in registration order.
 func (s *server) table() []routeDef {
-	return slices.Concat(s.schemaRoutes(), s.questionnaireRoutes(), s.registerRoutes())
+	return slices.Concat(s.schemaRoutes(), s.questionnaireRoutes(), s.registerRoutes(), s.reportRoutes(), s.feedRoutes(), s.openDataRoutes())
 }
 
 // New returns the HTTP handler of the API over deps. It panics if a required
@@ -285,7 +286,7 @@ func (s *server) unrouted(w http.ResponseWriter, r *http.Request, id string) {
 	req := &request{Request: r, id: id}
 	req.lang, _ = negotiateLang(r)
 	var allow []string
-	for _, m := range []string{"GET", "POST"} {
+	for _, m := range []string{"GET", "POST", "PUT"} {
 		if m == r.Method || (m == "GET" && r.Method == "HEAD") {
 			continue
 		}

@@ -82,6 +82,8 @@ const (
 	kindUnsupportedMedia
 	kindUnavailable
 	kindTooManyRequests
+	kindPreconditionFailed   // If-Match names a stale version (drafts.go)
+	kindPreconditionRequired // a replacement without If-Match (drafts.go)
 )
 
 // info returns the slug of the kind's type URI, its status and its title:
@@ -102,6 +104,10 @@ func (k errKind) info() (slug string, status int, title problem.Text) {
 		return "unavailable", http.StatusServiceUnavailable, msg("Servizio non disponibile", "Service unavailable")
 	case kindTooManyRequests:
 		return "too-many-requests", http.StatusTooManyRequests, msg("Troppe richieste", "Too many requests")
+	case kindPreconditionFailed:
+		return "precondition-failed", http.StatusPreconditionFailed, msg("Precondizione non soddisfatta", "Precondition failed")
+	case kindPreconditionRequired:
+		return "precondition-required", http.StatusPreconditionRequired, msg("Precondizione richiesta", "Precondition required")
 	case kindHeaderTooLarge:
 		return "header-too-large", http.StatusRequestHeaderFieldsTooLarge, msg("Intestazioni troppo grandi", "Request header fields too large")
 	case kindNotImplemented:
