@@ -36,7 +36,11 @@ const (
 	tokRegion     = "region-token-0123456789"
 	tokRegionNone = "region-nogrant-token-0123456789"
 	tokPublic     = "public-token-0123456789"
+	tokReferent   = "referent-token-0123456789" // an enabled referent of tokBody's body
 )
+
+// cfReferent is the codice fiscale of the referent of tokBody's body.
+const cfReferent = "VRDLCU90A01F205L"
 
 // testNow is the service's clock in the tests: before the 2024 deadline.
 var testNow = time.Date(2025, 1, 20, 10, 0, 0, 0, time.UTC)
@@ -54,6 +58,8 @@ type fixture struct {
 	body     *synth.Body       // the body of tokBody: enrolled in Section I, filing not yet made
 	other    *synth.Body       // the body of tokOtherBody
 	grantReg string            // the region of tokRegion's Section II grant
+	otherReg string            // the region of tokRegionNone: no grant
+	dsn      string            // the database's
 	logs     *bytes.Buffer
 }
 
@@ -92,7 +98,7 @@ func newFixtureOn(t *testing.T, dsn string) *fixture {
 		Now:   clk.Now,
 		NewID: func() string { seq++; return fmt.Sprintf("R%06d", seq) },
 	})
-	f := &fixture{reg: reg, store: store, gen: gen, logs: &bytes.Buffer{}}
+	f := &fixture{reg: reg, store: store, gen: gen, dsn: dsn, logs: &bytes.Buffer{}}
 	f.ids = replay(t, reg, gen, clk)
 	clk.Set(testNow)
 
@@ -130,25 +136,20 @@ func newFixtureOn(t *testing.T, dsn string) *fixture {
 		Purpose: "programmazione dei servizi regionali di protezione", From: "2025-01-01"}); err != nil {
 		t.Fatal(err)
 	}
-	otherRegion := "12"
-	if f.grantReg == otherRegion {
-		otherRegion = "01"
+	f.otherReg = "12"
+	if f.grantReg == f.otherReg {
+		f.otherReg = "01"
 	}
-	tokens, err := api.NewTokens(map[string]api.Identity{
-		tokStaff:      {Role: registry.RoleStaff, Subject: "staff:test"},
-		tokBody:       {Role: registry.RoleBody, Subject: "cf:" + f.body.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.body.Entity.CodiceFiscale]},
-		tokOtherBody:  {Role: registry.RoleBody, Subject: "cf:" + f.other.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.other.Entity.CodiceFiscale]},
-		tokRegion:     {Role: registry.RoleRegion, Subject: "regione:test", Region: f.grantReg},
-		tokRegionNone: {Role: registry.RoleRegion, Subject: "regione:none", Region: otherRegion},
-		tokPublic:     {Role: registry.RolePublic, Subject: "public:test"},
-	})
-	if err != nil {
+	if _, err := reg.RequestReferent(ctx, registry.Staff("staff:test"), f.ids[f.body.Entity.CodiceFiscale], registry.Referent{
+		FirstName: "Luca", LastName: "Verdi", CodiceFiscale: cfReferent, Phone: "0612345678", Email: "luca.verdi@example.it"}); err != nil {
 		t.Fatal(err)
 	}
-	deps, err := api.NewDeps(reg, store.Filings(), tokens, slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	if err != nil {
+	if e, err := reg.Entity(ctx, registry.Staff("staff:test"), f.ids[f.body.Entity.CodiceFiscale]); err != nil {
+		t.Fatal(err)
+	} else if _, err := reg.EnableReferent(ctx, registry.Staff("staff:test"), e.ID, e.Referents[len(e.Referents)-1].ID); err != nil {
 		t.Fatal(err)
 	}
+	deps := f.deps(t, reg, store)
 
 	// File every Section I filer's report but the two token bodies'.
 	val, err := questionnaire.New(questionnaire.Options{})
@@ -163,6 +164,29 @@ func newFixtureOn(t *testing.T, dsn string) *fixture {
 	}
 	f.h = api.New(deps, api.Options{MaxBodyBytes: 1 << 20})
 	return f
+}
+
+// deps wires the service over reg and store with the test callers' tokens.
+func (f *fixture) deps(t *testing.T, reg *registry.Registry, store *sqlstore.Store) api.Deps {
+	t.Helper()
+	bodyID := f.ids[f.body.Entity.CodiceFiscale]
+	tokens, err := api.NewTokens(map[string]api.Identity{
+		tokStaff:      {Role: registry.RoleStaff, Subject: "staff:test"},
+		tokBody:       {Role: registry.RoleBody, Subject: "cf:" + f.body.Entity.LegalRepresentative.CodiceFiscale, EntityID: bodyID},
+		tokReferent:   {Role: registry.RoleBody, Subject: "cf:" + cfReferent, EntityID: bodyID},
+		tokOtherBody:  {Role: registry.RoleBody, Subject: "cf:" + f.other.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.other.Entity.CodiceFiscale]},
+		tokRegion:     {Role: registry.RoleRegion, Subject: "regione:test", Region: f.grantReg},
+		tokRegionNone: {Role: registry.RoleRegion, Subject: "regione:none", Region: f.otherReg},
+		tokPublic:     {Role: registry.RolePublic, Subject: "public:test"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps, err := api.NewDeps(reg, store.Filings(), tokens, slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return deps
 }
 
 // replay applies, enrols and rejects along the generated timeline, like
