@@ -143,3 +143,7 @@ func TestRegionFeed(t *testing.T) {
 		wantProblem(t, f.do(t, "GET", "/v1/feed?"+q, tokRegion, nil), http.StatusBadRequest)
 	}
 }
+
+func init() {
+	addMatrix(matrixCase{op: "regionFeed", req: get("/v1/feed?limit=5"), allow: []caller{asRegion, asRegionNone}})
+}

@@ -97,3 +97,10 @@ func TestOpenData(t *testing.T) {
 		t.Errorf("after a removal: ETag %s (was %s), %d bodies (were %d)", etag2, etag, len(ids2), len(ids))
 	}
 }
+
+func init() {
+	for op, target := range map[string]string{"openDataset": "/v1/open-data", "openDataCSV": "/v1/open-data/section-i.csv",
+		"openDataJSON": "/v1/open-data/section-i.json"} {
+		addMatrix(matrixCase{op: op, req: get(target), allow: everyone})
+	}
+}

@@ -2,7 +2,9 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"regexp"
 	"strings"
@@ -216,4 +218,54 @@ func jsonEqual(a, b []byte) bool {
 // sameReceipt compares receipts, their times as instants.
 func sameReceipt(a, b api.Receipt) bool {
 	return a.Protocol == b.Protocol && a.Late == b.Late && a.Report == b.Report && a.FiledAt.Equal(b.FiledAt)
+}
+
+// withDraft makes sure body A has a draft for 2024 (the rows that read one
+// must find it), and returns its path.
+func withDraft(t *testing.T, f *fixture) string {
+	t.Helper()
+	_, err := f.reg.SaveDraft(context.Background(), registry.Body("cf:"+f.body.Entity.LegalRepresentative.CodiceFiscale, f.bodyID()),
+		registry.Draft{EntityID: f.bodyID(), Year: 2024, Document: []byte(`{}`)})
+	if err != nil && !errors.Is(err, registry.ErrConflict) {
+		t.Fatal(err)
+	}
+	return "/v1/entities/" + f.bodyID() + "/drafts/2024"
+}
+
+// withReport makes sure body A has filed its 2024 report (the rows that
+// read one must find it), and returns the path of its reports for 2024.
+func withReport(t *testing.T, f *fixture) string {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := f.store.Filings().Get(ctx, f.body.Entity.CodiceFiscale, 2024); errors.Is(err, registry.ErrNotFound) {
+		deps, err := api.NewDeps(f.reg, f.store.Filings(), api.Tokens{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := registry.Body("cf:"+f.body.Entity.LegalRepresentative.CodiceFiscale, f.bodyID())
+		if _, err := deps.Desk.FileAs(ctx, v, 2024, mustDocFor(t, f), testNow); err != nil {
+			t.Fatal(err)
+		}
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return "/v1/entities/" + f.bodyID() + "/reports/2024"
+}
+
+func init() {
+	own := []caller{asBody, asReferent, asStaff}
+	addMatrix(matrixCase{op: "getDraft", hidden: true, allow: own,
+		req: func(t *testing.T, f *fixture) (string, string, []byte, []string) {
+			return "GET", withDraft(t, f), nil, nil
+		}})
+	addMatrix(matrixCase{op: "saveDraft", write: true, allow: []caller{asBody, asReferent},
+		req: func(t *testing.T, f *fixture) (string, string, []byte, []string) {
+			return "PUT", "/v1/entities/" + f.bodyID() + "/drafts/2024", []byte(`{"body":{}}`), []string{"If-None-Match", "*"}
+		}})
+	for op, suffix := range map[string]string{"getReport": "", "listReportRevisions": "/revisions", "getReportRevision": "/revisions/1"} {
+		addMatrix(matrixCase{op: op, hidden: true, allow: own,
+			req: func(t *testing.T, f *fixture) (string, string, []byte, []string) {
+				return "GET", withReport(t, f) + suffix, nil, nil
+			}})
+	}
 }
