@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/openregistro/registro/questionnaire"
@@ -235,4 +236,21 @@ func (s *server) reportRoutes() []routeDef {
 		{method: "GET", path: "/v1/entities/{id}/reports/{year}/revisions", op: "listReportRevisions", tag: "reports", access: accessToken, h: s.reportRevisions},
 		{method: "GET", path: "/v1/entities/{id}/reports/{year}/revisions/{revision}", op: "getReportRevision", tag: "reports", access: accessToken, h: s.reportRevision},
 	}
+}
+
+// EntityETagVersion returns the record version an entity page's ETag names
+// for a viewer who sees the whole record (`"v7.3fa2…"` or `"v7"` → 7), for
+// a write route's If-Match; ok is false for any other value (a digest of a
+// published view names no version).
+func EntityETagVersion(etag string) (version int64, ok bool) {
+	t := strings.TrimSpace(etag)
+	if len(t) < 4 || t[0] != '"' || t[1] != 'v' || t[len(t)-1] != '"' {
+		return 0, false
+	}
+	num, _, _ := strings.Cut(t[2:len(t)-1], ".")
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 1 {
+		return 0, false
+	}
+	return n, true
 }

@@ -269,3 +269,24 @@ func init() {
 			}})
 	}
 }
+
+func TestEntityETagVersion(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{`"v7"`, 7, true},
+		{`"v7.3fa2e1"`, 7, true},
+		{` "v12.ab" `, 12, true},
+		{`"p3fa2"`, 0, false},
+		{`"v0"`, 0, false},
+		{`v7`, 0, false},
+		{`"vx.1"`, 0, false},
+		{``, 0, false},
+	} {
+		if got, ok := api.EntityETagVersion(tc.in); got != tc.want || ok != tc.ok {
+			t.Errorf("EntityETagVersion(%q) = %d, %v; want %d, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
