@@ -154,7 +154,7 @@ type Declarations struct {
 type PersonDeclaration struct {
 	// CodiceFiscale is the person's 16-character codice fiscale: the legal
 	// representative's or a member's.
-	CodiceFiscale string `json:"codiceFiscale" validate:"required,cf"`
+	CodiceFiscale string `json:"taxCode" validate:"required,cf"`
 	// Conditions are the disqualifying conditions that apply to the person
 	// (criminal_conviction: a conviction, even not final, for the offences
 	// the law names; pending_proceedings: criminal proceedings pending for
@@ -179,7 +179,7 @@ type Attachment struct {
 type Signature struct {
 	// SignerCodiceFiscale is the codice fiscale in the signing certificate;
 	// it must be the legal representative's.
-	SignerCodiceFiscale string `json:"signerCodiceFiscale" validate:"required,cf"`
+	SignerCodiceFiscale string `json:"signerTaxCode" validate:"required,cf"`
 	// SignedAt is the day of signature.
 	SignedAt Date `json:"signedAt" validate:"required,datetime=2006-01-02"`
 	// Format is the signature format.
@@ -225,7 +225,7 @@ type BranchRef struct {
 	// EntityID is the branch's register ID, when it is already in the register.
 	EntityID string `json:"entityId,omitempty" validate:"omitempty,max=64"`
 	// CodiceFiscale is the branch's own 11-digit codice fiscale.
-	CodiceFiscale string `json:"codiceFiscale" validate:"required,cfbody"`
+	CodiceFiscale string `json:"taxCode" validate:"required,cfbody"`
 	Name          string `json:"name" validate:"required,max=300"`
 	// Comune is the ISTAT code of the comune of the branch's seat.
 	Comune string `json:"comune" validate:"required,comune"`

@@ -28,7 +28,7 @@ type ReportFiled struct {
 	Late bool `json:"late,omitempty"`
 	// FilerCodiceFiscale is who filed it (personal data: events are shown to
 	// staff only).
-	FilerCodiceFiscale string `json:"filerCodiceFiscale,omitempty"`
+	FilerCodiceFiscale string `json:"filerTaxCode,omitempty"`
 }
 
 // RecordFiling records that the body entityID filed its annual report, as

@@ -52,7 +52,7 @@ func (r *Registry) Apply(ctx context.Context, v Viewer, a Application) (Applicat
 			return Application{}, Entity{}, err
 		}
 		if cur.CodiceFiscale != a.Body.CodiceFiscale {
-			return Application{}, Entity{}, invalid("/body/codiceFiscale", "codice_fiscale_mismatch",
+			return Application{}, Entity{}, invalid("/body/taxCode", "codice_fiscale_mismatch",
 				"il codice fiscale non è quello dell'ente indicato", "the codice fiscale is not the one of the body named by entityId", nil)
 		}
 		e, before = cur, &cur

@@ -96,12 +96,12 @@ func (r *Registry) RequestReferent(ctx context.Context, v Viewer, id string, ref
 	ref.RequestedOn = r.today()
 	_, err := r.update(ctx, id, func(e *Entity) ([]Event, error) {
 		if ref.CodiceFiscale == e.LegalRepresentative.CodiceFiscale {
-			return nil, invalid("/codiceFiscale", "referent_is_legal_representative",
+			return nil, invalid("/taxCode", "referent_is_legal_representative",
 				"il legale rappresentante è sempre abilitato", "the legal representative is always enabled", nil)
 		}
 		for _, o := range e.Referents {
 			if o.CodiceFiscale == ref.CodiceFiscale && o.Status != ReferentRevoked {
-				return nil, invalid("/codiceFiscale", "referent_duplicate",
+				return nil, invalid("/taxCode", "referent_duplicate",
 					"referente già richiesto o abilitato", "referent already requested or enabled", map[string]any{"referentId": o.ID})
 			}
 		}

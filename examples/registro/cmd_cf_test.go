@@ -92,11 +92,11 @@ func TestCFUsage(t *testing.T) {
 	}{
 		{"no code", nil, "registro cf: no code given", exitUsage},
 		{"only flags", []string{"--format", "json"}, "registro cf: no code given", exitUsage},
-		{"bad flag", []string{"--bad", "RCCMNL83S18D969H"}, "flag provided but not defined: -bad", exitUsage},
+		{"bad flag", []string{"--bad", "RCCMNL83S18D969H"}, "registro cf: unknown flag: --bad\nRun \"registro cf --help\" for usage.\n", exitUsage},
 		{"bad format", []string{"--format", "xml", "RCCMNL83S18D969H"}, "must be one of json, text", exitUsage},
 		{"bad lang", []string{"--lang", "de", "RCCMNL83S18D969H"}, "must be one of en, it", exitUsage},
 		{"bad ref", []string{"--ref", "18/11/1983", "RCCMNL83S18D969H"}, "want a date YYYY-MM-DD", exitUsage},
-		{"help", []string{"--help"}, "Usage: registro cf", exitOK},
+		{"empty standard input", []string{"-"}, "registro cf: standard input holds no code", exitUsage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,7 +110,8 @@ func TestCFUsage(t *testing.T) {
 		var out, errb bytes.Buffer
 		code := run(context.Background(), &env{stdout: &out, stderr: &errb}, []string{"help", "cf"})
 		assert.Equal(t, exitOK, code)
-		assert.Contains(t, errb.String(), "--normalize")
+		assert.Contains(t, out.String(), "--normalize")
+		assert.Empty(t, errb.String())
 	})
 }
 
@@ -127,18 +128,18 @@ func TestCFJSON(t *testing.T) {
 	require.Len(t, got, 8)
 	assert.Equal(t, map[string]any{
 		"input": "RCCMNL83S18D969H", "code": "RCCMNL83S18D969H", "valid": true, "kind": "person",
-		"birth_date": "1983-11-18", "sex": "M", "place_code": "D969", "abroad": false, "omocodic": false,
+		"birthDate": "1983-11-18", "sex": "M", "placeCode": "D969", "abroad": false, "omocodic": false,
 		"comune": map[string]any{"code": "010025", "name": "Genova", "province": "GE"},
 	}, got[0])
 	assert.Equal(t, "MRSMSR81D60Z611H", got[1]["code"])
 	assert.Equal(t, true, got[1]["abroad"])
 	assert.Nil(t, got[1]["comune"], "born abroad")
-	assert.Equal(t, "F205", got[2]["place_code"])
+	assert.Equal(t, "F205", got[2]["placeCode"])
 	assert.Equal(t, true, got[2]["omocodic"])
 	assert.Equal(t, true, got[3]["valid"], "unknown place is not an error")
 	assert.Nil(t, got[3]["comune"])
 	assert.Equal(t, "body", got[4]["kind"])
-	assert.Nil(t, got[4]["birth_date"])
+	assert.Nil(t, got[4]["birthDate"])
 	assert.Equal(t, map[string]any{"code": "date", "position": float64(10),
 		"message": "birth date 83-12-32 does not exist (day must be 01-31 for men, 41-71 for women)"}, got[5]["error"])
 	assert.Equal(t, "serial", got[6]["error"].(map[string]any)["code"])

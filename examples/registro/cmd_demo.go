@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/spf13/cobra"
 	"os"
 	"path/filepath"
 	"sort"
@@ -60,11 +62,10 @@ type demoSummary struct {
 	Files []string `json:"files"`
 }
 
-func cmdDemo(ctx context.Context, e *env, args []string) int {
-	fs := flags(e, "demo", "[--year Y] [--seed N] [--scale F] [--db DSN] [--out DIR] [--lang it|en] [--files-lang it|en] [--csv-sep comma|semicolon]",
+func cmdDemo(e *env) *cobra.Command {
+	cmd, fs := newCommand("demo [flags]", "generate a realistic register, file its reports, build the yearly list and the report",
 		"registro demo",
-		"registro demo --year 2023 --seed 7 --out /tmp/demo",
-		"registro demo --db postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
+		"registro demo --year 2023 --seed 7 --scale 0.1 --out demo-2023")
 	cfg := demoConfig{}
 	fs.IntVar(&cfg.year, "year", 2024, fmt.Sprintf("reporting year (%d–%d)", synth.Years()[0], synth.Years()[len(synth.Years())-1]))
 	fs.Uint64Var(&cfg.seed, "seed", 1, "random seed: the same seed gives the same register")
@@ -75,50 +76,50 @@ func cmdDemo(ctx context.Context, e *env, args []string) int {
 	filesLang := newChoice("it", "it", "en")
 	fs.Var(filesLang, "files-lang", "language of the files written (headers, labels): it|en")
 	csvSep := csvSepFlag(fs)
-	if code, done := parse(fs, args); done {
-		return code
-	}
-	if fs.NArg() > 0 {
-		return failf(e, "demo", "unexpected arguments %q", fs.Args())
-	}
-	cfg.lang, cfg.filesLang, cfg.csv = lang.String(), filesLang.String(), csvOptions(csvSep)
-	start := time.Now()
-	prog := newProgress(e, "demo")
-	sum, err := runDemo(ctx, cfg, prog)
-	prog.done()
-	if err != nil {
-		return failf(e, "demo", "%v", err)
-	}
-	sum.ElapsedMillisec = time.Since(start).Milliseconds()
-	w := e.stdout
-	it := cfg.lang == "it"
-	say := func(itText, enText string, a ...any) {
-		if it {
-			fmt.Fprintf(w, itText+"\n", a...)
-		} else {
-			fmt.Fprintf(w, enText+"\n", a...)
+	cmd.RunE = runs(func(ctx context.Context, args []string) int {
+		if fs.NArg() > 0 {
+			return failf(e, "demo", "unexpected arguments %q", fs.Args())
 		}
-	}
-	say("Registro demo, anno di riferimento %d (seed %d)", "Registro demo, reporting year %d (seed %d)", sum.Year, cfg.seed)
-	say("  enti: %d; domande: %d (iscritte %d, respinte %d, in istruttoria %d)",
-		"  bodies: %d; applications: %d (enrolled %d, rejected %d, pending %d)",
-		sum.Bodies, sum.Applications, sum.Enrolled, sum.Rejected, sum.Pending)
-	say("  requisiti (domande dell'anno, alla decisione): %d verificate, %d ammissibili, %d non ammissibili, %d incomplete",
-		"  requirements (the year's applications, at decision): %d checked, %d eligible, %d not eligible, %d incomplete",
-		sum.Checked, sum.Eligible, sum.NotEligible, sum.Incomplete)
-	say("  relazioni annuali: %d (tardive %d, non valide %d)", "  annual reports: %d (late %d, invalid %d)", sum.Filings, sum.Late, sum.InvalidFilings)
-	say("  elenco annuale: %d regolarmente iscritti, %d esclusi", "  yearly list: %d regularly enrolled, %d excluded", sum.Regular, sum.Excluded)
-	say("  database: %s", "  database: %s", sum.DB)
-	say("  in %.1f s. Aprire il rapporto: %s", "  done in %.1f s. Open the report: %s", float64(sum.ElapsedMillisec)/1000, filepath.Join(sum.Out, "public", "report.html"))
-	say("  Pubblico (%s): report.json, report.md, csv/, yearly-list/ (solo sezione I, campi pubblicati)",
-		"  Public (%s): report.json, report.md, csv/, yearly-list/ (Section I only, published fields)", filepath.Join(sum.Out, "public"))
-	say("  Riservato al ministero (%s): yearly-list/, entities.ndjson, questionnaires.ndjson, filings.ndjson, eligibility.ndjson",
-		"  Ministry only (%s): yearly-list/, entities.ndjson, questionnaires.ndjson, filings.ndjson, eligibility.ndjson", filepath.Join(sum.Out, "staff"))
-	say("  File scritti (%d), in %s:", "  Files written (%d), under %s:", len(sum.Files), sum.Out)
-	for _, f := range sum.Files {
-		fmt.Fprintln(w, "    "+f)
-	}
-	return exitOK
+		cfg.lang, cfg.filesLang, cfg.csv = lang.String(), filesLang.String(), csvOptions(csvSep)
+		start := time.Now()
+		prog := newProgress(e, "demo")
+		sum, err := runDemo(ctx, cfg, prog)
+		prog.done()
+		if err != nil {
+			return failf(e, "demo", "%v", err)
+		}
+		sum.ElapsedMillisec = time.Since(start).Milliseconds()
+		w := e.stdout
+		it := cfg.lang == "it"
+		say := func(itText, enText string, a ...any) {
+			if it {
+				fmt.Fprintf(w, itText+"\n", a...)
+			} else {
+				fmt.Fprintf(w, enText+"\n", a...)
+			}
+		}
+		say("Registro demo, anno di riferimento %d (seed %d)", "Registro demo, reporting year %d (seed %d)", sum.Year, cfg.seed)
+		say("  enti: %d; domande: %d (iscritte %d, respinte %d, in istruttoria %d)",
+			"  bodies: %d; applications: %d (enrolled %d, rejected %d, pending %d)",
+			sum.Bodies, sum.Applications, sum.Enrolled, sum.Rejected, sum.Pending)
+		say("  requisiti (domande dell'anno, alla decisione): %d verificate, %d ammissibili, %d non ammissibili, %d incomplete",
+			"  requirements (the year's applications, at decision): %d checked, %d eligible, %d not eligible, %d incomplete",
+			sum.Checked, sum.Eligible, sum.NotEligible, sum.Incomplete)
+		say("  relazioni annuali: %d (tardive %d, non valide %d)", "  annual reports: %d (late %d, invalid %d)", sum.Filings, sum.Late, sum.InvalidFilings)
+		say("  elenco annuale: %d regolarmente iscritti, %d esclusi", "  yearly list: %d regularly enrolled, %d excluded", sum.Regular, sum.Excluded)
+		say("  database: %s", "  database: %s", sum.DB)
+		say("  in %.1f s. Aprire il rapporto: %s", "  done in %.1f s. Open the report: %s", float64(sum.ElapsedMillisec)/1000, filepath.Join(sum.Out, "public", "report.html"))
+		say("  Pubblico (%s): report.json, report.md, csv/, yearly-list/ (solo sezione I, campi pubblicati)",
+			"  Public (%s): report.json, report.md, csv/, yearly-list/ (Section I only, published fields)", filepath.Join(sum.Out, "public"))
+		say("  Riservato al ministero (%s): yearly-list/, entities.ndjson, questionnaires.ndjson, filings.ndjson, eligibility.ndjson",
+			"  Ministry only (%s): yearly-list/, entities.ndjson, questionnaires.ndjson, filings.ndjson, eligibility.ndjson", filepath.Join(sum.Out, "staff"))
+		say("  File scritti (%d), in %s:", "  Files written (%d), under %s:", len(sum.Files), sum.Out)
+		for _, f := range sum.Files {
+			fmt.Fprintln(w, "    "+f)
+		}
+		return exitOK
+	})
+	return cmd
 }
 
 // The labels of the demo's two output folders.

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+
 	"encoding/json"
 	"fmt"
+	"github.com/spf13/cobra"
 	"io"
 	"os"
 	"strconv"
@@ -23,9 +25,9 @@ import (
 
 // cmdEligibility checks one application against the enrolment requirements
 // in force on its date and explains the decision rule by rule.
-func cmdEligibility(ctx context.Context, e *env, args []string) int {
+func cmdEligibility(e *env) *cobra.Command {
 	const name = "eligibility"
-	fs := flags(e, name, "[--as-of YYYY-MM-DD] [--registry FILE] [--format text|json] [--lang it|en] APPLICATION.json",
+	cmd, fs := newCommand("eligibility [flags] APPLICATION.json | -", "check an application against the enrolment requirements, rule by rule",
 		"registro eligibility application.json",
 		"registro eligibility --registry bodies.ndjson --as-of 2024-06-30 --format json application.json",
 		"cat application.json | registro eligibility --lang it --registry bodies.ndjson -")
@@ -33,70 +35,70 @@ func cmdEligibility(ctx context.Context, e *env, args []string) int {
 	regFile := fs.String("registry", "", "NDJSON file of register bodies (one entity per line, with enrolments and their history), to check the Section II partner and a branch's national body")
 	format := formatFlag(fs, "text", "text", "json")
 	lang := langFlag(fs)
-	if code, done := parse(fs, args); done {
-		return code
-	}
-	if fs.NArg() != 1 {
-		return failf(e, name, "want exactly one APPLICATION.json (use - for standard input), got %d arguments", fs.NArg())
-	}
-	l, _ := problem.ParseLang(lang.String())
-	asOf := time.Now()
-	if *asOfFlag != "" {
-		t, err := time.Parse(time.DateOnly, *asOfFlag)
-		if err != nil {
-			return failf(e, name, "--as-of %q is not a day written YYYY-MM-DD", *asOfFlag)
+	cmd.RunE = runs(func(ctx context.Context, args []string) int {
+		if fs.NArg() != 1 {
+			return failf(e, name, "want exactly one APPLICATION.json (use - for standard input), got %d arguments", fs.NArg())
 		}
-		asOf = t
-	}
-
-	var register eligibility.Register
-	if *regFile != "" {
-		r, code := loadRegister(ctx, e, *regFile, l)
-		if r == nil {
-			return code
+		l, _ := problem.ParseLang(lang.String())
+		asOf := time.Now()
+		if *asOfFlag != "" {
+			t, err := time.Parse(time.DateOnly, *asOfFlag)
+			if err != nil {
+				return failf(e, name, "--as-of %q is not a day written YYYY-MM-DD", *asOfFlag)
+			}
+			asOf = t
 		}
-		register = r
-	}
 
-	path := fs.Arg(0)
-	var in io.Reader = e.stdin
-	if path != "-" {
-		f, err := os.Open(path)
+		var register eligibility.Register
+		if *regFile != "" {
+			r, code := loadRegister(ctx, e, *regFile, l)
+			if r == nil {
+				return code
+			}
+			register = r
+		}
+
+		path := fs.Arg(0)
+		var in io.Reader = e.stdin
+		if path != "-" {
+			f, err := os.Open(path)
+			if err != nil {
+				return failf(e, name, "%v", err)
+			}
+			defer f.Close()
+			in = f
+		}
+		data, err := io.ReadAll(io.LimitReader(in, maxApplicationInput))
 		if err != nil {
 			return failf(e, name, "%v", err)
 		}
-		defer f.Close()
-		in = f
-	}
-	data, err := io.ReadAll(io.LimitReader(in, maxApplicationInput))
-	if err != nil {
-		return failf(e, name, "%v", err)
-	}
-	app, err := eligibility.DecodeApplication(bytes.NewReader(data))
-	if err != nil {
-		return badInput(e, path, err, l, format.String())
-	}
-	if err := validApplication(data, app); err != nil {
-		return badInput(e, path, err, l, format.String())
-	}
-	d, err := eligibility.New(register, eligibility.Options{}).Evaluate(ctx, app, asOf)
-	if err != nil {
-		return badInput(e, path, err, l, format.String())
-	}
+		app, err := eligibility.DecodeApplication(bytes.NewReader(data))
+		if err != nil {
+			return badInput(e, path, err, l, format.String())
+		}
+		if err := validApplication(data, app); err != nil {
+			return badInput(e, path, err, l, format.String())
+		}
+		d, err := eligibility.New(register, eligibility.Options{}).Evaluate(ctx, app, asOf)
+		if err != nil {
+			return badInput(e, path, err, l, format.String())
+		}
 
-	if format.String() == "json" {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(d); err != nil {
+		if format.String() == "json" {
+			enc := json.NewEncoder(e.stdout)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(d); err != nil {
+				return failf(e, name, "%v", err)
+			}
+		} else if err := d.WriteText(e.stdout, l); err != nil {
 			return failf(e, name, "%v", err)
 		}
-	} else if err := d.WriteText(e.stdout, l); err != nil {
-		return failf(e, name, "%v", err)
-	}
-	if d.Verdict != eligibility.Eligible {
-		return exitFindings
-	}
-	return exitOK
+		if d.Verdict != eligibility.Eligible {
+			return exitFindings
+		}
+		return exitOK
+	})
+	return cmd
 }
 
 // maxApplicationInput bounds what the command reads of an application: one

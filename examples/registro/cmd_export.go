@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+
 	"encoding/csv"
 	"encoding/json"
-	"flag"
 	"fmt"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -325,11 +328,16 @@ func fileSlug(s string) string {
 	return strings.TrimSuffix(b.String(), "-")
 }
 
-func cmdExport(ctx context.Context, e *env, args []string) int {
-	fs := flags(e, "export", "--db DSN [--year Y] [--out DIR] [--viewer public|staff] [--lang it|en] [--csv-sep comma|semicolon] [entities|filings|yearly-list]...",
-		"registro export --db sqlite:registro-demo/registro.db --year 2024 --out /tmp/export",
-		"registro export --db sqlite:registro-demo/registro.db --year 2024 --csv-sep semicolon --out /tmp/export yearly-list",
-		"registro export --db postgres://postgres@127.0.0.1:5432/test?sslmode=disable --year 2024 yearly-list")
+func cmdExport(e *env) *cobra.Command {
+	cmd, fs := newCommand("export --db DSN [flags] [entities|filings|yearly-list]...", "export entities, filings (NDJSON) and the yearly list (CSV, XLSX) from a store",
+		"registro export --db sqlite:registro-demo/registro.db --year 2024 --out export-public",
+		"registro export --db sqlite:registro-demo/registro.db --viewer staff --year 2024 --out export-staff",
+		"registro export --db sqlite:registro-demo/registro.db --year 2024 --csv-sep semicolon --out export-excel yearly-list")
+	cmd.Long = "Exports from a store what the viewer may have: entities (NDJSON), filings (NDJSON, staff only)\n" +
+		"and the yearly list (one CSV and one XLSX per recipient). Without a list: entities and the yearly\n" +
+		"list, and the filings too with --viewer staff.\n\n" +
+		"Exit status 1, nothing written, when no annual report of --year is recorded in the store\n" +
+		"(a year without data); 2 on a usage or I/O error."
 	db := fs.String("db", "", "store: sqlite:PATH, a file path or postgres://…")
 	year := fs.Int("year", 0, "reporting year of the filings and of the yearly list (required for filings and yearly-list)")
 	out := fs.String("out", ".", "output directory")
@@ -339,189 +347,205 @@ func cmdExport(ctx context.Context, e *env, args []string) int {
 	lang := newChoice("it", "it", "en")
 	fs.Var(lang, "lang", "language of the files written (headers, labels): it|en")
 	csvSep := csvSepFlag(fs)
-	if code, done := parse(fs, args); done {
-		return code
-	}
-	what := fs.Args()
-	if len(what) == 0 {
-		what = []string{"entities", "filings", "yearly-list"}
-	}
-	for _, w := range what {
-		if w != "entities" && w != "filings" && w != "yearly-list" {
-			return failf(e, "export", "unknown export %q (want entities, filings or yearly-list)", w)
-		}
-		if w == "filings" && viewer.String() != "staff" {
-			return failf(e, "export", "filings carry personal data and Section II reports: export them with --viewer staff")
-		}
-		if w != "entities" && *year == 0 {
-			return failf(e, "export", "%s needs --year", w)
-		}
-	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return failf(e, "export", "%v", err)
-	}
-	defer store.Close()
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return failf(e, "export", "%v", err)
-	}
-	reg := wire.Registry(store, wire.Options{})
-	for _, w := range what {
-		var err error
-		var written []string
-		switch w {
-		case "entities":
-			// Through the Registry, which applies the viewer: the public gets
-			// Section I bodies and their published fields only.
-			v := registry.Public()
+	cmd.RunE = runs(func(ctx context.Context, args []string) int {
+		what := fs.Args()
+		if len(what) == 0 {
+			// Everything the viewer may have: filings are for staff only.
+			what = []string{"entities", "yearly-list"}
 			if viewer.String() == "staff" {
-				v = registry.Staff("registro-cli")
+				what = []string{"entities", "filings", "yearly-list"}
 			}
-			written = []string{filepath.Join(*out, "entities.ndjson")}
-			err = writeLines(written[0], func(emit func(any) error) error {
-				f := registry.Filter{Limit: registry.MaxLimit}
-				for {
-					page, err := reg.Entities(ctx, v, f)
-					if err != nil {
-						return err
-					}
-					for i := range page.Entities {
-						if err := emit(&page.Entities[i]); err != nil {
+		}
+		for _, w := range what {
+			if w != "entities" && w != "filings" && w != "yearly-list" {
+				return failf(e, "export", "unknown export %q (want entities, filings or yearly-list)", w)
+			}
+			if w == "filings" && viewer.String() != "staff" {
+				return failf(e, "export", "filings carry personal data and Section II reports: export them with --viewer staff")
+			}
+			if w != "entities" && *year == 0 {
+				return failf(e, "export", "%s needs --year", w)
+			}
+		}
+		store, err := openStore(ctx, *db)
+		if err != nil {
+			return failf(e, "export", "%v", err)
+		}
+		defer store.Close()
+		reg := wire.Registry(store, wire.Options{})
+		// A year without a filing recorded is a year without data (a typo,
+		// a year to come): its yearly list would exclude every body.
+		if slices.ContainsFunc(what, func(w string) bool { return w != "entities" }) {
+			filed, err := reg.FiledReports(ctx, *year)
+			if err != nil {
+				return fail(e, "export", err)
+			}
+			if len(filed) == 0 {
+				fmt.Fprintf(e.stderr, "registro export: no annual report for %d is recorded in this store: the yearly list would exclude every body; nothing written\n", *year)
+				return exitFindings
+			}
+		}
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return failf(e, "export", "%v", err)
+		}
+		for _, w := range what {
+			var err error
+			var written []string
+			switch w {
+			case "entities":
+				// Through the Registry, which applies the viewer: the public gets
+				// Section I bodies and their published fields only.
+				v := registry.Public()
+				if viewer.String() == "staff" {
+					v = registry.Staff("registro-cli")
+				}
+				written = []string{filepath.Join(*out, "entities.ndjson")}
+				err = writeLines(written[0], func(emit func(any) error) error {
+					f := registry.Filter{Limit: registry.MaxLimit}
+					for {
+						page, err := reg.Entities(ctx, v, f)
+						if err != nil {
 							return err
 						}
+						for i := range page.Entities {
+							if err := emit(&page.Entities[i]); err != nil {
+								return err
+							}
+						}
+						if page.Next == "" {
+							return nil
+						}
+						f.Cursor = page.Next
 					}
-					if page.Next == "" {
-						return nil
-					}
-					f.Cursor = page.Next
+				})
+			case "filings":
+				written, err = exportAll(ctx, store, store.Filings(), *year, *out)
+			case "yearly-list":
+				v := registry.Public()
+				if viewer.String() == "staff" {
+					v = registry.Staff("registro-cli")
 				}
-			})
-		case "filings":
-			written, err = exportAll(ctx, store, store.Filings(), *year, *out)
-		case "yearly-list":
-			v := registry.Public()
-			if viewer.String() == "staff" {
-				v = registry.Staff("registro-cli")
-			}
-			// Who filed, from the register's own log (import records it).
-			var filed []registry.Filing
-			filed, err = reg.FiledReports(ctx, *year)
-			if err == nil {
-				// The ministry computes the list; a viewer other than staff
-				// gets the part it may see (no Section II without a grant).
-				var list registry.YearlyList
-				list, err = reg.YearlyUpdate(ctx, registry.Staff("registro-cli"), *year, filed)
+				// Who filed, from the register's own log (import records it).
+				var filed []registry.Filing
+				filed, err = reg.FiledReports(ctx, *year)
 				if err == nil {
-					list = list.For(v, list.Deadline)
-					written, err = writeYearlyList(filepath.Join(*out, "yearly-list"), list, lang.String(), csvOptions(csvSep))
+					// The ministry computes the list; a viewer other than staff
+					// gets the part it may see (no Section II without a grant).
+					var list registry.YearlyList
+					list, err = reg.YearlyUpdate(ctx, registry.Staff("registro-cli"), *year, filed)
+					if err == nil {
+						list = list.For(v, list.Deadline)
+						written, err = writeYearlyList(filepath.Join(*out, "yearly-list"), list, lang.String(), csvOptions(csvSep))
+					}
 				}
 			}
+			if err != nil {
+				return fail(e, "export", fmt.Errorf("%s: %w", w, err))
+			}
+			for _, p := range written {
+				fmt.Fprintf(e.stderr, "registro export: wrote %s\n", p)
+			}
 		}
-		if err != nil {
-			return fail(e, "export", fmt.Errorf("%s: %w", w, err))
-		}
-		for _, p := range written {
-			fmt.Fprintf(e.stderr, "registro export: wrote %s\n", p)
-		}
-	}
-	return exitOK
+		return exitOK
+	})
+	return cmd
 }
 
-func cmdImport(ctx context.Context, e *env, args []string) int {
-	fs := flags(e, "import", "--db DSN [--entities FILE] [--filings FILE]",
-		"registro import --db sqlite:/tmp/copy.db --entities registro-demo/staff/entities.ndjson --filings registro-demo/staff/filings.ndjson")
+func cmdImport(e *env) *cobra.Command {
+	cmd, fs := newCommand("import --db DSN [--entities FILE] [--filings FILE]", "import entities and filings (NDJSON) into a store",
+		"registro import --db sqlite:copy.db --entities registro-demo/staff/entities.ndjson --filings registro-demo/staff/filings.ndjson")
 	db := fs.String("db", "", "store: sqlite:PATH, a file path or postgres://…")
 	entities := fs.String("entities", "", "NDJSON of entities (as written by export)")
 	filings := fs.String("filings", "", "NDJSON of filings with metadata (filings.ndjson, as written by export)")
-	if code, done := parse(fs, args); done {
-		return code
-	}
-	if *entities == "" && *filings == "" {
-		return failf(e, "import", "nothing to import: pass --entities and/or --filings")
-	}
-	var ents []registry.Entity
-	if *entities != "" {
-		if err := readNDJSON(*entities, func(line int, raw []byte) error {
-			var en registry.Entity
-			dec := json.NewDecoder(strings.NewReader(string(raw)))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&en); err != nil {
-				return fmt.Errorf("%s:%d: %v", *entities, line, err)
-			}
-			ents = append(ents, en)
-			return nil
-		}); err != nil {
-			return failf(e, "import", "%v", err)
+	cmd.RunE = runs(func(ctx context.Context, args []string) int {
+		if *entities == "" && *filings == "" {
+			return failf(e, "import", "nothing to import: pass --entities and/or --filings")
 		}
-	}
-	var recs []filingRecord
-	if *filings != "" {
-		if err := readNDJSON(*filings, func(line int, raw []byte) error {
-			var r filingRecord
-			dec := json.NewDecoder(strings.NewReader(string(raw)))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&r); err != nil {
-				return fmt.Errorf("%s:%d: %v", *filings, line, err)
-			}
-			recs = append(recs, r)
-			return nil
-		}); err != nil {
-			return failf(e, "import", "%v", err)
-		}
-	}
-	for i, r := range recs {
-		if err := codicefiscale.ValidateBody(r.BodyTaxCode); err != nil || r.Year == 0 || r.Revision < 1 || r.FiledAt.IsZero() || !json.Valid(r.Document) {
-			return failf(e, "import", "%s:%d: a filing needs a valid bodyTaxCode, year, revision ≥ 1, filedAt and a JSON document; nothing imported", *filings, i+1)
-		}
-	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return failf(e, "import", "%v", err)
-	}
-	defer store.Close()
-	if len(ents) > 0 {
-		reg := wire.Registry(store, wire.Options{})
-		if _, err := reg.Import(ctx, registry.Staff("registro-import"), ents); err != nil {
-			if l, ok := problem.AsList(err); ok {
-				for _, p := range l {
-					fmt.Fprintf(e.stderr, "%s: line %s\n", *entities, p.String())
+		var ents []registry.Entity
+		if *entities != "" {
+			if err := readNDJSON(*entities, func(line int, raw []byte) error {
+				var en registry.Entity
+				dec := json.NewDecoder(strings.NewReader(string(raw)))
+				dec.DisallowUnknownFields()
+				if err := dec.Decode(&en); err != nil {
+					return fmt.Errorf("%s:%d: %v", *entities, line, err)
 				}
-				return exitFindings
-			}
-			return fail(e, "import", err)
-		}
-		fmt.Fprintf(e.stderr, "registro import: %d entities\n", len(ents))
-	}
-	for i, r := range recs {
-		f := questionnaire.Filing{BodyTaxCode: r.BodyTaxCode, Year: r.Year, Revision: r.Revision, FiledAt: r.FiledAt,
-			FilerTaxCode: r.FilerTaxCode, Late: r.Late, Document: r.Document}
-		if err := store.Filings().Put(ctx, f); err != nil {
-			return fail(e, "import", fmt.Errorf("%s:%d: %w", *filings, i+1, err))
-		}
-	}
-	if len(recs) > 0 {
-		// Record the filings in the register's log too, as the desk does when
-		// it files: the change feed and the yearly list read them there.
-		years := map[int]bool{}
-		var ys []int
-		for _, r := range recs {
-			if !years[r.Year] {
-				years[r.Year] = true
-				ys = append(ys, r.Year)
+				ents = append(ents, en)
+				return nil
+			}); err != nil {
+				return failf(e, "import", "%v", err)
 			}
 		}
-		if _, err := questionnaire.RecordMissingFilings(ctx, wire.Registry(store, wire.Options{}), store.Filings(), registry.Staff("registro-import"), ys...); err != nil {
-			return fail(e, "import", fmt.Errorf("recording the filings in the register's log: %w", err))
+		var recs []filingRecord
+		if *filings != "" {
+			if err := readNDJSON(*filings, func(line int, raw []byte) error {
+				var r filingRecord
+				dec := json.NewDecoder(strings.NewReader(string(raw)))
+				dec.DisallowUnknownFields()
+				if err := dec.Decode(&r); err != nil {
+					return fmt.Errorf("%s:%d: %v", *filings, line, err)
+				}
+				recs = append(recs, r)
+				return nil
+			}); err != nil {
+				return failf(e, "import", "%v", err)
+			}
 		}
-		fmt.Fprintf(e.stderr, "registro import: %d filings\n", len(recs))
-	}
-	return exitOK
+		for i, r := range recs {
+			if err := codicefiscale.ValidateBody(r.BodyTaxCode); err != nil || r.Year == 0 || r.Revision < 1 || r.FiledAt.IsZero() || !json.Valid(r.Document) {
+				return failf(e, "import", "%s:%d: a filing needs a valid bodyTaxCode, year, revision ≥ 1, filedAt and a JSON document; nothing imported", *filings, i+1)
+			}
+		}
+		store, err := openStore(ctx, *db)
+		if err != nil {
+			return failf(e, "import", "%v", err)
+		}
+		defer store.Close()
+		if len(ents) > 0 {
+			reg := wire.Registry(store, wire.Options{})
+			if _, err := reg.Import(ctx, registry.Staff("registro-import"), ents); err != nil {
+				if l, ok := problem.AsList(err); ok {
+					for _, p := range l {
+						fmt.Fprintf(e.stderr, "%s: line %s\n", *entities, p.String())
+					}
+					return exitFindings
+				}
+				return fail(e, "import", err)
+			}
+			fmt.Fprintf(e.stderr, "registro import: %d entities\n", len(ents))
+		}
+		for i, r := range recs {
+			f := questionnaire.Filing{BodyTaxCode: r.BodyTaxCode, Year: r.Year, Revision: r.Revision, FiledAt: r.FiledAt,
+				FilerTaxCode: r.FilerTaxCode, Late: r.Late, Document: r.Document}
+			if err := store.Filings().Put(ctx, f); err != nil {
+				return fail(e, "import", fmt.Errorf("%s:%d: %w", *filings, i+1, err))
+			}
+		}
+		if len(recs) > 0 {
+			// Record the filings in the register's log too, as the desk does when
+			// it files: the change feed and the yearly list read them there.
+			years := map[int]bool{}
+			var ys []int
+			for _, r := range recs {
+				if !years[r.Year] {
+					years[r.Year] = true
+					ys = append(ys, r.Year)
+				}
+			}
+			if _, err := questionnaire.RecordMissingFilings(ctx, wire.Registry(store, wire.Options{}), store.Filings(), registry.Staff("registro-import"), ys...); err != nil {
+				return fail(e, "import", fmt.Errorf("recording the filings in the register's log: %w", err))
+			}
+			fmt.Fprintf(e.stderr, "registro import: %d filings\n", len(recs))
+		}
+		return exitOK
+	})
+	return cmd
 }
 
 // csvSepFlag adds --csv-sep: comma (the default, with a UTF-8 byte order
 // mark) or semicolon (with decimal commas, as Excel set up for Italy opens
 // files with a double click).
-func csvSepFlag(fs *flag.FlagSet) *choice {
+func csvSepFlag(fs *pflag.FlagSet) *choice {
 	c := newChoice("comma", "comma", "semicolon")
 	fs.Var(c, "csv-sep", "CSV field separator: comma (UTF-8 with BOM) or semicolon (and decimal commas, for an Excel set up for Italy)")
 	return c

@@ -31,6 +31,14 @@ func TestImportExport(t *testing.T) {
 			out := t.TempDir()
 			code, _, stderr = runCLI(t, invocation{}, "export", "--db", db, "--year", "2023", "--viewer", "staff", "--lang", "it", "--out", out)
 			require.Equal(t, exitOK, code, stderr)
+
+			// A year without data is a finding, and nothing is written.
+			empty := filepath.Join(t.TempDir(), "empty")
+			code, _, stderr = runCLI(t, invocation{}, "export", "--db", db, "--year", "2031", "--out", empty, "yearly-list")
+			assert.Equal(t, exitFindings, code, stderr)
+			assert.Contains(t, stderr, "no annual report for 2031 is recorded in this store")
+			_, err := os.Stat(empty)
+			assert.True(t, os.IsNotExist(err), "nothing written")
 			for _, f := range []string{"questionnaires.ndjson", "filings.ndjson"} {
 				want, err := os.ReadFile(filepath.Join(src, f))
 				require.NoError(t, err)

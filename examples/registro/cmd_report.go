@@ -4,13 +4,17 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/spf13/cobra"
 	"io"
 	"iter"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -29,6 +33,7 @@ type reportFiles []string
 
 func (f *reportFiles) String() string     { return strings.Join(*f, ",") }
 func (f *reportFiles) Set(s string) error { *f = append(*f, s); return nil }
+func (f *reportFiles) Type() string       { return "FILE" }
 
 // reportLine is one questionnaire as read: where it came from and its JSON.
 type reportLine struct {
@@ -44,11 +49,14 @@ type reportEnvelope struct {
 	Document json.RawMessage `json:"document"`
 }
 
-func cmdReport(ctx context.Context, e *env, args []string) int {
-	fs := flags(e, "report", "--year Y --questionnaires FILE... [--entities FILE] [--region CODE] [--format json|csv|md|html] [--out DIR] [--lang it|en] [--csv-sep comma|semicolon]",
-		"registro report --year 2024 --questionnaires filings-2024.ndjson --format md",
-		"registro report --year 2024 --entities entities.ndjson --questionnaires q/ --region 12 --format html --out report-lazio",
-		"registro report --year 2024 --questionnaires q.ndjson --previous report-2023.json --format csv --out out/")
+func cmdReport(e *env) *cobra.Command {
+	cmd, fs := newCommand("report --year Y [flags] --questionnaires FILE... | -", "build the annual report, yearly list and service indicators for a year",
+		"registro report --year 2024 --questionnaires registro-demo/staff/questionnaires.ndjson --format md",
+		"registro report --year 2024 --entities registro-demo/staff/entities.ndjson --questionnaires registro-demo/staff/questionnaires.ndjson --region 12 --format html --out report-lazio",
+		"registro report --year 2024 --questionnaires registro-demo/staff/questionnaires.ndjson --previous demo-2023/public/report.json --format csv --out report-csv")
+	cmd.Long = "Builds the annual report of --year from questionnaires (NDJSON, a directory of .json files, or - for standard input).\n\n" +
+		"Exit status 1, nothing written, when the input does not fit: it is empty, holds no questionnaire\n" +
+		"(entities given as questionnaires), or no questionnaire of --year; 2 on a usage or I/O error."
 	year := fs.Int("year", 0, "reporting year (required)")
 	var files reportFiles
 	fs.Var(&files, "questionnaires", "questionnaires: an NDJSON file, a directory of .json files, or - for stdin (repeatable; further arguments are more files)")
@@ -66,177 +74,185 @@ func cmdReport(ctx context.Context, e *env, args []string) int {
 	previous := fs.String("previous", "", "the previous year's report (JSON, same scope) to compute changes against")
 	asOf := fs.String("as-of", "", "day the service indicators describe, YYYY-MM-DD (default: today)")
 	workers := fs.Int("workers", 0, "goroutines decoding and counting (0: one per core)")
-	if code, done := parse(fs, args); done {
-		return code
-	}
-	files = append(files, fs.Args()...)
-	switch {
-	case *year == 0:
-		return failf(e, "report", "--year is required")
-	case len(files) == 0:
-		return failf(e, "report", "give at least one --questionnaires FILE")
-	case format.value == "csv" && *out == "":
-		return failf(e, "report", "--format csv writes one file per table: give --out DIR")
-	}
-	opts := reporting.Options{Private: *private, Threshold: *threshold}
-	if strings.HasPrefix(strings.ToUpper(*region), "IT") {
-		opts.MacroArea = strings.ToUpper(*region)
-	} else {
-		opts.Region = *region
-	}
-	agg, err := reporting.New(*year, opts)
-	if err != nil {
-		return failf(e, "report", "%v", err)
-	}
-	day := time.Now().Format(registry.DateLayout)
-	if *asOf != "" {
-		day = *asOf
-	}
-	if _, err := registry.ParseDate(day); err != nil {
-		return failf(e, "report", "--as-of: %v", err)
-	}
-	var prev *reporting.Report
-	if *previous != "" {
-		b, err := os.ReadFile(*previous)
+	cmd.RunE = runs(func(ctx context.Context, args []string) int {
+		files = append(files, fs.Args()...)
+		switch {
+		case *year == 0:
+			return failf(e, "report", "--year is required")
+		case len(files) == 0:
+			return failf(e, "report", "give at least one --questionnaires FILE")
+		case format.value == "csv" && *out == "":
+			return failf(e, "report", "--format csv writes one file per table: give --out DIR")
+		}
+		opts := reporting.Options{Private: *private, Threshold: *threshold}
+		if strings.HasPrefix(strings.ToUpper(*region), "IT") {
+			opts.MacroArea = strings.ToUpper(*region)
+		} else {
+			opts.Region = *region
+		}
+		agg, err := reporting.New(*year, opts)
 		if err != nil {
 			return failf(e, "report", "%v", err)
 		}
-		prev = new(reporting.Report)
-		if err := json.Unmarshal(b, prev); err != nil {
-			return failf(e, "report", "%s: not a report: %v", *previous, err)
+		day := time.Now().Format(registry.DateLayout)
+		if *asOf != "" {
+			day = *asOf
 		}
-	}
-
-	// Read, decode and count on every core.
-	var mu sync.Mutex
-	var filings []registry.Filing
-	keepFilings := *entities != ""
-	deadline := wire.Registry(memstore.New(), wire.Options{}).Deadline(*year)
-	progress := &reportProgress{e: e}
-	add := func(a *reporting.Aggregator, l *reportLine) error {
-		data, filedAt, err := reportUnwrap(l.data)
-		if err == nil {
-			var doc questionnaire.Document
-			if err = reporting.DecodeDocument(data, &doc); err == nil {
-				// A body's resubmission replaces its earlier questionnaire:
-				// the latest filed is counted (without a filing time, one
-				// of them, the same whatever the input order).
-				var order int64
-				if !filedAt.IsZero() {
-					order = filedAt.UnixNano()
-				}
-				a.AddRevision(&doc, order)
-				if keepFilings && doc.ReportingYear == *year {
-					if filedAt.IsZero() {
-						filedAt = deadline // no filing time given: counted as filed in time
-					}
-					mu.Lock()
-					filings = append(filings, registry.Filing{EntityID: doc.Body.RegisterID, FiledAt: filedAt})
-					mu.Unlock()
-				}
+		if _, err := registry.ParseDate(day); err != nil {
+			return failf(e, "report", "--as-of: %v", err)
+		}
+		var prev *reporting.Report
+		if *previous != "" {
+			b, err := os.ReadFile(*previous)
+			if err != nil {
+				return failf(e, "report", "%v", err)
+			}
+			prev = new(reporting.Report)
+			if err := json.Unmarshal(b, prev); err != nil {
+				return failf(e, "report", "%s: not a report: %v", *previous, err)
 			}
 		}
-		if err != nil {
-			return fmt.Errorf("%s:%d: not a questionnaire: %w", l.src, l.line, err)
+
+		// Read, decode and count on every core.
+		var mu sync.Mutex
+		var filings []registry.Filing
+		keepFilings := *entities != ""
+		years := map[int]int{} // documents read per reportingYear (0: none)
+		deadline := wire.Registry(memstore.New(), wire.Options{}).Deadline(*year)
+		progress := &reportProgress{e: e}
+		add := func(a *reporting.Aggregator, l *reportLine) error {
+			data, filedAt, err := reportUnwrap(l.data)
+			if err == nil {
+				var doc questionnaire.Document
+				if err = reporting.DecodeDocument(data, &doc); err == nil {
+					// A body's resubmission replaces its earlier questionnaire:
+					// the latest filed is counted (without a filing time, one
+					// of them, the same whatever the input order).
+					mu.Lock()
+					years[doc.ReportingYear]++
+					mu.Unlock()
+					var order int64
+					if !filedAt.IsZero() {
+						order = filedAt.UnixNano()
+					}
+					a.AddRevision(&doc, order)
+					if keepFilings && doc.ReportingYear == *year {
+						if filedAt.IsZero() {
+							filedAt = deadline // no filing time given: counted as filed in time
+						}
+						mu.Lock()
+						filings = append(filings, registry.Filing{EntityID: doc.Body.RegisterID, FiledAt: filedAt})
+						mu.Unlock()
+					}
+				}
+			}
+			if err != nil {
+				return fmt.Errorf("%s:%d: not a questionnaire: %w", l.src, l.line, err)
+			}
+			return nil
 		}
-		return nil
-	}
-	if err := reporting.Parallel(ctx, agg, reportLines(e, files, progress), *workers, add); err != nil {
+		if err := reporting.Parallel(ctx, agg, reportLines(e, files, progress), *workers, add); err != nil {
+			progress.done()
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				fmt.Fprintf(e.stderr, "registro report: %v\n", err)
+				return exitFindings
+			}
+			return fail(e, "report", err) // reporting.ErrSyntax is invalid: 1
+		}
 		progress.done()
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			fmt.Fprintf(e.stderr, "registro report: %v\n", err)
+		if msg := reportFit(*year, years); msg != "" {
+			fmt.Fprintf(e.stderr, "registro report: %s; nothing written\n", msg)
 			return exitFindings
 		}
-		return fail(e, "report", err) // reporting.ErrSyntax is invalid: 1
-	}
-	progress.done()
-	report := agg.Report()
-	if prev != nil {
-		if err := report.Compare(prev); err != nil {
-			return failf(e, "report", "--previous: %v", err)
-		}
-	}
-
-	var extra []reporting.File
-	if *entities != "" {
-		ents, err := reportReadEntities(*entities)
-		if err != nil {
-			return failf(e, "report", "%v", err)
-		}
-		k, err := reporting.NewKPIs(registry.Date(fmt.Sprintf("%04d-01-01", *year)), registry.Date(fmt.Sprintf("%04d-12-31", *year)), registry.Date(day), 0)
-		if err != nil {
-			return failf(e, "report", "%v", err)
-		}
-		for i := range ents {
-			for _, c := range reporting.Cases(&ents[i]) {
-				k.Add(c)
+		report := agg.Report()
+		if prev != nil {
+			if err := report.Compare(prev); err != nil {
+				return failf(e, "report", "--previous: %v", err)
 			}
 		}
-		s := k.Result()
-		report.Service = &s
-		list, err := reportYearlyList(ctx, ents, *year, filings)
-		if err != nil {
-			return failf(e, "report", "yearly list: %v", err)
-		}
-		viewer := registry.Public()
-		if *private {
-			viewer = registry.Staff("registro report")
-		}
-		list = list.For(viewer, registry.Date(day))
-		switch format.value {
-		case "csv":
-			extra, err = reporting.YearlyCSVWith(list, csvOptions(csvSep))
-		case "md", "html":
-			extra = []reporting.File{{Name: "yearly-list.md", Data: reporting.YearlyMarkdown(list, lang.value)}}
-		default:
-			var b []byte
-			b, err = reporting.YearlyJSON(list)
-			extra = []reporting.File{{Name: "yearly-list.json", Data: b}}
-		}
-		if err != nil {
-			return failf(e, "report", "%v", err)
-		}
-	}
 
-	var main []reporting.File
-	switch format.value {
-	case "json":
-		b, err := reporting.JSON(report)
-		if err != nil {
-			return failf(e, "report", "%v", err)
+		var extra []reporting.File
+		if *entities != "" {
+			ents, err := reportReadEntities(*entities)
+			if err != nil {
+				return failf(e, "report", "%v", err)
+			}
+			k, err := reporting.NewKPIs(registry.Date(fmt.Sprintf("%04d-01-01", *year)), registry.Date(fmt.Sprintf("%04d-12-31", *year)), registry.Date(day), 0)
+			if err != nil {
+				return failf(e, "report", "%v", err)
+			}
+			for i := range ents {
+				for _, c := range reporting.Cases(&ents[i]) {
+					k.Add(c)
+				}
+			}
+			s := k.Result()
+			report.Service = &s
+			list, err := reportYearlyList(ctx, ents, *year, filings)
+			if err != nil {
+				return failf(e, "report", "yearly list: %v", err)
+			}
+			viewer := registry.Public()
+			if *private {
+				viewer = registry.Staff("registro report")
+			}
+			list = list.For(viewer, registry.Date(day))
+			switch format.value {
+			case "csv":
+				extra, err = reporting.YearlyCSVWith(list, csvOptions(csvSep))
+			case "md", "html":
+				extra = []reporting.File{{Name: "yearly-list.md", Data: reporting.YearlyMarkdown(list, lang.value)}}
+			default:
+				var b []byte
+				b, err = reporting.YearlyJSON(list)
+				extra = []reporting.File{{Name: "yearly-list.json", Data: b}}
+			}
+			if err != nil {
+				return failf(e, "report", "%v", err)
+			}
 		}
-		main = []reporting.File{{Name: "report.json", Data: b}}
-	case "csv":
-		main, err = reporting.CSVWith(report, lang.value, csvOptions(csvSep))
-		if err != nil {
-			return failf(e, "report", "%v", err)
+
+		var main []reporting.File
+		switch format.value {
+		case "json":
+			b, err := reporting.JSON(report)
+			if err != nil {
+				return failf(e, "report", "%v", err)
+			}
+			main = []reporting.File{{Name: "report.json", Data: b}}
+		case "csv":
+			main, err = reporting.CSVWith(report, lang.value, csvOptions(csvSep))
+			if err != nil {
+				return failf(e, "report", "%v", err)
+			}
+		case "md":
+			main = []reporting.File{{Name: "report.md", Data: reporting.Markdown(report, lang.value)}}
+		case "html":
+			main = []reporting.File{{Name: "report.html", Data: reporting.HTML(report, lang.value)}}
 		}
-	case "md":
-		main = []reporting.File{{Name: "report.md", Data: reporting.Markdown(report, lang.value)}}
-	case "html":
-		main = []reporting.File{{Name: "report.html", Data: reporting.HTML(report, lang.value)}}
-	}
-	if *out == "" {
-		if _, err := e.stdout.Write(main[0].Data); err != nil {
-			return failf(e, "report", "%v", err)
+		if *out == "" {
+			if _, err := e.stdout.Write(main[0].Data); err != nil {
+				return failf(e, "report", "%v", err)
+			}
+			if len(extra) > 0 {
+				fmt.Fprintln(e.stderr, "registro report: the yearly list is written only with --out DIR")
+			}
+			return exitOK
 		}
-		if len(extra) > 0 {
-			fmt.Fprintln(e.stderr, "registro report: the yearly list is written only with --out DIR")
+		for _, f := range append(main, extra...) {
+			path := filepath.Join(*out, filepath.FromSlash(f.Name))
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return failf(e, "report", "%v", err)
+			}
+			if err := os.WriteFile(path, f.Data, 0o644); err != nil {
+				return failf(e, "report", "%v", err)
+			}
 		}
+		fmt.Fprintf(e.stderr, "registro report: %d questionnaires, %d files in %s\n", agg.Filings(), len(main)+len(extra), *out)
 		return exitOK
-	}
-	for _, f := range append(main, extra...) {
-		path := filepath.Join(*out, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return failf(e, "report", "%v", err)
-		}
-		if err := os.WriteFile(path, f.Data, 0o644); err != nil {
-			return failf(e, "report", "%v", err)
-		}
-	}
-	fmt.Fprintf(e.stderr, "registro report: %d questionnaires, %d files in %s\n", agg.Filings(), len(main)+len(extra), *out)
-	return exitOK
+	})
+	return cmd
 }
 
 // reportUnwrap returns the document of an NDJSON line and, for an envelope
@@ -384,4 +400,30 @@ func (p *reportProgress) done() {
 	if p.shown {
 		fmt.Fprintf(p.e.stderr, "\rregistro report: %d questionnaires read\n", p.n)
 	}
+}
+
+// reportFit says why the documents read (counted per reportingYear, 0 for a
+// document without one) cannot make a report for year, or "" when some are
+// questionnaires of that year: no input at all, no questionnaire (entities
+// given as questionnaires, say), or questionnaires of other years only.
+func reportFit(year int, years map[int]int) string {
+	total := 0
+	for _, n := range years {
+		total += n
+	}
+	switch {
+	case total == 0:
+		return "the input holds no questionnaire (empty)"
+	case years[year] > 0:
+		return ""
+	case years[0] == total:
+		return fmt.Sprintf("none of the %d documents read is an annual questionnaire (no reportingYear): entities go to --entities", total)
+	}
+	var found []string
+	for _, y := range slices.Sorted(maps.Keys(years)) {
+		if y != 0 {
+			found = append(found, fmt.Sprintf("%d: %d", y, years[y]))
+		}
+	}
+	return fmt.Sprintf("none of the %d questionnaires read is for %d (reporting years found: %s)", total, year, strings.Join(found, ", "))
 }

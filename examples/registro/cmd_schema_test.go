@@ -38,7 +38,7 @@ func TestCmdSchema(t *testing.T) {
 		{"year on another schema", []string{"entity", "--year", "2024"}, exitUsage, "", "questionnaire only"},
 		{"unknown name", []string{"nope"}, exitUsage, "", "unknown schema"},
 		{"bad lang", []string{"entity", "--lang", "fr"}, exitUsage, "", "must be one of"},
-		{"no name", nil, exitUsage, "", "Usage: registro schema"},
+		{"no name", nil, exitUsage, "", "Usage:\n  registro schema"},
 		{"two names", []string{"entity", "problem"}, exitUsage, "", "unexpected argument"},
 	}
 	for _, tt := range tests {

@@ -2,17 +2,16 @@ package main
 
 import (
 	"context"
+
 	"encoding/json"
-	"flag"
 	"fmt"
+	"github.com/spf13/cobra"
 	"io"
 	"strings"
 	"time"
 
 	"github.com/openregistro/registro/registry/territory"
 )
-
-const territorySynopsis = "regions|provinces|recipients|comuni [flags] [NAME...]"
 
 // cmdTerritory lists the ISTAT territory embedded in the library:
 //
@@ -22,95 +21,75 @@ const territorySynopsis = "regions|provinces|recipients|comuni [flags] [NAME...]
 //	registro territory comuni     [--format tsv|json] [--province SIGLA] [--on DATE | --history] [NAME...]
 //
 // TSV output starts with a header line. JSON output is an array of objects
-// with the TSV header's keys. "comuni" lists the current comuni; with --on
-// the comuni valid on that date, with --history every period of every comune
-// (both add the columns valid_from and valid_to). "comuni NAME..." exits 1
-// when a name matches no comune.
-func cmdTerritory(_ context.Context, e *env, args []string) int {
-	help := func(w io.Writer) {
-		fmt.Fprintf(w, "Usage: registro territory %s\n\n", territorySynopsis)
-		fmt.Fprintln(w, "Lists the ISTAT territory (valid at "+territory.Default().ValidAt().Format("2006-01-02")+"):")
-		fmt.Fprintln(w, "  regions     code, name, nuts1, macro_area")
-		fmt.Fprintln(w, "  provinces   istat_code, sigla, name, region_code")
-		fmt.Fprintln(w, "  recipients  code, name, nuts2 (the 21 recipients of the yearly list)")
-		fmt.Fprintln(w, "  comuni      istat_code, name, cadastral_code, province_code, sigla, region_code")
-		fmt.Fprintln(w, "\nRun \"registro territory SUBCOMMAND --help\" for its flags.")
-		fmt.Fprintln(w, "\nExamples:\n  registro territory regions --format json\n  registro territory comuni --province BZ\n  registro territory comuni Forli Samone\n  registro territory comuni Misiliscemi\n  registro territory comuni --on 1950-01-01 \"Porretta Terme\"")
-	}
-	if len(args) == 0 {
-		help(e.stderr)
-		return exitUsage
-	}
-	sub, rest := args[0], args[1:]
-	switch sub {
-	case "-h", "-help", "--help", "help":
-		help(e.stdout)
-		return exitOK
-	case "regions":
-		return territoryRegions(e, rest)
-	case "provinces":
-		return territoryProvinces(e, rest)
-	case "recipients":
-		return territoryRecipients(e, rest)
-	case "comuni":
-		return territoryComuni(e, rest)
-	}
-	return failf(e, "territory", "unknown subcommand %q (want regions, provinces, recipients or comuni)", sub)
+// with the TSV header's keys (lowerCamel, as the schemas). "comuni" lists
+// the current comuni; with --on the comuni valid on that date, with
+// --history every period of every comune (both add the columns validFrom and
+// validTo). "comuni NAME..." exits 1 when a name matches no comune.
+func cmdTerritory(e *env) *cobra.Command {
+	cmd, _ := newCommand("territory regions|provinces|recipients|comuni [flags] [NAME...]", "list ISTAT regions, provinces, recipients and comuni",
+		"registro territory regions --format json",
+		"registro territory comuni --province BZ",
+		"registro territory comuni Forli Samone",
+		"registro territory comuni Misiliscemi",
+		`registro territory comuni --on 1950-01-01 "Porretta Terme"`)
+	cmd.Long = "Lists the ISTAT territory (valid at " + territory.Default().ValidAt().Format("2006-01-02") + "):\n" +
+		"  regions     code, name, nuts1, macroArea\n" +
+		"  provinces   istatCode, sigla, name, regionCode\n" +
+		"  recipients  code, name, nuts2 (the 21 recipients of the yearly list)\n" +
+		"  comuni      istatCode, name, cadastralCode, provinceCode, sigla, regionCode"
+	group(e, cmd)
+	cmd.AddCommand(territoryRegions(e), territoryProvinces(e), territoryRecipients(e), territoryComuni(e))
+	return cmd
 }
 
-func territoryRegions(e *env, args []string) int {
-	fs := flags(e, "territory regions", "[--format tsv|json] [--lang it|en]",
+func territoryRegions(e *env) *cobra.Command {
+	cmd, fs := newCommand("regions [--format tsv|json] [--lang it|en]", "the 20 regions: code, name, NUTS 1, macro-area",
 		"registro territory regions", "registro territory regions --format json --lang it")
 	format := formatFlag(fs, "tsv", "tsv", "json")
 	lang := langFlag(fs)
-	if code, done := parse(fs, args); done {
-		return code
-	}
-	if fs.NArg() > 0 {
-		return failf(e, "territory regions", "unexpected argument %q", fs.Arg(0))
-	}
-	var rows [][]string
-	for _, r := range territory.Default().Regions() {
-		rows = append(rows, []string{r.Code, r.Name, r.NUTS1, r.MacroArea.Name(lang.String())})
-	}
-	return writeTerritoryTable(e, format.String(), []string{"code", "name", "nuts1", "macro_area"}, rows)
+	cmd.Args = noArgs
+	cmd.RunE = runs(func(_ context.Context, args []string) int {
+		var rows [][]string
+		for _, r := range territory.Default().Regions() {
+			rows = append(rows, []string{r.Code, r.Name, r.NUTS1, r.MacroArea.Name(lang.String())})
+		}
+		return writeTerritoryTable(e, format.String(), []string{"code", "name", "nuts1", "macroArea"}, rows)
+	})
+	return cmd
 }
 
-func territoryProvinces(e *env, args []string) int {
-	fs := flags(e, "territory provinces", "[--format tsv|json]",
+func territoryProvinces(e *env) *cobra.Command {
+	cmd, fs := newCommand("provinces [--format tsv|json]", "the provinces: ISTAT code, sigla, name, region",
 		"registro territory provinces", "registro territory provinces --format json")
 	format := formatFlag(fs, "tsv", "tsv", "json")
-	if code, done := parse(fs, args); done {
-		return code
-	}
-	if fs.NArg() > 0 {
-		return failf(e, "territory provinces", "unexpected argument %q", fs.Arg(0))
-	}
-	var rows [][]string
-	for _, p := range territory.Default().Provinces() {
-		rows = append(rows, []string{p.Code, p.Sigla, p.Name, p.RegionCode})
-	}
-	return writeTerritoryTable(e, format.String(), []string{"istat_code", "sigla", "name", "region_code"}, rows)
+	cmd.Args = noArgs
+	cmd.RunE = runs(func(_ context.Context, args []string) int {
+		var rows [][]string
+		for _, p := range territory.Default().Provinces() {
+			rows = append(rows, []string{p.Code, p.Sigla, p.Name, p.RegionCode})
+		}
+		return writeTerritoryTable(e, format.String(), []string{"istatCode", "sigla", "name", "regionCode"}, rows)
+	})
+	return cmd
 }
 
-func territoryRecipients(e *env, args []string) int {
-	fs := flags(e, "territory recipients", "[--format tsv|json]", "registro territory recipients")
+func territoryRecipients(e *env) *cobra.Command {
+	cmd, fs := newCommand("recipients [--format tsv|json]", "the 21 recipients of the yearly list",
+		"registro territory recipients")
 	format := formatFlag(fs, "tsv", "tsv", "json")
-	if code, done := parse(fs, args); done {
-		return code
-	}
-	if fs.NArg() > 0 {
-		return failf(e, "territory recipients", "unexpected argument %q", fs.Arg(0))
-	}
-	var rows [][]string
-	for _, r := range territory.Default().Recipients() {
-		rows = append(rows, []string{r.Code, r.Name, r.NUTS2})
-	}
-	return writeTerritoryTable(e, format.String(), []string{"code", "name", "nuts2"}, rows)
+	cmd.Args = noArgs
+	cmd.RunE = runs(func(_ context.Context, args []string) int {
+		var rows [][]string
+		for _, r := range territory.Default().Recipients() {
+			rows = append(rows, []string{r.Code, r.Name, r.NUTS2})
+		}
+		return writeTerritoryTable(e, format.String(), []string{"code", "name", "nuts2"}, rows)
+	})
+	return cmd
 }
 
-func territoryComuni(e *env, args []string) int {
-	fs := flags(e, "territory comuni", "[--format tsv|json] [--province SIGLA] [--on DATE | --history] [NAME...]",
+func territoryComuni(e *env) *cobra.Command {
+	cmd, fs := newCommand("comuni [flags] [NAME...]", "the comuni: current, on a date, or every period",
 		"registro territory comuni --province BZ",
 		"registro territory comuni Forli \"Sant'Angelo d'Alife\"",
 		"registro territory comuni --province TO Samone",
@@ -121,116 +100,93 @@ func territoryComuni(e *env, args []string) int {
 	sigla := fs.String("province", "", "only comuni of the province with this sigla (e.g. RM)")
 	onFlag := fs.String("on", "", "the comuni valid on this date (YYYY-MM-DD) instead of the current ones")
 	history := fs.Bool("history", false, "every period of every comune, past and current")
-	names, code, done := territoryParseArgs(fs, args)
-	if done {
-		return code
-	}
-	var on time.Time
-	if *onFlag != "" {
-		d, err := time.Parse(time.DateOnly, *onFlag)
-		if err != nil {
-			return failf(e, "territory comuni", "--on %q: want a date YYYY-MM-DD", *onFlag)
+	cmd.RunE = runs(func(_ context.Context, args []string) int {
+		names := args
+		var on time.Time
+		if *onFlag != "" {
+			d, err := time.Parse(time.DateOnly, *onFlag)
+			if err != nil {
+				return failf(e, "territory comuni", "--on %q: want a date YYYY-MM-DD", *onFlag)
+			}
+			if *history {
+				return failf(e, "territory comuni", "--on and --history exclude each other")
+			}
+			on = d
 		}
-		if *history {
-			return failf(e, "territory comuni", "--on and --history exclude each other")
+		dated := *history || !on.IsZero()
+		t := territory.Default()
+		var province territory.Province
+		if *sigla != "" {
+			p, ok := t.ProvinceBySigla(*sigla)
+			if !ok {
+				return failf(e, "territory comuni", "unknown province sigla %q", *sigla)
+			}
+			province = p
 		}
-		on = d
-	}
-	dated := *history || !on.IsZero()
-	t := territory.Default()
-	var province territory.Province
-	if *sigla != "" {
-		p, ok := t.ProvinceBySigla(*sigla)
-		if !ok {
-			return failf(e, "territory comuni", "unknown province sigla %q", *sigla)
+		keep := func(c territory.Comune) bool { return province.Code == "" || c.ProvinceCode == province.Code }
+		// dateOrEmpty writes a period's end, empty while the comune is valid.
+		dateOrEmpty := func(d time.Time) string {
+			if d.IsZero() {
+				return ""
+			}
+			return d.Format(time.DateOnly)
 		}
-		province = p
-	}
-	keep := func(c territory.Comune) bool { return province.Code == "" || c.ProvinceCode == province.Code }
-	// dateOrEmpty writes a period's end, empty while the comune is valid.
-	dateOrEmpty := func(d time.Time) string {
-		if d.IsZero() {
-			return ""
-		}
-		return d.Format(time.DateOnly)
-	}
-	var list []territory.Comune
-	missing := 0
-	if len(names) == 0 {
-		all := t.ComuniOn(on)
-		if *history {
-			all = t.ComuniHistory()
-		}
-		for _, c := range all {
-			if keep(c) {
-				list = append(list, c)
+		var list []territory.Comune
+		missing := 0
+		if len(names) == 0 {
+			all := t.ComuniOn(on)
+			if *history {
+				all = t.ComuniHistory()
+			}
+			for _, c := range all {
+				if keep(c) {
+					list = append(list, c)
+				}
 			}
 		}
-	}
-	for _, name := range names {
-		found := 0
-		matches := t.FindComuniOn(name, on)
-		if *history {
-			matches = t.FindComuniHistory(name)
-		}
-		for _, c := range matches {
-			if keep(c) {
-				list = append(list, c)
-				found++
+		for _, name := range names {
+			found := 0
+			matches := t.FindComuniOn(name, on)
+			if *history {
+				matches = t.FindComuniHistory(name)
+			}
+			for _, c := range matches {
+				if keep(c) {
+					list = append(list, c)
+					found++
+				}
+			}
+			if found == 0 {
+				if province.Code != "" {
+					fmt.Fprintf(e.stderr, "registro territory comuni: no comune named %q in province %s\n", name, province.Sigla)
+				} else {
+					fmt.Fprintf(e.stderr, "registro territory comuni: no comune named %q\n", name)
+				}
+				missing++
 			}
 		}
-		if found == 0 {
-			if province.Code != "" {
-				fmt.Fprintf(e.stderr, "registro territory comuni: no comune named %q in province %s\n", name, province.Sigla)
-			} else {
-				fmt.Fprintf(e.stderr, "registro territory comuni: no comune named %q\n", name)
-			}
-			missing++
-		}
-	}
-	rows := make([][]string, 0, len(list))
-	header := []string{"istat_code", "name", "cadastral_code", "province_code", "sigla", "region_code"}
-	if dated {
-		header = append(header, "valid_from", "valid_to")
-	}
-	for _, c := range list {
-		p, _ := t.Province(c.ProvinceCode)
-		row := []string{c.Code, c.Name, c.Cadastral, c.ProvinceCode, p.Sigla, c.RegionCode}
+		rows := make([][]string, 0, len(list))
+		header := []string{"istatCode", "name", "cadastralCode", "provinceCode", "sigla", "regionCode"}
 		if dated {
-			row = append(row, dateOrEmpty(c.ValidFrom), dateOrEmpty(c.ValidTo))
+			header = append(header, "validFrom", "validTo")
 		}
-		rows = append(rows, row)
-	}
-	if code := writeTerritoryTable(e, format.String(), header, rows); code != exitOK {
-		return code
-	}
-	if missing > 0 {
-		return exitFindings
-	}
-	return exitOK
-}
-
-// territoryParseArgs parses flags that may come before, between or after the
-// positional arguments (everything after "--" is positional) and returns the
-// positional arguments; done and code as parse returns them.
-func territoryParseArgs(fs *flag.FlagSet, args []string) (positional []string, code int, done bool) {
-	var tail []string
-	for i, a := range args {
-		if a == "--" {
-			args, tail = args[:i], args[i+1:]
-			break
+		for _, c := range list {
+			p, _ := t.Province(c.ProvinceCode)
+			row := []string{c.Code, c.Name, c.Cadastral, c.ProvinceCode, p.Sigla, c.RegionCode}
+			if dated {
+				row = append(row, dateOrEmpty(c.ValidFrom), dateOrEmpty(c.ValidTo))
+			}
+			rows = append(rows, row)
 		}
-	}
-	for {
-		if code, done := parse(fs, args); done {
-			return nil, code, true
+		if code := writeTerritoryTable(e, format.String(), header, rows); code != exitOK {
+			return code
 		}
-		if fs.NArg() == 0 {
-			return append(positional, tail...), 0, false
+		if missing > 0 {
+			return exitFindings
 		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
+		return exitOK
+	})
+	return cmd
 }
 
 // writeTerritoryTable prints rows as TSV with a header line, or as a JSON array of

@@ -56,11 +56,11 @@ func TestTerritoryShapes(t *testing.T) {
 		header string
 		rows   int
 	}{
-		{[]string{"regions"}, "code\tname\tnuts1\tmacro_area", 20},
-		{[]string{"provinces"}, "istat_code\tsigla\tname\tregion_code", 107},
+		{[]string{"regions"}, "code\tname\tnuts1\tmacroArea", 20},
+		{[]string{"provinces"}, "istatCode\tsigla\tname\tregionCode", 107},
 		{[]string{"recipients"}, "code\tname\tnuts2", 21},
-		{[]string{"comuni"}, "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code", 7901},
-		{[]string{"comuni", "--on", "2020-01-01"}, "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\tvalid_from\tvalid_to", 7904},
+		{[]string{"comuni"}, "istatCode\tname\tcadastralCode\tprovinceCode\tsigla\tregionCode", 7901},
+		{[]string{"comuni", "--on", "2020-01-01"}, "istatCode\tname\tcadastralCode\tprovinceCode\tsigla\tregionCode\tvalidFrom\tvalidTo", 7904},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
@@ -102,73 +102,73 @@ func TestTerritoryComuni(t *testing.T) {
 		{
 			name: "accent-insensitive",
 			args: []string{"comuni", "FORLI"},
-			out:  "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\n040012\tForlì\tD704\t040\tFC\t08\n",
+			out:  "istatCode\tname\tcadastralCode\tprovinceCode\tsigla\tregionCode\n040012\tForlì\tD704\t040\tFC\t08\n",
 			code: exitOK,
 		},
 		{
 			name: "two comuni share a name",
 			args: []string{"comuni", "Samone"},
-			out: "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\n" +
+			out: "istatCode\tname\tcadastralCode\tprovinceCode\tsigla\tregionCode\n" +
 				"001235\tSamone\tH753\t201\tTO\t01\n022165\tSamone\tH754\t022\tTN\t04\n",
 			code: exitOK,
 		},
 		{
 			name: "province flag after the name",
 			args: []string{"comuni", "Samone", "--province", "TN"},
-			out:  "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\n022165\tSamone\tH754\t022\tTN\t04\n",
+			out:  "istatCode\tname\tcadastralCode\tprovinceCode\tsigla\tregionCode\n022165\tSamone\tH754\t022\tTN\t04\n",
 			code: exitOK,
 		},
 		{
 			name:    "unknown name is a finding, the others still print",
 			args:    []string{"comuni", "Roma", "Rome"},
-			out:     "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\n058091\tRoma\tH501\t258\tRM\t12\n",
+			out:     "istatCode\tname\tcadastralCode\tprovinceCode\tsigla\tregionCode\n058091\tRoma\tH501\t258\tRM\t12\n",
 			errPart: `no comune named "Rome"`,
 			code:    exitFindings,
 		},
 		{
 			name:    "name outside the province",
 			args:    []string{"comuni", "--province", "MI", "Roma"},
-			out:     "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\n",
+			out:     "istatCode\tname\tcadastralCode\tprovinceCode\tsigla\tregionCode\n",
 			errPart: `no comune named "Roma" in province MI`,
 			code:    exitFindings,
 		},
 		{
 			name: "Misiliscemi, created 2021",
 			args: []string{"comuni", "Misiliscemi"},
-			out:  "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\n081025\tMisiliscemi\tM432\t081\tTP\t19\n",
+			out:  "istatCode\tname\tcadastralCode\tprovinceCode\tsigla\tregionCode\n081025\tMisiliscemi\tM432\t081\tTP\t19\n",
 			code: exitOK,
 		},
 		{
 			name:    "Misiliscemi did not exist in 2020",
 			args:    []string{"comuni", "--on", "2020-01-01", "Misiliscemi"},
-			out:     "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\tvalid_from\tvalid_to\n",
+			out:     "istatCode\tname\tcadastralCode\tprovinceCode\tsigla\tregionCode\tvalidFrom\tvalidTo\n",
 			errPart: `no comune named "Misiliscemi"`,
 			code:    exitFindings,
 		},
 		{
 			name:    "a suppressed comune is not current",
 			args:    []string{"comuni", "Porretta Terme"},
-			out:     "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\n",
+			out:     "istatCode\tname\tcadastralCode\tprovinceCode\tsigla\tregionCode\n",
 			errPart: `no comune named "Porretta Terme"`,
 			code:    exitFindings,
 		},
 		{
 			name: "a suppressed comune on a date it existed",
 			args: []string{"comuni", "--on", "1950-01-01", "Porretta Terme"},
-			out:  "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\tvalid_from\tvalid_to\n037049\tPorretta Terme\tA558\t237\tBO\t08\t1931-09-27\t2015-12-31\n",
+			out:  "istatCode\tname\tcadastralCode\tprovinceCode\tsigla\tregionCode\tvalidFrom\tvalidTo\n037049\tPorretta Terme\tA558\t237\tBO\t08\t1931-09-27\t2015-12-31\n",
 			code: exitOK,
 		},
 		{
 			name: "history of a name",
 			args: []string{"comuni", "--history", "Montecopiolo"},
-			out: "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\tvalid_from\tvalid_to\n" +
+			out: "istatCode\tname\tcadastralCode\tprovinceCode\tsigla\tregionCode\tvalidFrom\tvalidTo\n" +
 				"041033\tMontecopiolo\tF478\t041\tPU\t11\t1861-03-17\t2021-06-16\n099030\tMontecopiolo\tF478\t099\tRN\t08\t2021-06-17\t\n",
 			code: exitOK,
 		},
 		{
 			name: "after -- a name may start with a dash",
 			args: []string{"comuni", "--", "-x"},
-			out:  "istat_code\tname\tcadastral_code\tprovince_code\tsigla\tregion_code\n", errPart: `no comune named "-x"`,
+			out:  "istatCode\tname\tcadastralCode\tprovinceCode\tsigla\tregionCode\n", errPart: `no comune named "-x"`,
 			code: exitFindings,
 		},
 	}
@@ -193,16 +193,17 @@ func TestTerritoryUsage(t *testing.T) {
 		code    int
 		errPart string
 	}{
-		{"no subcommand", nil, exitUsage, "Usage: registro territory"},
+		{"no subcommand", nil, exitUsage, "Usage:\n  registro territory"},
 		{"unknown subcommand", []string{"towns"}, exitUsage, `unknown subcommand "towns"`},
+		{"typo in a subcommand", []string{"comune"}, exitUsage, `did you mean comuni?`},
 		{"bad format", []string{"regions", "--format", "xml"}, exitUsage, "must be one of json, tsv"},
-		{"unknown flag", []string{"provinces", "--colour"}, exitUsage, "flag provided but not defined"},
+		{"unknown flag", []string{"provinces", "--colour"}, exitUsage, "unknown flag: --colour"},
 		{"stray argument", []string{"provinces", "extra"}, exitUsage, `unexpected argument "extra"`},
 		{"unknown sigla", []string{"comuni", "--province", "XX"}, exitUsage, `unknown province sigla "XX"`},
 		{"bad date", []string{"comuni", "--on", "1 gennaio 2020"}, exitUsage, `want a date YYYY-MM-DD`},
 		{"on and history", []string{"comuni", "--on", "2020-01-01", "--history"}, exitUsage, `exclude each other`},
 		{"help", []string{"--help"}, exitOK, ""},
-		{"subcommand help", []string{"regions", "--help"}, exitOK, "Usage: registro territory regions"},
+		{"subcommand help", []string{"regions", "--help"}, exitOK, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -214,7 +215,7 @@ func TestTerritoryUsage(t *testing.T) {
 			}
 		})
 	}
-	out, _, code := runTerritory(t, "help")
+	out, _, code := runTerritory(t, "--help")
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, out, "valid at 2023-05-16")
 }

@@ -29,12 +29,17 @@
 // format, --lang the language of messages (it or en), --db the store
 // (sqlite:PATH, a file path, or postgres://…). Run "registro help COMMAND" for a
 // command's flags and examples.
+//
+// The commands are built on github.com/spf13/cobra: flags anywhere on the
+// line, suggestions for a mistyped command, help on standard output, a bad
+// flag reported in one line, and "registro completion bash|zsh|fish". Each
+// command is a constructor in its own cmd_NAME.go returning a
+// *cobra.Command, listed once in commands().
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -42,6 +47,9 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/openregistro/registro/examples/internal/release"
 	"github.com/openregistro/registro/schemas/problem"
@@ -94,27 +102,21 @@ type env struct {
 	isTerminal bool
 }
 
-// command is one subcommand of the CLI.
-type command struct {
-	name    string
-	summary string
-	run     func(ctx context.Context, e *env, args []string) int
-}
-
 // commands lists the subcommands in the order "registro help" shows them.
-// Each command lives in its own cmd_NAME.go file.
-func commands() []command {
-	return []command{
-		// Add new commands here, one line each, keeping the list sorted by usefulness.
-		{"demo", "generate a realistic register, file its reports, build the yearly list and the report", cmdDemo},
-		{"cf", "check Italian tax codes (codice fiscale, partita IVA)", cmdCF},
-		{"validate", "validate annual questionnaires (JSON or NDJSON) for a reporting year", cmdValidate},
-		{"eligibility", "check an application against the enrolment requirements, rule by rule", cmdEligibility},
-		{"schema", "print the published JSON Schemas (list, or one by name, year and language)", cmdSchema},
-		{"territory", "list ISTAT regions and provinces", cmdTerritory},
-		{"report", "build the annual report, yearly list and service indicators for a year", cmdReport},
-		{"import", "import entities and filings (NDJSON) into a store", cmdImport},
-		{"export", "export entities, filings (NDJSON) and the yearly list (CSV, XLSX) from a store", cmdExport},
+// Each command lives in its own cmd_NAME.go file, whose constructor builds a
+// *cobra.Command with its flags: adding a command is that file plus one line
+// here.
+func commands(e *env) []*cobra.Command {
+	return []*cobra.Command{
+		cmdDemo(e),
+		cmdCF(e),
+		cmdValidate(e),
+		cmdEligibility(e),
+		cmdSchema(e),
+		cmdTerritory(e),
+		cmdReport(e),
+		cmdImport(e),
+		cmdExport(e),
 	}
 }
 
@@ -127,98 +129,168 @@ func main() {
 	os.Exit(code)
 }
 
-// run dispatches args to a subcommand and returns the exit status.
+// exitStatus is the error a command returns to end with a status other than
+// 0; its message has already been printed.
+type exitStatus int
+
+func (s exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(s)) }
+
+// flagError is a bad flag or argument met by the parser: printed in one
+// line with a pointer to the command's help, never with the whole usage.
+type flagError struct{ err error }
+
+func (f flagError) Error() string { return f.err.Error() }
+
+// run builds the command tree, runs args and returns the exit status.
 func run(ctx context.Context, e *env, args []string) int {
-	if len(args) == 0 {
-		usage(e.stderr)
-		return exitUsage
-	}
-	name, rest := args[0], args[1:]
-	switch name {
-	case "--version", "-version", "version":
-		fmt.Fprintln(e.stdout, release.VersionLine("registro"))
+	root := newRoot(e)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
 		return exitOK
-	case "help", "-h", "-help", "--help":
-		if len(rest) == 0 {
-			usage(e.stdout)
-			return exitOK
-		}
-		if c, ok := lookup(rest[0]); ok {
-			return c.run(ctx, e, []string{"--help"})
-		}
-		fmt.Fprintf(e.stderr, "registro: unknown command %q\n", rest[0])
-		return exitUsage
 	}
-	c, ok := lookup(name)
-	if !ok {
-		fmt.Fprintf(e.stderr, "registro: unknown command %q (run \"registro help\")\n", name)
-		return exitUsage
+	var s exitStatus
+	if errors.As(err, &s) {
+		return int(s)
 	}
-	return c.run(ctx, e, rest)
+	path := "registro"
+	if cmd != nil {
+		path = cmd.CommandPath()
+	}
+	fmt.Fprintf(e.stderr, "%s: %s\n", path, strings.TrimRight(err.Error(), "\n"))
+	fmt.Fprintf(e.stderr, "Run \"%s --help\" for usage.\n", path)
+	return exitUsage
 }
 
-func lookup(name string) (command, bool) {
-	for _, c := range commands() {
-		if c.name == name {
-			return c, true
-		}
+// newRoot returns the "registro" command with every subcommand.
+func newRoot(e *env) *cobra.Command {
+	cobra.EnableCommandSorting = false // "registro help" lists commands by usefulness, as commands() does
+	root := &cobra.Command{
+		Use:   "registro",
+		Short: "registro: the register of bodies working for immigrants (art. 42 D.lgs. 286/1998)",
+		Long:  rootLong(),
+		// No command: the usage on standard error, status 2.
+		RunE: func(c *cobra.Command, args []string) error {
+			fmt.Fprint(e.stderr, c.UsageString())
+			return exitStatus(exitUsage)
+		},
+		Version:                    release.VersionLine("registro"),
+		SilenceErrors:              true,
+		SilenceUsage:               true,
+		SuggestionsMinimumDistance: 2,
 	}
-	return command{}, false
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError{err} })
+	root.SetHelpCommand(helpCommand(e))
+	root.AddCommand(commands(e)...)
+	root.AddCommand(&cobra.Command{
+		Use:   "version",
+		Short: "print the module version and VCS revision",
+		Args:  noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			fmt.Fprintln(e.stdout, release.VersionLine("registro"))
+			return nil
+		},
+	})
+	completeChoices(root)
+	return root
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "registro: the register of bodies working for immigrants (art. 42 D.lgs. 286/1998)")
-	fmt.Fprintln(w, "\nUsage:\n  registro COMMAND [flags] [arguments]\n\nCommands:")
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
-	}
-	fmt.Fprintf(w, "\nExit status:\n  %d  %s\n", exitOK, "ok")
+// rootLong is the text of "registro help": what the tool is and the exit
+// statuses, from exitKinds.
+func rootLong() string {
+	var b strings.Builder
+	b.WriteString("registro: the register of bodies working for immigrants (art. 42 D.lgs. 286/1998)\n")
+	fmt.Fprintf(&b, "\nExit status:\n  %d  %s\n", exitOK, "ok")
 	for _, row := range exitKinds {
-		fmt.Fprintf(w, "  %d  %s\n", row.code, row.what)
+		fmt.Fprintf(&b, "  %d  %s\n", row.code, row.what)
 	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run \"registro help COMMAND\" for a command's flags and examples.")
+	b.WriteString("\nRun \"registro help COMMAND\" for a command's flags and examples;\n\"registro completion bash|zsh|fish\" prints a completion script.")
+	return b.String()
 }
 
-// flags returns a FlagSet for a subcommand whose --help prints the synopsis,
-// the flags and the examples.
-func flags(e *env, name, synopsis string, examples ...string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		w := fs.Output()
-		fmt.Fprintf(w, "Usage: registro %s %s\n", name, synopsis)
-		var any bool
-		fs.VisitAll(func(*flag.Flag) { any = true })
-		if any {
-			fmt.Fprintln(w, "\nFlags:")
-			fs.PrintDefaults()
-		}
-		if len(examples) > 0 {
-			fmt.Fprintln(w, "\nExamples:")
-			for _, ex := range examples {
-				fmt.Fprintf(w, "  %s\n", ex)
+// helpCommand is "registro help [COMMAND]": help on standard output, and
+// status 2 with a suggestion for a command that does not exist.
+func helpCommand(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [COMMAND]",
+		Short: "help about any command",
+		ValidArgsFunction: func(c *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			cmd, _, _ := c.Root().Find(args)
+			var names []cobra.Completion
+			for _, sub := range cmd.Commands() {
+				if sub.IsAvailableCommand() {
+					names = append(names, sub.Name())
+				}
 			}
-		}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := c.Root().Find(args)
+			if err != nil || len(rest) > 0 {
+				name := strings.Join(args, " ")
+				fmt.Fprintf(e.stderr, "registro help: unknown command %q%s\n", name, suggest(c.Root(), args[len(args)-1]))
+				return exitStatus(exitUsage)
+			}
+			return cmd.Help()
+		},
 	}
-	return fs
 }
 
-// parse parses args into fs. It returns (exitOK, true) for --help, and
-// (exitUsage, true) on a flag error, so callers write:
-//
-//	if code, done := parse(fs, args); done { return code }
-func parse(fs *flag.FlagSet, args []string) (int, bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, true
-		}
-		return exitUsage, true
+// suggest returns " (did you mean …?)" for a mistyped subcommand of parent, or "".
+func suggest(parent *cobra.Command, typed string) string {
+	if parent.SuggestionsMinimumDistance <= 0 {
+		parent.SuggestionsMinimumDistance = 2
 	}
-	return 0, false
+	if s := parent.SuggestionsFor(typed); len(s) > 0 {
+		return fmt.Sprintf(" (did you mean %s?)", strings.Join(s, " or "))
+	}
+	return ""
 }
 
-// choice is a flag.Value restricted to a fixed set of words (for --format and --lang).
+// newCommand returns a subcommand: use is its name and synopsis of
+// arguments, examples are full command lines (every one is run by
+// TestHelpExamples against testdata/). The caller adds flags to the returned
+// set and sets RunE with runs.
+func newCommand(use, summary string, examples ...string) (*cobra.Command, *pflag.FlagSet) {
+	c := &cobra.Command{Use: use, Short: summary}
+	if len(examples) > 0 {
+		c.Example = "  " + strings.Join(examples, "\n  ")
+	}
+	return c, c.Flags()
+}
+
+// runs adapts a command body returning an exit status to cobra's RunE.
+func runs(body func(ctx context.Context, args []string) int) func(*cobra.Command, []string) error {
+	return func(c *cobra.Command, args []string) error {
+		if code := body(c.Context(), args); code != exitOK {
+			return exitStatus(code)
+		}
+		return nil
+	}
+}
+
+// group makes c a command whose work is done by its subcommands: without
+// one it prints its usage on standard error (status 2), and an unknown one
+// is reported with a suggestion.
+func group(e *env, c *cobra.Command) {
+	c.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			fmt.Fprint(e.stderr, c.UsageString())
+			return exitStatus(exitUsage)
+		}
+		var names []string
+		for _, sub := range c.Commands() {
+			names = append(names, sub.Name())
+		}
+		return exitStatus(failf(e, c.Name(), "unknown subcommand %q (want %s)%s", args[0], strings.Join(names, ", "), suggest(c, args[0])))
+	}
+}
+
+// choice is a flag value restricted to a fixed set of words (for --format and --lang).
 type choice struct {
 	value   string
 	allowed []string
@@ -227,6 +299,9 @@ type choice struct {
 func newChoice(def string, allowed ...string) *choice { return &choice{value: def, allowed: allowed} }
 
 func (c *choice) String() string { return c.value }
+
+// Type names the value in help: its words.
+func (c *choice) Type() string { return strings.Join(c.allowed, "|") }
 
 func (c *choice) Set(s string) error {
 	for _, a := range c.allowed {
@@ -240,17 +315,31 @@ func (c *choice) Set(s string) error {
 	return fmt.Errorf("must be one of %s", strings.Join(sorted, ", "))
 }
 
+// completeChoices registers, for every flag of the tree whose value is a
+// choice, shell completion of its words.
+func completeChoices(c *cobra.Command) {
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		if ch, ok := f.Value.(*choice); ok {
+			words := append([]string(nil), ch.allowed...)
+			_ = c.RegisterFlagCompletionFunc(f.Name, cobra.FixedCompletions(words, cobra.ShellCompDirectiveNoFileComp))
+		}
+	})
+	for _, sub := range c.Commands() {
+		completeChoices(sub)
+	}
+}
+
 // formatFlag registers the shared --format flag.
-func formatFlag(fs *flag.FlagSet, def string, allowed ...string) *choice {
+func formatFlag(fs *pflag.FlagSet, def string, allowed ...string) *choice {
 	c := newChoice(def, allowed...)
-	fs.Var(c, "format", "output format: "+strings.Join(allowed, "|"))
+	fs.Var(c, "format", "output format")
 	return c
 }
 
 // langFlag registers the shared --lang flag (it or en).
-func langFlag(fs *flag.FlagSet) *choice {
+func langFlag(fs *pflag.FlagSet) *choice {
 	c := newChoice("en", "it", "en")
-	fs.Var(c, "lang", "language of messages: it|en")
+	fs.Var(c, "lang", "language of messages")
 	return c
 }
 
@@ -266,4 +355,12 @@ func fail(e *env, name string, err error) int {
 func failf(e *env, name, format string, args ...any) int {
 	fmt.Fprintf(e.stderr, "registro %s: %s\n", name, fmt.Sprintf(format, args...))
 	return exitUsage
+}
+
+// noArgs is cobra.Args for a command that takes no argument.
+func noArgs(c *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected argument %q", args[0])
+	}
+	return nil
 }

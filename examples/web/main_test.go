@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/openregistro/registro/internal/optin"
 	"io"
 	"net/http"
 	"os"
@@ -253,7 +254,7 @@ func validate(t *testing.T, base string, doc any, lang string) result {
 // REGISTRO_BROWSER_SHOTS names a directory for the screenshots.
 func TestBrowser(t *testing.T) {
 	if os.Getenv("REGISTRO_BROWSER_TEST") != "1" {
-		t.Skip("set REGISTRO_BROWSER_TEST=1 to run the browser test (needs node, Chromium and `npm ci && npm run build` in examples/web)")
+		optin.Skip(t, "browser", "set REGISTRO_BROWSER_TEST=1 to run them (needs node, Chromium and `npm ci && npm run build` in examples/web)")
 	}
 	chromium := os.Getenv("CHROMIUM")
 	if chromium == "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/openregistro/registro/internal/optin"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -204,6 +205,8 @@ func locals(t *testing.T) map[string]func(t *testing.T) *local {
 		}
 	} else if os.Getenv("CI") == "true" {
 		t.Fatalf("CI=true but %s is not set", pgEnv)
+	} else {
+		optin.Note("PostgreSQL", "set "+pgEnv+"=postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run them")
 	}
 	return m
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/openregistro/registro/internal/optin"
 	"io"
 	"log/slog"
 	"net/http"
@@ -72,6 +73,8 @@ func backends(t *testing.T) map[string]func(t *testing.T) string {
 		m["postgres"] = postgresDSN
 	} else if os.Getenv("CI") == "true" {
 		t.Fatalf("CI=true but %s is not set", pgEnv)
+	} else {
+		optin.Note("PostgreSQL", "set "+pgEnv+"=postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run them")
 	}
 	return m
 }

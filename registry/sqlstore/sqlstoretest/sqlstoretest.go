@@ -12,6 +12,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"github.com/openregistro/registro/internal/optin"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -58,7 +59,7 @@ func Postgres(tb testing.TB) string {
 		if os.Getenv("CI") == "true" {
 			tb.Fatalf("CI=true but %s is not set: the PostgreSQL tests must run in CI", Env)
 		}
-		tb.Skipf("PostgreSQL: set %s to a DSN (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run", Env)
+		optin.Skip(tb, "PostgreSQL", "set "+Env+"=postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run them")
 	}
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
