@@ -281,7 +281,20 @@ type Partnership struct {
 	// Start and End bound the agreement; an empty End means open-ended.
 	Start Date `json:"start" validate:"required,datetime=2006-01-02"`
 	End   Date `json:"end,omitempty" validate:"omitempty,datetime=2006-01-02"`
+	// RecordedBy is the party that recorded the partnership in the
+	// register, or last changed its terms (empty when staff did); set by
+	// the Registry, like ConfirmedBy and ConfirmedOn, and absent from an
+	// application.
+	RecordedBy string `json:"recordedBy,omitempty" jsonschema:"-"`
+	// ConfirmedBy is the other party, once it confirmed the agreement
+	// (Registry.ConfirmPartnership), and ConfirmedOn the day it did; empty
+	// while the agreement awaits confirmation.
+	ConfirmedBy string `json:"confirmedBy,omitempty" jsonschema:"-"`
+	ConfirmedOn Date   `json:"confirmedOn,omitempty" jsonschema:"-"`
 }
+
+// Confirmed reports whether the other party confirmed the partnership.
+func (p *Partnership) Confirmed() bool { return p.ConfirmedBy != "" }
 
 // Involves reports whether the partnership has id as one of its two parties.
 func (p *Partnership) Involves(id string) bool { return p.EntityID == id || p.PartnerID == id }

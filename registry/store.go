@@ -95,6 +95,7 @@ type Store interface {
 	// Errors: ErrConflict and ErrNotFound (wrapped) as above; the context's
 	// error; database errors.
 	Commit(ctx context.Context, b Batch) ([]Event, error)
+	GrantStore
 }
 
 // Filter selects entities for Store.Entities. Zero fields match everything.

@@ -81,6 +81,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) registry.Store) {
 		{"Applications", testApplications},
 		{"Partnerships", testPartnerships},
 		{"Grants", testGrants},
+		{"GrantStore", testGrantStore},
 		{"ListFilters", testListFilters},
 		{"ListPagination", testListPagination},
 		{"ListLimits", testListLimits},

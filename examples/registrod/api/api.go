@@ -184,7 +184,8 @@ func Routes() []Route {
 // schemas in schemas.go, questionnaires in questionnaires.go, the register
 // in register.go), in registration order.
 func (s *server) table() []routeDef {
-	return slices.Concat(s.schemaRoutes(), s.questionnaireRoutes(), s.registerRoutes(), s.reportRoutes(), s.feedRoutes(), s.openDataRoutes())
+	return slices.Concat(s.schemaRoutes(), s.questionnaireRoutes(), s.registerRoutes(),
+		s.referentRoutes(), s.relationRoutes(), s.accessRoutes(), s.reportRoutes(), s.feedRoutes(), s.openDataRoutes())
 }
 
 // New returns the HTTP handler of the API over deps. It panics if a required

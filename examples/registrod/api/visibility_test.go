@@ -231,8 +231,9 @@ func TestYearlyList(t *testing.T) {
 	f := newFixture(t)
 	s2 := f.sec2Only[0]
 	type listed struct {
-		ID, CodiceFiscale string
-		Sections          []string
+		ID            string
+		CodiceFiscale string `json:"taxCode"`
+		Sections      []string
 	}
 	get := func(t *testing.T, token, query string) (map[string]listed, []string) {
 		t.Helper()
