@@ -198,7 +198,7 @@ func TestApplyCreatesAndUpdates(t *testing.T) {
 	// Rejected; a second application by codice fiscale finds the same body,
 	// with a new legal representative.
 	f.clock.Set("2025-02-01")
-	if _, err := f.reg.Reject(ctx, registry.Staff("s"), e.ID, registry.SectionI, registry.Rejection{Date: "2025-02-01", Reason: "x"}); err != nil {
+	if _, err := f.reg.Reject(ctx, registry.Staff("s"), e.ID, registry.SectionI, registry.Rejection{Date: "2025-02-01", Reason: "x", LegalBasis: "art. 53 DPR 394/1999"}); err != nil {
 		t.Fatal(err)
 	}
 	b := body(cfBodyA, "Casa dei Popoli APS")

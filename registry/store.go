@@ -96,6 +96,7 @@ type Store interface {
 	// error; database errors.
 	Commit(ctx context.Context, b Batch) ([]Event, error)
 	GrantStore
+	ApplicationFiles
 }
 
 // Filter selects entities for Store.Entities. Zero fields match everything.
@@ -231,6 +232,8 @@ type Batch struct {
 	Grants       []Grant
 	Deletes      []Ref
 	Events       []Event
+	// Attachments are files to store once by SHA-256 (ApplicationFiles).
+	Attachments []AttachmentFile
 }
 
 // EventRegions returns the Regions of an event about a body seated in

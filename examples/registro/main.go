@@ -117,6 +117,9 @@ func commands(e *env) []*cobra.Command {
 		cmdReport(e),
 		cmdImport(e),
 		cmdExport(e),
+		cmdBackup(e),
+		cmdRestore(e),
+		cmdVerify(e),
 	}
 }
 

@@ -6,8 +6,18 @@
 //
 // Usage:
 //
-//	registrod [--addr 127.0.0.1:8080] --db sqlite:PATH|postgres://… [--tokens FILE] [--log-level info]
-//	          [--code-lists FILE] [--territory FILE]
+//	registrod [check-config] [--addr 127.0.0.1:8080] --db sqlite:PATH|postgres://… [--create]
+//	          [--tokens FILE] [--log-level info] [--code-lists FILE] [--territory FILE]
+//	          [--metrics-addr 127.0.0.1:9464] [--tls-cert FILE --tls-key FILE]
+//	          [--trusted-proxies CIDR,…] [--silence-policy no_effect|acceptance] [--silence-every 24h]
+//
+// Every flag but --version and --openapi can be given as an environment
+// variable instead: REGISTRO_ and the name in upper case with '_' for '-'
+// (REGISTRO_RATE_LIMIT); the command line wins. --db must name an existing
+// register unless --create; check-config validates the configuration and
+// the database and exits. /metrics is served on --metrics-addr, /healthz
+// (liveness) and /readyz (readiness, 503 while migrating) on --addr. See
+// the README's "Operating registrod".
 //
 // --code-lists replaces the register's code lists (JSON, codelist.Load's
 // format) and --territory its ISTAT territory (a table in territory.Parse's
@@ -27,11 +37,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
-	"strings"
+	"sync/atomic"
 	"syscall"
-	"time"
 
 	"github.com/openregistro/registro/examples/internal/release"
 
@@ -43,80 +53,10 @@ import (
 	"github.com/openregistro/registro/registry/sqlstore"
 )
 
-// config is what the flags say.
-type config struct {
-	addr            string
-	db              string
-	tokens          string
-	version         bool
-	codeLists       string
-	territory       string
-	logLevel        slog.Level
-	shutdownTimeout time.Duration
-	requestTimeout  time.Duration
-	openapi         bool
-	rateLimit       float64
-	rateBurst       int
-	corsOrigins     string
-}
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stderr, nil))
-}
-
-// origins returns the --cors-origins list.
-func (c config) origins() []string {
-	var out []string
-	for _, o := range strings.Split(c.corsOrigins, ",") {
-		if o = strings.TrimSpace(o); o != "" {
-			out = append(out, o)
-		}
-	}
-	return out
-}
-
-// parseFlags reads the command line.
-func parseFlags(args []string, stderr io.Writer) (config, error) {
-	fs := flag.NewFlagSet("registrod", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var cfg config
-	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to listen on")
-	fs.StringVar(&cfg.db, "db", "", "store: sqlite:PATH, a file path or postgres://… (required)")
-	fs.StringVar(&cfg.tokens, "tokens", "", "JSON file mapping bearer tokens to {role, subject, entityId?, region?}")
-	fs.StringVar(&cfg.codeLists, "code-lists", "", "JSON file of code lists replacing the default ones")
-	fs.StringVar(&cfg.territory, "territory", "", "territory table replacing the embedded ISTAT one")
-	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
-	fs.BoolVar(&cfg.openapi, "openapi", false, "print the OpenAPI document (the one served at /v1/openapi.json) to standard output and exit")
-	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn, error")
-	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on shutdown")
-	fs.Float64Var(&cfg.rateLimit, "rate-limit", api.DefaultRateLimit, "sustained requests per second of each caller (its token, else its address); negative: no limit")
-	fs.IntVar(&cfg.rateBurst, "rate-burst", api.DefaultRateBurst, "requests a caller may make at once before --rate-limit applies")
-	fs.StringVar(&cfg.corsOrigins, "cors-origins", "", "comma-separated origins (https://app.example.org, or *) whose browser front-ends may call the API; empty: no CORS")
-	fs.DurationVar(&cfg.requestTimeout, "request-timeout", api.DefaultRequestTimeout, "deadline of every request: past it, its work stops and the answer is a 503 problem")
-	if err := fs.Parse(args); err != nil {
-		return cfg, err
-	}
-	if cfg.version || cfg.openapi {
-		return cfg, nil
-	}
-	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
-	}
-	if cfg.db == "" {
-		return cfg, errors.New("no database: pass --db sqlite:PATH or --db postgres://…")
-	}
-	if cfg.rateLimit == 0 || cfg.rateBurst <= 0 {
-		return cfg, fmt.Errorf("--rate-limit must not be 0 (negative for none) and --rate-burst must be positive")
-	}
-	if err := api.CheckOrigins(cfg.origins()); err != nil {
-		return cfg, fmt.Errorf("--cors-origins: %w", err)
-	}
-	if cfg.requestTimeout <= 0 {
-		return cfg, fmt.Errorf("--request-timeout must be positive, not %s", cfg.requestTimeout)
-	}
-	return cfg, nil
 }
 
 // run starts the service and blocks until ctx ends (a signal) or the server
@@ -143,6 +83,13 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 		return 0
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	if cfg.checkOnly {
+		if err := checkConfig(ctx, cfg, log); err != nil {
+			log.Error("configuration is not valid", "error", err)
+			return 1
+		}
+		return 0
+	}
 	if err := serve(ctx, cfg, log, ready); err != nil {
 		log.Error("registrod stopped", "error", err)
 		return 1
@@ -150,28 +97,87 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	return 0
 }
 
-// serve wires the store, the register and the API, and serves until ctx ends.
+// serve wires the store, the register and the API, and serves until ctx
+// ends. It listens first, answering /healthz and (503) /readyz while the
+// database is opened and migrated (api.Starting), then installs the API;
+// ready receives the address once the API answers.
 func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- string) error {
-	var tokens api.Tokens
-	if cfg.tokens != "" {
-		data, err := os.ReadFile(cfg.tokens)
-		if err != nil {
-			return err
-		}
-		if tokens, err = api.ParseTokens(data); err != nil {
-			return fmt.Errorf("%s: %w", cfg.tokens, err)
-		}
-	}
-	store, err := sqlstore.Open(ctx, cfg.db, sqlstore.Options{})
+	log.Info("registrod configuration", cfg.effective()...)
+	tokens, err := loadTokens(cfg.tokens)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
 	var opts wire.Options
 	if err := opts.Data(cfg.codeLists, cfg.territory); err != nil {
 		return err
 	}
+	opts.Silence = cfg.silence.policy
+	if err := sqlstore.CheckDSN(cfg.db); err != nil {
+		return err
+	}
+	m := newMetrics()
+	apiMetrics := api.NewMetrics(m.reg)
+	var handler atomic.Pointer[http.Handler]
+	starting := api.Starting()
+	handler.Store(&starting)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	listening := make(chan string, 1)
+	errc := make(chan error, 2)
+	servers := 1
+	go func() {
+		errc <- server.Run(ctx, cfg.addr, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			(*handler.Load()).ServeHTTP(w, r)
+		}), log, server.Options{
+			ShutdownTimeout: cfg.shutdownTimeout,
+			Ready:           listening,
+			// net/http's own errors (431 past its 1 MiB hard cap, a malformed
+			// request) are problems too; the API answers 431 past 64 KiB.
+			ConnError:      api.ConnProblem,
+			MaxHeaderBytes: 1 << 20,
+			TLSCert:        cfg.tlsCert,
+			TLSKey:         cfg.tlsKey,
+			TrustedProxies: cfg.proxies,
+		})
+	}()
+	if cfg.metricsAddr != "" {
+		servers++
+		go func() {
+			errc <- server.Run(ctx, cfg.metricsAddr, m.handler(), log, server.Options{
+				ShutdownTimeout: cfg.shutdownTimeout,
+				Listening: func(addr string) {
+					log.Info("registrod metrics listening", "addr", addr)
+				},
+			})
+		}()
+	}
+	// stop ends the servers and returns the first error.
+	stop := func(first error) error {
+		cancel()
+		for range servers {
+			if err := <-errc; first == nil && err != nil {
+				first = err
+			}
+		}
+		return first
+	}
+	var addr string
+	select {
+	case addr = <-listening:
+	case err := <-errc:
+		servers--
+		return stop(err)
+	}
+	log.Info("registrod starting: opening and migrating the database", "addr", addr, "db", redactDSN(cfg.db))
+	store, err := openStore(ctx, cfg, sqlstore.Options{WriteWait: m.observeWriteWait})
+	if err != nil {
+		return stop(err)
+	}
+	defer store.Close()
+	m.reg.MustRegister(newPoolCollector(store.Dialect(), store.PoolStats))
 	reg := wire.Registry(store, opts)
+	go cfg.silence.run(ctx, reg, log)
 	// A filing and its change-feed event are two writes: repair any filing a
 	// previous run stored but did not get to record.
 	var years []int
@@ -179,31 +185,29 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 		years = append(years, y)
 	}
 	if n, err := questionnaire.RecordMissingFilings(ctx, reg, store.Filings(), registry.Staff("registrod:repair"), years...); err != nil {
-		return fmt.Errorf("recording missing filings: %w", err)
+		return stop(fmt.Errorf("recording missing filings: %w", err))
 	} else if n > 0 {
 		log.Warn("recorded filings missing from the change feed", "count", n)
 	}
 	deps, err := api.NewDeps(reg, store.Filings(), tokens, log)
 	if err != nil {
-		return err
+		return stop(err)
 	}
-	err = server.Run(ctx, cfg.addr, api.New(deps, api.Options{
+	apiHandler := api.New(deps, api.Options{
 		RequestTimeout: cfg.requestTimeout,
 		RateLimit:      cfg.rateLimit,
 		RateBurst:      cfg.rateBurst,
 		CORSOrigins:    cfg.origins(),
-	}), log, server.Options{
-		ShutdownTimeout: cfg.shutdownTimeout,
-		Ready:           ready,
-		// net/http's own errors (431 past its 1 MiB hard cap, a malformed
-		// request) are problems too; the API answers 431 past 64 KiB.
-		ConnError:      api.ConnProblem,
-		MaxHeaderBytes: 1 << 20,
-		Listening: func(addr string) {
-			log.Info("registrod listening", "addr", addr, "db", store.Dialect(), "tokens", tokens.Len())
-		},
+		Metrics:        apiMetrics,
 	})
-	if err != nil {
+	handler.Store(&apiHandler)
+	log.Info("registrod listening", "addr", addr, "db", store.Dialect(), "tokens", tokens.Len(), "tls", cfg.tlsCert != "")
+	if ready != nil {
+		ready <- addr
+	}
+	err = <-errc
+	servers--
+	if err := stop(err); err != nil {
 		return err
 	}
 	log.Info("registrod stopped")

@@ -26,6 +26,12 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
+// TestMain keeps the tests' metrics listeners off the default port.
+func TestMain(m *testing.M) {
+	os.Setenv("REGISTRO_METRICS_ADDR", "127.0.0.1:0")
+	os.Exit(m.Run())
+}
+
 func TestRunServesAndShutsDown(t *testing.T) {
 	dir := t.TempDir()
 	tokens := filepath.Join(dir, "tokens.json")
@@ -37,7 +43,7 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	var logs syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(dir, "r.db"), "--tokens", tokens}, &logs, ready)
+		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(dir, "r.db"), "--create", "--tokens", tokens}, &logs, ready)
 	}()
 	var addr string
 	select {

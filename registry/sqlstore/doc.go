@@ -63,6 +63,20 @@
 // PostgreSQL runs at READ COMMITTED; migrations are serialised with a
 // transaction-level advisory lock.
 //
+// # Backups
+//
+// Store.Backup writes a consistent copy while the store serves: an SQLite
+// file whatever the source (VACUUM INTO on SQLite; one REPEATABLE READ,
+// READ ONLY transaction copied into a new SQLite file on PostgreSQL), whose
+// position is the last event it holds. Restore loads such a file into a
+// fresh database of either backend, never into one that has tables
+// (ErrNotFresh). Store.Verify checks the register's invariants — the event
+// log without gaps, every filing with its event, versions and references,
+// attachments against their SHA-256 — and reports each broken one.
+// OpenExisting is Open for a database that must exist already
+// (ErrNoDatabase otherwise): a mistyped path never becomes a new, empty
+// register.
+//
 // Filings.Year streams: rows are decoded as they are yielded, and the
 // iteration holds one pooled connection until it ends or the loop breaks.
 package sqlstore

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/schemas/problem"
@@ -395,6 +396,9 @@ func (s *Store) Commit(ctx context.Context, b registry.Batch) ([]registry.Event,
 				return err
 			}
 		}
+		if err := s.putFiles(ctx, tx, b.Attachments); err != nil {
+			return err
+		}
 		after, err := s.regions(ctx, tx, b.Events)
 		if err != nil {
 			return err
@@ -411,8 +415,12 @@ func (s *Store) Commit(ctx context.Context, b registry.Batch) ([]registry.Event,
 // inTx runs fn in a transaction and commits it when fn returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if s.writers != nil {
+		start := time.Now()
 		select {
 		case s.writers <- struct{}{}:
+			if s.writeWait != nil {
+				s.writeWait(time.Since(start))
+			}
 			defer func() { <-s.writers }()
 		case <-ctx.Done():
 			return fmt.Errorf("sqlstore: waiting to write: %w", ctx.Err())

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	// The two database/sql drivers this package speaks to.
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -34,6 +35,9 @@ type Options struct {
 	// default), so an unbounded pool fails under a burst of requests — and
 	// no cap on SQLite, whose writes queue inside the store anyway.
 	MaxOpenConns int
+	// WriteWait, when set, is called on SQLite with how long each write
+	// waited for its turn in the store's writer queue (for metrics).
+	WriteWait func(time.Duration)
 }
 
 // Store keeps the register and the filings in a SQL database. It implements
@@ -48,6 +52,8 @@ type Store struct {
 	// and left to its busy handler, hundreds of waiting writers poll in no
 	// order and some time out (SQLITE_BUSY). Nil on PostgreSQL.
 	writers chan struct{}
+	// writeWait is Options.WriteWait.
+	writeWait func(time.Duration)
 }
 
 // Open connects to the database named by dsn and, unless opts.SkipMigrate is
@@ -82,7 +88,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlstore: connect to %s: %w", d.name, err)
 	}
-	s := &Store{db: db, d: d}
+	s := &Store{db: db, d: d, writeWait: opts.WriteWait}
 	if d.name == "sqlite" {
 		s.writers = make(chan struct{}, 1)
 	}

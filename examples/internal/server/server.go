@@ -5,11 +5,13 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +38,15 @@ type Options struct {
 	// (0: http.DefaultMaxHeaderBytes, 1 MiB). A handler may enforce a lower
 	// limit of its own with a better answer.
 	MaxHeaderBytes int
+	// TLSCert and TLSKey, when both set, are the PEM files of the server's
+	// certificate (chain) and private key: Run then serves HTTPS only, TLS
+	// 1.2 or newer (see TLSConfig).
+	TLSCert, TLSKey string
+	// TrustedProxies are the networks of the reverse proxies in front of the
+	// server: from a peer in one of them, and only then, the client address
+	// of a request (its RemoteAddr, which rate limits and logs use) is taken
+	// from the Forwarded or X-Forwarded-For header (see ClientAddr).
+	TrustedProxies []netip.Prefix
 }
 
 // Run serves h on addr until ctx ends or the server fails, then shuts down,
@@ -45,6 +56,9 @@ type Options struct {
 func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger, opts Options) error {
 	if opts.ShutdownTimeout <= 0 {
 		opts.ShutdownTimeout = 10 * time.Second
+	}
+	if len(opts.TrustedProxies) > 0 {
+		h = ForwardedFor(h, opts.TrustedProxies)
 	}
 	srv := &http.Server{
 		Handler:           h,
@@ -56,9 +70,23 @@ func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger, opt
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	if (opts.TLSCert == "") != (opts.TLSKey == "") {
+		return errors.New("server: TLS needs both a certificate and a key")
+	}
+	if opts.TLSCert != "" {
+		cfg, err := TLSConfig(opts.TLSCert, opts.TLSKey)
+		if err != nil {
+			return err
+		}
+		srv.TLSConfig = cfg
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
+	}
+	if srv.TLSConfig != nil {
+		// TLS under the ConnError rewrite, which must see plain HTTP.
+		ln = tls.NewListener(ln, srv.TLSConfig)
 	}
 	if opts.ConnError != nil {
 		ln = connErrorListener{ln, opts.ConnError}

@@ -96,6 +96,8 @@ type Options struct {
 	// get Access-Control-Allow-Origin and their preflights are answered. None
 	// (the default) means no CORS header at all.
 	CORSOrigins []string
+	// Metrics, when set, records every request (see NewMetrics).
+	Metrics *Metrics
 }
 
 // server is the handler New returns.
@@ -185,6 +187,7 @@ func Routes() []Route {
 // in register.go), in registration order.
 func (s *server) table() []routeDef {
 	return slices.Concat(s.schemaRoutes(), s.questionnaireRoutes(), s.registerRoutes(),
+		s.applicationRoutes(), s.decisionRoutes(),
 		s.referentRoutes(), s.relationRoutes(), s.accessRoutes(), s.reportRoutes(), s.feedRoutes(), s.openDataRoutes())
 }
 
@@ -242,12 +245,13 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// handler says otherwise (the schemas, the OpenAPI document).
 	w.Header().Set("Cache-Control", "no-store")
 	rec := &recorder{ResponseWriter: w}
+	defer s.observe(r, rec)()
 	ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), ctxKey{}, id), s.opts.RequestTimeout)
 	defer cancel()
 	r = r.WithContext(ctx)
 	defer func() {
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", shortPath(r.URL.Path)),
+			slog.String("request_id", id), slog.String("client", clientHost(r)), slog.String("method", r.Method), slog.String("path", shortPath(r.URL.Path)),
 			slog.Int("status", rec.status()), slog.Int64("bytes", rec.n), slog.Duration("duration", time.Since(start)))
 	}()
 	if s.cors(rec, r) {
@@ -287,7 +291,7 @@ func (s *server) unrouted(w http.ResponseWriter, r *http.Request, id string) {
 	req := &request{Request: r, id: id}
 	req.lang, _ = negotiateLang(r)
 	var allow []string
-	for _, m := range []string{"GET", "POST", "PUT"} {
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH"} {
 		if m == r.Method || (m == "GET" && r.Method == "HEAD") {
 			continue
 		}

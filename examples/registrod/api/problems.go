@@ -82,8 +82,6 @@ const (
 	kindUnsupportedMedia
 	kindUnavailable
 	kindTooManyRequests
-	kindPreconditionFailed   // If-Match names a stale version (drafts.go)
-	kindPreconditionRequired // a replacement without If-Match (drafts.go)
 )
 
 // info returns the slug of the kind's type URI, its status and its title:
@@ -104,14 +102,14 @@ func (k errKind) info() (slug string, status int, title problem.Text) {
 		return "unavailable", http.StatusServiceUnavailable, msg("Servizio non disponibile", "Service unavailable")
 	case kindTooManyRequests:
 		return "too-many-requests", http.StatusTooManyRequests, msg("Troppe richieste", "Too many requests")
-	case kindPreconditionFailed:
-		return "precondition-failed", http.StatusPreconditionFailed, msg("Precondizione non soddisfatta", "Precondition failed")
-	case kindPreconditionRequired:
-		return "precondition-required", http.StatusPreconditionRequired, msg("Precondizione richiesta", "Precondition required")
 	case kindHeaderTooLarge:
 		return "header-too-large", http.StatusRequestHeaderFieldsTooLarge, msg("Intestazioni troppo grandi", "Request header fields too large")
 	case kindNotImplemented:
 		return "not-implemented", http.StatusNotImplemented, msg("Non implementato", "Not implemented")
+	case kindPreconditionFailed:
+		return "precondition-failed", http.StatusPreconditionFailed, msg("Versione non più attuale", "Precondition failed")
+	case kindPreconditionRequired:
+		return "precondition-required", http.StatusPreconditionRequired, msg("If-Match richiesto", "Precondition required")
 	}
 	a := answerTo(problem.Kind(k))
 	return a.slug, a.status, a.title

@@ -39,7 +39,7 @@ type FilingInfo struct {
 	Warnings problem.List `json:"warnings"`
 	// Receipt is the filing's receipt: protocol number, time, late flag and
 	// the path of the filed revision (reports.go).
-	Receipt Receipt `json:"receipt"`
+	Receipt FilingReceipt `json:"receipt"`
 }
 
 // reportingYear parses the {year} of a questionnaire path: 400 when it is

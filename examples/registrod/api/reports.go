@@ -17,10 +17,10 @@ import (
 	"github.com/openregistro/registro/schemas/problem"
 )
 
-// Receipt is what a body gets for a filing: the protocol number the
+// FilingReceipt is what a body gets for a filing: the protocol number the
 // register gave it, when it was filed, whether it was late, and where the
 // filed report is read back.
-type Receipt struct {
+type FilingReceipt struct {
 	// Protocol is the filing's protocol number, "REG-YYYY-NNNNNNNN": the
 	// year of filing and the Seq of the event that recorded it in the
 	// register's log, unique and increasing. "" when the event is missing
@@ -66,7 +66,7 @@ func (s *server) filingInfo(ctx context.Context, v registry.Viewer, entityID str
 	if info.Warnings == nil {
 		info.Warnings = problem.List{}
 	}
-	info.Receipt = Receipt{FiledAt: f.FiledAt, Late: f.Late, Report: reportPath(entityID, f.Year, f.Revision)}
+	info.Receipt = FilingReceipt{FiledAt: f.FiledAt, Late: f.Late, Report: reportPath(entityID, f.Year, f.Revision)}
 	ev, err := s.deps.Registry.FilingRecord(ctx, v, entityID, f.Year, f.Revision)
 	switch {
 	case err == nil:

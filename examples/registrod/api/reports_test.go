@@ -216,7 +216,7 @@ func jsonEqual(a, b []byte) bool {
 }
 
 // sameReceipt compares receipts, their times as instants.
-func sameReceipt(a, b api.Receipt) bool {
+func sameReceipt(a, b api.FilingReceipt) bool {
 	return a.Protocol == b.Protocol && a.Late == b.Late && a.Report == b.Report && a.FiledAt.Equal(b.FiledAt)
 }
 

@@ -28,12 +28,9 @@ func (s *server) status(w http.ResponseWriter, r *request) error {
 	return nil
 }
 
-// health answers 200 when the store answers a one-row query, 503 otherwise.
+// health answers liveness: 200 while the process serves requests, whatever
+// the database (see ready).
 func (s *server) health(w http.ResponseWriter, r *request) error {
-	if err := s.deps.Registry.Ping(r.Context()); err != nil {
-		return &httpError{kind: kindUnavailable, cause: err, detail: msg(
-			"la base dati non risponde", "the database does not answer")}
-	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	return nil
 }
@@ -137,6 +134,7 @@ func (s *server) schemaRoutes() []routeDef {
 	return []routeDef{
 		{method: "GET", path: "/status", op: "status", tag: "status", access: accessOpen, h: s.status},
 		{method: "GET", path: "/healthz", op: "health", tag: "status", access: accessOpen, h: s.health},
+		{method: "GET", path: "/readyz", op: "ready", tag: "status", access: accessOpen, h: s.ready},
 		{method: "GET", path: "/v1/openapi.json", op: "openapi", tag: "schemas", access: accessOpen, h: s.openapi},
 		{method: "GET", path: "/v1/schemas", op: "listSchemas", tag: "schemas", access: accessOpen, h: s.schemaList},
 		{method: "GET", path: "/v1/schemas/{name}", op: "getSchema", tag: "schemas", access: accessOpen, h: s.schemaFile},
