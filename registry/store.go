@@ -43,6 +43,7 @@ const (
 // only these.
 type Store interface {
 	APITokenStore
+	DraftStore // the drafts of annual reports (draft.go)
 	// Entity returns the entity with id, or ErrNotFound.
 	Entity(ctx context.Context, id string) (Entity, error)
 	// EntityByCodiceFiscale returns the entity whose body codice fiscale is

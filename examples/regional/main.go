@@ -5,20 +5,25 @@
 //
 // Usage:
 //
-//	regional [sync] --service URL --token TOKEN --region 03 --db sqlite:PATH [--interval 30s] [--once] [--access-token TOKEN]
-//	regional stats --db sqlite:PATH --region 03 --year 2024 [--format text|json]
+//	regional [sync] --service URL --token TOKEN --region 03 --db sqlite:PATH [--interval 30s] [--once]
+//	regional stats --db sqlite:PATH --region 03 [--format text|json]
 //
-// sync (the default) reads the service's change feed, which needs a staff
-// token (--token, or the REGISTRO_TOKEN environment variable), and applies the
-// changed bodies of the region; with --access-token (a region token) the copy
-// holds only what that token may see, Section II included only under a grant.
-// It runs until SIGINT or SIGTERM, syncing every --interval and retrying with
-// backoff when the service fails; --once syncs once and exits. The position
-// in the feed is kept in the table regional_mirror_cursor of the same
-// database, so a restarted sync goes on where it stopped.
+// sync (the default) reads the service's regional change feed (GET
+// /v1/feed) with the region's own token (--token, or the REGISTRO_TOKEN
+// environment variable; the service refuses a staff token there): least
+// privilege, the copy holds exactly what that token may see — the region's
+// bodies with their published fields, Section II only under a grant of
+// Section II access — and drops the bodies that leave its view (removed,
+// moved out of the region, no longer enrolled). It runs until SIGINT or
+// SIGTERM, syncing every --interval and retrying with backoff when the
+// service fails; --once syncs once and exits. The copy is the table
+// regional_bodies and the position in the feed the table
+// regional_mirror_cursor of the --db database, so a restarted sync goes on
+// where it stopped.
 //
-// stats prints, from the local copy alone, the region's bodies enrolled on
-// 31 December of --year by section, legal form and province.
+// stats prints, from the local copy alone, the region's bodies by the
+// section they were seen enrolled in at the last sync, legal form and
+// province.
 //
 // Exit codes: 0 done, 1 failure, 2 bad usage.
 package main
@@ -108,9 +113,8 @@ func runSync(ctx context.Context, args []string, getenv func(string) string, std
 	fs := flag.NewFlagSet("regional sync", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	service := fs.String("service", "", "base URL of the registrod service (required)")
-	token := fs.String("token", "", "staff bearer token for the change feed (default: $REGISTRO_TOKEN)")
-	access := fs.String("access-token", "", "region token: mirror only what it may see (optional)")
-	region := fs.String("region", "", "ISTAT code of the region mirrored (required)")
+	token := fs.String("token", "", "the region's bearer token (default: $REGISTRO_TOKEN)")
+	region := fs.String("region", "", "ISTAT code of the token's region (required)")
 	db := fs.String("db", "", "local store: sqlite:PATH or postgres://… (required)")
 	interval := fs.Duration("interval", mirror.DefaultInterval, "pause between two syncs")
 	once := fs.Bool("once", false, "sync once and exit")
@@ -131,25 +135,24 @@ func runSync(ctx context.Context, args []string, getenv func(string) string, std
 		fmt.Fprintf(stderr, "regional sync: %v\n", err)
 		return exitUsage
 	}
-	opts := mirror.Options{Region: *region, Interval: *interval, Logger: log, Actor: "regional:" + *region}
-	if *access != "" {
-		if opts.Access, err = mirror.NewClient(*service, *access, mirror.ClientOptions{Timeout: *timeout}); err != nil {
-			fmt.Fprintf(stderr, "regional sync: %v\n", err)
-			return exitUsage
-		}
-	}
-	store, cursorDB, err := openLocal(ctx, *db)
+	store, localDB, err := openLocal(ctx, *db)
 	if err != nil {
 		fmt.Fprintf(stderr, "regional sync: %v\n", err)
 		return exitFailure
 	}
 	defer store.Close()
-	defer cursorDB.Close()
-	if opts.Cursor, err = mirror.NewSQLCursor(ctx, cursorDB, store.Dialect(), *region); err != nil {
+	defer localDB.Close()
+	opts := mirror.RegionOptions{Region: *region, Interval: *interval, Logger: log}
+	if opts.Cursor, err = mirror.NewSQLCursor(ctx, localDB, store.Dialect(), "feed:"+*region); err != nil {
 		fmt.Fprintf(stderr, "regional sync: %v\n", err)
 		return exitFailure
 	}
-	m, err := mirror.New(client, store, opts)
+	cp, err := mirror.NewSQLCopy(ctx, localDB, store.Dialect(), *region)
+	if err != nil {
+		fmt.Fprintf(stderr, "regional sync: %v\n", err)
+		return exitFailure
+	}
+	m, err := mirror.NewRegionSync(client, cp, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "regional sync: %v\n", err)
 		return exitUsage
@@ -160,7 +163,7 @@ func runSync(ctx context.Context, args []string, getenv func(string) string, std
 			fmt.Fprintf(stderr, "regional sync: %v\n", err)
 			return exitFailure
 		}
-		log.Info("synced", "events", st.Events, "fetched", st.Fetched, "created", st.Created, "updated", st.Updated,
+		log.Info("synced", "events", st.Events, "created", st.Created, "updated", st.Updated,
 			"removed", st.Removed, "unchanged", st.Unchanged, "cursor", st.Cursor)
 		return exitOK
 	}

@@ -9,7 +9,7 @@ import (
 	"sort"
 	"text/tabwriter"
 
-	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/examples/regional/mirror"
 	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/territory"
 )
@@ -21,55 +21,38 @@ type Count struct {
 	N     int    `json:"n"`
 }
 
-// Stats are the region's counts of bodies enrolled on 31 December of Year,
-// computed from the local copy alone.
+// Stats are the region's counts of bodies in the local copy, as the
+// region's token saw them at the last sync.
 type Stats struct {
 	Region string `json:"region"`
-	Year   int    `json:"year"`
-	// Day is the day the enrolments are counted on.
-	Day registry.Date `json:"day"`
-	// Bodies is the number of bodies enrolled in at least one section.
+	// Bodies is the number of bodies seen enrolled in at least one section.
 	Bodies int `json:"bodies"`
-	// InCopy is the number of bodies in the copy, whatever their status.
+	// InCopy is the number of bodies in the copy.
 	InCopy     int     `json:"inCopy"`
 	Sections   []Count `json:"sections"`
 	LegalForms []Count `json:"legalForms"`
 	Provinces  []Count `json:"provinces"`
 }
 
-// regionStats counts the bodies of region in store enrolled on 31 December
-// of year, by their own enrolments (the extension of a national body's
-// Section I enrolment to its branches is not counted: the national body may
-// be outside the region's copy).
-func regionStats(ctx context.Context, store registry.Store, region string, year int) (Stats, error) {
-	day := registry.Date(fmt.Sprintf("%04d-12-31", year))
-	st := Stats{Region: region, Year: year, Day: day}
+// regionStats counts the bodies of the copy by the sections the token saw
+// them enrolled in, legal form and province.
+func regionStats(ctx context.Context, cp mirror.Copy, region string) (Stats, error) {
+	st := Stats{Region: region}
 	sections, forms, provinces := map[string]int{}, map[string]int{}, map[string]int{}
-	f := registry.Filter{Region: region, Limit: registry.MaxLimit}
-	for {
-		page, err := store.Entities(ctx, f)
-		if err != nil {
-			return st, err
+	bodies, err := cp.Bodies(ctx)
+	if err != nil {
+		return st, err
+	}
+	for _, b := range bodies {
+		st.InCopy++
+		for _, s := range b.Sections {
+			sections[s.String()]++
 		}
-		for _, e := range page.Entities {
-			st.InCopy++
-			enrolled := false
-			for _, en := range e.Enrolments {
-				if en.StatusOn(day) == registry.StatusEnrolled {
-					sections[en.Section.String()]++
-					enrolled = true
-				}
-			}
-			if enrolled {
-				st.Bodies++
-				forms[e.LegalForm]++
-				provinces[e.Seat.Province]++
-			}
+		if len(b.Sections) > 0 {
+			st.Bodies++
+			forms[b.Entity.LegalForm]++
+			provinces[b.Entity.Seat.Province]++
 		}
-		if page.Next == "" {
-			break
-		}
-		f.Cursor = page.Next
 	}
 	formList, _ := codelist.Default().List("legal_form")
 	terr := territory.Default()
@@ -110,27 +93,27 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.SetOutput(stderr)
 	region := fs.String("region", "", "ISTAT code of the region (required)")
 	db := fs.String("db", "", "local store: sqlite:PATH or postgres://… (required)")
-	year := fs.Int("year", 0, "count the bodies enrolled on 31 December of this year (required)")
 	format := fs.String("format", "text", "output: text or json")
 	if code, done := parse(fs, args, region, db); done {
 		return code
-	}
-	if *year < 1999 || *year > 9999 {
-		fmt.Fprintf(stderr, "regional stats: pass --year, a year from 1999 (got %d)\n", *year)
-		return exitUsage
 	}
 	if *format != "text" && *format != "json" {
 		fmt.Fprintf(stderr, "regional stats: unknown format %q (want text or json)\n", *format)
 		return exitUsage
 	}
-	store, cursorDB, err := openLocal(ctx, *db)
+	store, localDB, err := openLocal(ctx, *db)
 	if err != nil {
 		fmt.Fprintf(stderr, "regional stats: %v\n", err)
 		return exitFailure
 	}
 	defer store.Close()
-	cursorDB.Close()
-	st, err := regionStats(ctx, store, *region, *year)
+	defer localDB.Close()
+	cp, err := mirror.NewSQLCopy(ctx, localDB, store.Dialect(), *region)
+	if err != nil {
+		fmt.Fprintf(stderr, "regional stats: %v\n", err)
+		return exitFailure
+	}
+	st, err := regionStats(ctx, cp, *region)
 	if err != nil {
 		fmt.Fprintf(stderr, "regional stats: %v\n", err)
 		return exitFailure
@@ -148,7 +131,7 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if r, ok := territory.Default().Region(*region); ok {
 		name = r.Name
 	}
-	fmt.Fprintf(stdout, "%s (%s): %d bodies enrolled on %s (%d in the local copy)\n", name, *region, st.Bodies, st.Day, st.InCopy)
+	fmt.Fprintf(stdout, "%s (%s): %d bodies enrolled at the last sync (%d in the local copy)\n", name, *region, st.Bodies, st.InCopy)
 	for _, t := range []struct {
 		title string
 		rows  []Count

@@ -40,6 +40,7 @@ type Store struct {
 	events       []registry.Event
 	files        map[string]registry.AttachmentFile // by SHA-256 (attachments.go)
 	tokens       apiTokens
+	drafts       drafts // drafts.go
 }
 
 var _ registry.Store = (*Store)(nil)

@@ -3,21 +3,29 @@
 // database, the bodies whose seat is in its region, and to build its own
 // statistics from them.
 //
-// A Client reads the service with a bearer token (GET /v1/events, the change
-// feed, and GET /v1/entities/{id}). A Mirror reads the feed from the position
-// its Cursor saved, fetches the current record of every body an event names,
-// and applies it to a local registry.Store (sqlstore over SQLite or
-// PostgreSQL, or memstore): a new body of the region through
-// registry.Registry.Import, a changed one as a version-checked replace after
-// the registry has validated it exactly as Import does, and a body that left
-// the region (or the service, or the token's sight) is removed. Every local
-// write carries an event, so the copy has its own audit trail. SQLCursor
-// keeps the position in a table of the same database.
+// The regional command uses RegionSync: least privilege, it reads the
+// regional change feed (GET /v1/feed) with the region's own token and keeps
+// in a Copy (SQLCopy: the table regional_bodies) exactly what that token may
+// see — the region's bodies with their published fields, Section II only
+// under a grant of Section II access — dropping each body the feed reports
+// as removed from the region's view (a tombstone), and comparing the copy
+// with the token's listing after each sync, since a grant that starts or
+// expires changes what the token sees without any entry in the feed.
 //
-// The change feed and the whole records are for staff tokens. A region that
-// must see only what its own token may see sets Options.Access to a client
-// with that token: the copy then holds only the bodies it sees, and a body's
-// Section II enrolment only where a grant of Section II access lets it.
+// Mirror is for a system holding a staff token (the ministry's own
+// replicas): a Client reads the service (GET /v1/events, the whole change
+// feed, and GET /v1/entities/{id}); a Mirror reads the feed from the
+// position its Cursor saved, fetches the current record of every body an
+// event names, and applies it to a local registry.Store (sqlstore over
+// SQLite or PostgreSQL, or memstore): a new body of the region through
+// registry.Registry.Import, a changed one as a version-checked replace
+// after the registry has validated it exactly as Import does, and a body
+// that left the region (or the service, or the token's sight) is removed.
+// Every local write carries an event, so the copy has its own audit trail.
+// SQLCursor keeps the position in a table of the same database. With
+// Options.Access set to a client with a region token, the copy holds only
+// the bodies that token sees, and a body's Section II enrolment only where
+// a grant lets it.
 //
 // # Errors
 //

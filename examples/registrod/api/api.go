@@ -111,6 +111,7 @@ type server struct {
 	mux    *http.ServeMux
 	routes []routeDef
 	limits *limiters // nil: no rate limit
+	open   openData  // the cached open data (opendata.go)
 }
 
 // handlerFunc is a route's handler: it writes the response or returns an
@@ -190,7 +191,8 @@ func Routes() []Route {
 func (s *server) table() []routeDef {
 	return slices.Concat(s.schemaRoutes(), s.questionnaireRoutes(), s.registerRoutes(),
 		s.applicationRoutes(), s.decisionRoutes(),
-		s.referentRoutes(), s.relationRoutes(), s.accessRoutes(), s.tokenRoutes())
+		s.referentRoutes(), s.relationRoutes(), s.accessRoutes(), s.tokenRoutes(),
+		s.reportRoutes(), s.feedRoutes(), s.openDataRoutes())
 }
 
 // New returns the HTTP handler of the API over deps. It panics if a required

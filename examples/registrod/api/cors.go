@@ -10,8 +10,8 @@ import (
 // The CORS answers: the methods and request headers a front-end on another
 // origin may use, and the response headers it may read.
 const (
-	corsMethods       = "GET, HEAD, POST"
-	corsAllowHeaders  = "Authorization, Content-Type, Accept-Language, Idempotency-Key, If-None-Match, X-Request-ID"
+	corsMethods       = "GET, HEAD, POST, PUT"
+	corsAllowHeaders  = "Authorization, Content-Type, Accept-Language, Idempotency-Key, If-Match, If-None-Match, X-Request-ID"
 	corsExposeHeaders = "ETag, Location, Retry-After, X-Request-ID, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
 	corsMaxAge        = "600"
 )

@@ -152,10 +152,10 @@ func ifMatchVersion(r *request, current int64) (int64, error) {
 	stale := newError(kindPreconditionFailed, msg(
 		"l'ente è cambiato dalla versione indicata in If-Match: rileggerlo e riprovare",
 		"the body changed since the version If-Match names: read it again and retry"))
-	t, ok := strings.CutPrefix(h, `"v`)
-	t, ok2 := strings.CutSuffix(t, `"`)
-	n, err := strconv.ParseInt(t, 10, 64)
-	if !ok || !ok2 || err != nil || n != current {
+	// The page's ETag is the version and a digest of the reporting status
+	// ("v7.3fa2…", reports.go): the version part is what a write matches.
+	n, ok := EntityETagVersion(h)
+	if !ok || n != current {
 		return 0, stale
 	}
 	return n, nil

@@ -37,6 +37,9 @@ type FilingInfo struct {
 	// Warnings are the problems of severity warning (a late filing); never
 	// null.
 	Warnings problem.List `json:"warnings"`
+	// Receipt is the filing's receipt: protocol number, time, late flag and
+	// the path of the filed revision (reports.go).
+	Receipt FilingReceipt `json:"receipt"`
 }
 
 // reportingYear parses the {year} of a questionnaire path: 400 when it is
@@ -144,17 +147,14 @@ func (s *server) file(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	body, err := s.deps.Registry.FilingBody(ctx, v, f.BodyTaxCode)
-	if err != nil && !errors.Is(err, registry.ErrNotFound) {
+	if err != nil {
 		return err
 	}
-	info := FilingInfo{EntityID: body.ID, BodyTaxCode: f.BodyTaxCode, Year: f.Year, Revision: f.Revision,
-		FiledAt: f.FiledAt, FilerTaxCode: f.FilerTaxCode, Late: f.Late, Warnings: f.Warnings.Localize(r.lang)}
-	if info.Warnings == nil {
-		info.Warnings = problem.List{}
+	info, err := s.filingInfo(ctx, v, body.ID, f, r.lang)
+	if err != nil {
+		return err
 	}
-	if body.ID != "" {
-		w.Header().Set("Location", fmt.Sprintf("/v1/entities/%s", body.ID))
-	}
+	w.Header().Set("Location", info.Receipt.Report)
 	writeJSON(w, http.StatusCreated, info)
 	return nil
 }

@@ -200,12 +200,15 @@ func (s *server) entity(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	out := render(v, e)
+	out, err := s.entityPage(r.Context(), v, e, render(v, e))
+	if err != nil {
+		return err
+	}
 	b, err := jsonBytes(out)
 	if err != nil {
 		return err
 	}
-	etag := EntityETag(v, e, b)
+	etag := pageETag(v, e, out, b)
 	h := w.Header()
 	h.Set("ETag", etag)
 	h.Set("Vary", "Authorization")
