@@ -41,41 +41,34 @@ import (
 // problem of severity error. Its kind is KindInvalid.
 var ErrInvalid = NewError(KindInvalid, "problem: invalid input")
 
-// Lang is a language messages are available in.
+// Lang is a language messages are available in: a canonical BCP 47
+// language tag ("it", "en", "de").
 type Lang string
 
-// The languages of every message.
+// The source languages: every message is written in both.
 const (
 	IT Lang = "it"
 	EN Lang = "en"
 )
 
-// ParseLang parses "it" or "en" (case-insensitive).
-func ParseLang(s string) (Lang, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "it":
-		return IT, nil
-	case "en":
-		return EN, nil
-	}
-	return "", invalidf("problem: unknown language %q (want it or en)", s)
-}
+// ParseLang parses the tag of a shipped language (case-insensitive: "it",
+// "EN"; see [Languages]).
+func ParseLang(s string) (Lang, error) { return DefaultCatalog().Parse(s) }
 
-// Text is one text in Italian and English: the messages of a problem, the
-// label of a code, the title of a schema. The register has no other
-// bilingual type.
+// Text is one text in Italian and English, the two source languages: the
+// messages of a problem, the label of a code, the title of a schema. The
+// register has no other multilingual type: further languages are
+// catalogues keyed by the English text (see [Catalog]), so a Text is
+// written as Text{IT: …, EN: …} whatever languages are shipped.
 type Text struct {
 	IT string `json:"it"`
 	EN string `json:"en"`
 }
 
-// In returns the text in lang, falling back to English.
-func (m Text) In(lang Lang) string {
-	if lang == IT && m.IT != "" {
-		return m.IT
-	}
-	return m.EN
-}
+// In returns the text in lang, from [DefaultCatalog]: Italian and English
+// from the text itself, a further shipped language from its catalogue, and
+// English for a language not shipped.
+func (m Text) In(lang Lang) string { return DefaultCatalog().Text(m, lang) }
 
 // Severity says whether a problem rejects the document (Error) or only flags it
 // (Warning, for example a late filing).
