@@ -22,6 +22,24 @@
 // problem of severity error. [ErrInvalid] and the errors of ParseLang,
 // ParseSeverity and Tokens are of kind KindInvalid.
 //
+// # Languages
+//
+// Italian and English are the source languages: every message is a [Text]
+// written with both, where it is made. Further languages are data — one
+// catalogue file per BCP 47 language tag, embedded from
+// schemas/problem/catalog, mapping each message's English text to its
+// translation (see [Catalog]) — so German for Bolzano/Bozen needs a file,
+// not a change of type or API. [Text.In] resolves a language with fallback
+// to English, [MatchLang] negotiates (it-CH is Italian; de-AT is German once
+// German is shipped), and a Text marshals as {"it":…,"en":…} plus one member
+// per further shipped language that translates it. Packages declare the
+// texts they show ([Declare]: code-list labels, schema labels, eligibility
+// rule titles); the package's tests check that every declared text exists
+// in every shipped language, so a language is shipped only complete.
+// Messages composed at run time with values in them (most problems) are
+// looked up by their composed English text and so fall back to English in
+// a further language.
+//
 // # Concurrency
 //
 // Problems and lists are plain values; a List may be read from many goroutines
