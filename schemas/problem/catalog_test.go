@@ -13,6 +13,7 @@ import (
 
 	// Imported for their declarations (problem.Declare in init).
 	_ "github.com/openregistro/registro/registry/codelist"
+	_ "github.com/openregistro/registro/reporting"
 	_ "github.com/openregistro/registro/schemas/schemagen"
 )
 
@@ -27,7 +28,7 @@ func declaredTexts(t *testing.T) []problem.Text {
 		got[d.Source] = len(d.Texts)
 		all = append(all, d.Texts...)
 	}
-	for _, src := range []string{"registry/codelist", "schemas/schemagen", "eligibility"} {
+	for _, src := range []string{"registry/codelist", "reporting", "schemas/schemagen", "eligibility"} {
 		if got[src] == 0 {
 			t.Errorf("%s declares no texts (declared: %v)", src, got)
 		}

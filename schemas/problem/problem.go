@@ -33,8 +33,8 @@
 // to English, [MatchLang] negotiates (it-CH is Italian; de-AT is German once
 // German is shipped), and a Text marshals as {"it":…,"en":…} plus one member
 // per further shipped language that translates it. Packages declare the
-// texts they show ([Declare]: code-list labels, schema labels, eligibility
-// rule titles); the package's tests check that every declared text exists
+// texts they show ([Declare]: code-list labels, schema labels, report
+// labels, eligibility rule titles); the package's tests check that every declared text exists
 // in every shipped language, so a language is shipped only complete.
 // Messages composed at run time with values in them (most problems) are
 // looked up by their composed English text and so fall back to English in
