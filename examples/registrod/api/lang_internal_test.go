@@ -1,7 +1,9 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http/httptest"
+	"slices"
 	"testing"
 
 	"github.com/openregistro/registro/schemas/problem"
@@ -38,5 +40,31 @@ func TestNegotiateLang(t *testing.T) {
 		if got != tt.want || (err != nil) != tt.wantErr {
 			t.Errorf("%s %q: %s, %v; want %s, error %v", tt.query, tt.accept, got, err, tt.want, tt.wantErr)
 		}
+	}
+}
+
+// TestOpenAPILangEnum: the documented ?lang= values are the shipped
+// languages, so shipping a catalogue forces the document to say so.
+func TestOpenAPILangEnum(t *testing.T) {
+	var src struct {
+		Components struct {
+			Parameters map[string]struct {
+				Schema struct {
+					Enum []string `json:"enum"`
+				} `json:"schema"`
+			} `json:"parameters"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openapiSource, &src); err != nil {
+		t.Fatal(err)
+	}
+	got := slices.Sorted(slices.Values(src.Components.Parameters["lang"].Schema.Enum))
+	var want []string
+	for _, l := range problem.Languages() {
+		want = append(want, string(l))
+	}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("openapi-source.json lang enum %v, shipped languages %v", got, want)
 	}
 }
