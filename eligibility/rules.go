@@ -272,10 +272,10 @@ func disqualificationRule() Rule {
 		a := c.Application
 		decl, known := boolFact(c, "declarations.noDisqualification", problem.Pointer("declarations", "noDisqualification"), a.Declarations.NoDisqualification)
 		rep := a.Body.LegalRepresentative.CodiceFiscale
-		repPtr := problem.Pointer("body", "legalRepresentative", "codiceFiscale")
-		repFact := KnownFact("body.legalRepresentative.codiceFiscale", repPtr, rep)
+		repPtr := problem.Pointer("body", "legalRepresentative", "taxCode")
+		repFact := KnownFact("body.legalRepresentative.taxCode", repPtr, rep)
 		if rep == "" {
-			repFact = UnknownFact("body.legalRepresentative.codiceFiscale", repPtr)
+			repFact = UnknownFact("body.legalRepresentative.taxCode", repPtr)
 		}
 		members := make([]string, 0, len(a.Body.Members))
 		var people []string // codici fiscali the declarations must cover
@@ -732,10 +732,10 @@ func branchRule() Rule {
 				KnownFact("body.branchOf", problem.Pointer("body", "branchOf"), ""))
 		}
 		facts := []Fact{KnownFact("body.branchOf", problem.Pointer("body", "branchOf"), a.Body.BranchOf),
-			KnownFact("body.codiceFiscale", problem.Pointer("body", "codiceFiscale"), a.Body.CodiceFiscale)}
+			KnownFact("body.taxCode", problem.Pointer("body", "taxCode"), a.Body.CodiceFiscale)}
 		if c.Register == nil {
 			return found(Missing, m("nessun registro disponibile per verificare l'ente nazionale", "no register available to check the national body"),
-				append(facts, UnknownFact("register.nationalBody.codiceFiscale", ""))...)
+				append(facts, UnknownFact("register.nationalBody.taxCode", ""))...)
 		}
 		nb, err := c.Register.Entity(ctx, a.Body.BranchOf)
 		switch {
@@ -744,7 +744,7 @@ func branchRule() Rule {
 		case err != nil:
 			return Finding{}, err
 		}
-		facts = append(facts, KnownFact("register.nationalBody.codiceFiscale", "", nb.CodiceFiscale))
+		facts = append(facts, KnownFact("register.nationalBody.taxCode", "", nb.CodiceFiscale))
 		if a.Body.CodiceFiscale == "" {
 			return found(Missing, m("manca il codice fiscale dell'articolazione", "the branch's codice fiscale is missing"), facts...)
 		}
@@ -861,8 +861,8 @@ func signatureRule() Rule {
 				facts = append(facts, KnownFact(name, ptr, v))
 			}
 		}
-		add("signature.signerCodiceFiscale", problem.Pointer("signature", "signerCodiceFiscale"), sg.SignerCodiceFiscale)
-		add("body.legalRepresentative.codiceFiscale", problem.Pointer("body", "legalRepresentative", "codiceFiscale"), rep)
+		add("signature.signerTaxCode", problem.Pointer("signature", "signerTaxCode"), sg.SignerCodiceFiscale)
+		add("body.legalRepresentative.taxCode", problem.Pointer("body", "legalRepresentative", "taxCode"), rep)
 		add("signature.format", problem.Pointer("signature", "format"), sg.Format)
 		verified, vKnown := boolFact(c, "signature.verified", problem.Pointer("signature", "verified"), sg.Verified)
 		facts = append(facts, verified)

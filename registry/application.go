@@ -1,5 +1,12 @@
 package registry
 
+import (
+	"slices"
+	"time"
+
+	"github.com/openregistro/registro/schemas/problem"
+)
+
 // Application is a body's request to be enrolled in one or both sections.
 //
 // Body carries the body's data as declared (for a body already in the
@@ -61,6 +68,102 @@ type Application struct {
 	// requirement declared absent is not met (not_eligible); one that is
 	// neither given nor declared absent is not stated (incomplete).
 	DeclaredAbsent []string `json:"declaredAbsent,omitempty" validate:"omitempty,unique,dive,oneof=housing gdpr partnership programme signature section2_activities"`
+	// Receipt is what the register recorded when it received the
+	// application (protocol number, time, decision due, eligibility
+	// decision, completion rounds); set by the Registry, ignored on input.
+	Receipt *Receipt `json:"receipt,omitempty"`
+}
+
+// Receipt is the register's record of an application's receipt.
+type Receipt struct {
+	// Protocol is the protocol number, "YYYY/NNNNNN": the year of receipt
+	// and a counter of that year, gap-free, assigned in the transaction that
+	// stores the application.
+	Protocol string `json:"protocol"`
+	// ReceivedAt is the time of receipt (the register's clock).
+	ReceivedAt time.Time `json:"receivedAt"`
+	// DecisionDue is the last day of the decision term (art. 54 c.2 DPR
+	// 394/1999): DecisionDays after the application date.
+	DecisionDue Date `json:"decisionDue"`
+	// Eligibility is the eligibility decision computed at receipt (and
+	// again on each completion), when the register has an assessor
+	// (Options.Assess).
+	Eligibility *Assessment `json:"eligibility,omitempty"`
+	// Completions are staff's requests to complete the application, with
+	// the body's answers, oldest first.
+	Completions []Completion `json:"completions,omitempty"`
+}
+
+// Open reports whether the last completion request is still unanswered.
+func (rc *Receipt) Open() bool {
+	return rc != nil && len(rc.Completions) > 0 && rc.Completions[len(rc.Completions)-1].AnsweredAt.IsZero()
+}
+
+// clone returns a deep copy of rc (nil for nil).
+func (rc *Receipt) clone() *Receipt {
+	if rc == nil {
+		return nil
+	}
+	c := *rc
+	if rc.Eligibility != nil {
+		el := *rc.Eligibility
+		el.Sections = make([]SectionAssessment, len(rc.Eligibility.Sections))
+		for i, sa := range rc.Eligibility.Sections {
+			sa.Rules = slices.Clone(sa.Rules)
+			el.Sections[i] = sa
+		}
+		c.Eligibility = &el
+	}
+	c.Completions = slices.Clone(rc.Completions)
+	return &c
+}
+
+// Assessment is an eligibility decision as the register stores it with an
+// application: the verdict, and for each requested section every rule in
+// force with its legal basis and outcome.
+type Assessment struct {
+	// Verdict is the overall verdict: eligible, not_eligible or incomplete.
+	Verdict string `json:"verdict"`
+	// RuleSet names the rule set and its version ("dpr394-1999@3").
+	RuleSet string `json:"ruleSet"`
+	// AsOf is the day the rules were evaluated on.
+	AsOf Date `json:"asOf"`
+	// Sections are the verdicts per requested section.
+	Sections []SectionAssessment `json:"sections"`
+}
+
+// SectionAssessment is the eligibility decision on one section.
+type SectionAssessment struct {
+	Section Section `json:"section"`
+	// Verdict is eligible, not_eligible or incomplete.
+	Verdict string `json:"verdict"`
+	// Rules are the outcomes rule by rule.
+	Rules []RuleAssessment `json:"rules"`
+}
+
+// RuleAssessment is the outcome of one eligibility rule.
+type RuleAssessment struct {
+	// Rule is the rule's stable ID.
+	Rule string `json:"rule"`
+	// Basis cites the rule's legal basis.
+	Basis string `json:"basis"`
+	// Outcome is pass, fail, missing or not_applicable.
+	Outcome string `json:"outcome"`
+	// Message explains the outcome.
+	Message problem.Text `json:"message"`
+}
+
+// Completion is one request of staff to complete an application, and the
+// body's answer.
+type Completion struct {
+	// RequestedAt and RequestedBy record the request.
+	RequestedAt time.Time `json:"requestedAt"`
+	RequestedBy string    `json:"requestedBy"`
+	// Note says what is missing or must be corrected.
+	Note string `json:"note"`
+	// AnsweredAt and AnsweredBy record the answer (zero: not answered yet).
+	AnsweredAt time.Time `json:"answeredAt,omitzero"`
+	AnsweredBy string    `json:"answeredBy,omitempty"`
 }
 
 // The codes of Application.DeclaredAbsent.
@@ -154,7 +257,7 @@ type Declarations struct {
 type PersonDeclaration struct {
 	// CodiceFiscale is the person's 16-character codice fiscale: the legal
 	// representative's or a member's.
-	CodiceFiscale string `json:"codiceFiscale" validate:"required,cf"`
+	CodiceFiscale string `json:"taxCode" validate:"required,cf"`
 	// Conditions are the disqualifying conditions that apply to the person
 	// (criminal_conviction: a conviction, even not final, for the offences
 	// the law names; pending_proceedings: criminal proceedings pending for
@@ -173,13 +276,17 @@ type Attachment struct {
 	SHA256 string `json:"sha256,omitempty" validate:"omitempty,len=64,hexadecimal"`
 	// Size is the file size in bytes.
 	Size int64 `json:"size,omitempty" validate:"omitempty,gte=0"`
+	// MediaType is the file's media type as the register sniffed it
+	// (application/pdf or application/pkcs7-mime), set when the file was
+	// uploaded.
+	MediaType string `json:"mediaType,omitempty" validate:"omitempty,oneof=application/pdf application/pkcs7-mime"`
 }
 
 // Signature holds the facts of an application's digital signature.
 type Signature struct {
 	// SignerCodiceFiscale is the codice fiscale in the signing certificate;
 	// it must be the legal representative's.
-	SignerCodiceFiscale string `json:"signerCodiceFiscale" validate:"required,cf"`
+	SignerCodiceFiscale string `json:"signerTaxCode" validate:"required,cf"`
 	// SignedAt is the day of signature.
 	SignedAt Date `json:"signedAt" validate:"required,datetime=2006-01-02"`
 	// Format is the signature format.
@@ -225,7 +332,7 @@ type BranchRef struct {
 	// EntityID is the branch's register ID, when it is already in the register.
 	EntityID string `json:"entityId,omitempty" validate:"omitempty,max=64"`
 	// CodiceFiscale is the branch's own 11-digit codice fiscale.
-	CodiceFiscale string `json:"codiceFiscale" validate:"required,cfbody"`
+	CodiceFiscale string `json:"taxCode" validate:"required,cfbody"`
 	Name          string `json:"name" validate:"required,max=300"`
 	// Comune is the ISTAT code of the comune of the branch's seat.
 	Comune string `json:"comune" validate:"required,comune"`
@@ -281,7 +388,20 @@ type Partnership struct {
 	// Start and End bound the agreement; an empty End means open-ended.
 	Start Date `json:"start" validate:"required,datetime=2006-01-02"`
 	End   Date `json:"end,omitempty" validate:"omitempty,datetime=2006-01-02"`
+	// RecordedBy is the party that recorded the partnership in the
+	// register, or last changed its terms (empty when staff did); set by
+	// the Registry, like ConfirmedBy and ConfirmedOn, and absent from an
+	// application.
+	RecordedBy string `json:"recordedBy,omitempty" jsonschema:"-"`
+	// ConfirmedBy is the other party, once it confirmed the agreement
+	// (Registry.ConfirmPartnership), and ConfirmedOn the day it did; empty
+	// while the agreement awaits confirmation.
+	ConfirmedBy string `json:"confirmedBy,omitempty" jsonschema:"-"`
+	ConfirmedOn Date   `json:"confirmedOn,omitempty" jsonschema:"-"`
 }
+
+// Confirmed reports whether the other party confirmed the partnership.
+func (p *Partnership) Confirmed() bool { return p.ConfirmedBy != "" }
 
 // Involves reports whether the partnership has id as one of its two parties.
 func (p *Partnership) Involves(id string) bool { return p.EntityID == id || p.PartnerID == id }

@@ -24,11 +24,11 @@ func TestApplyValidation(t *testing.T) {
 		{"duplicate sections", func(a *registry.Application) { a.Sections = []registry.Section{1, 1} },
 			map[string]string{"/sections": "unique_items"}},
 		{"body codice fiscale", func(a *registry.Application) { a.Body.CodiceFiscale = "80000000001" },
-			map[string]string{"/body/codiceFiscale": "codice_fiscale_body"}},
+			map[string]string{"/body/taxCode": "codice_fiscale_body"}},
 		{"person codice fiscale", func(a *registry.Application) {
 			a.Body.LegalRepresentative.CodiceFiscale = "RSSMRA80A01H501X"
 			a.Signature.SignerCodiceFiscale = "RSSMRA80A01H501X"
-		}, map[string]string{"/body/legalRepresentative/codiceFiscale": "codice_fiscale", "/signature/signerCodiceFiscale": "codice_fiscale"}},
+		}, map[string]string{"/body/legalRepresentative/taxCode": "codice_fiscale", "/signature/signerTaxCode": "codice_fiscale"}},
 		{"legal nature not allowed", func(a *registry.Application) { a.Body.LegalNature = "state" },
 			map[string]string{"/body/legalNature": "enum"}},
 		{"seat country not a country code", func(a *registry.Application) { a.Body.SeatCountry = "Italia" },
@@ -41,14 +41,14 @@ func TestApplyValidation(t *testing.T) {
 		}, map[string]string{"/activities/0/target": "enum", "/activities/0/carriedOutBy": "codice_fiscale_body"}},
 		{"person declaration", func(a *registry.Application) {
 			a.Declarations.Persons = []registry.PersonDeclaration{{CodiceFiscale: "", Conditions: []string{"speeding"}}}
-		}, map[string]string{"/declarations/persons/0/codiceFiscale": "required", "/declarations/persons/0/conditions/0": "enum"}},
+		}, map[string]string{"/declarations/persons/0/taxCode": "required", "/declarations/persons/0/conditions/0": "enum"}},
 		{"declared absent code", func(a *registry.Application) { a.DeclaredAbsent = []string{"housing", "money"} },
 			map[string]string{"/declaredAbsent/1": "enum"}},
 		{"given and declared absent", func(a *registry.Application) {
 			a.DeclaredAbsent = []string{registry.AbsentSignature, registry.AbsentHousing}
 		}, map[string]string{"/signature": "declared_absent"}},
 		{"partial signature", func(a *registry.Application) { a.Signature = registry.Signature{Format: "pades"} },
-			map[string]string{"/signature/signerCodiceFiscale": "required"}},
+			map[string]string{"/signature/signerTaxCode": "required"}},
 		{"legal form not in the code list", func(a *registry.Application) { a.Body.LegalForm = "spa" },
 			map[string]string{"/body/legalForm": "codelist"}},
 		{"qualification not in the code list", func(a *registry.Application) { a.Body.Qualifications = []string{"onlus", "srl"} },
@@ -198,7 +198,7 @@ func TestApplyCreatesAndUpdates(t *testing.T) {
 	// Rejected; a second application by codice fiscale finds the same body,
 	// with a new legal representative.
 	f.clock.Set("2025-02-01")
-	if _, err := f.reg.Reject(ctx, registry.Staff("s"), e.ID, registry.SectionI, registry.Rejection{Date: "2025-02-01", Reason: "x"}); err != nil {
+	if _, err := f.reg.Reject(ctx, registry.Staff("s"), e.ID, registry.SectionI, registry.Rejection{Date: "2025-02-01", Reason: "x", LegalBasis: "art. 53 DPR 394/1999"}); err != nil {
 		t.Fatal(err)
 	}
 	b := body(cfBodyA, "Casa dei Popoli APS")
@@ -231,7 +231,7 @@ func TestApplyCreatesAndUpdates(t *testing.T) {
 	a3 := application(body(cfBodyB, "Altro"), "2025-06-01", registry.SectionII)
 	a3.EntityID = e.ID
 	_, _, err = f.reg.Apply(ctx, registry.Staff("body"), a3)
-	if got := problems(t, err); got["/body/codiceFiscale"] != "codice_fiscale_mismatch" {
+	if got := problems(t, err); got["/body/taxCode"] != "codice_fiscale_mismatch" {
 		t.Errorf("problems %v", got)
 	}
 	a3.EntityID = "nobody"
@@ -293,14 +293,14 @@ func TestProblemKeywordsFollowTheSchema(t *testing.T) {
 		got[p.InstancePath] = p.Keyword
 	}
 	want := map[string]string{
-		"/body/seat/postCode":                  "minLength",
-		"/body/members/0/person/codiceFiscale": "pattern",
-		"/body/pec":                            "format",
-		"/body/legalForm":                      "oneOf",
-		"/body/members/0/organ":                "enum",
-		"/body/qualifications":                 "uniqueItems",
-		"/attachments/0/sha256":                "minLength",
-		"/body/seat/region":                    "pattern",
+		"/body/seat/postCode":            "minLength",
+		"/body/members/0/person/taxCode": "pattern",
+		"/body/pec":                      "format",
+		"/body/legalForm":                "oneOf",
+		"/body/members/0/organ":          "enum",
+		"/body/qualifications":           "uniqueItems",
+		"/attachments/0/sha256":          "minLength",
+		"/body/seat/region":              "pattern",
 	}
 	for k, v := range want {
 		if got[k] != v {

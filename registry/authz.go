@@ -15,13 +15,14 @@ import (
 //   - staff may do everything but file a body's annual report, which is the
 //     body's own act (staff record filings made elsewhere: imports, repairs);
 //   - a body (RoleBody) may act on its own entity only: update its declared
-//     data, apply again, request and revoke its referents, declare and end its
+//     data, apply again, complete its application when staff ask, request and revoke its referents, declare and end its
 //     branches (as the national body), record its partnerships (as either
 //     party) and file its annual report;
 //   - an authenticated person who is not yet a body's viewer (a non-empty
 //     Subject) may apply for a body the register does not hold yet;
 //   - the anonymous public and regional offices write nothing;
-//   - decisions (review, enrolment, rejection, cancellation, silence),
+//   - decisions (review, enrolment, rejection, cancellation, silence,
+//     requests to complete an application),
 //     enabling a referent, removing a record made by mistake, Section II
 //     grants and the bulk moves of a register (Import, Replace, Remove) are
 //     for staff only.
@@ -53,13 +54,15 @@ const (
 	opRemove            op = "remove"
 	opRecordFiling      op = "record filing"
 	opFileReport        op = "file annual report"
+	opRequestCompletion op = "request completion"
+	opComplete          op = "complete application"
 )
 
 // staffOnly are the writes reserved to the ministry's staff.
 var staffOnly = map[op]bool{
 	opEnableReferent: true, opRemoveBranch: true, opRemovePartnership: true, opGrantSectionII: true,
 	opStartReview: true, opEnrol: true, opReject: true, opCancel: true, opApplySilence: true,
-	opImport: true, opReplace: true, opRemove: true,
+	opImport: true, opReplace: true, opRemove: true, opRequestCompletion: true,
 }
 
 // authorize returns nil when v may do o on the bodies ids (the bodies the

@@ -146,7 +146,7 @@ func TestWriteAuthorisation(t *testing.T) {
 			return err
 		}},
 		{"Reject", []string{staff}, func(w *world, v registry.Viewer) error {
-			_, err := w.f.reg.Reject(ctx, v, w.x.ID, registry.SectionII, registry.Rejection{Date: "2025-01-15", Reason: "requisiti"})
+			_, err := w.f.reg.Reject(ctx, v, w.x.ID, registry.SectionII, registry.Rejection{Date: "2025-01-15", Reason: "requisiti", LegalBasis: "art. 53 DPR 394/1999"})
 			return err
 		}},
 		{"Cancel", []string{staff}, func(w *world, v registry.Viewer) error {

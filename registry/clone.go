@@ -27,6 +27,7 @@ func (a Application) Clone() Application {
 	a.Sections = slices.Clone(a.Sections)
 	a.Body = a.Body.Clone()
 	a.Attachments = slices.Clone(a.Attachments)
+	a.Receipt = a.Receipt.clone()
 	a.DeclaredAbsent = slices.Clone(a.DeclaredAbsent)
 	if a.Declarations.Persons != nil {
 		ps := make([]PersonDeclaration, len(a.Declarations.Persons))

@@ -146,7 +146,8 @@ type Enrolment struct {
 	RejectionReason string `json:"rejectionReason,omitempty"`
 	// CancelledOn (the day of notification, from which cancellation takes
 	// effect), CancellationReason (a code of the cancellation_reason list)
-	// and LegalBasis record a cancellation.
+	// and LegalBasis record a cancellation; LegalBasis is also the rule a
+	// rejection applied.
 	CancelledOn        Date   `json:"cancelledOn,omitempty"`
 	CancellationReason string `json:"cancellationReason,omitempty"`
 	LegalBasis         string `json:"legalBasis,omitempty"`

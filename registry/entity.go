@@ -18,7 +18,7 @@ type Entity struct {
 	Version int64 `json:"version,omitempty"`
 	// CodiceFiscale is the body's 11-digit codice fiscale (or partita IVA).
 	// It is unique in the register: a territorial branch enrols with its own.
-	CodiceFiscale string `json:"codiceFiscale" validate:"required,cfbody"`
+	CodiceFiscale string `json:"taxCode" validate:"required,cfbody"`
 	// Name is the body's name as in its statute.
 	Name string `json:"name" validate:"required,min=2,max=300"`
 	// LegalForm is a code of the legal_form list.
@@ -110,7 +110,7 @@ type Person struct {
 	LastName  string `json:"lastName" validate:"required,max=100"`
 	// CodiceFiscale is the person's 16-character codice fiscale. Personal
 	// data: never shown to a public viewer.
-	CodiceFiscale string `json:"codiceFiscale" validate:"required,cf"`
+	CodiceFiscale string `json:"taxCode" validate:"required,cf"`
 	// Sex is a code of the sex list ("female", "male").
 	Sex string `json:"sex" validate:"required,codelist=sex"`
 	// Citizenship is the ISO 3166-1 alpha-2 code of the person's citizenship ("IT").
@@ -210,7 +210,7 @@ type Referent struct {
 	FirstName string `json:"firstName" validate:"required,max=100"`
 	LastName  string `json:"lastName" validate:"required,max=100"`
 	// CodiceFiscale is the referent's 16-character codice fiscale.
-	CodiceFiscale string `json:"codiceFiscale" validate:"required,cf"`
+	CodiceFiscale string `json:"taxCode" validate:"required,cf"`
 	Phone         string `json:"phone" validate:"required,min=6,max=20"`
 	Email         string `json:"email" validate:"required,email,max=254"`
 	// Status is set by the Registry.

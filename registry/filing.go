@@ -28,7 +28,7 @@ type ReportFiled struct {
 	Late bool `json:"late,omitempty"`
 	// FilerCodiceFiscale is who filed it (personal data: events are shown to
 	// staff only).
-	FilerCodiceFiscale string `json:"filerCodiceFiscale,omitempty"`
+	FilerCodiceFiscale string `json:"filerTaxCode,omitempty"`
 }
 
 // RecordFiling records that the body entityID filed its annual report, as
@@ -200,8 +200,11 @@ type ReportingDuty struct {
 	// national body's), in section order.
 	Sections []Section
 	// Filers are the personal codici fiscali of who may file for the body
-	// for that year: the legal representative and the referents enabled on
-	// the year's filing deadline.
+	// today (the register's clock: the day of a filing): the legal
+	// representative in office and the referents enabled and not revoked
+	// (see MayFile). A referent revoked no longer files, not even an
+	// amendment of a year it filed for; one enabled after a deadline files
+	// late reports and amendments.
 	Filers []string
 }
 
@@ -231,16 +234,7 @@ func (r *Registry) ReportingDuty(ctx context.Context, v Viewer, cf string, year 
 			out.Sections = append(out.Sections, s)
 		}
 	}
-	out.Filers = append(out.Filers, e.LegalRepresentative.CodiceFiscale)
-	deadline := r.opts.FilingDeadline(year)
-	for _, ref := range e.Referents {
-		if ref.CodiceFiscale == e.LegalRepresentative.CodiceFiscale || ref.EnabledOn == "" || deadline.Before(ref.EnabledOn) {
-			continue
-		}
-		if ref.RevokedOn == "" || deadline.Before(ref.RevokedOn) {
-			out.Filers = append(out.Filers, ref.CodiceFiscale)
-		}
-	}
+	out.Filers = filers(&e, r.today())
 	return out, nil
 }
 

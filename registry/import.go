@@ -44,7 +44,7 @@ func (r *Registry) Import(ctx context.Context, v Viewer, entities []Entity) ([]E
 		}
 		ids[e.ID] = i
 		if j, dup := cfs[e.CodiceFiscale]; dup && e.CodiceFiscale != "" {
-			probs = append(probs, problem.New(at+"/codiceFiscale", "uniqueItems", "duplicate_codice_fiscale", map[string]any{"other": j},
+			probs = append(probs, problem.New(at+"/taxCode", "uniqueItems", "duplicate_codice_fiscale", map[string]any{"other": j},
 				fmt.Sprintf("il codice fiscale è già usato dall'ente %d dello stesso lotto", j),
 				fmt.Sprintf("the codice fiscale is already used by entity %d of the same batch", j)))
 		}

@@ -46,7 +46,7 @@ func TestImport(t *testing.T) {
 	}{
 		{"missing id", func(es []registry.Entity) { es[1].ID = "" }, "/1", "required"},
 		{"duplicate id", func(es []registry.Entity) { es[1].ID = es[0].ID }, "/1/id", "duplicate_id"},
-		{"duplicate codice fiscale", func(es []registry.Entity) { es[1].CodiceFiscale = es[0].CodiceFiscale }, "/1/codiceFiscale", "duplicate_codice_fiscale"},
+		{"duplicate codice fiscale", func(es []registry.Entity) { es[1].CodiceFiscale = es[0].CodiceFiscale }, "/1/taxCode", "duplicate_codice_fiscale"},
 		{"invalid entity", func(es []registry.Entity) { es[0].Seat.Province = "XX" }, "/0/seat/province", ""},
 	}
 	for _, tt := range tests {

@@ -24,7 +24,47 @@ import (
 // the register); *TransitionError when a requested section is pending or
 // enrolled; ErrNotFound for an unknown EntityID; ErrConflict when another
 // write changed the body meanwhile.
+//
+// The application gets a Receipt: a protocol number of the year of receipt
+// (gap-free: ApplicationFiles), the time of receipt, the decision due date
+// and, with Options.Assess, its eligibility decision. An ineligible
+// application is stored with its decision; only bad input is refused.
+// Apply takes the attachments as metadata (their files are not uploaded):
+// Submit is Apply with the files.
 func (r *Registry) Apply(ctx context.Context, v Viewer, a Application) (Application, Entity, error) {
+	return r.receive(ctx, v, a, intake{})
+}
+
+// intake is what an application brings besides its record.
+type intake struct {
+	unstated  []string // JSON Pointers of the facts not stated (Options.Assess)
+	files     []Upload // the uploaded files, when withFiles
+	withFiles bool     // false: attachments are metadata only (Apply)
+}
+
+// receive files a, retrying when another application took the protocol
+// number it was given (ApplicationFiles).
+func (r *Registry) receive(ctx context.Context, v Viewer, a Application, in intake) (Application, Entity, error) {
+	for try := 0; ; try++ {
+		app, e, err := r.applyOnce(ctx, v, a, in)
+		if err == nil {
+			return app, e, nil
+		}
+		// A commit that failed returns the receipt it tried (the other
+		// failures return none): when the protocol number it was given is
+		// now taken, another application got there first, and this one
+		// is received again with the next number.
+		if !errors.Is(err, ErrConflict) || app.Receipt == nil || try == 4 {
+			return Application{}, Entity{}, err
+		}
+		last, lerr := r.store.LastProtocol(ctx, app.Receipt.ReceivedAt.Year())
+		if lerr != nil || last < app.Receipt.Protocol {
+			return Application{}, Entity{}, err
+		}
+	}
+}
+
+func (r *Registry) applyOnce(ctx context.Context, v Viewer, a Application, in intake) (Application, Entity, error) {
 	if a.EntityID != "" {
 		if err := authorize(v, opApply, a.EntityID); err != nil {
 			return Application{}, Entity{}, err
@@ -34,7 +74,14 @@ func (r *Registry) Apply(ctx context.Context, v Viewer, a Application) (Applicat
 	}
 	actor := v.Actor()
 	a = a.Clone()
-	a.ID, a.Version = "", 0
+	a.ID, a.Version, a.Receipt = "", 0, nil
+	var files []AttachmentFile
+	if in.withFiles {
+		var err error
+		if files, err = r.attach(&a, in.files, nil); err != nil {
+			return Application{}, Entity{}, err
+		}
+	}
 	if err := r.val.Application(&a); err != nil {
 		return Application{}, Entity{}, err
 	}
@@ -52,7 +99,7 @@ func (r *Registry) Apply(ctx context.Context, v Viewer, a Application) (Applicat
 			return Application{}, Entity{}, err
 		}
 		if cur.CodiceFiscale != a.Body.CodiceFiscale {
-			return Application{}, Entity{}, invalid("/body/codiceFiscale", "codice_fiscale_mismatch",
+			return Application{}, Entity{}, invalid("/body/taxCode", "codice_fiscale_mismatch",
 				"il codice fiscale non è quello dell'ente indicato", "the codice fiscale is not the one of the body named by entityId", nil)
 		}
 		e, before = cur, &cur
@@ -90,6 +137,11 @@ func (r *Registry) Apply(ctx context.Context, v Viewer, a Application) (Applicat
 	a.EntityID = e.ID
 	a.ID = r.opts.NewID()
 	e = r.mergeDeclared(e, a.Body, a.Date)
+	rc, err := r.receipt(ctx, &a, in.unstated)
+	if err != nil {
+		return Application{}, Entity{}, err
+	}
+	a.Receipt = rc
 
 	var events []Event
 	for _, s := range a.Sections {
@@ -122,8 +174,8 @@ func (r *Registry) Apply(ctx context.Context, v Viewer, a Application) (Applicat
 		}
 	}
 	events = append(events[:1], append([]Event{r.event(actor, EventApplicationFiled, e.ID, a.ID, nil, a)}, events[1:]...)...)
-	if err := r.commit(ctx, Batch{Entities: []Entity{e}, Applications: []Application{a}, Events: events}); err != nil {
-		return Application{}, Entity{}, err
+	if err := r.commit(ctx, Batch{Entities: []Entity{e}, Applications: []Application{a}, Events: events, Attachments: files}); err != nil {
+		return Application{Receipt: a.Receipt}, Entity{}, err
 	}
 	a.Version++
 	e.Version++
@@ -203,10 +255,13 @@ type Decree struct {
 	Date   Date   `json:"date" validate:"required,datetime=2006-01-02"`
 }
 
-// Rejection records a rejected application.
+// Rejection records a rejected application: the reasons and the rule
+// applied (a rejection is a motivated act, art. 3 L. 241/1990).
 type Rejection struct {
 	Date   Date   `json:"date" validate:"required,datetime=2006-01-02"`
 	Reason string `json:"reason" validate:"required,max=5000"`
+	// LegalBasis cites the rule applied ("art. 53 c.1 DPR 394/1999").
+	LegalBasis string `json:"legalBasis" validate:"required,max=500"`
 }
 
 // Cancellation records a cancellation (art. 54 c.4 DPR 394/1999), effective
@@ -264,8 +319,8 @@ func (r *Registry) Reject(ctx context.Context, v Viewer, id string, s Section, r
 	if err := finish(r.val.fields(&rj)); err != nil {
 		return Entity{}, err
 	}
-	return r.move(ctx, actor, id, s, StatusRejected, rj.Date, "/date", rj.Reason, func(en *Enrolment) {
-		en.RejectedOn, en.RejectionReason = rj.Date, rj.Reason
+	return r.move(ctx, actor, id, s, StatusRejected, rj.Date, "/date", rj.Reason+": "+rj.LegalBasis, func(en *Enrolment) {
+		en.RejectedOn, en.RejectionReason, en.LegalBasis = rj.Date, rj.Reason, rj.LegalBasis
 	})
 }
 

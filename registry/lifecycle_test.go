@@ -65,7 +65,7 @@ func (f *fixture) do(ctx context.Context, id string, s registry.Section, st step
 	case "enrol":
 		return f.reg.Enrol(ctx, registry.Staff("staff"), id, s, registry.Decree{Number: "DD-1", Date: st.on})
 	case "reject":
-		return f.reg.Reject(ctx, registry.Staff("staff"), id, s, registry.Rejection{Date: st.on, Reason: "manca esperienza"})
+		return f.reg.Reject(ctx, registry.Staff("staff"), id, s, registry.Rejection{Date: st.on, Reason: "manca esperienza", LegalBasis: "art. 53 DPR 394/1999"})
 	case "cancel":
 		return f.reg.Cancel(ctx, registry.Staff("staff"), id, s, registry.Cancellation{NotifiedOn: st.on, Reason: "incompatible_conduct",
 			LegalBasis: "art. 54 c.4 DPR 394/1999"})
@@ -177,7 +177,7 @@ func TestDecisionFields(t *testing.T) {
 	if en.CancelledOn != "2025-03-01" || en.CancellationReason != "requirements_lost" || en.LegalBasis == "" {
 		t.Errorf("cancellation not recorded: %+v", en)
 	}
-	e, err = f.reg.Reject(ctx, registry.Staff("staff"), e.ID, registry.SectionII, registry.Rejection{Date: "2025-03-01", Reason: "programma assente"})
+	e, err = f.reg.Reject(ctx, registry.Staff("staff"), e.ID, registry.SectionII, registry.Rejection{Date: "2025-03-01", Reason: "programma assente", LegalBasis: "art. 53 DPR 394/1999"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +223,7 @@ func TestDecisionInputProblems(t *testing.T) {
 		{"rejection without reason", func() error {
 			_, err := f.reg.Reject(ctx, registry.Staff("s"), e.ID, registry.SectionI, registry.Rejection{Date: "2025-01-20"})
 			return err
-		}, map[string]string{"/reason": "required"}},
+		}, map[string]string{"/reason": "required", "/legalBasis": "required"}},
 		{"cancellation without legal basis and with an unknown reason", func() error {
 			_, err := f.reg.Cancel(ctx, registry.Staff("s"), e.ID, registry.SectionI, registry.Cancellation{NotifiedOn: "2025-01-20", Reason: "whim"})
 			return err
@@ -326,7 +326,7 @@ func TestSilencePolicy(t *testing.T) {
 					t.Errorf("tacit enrolment not recorded: %+v", en)
 				}
 				// Silence already accepted: rejecting now is illegal.
-				if _, err := f.reg.Reject(ctx, registry.Staff("s"), other.ID, registry.SectionI, registry.Rejection{Date: "2025-04-20", Reason: "x"}); err != nil {
+				if _, err := f.reg.Reject(ctx, registry.Staff("s"), other.ID, registry.SectionI, registry.Rejection{Date: "2025-04-20", Reason: "x", LegalBasis: "art. 53 DPR 394/1999"}); err != nil {
 					t.Errorf("reject within the term: %v", err)
 				}
 			} else if en.Status != registry.StatusApplied {
@@ -343,7 +343,7 @@ func TestSilencePolicy(t *testing.T) {
 		f := newFixture(t, registry.Options{Silence: registry.SilenceMeansAcceptance})
 		e := f.mustApply(t, application(body(cfBodyA, "Casa"), "2025-01-10", registry.SectionI))
 		f.clock.Set("2025-05-01")
-		_, err := f.reg.Reject(ctx, registry.Staff("s"), e.ID, registry.SectionI, registry.Rejection{Date: "2025-05-01", Reason: "tardi"})
+		_, err := f.reg.Reject(ctx, registry.Staff("s"), e.ID, registry.SectionI, registry.Rejection{Date: "2025-05-01", Reason: "tardi", LegalBasis: "art. 53 DPR 394/1999"})
 		var te *registry.TransitionError
 		if !errors.As(err, &te) || te.From != registry.StatusEnrolled {
 			t.Errorf("Reject after the term = %v, want a TransitionError from enrolled", err)

@@ -91,17 +91,17 @@ func (r *Registry) RequestReferent(ctx context.Context, v Viewer, id string, ref
 	if err := r.val.Referent(&ref); err != nil {
 		return Referent{}, err
 	}
-	ref.ID = r.opts.NewID()
+	ref.ID = r.newID(ctx)
 	ref.Status = ReferentRequested
 	ref.RequestedOn = r.today()
 	_, err := r.update(ctx, id, func(e *Entity) ([]Event, error) {
 		if ref.CodiceFiscale == e.LegalRepresentative.CodiceFiscale {
-			return nil, invalid("/codiceFiscale", "referent_is_legal_representative",
+			return nil, invalid("/taxCode", "referent_is_legal_representative",
 				"il legale rappresentante è sempre abilitato", "the legal representative is always enabled", nil)
 		}
 		for _, o := range e.Referents {
 			if o.CodiceFiscale == ref.CodiceFiscale && o.Status != ReferentRevoked {
-				return nil, invalid("/codiceFiscale", "referent_duplicate",
+				return nil, invalid("/taxCode", "referent_duplicate",
 					"referente già richiesto o abilitato", "referent already requested or enabled", map[string]any{"referentId": o.ID})
 			}
 		}
@@ -180,27 +180,7 @@ func (r *Registry) MayFile(ctx context.Context, id, cf string, day time.Time) (b
 	if err != nil {
 		return false, err
 	}
-	d := r.day(day)
-	if cf == "" {
-		return false, nil
-	}
-	if e.LegalRepresentative.CodiceFiscale == cf && within(d, e.LegalRepresentativeSince, "") {
-		return true, nil
-	}
-	for _, m := range e.FormerRepresentatives {
-		if m.Person.CodiceFiscale == cf && within(d, m.From, m.Until) {
-			return true, nil
-		}
-	}
-	for _, ref := range e.Referents {
-		if ref.CodiceFiscale != cf || ref.EnabledOn == "" || d.Before(ref.EnabledOn) {
-			continue
-		}
-		if ref.RevokedOn == "" || d.Before(ref.RevokedOn) {
-			return true, nil
-		}
-	}
-	return false, nil
+	return cf != "" && slices.Contains(filers(&e, r.day(day)), cf), nil
 }
 
 // AddBranch records that body branchID is a territorial branch of national
@@ -331,7 +311,9 @@ func (r *Registry) RemoveBranch(ctx context.Context, v Viewer, nationalID, branc
 	})
 }
 
-// AddPartnership records a partnership between p.EntityID and p.PartnerID.
+// AddPartnership records a partnership between p.EntityID and p.PartnerID,
+// recorded by v's body (either party; RecordedBy) and awaiting the other
+// party's confirmation (ConfirmPartnership).
 //
 // Errors: a problem.List for invalid data or a party not in the register;
 // ErrConflict.
@@ -355,7 +337,8 @@ func (r *Registry) AddPartnership(ctx context.Context, v Viewer, p Partnership) 
 			return Partnership{}, err
 		}
 	}
-	p.ID = r.opts.NewID()
+	p.ID = r.newID(ctx)
+	p.RecordedBy, p.ConfirmedBy, p.ConfirmedOn = recorder(v), "", ""
 	ev := r.event(actor, EventPartnershipAdded, p.EntityID, p.ID, nil, p)
 	if err := r.commit(ctx, Batch{Partnerships: []Partnership{p}, Events: []Event{ev}}); err != nil {
 		return Partnership{}, err
@@ -366,6 +349,8 @@ func (r *Registry) AddPartnership(ctx context.Context, v Viewer, p Partnership) 
 
 // UpdatePartnership replaces a partnership's terms (for example to set its
 // End). p.Version must be the stored version; the parties cannot change.
+// New terms (objectives, content, modalities, dates) need the other party's
+// confirmation again (ConfirmPartnership).
 //
 // Errors: a problem.List for invalid data or changed parties; ErrNotFound;
 // ErrConflict.
@@ -384,6 +369,12 @@ func (r *Registry) UpdatePartnership(ctx context.Context, v Viewer, p Partnershi
 	if cur.EntityID != p.EntityID || cur.PartnerID != p.PartnerID {
 		return Partnership{}, invalid("/partnerId", "parties_changed", "le parti di un partenariato non cambiano",
 			"the parties of a partnership cannot change", nil)
+	}
+	p.RecordedBy, p.ConfirmedBy, p.ConfirmedOn = cur.RecordedBy, cur.ConfirmedBy, cur.ConfirmedOn
+	if !sameTerms(&cur, &p) {
+		// New terms are the recording party's word until the other
+		// confirms them.
+		p.RecordedBy, p.ConfirmedBy, p.ConfirmedOn = recorder(v), "", ""
 	}
 	ev := r.event(actor, EventPartnershipUpdated, p.EntityID, p.ID, cur, p)
 	if err := r.commit(ctx, Batch{Partnerships: []Partnership{p}, Events: []Event{ev}}); err != nil {
@@ -472,6 +463,7 @@ func (r *Registry) GrantSectionII(ctx context.Context, v Viewer, g Grant) (Grant
 		return Grant{}, err
 	}
 	g.ID = r.opts.NewID()
+	g.Status, g.RequestedBy, g.RequestedAt, g.RefusedBy, g.RefusedAt, g.RefusalReason = GrantGranted, "", time.Time{}, "", time.Time{}, ""
 	g.GrantedBy, g.GrantedAt = actor, r.now()
 	ev := r.event(actor, EventSectionIIGranted, "", g.ID, nil, g)
 	ev.Section, ev.Note = SectionII, "purpose: "+g.Purpose
@@ -483,7 +475,8 @@ func (r *Registry) GrantSectionII(ctx context.Context, v Viewer, g Grant) (Grant
 }
 
 // ViewerWithGrants returns v with the Section II grants recorded for
-// v.Subject.
+// v.Subject: the granted ones (requests pending or refused show nothing and
+// are left out; expired grants stay, and show nothing after their Until).
 func (r *Registry) ViewerWithGrants(ctx context.Context, v Viewer) (Viewer, error) {
 	if v.Subject == "" {
 		return v, nil
@@ -492,6 +485,6 @@ func (r *Registry) ViewerWithGrants(ctx context.Context, v Viewer) (Viewer, erro
 	if err != nil {
 		return Viewer{}, err
 	}
-	v.Grants = gs
+	v.Grants = slices.DeleteFunc(gs, func(g Grant) bool { return !g.effective() })
 	return v, nil
 }

@@ -160,7 +160,7 @@ func candidates(v *Viewer, f *Filter, today Date) *Candidates {
 	}
 	regions := []string{}
 	for _, g := range v.Grants {
-		if !within(today, g.From, g.Until) {
+		if !g.effective() || !within(today, g.From, g.Until) {
 			continue
 		}
 		c.SectionII = true

@@ -75,6 +75,18 @@ type Options struct {
 	// FilingDeadline returns the last day to file the annual report on
 	// year; nil means 30 January of year+1 (art. 54 c.3 DPR 394/1999).
 	FilingDeadline func(year int) Date
+	// Assess computes the eligibility decision of an application on
+	// receipt (Apply, Submit, Complete), as of asOf; unstated are the JSON
+	// Pointers of the facts the application does not state. The register
+	// stores its answer in the application's Receipt. A problem.List error
+	// is bad input (the application is refused, nothing is stored); an
+	// ineligible application is not an error. Nil: no decision is stored.
+	// (The eligibility package sits above the register, so the binaries
+	// inject it here: see examples/internal/wire.)
+	Assess func(ctx context.Context, a *Application, unstated []string, asOf time.Time) (*Assessment, error)
+	// MaxAttachmentBytes caps one attachment file; 0 means
+	// DefaultMaxAttachmentBytes.
+	MaxAttachmentBytes int64
 }
 
 // Registry holds every rule of the register over a Store. Build it with New.

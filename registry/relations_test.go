@@ -253,19 +253,19 @@ func TestReferentsAndMayFile(t *testing.T) {
 	if p := problems(t, func() error {
 		_, err := f.reg.RequestReferent(ctx, registry.Staff("body"), e.ID, registry.Referent{FirstName: "Luca", LastName: "Verdi", CodiceFiscale: cfRefA, Phone: "0612345678", Email: "luca@example.it"})
 		return err
-	}()); p["/codiceFiscale"] != "referent_duplicate" {
+	}()); p["/taxCode"] != "referent_duplicate" {
 		t.Errorf("duplicate: %v", p)
 	}
 	if p := problems(t, func() error {
 		_, err := f.reg.RequestReferent(ctx, registry.Staff("body"), e.ID, registry.Referent{FirstName: "M", LastName: "R", CodiceFiscale: cfRep, Phone: "0612345678", Email: "m@example.it"})
 		return err
-	}()); p["/codiceFiscale"] != "referent_is_legal_representative" {
+	}()); p["/taxCode"] != "referent_is_legal_representative" {
 		t.Errorf("legal representative as referent: %v", p)
 	}
 	if p := problems(t, func() error {
 		_, err := f.reg.RequestReferent(ctx, registry.Staff("body"), e.ID, registry.Referent{FirstName: "X", CodiceFiscale: "XXX", Email: "no"})
 		return err
-	}()); p["/codiceFiscale"] != "codice_fiscale" || p["/lastName"] != "required" || p["/phone"] != "required" || p["/email"] != "format" {
+	}()); p["/taxCode"] != "codice_fiscale" || p["/lastName"] != "required" || p["/phone"] != "required" || p["/email"] != "format" {
 		t.Errorf("invalid referent: %v", p)
 	}
 	f.clock.Set("2024-03-10")

@@ -94,6 +94,8 @@ type Store interface {
 	// Errors: ErrConflict and ErrNotFound (wrapped) as above; the context's
 	// error; database errors.
 	Commit(ctx context.Context, b Batch) ([]Event, error)
+	GrantStore
+	ApplicationFiles
 }
 
 // Filter selects entities for Store.Entities. Zero fields match everything.
@@ -229,6 +231,8 @@ type Batch struct {
 	Grants       []Grant
 	Deletes      []Ref
 	Events       []Event
+	// Attachments are files to store once by SHA-256 (ApplicationFiles).
+	Attachments []AttachmentFile
 }
 
 // EventRegions returns the Regions of an event about a body seated in

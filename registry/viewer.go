@@ -139,10 +139,22 @@ type Grant struct {
 	// GrantedBy and GrantedAt record who granted it and when.
 	GrantedBy string    `json:"grantedBy,omitempty"`
 	GrantedAt time.Time `json:"grantedAt,omitzero"`
+	// Status is where the request stands (see RequestSectionII): only a
+	// granted one shows anything. Empty on grants recorded before requests
+	// existed, which count as granted.
+	Status GrantStatus `json:"status,omitempty"`
+	// RequestedBy and RequestedAt record who asked and when (empty for a
+	// grant given without a request).
+	RequestedBy string    `json:"requestedBy,omitempty"`
+	RequestedAt time.Time `json:"requestedAt,omitzero"`
+	// RefusedBy, RefusedAt and RefusalReason record a refusal.
+	RefusedBy     string    `json:"refusedBy,omitempty"`
+	RefusedAt     time.Time `json:"refusedAt,omitzero"`
+	RefusalReason string    `json:"refusalReason,omitempty"`
 }
 
 // covers reports whether the grant lets its holder see a Section II body
 // seated in region on day.
 func (g Grant) covers(region string, day Date) bool {
-	return (g.Region == "" || g.Region == region) && within(day, g.From, g.Until)
+	return g.effective() && (g.Region == "" || g.Region == region) && within(day, g.From, g.Until)
 }

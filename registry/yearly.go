@@ -28,7 +28,7 @@ const (
 type Listed struct {
 	ID            string    `json:"id"`
 	Name          string    `json:"name"`
-	CodiceFiscale string    `json:"codiceFiscale"`
+	CodiceFiscale string    `json:"taxCode"`
 	LegalForm     string    `json:"legalForm"`
 	Comune        string    `json:"comune"`
 	Province      string    `json:"province"`

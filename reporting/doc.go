@@ -68,11 +68,35 @@
 //     Report.OutOfScope are then absent). A complement the reader could
 //     work out exactly is published again: it would hide nothing.
 //
-// The rule holds within each report, whatever its scope (the nation, a
-// region, a macro-area). It does not take into account the other reports
-// a reader may hold: the reports of the regions of a macro-area add up to
-// the macro-area's, so publishing several scopes of the same year needs
-// the same care across them (see the README).
+// The reports of several scopes of a year are read together: a
+// macro-area's figures are the sums of its regions', the nation's the sums
+// of the macro-areas', and every report's filings, out-of-scope and
+// superseded questionnaires add up to the same questionnaires read. A
+// region's cell suppressed in its own report is then often the
+// macro-area's figure minus its other regions' published figures.
+// [PublicReports] decides disclosure control jointly over every report
+// that is published (normally [AllScopes]: the nation, the five
+// macro-areas, the twenty regions):
+//
+//   - each report's cells first get the rule above, alone;
+//   - then the reader holds every report at once: the relations within
+//     each report plus the sums between scopes (a sum over only some of
+//     a whole's parts, when not all are published, is at most the whole);
+//     the out-of-scope count is hidden with its report's filings;
+//   - every suppressed Section II cell of every report must keep the same
+//     protection against that reader (the range by linear programming, at
+//     least Threshold wide, and AmountProtection of an amount); rounds of
+//     complementary suppression run until it does: each cell still
+//     exposed gets one more complement, from a relation that pins it down
+//     (where it is the only hidden cell) if there is one, else from its
+//     other relations, else from those of the hidden cells linked to it,
+//     preferring Section II cells, then Section I cells, totals and the
+//     header, the smallest first. Suppressing a cell only widens what a
+//     reader can infer, so the rounds end.
+//
+// A report of one scope built alone ([Aggregator.Report]) is protected only
+// against a reader of that report: publish the scopes of a year with
+// PublicReports, never one by one.
 //
 // # Errors
 //

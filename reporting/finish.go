@@ -12,12 +12,18 @@ import (
 // control runs on the Section II cells. The aggregator is left unchanged and
 // may go on reading.
 func (a *Aggregator) Report() *Report {
-	l := a.l
-	public := !a.opts.Private
 	var supp []bool
-	if public {
+	if !a.opts.Private {
 		supp = a.suppression()
 	}
+	return a.report(supp)
+}
+
+// report builds the report with the given suppression pattern (nil for a
+// private report): one flag per cell, and the header's last.
+func (a *Aggregator) report(supp []bool) *Report {
+	l := a.l
+	public := !a.opts.Private
 	r := &Report{Year: l.year, Scope: l.scope, Public: public, Superseded: a.superseded, UnknownCodes: a.unknown}
 	if supp == nil || !supp[l.n] {
 		f, o := a.filings, a.outOfScope
@@ -95,6 +101,18 @@ func (a *Aggregator) Report() *Report {
 // Part 3. The relations a reader can use are listed in the package doc;
 // each is used only when the values satisfy it.
 func (a *Aggregator) suppression() []bool {
+	cells, rels := a.disclosure()
+	suppressComponents(cells, rels, a.opts.Threshold)
+	out := make([]bool, len(cells))
+	for i, c := range cells {
+		out[i] = c.suppressed
+	}
+	return out
+}
+
+// disclosure returns the cells of the report (the header's filings last)
+// and the relations a reader can use between them.
+func (a *Aggregator) disclosure() ([]sCell, []sRel) {
 	l := a.l
 	header := l.n
 	cells := make([]sCell, l.n+1)
@@ -199,10 +217,5 @@ func (a *Aggregator) suppression() []bool {
 	if l.progLabour != nil {
 		rels = append(rels, leRel(l.progLabour.cell(len(l.progLabour.rows), 0), prog))
 	}
-	suppressComponents(cells, rels, a.opts.Threshold)
-	out := make([]bool, len(cells))
-	for i, c := range cells {
-		out[i] = c.suppressed
-	}
-	return out
+	return cells, rels
 }

@@ -35,6 +35,7 @@ type sCell struct {
 	class      uint8
 	primary    bool // suppressed for being small: must keep its protection
 	suppressed bool
+	fixed      bool // always published (a constant the reader knows)
 }
 
 // sTerm is coef·x[cell].

@@ -273,10 +273,10 @@ func resolveCF(ctx context.Context, client *http.Client, base string) func(bodyT
 			return "", fmt.Errorf("loadtest: resolving body %s: status %d: %s", bt.entityID, resp.StatusCode, clip(data))
 		}
 		var e struct {
-			CodiceFiscale string `json:"codiceFiscale"`
+			CodiceFiscale string `json:"taxCode"`
 		}
 		if err := json.Unmarshal(data, &e); err != nil || e.CodiceFiscale == "" {
-			return "", fmt.Errorf("loadtest: resolving body %s: no codiceFiscale in %s", bt.entityID, clip(data))
+			return "", fmt.Errorf("loadtest: resolving body %s: no taxCode in %s", bt.entityID, clip(data))
 		}
 		return e.CodiceFiscale, nil
 	}

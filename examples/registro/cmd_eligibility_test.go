@@ -201,7 +201,7 @@ func TestEligibilityCommand(t *testing.T) {
 		{"italian", "", []string{"--registry", reg, "--as-of", "2025-01-01", "--lang", "it", both}, exitOK,
 			[]string{"Sezione II: ammissibile", "l'ente partner \"E-PARTNER\" era iscritto alla seconda sezione il 2024-03-01"}, nil},
 		{"stdin, other signer", string(stdin), []string{"--registry", reg, "--as-of", "2025-01-01", "-"}, exitFindings,
-			[]string{"FAIL    online_signature", "signed by someone other than the legal representative", "signature.signerCodiceFiscale = \"CNTCHR83T41D969D\""}, nil},
+			[]string{"FAIL    online_signature", "signed by someone other than the legal representative", "signature.signerTaxCode = \"CNTCHR83T41D969D\""}, nil},
 		{"no register: the partner is not taken on trust", "", []string{"--as-of", "2025-01-01", both}, exitFindings,
 			[]string{"Section II: incomplete", "MISSING section2_partnership", "no register available"}, nil},
 		{"bad input in text", "", []string{"--as-of", "2025-01-01", filepath.Join(eligDir, "bad-unknown-field.json")}, exitUsage,
@@ -215,7 +215,7 @@ func TestEligibilityCommand(t *testing.T) {
 		{"missing file", "", []string{filepath.Join(dir, "nope.json")}, exitUsage, nil, []string{"no such file"}},
 		{"missing register", "", []string{"--registry", filepath.Join(dir, "nope.ndjson"), both}, exitUsage, nil, []string{"--registry", "no such file"}},
 		{"register line with unknown field", "", []string{"--registry", badReg, both}, exitUsage, nil, []string{"bad.ndjson:5", "unknown field \"colour\""}},
-		{"invalid register body", "", []string{"--registry", invalidReg, both}, exitUsage, nil, []string{"invalid.ndjson:1: ", "codiceFiscale"}},
+		{"invalid register body", "", []string{"--registry", invalidReg, both}, exitUsage, nil, []string{"invalid.ndjson:1: ", "taxCode"}},
 		{"help", "", []string{"--help"}, exitOK, []string{"Usage:\n  registro eligibility", "--registry", "Examples:"}, nil},
 	}
 	for _, tc := range tests {

@@ -7,7 +7,7 @@
 // Usage:
 //
 //	registrod [--addr 127.0.0.1:8080] --db sqlite:PATH|postgres://… [--tokens FILE] [--log-level info]
-//	          [--code-lists FILE] [--territory FILE]
+//	          [--code-lists FILE] [--territory FILE] [--silence-policy no_effect|acceptance] [--silence-every 24h]
 //
 // --code-lists replaces the register's code lists (JSON, codelist.Load's
 // format) and --territory its ISTAT territory (a table in territory.Parse's
@@ -58,6 +58,7 @@ type config struct {
 	rateLimit       float64
 	rateBurst       int
 	corsOrigins     string
+	silence         silenceConfig // silence.go
 }
 
 func main() {
@@ -95,6 +96,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.rateBurst, "rate-burst", api.DefaultRateBurst, "requests a caller may make at once before --rate-limit applies")
 	fs.StringVar(&cfg.corsOrigins, "cors-origins", "", "comma-separated origins (https://app.example.org, or *) whose browser front-ends may call the API; empty: no CORS")
 	fs.DurationVar(&cfg.requestTimeout, "request-timeout", api.DefaultRequestTimeout, "deadline of every request: past it, its work stops and the answer is a 503 problem")
+	cfg.silence.flags(fs)
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -171,7 +173,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	if err := opts.Data(cfg.codeLists, cfg.territory); err != nil {
 		return err
 	}
+	opts.Silence = cfg.silence.policy
 	reg := wire.Registry(store, opts)
+	go cfg.silence.run(ctx, reg, log)
 	// A filing and its change-feed event are two writes: repair any filing a
 	// previous run stored but did not get to record.
 	var years []int

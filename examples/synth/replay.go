@@ -150,7 +150,7 @@ func (rp *replayer) decide(ctx context.Context, b *Body, at time.Time) error {
 				rp.partner = id
 			}
 		case registry.StatusRejected:
-			_, err = rp.reg.Reject(ctx, registry.Staff(rp.opts.Staff), id, s, registry.Rejection{Date: day, Reason: "Requisiti non dimostrati"})
+			_, err = rp.reg.Reject(ctx, registry.Staff(rp.opts.Staff), id, s, registry.Rejection{Date: day, Reason: "Requisiti non dimostrati", LegalBasis: "art. 53 DPR 394/1999"})
 		case registry.StatusUnderReview:
 			_, err = rp.reg.StartReview(ctx, registry.Staff(rp.opts.Staff), id, s, day)
 		default:

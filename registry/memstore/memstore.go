@@ -38,6 +38,7 @@ type Store struct {
 	partnerships map[string]registry.Partnership
 	grants       map[string]registry.Grant
 	events       []registry.Event
+	files        map[string]registry.AttachmentFile // by SHA-256 (attachments.go)
 }
 
 var _ registry.Store = (*Store)(nil)
@@ -394,6 +395,9 @@ func (s *Store) Commit(ctx context.Context, b registry.Batch) ([]registry.Event,
 			return nil, err
 		}
 	}
+	if err := s.checkProtocols(&b); err != nil {
+		return nil, err
+	}
 	// The seat of every body the events name, before the batch.
 	before := map[string]string{}
 	for _, ev := range b.Events {
@@ -461,6 +465,7 @@ func (s *Store) Commit(ctx context.Context, b registry.Batch) ([]registry.Event,
 		g.Version++
 		s.grants[g.ID] = g
 	}
+	s.putFiles(b.Attachments)
 	out := make([]registry.Event, len(b.Events))
 	for i, ev := range b.Events {
 		ev = ev.Clone()

@@ -81,6 +81,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) registry.Store) {
 		{"Applications", testApplications},
 		{"Partnerships", testPartnerships},
 		{"Grants", testGrants},
+		{"GrantStore", testGrantStore},
 		{"ListFilters", testListFilters},
 		{"ListPagination", testListPagination},
 		{"ListLimits", testListLimits},
@@ -89,6 +90,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) registry.Store) {
 		{"ConcurrentCreates", testConcurrentCreates},
 		{"CancelledContext", testCancelledContext},
 	}
+	tests = append(tests, applicationFilesTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.fn(t, newStore(t))

@@ -36,7 +36,7 @@ func (s *Store) readDoc(ctx context.Context, q queryer, v any, what string, quer
 	if err != nil {
 		return 0, fmt.Errorf("sqlstore: read %s: %w", what, err)
 	}
-	if err := json.Unmarshal(doc, v); err != nil {
+	if err := json.Unmarshal(upgradeDoc(doc), v); err != nil {
 		return 0, fmt.Errorf("sqlstore: decode %s: %w", what, err)
 	}
 	return version, nil
@@ -58,7 +58,7 @@ func readDocs[T any](ctx context.Context, s *Store, what string, set func(*T, in
 			return nil, fmt.Errorf("sqlstore: list %s: %w", what, err)
 		}
 		var v T
-		if err := json.Unmarshal(doc, &v); err != nil {
+		if err := json.Unmarshal(upgradeDoc(doc), &v); err != nil {
 			return nil, fmt.Errorf("sqlstore: decode %s: %w", what, err)
 		}
 		set(&v, version)
@@ -278,7 +278,7 @@ func (s *Store) Events(ctx context.Context, f registry.EventFilter) ([]registry.
 			return nil, fmt.Errorf("sqlstore: event %d: time %q: %w", ev.Seq, at, err)
 		}
 		ev.Section = registry.Section(section)
-		ev.Before, ev.After = before, after
+		ev.Before, ev.After = upgradeDoc(before), upgradeDoc(after)
 		ev.Regions = registry.EventRegions(regionBefore, region)
 		out = append(out, ev)
 	}
@@ -394,6 +394,9 @@ func (s *Store) Commit(ctx context.Context, b registry.Batch) ([]registry.Event,
 				[]string{"grantee"}, []any{g.Grantee}, g); err != nil {
 				return err
 			}
+		}
+		if err := s.putFiles(ctx, tx, b.Attachments); err != nil {
+			return err
 		}
 		after, err := s.regions(ctx, tx, b.Events)
 		if err != nil {

@@ -45,7 +45,8 @@ type Options struct {
 	Silence registry.SilencePolicy
 }
 
-// Registry returns the register over store, in Europe/Rome, with opts.
+// Registry returns the register over store, in Europe/Rome, with opts, and
+// the eligibility rules deciding on every application it receives.
 func Registry(store registry.Store, opts Options) *registry.Registry {
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -56,14 +57,18 @@ func Registry(store registry.Store, opts Options) *registry.Registry {
 	if opts.Territory == nil {
 		opts.Territory = territory.Default()
 	}
-	return registry.New(store, registry.Options{
+	var reg *registry.Registry
+	reg = registry.New(store, registry.Options{
 		Now:       opts.Now,
 		NewID:     opts.NewID,
 		Location:  Location(),
 		CodeLists: opts.CodeLists,
 		Territory: opts.Territory,
 		Silence:   opts.Silence,
+		// Every application received gets its eligibility decision.
+		Assess: assessor(&reg),
 	})
+	return reg
 }
 
 // Data reads an operator's code lists (a JSON file in codelist.Load's

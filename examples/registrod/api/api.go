@@ -183,7 +183,9 @@ func Routes() []Route {
 // schemas in schemas.go, questionnaires in questionnaires.go, the register
 // in register.go), in registration order.
 func (s *server) table() []routeDef {
-	return slices.Concat(s.schemaRoutes(), s.questionnaireRoutes(), s.registerRoutes())
+	return slices.Concat(s.schemaRoutes(), s.questionnaireRoutes(), s.registerRoutes(),
+		s.applicationRoutes(), s.decisionRoutes(),
+		s.referentRoutes(), s.relationRoutes(), s.accessRoutes())
 }
 
 // New returns the HTTP handler of the API over deps. It panics if a required
@@ -285,7 +287,7 @@ func (s *server) unrouted(w http.ResponseWriter, r *http.Request, id string) {
 	req := &request{Request: r, id: id}
 	req.lang, _ = negotiateLang(r)
 	var allow []string
-	for _, m := range []string{"GET", "POST"} {
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH"} {
 		if m == r.Method || (m == "GET" && r.Method == "HEAD") {
 			continue
 		}

@@ -46,8 +46,11 @@
 // library answers 500 unless it is internal.
 //
 // Errors of HTTP itself come before the table: bad parameters are 400, a
-// missing or unknown token 401, a method a route does not have 405, a body
-// over Options.MaxBodyBytes 413, a body that is not JSON 415, request headers
+// missing or unknown token 401, a method a route does not have 405, an
+// If-Match that names an old version 412, a body over Options.MaxBodyBytes
+// (or an attachment over the register's limit) 413, a body that is not JSON
+// (or an application that is not multipart/form-data) 415, a PUT or PATCH
+// without If-Match 428, request headers
 // too large 431, an unknown transfer encoding 501, a request cancelled or
 // timed out 503. A panic in a handler is recovered, logged with
 // its stack and answered 500; /healthz answers 503 when the store does not.

@@ -62,6 +62,7 @@ type fixture struct {
 	otherReg string            // the region of tokRegionNone: no grant
 	dsn      string            // the database's
 	logs     *bytes.Buffer
+	clk      *synth.Clock // the register's clock, at testNow
 }
 
 // backends are the databases the fixture can run on.
@@ -101,7 +102,7 @@ func newFixtureOn(t *testing.T, dsn string) *fixture {
 		Now:   clk.Now,
 		NewID: func() string { seq++; return fmt.Sprintf("R%06d", seq) },
 	})
-	f := &fixture{reg: reg, store: store, gen: gen, dsn: dsn, logs: &bytes.Buffer{}}
+	f := &fixture{reg: reg, store: store, gen: gen, dsn: dsn, logs: &bytes.Buffer{}, clk: clk}
 	f.ids = replay(t, reg, gen, clk)
 	clk.Set(testNow)
 

@@ -106,6 +106,10 @@ func (k errKind) info() (slug string, status int, title problem.Text) {
 		return "header-too-large", http.StatusRequestHeaderFieldsTooLarge, msg("Intestazioni troppo grandi", "Request header fields too large")
 	case kindNotImplemented:
 		return "not-implemented", http.StatusNotImplemented, msg("Non implementato", "Not implemented")
+	case kindPreconditionFailed:
+		return "precondition-failed", http.StatusPreconditionFailed, msg("Versione non più attuale", "Precondition failed")
+	case kindPreconditionRequired:
+		return "precondition-required", http.StatusPreconditionRequired, msg("If-Match richiesto", "Precondition required")
 	}
 	a := answerTo(problem.Kind(k))
 	return a.slug, a.status, a.title

@@ -93,7 +93,7 @@ func TestEntitiesVisibility(t *testing.T) {
 						t.Fatalf("a person's codice fiscale %s is in the listing", cf)
 					}
 				}
-				if strings.Contains(raw, `"codiceFiscale"`) || strings.Contains(raw, `"pec"`) {
+				if strings.Contains(raw, `"taxCode"`) || strings.Contains(raw, `"pec"`) {
 					t.Errorf("non-published fields in %s", truncate(raw))
 				}
 			}
@@ -231,8 +231,9 @@ func TestYearlyList(t *testing.T) {
 	f := newFixture(t)
 	s2 := f.sec2Only[0]
 	type listed struct {
-		ID, CodiceFiscale string
-		Sections          []string
+		ID            string
+		CodiceFiscale string `json:"taxCode"`
+		Sections      []string
 	}
 	get := func(t *testing.T, token, query string) (map[string]listed, []string) {
 		t.Helper()

@@ -195,3 +195,246 @@ func pivot(t [][]float64, basis []int, cost []float64, l, e int) {
 	}
 	basis[l] = e
 }
+
+// Solver keeps a feasible basis of a Problem, so that many objectives can
+// be optimised in a row, each from where the last one ended (a warm start):
+// phase 1 runs once. Rows found redundant in phase 1 are dropped.
+type Solver struct {
+	p     *Problem
+	t     [][]float64 // m rows of n+nSlack columns plus the right-hand side
+	basis []int
+	cost  []float64
+}
+
+// Solver runs phase 1 and returns a solver at a feasible basis, or false
+// when the constraints have no solution.
+//
+// The artificial variables of phase 1 start in the basis and never enter
+// it again, so their columns are not stored: a row whose basic variable is
+// artificial is marked by a negative basis entry.
+func (p *Problem) Solver() (*Solver, bool) {
+	m, n := len(p.Constraints), p.N
+	nSlack := 0
+	for _, c := range p.Constraints {
+		if c.LE {
+			nSlack++
+		}
+	}
+	cols := n + nSlack
+	width := cols + 1
+	t := make([][]float64, m)
+	basis := make([]int, m)
+	si := n
+	for i, c := range p.Constraints {
+		row := make([]float64, width)
+		rhs := c.RHS
+		for j, v := range c.Var {
+			row[v] += c.Coef[j]
+			rhs -= c.Coef[j] * p.Lower[v]
+		}
+		if c.LE {
+			row[si] = 1
+			si++
+		}
+		row[cols] = rhs
+		if rhs < 0 {
+			for j := range row {
+				row[j] = -row[j]
+			}
+		}
+		basis[i] = -1 - i
+		t[i] = row
+	}
+	cost := make([]float64, width)
+	for i := range t {
+		for j := range width {
+			cost[j] += t[i][j]
+		}
+	}
+	runFast(t, basis, cost)
+	if cost[cols] > eps*(1+math.Abs(cost[cols])) {
+		return nil, false
+	}
+	// Drive the artificials out of the basis; a row that keeps one is
+	// redundant (all its coefficients are 0) and goes.
+	for i := range t {
+		if basis[i] < 0 {
+			for j := range cols {
+				if math.Abs(t[i][j]) > eps {
+					pivot(t, basis, nil, i, j)
+					break
+				}
+			}
+		}
+	}
+	kept := t[:0]
+	keptBasis := basis[:0]
+	for i := range t {
+		if basis[i] >= 0 {
+			kept = append(kept, t[i])
+			keptBasis = append(keptBasis, basis[i])
+		}
+	}
+	return &Solver{p: p, t: kept, basis: keptBasis, cost: make([]float64, width)}, true
+}
+
+// Maximize returns max obj·x over the feasible set and a point x reaching
+// it; value is +Inf (and x nil) when the objective is unbounded above. The
+// solver stays at a feasible basis either way.
+func (s *Solver) Maximize(obj []float64) (value float64, x []float64) {
+	width := len(s.cost)
+	cost := s.cost
+	clear(cost)
+	offset := 0.0
+	for j, o := range obj {
+		cost[j] = o
+		offset += o * s.p.Lower[j]
+	}
+	for i, b := range s.basis {
+		if f := cost[b]; f != 0 {
+			row := s.t[i]
+			for j := range width {
+				cost[j] -= f * row[j]
+			}
+		}
+	}
+	if !runFast(s.t, s.basis, cost) {
+		return math.Inf(1), nil
+	}
+	x = append([]float64(nil), s.p.Lower...)
+	for i, b := range s.basis {
+		if b < s.p.N {
+			x[b] += s.t[i][width-1]
+		}
+	}
+	return -cost[width-1] + offset, x
+}
+
+// runFast pivots until no reduced cost is positive (true) or the
+// objective is unbounded (false), choosing the steepest reduced cost
+// (Dantzig's rule), which needs far fewer pivots on large problems, and
+// falling back to Bland's rule (which cannot cycle) after a run of
+// degenerate pivots. Negative basis entries are artificial variables,
+// whose columns are not stored.
+func runFast(t [][]float64, basis []int, cost []float64) bool {
+	width := len(cost)
+	degenerate := 0
+	bland := false
+	for {
+		e, best := -1, eps
+		for j := range width - 1 {
+			if cost[j] > best {
+				e, best = j, cost[j]
+				if bland {
+					break
+				}
+			}
+		}
+		if e < 0 {
+			return true
+		}
+		l := -1
+		ratio := math.Inf(1)
+		for i := range t {
+			if a := t[i][e]; a > eps {
+				r := t[i][width-1] / a
+				if r < ratio-eps || (r <= ratio+eps && l >= 0 && basis[i] < basis[l]) {
+					ratio, l = r, i
+				}
+			}
+		}
+		if l < 0 {
+			return false
+		}
+		if ratio <= eps {
+			degenerate++
+			bland = bland || degenerate > 50
+		} else {
+			degenerate = 0
+		}
+		sparsePivot(t, basis, cost, l, e)
+	}
+}
+
+// sparsePivot is pivot over the non-zero entries of the pivot row only:
+// the tableaux of the register's relations stay sparse.
+func sparsePivot(t [][]float64, basis []int, cost []float64, l, e int) {
+	row := t[l]
+	inv := 1 / row[e]
+	nz := make([]int, 0, 64)
+	for j := range row {
+		if row[j] != 0 {
+			row[j] *= inv
+			nz = append(nz, j)
+		}
+	}
+	row[e] = 1
+	for i := range t {
+		if i == l {
+			continue
+		}
+		ti := t[i]
+		if f := ti[e]; f != 0 {
+			for _, j := range nz {
+				ti[j] -= f * row[j]
+			}
+			ti[e] = 0
+		}
+	}
+	if cost != nil {
+		if f := cost[e]; f != 0 {
+			for _, j := range nz {
+				cost[j] -= f * row[j]
+			}
+			cost[e] = 0
+		}
+	}
+	basis[l] = e
+}
+
+// Widths returns, for each variable vars[i], how wide a range of integers
+// it can take: floor(max) - ceil(min) over the feasible set (+Inf when
+// unbounded above). Only what is needed is computed: a width is exact when
+// it is below need[i], and otherwise a lower bound of at least need[i],
+// witnessed by feasible points met while optimising other variables. ok is
+// false when the constraints have no solution.
+func (p *Problem) Widths(vars []int, need []float64) (w []float64, ok bool) {
+	s, ok := p.Solver()
+	if !ok {
+		return nil, false
+	}
+	lo := make([]float64, p.N)
+	hi := make([]float64, p.N)
+	for j := range lo {
+		lo[j], hi[j] = math.Inf(1), math.Inf(-1)
+	}
+	see := func(x []float64) {
+		for j, v := range x {
+			lo[j], hi[j] = math.Min(lo[j], v), math.Max(hi[j], v)
+		}
+	}
+	_, x := s.Maximize(make([]float64, p.N))
+	see(x)
+	width := func(k int) float64 { return math.Floor(hi[k]+1e-6) - math.Ceil(lo[k]-1e-6) }
+	obj := make([]float64, p.N)
+	w = make([]float64, len(vars))
+	for i, k := range vars {
+		if width(k) < need[i] {
+			obj[k] = 1
+			v, x := s.Maximize(obj)
+			if x == nil {
+				hi[k] = v
+			} else {
+				see(x)
+			}
+			if width(k) < need[i] {
+				obj[k] = -1
+				_, x := s.Maximize(obj)
+				see(x)
+			}
+			obj[k] = 0
+		}
+		w[i] = width(k)
+	}
+	return w, true
+}

@@ -35,3 +35,66 @@ func TestRange(t *testing.T) {
 		})
 	}
 }
+
+// TestWidthsAgreeWithRange: on random problems, Widths is exact below the
+// need and a true lower bound above it.
+func TestWidthsAgreeWithRange(t *testing.T) {
+	rnd := uint64(1)
+	next := func(n int) int {
+		rnd = rnd*6364136223846793005 + 1442695040888963407
+		return int((rnd >> 33) % uint64(n))
+	}
+	for iter := range 300 {
+		n := 2 + next(8)
+		x := make([]float64, n)
+		for j := range x {
+			x[j] = float64(1 + next(6))
+		}
+		p := Problem{N: n, Lower: make([]float64, n)}
+		for j := range p.Lower {
+			p.Lower[j] = 1
+		}
+		for range 1 + next(n) {
+			var c Constraint
+			for j := range n {
+				if next(3) == 0 {
+					coef := float64(1 - 2*next(2))
+					c.Var = append(c.Var, j)
+					c.Coef = append(c.Coef, coef)
+					c.RHS += coef * x[j]
+				}
+			}
+			if len(c.Var) == 0 {
+				continue
+			}
+			if next(3) == 0 {
+				c.LE = true
+				c.RHS += float64(next(3))
+			}
+			p.Constraints = append(p.Constraints, c)
+		}
+		vars := make([]int, n)
+		need := make([]float64, n)
+		for j := range vars {
+			vars[j] = j
+			need[j] = float64(next(5))
+		}
+		w, ok := p.Widths(vars, need)
+		if !ok {
+			t.Fatalf("%d: a feasible problem reported infeasible", iter)
+		}
+		for j := range vars {
+			lo, hi, ok := p.Range(j)
+			if !ok {
+				t.Fatalf("%d: Range infeasible", iter)
+			}
+			exact := math.Floor(hi+1e-6) - math.Ceil(lo-1e-6)
+			switch {
+			case w[j] < need[j] && w[j] != exact && !(math.IsInf(w[j], 1) && math.IsInf(exact, 1)):
+				t.Fatalf("%d: x%d: width %v below the need %v but the exact width is %v", iter, j, w[j], need[j], exact)
+			case w[j] > exact:
+				t.Fatalf("%d: x%d: width %v above the exact %v", iter, j, w[j], exact)
+			}
+		}
+	}
+}
