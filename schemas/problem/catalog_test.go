@@ -28,6 +28,7 @@ func declaredTexts(t *testing.T) []problem.Text {
 		got[d.Source] = len(d.Texts)
 		all = append(all, d.Texts...)
 	}
+	t.Logf("declared texts by source: %v", got)
 	for _, src := range []string{"registry/codelist", "reporting", "schemas/schemagen", "eligibility"} {
 		if got[src] == 0 {
 			t.Errorf("%s declares no texts (declared: %v)", src, got)
