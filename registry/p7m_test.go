@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/pem"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -139,4 +140,17 @@ func TestCheckP7M(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A .p7m is checked for its structure — a CMS SignedData with a signer — in
+// DER or as base64 text; the signature is not verified.
+func ExampleCheckP7M() {
+	der, _ := hex.DecodeString(testP7MHex)
+	fmt.Println(registry.CheckP7M(der))
+	fmt.Println(registry.CheckP7M(pem.EncodeToMemory(&pem.Block{Type: "PKCS7", Bytes: der})))
+	fmt.Println(registry.CheckP7M(der[:20]))
+	// Output:
+	// <nil>
+	// <nil>
+	// not a DER ContentInfo: asn1: syntax error: data truncated
 }

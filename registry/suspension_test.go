@@ -2,9 +2,12 @@ package registry_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/registry/memstore"
 )
 
 // TestCompletionSuspendsTerm: the first completion request suspends the
@@ -142,4 +145,20 @@ func TestSilenceDuringSuspension(t *testing.T) {
 	if s, _ := en.Enrolment(registry.SectionI); s.Status != registry.StatusEnrolled || s.DecreeDate != "2025-05-01" {
 		t.Errorf("tacit enrolment %+v", s)
 	}
+}
+
+// The due date of an application filed on 10 January 2025 (90 days: 10
+// April), asked to be completed on 1 March: while the request is open the
+// term may be suspended up to 30 days; answered on 13 March, it was
+// suspended 12.
+func ExampleRegistry_SuspendedDays() {
+	reg := registry.New(memstore.New(), registry.Options{Location: time.UTC})
+	at := func(s string) time.Time { return day(s).Add(10 * time.Hour) }
+	rc := &registry.Receipt{Completions: []registry.Completion{{RequestedAt: at("2025-03-01")}}}
+	fmt.Println(reg.SuspendedDays("2025-01-10", rc), reg.DecisionDue("2025-01-10").AddDays(reg.SuspendedDays("2025-01-10", rc)))
+	rc.Completions[0].AnsweredAt = at("2025-03-13")
+	fmt.Println(reg.SuspendedDays("2025-01-10", rc), reg.DecisionDue("2025-01-10").AddDays(reg.SuspendedDays("2025-01-10", rc)))
+	// Output:
+	// 30 2025-05-10
+	// 12 2025-04-22
 }
