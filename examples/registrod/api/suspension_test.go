@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -87,6 +88,12 @@ func TestCompletionSuspendsTermHTTP(t *testing.T) {
 			decode(t, rec, &rep)
 			if len(rep.Overdue) != 1 || rep.Overdue[0].EntityID != rcB.EntityID {
 				t.Errorf("silence report %+v, want B only", rep.Overdue)
+			}
+			// The moved due dates are written with their events: the
+			// register's invariants hold.
+			vr, err := env.store.Verify(context.Background())
+			if err != nil || !vr.OK() {
+				t.Errorf("verify: %+v, %v", vr, err)
 			}
 		})
 	}
