@@ -187,6 +187,8 @@ type call struct {
 	header http.Header
 	key    string
 	resp   *Response
+	// accept is the Accept header ("": JSON and problems).
+	accept string
 	// safe marks a POST that writes nothing (validation, eligibility): it
 	// is sent without an Idempotency-Key, since retrying it is harmless and
 	// the service stores a row per key it sees.
@@ -271,7 +273,11 @@ func (c *Client) once(ctx context.Context, cl *call, resp *Response) ([]byte, er
 	for k, v := range cl.header {
 		req.Header[k] = v
 	}
-	req.Header.Set("Accept", "application/json, application/problem+json")
+	accept := cl.accept
+	if accept == "" {
+		accept = "application/json, application/problem+json"
+	}
+	req.Header.Set("Accept", accept)
 	if cl.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

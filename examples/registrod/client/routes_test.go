@@ -24,6 +24,19 @@ var covered = map[string]string{
 	"replaceEntity":         "ReplaceEntity",
 	"patchEntity":           "PatchEntity",
 	"listEntityEvents":      "EntityEvents",
+	"ready":                 "Ready",
+	"listApiTokens":         "APITokens",
+	"issueApiToken":         "IssueAPIToken",
+	"revokeApiToken":        "RevokeAPIToken",
+	"getDraft":              "Draft",
+	"saveDraft":             "SaveDraft",
+	"getReport":             "Report",
+	"listReportRevisions":   "ReportRevisions",
+	"getReportRevision":     "ReportRevision",
+	"regionFeed":            "FeedPage, Feed",
+	"openDataset":           "OpenDataset",
+	"openDataCSV":           "OpenDataCSV",
+	"openDataJSON":          "OpenDataJSON",
 }
 
 // notYet are the operations merged after the client was written, which it
