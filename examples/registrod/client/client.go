@@ -187,8 +187,9 @@ type call struct {
 	header http.Header
 	key    string
 	resp   *Response
-	// accept is the Accept header ("": JSON and problems).
-	accept string
+	// accept is the Accept header ("": JSON and problems); contentType the
+	// body's ("": JSON).
+	accept, contentType string
 	// safe marks a POST that writes nothing (validation, eligibility): it
 	// is sent without an Idempotency-Key, since retrying it is harmless and
 	// the service stores a row per key it sees.
@@ -279,7 +280,11 @@ func (c *Client) once(ctx context.Context, cl *call, resp *Response) ([]byte, er
 	}
 	req.Header.Set("Accept", accept)
 	if cl.body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		ct := cl.contentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		req.Header.Set("Content-Type", ct)
 	}
 	if cl.key != "" {
 		req.Header.Set(api.IdempotencyKeyHeader, cl.key)
