@@ -3,6 +3,8 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -31,6 +33,7 @@ type File struct {
 // multipartBody returns app (an *eligibility.Application, or its JSON as
 // []byte) and files as a multipart/form-data body, the way the service reads
 // an application: an "application" part, then a "file" part per attachment.
+// The same arguments make the same bytes.
 func multipartBody(app any, files []File) ([]byte, string, error) {
 	js, err := jsonBody(app)
 	if err != nil {
@@ -38,6 +41,19 @@ func multipartBody(app any, files []File) ([]byte, string, error) {
 	}
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
+	// The boundary is a digest of the parts, not random: the same
+	// application and files make the same bytes, so that a call sent again
+	// with its Idempotency-Key is the same request (a part holding its own
+	// digest is not a concern).
+	sum := sha256.New()
+	_, _ = fmt.Fprintf(sum, "%d:%s", len(js), js)
+	for _, f := range files {
+		_, _ = fmt.Fprintf(sum, "%d:%s%d:%s%d:", len(f.Name), f.Name, len(f.ContentType), f.ContentType, len(f.Content))
+		sum.Write(f.Content)
+	}
+	if err := mw.SetBoundary("registro-" + hex.EncodeToString(sum.Sum(nil)[:24])); err != nil {
+		return nil, "", fmt.Errorf("client: %w", err)
+	}
 	h := textproto.MIMEHeader{}
 	h.Set("Content-Disposition", `form-data; name="application"`)
 	h.Set("Content-Type", "application/json")
