@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"net/http"
 	"net/url"
@@ -167,14 +168,47 @@ func (c *Client) Entities(ctx context.Context, q EntityQuery, opts ...CallOption
 // of the reporting status, `"v7.3fa2…"`: ETagVersion reads the version). A
 // body the token may not see is an *Error of kind not found, as one that
 // does not exist. With IfNoneMatch(etag) it returns ErrNotModified while the
-// body is unchanged.
+// body is unchanged. EntityView gives the page's reporting status as well.
 func (c *Client) Entity(ctx context.Context, id string, opts ...CallOption) (registry.Entity, string, error) {
+	v, etag, err := c.EntityView(ctx, id, opts...)
+	return v.Entity, etag, err
+}
+
+// EntityView is the page of GET /v1/entities/{id}: the body and, beside its
+// fields, its reporting status.
+type EntityView struct {
+	// Entity is the body as the token may see it.
+	Entity registry.Entity
+	// Reporting is the last report filed, the next due and the overdue
+	// ones, as the token may see them.
+	Reporting registry.ReportingStatus
+}
+
+// UnmarshalJSON reads the page: the body's fields and "reporting" in one
+// object.
+func (v *EntityView) UnmarshalJSON(b []byte) error {
+	var r struct {
+		Reporting registry.ReportingStatus `json:"reporting"`
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, &v.Entity); err != nil {
+		return err
+	}
+	v.Reporting = r.Reporting
+	return nil
+}
+
+// EntityView calls GET /v1/entities/{id} as Entity does, and returns the
+// whole page: the body and its reporting status.
+func (c *Client) EntityView(ctx context.Context, id string, opts ...CallOption) (EntityView, string, error) {
 	cl := newCall(http.MethodGet, "/v1/entities/"+url.PathEscape(id), nil, nil, opts)
 	if cl.resp == nil {
 		cl.resp = &Response{}
 	}
-	e, err := send[registry.Entity](ctx, c, cl)
-	return e, cl.resp.ETag, err
+	v, err := send[EntityView](ctx, c, cl)
+	return v, cl.resp.ETag, err
 }
 
 // ReplaceEntity calls PUT /v1/entities/{id}: replaces the declared data of

@@ -95,6 +95,10 @@ func TestEndToEndReports(t *testing.T) {
 	})
 
 	t.Run("reports", func(t *testing.T) {
+		before, tagBefore, err := body.EntityView(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
 		doc := s.doc(t, s.body)
 		first, err := body.File(ctx, 2024, doc)
 		if err != nil {
@@ -120,6 +124,18 @@ func TestEndToEndReports(t *testing.T) {
 		mustKind(t, err, http.StatusNotFound, problem.KindNotFound)
 		_, err = other.Report(ctx, id, 2024)
 		mustKind(t, err, http.StatusNotFound, problem.KindNotFound)
+		// The page's reporting status names the filing: the ETag changes,
+		// the record version it names does not.
+		after, tagAfter, err := body.EntityView(ctx, id)
+		if err != nil || after.Reporting.LastFiled == nil || after.Reporting.LastFiled.Year != 2024 ||
+			after.Reporting.LastFiled.Revision != second.Revision || after.Entity.ID != id {
+			t.Fatalf("EntityView after filing = %+v, %v", after.Reporting, err)
+		}
+		vb, _ := client.ETagVersion(tagBefore)
+		va, ok := client.ETagVersion(tagAfter)
+		if !ok || va != vb || va != after.Entity.Version || va != before.Entity.Version || tagAfter == tagBefore {
+			t.Fatalf("ETag %q before filing, %q after (version %d)", tagBefore, tagAfter, after.Entity.Version)
+		}
 	})
 
 	t.Run("feed", func(t *testing.T) {

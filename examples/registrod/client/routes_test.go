@@ -20,7 +20,7 @@ var covered = map[string]string{
 	"validateQuestionnaire":  "Validate",
 	"fileQuestionnaire":      "File",
 	"listEntities":           "EntityPage, Entities",
-	"getEntity":              "Entity",
+	"getEntity":              "Entity, EntityView",
 	"listEvents":             "EventPage, Events",
 	"yearlyList":             "YearlyList",
 	"checkEligibility":       "Eligibility",
