@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -193,4 +195,20 @@ func TestEndToEndApplications(t *testing.T) {
 		_, err = owner.ApplySilence(ctx)
 		mustKind(t, err, http.StatusForbidden, problem.KindForbidden)
 	})
+}
+
+// TestApplicationBadFileName: an attachment name that cannot be a
+// multipart filename is refused before anything is sent.
+func TestApplicationBadFileName(t *testing.T) {
+	c, err := client.New("http://127.0.0.1:1", "", client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"", `a"b.pdf`, "a\nb.pdf"} {
+		_, err := c.FileApplication(context.Background(), []byte(`{}`), []client.File{{Name: name, Content: pdfFile}})
+		var e *client.Error
+		if err == nil || errors.As(err, &e) || !strings.Contains(err.Error(), "attachment name") {
+			t.Errorf("FileApplication with file name %q: %v, want a local error", name, err)
+		}
+	}
 }
