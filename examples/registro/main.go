@@ -339,9 +339,14 @@ func formatFlag(fs *pflag.FlagSet, def string, allowed ...string) *choice {
 	return c
 }
 
-// langFlag registers the shared --lang flag (it or en).
+// langFlag registers the shared --lang flag: one of the shipped languages
+// (problem.Languages: en, it, then any language shipped as a catalogue).
 func langFlag(fs *pflag.FlagSet) *choice {
-	c := newChoice("en", "it", "en")
+	var shipped []string
+	for _, l := range problem.Languages() {
+		shipped = append(shipped, string(l))
+	}
+	c := newChoice("en", shipped...)
 	fs.Var(c, "lang", "language of messages")
 	return c
 }

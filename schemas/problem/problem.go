@@ -22,6 +22,24 @@
 // problem of severity error. [ErrInvalid] and the errors of ParseLang,
 // ParseSeverity and Tokens are of kind KindInvalid.
 //
+// # Languages
+//
+// Italian and English are the source languages: every message is a [Text]
+// written with both, where it is made. Further languages are data — one
+// catalogue file per BCP 47 language tag, embedded from
+// schemas/problem/catalog, mapping each message's English text to its
+// translation (see [Catalog]) — so German for Bolzano/Bozen needs a file,
+// not a change of type or API. [Text.In] resolves a language with fallback
+// to English, [MatchLang] negotiates (it-CH is Italian; de-AT is German once
+// German is shipped), and a Text marshals as {"it":…,"en":…} plus one member
+// per further shipped language that translates it. Packages declare the
+// texts they show ([Declare]: code-list labels, schema labels, report
+// labels, eligibility rule titles); the package's tests check that every declared text exists
+// in every shipped language, so a language is shipped only complete.
+// Messages composed at run time with values in them (most problems) are
+// looked up by their composed English text and so fall back to English in
+// a further language.
+//
 // # Concurrency
 //
 // Problems and lists are plain values; a List may be read from many goroutines
@@ -41,41 +59,34 @@ import (
 // problem of severity error. Its kind is KindInvalid.
 var ErrInvalid = NewError(KindInvalid, "problem: invalid input")
 
-// Lang is a language messages are available in.
+// Lang is a language messages are available in: a canonical BCP 47
+// language tag ("it", "en", "de").
 type Lang string
 
-// The languages of every message.
+// The source languages: every message is written in both.
 const (
 	IT Lang = "it"
 	EN Lang = "en"
 )
 
-// ParseLang parses "it" or "en" (case-insensitive).
-func ParseLang(s string) (Lang, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "it":
-		return IT, nil
-	case "en":
-		return EN, nil
-	}
-	return "", invalidf("problem: unknown language %q (want it or en)", s)
-}
+// ParseLang parses the tag of a shipped language (case-insensitive: "it",
+// "EN"; see [Languages]).
+func ParseLang(s string) (Lang, error) { return DefaultCatalog().Parse(s) }
 
-// Text is one text in Italian and English: the messages of a problem, the
-// label of a code, the title of a schema. The register has no other
-// bilingual type.
+// Text is one text in Italian and English, the two source languages: the
+// messages of a problem, the label of a code, the title of a schema. The
+// register has no other multilingual type: further languages are
+// catalogues keyed by the English text (see [Catalog]), so a Text is
+// written as Text{IT: …, EN: …} whatever languages are shipped.
 type Text struct {
 	IT string `json:"it"`
 	EN string `json:"en"`
 }
 
-// In returns the text in lang, falling back to English.
-func (m Text) In(lang Lang) string {
-	if lang == IT && m.IT != "" {
-		return m.IT
-	}
-	return m.EN
-}
+// In returns the text in lang, from [DefaultCatalog]: Italian and English
+// from the text itself, a further shipped language from its catalogue, and
+// English for a language not shipped.
+func (m Text) In(lang Lang) string { return DefaultCatalog().Text(m, lang) }
 
 // Severity says whether a problem rejects the document (Error) or only flags it
 // (Warning, for example a late filing).

@@ -189,36 +189,23 @@ func classify(err error) *httpError {
 	return he
 }
 
-// negotiateLang picks the language of messages: ?lang= (it or en; anything
-// else is an error), else the Accept-Language entry with the highest weight
-// among it and en, else English.
+// negotiateLang picks the language of messages among the shipped ones
+// (problem.Languages): ?lang= (a shipped language's tag; anything else is an
+// error), else the best match for Accept-Language by BCP 47 (it-CH is
+// Italian; weights order the choice), else English.
 func negotiateLang(r *http.Request) (problem.Lang, error) {
 	if v := r.URL.Query().Get("lang"); v != "" {
 		l, err := problem.ParseLang(v)
 		if err != nil {
+			names := make([]string, 0, 2)
+			for _, l := range problem.Languages() {
+				names = append(names, string(l))
+			}
 			return problem.EN, newError(kindBadRequest, msg(
-				"parametro lang non valido: usare it o en", "bad lang parameter: use it or en"))
+				"parametro lang non valido: usare "+strings.Join(names, ", "),
+				"bad lang parameter: use "+strings.Join(names, ", ")))
 		}
 		return l, nil
 	}
-	best, bestQ := problem.EN, -1.0
-	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
-		if base != "it" && base != "en" {
-			continue
-		}
-		q := 1.0
-		if p, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			f, err := strconv.ParseFloat(p, 64)
-			if err != nil {
-				continue
-			}
-			q = f
-		}
-		if q > bestQ && q > 0 {
-			best, bestQ = problem.Lang(base), q
-		}
-	}
-	return best, nil
+	return problem.MatchLang(r.Header.Values("Accept-Language")...), nil
 }
