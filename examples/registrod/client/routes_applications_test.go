@@ -3,6 +3,7 @@ package client_test
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -19,12 +20,11 @@ import (
 )
 
 // The attachments of the sample application: a PDF statute and a signed
-// (CAdES) application form.
+// (CAdES) application form: a minimal DER CMS SignedData envelope.
 var (
-	pdfFile = []byte("%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
-	p7mFile = append([]byte{0x30, 0x82, 0x01, 0x00, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0xa0, 0x80},
-		[]byte("signed content: the application form, signed CAdES")...)
-	twoFiles = []client.File{{Name: "statuto.pdf", ContentType: "application/pdf", Content: pdfFile},
+	pdfFile    = []byte("%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+	p7mFile, _ = hex.DecodeString("307106092a864886f70d010702a0643062020101310f300d06096086480165030402010500301b06092a864886f70d010701a00e040c2550444620666f726d206f6b312f302d02010130053000020101300d06096086480165030402010500300d06092a864886f70d01010105000403736967") // a minimal CMS SignedData, as registry's tests build it
+	twoFiles   = []client.File{{Name: "statuto.pdf", ContentType: "application/pdf", Content: pdfFile},
 		{Name: "domanda.pdf.p7m", ContentType: "application/pkcs7-mime", Content: p7mFile}}
 )
 
