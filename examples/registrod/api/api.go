@@ -99,6 +99,13 @@ type Options struct {
 	// get Access-Control-Allow-Origin and their preflights are answered. None
 	// (the default) means no CORS header at all.
 	CORSOrigins []string
+	// IdempotencyRetention is how long an Idempotency-Key is kept: a retry
+	// within it is answered as the first request, past it the key is
+	// forgotten and a request with it is a new request. 0 means
+	// DefaultIdempotencyRetention; negative means keys never expire.
+	// Expired keys are forgotten when used again; RunIdempotencyPurge
+	// deletes the others.
+	IdempotencyRetention time.Duration
 	// Metrics, when set, records every request (see NewMetrics).
 	Metrics *Metrics
 }
