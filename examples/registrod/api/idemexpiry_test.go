@@ -163,3 +163,29 @@ func TestRunIdempotencyPurge(t *testing.T) {
 		t.Errorf("purge of a store without keys: %d, %v", n, err)
 	}
 }
+
+// TestDecisionKeyRetention: a register write that keeps its answer (a
+// decision) is replayed within the retention; past it the key is a new
+// request, which the register answers afresh (the body is enrolled
+// already: a conflict, not the first answer replayed).
+func TestDecisionKeyRetention(t *testing.T) {
+	env := newAppsEnvSQLite(t)
+	rc := env.fileApplication(t, tokPersonA, sampleApplication(t, "00743110157", "Porte Aperte", "2026-03-02"), twoFiles()...)
+	sec := "/v1/entities/" + rc.EntityID + "/sections/I/"
+	decree := map[string]any{"number": "DM 1/2026", "date": "2026-03-02"}
+	wantCode(t, env.doJSON(t, "POST", sec+"enrolment", tokAppsStaff, decree, "Idempotency-Key", "enrol-1"), 200, "enrol")
+	env.mu.Lock()
+	env.now = env.now.Add(api.DefaultIdempotencyRetention - time.Minute)
+	env.mu.Unlock()
+	if again := env.doJSON(t, "POST", sec+"enrolment", tokAppsStaff, decree, "Idempotency-Key", "enrol-1"); again.Code != 200 || again.Header().Get(api.ReplayedHeader) != "true" {
+		t.Fatalf("within the retention: %d (replayed %q)", again.Code, again.Header().Get(api.ReplayedHeader))
+	}
+	env.mu.Lock()
+	env.now = env.now.Add(2 * time.Minute)
+	env.mu.Unlock()
+	late := env.doJSON(t, "POST", sec+"enrolment", tokAppsStaff, decree, "Idempotency-Key", "enrol-1")
+	if late.Header().Get(api.ReplayedHeader) != "" || late.Code == 200 {
+		t.Fatalf("past the retention: %d (replayed %q), want the register's answer to a second enrolment", late.Code, late.Header().Get(api.ReplayedHeader))
+	}
+	wantProblem(t, late, late.Code)
+}
