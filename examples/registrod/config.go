@@ -40,6 +40,7 @@ type config struct {
 	rateLimit       float64
 	rateBurst       int
 	corsOrigins     string
+	idemRetention   time.Duration
 	metricsAddr     string
 	tlsCert         string
 	tlsKey          string
@@ -103,6 +104,7 @@ func newFlagSet(cfg *config, stderr io.Writer) *flag.FlagSet {
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on shutdown")
 	fs.Float64Var(&cfg.rateLimit, "rate-limit", api.DefaultRateLimit, "sustained requests per second of each caller (its token, else its address); negative: no limit")
 	fs.IntVar(&cfg.rateBurst, "rate-burst", api.DefaultRateBurst, "requests a caller may make at once before --rate-limit applies")
+	fs.DurationVar(&cfg.idemRetention, "idempotency-retention", api.DefaultIdempotencyRetention, "how long an Idempotency-Key is kept (a retry within it is answered as the first request); negative: keys never expire")
 	fs.StringVar(&cfg.corsOrigins, "cors-origins", "", "comma-separated origins (https://app.example.org, or *) whose browser front-ends may call the API; empty: no CORS")
 	fs.DurationVar(&cfg.requestTimeout, "request-timeout", api.DefaultRequestTimeout, "deadline of every request: past it, its work stops and the answer is a 503 problem")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", DefaultMetricsAddr, "address of the Prometheus /metrics listener (plain HTTP; keep it private); empty: no metrics")
@@ -154,6 +156,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if cfg.rateLimit == 0 || cfg.rateBurst <= 0 {
 		return cfg, fmt.Errorf("--rate-limit must not be 0 (negative for none) and --rate-burst must be positive")
+	}
+	if cfg.idemRetention == 0 {
+		return cfg, errors.New("--idempotency-retention must not be 0 (negative: keys never expire)")
 	}
 	if err := api.CheckOrigins(cfg.origins()); err != nil {
 		return cfg, fmt.Errorf("--cors-origins: %w", err)

@@ -216,7 +216,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 		RateBurst:      cfg.rateBurst,
 		CORSOrigins:    cfg.origins(),
 		Metrics:        apiMetrics,
+
+		IdempotencyRetention: cfg.idemRetention,
 	})
+	go runIdempotencyPurge(ctx, store.Filings(), cfg.idemRetention, log)
 	handler.Store(&apiHandler)
 	log.Info("registrod listening", "addr", addr, "db", store.Dialect(), "oidc_issuers", len(cfg.oidcIssuers), "tls", cfg.tlsCert != "")
 	if ready != nil {

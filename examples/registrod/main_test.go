@@ -137,6 +137,7 @@ func TestRunUsage(t *testing.T) {
 		{"no request deadline", []string{"--db", "sqlite:x.db", "--request-timeout", "0s"}, 2},
 		{"zero rate limit", []string{"--db", "sqlite:x.db", "--rate-limit", "0"}, 2},
 		{"zero burst", []string{"--db", "sqlite:x.db", "--rate-burst", "0"}, 2},
+		{"zero idempotency retention", []string{"--db", "sqlite:x.db", "--idempotency-retention", "0s"}, 2},
 		{"bad CORS origin", []string{"--db", "sqlite:x.db", "--cors-origins", "https://ok.example, app.example.org"}, 2},
 		{"openapi needs no db", []string{"--openapi"}, 0},
 		{"help", []string{"--help"}, 0},

@@ -162,4 +162,5 @@ func RunFilingStoreTests(t *testing.T, newStore func(t *testing.T) questionnaire
 		}
 	})
 	runIdempotencyTests(t, newStore)
+	runIdempotencyExpiryTests(t, newStore)
 }

@@ -85,8 +85,8 @@ type Options struct {
 	// http.Server.MaxHeaderBytes should be larger, so that this problem is
 	// the one clients see.)
 	MaxHeaderBytes int
-	// RateLimit is the sustained requests per second each caller (the
-	// subject of its token, else its address) may make: past its burst the
+	// RateLimit is the sustained requests per second each caller (its
+	// authenticated identity, else its address) may make: past its burst the
 	// answer is a 429 problem with Retry-After, and every response carries
 	// X-RateLimit-Limit, -Remaining and -Reset. 0 means DefaultRateLimit; a
 	// negative value means no limit (and no X-RateLimit headers).
@@ -99,6 +99,13 @@ type Options struct {
 	// get Access-Control-Allow-Origin and their preflights are answered. None
 	// (the default) means no CORS header at all.
 	CORSOrigins []string
+	// IdempotencyRetention is how long an Idempotency-Key is kept: a retry
+	// within it is answered as the first request, past it the key is
+	// forgotten and a request with it is a new request. 0 means
+	// DefaultIdempotencyRetention; negative means keys never expire.
+	// Expired keys are forgotten when used again; RunIdempotencyPurge
+	// deletes the others.
+	IdempotencyRetention time.Duration
 	// Metrics, when set, records every request (see NewMetrics).
 	Metrics *Metrics
 }
@@ -238,9 +245,10 @@ type ctxKey struct{}
 // ServeHTTP runs the middleware chain, in this order: request ID (and the
 // no-store default) → recover (serveWithDeadline turns a handler's panic
 // into a 500 problem) → log (one line per request, deferred) → deadline →
-// CORS → rate limit → the request checks (header size, path, query text) →
-// routing (unknown paths and methods are problems) → authenticate
-// (wrap, per route) → the handler, whose error becomes a problem.
+// CORS → rate limit (which authenticates a request with credentials, see
+// rateKey) → the request checks (header size, path, query text) → routing
+// (unknown paths and methods are problems) → authenticate (wrap, per route,
+// reusing the rate limiter's) → the handler, whose error becomes a problem.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	id := requestID(r.Header.Get("X-Request-ID"))
@@ -262,7 +270,9 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.limits != nil {
-		if ok, wait := s.limits.allow(s.rateKey(r), rec.Header()); !ok {
+		var key string
+		key, r = s.rateKey(r)
+		if ok, wait := s.limits.allow(key, rec.Header()); !ok {
 			req := &request{Request: r, id: id}
 			req.lang, _ = negotiateLang(r)
 			s.writeProblem(rec, req, rateLimited(wait))
@@ -323,7 +333,9 @@ func (s *server) wrap(h handlerFunc) http.Handler {
 		req := &request{Request: r, id: id}
 		var err error
 		req.lang, err = negotiateLang(r)
-		if err == nil {
+		if a, ok := r.Context().Value(authKey{}).(*authResult); ok && err == nil {
+			req.caller, err = a.c, a.err // authenticated by the rate limiter
+		} else if err == nil {
 			req.caller, err = s.authenticate(r.Context(), r)
 		}
 		if err == nil {

@@ -145,6 +145,9 @@ func (t Tokens) lookup(token string) (Identity, bool) {
 type caller struct {
 	Identity
 	anonymous bool
+	// rateKey is the rate limiter's bucket of an authenticated caller (see
+	// server.rateKey).
+	rateKey string
 }
 
 // maxEntityHeader bounds the Registro-Entity header.
@@ -182,14 +185,16 @@ func (s *server) authenticate(ctx context.Context, r *http.Request) (caller, err
 			"malformed Authorization header: want \"Bearer TOKEN\""))
 	}
 	if id, ok := s.deps.Tokens.lookup(tok); ok {
-		return caller{Identity: id}, nil
+		return caller{Identity: id, rateKey: "token:" + id.Subject}, nil
 	}
 	if s.deps.OIDC != nil && looksLikeJWT(tok) {
 		p, err := s.deps.OIDC.verify(ctx, tok)
 		if err != nil {
 			return caller{}, err
 		}
-		return s.personCaller(ctx, p, entity)
+		c, err := s.personCaller(ctx, p, entity)
+		c.rateKey = "person:" + p.cf
+		return c, err
 	}
 	t, err := s.deps.Registry.AuthenticateAPIToken(ctx, tok)
 	if errors.Is(err, registry.ErrAPIToken) {
@@ -198,7 +203,7 @@ func (s *server) authenticate(ctx context.Context, r *http.Request) (caller, err
 	if err != nil {
 		return caller{}, err
 	}
-	return caller{Identity: Identity{Role: t.Role, Subject: t.Name, EntityID: t.EntityID, Region: t.Region}}, nil
+	return caller{Identity: Identity{Role: t.Role, Subject: t.Name, EntityID: t.EntityID, Region: t.Region}, rateKey: "apitoken:" + t.ID}, nil
 }
 
 // personCaller returns the caller a verified person is: staff or a regional

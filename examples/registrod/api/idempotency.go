@@ -88,6 +88,9 @@ func (s *server) rememberRequest(w http.ResponseWriter, r *request, data []byte)
 		return err
 	}
 	ctx := r.Context()
+	if err := s.expireKey(ctx, k); err != nil {
+		return err
+	}
 	err = st.RememberIdempotency(ctx, k, s.deps.Registry.Now())
 	if !errors.Is(err, questionnaire.ErrIdempotencyKeyUsed) {
 		return err
@@ -118,6 +121,9 @@ func (s *server) fileIdempotent(ctx context.Context, r *request, v registry.View
 	}
 	st, err := s.idempotencyStore()
 	if err != nil {
+		return f, false, err
+	}
+	if err := s.expireKey(ctx, k); err != nil {
 		return f, false, err
 	}
 	replay := func() (questionnaire.Filing, bool, error) {

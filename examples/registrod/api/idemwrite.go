@@ -73,6 +73,9 @@ func (s *server) idempotentWrite(w http.ResponseWriter, r *request, data []byte,
 			"this service keeps no Idempotency-Keys: send the request without one"))
 	}
 	ctx := r.Context()
+	if err := s.expireKey(ctx, k); err != nil {
+		return err
+	}
 	replay := func() error {
 		rec, err := st.Idempotency(ctx, k.Subject, k.Key)
 		if err != nil {

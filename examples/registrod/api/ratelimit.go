@@ -1,12 +1,12 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -21,9 +21,9 @@ const DefaultRateLimit = 20
 // Options.RateBurst is 0.
 const DefaultRateBurst = 120
 
-// limiters keeps one token bucket per caller: the subject of a known token,
-// else the client's address (an unknown token is the address's: inventing
-// tokens gives no new buckets).
+// limiters keeps one token bucket per caller: the authenticated identity,
+// else the client's address (an invalid token is the address's: inventing
+// tokens gives no new buckets); see rateKey.
 type limiters struct {
 	limit rate.Limit
 	burst int
@@ -104,19 +104,39 @@ func (l *limiters) allow(key string, h http.Header) (bool, time.Duration) {
 	return false, time.Duration(secs) * time.Second
 }
 
-// rateKey returns the caller a request counts against: "token:SUBJECT" for
-// a known bearer token, else "addr:HOST" of the client's address.
-func (s *server) rateKey(r *http.Request) string {
-	if scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
-		if id, ok := s.deps.Tokens.lookup(strings.TrimSpace(tok)); ok {
-			return "token:" + id.Subject
+// authResult is the authentication the rate limiter made of a request
+// with credentials, kept in its context so that the route's wrap does not
+// authenticate it again.
+type authResult struct {
+	c   caller
+	err error
+}
+
+// authKey keys the authResult in a request's context.
+type authKey struct{}
+
+// rateKey returns the caller a request counts against, and the request with
+// its authentication kept: the authenticated identity for valid credentials
+// ("token:SUBJECT" for a static token, "apitoken:ID" for an API token of the
+// register, "person:CF" for a person's OIDC token), else — no credentials, or
+// credentials that do not authenticate (unknown, revoked, expired, a JWT
+// that does not verify, a person naming a body they do not act for) —
+// "addr:HOST" of the client's address, so that inventing tokens gives no
+// new budget. Behind a proxy, authenticated callers each have their own
+// bucket; the anonymous share the proxy's unless --trusted-proxies names it.
+func (s *server) rateKey(r *http.Request) (string, *http.Request) {
+	if r.Header.Get("Authorization") != "" {
+		c, err := s.authenticate(r.Context(), r)
+		r = r.WithContext(context.WithValue(r.Context(), authKey{}, &authResult{c, err}))
+		if err == nil && c.rateKey != "" {
+			return c.rateKey, r
 		}
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	return "addr:" + host
+	return "addr:" + host, r
 }
 
 // rateLimited answers the problem of a spent rate limit.

@@ -99,16 +99,25 @@ func (s *server) writeOnce(w http.ResponseWriter, r *request, data []byte,
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256([]byte(k.Subject + "\x00" + k.Key))
-		id := "k" + hex.EncodeToString(sum[:8])
-		ctx = registry.WithRecordID(ctx, id)
-		err = st.RememberIdempotency(ctx, k, s.deps.Registry.Now())
-		switch {
-		case errors.Is(err, questionnaire.ErrIdempotencyKeyUsed):
-			rec, err := st.Idempotency(ctx, k.Subject, k.Key)
-			if err != nil {
+		if err := s.expireKey(ctx, k); err != nil {
+			return err
+		}
+		// The record ID is derived from the key and when it was stored: a
+		// key used again once expired names a new record.
+		at := s.deps.Registry.Now()
+		err = st.RememberIdempotency(ctx, k, at)
+		var rec questionnaire.IdempotencyRecord
+		if errors.Is(err, questionnaire.ErrIdempotencyKeyUsed) {
+			if rec, err = st.Idempotency(ctx, k.Subject, k.Key); err != nil {
 				return err
 			}
+			at, err = rec.CreatedAt, questionnaire.ErrIdempotencyKeyUsed
+		}
+		sum := sha256.Sum256([]byte(k.Subject + "\x00" + k.Key + "\x00" + at.UTC().String()))
+		id := "k" + hex.EncodeToString(sum[:8])
+		ctx = registry.WithRecordID(ctx, id)
+		switch {
+		case errors.Is(err, questionnaire.ErrIdempotencyKeyUsed):
 			if rec.RequestHash != k.RequestHash {
 				return keyReused()
 			}

@@ -1,0 +1,47 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/openregistro/registro/questionnaire"
+)
+
+// Idempotency keys expire (migration 0009 indexes their creation time).
+// Only rows of idempotency_keys are deleted: a filing stored with a key
+// stays, and nothing references a key row.
+
+var _ questionnaire.IdempotencyExpirer = (*Filings)(nil)
+
+// PurgeIdempotency implements questionnaire.IdempotencyExpirer.
+func (fs *Filings) PurgeIdempotency(ctx context.Context, cutoff time.Time, limit int) (int, error) {
+	if limit <= 0 {
+		return 0, nil
+	}
+	res, err := fs.s.db.ExecContext(ctx, fs.s.d.q(`DELETE FROM idempotency_keys
+WHERE (subject, idem_key) IN (SELECT subject, idem_key FROM idempotency_keys
+	WHERE created_at < ? ORDER BY created_at, subject, idem_key LIMIT ?)`), formatTime(cutoff), limit)
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: purge idempotency keys: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: purge idempotency keys: %w", err)
+	}
+	return int(n), nil
+}
+
+// ExpireIdempotency implements questionnaire.IdempotencyExpirer.
+func (fs *Filings) ExpireIdempotency(ctx context.Context, subject, key string, cutoff time.Time) (bool, error) {
+	res, err := fs.s.db.ExecContext(ctx, fs.s.d.q(`DELETE FROM idempotency_keys
+WHERE subject = ? AND idem_key = ? AND created_at < ?`), subject, key, formatTime(cutoff))
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: expire idempotency key: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: expire idempotency key: %w", err)
+	}
+	return n > 0, nil
+}
