@@ -404,6 +404,10 @@ func (r *Registry) RemovePartnership(ctx context.Context, v Viewer, id string, v
 
 // SectionIIPartnerships returns the partnerships of body id in force on the
 // calendar day of day whose other party was enrolled in Section II that day.
+// Only a partnership the other party confirmed counts (ConfirmedBy and
+// ConfirmedOn set, see ConfirmPartnership): an agreement recorded by one
+// party alone, or whose terms changed since, is that party's word only.
+// Its own dates (Start, End) then say when it was in force.
 //
 // Errors: ErrNotFound for an unknown body; store errors.
 func (r *Registry) SectionIIPartnerships(ctx context.Context, id string, day time.Time) ([]Partnership, error) {
@@ -417,7 +421,7 @@ func (r *Registry) SectionIIPartnerships(ctx context.Context, id string, day tim
 	}
 	var out []Partnership
 	for _, p := range ps {
-		if !within(d, p.Start, p.End) {
+		if p.ConfirmedBy == "" || p.ConfirmedOn == "" || !within(d, p.Start, p.End) {
 			continue
 		}
 		other, err := r.entity(ctx, p.Other(id))
@@ -439,7 +443,8 @@ func (r *Registry) SectionIIPartnerships(ctx context.Context, id string, day tim
 }
 
 // InPartnershipWithSectionII reports whether body id was, on the calendar
-// day of day, in a partnership with a body enrolled in Section II that day.
+// day of day, in a confirmed partnership with a body enrolled in Section II
+// that day (see SectionIIPartnerships).
 //
 // Errors: as SectionIIPartnerships.
 func (r *Registry) InPartnershipWithSectionII(ctx context.Context, id string, day time.Time) (bool, error) {
