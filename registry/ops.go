@@ -77,14 +77,28 @@ func (r *Registry) UpdateEntity(ctx context.Context, v Viewer, e Entity) (Entity
 }
 
 // RequestReferent records a body's request that ref be enabled to file for
-// it. The referent gets an ID and status requested, dated today.
+// it. The referent gets an ID and status requested, dated today. The
+// request is the legal representative's (logged in as themselves, see
+// PersonViewer) or staff's recording one: an enabled referent or a machine
+// client acting for the body gets ErrForbidden.
 //
-// Errors: a problem.List for invalid data, for the legal representative
+// Errors: ErrForbidden; a problem.List for invalid data, for the legal representative
 // (always enabled already) or for a person already requested or enabled;
 // ErrNotFound; ErrConflict.
 func (r *Registry) RequestReferent(ctx context.Context, v Viewer, id string, ref Referent) (Referent, error) {
 	if err := authorize(v, opRequestReferent, id); err != nil {
 		return Referent{}, err
+	}
+	if v.Role != RoleStaff {
+		// Refuse before judging the data; checked again on the
+		// record written, should the representative change meanwhile.
+		e, err := r.entity(ctx, id)
+		if err != nil {
+			return Referent{}, err
+		}
+		if err := authorizeReferentRequest(v, &e); err != nil {
+			return Referent{}, err
+		}
 	}
 	actor := v.Actor()
 	ref.ID, ref.Status, ref.EnabledOn, ref.RevokedOn = "", "", "", ""
@@ -95,6 +109,9 @@ func (r *Registry) RequestReferent(ctx context.Context, v Viewer, id string, ref
 	ref.Status = ReferentRequested
 	ref.RequestedOn = r.today()
 	_, err := r.update(ctx, id, func(e *Entity) ([]Event, error) {
+		if err := authorizeReferentRequest(v, e); err != nil {
+			return nil, err
+		}
 		if ref.CodiceFiscale == e.LegalRepresentative.CodiceFiscale {
 			return nil, invalid("/taxCode", "referent_is_legal_representative",
 				"il legale rappresentante è sempre abilitato", "the legal representative is always enabled", nil)
