@@ -53,6 +53,7 @@ var notYet = map[string]bool{
 	"addPartnership":         true,
 	"getPartnership":         true,
 	"confirmPartnership":     true,
+	"updatePartnership":      true,
 	"listAccessRequests":     true,
 	"requestSectionIIAccess": true,
 	"getAccessRequest":       true,
