@@ -83,7 +83,8 @@ type Receipt struct {
 	// ReceivedAt is the time of receipt (the register's clock).
 	ReceivedAt time.Time `json:"receivedAt"`
 	// DecisionDue is the last day of the decision term (art. 54 c.2 DPR
-	// 394/1999): DecisionDays after the application date.
+	// 394/1999): DecisionDays after the application date, plus the days a
+	// completion request suspends it (Registry.SuspendedDays).
 	DecisionDue Date `json:"decisionDue"`
 	// Eligibility is the eligibility decision computed at receipt (and
 	// again on each completion), when the register has an assessor

@@ -16,8 +16,8 @@ import (
 // may read it (Registry.Attachment).
 
 // The media types of attachment files. Only PDF documents (a PAdES-signed
-// PDF is one) and CAdES envelopes (.p7m, DER-encoded CMS SignedData) are
-// accepted; the type is decided by the content (SniffAttachment), never by
+// PDF is one) and CAdES envelopes (.p7m, CMS SignedData in DER or base64 of
+// DER, see CheckP7M) are accepted; the type is decided by the content (SniffAttachment), never by
 // what the uploader declares.
 const (
 	MediaPDF = "application/pdf"
@@ -71,6 +71,12 @@ type ApplicationFiles interface {
 // envelope.
 func NewAttachmentFile(path string, content []byte) (AttachmentFile, error) {
 	mt, ok := SniffAttachment(content)
+	if !ok && looksLikeP7M(content) {
+		return AttachmentFile{}, invalid(path, "p7m_malformed",
+			"il file non è una busta CAdES (.p7m): serve un ContentInfo CMS di tipo SignedData con almeno un firmatario, in DER o in base64",
+			"the file is not a CAdES envelope (.p7m): a CMS ContentInfo of type SignedData with at least one signer is expected, in DER or base64",
+			map[string]any{"reason": CheckP7M(content).Error(), "expected": "CMS SignedData (RFC 5652 §5.1)"})
+	}
 	if !ok {
 		return AttachmentFile{}, invalid(path, "attachment_type",
 			"il file non è un PDF né una busta firmata CAdES (.p7m)",
@@ -82,31 +88,23 @@ func NewAttachmentFile(path string, content []byte) (AttachmentFile, error) {
 		Content: bytes.Clone(content)}, nil
 }
 
-// oidSignedData is the DER encoding of the object identifier
-// 1.2.840.113549.1.7.2 (id-signedData, RFC 5652 §5.1), tag and length
-// included.
-var oidSignedData = []byte{0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02}
-
 // SniffAttachment returns the media type of an attachment's content:
-// MediaPDF for a file whose first 1024 bytes hold the "%PDF-" header (ISO
-// 32000-1 §7.5.2 lets it follow some bytes of junk), MediaP7M for a DER
-// ContentInfo (a SEQUENCE) whose content type is id-signedData; ok is false
-// for anything else.
+// MediaP7M for a CAdES envelope as CheckP7M accepts it (DER, or base64 of
+// DER), MediaPDF for any other file whose first 1024 bytes hold the "%PDF-"
+// header (ISO 32000-1 §7.5.2 lets it follow some bytes of junk); ok is false
+// for anything else. The envelope is tried first, and a file that starts as
+// one (DER or PEM) is never a PDF: a signed PDF's .p7m holds the PDF, header
+// included, within its first bytes.
 func SniffAttachment(content []byte) (mediaType string, ok bool) {
+	if CheckP7M(content) == nil {
+		return MediaP7M, true
+	}
+	if len(content) > 0 && content[0] == 0x30 || bytes.HasPrefix(content, []byte("-----BEGIN ")) {
+		return "", false // a broken envelope, even if it holds a PDF
+	}
 	head := content[:min(len(content), 1024)]
 	if bytes.Contains(head, []byte("%PDF-")) {
 		return MediaPDF, true
-	}
-	// ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT ANY }:
-	// 0x30, a length (short or long form), then the OID.
-	if len(content) > 2 && content[0] == 0x30 {
-		i := 2
-		if l := content[1]; l&0x80 != 0 {
-			i += int(l & 0x7f)
-		}
-		if i < len(content) && bytes.HasPrefix(content[i:], oidSignedData) {
-			return MediaP7M, true
-		}
 	}
 	return "", false
 }

@@ -132,7 +132,8 @@ type Enrolment struct {
 	// AppliedOn is the date of the current cycle's application.
 	AppliedOn Date `json:"appliedOn,omitempty"`
 	// DecisionDue is the last day of the 90-day decision term (art. 54 c.2
-	// DPR 394/1999): AppliedOn + 90 days.
+	// DPR 394/1999): AppliedOn + 90 days, plus the days a completion
+	// request suspends it (Registry.SuspendedDays).
 	DecisionDue Date `json:"decisionDue,omitempty"`
 	// DecreeNumber and DecreeDate identify the ministerial decree of
 	// enrolment; the enrolment takes effect on DecreeDate.

@@ -465,7 +465,11 @@ func (r *Registry) statusOn(en Enrolment, day Date) Status {
 			applied = t.On
 		}
 	}
-	if s.Pending() && r.opts.Silence == SilenceMeansAcceptance && applied != "" && day.After(r.DecisionDue(applied)) {
+	due := r.DecisionDue(applied)
+	if applied == en.AppliedOn && en.DecisionDue != "" {
+		due = en.DecisionDue // the current cycle's term, with its suspension
+	}
+	if s.Pending() && r.opts.Silence == SilenceMeansAcceptance && applied != "" && day.After(due) {
 		return StatusEnrolled
 	}
 	return s

@@ -204,6 +204,8 @@ func (r *Registry) Application(ctx context.Context, v Viewer, id string) (Applic
 // RequestCompletion records staff's request that the body complete its
 // application id (what is missing or must be corrected is in note), as an
 // event. The application must be pending and have no unanswered request.
+// The first request suspends the decision term (SuspendedDays): the due date
+// of the receipt and of the pending enrolments moves accordingly.
 //
 // Errors: ErrForbidden for anyone but staff; ErrNotFound; a problem.List for
 // an empty or overlong note; ErrNoCompletionRequest (wrapped) when the
@@ -231,7 +233,15 @@ func (r *Registry) RequestCompletion(ctx context.Context, v Viewer, id, note str
 	a.Receipt.Completions = append(a.Receipt.Completions, c)
 	ev := r.event(v.Actor(), EventCompletionRequested, a.EntityID, a.ID, nil, c)
 	ev.Note = "completion requested"
-	if err := r.commit(ctx, Batch{Applications: []Application{a}, Events: []Event{ev}}); err != nil {
+	b := Batch{Applications: []Application{a}, Events: []Event{ev}}
+	if len(a.Receipt.Completions) == 1 {
+		// The first request suspends the decision term (suspension.go).
+		before := e.Clone()
+		r.suspend(&a, &e)
+		b.Entities = []Entity{e}
+		b.Events = append(b.Events, r.event(v.Actor(), EventEntityUpdated, e.ID, e.ID, before, e))
+	}
+	if err := r.commit(ctx, b); err != nil {
 		return Application{}, err
 	}
 	a.Version++
@@ -243,9 +253,9 @@ func (r *Registry) RequestCompletion(ctx context.Context, v Viewer, id, note str
 // application; everything else may change) and the files of its new
 // attachments; an attachment that keeps the digest of one of the
 // application's attachments needs no file. The application is validated
-// and assessed again, keeps its protocol number, time of receipt and
-// decision due date, and the body's declared data is updated from it; the
-// answer is an event.
+// and assessed again, keeps its protocol number and time of receipt, its
+// decision due date ends the suspension of the term (SuspendedDays), and the
+// body's declared data is updated from it; the answer is an event.
 //
 // Errors: ErrForbidden for a viewer other than the body and staff;
 // ErrNotFound; ErrNoCompletionRequest (wrapped) without an open request; a
@@ -299,6 +309,7 @@ func (r *Registry) Complete(ctx context.Context, v Viewer, id string, next Appli
 	last.AnsweredAt, last.AnsweredBy = r.now(), v.Actor()
 	before := e.Clone()
 	e = r.mergeDeclared(e, next.Body, next.Date)
+	r.suspend(&next, &e) // the answer ends the suspension of the term
 	events := []Event{r.event(v.Actor(), EventApplicationComplete, a.EntityID, a.ID, a, next)}
 	events[0].Note = "application completed"
 	events = append(events, r.event(v.Actor(), EventEntityUpdated, e.ID, e.ID, before, e))

@@ -3,6 +3,7 @@ package registry_test
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"testing"
 	"time"
@@ -13,7 +14,7 @@ import (
 
 var (
 	testPDF = []byte("%PDF-1.4\n%%EOF\n")
-	testP7M = []byte{0x30, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0xa0, 0x80, 0x00}
+	testP7M = mustHex(testP7MHex) // a minimal CMS SignedData (p7m_test.go)
 )
 
 // stubAssess decides not_eligible for a body named "Ineligible", refuses
@@ -32,6 +33,14 @@ func (s *stubAssess) assess(_ context.Context, a *registry.Application, unstated
 	return &registry.Assessment{Verdict: "eligible", AsOf: registry.DateOf(asOf),
 		Sections: []registry.SectionAssessment{{Section: registry.SectionI, Verdict: "eligible",
 			Rules: []registry.RuleAssessment{{Rule: "r1", Basis: "art. 53", Outcome: "pass"}}}}}, nil
+}
+
+func mustHex(s string) []byte {
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
 
 func submission(cf, name string) registry.Submission {

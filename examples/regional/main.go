@@ -42,6 +42,7 @@ import (
 	"syscall"
 
 	"github.com/openregistro/registro/examples/regional/mirror"
+	"github.com/openregistro/registro/examples/registrod/client"
 	"github.com/openregistro/registro/registry/sqlstore"
 	"github.com/openregistro/registro/registry/territory"
 )
@@ -118,7 +119,7 @@ func runSync(ctx context.Context, args []string, getenv func(string) string, std
 	db := fs.String("db", "", "local store: sqlite:PATH or postgres://… (required)")
 	interval := fs.Duration("interval", mirror.DefaultInterval, "pause between two syncs")
 	once := fs.Bool("once", false, "sync once and exit")
-	timeout := fs.Duration("timeout", mirror.DefaultTimeout, "timeout of each request to the service")
+	timeout := fs.Duration("timeout", client.DefaultTimeout, "timeout of each request to the service")
 	if code, done := parse(fs, args, region, db); done {
 		return code
 	}
@@ -130,7 +131,7 @@ func runSync(ctx context.Context, args []string, getenv func(string) string, std
 		return exitUsage
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	client, err := mirror.NewClient(*service, *token, mirror.ClientOptions{Timeout: *timeout})
+	c, err := client.New(*service, *token, client.Options{Timeout: *timeout})
 	if err != nil {
 		fmt.Fprintf(stderr, "regional sync: %v\n", err)
 		return exitUsage
@@ -152,7 +153,7 @@ func runSync(ctx context.Context, args []string, getenv func(string) string, std
 		fmt.Fprintf(stderr, "regional sync: %v\n", err)
 		return exitFailure
 	}
-	m, err := mirror.NewRegionSync(client, cp, opts)
+	m, err := mirror.NewRegionSync(c, cp, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "regional sync: %v\n", err)
 		return exitUsage

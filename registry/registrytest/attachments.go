@@ -3,6 +3,7 @@ package registrytest
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"sync"
 	"testing"
@@ -22,6 +23,11 @@ var applicationFilesTests = []struct {
 	{"LastProtocol", testLastProtocol},
 	{"ConcurrentProtocols", testConcurrentProtocols},
 }
+
+// minimalP7M is a minimal CMS SignedData envelope (RFC 5652 §5): one
+// digest algorithm, the encapsulated document "%PDF form ok", one signer; the
+// registry package's tests build it with encoding/asn1 and check this copy.
+var minimalP7M, _ = hex.DecodeString("307106092a864886f70d010702a0643062020101310f300d06096086480165030402010500301b06092a864886f70d010701a00e040c2550444620666f726d206f6b312f302d02010130053000020101300d06096086480165030402010500300d06092a864886f70d01010105000403736967")
 
 func file(t *testing.T, content string) registry.AttachmentFile {
 	t.Helper()
@@ -43,7 +49,7 @@ func received(a registry.Application, protocol string) registry.Application {
 func testAttachmentsStoredOnce(t *testing.T, s registry.Store) {
 	ctx := context.Background()
 	pdf := file(t, "%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
-	p7m := file(t, "\x30\x80\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02\xa0\x80")
+	p7m := file(t, string(minimalP7M))
 	commit(t, s, registry.Batch{Entities: []registry.Entity{entity("E1", "80000000001", "A")},
 		Attachments: []registry.AttachmentFile{pdf, p7m, pdf}})
 	commit(t, s, registry.Batch{Entities: []registry.Entity{entity("E2", "80000000002", "B")},

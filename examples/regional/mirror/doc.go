@@ -13,14 +13,15 @@
 // expires changes what the token sees without any entry in the feed.
 //
 // Mirror is for a system holding a staff token (the ministry's own
-// replicas): a Client reads the service (GET /v1/events, the whole change
-// feed, and GET /v1/entities/{id}); a Mirror reads the feed from the
-// position its Cursor saved, fetches the current record of every body an
-// event names, and applies it to a local registry.Store (sqlstore over
-// SQLite or PostgreSQL, or memstore): a new body of the region through
-// registry.Registry.Import, a changed one as a version-checked replace
-// after the registry has validated it exactly as Import does, and a body
-// that left the region (or the service, or the token's sight) is removed.
+// replicas): it reads the service with registrod's typed client
+// (examples/registrod/client: GET /v1/events, the whole change feed, and
+// GET /v1/entities/{id}) from the position its Cursor saved, fetches the
+// current record of every body an event names, and applies it to a local
+// registry.Store (sqlstore over SQLite or PostgreSQL, or memstore): a new
+// body of the region through registry.Registry.Import, a changed one as a
+// version-checked replace after the registry has validated it exactly as
+// Import does, and a body that left the region (or the service, or the
+// token's sight) is removed.
 // Every local write carries an event, so the copy has its own audit trail.
 // SQLCursor keeps the position in a table of the same database. With
 // Options.Access set to a client with a region token, the copy holds only
@@ -29,19 +30,20 @@
 //
 // # Errors
 //
-// A response other than 2xx is an *HTTPError carrying the service's problem
-// details; errors.Is matches ErrUnauthorized (401), ErrForbidden (403),
-// ErrNotFound (404) and ErrServer (5xx, 429). Network failures and timeouts
-// are wrapped as the HTTP client returns them, and a cancelled context ends a
-// sync with the context's error. A body the local registry refuses is a
-// problem.List (errors.Is(err, problem.ErrInvalid)) wrapped with its ID; the
-// local store's errors (registry.ErrConflict for a concurrent writer) come
-// back wrapped. Run retries every error with backoff except ErrUnauthorized
-// and ErrForbidden, which end it.
+// The service's answers other than 2xx come back as the client's
+// *client.Error, carrying the status and the service's problem details (the
+// client itself waits out a 429's Retry-After). Network failures and
+// timeouts are wrapped as the HTTP client returns them, and a cancelled
+// context ends a sync with the context's error. A body the local registry
+// refuses is a problem.List (errors.Is(err, problem.ErrInvalid)) wrapped
+// with its ID; the local store's errors (registry.ErrConflict for a
+// concurrent writer) come back wrapped. Run retries every error with backoff
+// except the service refusing the token (a *client.Error of status 401 or
+// 403), which ends it.
 //
 // # Concurrency
 //
-// A Client is safe for concurrent use. A Mirror runs one sync at a time:
+// A Mirror runs one sync at a time:
 // concurrent calls of Once queue on a mutex. Several processes must not sync
 // the same store with the same cursor at once; if they do, a version conflict
 // makes one fail and retry, and nothing is lost. Readers of the local store

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"time"
 
 	"github.com/openregistro/registro/examples/regional/mirror"
 	"github.com/openregistro/registro/examples/registrod/api"
+	"github.com/openregistro/registro/examples/registrod/client"
 	"github.com/openregistro/registro/examples/synth"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
@@ -36,12 +38,12 @@ func Example() {
 	defer srv.Close()
 
 	// The regional system: a client with its token, its own store, a mirror.
-	client, err := mirror.NewClient(srv.URL, "sync-token-0123456789", mirror.ClientOptions{Timeout: 10 * time.Second})
+	c, err := client.New(srv.URL, "sync-token-0123456789", client.Options{Timeout: 10 * time.Second})
 	if err != nil {
 		panic(err)
 	}
 	local := memstore.New() // sqlstore.Open(ctx, "sqlite:regional.db", sqlstore.Options{}) in production
-	m, err := mirror.New(client, local, mirror.Options{Region: "03"})
+	m, err := mirror.New(c, local, mirror.Options{Region: "03"})
 	if err != nil {
 		panic(err)
 	}
@@ -53,9 +55,11 @@ func Example() {
 	st, _ = m.Once(ctx)
 	fmt.Printf("second sync: %d events, %d bodies written\n", st.Events, st.Created+st.Updated+st.Removed)
 
-	bad, _ := mirror.NewClient(srv.URL, "wrong-token-0123456789", mirror.ClientOptions{})
-	_, err = bad.Events(ctx, 0, 10)
-	fmt.Println(errors.Is(err, mirror.ErrUnauthorized))
+	bad, _ := c.WithToken("wrong-token-0123456789")
+	refusedMirror, _ := mirror.New(bad, memstore.New(), mirror.Options{Region: "03"})
+	_, err = refusedMirror.Once(ctx)
+	var refused *client.Error
+	fmt.Println(errors.As(err, &refused) && refused.Status == http.StatusUnauthorized)
 	// Output:
 	// first sync: 7 bodies created
 	// second sync: 0 events, 0 bodies written

@@ -15,8 +15,8 @@ import (
 
 	"github.com/openregistro/registro/examples/internal/wire"
 
-	"github.com/openregistro/registro/examples/regional/mirror"
 	"github.com/openregistro/registro/examples/registrod/api"
+	"github.com/openregistro/registro/examples/registrod/client"
 	"github.com/openregistro/registro/examples/synth"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/sqlstore"
@@ -167,9 +167,9 @@ func all(t *testing.T, st registry.Store, region string) []registry.Entity {
 func (s *service) all(t *testing.T, region string) []registry.Entity { return all(t, s.store, region) }
 
 // client returns a client of the service with token.
-func (s *service) client(t *testing.T, token string) *mirror.Client {
+func (s *service) client(t *testing.T, token string) *client.Client {
 	t.Helper()
-	c, err := mirror.NewClient(s.srv.URL, token, mirror.ClientOptions{Timeout: 10 * time.Second})
+	c, err := client.New(s.srv.URL, token, client.Options{Timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/openregistro/registro/examples/internal/wire"
+	"github.com/openregistro/registro/examples/registrod/client"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/territory"
 )
@@ -38,7 +39,7 @@ type Options struct {
 	// Section II access). Each Once then also reconciles the whole copy with
 	// what the token sees, since a grant or its expiry changes visibility
 	// without a change to the bodies. Nil: everything the feed client sees.
-	Access *Client
+	Access *client.Client
 	// PageSize is the number of events read per request; 0 means
 	// DefaultPageSize.
 	PageSize int
@@ -73,18 +74,18 @@ type Stats struct {
 // Mirror keeps a local copy of one region's part of the register in sync
 // with a registrod service. Build it with New.
 type Mirror struct {
-	client *Client
+	client *client.Client
 	store  registry.Store
 	local  *registry.Registry // imports, replaces and removes bodies in store
 	opts   Options
 	mu     sync.Mutex // one sync at a time
 }
 
-// New returns a mirror that reads the change feed and the bodies with client
+// New returns a mirror that reads the change feed and the bodies with c
 // (a staff token: the feed is reserved to staff) and writes them into local.
 // It returns an error for a nil client or store or an unknown region.
-func New(client *Client, local registry.Store, opts Options) (*Mirror, error) {
-	if client == nil || local == nil {
+func New(c *client.Client, local registry.Store, opts Options) (*Mirror, error) {
+	if c == nil || local == nil {
 		return nil, errors.New("mirror: New needs a client and a local store")
 	}
 	if _, ok := territory.Default().Region(opts.Region); !ok {
@@ -118,7 +119,7 @@ func New(client *Client, local registry.Store, opts Options) (*Mirror, error) {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Mirror{
-		client: client,
+		client: c,
 		store:  local,
 		local:  wire.Registry(local, wire.Options{Now: opts.Now}),
 		opts:   opts,
@@ -128,8 +129,8 @@ func New(client *Client, local registry.Store, opts Options) (*Mirror, error) {
 // Run syncs every Options.Interval until ctx ends, and returns ctx's error
 // then. A failed sync is retried after a backoff that doubles from
 // MinBackoff up to MaxBackoff and is reset by a success. An error that
-// retrying cannot cure — the service refusing the token (ErrUnauthorized,
-// ErrForbidden) — ends Run with that error.
+// retrying cannot cure — the service refusing the token (a *client.Error of
+// status 401 or 403) — ends Run with that error.
 func (m *Mirror) Run(ctx context.Context) error {
 	backoff := m.opts.MinBackoff
 	for {
@@ -139,7 +140,7 @@ func (m *Mirror) Run(ctx context.Context) error {
 		}
 		wait := m.opts.Interval
 		switch {
-		case errors.Is(err, ErrUnauthorized), errors.Is(err, ErrForbidden):
+		case refused(err):
 			return err
 		case err != nil:
 			m.opts.Logger.Warn("sync failed, retrying", "error", err.Error(), "retry_in", backoff)
@@ -183,7 +184,7 @@ func (m *Mirror) Once(ctx context.Context) (Stats, error) {
 		}
 	}
 	for {
-		page, err := m.client.Events(ctx, after, m.opts.PageSize)
+		page, err := m.client.EventPage(ctx, client.EventQuery{After: after, Limit: m.opts.PageSize})
 		if err != nil {
 			return st, err
 		}
@@ -235,14 +236,14 @@ type visibility struct {
 
 func (m *Mirror) visibility(ctx context.Context) (*visibility, error) {
 	v := &visibility{body: map[string]bool{}, sectionII: map[string]bool{}}
-	all, err := m.opts.Access.Entities(ctx, Query{Region: m.opts.Region})
+	all, err := entities(ctx, m.opts.Access, m.opts.Region, 0)
 	if err != nil {
 		return nil, fmt.Errorf("mirror: what the access token sees: %w", err)
 	}
 	for _, e := range all {
 		v.body[e.ID] = true
 	}
-	ii, err := m.opts.Access.Entities(ctx, Query{Region: m.opts.Region, Section: registry.SectionII})
+	ii, err := entities(ctx, m.opts.Access, m.opts.Region, registry.SectionII)
 	if err != nil {
 		return nil, fmt.Errorf("mirror: what the access token sees: %w", err)
 	}
@@ -295,8 +296,8 @@ func (m *Mirror) reconcile(ctx context.Context, vis *visibility, st *Stats) erro
 
 // sync fetches body id from the service and applies it.
 func (m *Mirror) sync(ctx context.Context, id string, vis *visibility, st *Stats) error {
-	remote, err := m.client.Entity(ctx, id)
-	if errors.Is(err, ErrNotFound) {
+	remote, _, err := m.client.Entity(ctx, id)
+	if notFound(err) {
 		return m.drop(ctx, id, "no longer in the service", st)
 	}
 	if err != nil {

@@ -7,26 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/openregistro/registro/examples/registrod/api"
+	"github.com/openregistro/registro/examples/registrod/client"
 	"github.com/openregistro/registro/registry"
 )
-
-// Feed returns a page of the regional change feed (GET /v1/feed): the
-// changes of the token's region as it sees them, after after, reading at
-// most limit events (1…registry.MaxLimit). It needs a region token: any
-// other gets an error matching ErrForbidden.
-func (c *Client) Feed(ctx context.Context, after int64, limit int) (api.FeedPage, error) {
-	var p api.FeedPage
-	q := url.Values{"after": {strconv.FormatInt(after, 10)}, "limit": {strconv.Itoa(limit)}}
-	err := c.get(ctx, "/v1/feed", q, &p)
-	return p, err
-}
 
 // Body is a body in a region's copy: what the region's token sees of it.
 type Body struct {
@@ -169,17 +158,17 @@ type RegionOptions struct {
 // fields, Section II only under a grant) and the service never hands it
 // more. Build it with NewRegionSync.
 type RegionSync struct {
-	client *Client
+	client *client.Client
 	copy   Copy
 	opts   RegionOptions
 	mu     sync.Mutex
 }
 
-// NewRegionSync returns a sync that reads with client (a region token) and
-// writes into c. It returns an error for a nil client or copy or an empty
-// region.
-func NewRegionSync(client *Client, c Copy, opts RegionOptions) (*RegionSync, error) {
-	if client == nil || c == nil {
+// NewRegionSync returns a sync that reads with cl (a region token: the
+// regional feed, GET /v1/feed, and the listing) and writes into c. It
+// returns an error for a nil client or copy or an empty region.
+func NewRegionSync(cl *client.Client, c Copy, opts RegionOptions) (*RegionSync, error) {
+	if cl == nil || c == nil {
 		return nil, errors.New("mirror: NewRegionSync needs a client and a copy")
 	}
 	if opts.Region == "" {
@@ -204,7 +193,7 @@ func NewRegionSync(client *Client, c Copy, opts RegionOptions) (*RegionSync, err
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &RegionSync{client: client, copy: c, opts: opts}, nil
+	return &RegionSync{client: cl, copy: c, opts: opts}, nil
 }
 
 // Once reads the feed from the saved cursor to its end, applies each entry
@@ -223,7 +212,7 @@ func (s *RegionSync) Once(ctx context.Context) (Stats, error) {
 	}
 	st.Cursor = after
 	for {
-		page, err := s.client.Feed(ctx, after, s.opts.PageSize)
+		page, err := s.client.FeedPage(ctx, after, s.opts.PageSize)
 		if err != nil {
 			return st, err
 		}
@@ -261,13 +250,13 @@ func (s *RegionSync) apply(ctx context.Context, it api.FeedItem, st *Stats) erro
 // reconcile makes the copy the token's listing of the region, with the
 // sections it sees each body in.
 func (s *RegionSync) reconcile(ctx context.Context, st *Stats) error {
-	all, err := s.client.Entities(ctx, Query{Region: s.opts.Region})
+	all, err := entities(ctx, s.client, s.opts.Region, 0)
 	if err != nil {
 		return fmt.Errorf("mirror: what the token sees: %w", err)
 	}
 	sections := map[string][]registry.Section{}
 	for _, sec := range []registry.Section{registry.SectionI, registry.SectionII} {
-		in, err := s.client.Entities(ctx, Query{Region: s.opts.Region, Section: sec})
+		in, err := entities(ctx, s.client, s.opts.Region, sec)
 		if err != nil {
 			return fmt.Errorf("mirror: what the token sees: %w", err)
 		}
@@ -321,7 +310,7 @@ func sameBody(a, b Body) bool {
 }
 
 // Run syncs every Interval until ctx ends, as Mirror.Run does: failures are
-// retried with backoff, ErrUnauthorized and ErrForbidden end it.
+// retried with backoff, the service refusing the token (401, 403) ends it.
 func (s *RegionSync) Run(ctx context.Context) error {
 	backoff := s.opts.MinBackoff
 	for {
@@ -331,7 +320,7 @@ func (s *RegionSync) Run(ctx context.Context) error {
 		}
 		wait := s.opts.Interval
 		switch {
-		case errors.Is(err, ErrUnauthorized), errors.Is(err, ErrForbidden):
+		case refused(err):
 			return err
 		case err != nil:
 			s.opts.Logger.Warn("sync failed, retrying", "error", err.Error(), "retry_in", backoff)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/openregistro/registro/examples/regional/mirror"
 	"github.com/openregistro/registro/examples/registrod/api"
+	"github.com/openregistro/registro/examples/registrod/client"
 	"github.com/openregistro/registro/examples/synth"
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
@@ -52,8 +53,8 @@ func ExampleRegionSync() {
 	if err != nil {
 		panic(err)
 	}
-	client, _ := mirror.NewClient(srv.URL, "lombardia-token-0123456789", mirror.ClientOptions{Timeout: 10 * time.Second})
-	sync, err := mirror.NewRegionSync(client, copy, mirror.RegionOptions{Region: "03"})
+	c, _ := client.New(srv.URL, "lombardia-token-0123456789", client.Options{Timeout: 10 * time.Second})
+	sync, err := mirror.NewRegionSync(c, copy, mirror.RegionOptions{Region: "03"})
 	if err != nil {
 		panic(err)
 	}

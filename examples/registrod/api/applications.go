@@ -19,7 +19,8 @@ import (
 // a part named "application" holding the application as JSON (the published
 // application schema), then one part named "file" per attachment, whose
 // filename is the name the application gives it in attachments[].name. Each
-// file is a PDF (signed PAdES or not) or a CAdES envelope (.p7m); the
+// file is a PDF (signed PAdES or not) or a CAdES envelope (.p7m: a CMS
+// SignedData, DER or base64, registry.CheckP7M); the
 // register decides which by the content, and a part whose declared
 // Content-Type says otherwise is refused. The answer is the receipt. The same
 // request, with the completed application, answers a request to complete

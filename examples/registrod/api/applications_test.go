@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"mime/multipart"
@@ -34,12 +35,11 @@ const (
 	tokAppsRegion = "apps-region-token-0123456789"
 )
 
-// The attachment files: a PDF and a CAdES envelope (DER ContentInfo of
-// type id-signedData).
+// The attachment files: a PDF and a CAdES envelope (a minimal DER CMS
+// SignedData, as registry's tests build it with encoding/asn1).
 var (
-	pdfFile = []byte("%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
-	p7mFile = append([]byte{0x30, 0x82, 0x01, 0x00, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0xa0, 0x80},
-		[]byte("signed content: the application form, signed CAdES")...)
+	pdfFile    = []byte("%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+	p7mFile, _ = hex.DecodeString("307106092a864886f70d010702a0643062020101310f300d06096086480165030402010500301b06092a864886f70d010701a00e040c2550444620666f726d206f6b312f302d02010130053000020101300d06096086480165030402010500300d06092a864886f70d01010105000403736967")
 )
 
 // appsEnv is a register served over HTTP for the applications tests: its

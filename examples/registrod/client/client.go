@@ -154,7 +154,8 @@ type CallOption func(*call)
 // WithIdempotencyKey sends key as the Idempotency-Key of a POST instead of a
 // generated one: the same key and the same request, sent again (after a
 // timeout, by another process), are answered as the first time and write
-// nothing again. It is ignored by a GET.
+// nothing again. A GET, and a POST that writes nothing (Validate,
+// Eligibility: no key is generated for those), send it only when given.
 func WithIdempotencyKey(key string) CallOption { return func(c *call) { c.key = key } }
 
 // IfNoneMatch makes a read conditional: when etag (from an earlier answer)
@@ -164,8 +165,9 @@ func IfNoneMatch(etag string) CallOption {
 }
 
 // IfMatch makes a write conditional on the resource still having etag (the
-// record version of an earlier read, `"v7"`): a write route answers 412 or
-// 409 when it changed meanwhile.
+// ETag of an earlier read: for a body, `"v7.3fa2…"`, of which the service
+// compares only the record version, see ETagVersion): a write route answers
+// 412 or 409 when it changed meanwhile.
 func IfMatch(etag string) CallOption { return func(c *call) { c.header.Set("If-Match", etag) } }
 
 // WithRequestID sends id as the request's X-Request-ID, so that the
@@ -185,6 +187,21 @@ type call struct {
 	header http.Header
 	key    string
 	resp   *Response
+	// accept is the Accept header ("": JSON and problems); contentType the
+	// body's ("": JSON).
+	accept, contentType string
+	// safe marks a POST that writes nothing (validation, eligibility): it
+	// is sent without an Idempotency-Key, since retrying it is harmless and
+	// the service stores a row per key it sees.
+	safe bool
+}
+
+// safeCall returns the call of a POST that writes nothing: no
+// Idempotency-Key is generated for it (WithIdempotencyKey still sends one).
+func safeCall(path string, query url.Values, body []byte, opts []CallOption) *call {
+	cl := newCall(http.MethodPost, path, query, body, opts)
+	cl.safe = true
+	return cl
 }
 
 // newCall returns the call of method on path with opts applied.
@@ -199,7 +216,7 @@ func newCall(method, path string, query url.Values, body []byte, opts []CallOpti
 // do sends cl, waiting out 429 answers, and returns the body of a 2xx
 // answer; a 304 is ErrNotModified, any other status an *Error.
 func (c *Client) do(ctx context.Context, cl *call) ([]byte, error) {
-	if cl.method == http.MethodPost && cl.key == "" {
+	if cl.method == http.MethodPost && cl.key == "" && !cl.safe {
 		cl.key = c.opts.NewIdempotencyKey()
 	}
 	resp := cl.resp
@@ -257,9 +274,17 @@ func (c *Client) once(ctx context.Context, cl *call, resp *Response) ([]byte, er
 	for k, v := range cl.header {
 		req.Header[k] = v
 	}
-	req.Header.Set("Accept", "application/json, application/problem+json")
+	accept := cl.accept
+	if accept == "" {
+		accept = "application/json, application/problem+json"
+	}
+	req.Header.Set("Accept", accept)
 	if cl.body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		ct := cl.contentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		req.Header.Set("Content-Type", ct)
 	}
 	if cl.key != "" {
 		req.Header.Set(api.IdempotencyKeyHeader, cl.key)
@@ -299,6 +324,14 @@ func (c *Client) once(ctx context.Context, cl *call, resp *Response) ([]byte, er
 	}
 	return nil, e
 }
+
+// ETagVersion returns the record version a body's ETag names, for staff
+// and the body itself (`"v7.3fa2…"` or `"v7"` → 7; the part after the dot
+// is a digest of the page's reporting status, which changes with filings,
+// not with the record): the version a write's If-Match is compared with
+// (api.EntityETagVersion). ok is false for any other ETag, such as the
+// digest of a published view.
+func ETagVersion(etag string) (version int64, ok bool) { return api.EntityETagVersion(etag) }
 
 // retryAfter parses a Retry-After value: seconds or an HTTP date.
 func retryAfter(v string) time.Duration {

@@ -22,6 +22,11 @@ const (
 	tokStaff = "staff-token-0123456789"
 	tokBody  = "body-token-0123456789"
 	tokOther = "other-body-token-0123456789"
+	// tokRegion is the region of tokBody's body.
+	tokRegion = "region-token-0123456789"
+	// tokPerson is a person of the public: the signer of the sample
+	// application (applicationDoc).
+	tokPerson = "person-token-0123456789"
 )
 
 // testNow is the service's clock: before the 2024 filing deadline.
@@ -87,9 +92,11 @@ func mustService(t *testing.T, opts api.Options) *service {
 			EntityID: done.IDs[b.Entity.CodiceFiscale]}
 	}
 	tokens, err := api.NewTokens(map[string]api.Identity{
-		tokStaff: {Role: registry.RoleStaff, Subject: "staff:test"},
-		tokBody:  ident(s.body),
-		tokOther: ident(s.other),
+		tokStaff:  {Role: registry.RoleStaff, Subject: "staff:test"},
+		tokBody:   ident(s.body),
+		tokOther:  ident(s.other),
+		tokPerson: {Role: registry.RolePublic, Subject: "cf:RCCMNL83S18D969H"},
+		tokRegion: {Role: registry.RoleRegion, Subject: "region:test", Region: s.body.Entity.Seat.Region},
 	})
 	if err != nil {
 		t.Fatal(err)

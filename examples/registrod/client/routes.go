@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"net/http"
 	"net/url"
@@ -76,14 +77,15 @@ func (c *Client) Schema(ctx context.Context, name string, year int, opts ...Call
 // Validate calls POST /v1/questionnaires/{year}/validate: the problems of
 // the questionnaire doc (JSON) for reporting year year, complete or, with
 // draft, as a draft (required fields may be missing). An invalid document
-// is a result with Valid false, not an error.
+// is a result with Valid false, not an error. The call writes nothing and
+// carries no Idempotency-Key.
 func (c *Client) Validate(ctx context.Context, year int, doc []byte, draft bool, opts ...CallOption) (api.ValidationResult, error) {
 	q := url.Values{}
 	if draft {
 		q.Set("draft", "true")
 	}
 	return send[api.ValidationResult](ctx, c,
-		newCall(http.MethodPost, "/v1/questionnaires/"+strconv.Itoa(year)+"/validate", q, doc, opts))
+		safeCall("/v1/questionnaires/"+strconv.Itoa(year)+"/validate", q, doc, opts))
 }
 
 // File calls POST /v1/filings/{year}: files the annual report doc (the
@@ -162,22 +164,57 @@ func (c *Client) Entities(ctx context.Context, q EntityQuery, opts ...CallOption
 }
 
 // Entity calls GET /v1/entities/{id}: body id as the token may see it, and
-// its ETag (the record version, `"v7"`, for staff and the body itself). A
+// its ETag (for staff and the body itself the record version and a digest
+// of the reporting status, `"v7.3fa2…"`: ETagVersion reads the version). A
 // body the token may not see is an *Error of kind not found, as one that
 // does not exist. With IfNoneMatch(etag) it returns ErrNotModified while the
-// body is unchanged.
+// body is unchanged. EntityView gives the page's reporting status as well.
 func (c *Client) Entity(ctx context.Context, id string, opts ...CallOption) (registry.Entity, string, error) {
+	v, etag, err := c.EntityView(ctx, id, opts...)
+	return v.Entity, etag, err
+}
+
+// EntityView is the page of GET /v1/entities/{id}: the body and, beside its
+// fields, its reporting status.
+type EntityView struct {
+	// Entity is the body as the token may see it.
+	Entity registry.Entity
+	// Reporting is the last report filed, the next due and the overdue
+	// ones, as the token may see them.
+	Reporting registry.ReportingStatus
+}
+
+// UnmarshalJSON reads the page: the body's fields and "reporting" in one
+// object.
+func (v *EntityView) UnmarshalJSON(b []byte) error {
+	var r struct {
+		Reporting registry.ReportingStatus `json:"reporting"`
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, &v.Entity); err != nil {
+		return err
+	}
+	v.Reporting = r.Reporting
+	return nil
+}
+
+// EntityView calls GET /v1/entities/{id} as Entity does, and returns the
+// whole page: the body and its reporting status.
+func (c *Client) EntityView(ctx context.Context, id string, opts ...CallOption) (EntityView, string, error) {
 	cl := newCall(http.MethodGet, "/v1/entities/"+url.PathEscape(id), nil, nil, opts)
 	if cl.resp == nil {
 		cl.resp = &Response{}
 	}
-	e, err := send[registry.Entity](ctx, c, cl)
-	return e, cl.resp.ETag, err
+	v, err := send[EntityView](ctx, c, cl)
+	return v, cl.resp.ETag, err
 }
 
 // ReplaceEntity calls PUT /v1/entities/{id}: replaces the declared data of
 // body e.ID with e's, if the body is still at etag (the ETag of the Entity
-// call that read it: the record version, `"v7"`), and returns the body as
+// call that read it, whose version part the service compares: see
+// ETagVersion), and returns the body as
 // stored and its new ETag. A body changed meanwhile is an *Error of kind
 // conflict (412): read it again and retry. Staff and the body itself may
 // replace it.
@@ -279,7 +316,8 @@ func (c *Client) YearlyList(ctx context.Context, year int, recipient string, opt
 // Eligibility calls POST /v1/eligibility: the decision on an application
 // (an *eligibility.Application, or its JSON as []byte) as of asOf (the
 // zero Date: the service's today). An application that cannot be evaluated
-// is an *Error of kind invalid with its problems.
+// is an *Error of kind invalid with its problems. The call writes nothing
+// and carries no Idempotency-Key.
 func (c *Client) Eligibility(ctx context.Context, app any, asOf registry.Date, opts ...CallOption) (eligibility.Decision, error) {
 	body, err := jsonBody(app)
 	if err != nil {
@@ -289,5 +327,5 @@ func (c *Client) Eligibility(ctx context.Context, app any, asOf registry.Date, o
 	if !asOf.IsZero() {
 		q.Set("asOf", asOf.String())
 	}
-	return send[eligibility.Decision](ctx, c, newCall(http.MethodPost, "/v1/eligibility", q, body, opts))
+	return send[eligibility.Decision](ctx, c, safeCall("/v1/eligibility", q, body, opts))
 }
