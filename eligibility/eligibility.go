@@ -57,8 +57,8 @@ var _ Register = registry.Reader{} // the register's own adapter: Registry.Reade
 type PartnershipRegister interface {
 	Register
 	// SectionIIPartnerships returns the partnerships of body entityID in
-	// force on the calendar day of day whose other party was enrolled in
-	// Section II that day; an error wrapping registry.ErrNotFound when the
+	// force on the calendar day of day, confirmed by the other party, whose
+	// other party was enrolled in Section II that day; an error wrapping registry.ErrNotFound when the
 	// body is not in the register (or its records cannot be read).
 	SectionIIPartnerships(ctx context.Context, entityID string, day time.Time) ([]registry.Partnership, error)
 }

@@ -12,7 +12,8 @@ import (
 // TestPartnershipAgainstTheRegistersRecords: with the register's own reader
 // (Registry.ReaderFor), the partnership rule checks an applicant already in
 // the register against the partnerships the register records on the
-// application date, not only the partner's Section II enrolment (issue 21).
+// application date, not only the partner's Section II enrolment (issue 21);
+// a partnership the partner has not confirmed does not count.
 func TestPartnershipAgainstTheRegistersRecords(t *testing.T) {
 	ctx := context.Background()
 	staff := registry.Staff("test")
@@ -27,12 +28,14 @@ func TestPartnershipAgainstTheRegistersRecords(t *testing.T) {
 	tests := []struct {
 		name    string
 		records []registry.Partnership
+		confirm bool // the partner confirms each record
 		want    eligibility.Outcome
 	}{
-		{"recorded and in force", []registry.Partnership{record("2023-01-15", "")}, eligibility.Pass},
-		{"not recorded", nil, eligibility.Missing},
-		{"recorded, ended before the application", []registry.Partnership{record("2023-01-15", "2024-02-29")}, eligibility.Missing},
-		{"recorded, starting after the application", []registry.Partnership{record("2024-03-02", "")}, eligibility.Missing},
+		{"recorded, confirmed and in force", []registry.Partnership{record("2023-01-15", "")}, true, eligibility.Pass},
+		{"recorded and in force, not confirmed by the partner", []registry.Partnership{record("2023-01-15", "")}, false, eligibility.Missing},
+		{"not recorded", nil, true, eligibility.Missing},
+		{"recorded, ended before the application", []registry.Partnership{record("2023-01-15", "2024-02-29")}, true, eligibility.Missing},
+		{"recorded, starting after the application", []registry.Partnership{record("2024-03-02", "")}, true, eligibility.Missing},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -42,8 +45,14 @@ func TestPartnershipAgainstTheRegistersRecords(t *testing.T) {
 			}
 			reg := registry.New(store, registry.Options{})
 			for _, p := range tc.records {
-				if _, err := reg.AddPartnership(ctx, staff, p); err != nil {
+				p, err := reg.AddPartnership(ctx, staff, p)
+				if err != nil {
 					t.Fatal(err)
+				}
+				if tc.confirm {
+					if _, err := reg.ConfirmPartnership(ctx, registry.Body("partner", "E-PARTNER"), p.ID); err != nil {
+						t.Fatal(err)
+					}
 				}
 			}
 			sd, _ := evaluate(t, typical(), reg.ReaderFor(staff)).Section(registry.SectionII)

@@ -18,6 +18,11 @@ import (
 //     data, apply again, complete its application when staff ask, request and revoke its referents, declare and end its
 //     branches (as the national body), record its partnerships (as either
 //     party) and file its annual report;
+//   - but only the body's legal representative in office requests a
+//     referent (art. 52 DPR 394/1999: the representative answers for the
+//     body): a body's viewer must be that person, logged in (Viewer.Person);
+//     an enabled referent, and a machine client's API token with role body
+//     (which names no person), are refused (authorizeReferentRequest);
 //   - an authenticated person who is not yet a body's viewer (a non-empty
 //     Subject) may apply for a body the register does not hold yet;
 //   - the anonymous public and regional offices write nothing;
@@ -81,6 +86,18 @@ func authorize(v Viewer, o op, ids ...string) error {
 		}
 	}
 	return forbidden(v, o)
+}
+
+// authorizeReferentRequest returns nil when v may request a referent for
+// e: staff, or the person who is e's legal representative.
+func authorizeReferentRequest(v Viewer, e *Entity) error {
+	if v.Role == RoleStaff {
+		return nil
+	}
+	if cf, ok := v.Person(); ok && v.Role == RoleBody && v.EntityID == e.ID && cf == e.LegalRepresentative.CodiceFiscale {
+		return nil
+	}
+	return forbidden(v, opRequestReferent)
 }
 
 // authorizeNewBody returns nil when v may apply for a body the register does

@@ -61,7 +61,7 @@ func TestWriteAuthorisation(t *testing.T) {
 		}
 		w.viewers = map[string]registry.Viewer{
 			staff:     registry.Staff("ministero"),
-			own:       registry.Body(cfRep, w.x.ID),
+			own:       registry.Body(registry.PersonSubject(cfRep), w.x.ID),
 			other:     registry.Body(cfRep2, w.y.ID),
 			person:    {Subject: "TINIT-" + cfOutside},
 			anonymous: registry.Public(),
@@ -220,13 +220,13 @@ func TestAuditNamesTheViewer(t *testing.T) {
 	f := newFixture(t, registry.Options{})
 	x := f.enrolled(t, body(cfBodyA, "Ente X"), "2024-01-10", "2024-03-01", registry.SectionI)
 	f.clock.Set("2025-01-15")
-	if _, err := f.reg.RequestReferent(ctx, registry.Body(cfRep, x.ID), x.ID, registry.Referent{FirstName: "Luca",
+	if _, err := f.reg.RequestReferent(ctx, registry.Body(registry.PersonSubject(cfRep), x.ID), x.ID, registry.Referent{FirstName: "Luca",
 		LastName: "Verdi", CodiceFiscale: cfRefA, Phone: "0612345678", Email: "luca@example.it"}); err != nil {
 		t.Fatal(err)
 	}
 	evs := f.events(t)
 	last := evs[len(evs)-1]
-	if want := "body:" + x.ID + ":" + cfRep; last.Actor != want {
+	if want := "body:" + x.ID + ":cf:" + cfRep; last.Actor != want {
 		t.Fatalf("actor %q, want %q", last.Actor, want)
 	}
 	if want := "staff:tester"; evs[0].Actor != want {

@@ -77,14 +77,28 @@ func (r *Registry) UpdateEntity(ctx context.Context, v Viewer, e Entity) (Entity
 }
 
 // RequestReferent records a body's request that ref be enabled to file for
-// it. The referent gets an ID and status requested, dated today.
+// it. The referent gets an ID and status requested, dated today. The
+// request is the legal representative's (logged in as themselves, see
+// PersonViewer) or staff's recording one: an enabled referent or a machine
+// client acting for the body gets ErrForbidden.
 //
-// Errors: a problem.List for invalid data, for the legal representative
+// Errors: ErrForbidden; a problem.List for invalid data, for the legal representative
 // (always enabled already) or for a person already requested or enabled;
 // ErrNotFound; ErrConflict.
 func (r *Registry) RequestReferent(ctx context.Context, v Viewer, id string, ref Referent) (Referent, error) {
 	if err := authorize(v, opRequestReferent, id); err != nil {
 		return Referent{}, err
+	}
+	if v.Role != RoleStaff {
+		// Refuse before judging the data; checked again on the
+		// record written, should the representative change meanwhile.
+		e, err := r.entity(ctx, id)
+		if err != nil {
+			return Referent{}, err
+		}
+		if err := authorizeReferentRequest(v, &e); err != nil {
+			return Referent{}, err
+		}
 	}
 	actor := v.Actor()
 	ref.ID, ref.Status, ref.EnabledOn, ref.RevokedOn = "", "", "", ""
@@ -95,6 +109,9 @@ func (r *Registry) RequestReferent(ctx context.Context, v Viewer, id string, ref
 	ref.Status = ReferentRequested
 	ref.RequestedOn = r.today()
 	_, err := r.update(ctx, id, func(e *Entity) ([]Event, error) {
+		if err := authorizeReferentRequest(v, e); err != nil {
+			return nil, err
+		}
 		if ref.CodiceFiscale == e.LegalRepresentative.CodiceFiscale {
 			return nil, invalid("/taxCode", "referent_is_legal_representative",
 				"il legale rappresentante è sempre abilitato", "the legal representative is always enabled", nil)
@@ -404,6 +421,10 @@ func (r *Registry) RemovePartnership(ctx context.Context, v Viewer, id string, v
 
 // SectionIIPartnerships returns the partnerships of body id in force on the
 // calendar day of day whose other party was enrolled in Section II that day.
+// Only a partnership the other party confirmed counts (ConfirmedBy and
+// ConfirmedOn set, see ConfirmPartnership): an agreement recorded by one
+// party alone, or whose terms changed since, is that party's word only.
+// Its own dates (Start, End) then say when it was in force.
 //
 // Errors: ErrNotFound for an unknown body; store errors.
 func (r *Registry) SectionIIPartnerships(ctx context.Context, id string, day time.Time) ([]Partnership, error) {
@@ -417,7 +438,7 @@ func (r *Registry) SectionIIPartnerships(ctx context.Context, id string, day tim
 	}
 	var out []Partnership
 	for _, p := range ps {
-		if !within(d, p.Start, p.End) {
+		if p.ConfirmedBy == "" || p.ConfirmedOn == "" || !within(d, p.Start, p.End) {
 			continue
 		}
 		other, err := r.entity(ctx, p.Other(id))
@@ -439,7 +460,8 @@ func (r *Registry) SectionIIPartnerships(ctx context.Context, id string, day tim
 }
 
 // InPartnershipWithSectionII reports whether body id was, on the calendar
-// day of day, in a partnership with a body enrolled in Section II that day.
+// day of day, in a confirmed partnership with a body enrolled in Section II
+// that day (see SectionIIPartnerships).
 //
 // Errors: as SectionIIPartnerships.
 func (r *Registry) InPartnershipWithSectionII(ctx context.Context, id string, day time.Time) (bool, error) {

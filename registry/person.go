@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/openregistro/registro/registry/codicefiscale"
 	"github.com/openregistro/registro/schemas/problem"
@@ -13,6 +14,18 @@ import (
 // the person's codice fiscale, so the audit trail (Viewer.Actor) names the
 // person.
 func PersonSubject(cf string) string { return "cf:" + cf }
+
+// Person returns the codice fiscale of the person v is (a Subject made by
+// PersonSubject, as PersonViewer makes it), and false for a viewer that is
+// no person who logged in: a machine client's API token names no person
+// (its names are lower case, a codice fiscale upper case).
+func (v Viewer) Person() (cf string, ok bool) {
+	cf, ok = strings.CutPrefix(v.Subject, "cf:")
+	if !ok || codicefiscale.ValidatePerson(cf) != nil {
+		return "", false
+	}
+	return cf, true
+}
 
 // ErrPersonCodiceFiscale is wrapped by PersonViewer for a codice fiscale that
 // is not a valid one of a natural person. Its kind is problem.KindInvalid.

@@ -158,6 +158,16 @@ func TestPartnerships(t *testing.T) {
 		Content: "c", Modalities: "m", Start: "2024-01-01"}); err != nil {
 		t.Fatal(err)
 	}
+	// Recorded but not confirmed by the other party: it does not count.
+	if got, err := f.reg.InPartnershipWithSectionII(ctx, x.ID, day("2024-06-01")); err != nil || got {
+		t.Errorf("unconfirmed partnership: InPartnershipWithSectionII = %v, %v; want false", got, err)
+	}
+	if ps, err := f.reg.ReaderFor(registry.Staff("s")).SectionIIPartnerships(ctx, x.ID, day("2024-06-01")); err != nil || len(ps) != 0 {
+		t.Errorf("unconfirmed partnership: SectionIIPartnerships = %v, %v; want none", ps, err)
+	}
+	if part, err = f.reg.ConfirmPartnership(ctx, registry.Body(registry.PersonSubject(cfRep), p.ID), part.ID); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		who  string
 		id   string
@@ -192,14 +202,39 @@ func TestPartnerships(t *testing.T) {
 			t.Errorf("other viewer: %v", err)
 		}
 	})
+	// New terms need confirming again: until then the partnership does not
+	// count, even on a day both the old and new terms cover.
+	part.End = "2024-12-31"
+	part, err = f.reg.UpdatePartnership(ctx, registry.Body("x", x.ID), part)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if part.ConfirmedBy != "" || part.ConfirmedOn != "" || part.RecordedBy != x.ID {
+		t.Fatalf("changed terms kept the confirmation: %+v", part)
+	}
+	if got, err := f.reg.InPartnershipWithSectionII(ctx, x.ID, day("2024-06-01")); err != nil || got {
+		t.Errorf("changed terms, unconfirmed: InPartnershipWithSectionII = %v, %v; want false", got, err)
+	}
+	if part, err = f.reg.ConfirmPartnership(ctx, registry.Body(registry.PersonSubject(cfRep), p.ID), part.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := f.reg.InPartnershipWithSectionII(ctx, x.ID, day("2024-06-01")); err != nil || !got {
+		t.Errorf("changed terms, confirmed again: InPartnershipWithSectionII = %v, %v; want true", got, err)
+	}
 	// The partnership's own dates count too.
 	part.End = "2024-05-31"
 	part, err = f.reg.UpdatePartnership(ctx, registry.Staff("s"), part)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if part, err = f.reg.ConfirmPartnership(ctx, registry.Body(registry.PersonSubject(cfRep), p.ID), part.ID); err != nil {
+		t.Fatal(err)
+	}
 	if got, _ := f.reg.InPartnershipWithSectionII(ctx, x.ID, day("2024-06-01")); got {
 		t.Error("partnership counted after its end")
+	}
+	if got, _ := f.reg.InPartnershipWithSectionII(ctx, x.ID, day("2024-05-31")); !got {
+		t.Error("confirmed partnership not counted on its last day")
 	}
 	if _, err := f.reg.UpdatePartnership(ctx, registry.Staff("s"), registry.Partnership{ID: part.ID, Version: 1, EntityID: x.ID, PartnerID: p.ID,
 		Objectives: "o", Content: "c", Modalities: "m", Start: "2024-01-01"}); !errors.Is(err, registry.ErrConflict) {

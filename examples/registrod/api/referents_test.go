@@ -1,8 +1,10 @@
 package api_test
 
 import (
+	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/openregistro/registro/registry"
 )
@@ -27,7 +29,7 @@ type problemBody struct {
 
 // TestReferentFilesUntilRevoked is the referent's procedure over HTTP, on
 // SQLite and PostgreSQL: the legal representative asks that a referent be
-// enabled; until staff enable it the referent cannot file; enabled, it
+// enabled (neither a referent nor the body's machine client may ask); until staff enable it the referent cannot file; enabled, it
 // files the body's report; revoked, its amendment is refused, while the
 // legal representative still files.
 func TestReferentFilesUntilRevoked(t *testing.T) {
@@ -42,6 +44,17 @@ func TestReferentFilesUntilRevoked(t *testing.T) {
 			// Who may ask, and what is checked.
 			wantProblem(t, f.post(t, base, "", in), 401)
 			for _, tok := range []string{tokOtherBody, tokPublic, tokRegion} {
+				wantProblem(t, f.post(t, base, tok, in), 403)
+			}
+			// Only the legal representative asks, as a person: neither an
+			// enabled referent nor the body's machine client (an API token
+			// with role body names no person).
+			_, machine, err := f.reg.IssueAPIToken(context.Background(), registry.Staff("staff:test"), registry.APIToken{
+				Name: "gestionale-ente", Role: registry.RoleBody, EntityID: id, ExpiresAt: testNow.Add(48 * time.Hour)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tok := range []string{tokReferent, machine} {
 				wantProblem(t, f.post(t, base, tok, in), 403)
 			}
 			bad := map[string]any{"firstName": "Luca", "lastName": "Verdi", "taxCode": "VRDLCU90A01F205X",

@@ -179,6 +179,7 @@ func (s *server) partnership(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", partnershipETag(p)) // for If-Match (updatePartnership)
 	writeJSON(w, http.StatusOK, p)
 	return nil
 }
@@ -247,6 +248,7 @@ func (s *server) relationRoutes() []routeDef {
 		{method: "GET", path: "/v1/entities/{id}/partnerships", op: "listPartnerships", tag: "register", access: accessToken, h: s.entityPartnerships},
 		{method: "POST", path: "/v1/partnerships", op: "addPartnership", tag: "register", access: accessToken, h: s.addPartnership},
 		{method: "GET", path: "/v1/partnerships/{pid}", op: "getPartnership", tag: "register", access: accessToken, h: s.partnership},
+		{method: "PUT", path: "/v1/partnerships/{pid}", op: "updatePartnership", tag: "register", access: accessToken, h: s.updatePartnership},
 		{method: "POST", path: "/v1/partnerships/{pid}/confirm", op: "confirmPartnership", tag: "register", access: accessToken, h: s.confirmPartnership},
 	}
 }

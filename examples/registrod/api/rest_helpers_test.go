@@ -61,6 +61,7 @@ func newRestFixtureOver(t *testing.T, rf *restFixture, national, branch string) 
 		tokBody:        {Role: registry.RoleBody, Subject: "cf:" + f.body.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.body.Entity.CodiceFiscale]},
 		tokOtherBody:   {Role: registry.RoleBody, Subject: "cf:" + f.other.Entity.LegalRepresentative.CodiceFiscale, EntityID: f.ids[f.other.Entity.CodiceFiscale]},
 		tokNewReferent: {Role: registry.RoleBody, Subject: "cf:" + cfNewReferent, EntityID: f.ids[f.body.Entity.CodiceFiscale]},
+		tokReferent:    {Role: registry.RoleBody, Subject: "cf:" + cfReferent, EntityID: f.ids[f.body.Entity.CodiceFiscale]},
 		tokRegion:      {Role: registry.RoleRegion, Subject: "regione:test", Region: f.grantReg},
 		tokRegionII:    {Role: registry.RoleRegion, Subject: subjRegionII, Region: rf.regionII},
 		tokPrefect:     {Role: registry.RolePublic, Subject: "prefettura:test"},

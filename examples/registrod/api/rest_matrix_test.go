@@ -61,7 +61,8 @@ func init() {
 	addMatrix(matrixCase{op: "getReferent", allow: own, req: func(t *testing.T, f *fixture) (string, string, []byte, []string) {
 		return "GET", "/v1/entities/" + f.bodyID() + "/referents/" + fixtureReferent(t, f), nil, nil
 	}})
-	addMatrix(matrixCase{op: "requestReferent", write: true, allow: own, req: func(t *testing.T, f *fixture) (string, string, []byte, []string) {
+	// Only the legal representative (and staff) requests a referent.
+	addMatrix(matrixCase{op: "requestReferent", write: true, allow: []caller{asStaff, asBody}, req: func(t *testing.T, f *fixture) (string, string, []byte, []string) {
 		return "POST", "/v1/entities/" + f.bodyID() + "/referents", jsonOf(t, map[string]any{"firstName": "Giovanna", "lastName": "Galli",
 			"taxCode": cfNewReferent, "phone": "0119876543", "email": "g@example.it"}), nil
 	}})

@@ -107,6 +107,25 @@ func (c *Client) ConfirmPartnership(ctx context.Context, pid string, opts ...Cal
 	return send[registry.Partnership](ctx, c, newCall(http.MethodPost, "/v1/partnerships/"+url.PathEscape(pid)+"/confirm", nil, []byte("{}"), opts))
 }
 
+// UpdatePartnership calls PUT /v1/partnerships/{pid}: replaces the terms
+// of partnership pid, if it is still at etag (its ETag, `"v3"`, as
+// Partnership's Response gives it, or "*"); it returns the partnership as
+// stored and its new ETag. Changed terms await the other party's
+// confirmation again. Errors: 428 without etag, 412 for a stale one, 404
+// for anyone but the parties and staff.
+func (c *Client) UpdatePartnership(ctx context.Context, pid string, terms api.PartnershipTerms, etag string, opts ...CallOption) (registry.Partnership, string, error) {
+	body, err := jsonBody(terms)
+	if err != nil {
+		return registry.Partnership{}, "", err
+	}
+	cl := newCall(http.MethodPut, "/v1/partnerships/"+url.PathEscape(pid), nil, body, append(opts, IfMatch(etag)))
+	if cl.resp == nil {
+		cl.resp = &Response{}
+	}
+	out, err := send[registry.Partnership](ctx, c, cl)
+	return out, cl.resp.ETag, err
+}
+
 // AccessQuery selects requests for Section II access.
 type AccessQuery struct {
 	// Status selects one status (staff only; "" every one).

@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -95,6 +96,18 @@ func TestEndToEndRelations(t *testing.T) {
 		got, err := staff.Partnership(ctx, p.ID)
 		if err != nil || got.ID != p.ID || got.Version != c.Version {
 			t.Fatalf("Partnership = %+v, %v", got, err)
+		}
+		terms := api.PartnershipTerms{Objectives: p.Objectives, Content: p.Content, Modalities: p.Modalities, Start: p.Start, End: today}
+		_, _, err = body.UpdatePartnership(ctx, p.ID, terms, `"v1"`)
+		mustKind(t, err, http.StatusPreconditionFailed, problem.KindConflict)
+		u, etag, err := body.UpdatePartnership(ctx, p.ID, terms, `"v`+strconv.FormatInt(c.Version, 10)+`"`)
+		if err != nil || u.End != today || u.Confirmed() || etag != `"v`+strconv.FormatInt(u.Version, 10)+`"` {
+			t.Fatalf("UpdatePartnership = %+v, %q, %v", u, etag, err)
+		}
+		_, _, err = region.UpdatePartnership(ctx, p.ID, terms, "*")
+		mustKind(t, err, http.StatusNotFound, problem.KindNotFound)
+		if c, err = other.ConfirmPartnership(ctx, p.ID); err != nil || !c.Confirmed() {
+			t.Fatalf("ConfirmPartnership of the new terms = %+v, %v", c, err)
 		}
 		list, err := other.Partnerships(ctx, otherID)
 		if err != nil || len(list) != 1 || list[0].ID != p.ID {

@@ -63,6 +63,7 @@ var covered = map[string]string{
 	"addPartnership":         "AddPartnership",
 	"getPartnership":         "Partnership",
 	"confirmPartnership":     "ConfirmPartnership",
+	"updatePartnership":      "UpdatePartnership",
 	"listAccessRequests":     "AccessRequestPage, AccessRequests",
 	"requestSectionIIAccess": "RequestAccess",
 	"getAccessRequest":       "AccessRequest",
