@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"strings"
@@ -14,6 +15,49 @@ func needToken(r *request) error {
 		return newError(kindUnauthorized, msg("questa operazione richiede un token", "this operation needs a token"))
 	}
 	return nil
+}
+
+// tokenViewer is the start of a route for the holders of a token: 401
+// without one, else the caller's viewer.
+func (s *server) tokenViewer(r *request) (registry.Viewer, error) {
+	if err := needToken(r); err != nil {
+		return registry.Viewer{}, err
+	}
+	return s.viewer(r.Context(), r.caller)
+}
+
+// writeRequest is the start of a write route with a JSON body: 401 without
+// a token, the body read within the size limit, and the caller's viewer.
+func (s *server) writeRequest(w http.ResponseWriter, r *request) ([]byte, registry.Viewer, error) {
+	if err := needToken(r); err != nil {
+		return nil, registry.Viewer{}, err
+	}
+	data, err := s.readBody(w, r)
+	if err != nil {
+		return nil, registry.Viewer{}, err
+	}
+	v, err := s.viewer(r.Context(), r.caller)
+	return data, v, err
+}
+
+// emptyBody is the start of a write route whose body carries nothing: 401
+// without a token; the body, read within the size limit, must be empty or
+// an empty JSON object (a field is a 422 problem). It returns the body,
+// which an Idempotency-Key still binds.
+func (s *server) emptyBody(w http.ResponseWriter, r *request) ([]byte, error) {
+	if err := needToken(r); err != nil {
+		return nil, err
+	}
+	data, err := s.readBody(w, r)
+	if err != nil {
+		return nil, err
+	}
+	if len(bytes.TrimSpace(data)) > 0 {
+		if err := decodeStrict(data, &struct{}{}); err != nil {
+			return nil, err
+		}
+	}
+	return data, nil
 }
 
 // AccessRequestPage is a page of Section II access requests and grants.
@@ -31,14 +75,7 @@ func accessRequestPath(id string) string { return "/v1/access-requests/" + id }
 // any region, staff for a named grantee. The request shows nothing until
 // staff grant it.
 func (s *server) requestAccess(w http.ResponseWriter, r *request) error {
-	if err := needToken(r); err != nil {
-		return err
-	}
-	data, err := s.readBody(w, r)
-	if err != nil {
-		return err
-	}
-	v, err := s.viewer(r.Context(), r.caller)
+	data, v, err := s.writeRequest(w, r)
 	if err != nil {
 		return err
 	}
@@ -120,15 +157,8 @@ func (s *server) accessRequest(w http.ResponseWriter, r *request) error {
 // request: staff only, audited as events of the register.
 func (s *server) decideAccess(grant bool) handlerFunc {
 	return func(w http.ResponseWriter, r *request) error {
-		if err := needToken(r); err != nil {
-			return err
-		}
-		data, err := s.readBody(w, r)
-		if err != nil {
-			return err
-		}
 		rid := r.PathValue("rid")
-		v, err := s.viewer(r.Context(), r.caller)
+		data, v, err := s.writeRequest(w, r)
 		if err != nil {
 			return err
 		}

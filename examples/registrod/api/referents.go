@@ -162,10 +162,7 @@ func referentPath(entityID, referentID string) string {
 // referents lists the referents of a body, for staff and the body itself
 // (personal data; 403 for anyone else, whether the body exists or not).
 func (s *server) referents(w http.ResponseWriter, r *request) error {
-	if err := needToken(r); err != nil {
-		return err
-	}
-	v, err := s.viewer(r.Context(), r.caller)
+	v, err := s.tokenViewer(r)
 	if err != nil {
 		return err
 	}
@@ -192,10 +189,7 @@ func (s *server) findReferent(ctx context.Context, v registry.Viewer, id, rid st
 
 // referent returns one referent of a body.
 func (s *server) referent(w http.ResponseWriter, r *request) error {
-	if err := needToken(r); err != nil {
-		return err
-	}
-	v, err := s.viewer(r.Context(), r.caller)
+	v, err := s.tokenViewer(r)
 	if err != nil {
 		return err
 	}
@@ -214,15 +208,8 @@ func (s *server) referent(w http.ResponseWriter, r *request) error {
 // file its annual report: names, codice fiscale (checked), phone, e-mail.
 // The register decides who may ask (the body itself, staff).
 func (s *server) requestReferent(w http.ResponseWriter, r *request) error {
-	if err := needToken(r); err != nil {
-		return err
-	}
-	data, err := s.readBody(w, r)
-	if err != nil {
-		return err
-	}
 	id := r.PathValue("id")
-	v, err := s.viewer(r.Context(), r.caller)
+	data, v, err := s.writeRequest(w, r)
 	if err != nil {
 		return err
 	}
@@ -254,17 +241,9 @@ func (s *server) requestReferent(w http.ResponseWriter, r *request) error {
 // moveReferent enables (staff) or revokes (staff, the body) a referent.
 func (s *server) moveReferent(to registry.ReferentStatus) handlerFunc {
 	return func(w http.ResponseWriter, r *request) error {
-		if err := needToken(r); err != nil {
-			return err
-		}
-		data, err := s.readBody(w, r)
+		data, err := s.emptyBody(w, r)
 		if err != nil {
 			return err
-		}
-		if len(bytes.TrimSpace(data)) > 0 {
-			if err := decodeStrict(data, &struct{}{}); err != nil {
-				return err
-			}
 		}
 		id, rid := r.PathValue("id"), r.PathValue("rid")
 		v, err := s.viewer(r.Context(), r.caller)

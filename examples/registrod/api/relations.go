@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"slices"
@@ -44,15 +43,8 @@ func (s *server) branchOf(ctx context.Context, v registry.Viewer, id, bid string
 // national body's statute names it and a Section I application listed it
 // (worked out by the register); Section II never extends.
 func (s *server) addBranch(w http.ResponseWriter, r *request) error {
-	if err := needToken(r); err != nil {
-		return err
-	}
-	data, err := s.readBody(w, r)
-	if err != nil {
-		return err
-	}
 	id := r.PathValue("id")
-	v, err := s.viewer(r.Context(), r.caller)
+	data, v, err := s.writeRequest(w, r)
 	if err != nil {
 		return err
 	}
@@ -86,15 +78,8 @@ func (s *server) addBranch(w http.ResponseWriter, r *request) error {
 
 // endBranch records the last day a branch belongs to the national body.
 func (s *server) endBranch(w http.ResponseWriter, r *request) error {
-	if err := needToken(r); err != nil {
-		return err
-	}
-	data, err := s.readBody(w, r)
-	if err != nil {
-		return err
-	}
 	id, bid := r.PathValue("id"), r.PathValue("bid")
-	v, err := s.viewer(r.Context(), r.caller)
+	data, v, err := s.writeRequest(w, r)
 	if err != nil {
 		return err
 	}
@@ -133,14 +118,7 @@ func partnershipPath(id string) string { return "/v1/partnerships/" + id }
 // register, declared by either party (or staff); the other party confirms
 // it (confirmPartnership).
 func (s *server) addPartnership(w http.ResponseWriter, r *request) error {
-	if err := needToken(r); err != nil {
-		return err
-	}
-	data, err := s.readBody(w, r)
-	if err != nil {
-		return err
-	}
-	v, err := s.viewer(r.Context(), r.caller)
+	data, v, err := s.writeRequest(w, r)
 	if err != nil {
 		return err
 	}
@@ -186,17 +164,9 @@ func (s *server) partnership(w http.ResponseWriter, r *request) error {
 
 // confirmPartnership records the other party's confirmation.
 func (s *server) confirmPartnership(w http.ResponseWriter, r *request) error {
-	if err := needToken(r); err != nil {
-		return err
-	}
-	data, err := s.readBody(w, r)
+	data, err := s.emptyBody(w, r)
 	if err != nil {
 		return err
-	}
-	if len(bytes.TrimSpace(data)) > 0 {
-		if err := decodeStrict(data, &struct{}{}); err != nil {
-			return err
-		}
 	}
 	pid := r.PathValue("pid")
 	v, err := s.viewer(r.Context(), r.caller)
@@ -221,10 +191,7 @@ func (s *server) confirmPartnership(w http.ResponseWriter, r *request) error {
 // entityPartnerships lists the partnerships of a body, for staff and the
 // body itself (403 for anyone else).
 func (s *server) entityPartnerships(w http.ResponseWriter, r *request) error {
-	if err := needToken(r); err != nil {
-		return err
-	}
-	v, err := s.viewer(r.Context(), r.caller)
+	v, err := s.tokenViewer(r)
 	if err != nil {
 		return err
 	}
