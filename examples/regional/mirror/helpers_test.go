@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/openregistro/registro/internal/optin"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/openregistro/registro/internal/optin"
 
 	"github.com/openregistro/registro/examples/internal/wire"
 

@@ -132,23 +132,31 @@ func New(c *client.Client, local registry.Store, opts Options) (*Mirror, error) 
 // retrying cannot cure — the service refusing the token (a *client.Error of
 // status 401 or 403) — ends Run with that error.
 func (m *Mirror) Run(ctx context.Context) error {
-	backoff := m.opts.MinBackoff
+	return runEvery(ctx, m.Once, m.opts.Interval, m.opts.MinBackoff, m.opts.MaxBackoff, m.opts.Logger)
+}
+
+// runEvery calls once every interval until ctx ends, and returns ctx's
+// error then: a failure is retried after a backoff that doubles from
+// minBackoff up to maxBackoff and is reset by a success; the service
+// refusing the token (401, 403) ends it with that error.
+func runEvery(ctx context.Context, once func(context.Context) (Stats, error), interval, minBackoff, maxBackoff time.Duration, log *slog.Logger) error {
+	backoff := minBackoff
 	for {
-		st, err := m.Once(ctx)
+		st, err := once(ctx)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		wait := m.opts.Interval
+		wait := interval
 		switch {
 		case refused(err):
 			return err
 		case err != nil:
-			m.opts.Logger.Warn("sync failed, retrying", "error", err.Error(), "retry_in", backoff)
+			log.Warn("sync failed, retrying", "error", err.Error(), "retry_in", backoff)
 			wait = backoff
-			backoff = min(2*backoff, m.opts.MaxBackoff)
+			backoff = min(2*backoff, maxBackoff)
 		default:
-			backoff = m.opts.MinBackoff
-			m.opts.Logger.Info("synced", "events", st.Events, "created", st.Created, "updated", st.Updated,
+			backoff = minBackoff
+			log.Info("synced", "events", st.Events, "created", st.Created, "updated", st.Updated,
 				"removed", st.Removed, "cursor", st.Cursor)
 		}
 		t := time.NewTimer(wait)

@@ -312,31 +312,5 @@ func sameBody(a, b Body) bool {
 // Run syncs every Interval until ctx ends, as Mirror.Run does: failures are
 // retried with backoff, the service refusing the token (401, 403) ends it.
 func (s *RegionSync) Run(ctx context.Context) error {
-	backoff := s.opts.MinBackoff
-	for {
-		st, err := s.Once(ctx)
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		wait := s.opts.Interval
-		switch {
-		case refused(err):
-			return err
-		case err != nil:
-			s.opts.Logger.Warn("sync failed, retrying", "error", err.Error(), "retry_in", backoff)
-			wait = backoff
-			backoff = min(2*backoff, s.opts.MaxBackoff)
-		default:
-			backoff = s.opts.MinBackoff
-			s.opts.Logger.Info("synced", "events", st.Events, "created", st.Created, "updated", st.Updated,
-				"removed", st.Removed, "cursor", st.Cursor)
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
-		}
-	}
+	return runEvery(ctx, s.Once, s.opts.Interval, s.opts.MinBackoff, s.opts.MaxBackoff, s.opts.Logger)
 }
