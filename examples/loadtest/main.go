@@ -198,7 +198,7 @@ func seedOnly(ctx context.Context, o options, stdout io.Writer) error {
 
 // runTarget loads a running service.
 func runTarget(ctx context.Context, o options) (*Results, error) {
-	m, err := readTokens(o.tokens)
+	m, err := api.ReadTokensFile(o.tokens)
 	if err != nil {
 		return nil, err
 	}

@@ -136,22 +136,6 @@ func writeTokens(path string, tokens map[string]api.Identity) error {
 	return os.WriteFile(path, append(data, '\n'), 0o600)
 }
 
-// readTokens reads a tokens file, checked as registrod checks it.
-func readTokens(path string) (map[string]api.Identity, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := api.ParseTokens(data); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	var m map[string]api.Identity
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, nil
-}
-
 // bodyToken is a body's token and register ID.
 type bodyToken struct{ token, entityID string }
 

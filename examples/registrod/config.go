@@ -247,7 +247,7 @@ func openStore(ctx context.Context, cfg config, opts sqlstore.Options) (*sqlstor
 // history must be this code's) — without serving or changing anything.
 func checkConfig(ctx context.Context, cfg config, log *slog.Logger) error {
 	if cfg.importTokens != "" {
-		if _, err := readTokensFile(cfg.importTokens); err != nil {
+		if _, err := api.ReadTokensFile(cfg.importTokens); err != nil {
 			return err
 		}
 	}

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -27,23 +25,6 @@ func splitList(s string) []string {
 	return out
 }
 
-// readTokensFile reads and checks a tokens file of earlier versions: a JSON
-// object mapping bearer tokens to identities (api.ParseTokens).
-func readTokensFile(path string) (map[string]api.Identity, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := api.ParseTokens(data); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	var m map[string]api.Identity
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, nil
-}
-
 // importTokensFile opens the register --db names (it must exist unless
 // --create) and imports the tokens file --import-tokens names.
 func importTokensFile(ctx context.Context, cfg config, log *slog.Logger) error {
@@ -63,7 +44,7 @@ func importTokensFile(ctx context.Context, cfg config, log *slog.Logger) error {
 // API token named after its subject (lower-cased; a "cf:" subject stays the
 // person's, who may still file their body's reports).
 func importTokens(ctx context.Context, reg *registry.Registry, path string, expiry time.Duration, log *slog.Logger) error {
-	m, err := readTokensFile(path)
+	m, err := api.ReadTokensFile(path)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -109,6 +110,24 @@ func NewTokens(m map[string]Identity) (Tokens, error) {
 		return Tokens{}, errors.Join(errs...)
 	}
 	return t, nil
+}
+
+// ReadTokensFile reads the tokens file of earlier versions at path: a JSON
+// object mapping bearer tokens to identities, checked by ParseTokens. It is
+// what `registrod --import-tokens` imports and the load test writes.
+func ReadTokensFile(path string) (map[string]Identity, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ParseTokens(data); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var m map[string]Identity
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
 }
 
 // ParseTokens reads a tokens file: a JSON object mapping each token to an
