@@ -304,12 +304,8 @@ func (s *server) requestCompletion(w http.ResponseWriter, r *request) error {
 	if r.caller.anonymous {
 		return newError(kindUnauthorized, msg("serve un token del personale", "a staff token is needed"))
 	}
-	data, err := s.readBody(w, r)
+	data, in, err := decodeBody[completionRequest](s, w, r)
 	if err != nil {
-		return err
-	}
-	var in completionRequest
-	if err := decodeStrict(data, &in); err != nil {
 		return err
 	}
 	return s.idempotentWrite(w, r, data, func() (written, error) {

@@ -16,6 +16,18 @@ import (
 	"github.com/openregistro/registro/schemas/problem"
 )
 
+// decodeBody reads the request's body within the size limit and decodes
+// it strictly into a T (an unknown field or a wrong type is a 422 problem at
+// its pointer). It returns the bytes too, which an Idempotency-Key binds.
+func decodeBody[T any](s *server, w http.ResponseWriter, r *request) ([]byte, T, error) {
+	var in T
+	data, err := s.readBody(w, r)
+	if err != nil {
+		return nil, in, err
+	}
+	return data, in, decodeStrict(data, &in)
+}
+
 // sectionParam reads the {section} path value: I or II.
 func sectionParam(r *request) (registry.Section, error) {
 	v := r.PathValue("section")
@@ -44,12 +56,8 @@ func decision[In any](s *server, apply func(ctx context.Context, v registry.View
 		if err != nil {
 			return err
 		}
-		data, err := s.readBody(w, r)
+		data, in, err := decodeBody[In](s, w, r)
 		if err != nil {
-			return err
-		}
-		var in In
-		if err := decodeStrict(data, &in); err != nil {
 			return err
 		}
 		return s.idempotentWrite(w, r, data, func() (written, error) {

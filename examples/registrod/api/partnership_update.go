@@ -65,12 +65,8 @@ func (s *server) updatePartnership(w http.ResponseWriter, r *request) error {
 	if err := partnershipIfMatch(r, cur); err != nil {
 		return err
 	}
-	data, err := s.readBody(w, r)
+	_, in, err := decodeBody[PartnershipTerms](s, w, r)
 	if err != nil {
-		return err
-	}
-	var in PartnershipTerms
-	if err := decodeStrict(data, &in); err != nil {
 		return err
 	}
 	p := cur
