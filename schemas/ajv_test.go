@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/openregistro/registro/internal/optin"
+	"github.com/openregistro/registro/registry/registrytest/optin"
 	"io/fs"
 	"os"
 	"os/exec"

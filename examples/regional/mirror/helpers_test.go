@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openregistro/registro/internal/optin"
+	"github.com/openregistro/registro/registry/registrytest/optin"
 
 	"github.com/openregistro/registro/examples/internal/wire"
 

@@ -5,7 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/openregistro/registro/internal/optin"
+	"github.com/openregistro/registro/registry/registrytest/optin"
 	"io"
 	"log/slog"
 	"net/http"

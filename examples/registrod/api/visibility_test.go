@@ -3,7 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
-	"github.com/openregistro/registro/internal/optin"
+	"github.com/openregistro/registro/registry/registrytest/optin"
 	"net/http"
 	"net/url"
 	"strings"

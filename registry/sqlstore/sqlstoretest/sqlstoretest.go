@@ -12,7 +12,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"github.com/openregistro/registro/internal/optin"
+	"github.com/openregistro/registro/registry/registrytest/optin"
 	"net/url"
 	"os"
 	"path/filepath"

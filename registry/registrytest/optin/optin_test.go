@@ -38,8 +38,8 @@ func TestSkipShowsInGoTest(t *testing.T) {
 	cmd.Env = append(os.Environ(), "OPTIN_CHILD=1")
 	outb, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", outb)
-	assert.Contains(t, string(outb), "registro: skipped the Demo tests of github.com/openregistro/registro/internal/optin: set OPTIN_DEMO=1 to run them\n")
-	assert.Contains(t, string(outb), "ok  \tgithub.com/openregistro/registro/internal/optin")
+	assert.Contains(t, string(outb), "registro: skipped the Demo tests of github.com/openregistro/registro/registry/registrytest/optin: set OPTIN_DEMO=1 to run them\n")
+	assert.Contains(t, string(outb), "ok  \tgithub.com/openregistro/registro/registry/registrytest/optin")
 }
 
 // TestChildSkips is the skipping test TestSkipShowsInGoTest runs.
