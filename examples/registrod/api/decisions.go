@@ -317,14 +317,7 @@ func (s *server) entityEvents(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	out := EventPage{Items: evs, Last: after}
-	if out.Items == nil {
-		out.Items = []registry.Event{}
-	}
-	if n := len(evs); n > 0 {
-		out.Last = evs[n-1].Seq
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, eventPage(evs, after))
 	return nil
 }
 

@@ -290,6 +290,13 @@ func (s *server) events(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
+	writeJSON(w, http.StatusOK, eventPage(evs, after))
+	return nil
+}
+
+// eventPage is the page of events evs read after the sequence number
+// after: Last is the last event's, else after again (nothing newer yet).
+func eventPage(evs []registry.Event, after int64) EventPage {
 	out := EventPage{Items: evs, Last: after}
 	if out.Items == nil {
 		out.Items = []registry.Event{}
@@ -297,8 +304,7 @@ func (s *server) events(w http.ResponseWriter, r *request) error {
 	if n := len(evs); n > 0 {
 		out.Last = evs[n-1].Seq
 	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return out
 }
 
 // yearlyList computes the yearly list of a reporting year from the stored
