@@ -26,7 +26,10 @@
 //
 // Without --db the register and the filings live in memory: the page only
 // reads the schemas and calls the validate endpoint, which needs neither.
-// Every other path is a file of --dist; "/" is its index.html. The service
+// Every other path is a file of --dist; "/" is its index.html, the app, which
+// also answers every path that names no file and has no extension (the
+// app's own pages, such as /area/relazione/2024: the app routes them in the
+// browser). The service
 // stops gracefully on SIGINT or SIGTERM.
 package main
 
@@ -36,12 +39,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
 	"os"
 	"os/signal"
+	"path"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -199,6 +204,17 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	})
 }
 
+// isAppPage reports whether p is a page of the single-page app rather than a
+// file: no extension in its last segment, not under /assets/, and no such
+// file in dist.
+func isAppPage(dist, p string) bool {
+	if p == "/" || strings.HasPrefix(p, "/assets/") || strings.Contains(path.Base(p), ".") {
+		return false
+	}
+	_, err := os.Stat(filepath.Join(dist, filepath.FromSlash(path.Clean(p))))
+	return errors.Is(err, fs.ErrNotExist)
+}
+
 // newHandler routes /v1/ and /healthz to the API and everything else to the
 // files of dist, with the page's security headers. Vite's hashed files under
 // /assets/ are cached for a year; index.html is revalidated every time. With
@@ -231,6 +247,10 @@ func newHandler(apiHandler http.Handler, dist string, login *auth) http.Handler 
 			h.Set("Cache-Control", "public, max-age=31536000, immutable")
 		} else {
 			h.Set("Cache-Control", "no-cache")
+		}
+		if isAppPage(dist, r.URL.Path) {
+			r = r.Clone(r.Context())
+			r.URL.Path = "/"
 		}
 		files.ServeHTTP(w, r)
 	})

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/openregistro/registro/registry/registrytest/optin"
 	"io"
 	"net/http"
 	"os"
@@ -15,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/openregistro/registro/registry/registrytest/optin"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
@@ -157,6 +158,8 @@ func TestServesPageAndAPI(t *testing.T) {
 				{"HEAD", "/assets/app-1.css", 200, "text/css", "immutable", ""},
 				{"GET", "/assets/", 404, "", "", ""},
 				{"GET", "/nope.js", 404, "", "", ""},
+				{"GET", "/area/domanda", 200, "text/html", "no-cache", "<title>Registro</title>"}, // a page of the app
+				{"GET", "/assets/nope", 404, "", "", ""},
 				{"POST", "/", 405, "", "", ""},
 				{"GET", "/healthz", 200, "application/json", "", `"ok"`},
 				{"GET", "/v1/schemas", 200, "application/json", "max-age", `"questionnaire-2024"`},
@@ -277,19 +280,19 @@ func TestBrowser(t *testing.T) {
 		shots = t.TempDir()
 	}
 	addr := startServer(t, "--dist", "dist")
-	// The rjsf page (index.html) and the JSON Forms page (jsonforms.html).
+	// The rjsf page (check.html) and the JSON Forms page (jsonforms.html).
 	tests := []struct {
-		name, script string
-		timeout      time.Duration
+		name, script, page string
+		timeout            time.Duration
 	}{
-		{"rjsf", "e2e/browser.mjs", 2 * time.Minute},
-		{"jsonforms", "e2e/jsonforms.mjs", 3 * time.Minute},
+		{"rjsf", "e2e/browser.mjs", "check.html", 2 * time.Minute},
+		{"jsonforms", "e2e/jsonforms.mjs", "", 3 * time.Minute},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), tt.timeout+time.Minute)
 			defer cancel()
-			cmd := exec.CommandContext(ctx, node, tt.script, "--url", "http://"+addr+"/", "--repo", "../..",
+			cmd := exec.CommandContext(ctx, node, tt.script, "--url", "http://"+addr+"/"+tt.page, "--repo", "../..",
 				"--shots", shots, "--chromium", chromium, "--timeout", fmt.Sprint(int(tt.timeout.Seconds())))
 			cmd.WaitDelay = 10 * time.Second
 			out, err := cmd.CombinedOutput()
