@@ -5,6 +5,8 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { createBrowserRouter, RouterProvider } from "react-router-dom";
 import Shell from "./Shell.jsx";
+import { LangProvider } from "./i18n.jsx";
+import { SessionProvider } from "./session.jsx";
 import { routes as publicRoutes } from "./public/routes.jsx";
 import { routes as associationRoutes } from "./association/routes.jsx";
 import { routes as backofficeRoutes } from "./backoffice/routes.jsx";
@@ -15,6 +17,10 @@ const router = createBrowserRouter([
 
 createRoot(document.getElementById("root")).render(
   <StrictMode>
-    <RouterProvider router={router} />
+    <LangProvider>
+      <SessionProvider>
+        <RouterProvider router={router} />
+      </SessionProvider>
+    </LangProvider>
   </StrictMode>,
 );

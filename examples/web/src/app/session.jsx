@@ -1,0 +1,50 @@
+// Who is using the app: the logged-in person (GET /auth/session, kept by
+// the Go server; the session cookie is out of the page's reach), what the
+// service says of them (GET /v1/me: their role and the bodies they act
+// for), and the body they act for now (sent as Registro-Entity).
+import { createContext, useCallback, useContext, useEffect, useState } from "react";
+import { actAs, api } from "./api.js";
+
+const SessionContext = createContext(null);
+
+/** SessionProvider loads the session once and on refresh(). */
+export function SessionProvider({ children }) {
+  const [state, setState] = useState({ loading: true, loggedIn: false, bodies: [], role: "" });
+  const [acting, setActingState] = useState(() => sessionStorage.getItem("registro.acting") || "");
+  const refresh = useCallback(async () => {
+    let who = { loggedIn: false };
+    try {
+      const r = await fetch("/auth/session", { headers: { Accept: "application/json" } });
+      if (r.ok) who = await r.json();
+    } catch {
+      // no login configured: anonymous
+    }
+    let me = {};
+    if (who.loggedIn) {
+      try {
+        me = (await api("/v1/me")).data || {};
+      } catch {
+        me = {};
+      }
+    }
+    setState({ loading: false, ...who, role: me.role || "", bodies: me.bodies || [] });
+  }, []);
+  useEffect(() => {
+    refresh();
+  }, [refresh]);
+  const setActing = useCallback((id) => {
+    sessionStorage.setItem("registro.acting", id || "");
+    setActingState(id || "");
+  }, []);
+  actAs(acting);
+  return <SessionContext.Provider value={{ ...state, acting, setActing, refresh }}>{children}</SessionContext.Provider>;
+}
+
+/**
+ * useSession returns {loading, loggedIn, fiscalNumber, name, role ("staff",
+ * "region:NN" or ""), bodies ([{id, name, ...}] the person acts for),
+ * acting (the register ID they act for now), setActing(id), refresh()}.
+ */
+export function useSession() {
+  return useContext(SessionContext);
+}
