@@ -100,6 +100,7 @@ type openData struct {
 	seq      int64
 	day      registry.Date
 	csv, jsn []byte
+	index    *searchIndex // the public search's (publicsearch.go)
 }
 
 // openDataFiles returns the CSV and JSON downloads, made again when the register
@@ -153,6 +154,7 @@ func (s *server) openDataFiles(ctx context.Context) (csvData, jsonData []byte, e
 		return nil, nil, err
 	}
 	od.seq, od.day, od.csv, od.jsn = seq, today, cb.Bytes(), jb
+	od.index = newSearchIndex(rows, s.deps.Registry.Territory())
 	return od.csv, od.jsn, nil
 }
 
@@ -261,5 +263,6 @@ func (s *server) openDataRoutes() []routeDef {
 		{method: "GET", path: "/v1/open-data", op: "openDataset", tag: "open-data", access: accessOpen, h: s.openDataset},
 		{method: "GET", path: "/v1/open-data/section-i.csv", op: "openDataCSV", tag: "open-data", access: accessOpen, h: s.openDataCSV},
 		{method: "GET", path: "/v1/open-data/section-i.json", op: "openDataJSON", tag: "open-data", access: accessOpen, h: s.openDataJSON},
+		{method: "GET", path: "/v1/open-data/search", op: "searchOpenData", tag: "open-data", access: accessOpen, h: s.openDataSearch},
 	}
 }

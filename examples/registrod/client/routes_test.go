@@ -40,6 +40,7 @@ var covered = map[string]string{
 	"openDataset":            "OpenDataset",
 	"openDataCSV":            "OpenDataCSV",
 	"openDataJSON":           "OpenDataJSON",
+	"searchOpenData":         "SearchOpenData",
 	"fileApplication":        "FileApplication",
 	"getApplication":         "Application",
 	"getAttachment":          "Attachment",
