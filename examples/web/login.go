@@ -44,6 +44,11 @@ type loginConfig struct {
 	// PublicURL is the front-end's own URL (the redirect URI is
 	// PublicURL + "/auth/callback").
 	PublicURL string
+	// RoleClaim names the ID token's claim giving a person's office role
+	// ("staff", "region:NN"): /auth/session tells the page, which shows
+	// the back office to the people who may use it. The API decides what
+	// they may do from the token itself.
+	RoleClaim string
 }
 
 // session is a person logged in.
@@ -51,6 +56,7 @@ type session struct {
 	idToken      string
 	fiscalNumber string
 	name         string
+	role         string
 	expires      time.Time
 }
 
@@ -68,6 +74,7 @@ type auth struct {
 	secure   bool   // cookies are Secure
 	log      *slog.Logger
 	now      func() time.Time
+	role     string // the role claim's name
 
 	mu       sync.Mutex
 	sessions map[string]session
@@ -99,6 +106,7 @@ func newAuth(ctx context.Context, cfg loginConfig, log *slog.Logger) (*auth, err
 		verifier: p.Verifier(&oidc.Config{ClientID: cfg.ClientID}),
 		endURL:   meta.EndSession,
 		secure:   !dev,
+		role:     cfg.RoleClaim,
 		log:      log,
 		now:      time.Now,
 		sessions: map[string]session{},
@@ -187,6 +195,9 @@ func (a *auth) callback(w http.ResponseWriter, r *http.Request) {
 		Name         string `json:"name"`
 	}
 	_ = idt.Claims(&c)
+	var all map[string]any
+	_ = idt.Claims(&all)
+	role, _ := all[a.role].(string)
 	if c.FiscalNumber == "" {
 		c.FiscalNumber = strings.TrimPrefix(c.SPID, "TINIT-")
 	}
@@ -203,7 +214,7 @@ func (a *auth) callback(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "too many sessions; try again later", http.StatusServiceUnavailable)
 		return
 	}
-	a.sessions[id] = session{idToken: raw, fiscalNumber: c.FiscalNumber, name: c.Name, expires: idt.Expiry}
+	a.sessions[id] = session{idToken: raw, fiscalNumber: c.FiscalNumber, name: c.Name, role: role, expires: idt.Expiry}
 	a.mu.Unlock()
 	http.SetCookie(w, &http.Cookie{Name: a.cookieName(), Value: id, Path: "/", HttpOnly: true, Secure: a.secure,
 		SameSite: http.SameSiteLaxMode, Expires: idt.Expiry})
@@ -227,7 +238,8 @@ func (a *auth) current(r *http.Request) (session, string, bool) {
 	return s, ck.Value, ok
 }
 
-// whoami answers who is logged in: {"loggedIn": false} or the person.
+// whoami answers who is logged in: {"loggedIn": false} or the person (fiscal
+// number, name, office role when the token has one, expiry).
 func (a *auth) whoami(w http.ResponseWriter, r *http.Request) {
 	s, _, ok := a.current(r)
 	w.Header().Set("Content-Type", "application/json")
@@ -235,6 +247,9 @@ func (a *auth) whoami(w http.ResponseWriter, r *http.Request) {
 	out := map[string]any{"loggedIn": ok}
 	if ok {
 		out["fiscalNumber"], out["name"], out["expires"] = s.fiscalNumber, s.name, s.expires
+		if s.role != "" {
+			out["role"] = s.role
+		}
 	}
 	_ = json.NewEncoder(w).Encode(out)
 }

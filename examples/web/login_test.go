@@ -122,6 +122,12 @@ func startServerAt(t *testing.T, addr string, args ...string) string {
 // client holding the session.
 func (d demoLogin) logIn(t *testing.T, password string) (*http.Client, *http.Response) {
 	t.Helper()
+	return d.logInAs(t, d.person.CodiceFiscale, password)
+}
+
+// logInAs is logIn as the person with fiscal number cf.
+func (d demoLogin) logInAs(t *testing.T, cf, password string) (*http.Client, *http.Response) {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
 	resp, err := c.Get(d.web + "/auth/login")
@@ -133,7 +139,7 @@ func (d demoLogin) logIn(t *testing.T, password string) (*http.Client, *http.Res
 	if id == "" {
 		t.Fatalf("no login page: %s", resp.Request.URL)
 	}
-	resp, err = c.PostForm(d.issuer+"/login/username", url.Values{"id": {id}, "username": {d.person.CodiceFiscale}, "password": {password}})
+	resp, err = c.PostForm(d.issuer+"/login/username", url.Values{"id": {id}, "username": {cf}, "password": {password}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,5 +260,23 @@ func TestBrowserLogin(t *testing.T) {
 	t.Logf("browser login test:\n%s", out)
 	if err != nil {
 		t.Fatalf("browser login test failed: %v (screenshots in %s)", err, shots)
+	}
+}
+
+// TestLoginRole checks that /auth/session tells the page a person's office
+// role from the ID token's role claim, and no role for anyone else.
+func TestLoginRole(t *testing.T) {
+	d := startDemoLogin(t, fakeDist(t))
+	for _, c := range []struct{ cf, role string }{
+		{devidp.ClerkCF, "staff"},
+		{devidp.OfficerCF, "region:12"},
+		{d.person.CodiceFiscale, ""},
+	} {
+		cl, _ := d.logInAs(t, c.cf, devidp.DemoPassword)
+		m := whoami(t, cl, d.web)
+		role, _ := m["role"].(string)
+		if m["loggedIn"] != true || role != c.role {
+			t.Errorf("%s: session %v, want role %q", c.cf, m, c.role)
+		}
 	}
 }

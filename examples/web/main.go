@@ -1,9 +1,11 @@
-// Command web serves Registro's reference web front-end — the annual
-// questionnaire form rendered from the published JSON Schema of a year,
-// checked in the browser and then by the service (react-jsonschema-form,
-// "/"), and any published schema in JSON Forms with the vanilla or the
-// material renderers ("/jsonforms.html") — together with the HTTP API of
-// examples/registrod on one origin, so the pages need no CORS.
+// Command web serves Registro's reference web front-end — the Registro app
+// at "/" (the public pages, the association area, the back office: a
+// single-page application styled with Bootstrap Italia), the annual
+// questionnaire checked in the browser and then by the service
+// (react-jsonschema-form, "/check.html"), and any published schema in JSON
+// Forms with the vanilla or the material renderers ("/jsonforms.html") —
+// together with the HTTP API of examples/registrod on one origin, so the
+// pages need no CORS.
 //
 // The page is built with Vite from this directory (it is not committed):
 //
@@ -64,9 +66,11 @@ import (
 // contentSecurityPolicy allows only this origin. 'unsafe-eval' is there
 // because AJV compiles each schema into a JavaScript function at run time;
 // a page that precompiles its validators (rjsf's
-// compileSchemaValidators) can drop it.
+// compileSchemaValidators) can drop it. Fonts may also be data: URLs, as
+// Bootstrap Italia's stylesheet embeds one (its video player's icons):
+// they are part of the stylesheet, nothing is fetched.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self' 'unsafe-eval'; " +
-	"style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+	"style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
 // config is what the flags say.
 type config struct {
@@ -109,6 +113,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
+	cfg.login.RoleClaim = cfg.roleClaim
 	if cfg.dist == "" {
 		return cfg, errors.New("no page: pass --dist examples/web/dist (build it with `npm ci && npm run build` in examples/web)")
 	}

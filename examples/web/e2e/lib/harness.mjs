@@ -4,8 +4,15 @@
 // on a page (no serious or critical violation), and screenshots at desktop
 // and phone width (390 px, where nothing may scroll sideways).
 //
+// Every script also checks, at its end, that the app's pages kept to their
+// Content-Security-Policy (no violation in the console) and fetched
+// nothing from another origin (fonts, styles and scripts come from the
+// build; only navigations, such as to the login provider, leave it).
+//
 // TestBrowserApp (app_test.go) runs each script against a fresh demo
-// register with the development provider, passing the options below.
+// register with the development provider, passing the options below;
+// TestBrowserHarness runs e2e/lib/selftest.mjs, which checks that these
+// checks do fail on a page that breaks them.
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
@@ -66,8 +73,22 @@ export async function run(name, opt, body) {
   const consoleErrors = [];
   page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  const foreign = []; // requests of the app's pages to another origin
+  page.on("request", (req) => {
+    if (req.isNavigationRequest()) return;
+    let from, to;
+    try {
+      from = new URL(req.frame().url()).origin;
+      to = new URL(req.url());
+    } catch {
+      return;
+    }
+    if (from === origin && (to.protocol === "http:" || to.protocol === "https:") && to.origin !== origin) {
+      foreign.push(`${req.resourceType()} ${req.url()}`);
+    }
+  });
   const t = {
-    opt, page, context, origin, consoleErrors,
+    opt, page, context, origin, consoleErrors, foreign,
     /** step names what the script does now (printed on failure). */
     step(s) {
       step = s;
@@ -89,9 +110,14 @@ export async function run(name, opt, body) {
       await page.fill("#password", password);
       await Promise.all([page.waitForURL((u) => u.origin === origin), page.click("button[type=submit]")]);
     },
-    /** logout ends the session. */
+    /**
+     * logout ends the session: a POST with the context's cookies, from
+     * outside the page (the page's own logout button is the app's to test),
+     * not following the redirect to the provider's end-session page.
+     */
     async logout() {
-      await page.evaluate(async () => fetch("/auth/logout", { method: "POST", redirect: "manual" }));
+      const r = await context.request.post(new URL("/auth/logout", opt.url).href, { maxRedirects: 0 });
+      if (r.status() >= 400) throw new Error(`logout: HTTP ${r.status()}`);
     },
     /** axe runs axe-core on the page as it is and fails on a serious or critical violation. */
     async axe(label) {
@@ -104,9 +130,10 @@ export async function run(name, opt, body) {
      */
     async shot(label) {
       const size = page.viewportSize();
+      await page.evaluate(() => document.fonts.ready);
       if (opt.shots) await page.screenshot({ path: `${opt.shots}/${label}-desktop.png`, fullPage: true });
       await page.setViewportSize(viewports.phone);
-      await page.waitForTimeout(100);
+      await page.waitForTimeout(150);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       if (opt.shots) await page.screenshot({ path: `${opt.shots}/${label}-phone.png`, fullPage: true });
       await page.setViewportSize(size);
@@ -120,6 +147,10 @@ export async function run(name, opt, body) {
   let failed = false;
   try {
     await body(t);
+    t.step("end: the page's policy and origin");
+    const csp = consoleErrors.filter((m) => /Content Security Policy/i.test(m));
+    t.check(csp.length === 0, "no Content-Security-Policy violation", csp.join("\n  "));
+    t.check(foreign.length === 0, "nothing fetched from another origin", foreign.join("\n  "));
   } catch (e) {
     failed = true;
     console.error(`FAIL ${name} at step "${step}": ${e.message}`);

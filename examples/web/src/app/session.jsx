@@ -12,10 +12,10 @@ export function SessionProvider({ children }) {
   const [state, setState] = useState({ loading: true, loggedIn: false, bodies: [], role: "" });
   const [acting, setActingState] = useState(() => sessionStorage.getItem("registro.acting") || "");
   const refresh = useCallback(async () => {
-    let who = { loggedIn: false };
+    let who = { loggedIn: false, login: false };
     try {
       const r = await fetch("/auth/session", { headers: { Accept: "application/json" } });
-      if (r.ok) who = await r.json();
+      if (r.ok) who = { ...(await r.json()), login: true };
     } catch {
       // no login configured: anonymous
     }
@@ -27,7 +27,7 @@ export function SessionProvider({ children }) {
         me = {};
       }
     }
-    setState({ loading: false, ...who, role: me.role || "", bodies: me.bodies || [] });
+    setState({ loading: false, ...who, role: me.role || who.role || "", bodies: me.bodies || [] });
   }, []);
   useEffect(() => {
     refresh();
@@ -41,8 +41,9 @@ export function SessionProvider({ children }) {
 }
 
 /**
- * useSession returns {loading, loggedIn, fiscalNumber, name, role ("staff",
- * "region:NN" or ""), bodies ([{id, name, ...}] the person acts for),
+ * useSession returns {loading, login (whether people can log in here),
+ * loggedIn, fiscalNumber, name, role ("staff", "region:NN" or ""; from
+ * /v1/me, else from the login's role claim), bodies ([{id, name, ...}] the person acts for),
  * acting (the register ID they act for now), setActing(id), refresh()}.
  */
 export function useSession() {
