@@ -223,5 +223,25 @@ await run("public", opt, async (t) => {
   t.check(repNav.includes("/area") && !repNav.includes("/ufficio"), "a legal representative gets the association area and no back office", repNav.join(" "));
   await t.axe("the header of a person logged in");
   await t.shot("public-search-loggedin");
+
+  t.step("the body picker of a person acting for several bodies");
+  // No demo person acts for two bodies: GET /v1/me answers here as it would
+  // for one (the route is the service's; only its answer is made up), to
+  // check the shell's picker.
+  const two = [{ id: open[0].id, name: open[0].name }, { id: open[1].id, name: open[1].name }];
+  await page.route("**/v1/me", (route) =>
+    route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ role: "", bodies: two }) }));
+  await t.go("/");
+  await page.waitForSelector("#acting");
+  t.check((await page.$$eval("#acting option", (os) => os.map((o) => o.value))).join() === two.map((x) => x.id).join(),
+    "the picker offers the person's two bodies");
+  t.check((await page.evaluate(() => sessionStorage.getItem("registro.acting"))) === two[0].id, "the person acts for the first by default");
+  await page.selectOption("#acting", two[1].id);
+  t.check((await page.evaluate(() => sessionStorage.getItem("registro.acting"))) === two[1].id, "choosing the second body makes it the one acted for");
+  await page.reload();
+  await page.waitForSelector("#acting");
+  t.check((await page.inputValue("#acting")) === two[1].id, "the choice is kept after a reload");
+  await t.axe("the body picker");
+  await page.unroute("**/v1/me");
   await t.logout();
 });
