@@ -215,6 +215,15 @@ await run("public", opt, async (t) => {
   t.check(await page.evaluate(() => document.activeElement.classList.contains("custom-navbar-toggler")), "Escape closes the menu and gives the focus back to its button");
   await page.setViewportSize(viewports.desktop);
 
+  t.step("the shell of a regional officer");
+  await t.login(opt.officer);
+  await t.go("/");
+  await page.waitForSelector("#user-name");
+  const officerNav = await page.$$eval("#main-nav a.nav-link", (as) => as.map((a) => [a.getAttribute("href"), a.textContent]));
+  t.check(officerNav.some(([h, txt]) => h === "/ufficio" && /regionale/.test(txt)) && !officerNav.some(([h]) => h === "/area"),
+    "a regional officer gets the regional office and no association area", officerNav.join(" "));
+  await t.logout();
+
   t.step("the shell of a legal representative");
   await t.login(opt.user);
   await t.go("/");
