@@ -38,7 +38,7 @@ export default function Queue() {
       <p>{t("queueIntro")}</p>
       <Problem error={error} onRetry={reload} />
       {loading && <p role="status">{t("loading")}</p>}
-      {data && items.length === 0 && <p className="alert alert-info">{t("queueEmpty")}</p>}
+      {data && items.length === 0 && <p className="alert alert-info" data-testid="queue-empty">{t("queueEmpty")}</p>}
       {items.length > 0 && (
         <>
           <ul className="list-inline" data-testid="queue-counts">

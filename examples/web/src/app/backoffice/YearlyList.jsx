@@ -122,7 +122,7 @@ function Bodies({ title, list, excluded }) {
     <section aria-labelledby={id} className="mb-4">
       <h2 id={id} className="h4">{title} ({list?.length || 0})</h2>
       {!list?.length ? (
-        <p>{t("noneListed")}</p>
+        <p data-testid="yearly-empty">{t("noneListed")}</p>
       ) : (
         <Scroll label={title}>
           <table className="table table-sm" data-testid={excluded ? "yearly-excluded" : "yearly-regular"}>

@@ -6,6 +6,7 @@ import { api, ApiError } from "../api.js";
 import { useLang, useT } from "../i18n.jsx";
 import { useSession } from "../session.jsx";
 import { strings } from "./strings.js";
+import "./backoffice.css";
 
 /**
  * useStaff says whether the person may use the back office: "loading",
