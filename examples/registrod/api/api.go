@@ -117,8 +117,9 @@ type server struct {
 	log    *slog.Logger
 	mux    *http.ServeMux
 	routes []routeDef
-	limits *limiters // nil: no rate limit
-	open   openData  // the cached open data (opendata.go)
+	limits *limiters     // nil: no rate limit
+	open   openData      // the cached open data (opendata.go)
+	annual annualReports // the cached annual reports (annualreport.go)
 }
 
 // handlerFunc is a route's handler: it writes the response or returns an
@@ -199,7 +200,7 @@ func (s *server) table() []routeDef {
 	return slices.Concat(s.schemaRoutes(), s.questionnaireRoutes(), s.registerRoutes(),
 		s.applicationRoutes(), s.decisionRoutes(),
 		s.referentRoutes(), s.relationRoutes(), s.accessRoutes(), s.tokenRoutes(),
-		s.reportRoutes(), s.feedRoutes(), s.openDataRoutes())
+		s.reportRoutes(), s.feedRoutes(), s.openDataRoutes(), s.annualReportRoutes())
 }
 
 // New returns the HTTP handler of the API over deps. It panics if a required

@@ -70,6 +70,7 @@ var covered = map[string]string{
 	"getAccessRequest":       "AccessRequest",
 	"grantSectionIIAccess":   "GrantAccess",
 	"refuseSectionIIAccess":  "RefuseAccess",
+	"getAnnualReport":        "AnnualReport",
 }
 
 // TestRoutesCovered: every route of the service has a method of the client;
