@@ -649,6 +649,9 @@ func (d *decoder) skip() {
 	}
 }
 
+// pointerEscaper escapes a JSON Pointer token (RFC 6901).
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
 // schemaPathOf renders the JSON Schema keyword location that checks the
 // value at instance path: array indexes become "items" and object
 // properties "properties/NAME", as in an inline schema; Validator.finish
@@ -663,7 +666,7 @@ func schemaPathOf(path, keyword string) string {
 			continue
 		}
 		b.WriteString("/properties/")
-		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(t))
+		pointerEscaper.WriteString(&b, t)
 	}
 	b.WriteString("/")
 	b.WriteString(keyword)
