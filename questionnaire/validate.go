@@ -2,10 +2,9 @@ package questionnaire
 
 import (
 	"context"
-	"sync"
-
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/territory"
