@@ -60,7 +60,10 @@ type crossCheck struct {
 	def *Definition
 	doc *Document
 	bad []string
-	out problem.List
+	// present reports whether the root object holds a property, whatever
+	// its value (nil: never).
+	present func(name string) bool
+	out     problem.List
 }
 
 func (c *crossCheck) clean(ptr string) bool {
@@ -85,9 +88,7 @@ func (c *crossCheck) run() problem.List {
 		p.SchemaPath = "#/properties/reportingYear/const"
 		c.out = append(c.out, p)
 	}
-	if c.clean("/sections") && c.clean("/body/geoScope") {
-		c.conditionals()
-	}
+	c.conditionals()
 	for i := range doc.Projects {
 		c.project(i)
 	}
@@ -104,17 +105,13 @@ func (c *crossCheck) run() problem.List {
 
 func (c *crossCheck) conditionals() {
 	for _, cond := range c.def.Conditionals {
+		// The block's condition is the schema's "if", evaluated as JSON
+		// Schema does even when a value it reads is invalid: a sections
+		// that is not an array, or a geoScope that is not a string, makes
+		// it false, and an item of the wrong type matches no section. The
+		// decoded document gives exactly that (such values decode empty).
 		holds := cond.Holds(c.doc)
-		present := false
-		switch cond.Property {
-		case "sectionII":
-			present = c.doc.SectionII != nil
-		case "branches":
-			present = c.doc.Branches != nil
-		}
-		if !c.clean("/" + cond.Property) {
-			continue
-		}
+		present := c.present != nil && c.present(cond.Property)
 		switch {
 		case holds && !present && cond.Presence == RequiredExactlyWhen:
 			p := problem.Required("", cond.Property)

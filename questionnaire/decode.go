@@ -46,13 +46,16 @@ type decoder struct {
 	// bad holds the pointers of values that are missing or failed to decode;
 	// later stages ignore what lies at or under them to avoid cascades.
 	bad []string
-	// empties are present but empty optional strings whose rule must still
-	// be checked.
+	// rules, when set, checks every present field with the compiled fast
+	// rules and reports each failure as go-playground/validator would.
+	rules *structRules
+	// empties are the present but empty optional strings, recorded when
+	// rules is nil for go-playground/validator's Var (which checks them
+	// where the struct's omitempty skips them).
 	empties []emptyCheck
-	// rules, when set, checks every decoded field with the compiled fast
-	// rules; ruleFailed records that one failed.
-	rules      *structRules
-	ruleFailed bool
+	// rootSeen has bit j set when the root object holds field j of the
+	// document's plan (whatever its value).
+	rootSeen uint64
 }
 
 type emptyCheck struct {
@@ -237,12 +240,6 @@ func (d *decoder) object(v reflect.Value, plan *typePlan) {
 				fv.Set(reflect.Zero(fv.Type())) // a repeated key: the last one wins
 				d.path = append(d.path, f.name)
 				d.value(fv, f.plan)
-				if d.rules != nil && !d.ruleFailed {
-					d.fastCheck(fv, &f.rules)
-				}
-				if f.emptyRule != "" && fv.Kind() == reflect.String && fv.Len() == 0 {
-					d.empties = append(d.empties, emptyCheck{path: d.ptr(), rule: f.emptyRule})
-				}
 				d.path = d.path[:len(d.path)-1]
 			}
 			d.ws()
@@ -258,8 +255,22 @@ func (d *decoder) object(v reflect.Value, plan *typePlan) {
 		}
 	}
 	d.depth--
+	if d.depth == 0 {
+		d.rootSeen = seen
+	}
 	for j := range plan.fields {
 		f := &plan.fields[j]
+		if seen&(1<<j) != 0 {
+			d.path = append(d.path, f.name)
+			fv := v.Field(f.index)
+			switch {
+			case d.rules != nil:
+				d.check(fv, f)
+			case f.emptyRule != "" && fv.Len() == 0:
+				d.empties = append(d.empties, emptyCheck{path: d.ptr(), rule: f.emptyRule})
+			}
+			d.path = d.path[:len(d.path)-1]
+		}
 		if seen&(1<<j) != 0 || f.omitempty || !f.inYear(d.year) {
 			continue
 		}
@@ -271,23 +282,53 @@ func (d *decoder) object(v reflect.Value, plan *typePlan) {
 	}
 }
 
-// fastCheck applies the compiled rules of a present field.
-func (d *decoder) fastCheck(v reflect.Value, r *fieldRules) {
+// check applies the compiled rules of a present field (the last value of a
+// repeated key) as AJV applies the keywords they become: every failing rule
+// of the value is reported, and every element is checked (dive) whatever
+// the array's own rules found; an element reports its first failing rule
+// (they cannot fail together: a code list, a pattern, an enum). Each
+// problem is worded as go-playground/validator words it (which stops at a
+// value's first failing rule, and dives only into a passing array). A
+// present but empty optional string is checked too, as JSON Schema checks
+// every present property; its messages name no field, as go-playground's
+// Var does. Failures at or under a value that did not decode are not
+// reported.
+func (d *decoder) check(v reflect.Value, f *fieldPlan) {
 	if v.Kind() == reflect.Pointer {
 		return
 	}
-	if !d.rules.fastOK(v, r.self, d.year) {
-		d.ruleFailed = true
+	name := f.name
+	if f.emptyRule != "" && v.Len() == 0 {
+		name = ""
+	}
+	for i := range f.rules.self {
+		if r := &f.rules.self[i]; !d.rules.fastOne(v, r, d.year) {
+			d.ruleProblem(v, r, name)
+		}
+	}
+	if len(f.rules.each) == 0 || v.Kind() != reflect.Slice {
 		return
 	}
-	if len(r.each) > 0 && v.Kind() == reflect.Slice {
-		for i := range v.Len() {
-			if !d.rules.fastOK(v.Index(i), r.each, d.year) {
-				d.ruleFailed = true
-				return
+	for i := range v.Len() {
+		e := v.Index(i)
+		for k := range f.rules.each {
+			if r := &f.rules.each[k]; !d.rules.fastOne(e, r, d.year) {
+				idx := strconv.Itoa(i)
+				d.path = append(d.path, idx)
+				d.ruleProblem(e, r, name+"["+idx+"]")
+				d.path = d.path[:len(d.path)-1]
+				break
 			}
 		}
 	}
+}
+
+func (d *decoder) ruleProblem(v reflect.Value, r *fastRule, field string) {
+	path := d.ptr()
+	if under(path, d.bad) {
+		return
+	}
+	d.probs = append(d.probs, d.rules.fail(v, r, field, path, d.year))
 }
 
 // unknown reports a property the document's year does not have.
@@ -608,6 +649,9 @@ func (d *decoder) skip() {
 	}
 }
 
+// pointerEscaper escapes a JSON Pointer token (RFC 6901).
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
 // schemaPathOf renders the JSON Schema keyword location that checks the
 // value at instance path: array indexes become "items" and object
 // properties "properties/NAME", as in an inline schema; Validator.finish
@@ -622,7 +666,7 @@ func schemaPathOf(path, keyword string) string {
 			continue
 		}
 		b.WriteString("/properties/")
-		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(t))
+		pointerEscaper.WriteString(&b, t)
 	}
 	b.WriteString("/")
 	b.WriteString(keyword)

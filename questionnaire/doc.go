@@ -9,6 +9,18 @@
 // project's tag convention (json, validate, since/until), from which the JSON
 // Schemas of package schemas are generated too.
 //
+// A [Validator] checks a document in one pass driven by a plan of the Go
+// types compiled once: strict decoding (every unknown, out-of-year, missing
+// or mistyped property), the validate tags (code lists, lengths, ranges,
+// dates, tax codes, territory codes, repeated codes), the conditional
+// blocks, the cross-field rules and, when given a [Register], the
+// register-aware ones. A rejected document costs what a valid one costs: its
+// problems are the ones AJV reports on the published schema of the year
+// (same instancePath, keyword, params, schemaPath and code; the tests
+// compare the two on thousands of generated documents) plus the rules a
+// schema cannot express, without running a general JSON Schema validator on
+// it ([Options].Schema adds one as a cross-check).
+//
 // A [Desk] files documents for a registry.Registry: the register says who
 // may file for which body and when the filing period ends (the register's
 // one Deadline: 30 January, end of day, in its time zone; late filings are

@@ -8,18 +8,23 @@ import (
 	"time"
 	"unicode/utf8"
 
+	ut "github.com/go-playground/universal-translator"
+
 	"github.com/openregistro/registro/schemas"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
-// fastRule is one `validate` rule compiled for the typed fast path. The fast
-// path only decides whether a value passes; when anything fails, the
-// pipeline runs go-playground/validator on the whole document to word the
-// problems (with its translations). TestFastRulesAgree proves both agree.
+// fastRule is one `validate` rule compiled for the typed fast path: the
+// decoder checks every present value with it and words the problems itself
+// (fail), so go-playground/validator runs only when Options.AlwaysStructRules
+// asks for it. TestFastRulesAgree proves both give the same problems.
 type fastRule struct {
 	tag   string
 	n     int64    // min, max, gte, lte
 	words []string // oneof
 	param string   // codelist name, datetime layout
+	// rawParam is the tag's parameter as written ("300", "I II").
+	rawParam string
 }
 
 // fieldRules are the compiled rules of one field: on the value itself, and
@@ -33,7 +38,7 @@ func compileRules(tag string) (fieldRules, error) {
 	target := &fr.self
 	for _, part := range strings.Split(tag, ",") {
 		name, param, _ := strings.Cut(part, "=")
-		r := fastRule{tag: name, param: param}
+		r := fastRule{tag: name, param: param, rawParam: param}
 		switch name {
 		case "", "omitempty":
 			continue
@@ -119,4 +124,60 @@ func (s *structRules) fastOne(v reflect.Value, r *fastRule, year int) bool {
 		return !dup
 	}
 	return false
+}
+
+// fail builds the problem of rule r failing on v at path, worded as
+// go-playground/validator words it (field is the name its messages use:
+// the JSON name, "name[i]" for an element, "" for an empty optional string
+// checked alone). TestFastRulesAgree proves both give the same problems.
+func (s *structRules) fail(v reflect.Value, r *fastRule, field, path string, year int) problem.Problem {
+	f := failure{tag: r.tag, param: r.rawParam, kind: v.Kind(), value: v.Interface()}
+	f.it, f.en = s.word(s.it, f, field), s.word(s.en, f, field)
+	return s.problemOf(f, path, year)
+}
+
+// word mirrors the translations go-playground/validator registers (package
+// translations/en and translations/it) for the tags whose message the
+// problem keeps: min, max, gte, lte, oneof and email. Other tags get their
+// own message in problemOf.
+func (s *structRules) word(tr ut.Translator, f failure, field string) string {
+	switch f.tag {
+	case "min", "max", "gte", "lte":
+		var digits uint64
+		if i := strings.IndexByte(f.param, '.'); i >= 0 {
+			digits = uint64(len(f.param) - i - 1)
+		}
+		n, err := strconv.ParseFloat(f.param, 64)
+		if err != nil {
+			return ""
+		}
+		var t string
+		switch f.kind {
+		case reflect.String:
+			c, err := tr.C(f.tag+"-string-character", n, digits, tr.FmtNumber(n, digits))
+			if err != nil {
+				return ""
+			}
+			t, err = tr.T(f.tag+"-string", field, c)
+		case reflect.Slice:
+			c, err := tr.C(f.tag+"-items-item", n, digits, tr.FmtNumber(n, digits))
+			if err != nil {
+				return ""
+			}
+			t, err = tr.T(f.tag+"-items", field, c)
+		default:
+			t, err = tr.T(f.tag+"-number", field, tr.FmtNumber(n, digits))
+		}
+		if err != nil {
+			return ""
+		}
+		return t
+	case "oneof":
+		t, _ := tr.T("oneof", field, f.param)
+		return t
+	case "email":
+		t, _ := tr.T("email", field)
+		return t
+	}
+	return ""
 }

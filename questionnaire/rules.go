@@ -209,18 +209,37 @@ func namespacePointer(ns string) string {
 	return problem.Pointer(toks...)
 }
 
-// problem renders one validator error in the AJV shape, with the JSON Schema
-// keyword the same rule becomes in the generated schema.
+// failure is one failed validate rule: what the problem is built from,
+// whether go-playground/validator or the compiled fast rules found it.
+type failure struct {
+	tag, param string
+	kind       reflect.Kind
+	value      any
+	// it and en are go-playground's translated message for tag.
+	it, en string
+}
+
+// fromFieldError reads a go-playground error.
+func (r *structRules) fromFieldError(fe validator.FieldError) failure {
+	return failure{tag: fe.Tag(), param: fe.Param(), kind: fe.Kind(), value: fe.Value(),
+		it: fe.Translate(r.it), en: fe.Translate(r.en)}
+}
+
+// problem renders one validator error in the AJV shape.
 func (r *structRules) problem(fe validator.FieldError, path string, year int) problem.Problem {
-	tag, param := fe.Tag(), fe.Param()
-	kind := fe.Kind()
+	return r.problemOf(r.fromFieldError(fe), path, year)
+}
+
+// problemOf renders one failed rule in the AJV shape, with the JSON Schema
+// keyword the same rule becomes in the generated schema.
+func (r *structRules) problemOf(f failure, path string, year int) problem.Problem {
+	tag, param, kind, it, en := f.tag, f.param, f.kind, f.it, f.en
 	var keyword, code string
 	params := map[string]any{}
 	limit := func() {
 		n, _ := strconv.ParseInt(param, 10, 64)
 		params["limit"] = n
 	}
-	it, en := fe.Translate(r.it), fe.Translate(r.en)
 	switch tag {
 	case "min", "max":
 		limit()
@@ -269,7 +288,7 @@ func (r *structRules) problem(fe validator.FieldError, path string, year int) pr
 	case "cf", "cfbody", "region", "sigla", "comune":
 		text := shapeTexts[tag]
 		it, en = text[0], text[1]
-		if s, _ := fe.Value().(string); shapes[tag].MatchString(s) {
+		if s, _ := f.value.(string); shapes[tag].MatchString(s) {
 			// The shape is right; the check digit or the territory table
 			// says no: a rule finer than the schema's pattern.
 			keyword, code = "format", CodeTaxCodeCheck
@@ -283,7 +302,7 @@ func (r *structRules) problem(fe validator.FieldError, path string, year int) pr
 		}
 	case "unique":
 		// The schema's uniqueItems, with the pair of equal items AJV reports.
-		items, _ := fe.Value().([]string)
+		items, _ := f.value.([]string)
 		if i, j, ok := schemas.UniquePair(items); ok {
 			return schemas.UniqueItems(path, schemaPathOf(path, "uniqueItems"), i, j)
 		}

@@ -2,9 +2,9 @@ package questionnaire
 
 import (
 	"context"
-
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/openregistro/registro/registry/codelist"
 	"github.com/openregistro/registro/registry/territory"
@@ -28,19 +28,29 @@ type Options struct {
 	// Register, when set, enables the register-aware rules (the body exists
 	// and was enrolled in the declared sections; the filer may file).
 	Register Register
-	// Schema returns the JSON Schema validator of a reporting year. It is
-	// called only for rejected documents, to add the schema's own list of
-	// problems (de-duplicated against the pipeline's). Nil means the
-	// published schemas (schemas.Questionnaire).
+	// Schema, when set, returns the JSON Schema validator of a reporting
+	// year, run on every rejected complete document as a cross-check: its
+	// problems are added where the pipeline reported nothing at the same
+	// place. Nil (the default) runs no general validator on the document:
+	// the compiled per-year plan lists every problem the published schema
+	// finds (TestDifferential), at the cost of a valid document.
+	// PublishedSchema is the published schemas' validator.
 	Schema func(year int) (SchemaValidator, error)
-	// NoSchema turns the schema pass off: the typed pipeline alone lists
-	// the problems of rejected documents too.
+	// NoSchema is kept for compatibility: the schema pass is off unless
+	// Schema is set.
+	//
+	// Deprecated: leave Schema nil.
 	NoSchema bool
-	// AlwaysStructRules runs go-playground/validator on every document, not
-	// only on those the compiled fast rules reject (for tests that prove the
-	// two agree; slower).
+	// AlwaysStructRules runs go-playground/validator on every document and
+	// words the rule problems with it, instead of the compiled fast rules
+	// (slower: for the tests that prove the two agree, and with Schema, for
+	// benchmarks of the pipeline as it was before the fast path).
 	AlwaysStructRules bool
 }
+
+// PublishedSchema returns the published JSON Schema validator of reporting
+// year year (schemas.Questionnaire), for Options.Schema.
+func PublishedSchema(year int) (SchemaValidator, error) { return schemas.Questionnaire(year) }
 
 // Mode selects how complete a document must be.
 type Mode int
@@ -56,13 +66,28 @@ const (
 	Draft
 )
 
-// Validator is the validation pipeline: strict decoding, struct rules,
-// cross-field rules, register-aware rules and, for rejected documents, the
-// JSON Schema's list. It is immutable and safe for concurrent use.
+// Validator is the validation pipeline: strict decoding driven by the
+// per-year type plan, the validate tags compiled into it, cross-field rules
+// and register-aware rules, in one pass that lists every problem — the ones
+// AJV reports on the published schema (same instancePath, keyword, params,
+// schemaPath and code) and the rules a schema cannot express — for a valid
+// and a rejected document alike. It is immutable and safe for concurrent
+// use.
 type Validator struct {
 	plan  *typePlan
 	rules *structRules
 	opts  Options
+	// roots holds, per reporting year, the schemaPath of the root's type
+	// keyword, asked of the year's schema once.
+	roots map[int]*rootPath
+}
+
+// rootPath is the schemaPath the published schema of one year gives a
+// document that is not an object ("#/type" when the root declares its
+// type, the $ref'd definition's otherwise).
+type rootPath struct {
+	once sync.Once
+	path string
 }
 
 // New builds a Validator.
@@ -73,12 +98,6 @@ func New(opts Options) (*Validator, error) {
 	if opts.Territory == nil {
 		opts.Territory = territory.Default()
 	}
-	if opts.Schema == nil {
-		opts.Schema = func(year int) (SchemaValidator, error) { return schemas.Questionnaire(year) }
-	}
-	if opts.NoSchema {
-		opts.Schema = nil
-	}
 	plan, err := buildPlan(reflect.TypeFor[Document](), map[reflect.Type]*typePlan{})
 	if err != nil {
 		return nil, err
@@ -87,7 +106,11 @@ func New(opts Options) (*Validator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Validator{plan: plan, rules: rules, opts: opts}, nil
+	roots := map[int]*rootPath{}
+	for y := FirstYear; y <= LastYear; y++ {
+		roots[y] = &rootPath{}
+	}
+	return &Validator{plan: plan, rules: rules, opts: opts, roots: roots}, nil
 }
 
 // WithRegister returns a copy of v whose register-aware rules ask reg (nil:
@@ -135,7 +158,10 @@ func (v *Validator) Check(ctx context.Context, year int, data []byte, mode Mode)
 		return nil, lp, nil
 	}
 	doc := new(Document)
-	d := decoder{ctx: ctx, data: data, year: year, path: make([]string, 0, 8), rules: v.rules}
+	d := decoder{ctx: ctx, data: data, year: year, path: make([]string, 0, 8)}
+	if !v.opts.AlwaysStructRules {
+		d.rules = v.rules
+	}
 	if !d.decode(reflect.ValueOf(doc).Elem(), v.plan) {
 		if d.err != nil {
 			return nil, nil, d.err
@@ -143,24 +169,29 @@ func (v *Validator) Check(ctx context.Context, year int, data []byte, mode Mode)
 		return nil, v.finish(year, data, d.probs, mode), nil
 	}
 	probs := d.probs
-	if mode == Draft {
-		probs = dropMissing(probs)
-	}
-	// Fast path: when the compiled rules passed on every present value and
-	// decoding found nothing, go-playground/validator has nothing to add.
-	if d.ruleFailed || len(d.probs) > 0 || v.opts.AlwaysStructRules {
+	if v.opts.AlwaysStructRules {
 		sr := v.rules.check(ctx, doc, year)
 		for _, e := range d.empties {
 			sr = append(sr, v.rules.checkVar(ctx, e.path, "", e.rule, year)...)
 		}
 		for _, p := range sr {
-			if !under(p.InstancePath, d.bad) && (mode == Complete || formatOnly(p)) {
+			if !under(p.InstancePath, d.bad) {
 				probs = append(probs, p)
 			}
 		}
 	}
+	if mode == Draft {
+		probs = draftOnly(probs)
+	}
 	if mode == Complete {
-		c := crossCheck{def: def, doc: doc, bad: d.bad}
+		c := crossCheck{def: def, doc: doc, bad: d.bad, present: func(name string) bool {
+			for j := range v.plan.fields {
+				if v.plan.fields[j].name == name {
+					return d.rootSeen&(1<<j) != 0
+				}
+			}
+			return false
+		}}
 		probs = append(probs, c.run()...)
 		if v.opts.Register != nil {
 			rp, err := registerRules(ctx, v.opts.Register, doc, year, d.bad)
@@ -173,13 +204,14 @@ func (v *Validator) Check(ctx context.Context, year int, data []byte, mode Mode)
 	return doc, v.finish(year, data, probs, mode), nil
 }
 
-// finish adds the schema's problems to a rejected complete document, removes
-// duplicates and sorts.
+// finish gives the problems AJV's schema paths, adds the cross-check
+// schema's problems to a rejected complete document when Options.Schema is
+// set, and sorts.
 func (v *Validator) finish(year int, data []byte, probs problem.List, mode Mode) problem.List {
 	if len(probs) == 0 {
 		return nil
 	}
-	ajvPaths(year, probs)
+	v.ajvPaths(year, probs)
 	if mode == Complete && v.opts.Schema != nil && probs.HasErrors() {
 		if sv, err := v.opts.Schema(year); err == nil && sv != nil {
 			probs = merge(probs, sv.Validate(data))
@@ -194,14 +226,29 @@ func (v *Validator) finish(year int, data []byte, probs problem.List, mode Mode)
 // writes it for the year's published schema
 // ("#/$defs/questionnaire.Project/required"); a conditional block's problem
 // gets its block's path ("#/allOf/0/then/required"). Rules beyond the schema
-// keep their "#/x-rules/CODE".
-func ajvPaths(year int, probs problem.List) {
+// keep their "#/x-rules/CODE". The root's type keeps the path the schema
+// itself gives it.
+func (v *Validator) ajvPaths(year int, probs problem.List) {
 	sv, err := schemas.Questionnaire(year)
 	if err != nil {
 		return
 	}
 	for i := range probs {
 		p := &probs[i]
+		if p.InstancePath == "" && p.Keyword == "type" {
+			if rp := v.roots[year]; rp != nil {
+				rp.once.Do(func() {
+					rp.path = sv.KeywordPath(p.SchemaPath)
+					for _, q := range sv.Validate([]byte("null")) {
+						if q.InstancePath == "" && q.Keyword == "type" {
+							rp.path = q.SchemaPath
+						}
+					}
+				})
+				p.SchemaPath = rp.path
+				continue
+			}
+		}
 		if path, ok := sv.BlockPath(p.Code, p.Keyword); ok {
 			p.SchemaPath = path
 			continue
@@ -252,24 +299,18 @@ func merge(mine, schema problem.List) problem.List {
 	return mine
 }
 
-func dropMissing(l problem.List) problem.List {
+// draftOnly keeps the problems a draft must not have: type and format
+// checks, not completeness (missing fields, too short, too few items).
+func draftOnly(l problem.List) problem.List {
 	out := l[:0]
 	for _, p := range l {
-		if p.Keyword != "required" {
-			out = append(out, p)
+		switch p.Keyword {
+		case "required", "minLength", "minItems":
+			continue
 		}
+		out = append(out, p)
 	}
 	return out
-}
-
-// formatOnly reports whether a struct-rule problem is a type or format check
-// (kept for drafts) rather than a completeness check.
-func formatOnly(p problem.Problem) bool {
-	switch p.Keyword {
-	case "minLength", "minItems":
-		return false
-	}
-	return true
 }
 
 // under reports whether path is at or under one of the pointers in bad.
