@@ -228,9 +228,16 @@ func batchContext(ops []*writeOp) (context.Context, context.CancelFunc) {
 // is known and returns the ops to run again: none, unless a write broke
 // the transaction.
 func (s *Store) tryBatch(ctx context.Context, ops []*writeOp) (retry []*writeOp) {
+	errs := make([]error, len(ops))
+	// failAll answers every op with err, or with its own error when it
+	// failed on its own.
 	failAll := func(err error) []*writeOp {
-		for _, op := range ops {
-			op.finish(err)
+		for i, op := range ops {
+			if errs[i] != nil {
+				op.finish(errs[i])
+			} else {
+				op.finish(err)
+			}
 		}
 		return nil
 	}
@@ -240,17 +247,16 @@ func (s *Store) tryBatch(ctx context.Context, ops []*writeOp) (retry []*writeOp)
 	}
 	t := s.newTxn(tx)
 	defer t.close()
-	errs := make([]error, len(ops))
-	open := false // a savepoint of a write that succeeded is still open
 	for i, op := range ops {
-		if err := t.savepoint(ctx, open); err != nil {
+		// The previous write's savepoint, rolled back to or not, is
+		// released as the next one is taken.
+		if err := t.savepoint(ctx, i > 0); err != nil {
 			tx.Rollback()
 			return failAll(fmt.Errorf("sqlstore: savepoint: %w", err))
 		}
 		mark := t.seqState
 		err := runOp(ctx, op, t)
 		if err == nil {
-			open = true
 			continue
 		}
 		errs[i] = err
@@ -272,7 +278,6 @@ func (s *Store) tryBatch(ctx context.Context, ops []*writeOp) (retry []*writeOp)
 			}
 			return retry
 		}
-		open = false
 	}
 	err = t.storeSeq(ctx)
 	if err == nil {
@@ -282,14 +287,7 @@ func (s *Store) tryBatch(ctx context.Context, ops []*writeOp) (retry []*writeOp)
 	} else {
 		tx.Rollback()
 	}
-	for i, op := range ops {
-		if errs[i] != nil {
-			op.finish(errs[i])
-		} else {
-			op.finish(err)
-		}
-	}
-	return nil
+	return failAll(err)
 }
 
 // errPanicked marks a write that panicked.
@@ -306,7 +304,7 @@ func runOp(ctx context.Context, op *writeOp, t *txn) (err error) {
 }
 
 // savepoint opens the savepoint of the next write, releasing the previous
-// write's (open) in the same round trip on PostgreSQL.
+// write's (when there is one) in the same round trip on PostgreSQL.
 func (t *txn) savepoint(ctx context.Context, open bool) error {
 	if open && t.d.name == "postgres" {
 		_, err := t.ExecContext(ctx, "RELEASE SAVEPOINT w; SAVEPOINT w")
