@@ -112,7 +112,10 @@
 // are and makes one lock wait and one flush cover a whole batch; what it
 // costs is that a batch's statements run one after the other on one
 // connection. Several processes on one database each run their own
-// batches; the counter row orders them. ExpireIdempotency reads before it
+// batches; the counter row orders them. On PostgreSQL a batch holds the
+// counter row while its later writes lock their records, so two processes
+// writing the same records at once can deadlock; PostgreSQL then aborts one
+// statement, and the write it belongs to fails alone, as any failing write. ExpireIdempotency reads before it
 // writes, so the check every keyed request makes costs no write.
 //
 // Restore is the exception: it fills a fresh database in a transaction of
