@@ -175,7 +175,7 @@ func (s *Store) commitBatch(batch []*writeOp) {
 			op.finish(fmt.Errorf("sqlstore: waiting to write: %w", err))
 			continue
 		}
-		if s.writeWait != nil {
+		if s.writeWait != nil && s.d.name == "sqlite" {
 			s.writeWait(time.Since(op.queued))
 		}
 		live = append(live, op)

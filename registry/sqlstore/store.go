@@ -35,10 +35,11 @@ type Options struct {
 	// default), so an unbounded pool fails under a burst of requests — and
 	// no cap on SQLite, whose writes queue inside the store anyway.
 	MaxOpenConns int
-	// WriteWait, when set, is called with how long each write waited in
-	// the store's queue for the transaction it shares with the writes
-	// queued beside it (the group commit; for metrics). It is called by
-	// the store's committer goroutine: it must be quick.
+	// WriteWait, when set, is called on SQLite with how long each write
+	// waited for its turn in the store's writer queue: for the transaction
+	// it shares with the writes queued beside it (the group commit; for
+	// metrics). It is called by the store's committer goroutine: it must
+	// be quick.
 	WriteWait func(time.Duration)
 }
 
