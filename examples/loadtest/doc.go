@@ -54,7 +54,9 @@
 // The report gives the throughput, the latency percentiles (p50, p95, p99,
 // max: exact, from every sample), the status codes and the errors of each
 // operation. An error is a transport failure or a status other than the one
-// the operation expects (201 for a filing, 200 otherwise).
+// the operation expects (201 for a filing, 200 otherwise). In --self mode it
+// also gives the store's writes during the load and the transactions they
+// shared (sqlstore's group commit: writes per commit).
 //
 // # Verify
 //

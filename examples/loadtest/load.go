@@ -468,6 +468,18 @@ type Results struct {
 	ErrorSamples []string `json:"errorSamples"`
 	// Verify is the verification's outcome, when one ran.
 	Verify *Verification `json:"verify,omitempty"`
+	// Store is the SQL store's group commit during the load (--self only).
+	Store *StoreStats `json:"store,omitempty"`
+}
+
+// StoreStats is what the store's group commit did during the load, from
+// sqlstore.Store.CommitStats: the writes (filings, keys, answers) and the
+// transactions they shared.
+type StoreStats struct {
+	Dialect      string  `json:"dialect"`
+	Writes       int64   `json:"writes"`
+	Transactions int64   `json:"transactions"`
+	PerCommit    float64 `json:"writesPerTransaction"`
 }
 
 // summarize computes the results from every sample.

@@ -262,6 +262,12 @@ func TestSelf(t *testing.T) {
 			if !strings.Contains(stdout.String(), "verify (change feed, filing store): passed") {
 				t.Fatalf("report:\n%s", stdout.String())
 			}
+			// Every filing is at least one write of the store; the group
+			// commit ran them in at most as many transactions.
+			if st := res.Store; st == nil || st.Dialect != be.Name || st.Writes < int64(res.Filings) ||
+				st.Transactions < 1 || st.Transactions > st.Writes || !strings.Contains(stdout.String(), "store "+be.Name+": ") {
+				t.Fatalf("store stats %+v, report:\n%s", st, stdout.String())
+			}
 		})
 	}
 }

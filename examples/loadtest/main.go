@@ -275,7 +275,18 @@ func runSelf(ctx context.Context, o options, stderr io.Writer) (*Results, error)
 	}
 	hc := newClient(o.concurrency)
 	defer hc.CloseIdleConnections()
-	return drive(ctx, o, base, hc, w, staff, s.Store.Filings())
+	before := s.Store.CommitStats()
+	res, err := drive(ctx, o, base, hc, w, staff, s.Store.Filings())
+	if res != nil {
+		after := s.Store.CommitStats()
+		st := &StoreStats{Dialect: s.Store.Dialect(), Writes: after.Writes - before.Writes,
+			Transactions: after.Transactions - before.Transactions}
+		if st.Transactions > 0 {
+			st.PerCommit = float64(st.Writes) / float64(st.Transactions)
+		}
+		res.Store = st
+	}
+	return res, err
 }
 
 // drive runs the load on base and verifies it: the change feed when there is
@@ -351,6 +362,9 @@ func printResults(w io.Writer, r *Results) {
 			st.Latency.P50, st.Latency.P95, st.Latency.P99, st.Latency.Max, st.Errors, strings.Join(codes, " "))
 	}
 	tw.Flush()
+	if st := r.Store; st != nil {
+		fmt.Fprintf(w, "store %s: %d writes in %d transactions (%.1f a commit)\n", st.Dialect, st.Writes, st.Transactions, st.PerCommit)
+	}
 	for _, e := range r.ErrorSamples {
 		fmt.Fprintln(w, "error:", e)
 	}

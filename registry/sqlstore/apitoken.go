@@ -25,8 +25,8 @@ func (s *Store) CreateAPIToken(ctx context.Context, t registry.APIToken, hash re
 	if t.Revoked() {
 		revoked = formatTime(t.RevokedAt)
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, s.d.q("INSERT INTO api_tokens ("+apiTokenColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+	return s.write(ctx, func(ctx context.Context, tx *txn) error {
+		_, err := tx.exec(ctx, "INSERT INTO api_tokens ("+apiTokenColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			t.ID, hex.EncodeToString(hash[:]), t.Name, t.Role.String(), t.EntityID, t.Region,
 			formatTime(t.ExpiresAt), t.CreatedBy, formatTime(t.CreatedAt), t.RevokedBy, revoked)
 		if s.d.isUnique(err) {
@@ -79,8 +79,8 @@ func (s *Store) APITokens(ctx context.Context) ([]registry.APIToken, error) {
 // RevokeAPIToken implements registry.APITokenStore.
 func (s *Store) RevokeAPIToken(ctx context.Context, id, by string, at time.Time) (registry.APIToken, error) {
 	var t registry.APIToken
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.d.q("UPDATE api_tokens SET revoked_by = ?, revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
+	err := s.write(ctx, func(ctx context.Context, tx *txn) error {
+		if _, err := tx.exec(ctx, "UPDATE api_tokens SET revoked_by = ?, revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
 			by, formatTime(at), id); err != nil {
 			return fmt.Errorf("sqlstore: revoke API token: %w", err)
 		}

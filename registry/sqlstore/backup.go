@@ -492,7 +492,7 @@ func Restore(ctx context.Context, from, dsn string) (BackupInfo, error) {
 	if len(existing) > 0 {
 		return BackupInfo{}, fmt.Errorf("%w: it has tables (%s)", ErrNotFresh, strings.Join(existing, ", "))
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.soloTx(ctx, func(tx *sql.Tx) error {
 		if s.d.name == "postgres" {
 			if err := s.d.lockMigrations(ctx, tx); err != nil {
 				return err

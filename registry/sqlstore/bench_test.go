@@ -3,6 +3,9 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -126,5 +129,46 @@ func BenchmarkStore(b *testing.B) {
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchFilings), "ns/filing")
 			})
 		})
+	}
+}
+
+// BenchmarkConcurrentFilings files with 16, 64 and 256 concurrent callers,
+// each filing one questionnaire of 3.2 KB with its questionnaire.filed
+// event and an idempotency key (what registrod's POST /v1/filings writes),
+// and reports the writes per transaction of the group commit.
+func BenchmarkConcurrentFilings(b *testing.B) {
+	ctx := context.Background()
+	doc := []byte(`{"pad":"` + strings.Repeat("x", 3200) + `"}`)
+	for _, be := range backends() {
+		for _, callers := range []int{16, 64, 256} {
+			b.Run(fmt.Sprintf("%s/callers=%d", be.name, callers), func(b *testing.B) {
+				s := mustOpen(b, be.dsn(b), sqlstore.Options{})
+				if _, err := s.Commit(ctx, registry.Batch{Entities: []registry.Entity{{ID: "B1", CodiceFiscale: "90000000001",
+					Name: "Ente", LegalForm: "association_recognised", Seat: registry.Address{Region: "12", Province: "RM"}}}}); err != nil {
+					b.Fatal(err)
+				}
+				before := s.CommitStats()
+				var n atomic.Int64
+				b.SetParallelism((callers + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						i := n.Add(1)
+						kctx := questionnaire.WithIdempotencyKey(ctx, questionnaire.IdempotencyKey{Subject: "B1", Key: fmt.Sprint(i), RequestHash: "h"})
+						cf := fmt.Sprintf("8%010d", i)
+						if _, err := s.Filings().PutWithEvents(kctx, questionnaire.Filing{BodyTaxCode: cf, Year: 2024, Revision: 1,
+							FiledAt: time.Unix(i, 0), FilerTaxCode: "RSSMRA80A01H501U", Document: doc},
+							[]registry.Event{{At: time.Unix(i, 0), Actor: "B1", Kind: registry.EventReportFiled, EntityID: "B1", RecordID: cf}}); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+				st := s.CommitStats()
+				if tx := st.Transactions - before.Transactions; tx > 0 {
+					b.ReportMetric(float64(st.Writes-before.Writes)/float64(tx), "writes/tx")
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "filings/s")
+			})
+		}
 	}
 }

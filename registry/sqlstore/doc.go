@@ -47,21 +47,79 @@
 // # Concurrency
 //
 // A Store is safe for concurrent use, and any number of processes may open
-// the same database. Every write is one transaction: a registry batch (its
-// records and its events) or a filing (the revision and the move of the
-// current pointer) commits whole or not at all. Versions are checked inside
-// the transaction (UPDATE … WHERE version = ?), so of two writers of one
-// record exactly one wins and the other gets ErrConflict. Event sequence
-// numbers come from a counter row held until commit, so they have no gaps
-// and become visible in order.
+// the same database. Every write is atomic: a registry batch (its records
+// and its events), a filing (the revision, the move of the current pointer,
+// its idempotency key and its events), a draft, a token, a key commits whole
+// or not at all. Versions are checked inside the transaction (UPDATE …
+// WHERE version = ?), so of two writers of one record exactly one wins and
+// the other gets ErrConflict. Event sequence numbers come from a counter
+// row held until commit, so they have no gaps and become visible in order.
 //
 // SQLite runs in WAL mode with busy_timeout 10 s and foreign keys on; every
-// transaction is BEGIN IMMEDIATE, so writers queue instead of failing with
-// SQLITE_BUSY, while readers never wait. synchronous=FULL fsyncs the WAL at
-// every commit: an acknowledged write survives a power loss, not only a
-// crash of the process (NORMAL would be faster and only crash-safe).
-// PostgreSQL runs at READ COMMITTED; migrations are serialised with a
-// transaction-level advisory lock.
+// transaction is BEGIN IMMEDIATE, so writers of different processes queue
+// instead of failing with SQLITE_BUSY, while readers never wait.
+// synchronous=FULL fsyncs the WAL at every commit: an acknowledged write
+// survives a power loss, not only a crash of the process (NORMAL would be
+// faster and only crash-safe). PostgreSQL runs at READ COMMITTED;
+// migrations are serialised with a transaction-level advisory lock.
+//
+// # Group commit
+//
+// The writes of one Store are run by one goroutine, the committer, in
+// batches: the writes that arrive while a transaction commits wait in a
+// queue, in arrival order, and the next transaction runs them all (up to
+// 64), one after the other, and commits them with one fsync (SQLite) or one
+// WAL flush (PostgreSQL). Under load, one commit pays for many writes; alone,
+// a write commits at once, as it did before.
+//
+//   - Durable before answered: a writer is answered after the commit of
+//     the transaction holding its write has returned, never before.
+//   - A failing write fails alone: each write runs under a savepoint of its
+//     own (SAVEPOINT w … RELEASE, in the round trip of the next one on
+//     PostgreSQL); a write that returns an error is rolled back to it and
+//     answered with its error, and the batch goes on. When a failure leaves
+//     the transaction unusable (the savepoint cannot be rolled back to, or
+//     the write panicked), the transaction is rolled back and the batch's
+//     other writes run again in a new one; each such retry drops one write,
+//     so a batch ends. If the commit itself fails, every write of the
+//     batch that had not failed gets the commit's error.
+//   - Events in order, no gaps: the batch reads the event counter when its
+//     first write appends events (locking the row on PostgreSQL), hands out
+//     consecutive numbers to the writes in the order they run, takes back
+//     the numbers of a write that is rolled back, and stores the counter
+//     once, just before the commit. Every writer gets its own events, with
+//     the numbers the feed shows; a reader of the feed sees a batch's
+//     events all at once, at the commit.
+//   - Cancellation: a caller whose context ends while its write waits in
+//     the queue gets the context's error at once, and the write is dropped
+//     unrun. A write that has started is seen through: its statements run
+//     with the batch's own context (cancelling a statement can abort the
+//     whole shared transaction), which ends at the latest deadline of the
+//     batch's callers, and the caller waits for the commit, so an answer is
+//     never "cancelled" for a write that committed.
+//   - Close answers the writes already queued, then closes the pool;
+//     writes after it fail with ErrClosed.
+//
+// On PostgreSQL this replaces one transaction per write, each taking the
+// counter row's lock and holding it through its own commit and WAL flush,
+// so that concurrent filings ran one after the other, each waiting for the
+// previous one's fsync. Other orderings were weighed: a sequence numbers
+// events without a lock but leaves gaps (a rolled-back write's number) and
+// commits out of order, so a mirror reading the feed could skip an event
+// that commits late; a sequencer that numbers events after they commit
+// would need a second transaction per batch and a nullable sequence number
+// in the feed's index. Group commit keeps the counter and the feed as they
+// are and makes one lock wait and one flush cover a whole batch; what it
+// costs is that a batch's statements run one after the other on one
+// connection. Several processes on one database each run their own
+// batches; the counter row orders them. On PostgreSQL a batch holds the
+// counter row while its later writes lock their records, so two processes
+// writing the same records at once can deadlock; PostgreSQL then aborts one
+// statement, and the write it belongs to fails alone, as any failing write. ExpireIdempotency reads before it
+// writes, so the check every keyed request makes costs no write.
+//
+// Restore is the exception: it fills a fresh database in a transaction of
+// its own, outside the committer.
 //
 // # Backups
 //

@@ -41,17 +41,17 @@ func (s *Store) PutDraft(ctx context.Context, d registry.Draft) (registry.Draft,
 		return registry.Draft{}, fmt.Errorf("sqlstore: %s: negative version: %w", what, registry.ErrConflict)
 	}
 	doc := string(d.Document)
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx *txn) error {
 		if d.Version == 0 {
-			_, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO report_drafts (entity_id, year, version, doc, saved_at, saved_by)
-				VALUES (?, ?, 1, ?, ?, ?)`), d.EntityID, d.Year, doc, formatTime(d.SavedAt), d.SavedBy)
+			_, err := tx.exec(ctx, `INSERT INTO report_drafts (entity_id, year, version, doc, saved_at, saved_by)
+				VALUES (?, ?, 1, ?, ?, ?)`, d.EntityID, d.Year, doc, formatTime(d.SavedAt), d.SavedBy)
 			if s.d.isUnique(err) {
 				return fmt.Errorf("sqlstore: %s exists: %w", what, registry.ErrConflict)
 			}
 			return err
 		}
-		res, err := tx.ExecContext(ctx, s.d.q(`UPDATE report_drafts SET version = version + 1, doc = ?, saved_at = ?, saved_by = ?
-			WHERE entity_id = ? AND year = ? AND version = ?`), doc, formatTime(d.SavedAt), d.SavedBy, d.EntityID, d.Year, d.Version)
+		res, err := tx.exec(ctx, `UPDATE report_drafts SET version = version + 1, doc = ?, saved_at = ?, saved_by = ?
+			WHERE entity_id = ? AND year = ? AND version = ?`, doc, formatTime(d.SavedAt), d.SavedBy, d.EntityID, d.Year, d.Version)
 		if err != nil {
 			return err
 		}

@@ -26,7 +26,8 @@ const (
 // TestHelperProcess is not a test: the durability tests re-execute the test
 // binary with SQLSTORE_HELPER_MODE set to run it as a child process.
 //
-// Mode "write" writes until killed, from 4 goroutines: each write is one
+// Mode "write" writes until killed, from 16 goroutines (so that the group
+// commit batches writes, and the kill meets a batch): each write is one
 // Commit of a new entity with its event, then the Put of a filing of that
 // body; after both returned it prints "ack ID". Mode "migrate" opens the
 // store (migrating it) and prints "migrated".
@@ -48,11 +49,11 @@ func TestHelperProcess(t *testing.T) {
 	case "write":
 		var mu sync.Mutex // one line at a time on stdout
 		var wg sync.WaitGroup
-		for w := range 4 {
+		for w := range 16 {
 			wg.Go(func() {
 				for i := 0; ; i++ {
 					id := fmt.Sprintf("W%d-%06d", w, i)
-					cf := fmt.Sprintf("%d%010d", w+1, i)
+					cf := fmt.Sprintf("%02d%09d", w+1, i)
 					e := registry.Entity{ID: id, CodiceFiscale: cf, Name: "Ente " + id, LegalForm: "association_recognised",
 						Seat: registry.Address{Region: "12", Province: "RM"}}
 					if _, err := s.Commit(ctx, registry.Batch{Entities: []registry.Entity{e},

@@ -70,10 +70,11 @@ func (fs *Filings) PutWithEvents(ctx context.Context, f questionnaire.Filing, ev
 		doc = []byte{}
 	}
 	var out []registry.Event
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	k, withKey := questionnaire.IdempotencyKeyFrom(ctx)
+	err := s.write(ctx, func(ctx context.Context, tx *txn) error {
 		// The idempotency key first: of two requests with the same key,
 		// the second fails on it, not on the revision.
-		if k, ok := questionnaire.IdempotencyKeyFrom(ctx); ok {
+		if withKey {
 			if err := s.putIdempotency(ctx, tx, k, &f); err != nil {
 				return err
 			}
@@ -84,10 +85,8 @@ func (fs *Filings) PutWithEvents(ctx context.Context, f questionnaire.Filing, ev
 		if len(evs) == 0 {
 			return nil
 		}
-		t := s.newTxn(tx)
-		defer t.close()
 		var err error
-		out, err = s.appendEvents(ctx, t, evs)
+		out, err = s.appendEvents(ctx, tx, evs)
 		return err
 	})
 	if err != nil {
@@ -97,9 +96,9 @@ func (fs *Filings) PutWithEvents(ctx context.Context, f questionnaire.Filing, ev
 }
 
 // putFiling writes the revision and moves the current pointer, in tx.
-func (s *Store) putFiling(ctx context.Context, tx *sql.Tx, f *questionnaire.Filing, doc []byte, warnings any, conflict func(string) error) error {
-	_, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO filings (body_tax_code, year, revision, filed_at, filer_tax_code, late, document, warnings)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+func (s *Store) putFiling(ctx context.Context, tx *txn, f *questionnaire.Filing, doc []byte, warnings any, conflict func(string) error) error {
+	_, err := tx.exec(ctx, `INSERT INTO filings (body_tax_code, year, revision, filed_at, filer_tax_code, late, document, warnings)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		f.BodyTaxCode, f.Year, f.Revision, formatTime(f.FiledAt), f.FilerTaxCode, f.Late, doc, warnings)
 	if err != nil {
 		if s.d.isUnique(err) {
@@ -108,7 +107,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
 		return fmt.Errorf("sqlstore: write filing: %w", err)
 	}
 	if f.Revision == 1 {
-		_, err = tx.ExecContext(ctx, s.d.q("INSERT INTO current_filings (year, body_tax_code, revision) VALUES (?, ?, 1)"), f.Year, f.BodyTaxCode)
+		_, err = tx.exec(ctx, "INSERT INTO current_filings (year, body_tax_code, revision) VALUES (?, ?, 1)", f.Year, f.BodyTaxCode)
 		if err != nil {
 			if s.d.isUnique(err) {
 				return conflict("already filed")
@@ -117,7 +116,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
 		}
 		return nil
 	}
-	res, err := tx.ExecContext(ctx, s.d.q("UPDATE current_filings SET revision = ? WHERE year = ? AND body_tax_code = ? AND revision = ?"),
+	res, err := tx.exec(ctx, "UPDATE current_filings SET revision = ? WHERE year = ? AND body_tax_code = ? AND revision = ?",
 		f.Revision, f.Year, f.BodyTaxCode, f.Revision-1)
 	if err != nil {
 		return fmt.Errorf("sqlstore: write filing: %w", err)
@@ -241,10 +240,10 @@ WHERE c.year = ? ORDER BY c.body_tax_code`), year)
 var _ questionnaire.EventFilingStore = (*Filings)(nil)
 
 // putIdempotency stores k in tx, naming the revision f, at its filing time.
-func (s *Store) putIdempotency(ctx context.Context, tx *sql.Tx, k questionnaire.IdempotencyKey, f *questionnaire.Filing) error {
+func (s *Store) putIdempotency(ctx context.Context, tx *txn, k questionnaire.IdempotencyKey, f *questionnaire.Filing) error {
 	body, year, rev := f.BodyTaxCode, f.Year, f.Revision
-	_, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO idempotency_keys (subject, idem_key, request_hash, created_at, body_tax_code, year, revision)
-VALUES (?, ?, ?, ?, ?, ?, ?)`), k.Subject, k.Key, k.RequestHash, formatTime(f.FiledAt), body, year, rev)
+	_, err := tx.exec(ctx, `INSERT INTO idempotency_keys (subject, idem_key, request_hash, created_at, body_tax_code, year, revision)
+VALUES (?, ?, ?, ?, ?, ?, ?)`, k.Subject, k.Key, k.RequestHash, formatTime(f.FiledAt), body, year, rev)
 	if err != nil {
 		if s.d.isUnique(err) {
 			return fmt.Errorf("sqlstore: idempotency key of %q: %w", k.Subject, questionnaire.ErrIdempotencyKeyUsed)
@@ -281,9 +280,9 @@ FROM idempotency_keys WHERE subject = ? AND idem_key = ?`), subject, key).Scan(&
 // RememberIdempotency implements questionnaire.IdempotencyStore.
 func (fs *Filings) RememberIdempotency(ctx context.Context, k questionnaire.IdempotencyKey, at time.Time) error {
 	s := fs.s
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO idempotency_keys (subject, idem_key, request_hash, created_at)
-VALUES (?, ?, ?, ?)`), k.Subject, k.Key, k.RequestHash, formatTime(at))
+	return s.write(ctx, func(ctx context.Context, tx *txn) error {
+		_, err := tx.exec(ctx, `INSERT INTO idempotency_keys (subject, idem_key, request_hash, created_at)
+VALUES (?, ?, ?, ?)`, k.Subject, k.Key, k.RequestHash, formatTime(at))
 		if err != nil && s.d.isUnique(err) {
 			return fmt.Errorf("sqlstore: idempotency key of %q: %w", k.Subject, questionnaire.ErrIdempotencyKeyUsed)
 		}

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -19,13 +21,17 @@ func (fs *Filings) PurgeIdempotency(ctx context.Context, cutoff time.Time, limit
 	if limit <= 0 {
 		return 0, nil
 	}
-	res, err := fs.s.db.ExecContext(ctx, fs.s.d.q(`DELETE FROM idempotency_keys
+	var n int64
+	err := fs.s.write(ctx, func(ctx context.Context, tx *txn) error {
+		res, err := tx.exec(ctx, `DELETE FROM idempotency_keys
 WHERE (subject, idem_key) IN (SELECT subject, idem_key FROM idempotency_keys
-	WHERE created_at < ? ORDER BY created_at, subject, idem_key LIMIT ?)`), formatTime(cutoff), limit)
-	if err != nil {
-		return 0, fmt.Errorf("sqlstore: purge idempotency keys: %w", err)
-	}
-	n, err := res.RowsAffected()
+	WHERE created_at < ? ORDER BY created_at, subject, idem_key LIMIT ?)`, formatTime(cutoff), limit)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("sqlstore: purge idempotency keys: %w", err)
 	}
@@ -33,13 +39,34 @@ WHERE (subject, idem_key) IN (SELECT subject, idem_key FROM idempotency_keys
 }
 
 // ExpireIdempotency implements questionnaire.IdempotencyExpirer.
+//
+// The key is read first, outside any transaction: a key that is missing or
+// not expired (every key of a request, but for a retry past the retention)
+// costs no write.
 func (fs *Filings) ExpireIdempotency(ctx context.Context, subject, key string, cutoff time.Time) (bool, error) {
-	res, err := fs.s.db.ExecContext(ctx, fs.s.d.q(`DELETE FROM idempotency_keys
-WHERE subject = ? AND idem_key = ? AND created_at < ?`), subject, key, formatTime(cutoff))
+	s := fs.s
+	var created string
+	err := s.db.QueryRowContext(ctx, s.d.q(`SELECT created_at FROM idempotency_keys WHERE subject = ? AND idem_key = ?`),
+		subject, key).Scan(&created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: expire idempotency key: %w", err)
 	}
-	n, err := res.RowsAffected()
+	if created >= formatTime(cutoff) {
+		return false, nil
+	}
+	var n int64
+	err = s.write(ctx, func(ctx context.Context, tx *txn) error {
+		res, err := tx.exec(ctx, `DELETE FROM idempotency_keys
+WHERE subject = ? AND idem_key = ? AND created_at < ?`, subject, key, formatTime(cutoff))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: expire idempotency key: %w", err)
 	}

@@ -20,20 +20,29 @@ import (
 // Errors: ErrNotFound (wrapped) when the key is not remembered; database
 // errors.
 func (fs *Filings) SaveIdempotentResponse(ctx context.Context, subject, key string, status int, body []byte) error {
-	res, err := fs.s.db.ExecContext(ctx, fs.s.d.q(`UPDATE idempotency_keys SET response_status = ?, response_body = ?
-WHERE subject = ? AND idem_key = ? AND response_status IS NULL`), status, body, subject, key)
-	if err != nil {
-		return fmt.Errorf("sqlstore: save idempotent response: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("sqlstore: save idempotent response: %w", err)
-	} else if n == 0 {
-		if _, _, err := fs.IdempotentResponse(ctx, subject, key); err == nil {
+	s := fs.s
+	return s.write(ctx, func(ctx context.Context, tx *txn) error {
+		res, err := tx.exec(ctx, `UPDATE idempotency_keys SET response_status = ?, response_body = ?
+WHERE subject = ? AND idem_key = ? AND response_status IS NULL`, status, body, subject, key)
+		if err != nil {
+			return fmt.Errorf("sqlstore: save idempotent response: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("sqlstore: save idempotent response: %w", err)
+		} else if n > 0 {
 			return nil
 		}
+		var st sql.NullInt64
+		err = tx.QueryRowContext(ctx, s.d.q(`SELECT response_status FROM idempotency_keys WHERE subject = ? AND idem_key = ?`),
+			subject, key).Scan(&st)
+		if err == nil && st.Valid {
+			return nil // answered already: the first answer stays
+		}
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("sqlstore: save idempotent response: %w", err)
+		}
 		return fmt.Errorf("sqlstore: idempotency key %q of %q: %w", key, subject, registry.ErrNotFound)
-	}
-	return nil
+	})
 }
 
 // IdempotentResponse returns the saved answer of key.
@@ -57,10 +66,12 @@ WHERE subject = ? AND idem_key = ?`), subject, key).Scan(&st, &body)
 // no filing (a write that failed for a reason a retry may not meet again),
 // so that the key may be used again.
 func (fs *Filings) ForgetIdempotency(ctx context.Context, subject, key string) error {
-	_, err := fs.s.db.ExecContext(ctx, fs.s.d.q(`DELETE FROM idempotency_keys
-WHERE subject = ? AND idem_key = ? AND response_status IS NULL AND revision IS NULL`), subject, key)
-	if err != nil {
-		return fmt.Errorf("sqlstore: forget idempotency key: %w", err)
-	}
-	return nil
+	return fs.s.write(ctx, func(ctx context.Context, tx *txn) error {
+		_, err := tx.exec(ctx, `DELETE FROM idempotency_keys
+WHERE subject = ? AND idem_key = ? AND response_status IS NULL AND revision IS NULL`, subject, key)
+		if err != nil {
+			return fmt.Errorf("sqlstore: forget idempotency key: %w", err)
+		}
+		return nil
+	})
 }

@@ -36,7 +36,10 @@ type Options struct {
 	// no cap on SQLite, whose writes queue inside the store anyway.
 	MaxOpenConns int
 	// WriteWait, when set, is called on SQLite with how long each write
-	// waited for its turn in the store's writer queue (for metrics).
+	// waited for its turn in the store's writer queue: for the transaction
+	// it shares with the writes queued beside it (the group commit; for
+	// metrics). It is called by the store's committer goroutine: it must
+	// be quick.
 	WriteWait func(time.Duration)
 }
 
@@ -47,11 +50,10 @@ type Options struct {
 type Store struct {
 	db *sql.DB
 	d  *dialect
-	// writers, on SQLite, admits one write transaction of this process at a
-	// time, in arrival order and cancellable: SQLite has a single writer,
-	// and left to its busy handler, hundreds of waiting writers poll in no
-	// order and some time out (SQLITE_BUSY). Nil on PostgreSQL.
-	writers chan struct{}
+	// commits queues the writes of this process for the committer
+	// goroutine, which runs those that arrive while a transaction commits
+	// together in the next one (groupcommit.go).
+	commits *committer
 	// writeWait is Options.WriteWait.
 	writeWait func(time.Duration)
 }
@@ -89,15 +91,14 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("sqlstore: connect to %s: %w", d.name, err)
 	}
 	s := &Store{db: db, d: d, writeWait: opts.WriteWait}
-	if d.name == "sqlite" {
-		s.writers = make(chan struct{}, 1)
-	}
 	if !opts.SkipMigrate {
 		if err := s.Migrate(ctx); err != nil {
 			db.Close()
 			return nil, err
 		}
 	}
+	s.commits = newCommitter()
+	go s.run()
 	return s, nil
 }
 
@@ -123,8 +124,13 @@ func ping(ctx context.Context, db *sql.DB, d *dialect) error {
 	}
 }
 
-// Close closes the connection pool. Iterators still running fail.
-func (s *Store) Close() error { return s.db.Close() }
+// Close waits for the writes already submitted to be answered, then closes
+// the connection pool. Writes submitted after Close fail with ErrClosed;
+// iterators still running fail.
+func (s *Store) Close() error {
+	s.commits.close()
+	return s.db.Close()
+}
 
 // Analyze refreshes the statistics the query planner chooses indexes by
 // (ANALYZE in PostgreSQL, PRAGMA optimize in SQLite). Call it after a bulk

@@ -1,0 +1,59 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+)
+
+// Hooks of the group commit for the tests of package sqlstore_test.
+
+// HoldCommitter submits a write that writes nothing and keeps the
+// committer busy until release is called: the writes submitted meanwhile
+// queue, and form the next batch together. It returns once the committer
+// is held.
+func (s *Store) HoldCommitter(ctx context.Context) (release func() error) {
+	started, done := make(chan struct{}), make(chan struct{})
+	errc := make(chan error, 1)
+	go func() {
+		errc <- s.write(ctx, func(context.Context, *txn) error {
+			close(started)
+			<-done
+			return nil
+		})
+	}()
+	<-started
+	return func() error {
+		close(done)
+		return <-errc
+	}
+}
+
+// QueuedWrites is how many writes wait for the committer.
+func (s *Store) QueuedWrites() int { return len(s.commits.queue) }
+
+// WaitQueued waits until n writes are queued (false after a minute).
+func (s *Store) WaitQueued(n int) bool {
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if s.QueuedWrites() >= n {
+			return true
+		}
+	}
+	return false
+}
+
+// WriteSQL submits a write that runs each statement (placeholders '?') in
+// the shared transaction and then returns fail, or panics with it when
+// panics is set.
+func (s *Store) WriteSQL(ctx context.Context, fail error, panics bool, statements ...string) error {
+	return s.write(ctx, func(ctx context.Context, t *txn) error {
+		for _, q := range statements {
+			if _, err := t.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		if panics {
+			panic(fail)
+		}
+		return fail
+	})
+}

@@ -1,0 +1,387 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/openregistro/registro/schemas/problem"
+)
+
+// ErrClosed is returned by a write submitted after Store.Close. Its kind is
+// problem.KindInternal.
+var ErrClosed = problem.NewError(problem.KindInternal, "sqlstore: the store is closed")
+
+// Group commit (see the package documentation, "Group commit").
+const (
+	// maxBatch bounds the writes that share one transaction. On
+	// PostgreSQL each write runs in a subtransaction (a savepoint), and a
+	// backend caches the IDs of only 64 of them (PGPROC_MAX_CACHED_SUBXIDS)
+	// before other sessions' snapshots must look them up in pg_subtrans.
+	maxBatch = 64
+	// queueLen is how many submitted writes wait for the committer before
+	// a submitter blocks (cancellably) on the queue.
+	queueLen = 4 * maxBatch
+)
+
+// Where a write stands; a waiting write may still be abandoned by its
+// caller, a started one is seen through to its answer.
+const (
+	opWaiting int32 = iota
+	opStarted
+	opAbandoned
+)
+
+// writeOp is one write submitted to the committer: fn runs inside the
+// batch's transaction, under a savepoint of its own, with the batch's
+// context (never the caller's: cancelling a statement can abort the whole
+// shared transaction).
+type writeOp struct {
+	ctx    context.Context // the caller's: consulted before the write starts
+	fn     func(ctx context.Context, t *txn) error
+	queued time.Time
+	state  atomic.Int32
+	err    error
+	done   chan struct{}
+}
+
+// finish answers the caller.
+func (op *writeOp) finish(err error) {
+	op.err = err
+	close(op.done)
+}
+
+// committer runs the writes of one Store, a batch at a time, in one
+// goroutine: the writes submitted while a batch commits form the next one.
+type committer struct {
+	// batches and writes count the transactions committed (or tried) and
+	// the writes they ran, for CommitStats.
+	batches, writes atomic.Int64
+	queue           chan *writeOp
+	mu              sync.RWMutex // held (read) while submitting, (write) to close
+	closed          bool
+	closing         chan struct{}
+	exited          chan struct{}
+}
+
+func newCommitter() *committer {
+	return &committer{queue: make(chan *writeOp, queueLen), closing: make(chan struct{}), exited: make(chan struct{})}
+}
+
+// close stops accepting writes and waits until those already submitted
+// are answered.
+func (c *committer) close() {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		<-c.exited
+		return
+	}
+	c.closed = true
+	c.mu.Unlock()
+	close(c.closing)
+	<-c.exited
+}
+
+// write submits fn and waits for its answer: nil once the transaction
+// holding the write has committed (on SQLite with synchronous=FULL and on
+// PostgreSQL, after its WAL is flushed: the write is durable), the error
+// fn returned (the write is undone, the others of its batch are not), or
+// the error of the batch's commit. A caller whose ctx ends while its write
+// waits for a batch gets ctx's error and nothing is written; once the write
+// has started, the caller waits for its outcome.
+func (s *Store) write(ctx context.Context, fn func(ctx context.Context, t *txn) error) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sqlstore: waiting to write: %w", err)
+	}
+	op := &writeOp{ctx: ctx, fn: fn, queued: time.Now(), done: make(chan struct{})}
+	c := s.commits
+	c.mu.RLock()
+	if c.closed {
+		c.mu.RUnlock()
+		return ErrClosed
+	}
+	select {
+	case c.queue <- op:
+		c.mu.RUnlock()
+	case <-ctx.Done():
+		c.mu.RUnlock()
+		return fmt.Errorf("sqlstore: waiting to write: %w", ctx.Err())
+	}
+	select {
+	case <-op.done:
+		return op.err
+	case <-ctx.Done():
+		if op.state.CompareAndSwap(opWaiting, opAbandoned) {
+			return fmt.Errorf("sqlstore: waiting to write: %w", ctx.Err())
+		}
+		<-op.done // started: its outcome is known only at commit
+		return op.err
+	}
+}
+
+// run is the committer's loop: it takes the first waiting write, every
+// other one already queued (up to maxBatch), and commits them together.
+func (s *Store) run() {
+	c := s.commits
+	defer close(c.exited)
+	batch := make([]*writeOp, 0, maxBatch)
+	for {
+		var first *writeOp
+		select {
+		case first = <-c.queue:
+		case <-c.closing:
+			// No write is submitted once closing is closed; answer those
+			// still queued.
+			select {
+			case first = <-c.queue:
+			default:
+				return
+			}
+		}
+		batch = append(batch[:0], first)
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case op := <-c.queue:
+				batch = append(batch, op)
+			default:
+				break fill
+			}
+		}
+		s.commitBatch(batch)
+		clear(batch)
+	}
+}
+
+// commitBatch runs the writes of batch in one transaction and answers
+// each. A write whose caller has gone is skipped. When a write's failure
+// leaves the transaction unusable (its savepoint cannot be rolled back to,
+// or it panicked), the transaction is rolled back, that write fails and the
+// others run again in a new transaction.
+func (s *Store) commitBatch(batch []*writeOp) {
+	live := batch[:0:0]
+	for _, op := range batch {
+		if !op.state.CompareAndSwap(opWaiting, opStarted) {
+			op.finish(fmt.Errorf("sqlstore: waiting to write: %w", context.Canceled))
+			continue
+		}
+		if err := op.ctx.Err(); err != nil {
+			op.finish(fmt.Errorf("sqlstore: waiting to write: %w", err))
+			continue
+		}
+		if s.writeWait != nil && s.d.name == "sqlite" {
+			s.writeWait(time.Since(op.queued))
+		}
+		live = append(live, op)
+	}
+	ctx, cancel := batchContext(live)
+	defer cancel()
+	for len(live) > 0 {
+		s.commits.batches.Add(1)
+		s.commits.writes.Add(int64(len(live)))
+		live = s.tryBatch(ctx, live)
+	}
+}
+
+// CommitStats counts the group commit's work since Open.
+type CommitStats struct {
+	// Transactions is how many transactions the store's writes ran in
+	// (one a batch, plus one for each retry after a write broke its
+	// transaction).
+	Transactions int64
+	// Writes is how many writes those transactions ran (a retried write
+	// counts again).
+	Writes int64
+}
+
+// CommitStats returns how many writes shared how many transactions: Writes
+// divided by Transactions is the mean batch of the group commit (for
+// metrics).
+func (s *Store) CommitStats() CommitStats {
+	return CommitStats{Transactions: s.commits.batches.Load(), Writes: s.commits.writes.Load()}
+}
+
+// batchContext is the context of a batch's statements: it ends at the
+// latest deadline of its callers (none when one of them has none), and is
+// never cancelled by a caller's going.
+func batchContext(ops []*writeOp) (context.Context, context.CancelFunc) {
+	var latest time.Time
+	for _, op := range ops {
+		d, ok := op.ctx.Deadline()
+		if !ok {
+			return context.WithCancel(context.Background())
+		}
+		if d.After(latest) {
+			latest = d
+		}
+	}
+	return context.WithDeadline(context.Background(), latest)
+}
+
+// tryBatch runs ops in one transaction. It answers every op whose outcome
+// is known and returns the ops to run again: none, unless a write broke
+// the transaction.
+func (s *Store) tryBatch(ctx context.Context, ops []*writeOp) (retry []*writeOp) {
+	errs := make([]error, len(ops))
+	// failAll answers every op with err, or with its own error when it
+	// failed on its own.
+	failAll := func(err error) []*writeOp {
+		for i, op := range ops {
+			if errs[i] != nil {
+				op.finish(errs[i])
+			} else {
+				op.finish(err)
+			}
+		}
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return failAll(fmt.Errorf("sqlstore: begin: %w", err))
+	}
+	t := s.newTxn(tx)
+	defer t.close()
+	for i, op := range ops {
+		// The previous write's savepoint, rolled back to or not, is
+		// released as the next one is taken.
+		if err := t.savepoint(ctx, i > 0); err != nil {
+			tx.Rollback()
+			return failAll(fmt.Errorf("sqlstore: savepoint: %w", err))
+		}
+		mark := t.seqState
+		err := runOp(ctx, op, t)
+		if err == nil {
+			continue
+		}
+		errs[i] = err
+		t.seqState = mark
+		if errors.Is(err, errPanicked) || t.rollbackTo(ctx) != nil {
+			// The transaction is lost: answer this write, run the others
+			// again (those that failed on their own stay failed).
+			tx.Rollback()
+			op.finish(err)
+			for j, o := range ops {
+				if j == i {
+					continue
+				}
+				if j < i && errs[j] != nil {
+					o.finish(errs[j])
+					continue
+				}
+				retry = append(retry, o)
+			}
+			return retry
+		}
+	}
+	err = t.storeSeq(ctx)
+	if err == nil {
+		if err = tx.Commit(); err != nil {
+			err = fmt.Errorf("sqlstore: commit: %w", err)
+		}
+	} else {
+		tx.Rollback()
+	}
+	return failAll(err)
+}
+
+// errPanicked marks a write that panicked.
+var errPanicked = errors.New("sqlstore: write panicked")
+
+// runOp runs one write, turning a panic into an error.
+func runOp(ctx context.Context, op *writeOp, t *txn) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v", errPanicked, r)
+		}
+	}()
+	return op.fn(ctx, t)
+}
+
+// savepoint opens the savepoint of the next write, releasing the previous
+// write's (when there is one) in the same round trip on PostgreSQL.
+func (t *txn) savepoint(ctx context.Context, open bool) error {
+	if open && t.d.name == "postgres" {
+		_, err := t.ExecContext(ctx, "RELEASE SAVEPOINT w; SAVEPOINT w")
+		return err
+	}
+	if open {
+		if _, err := t.ExecContext(ctx, "RELEASE SAVEPOINT w"); err != nil {
+			return err
+		}
+	}
+	_, err := t.ExecContext(ctx, "SAVEPOINT w")
+	return err
+}
+
+// rollbackTo undoes what the current write did.
+func (t *txn) rollbackTo(ctx context.Context) error {
+	_, err := t.ExecContext(ctx, "ROLLBACK TO SAVEPOINT w")
+	return err
+}
+
+// seqState is where a transaction stands with the event counter.
+type seqState struct {
+	// last is the last sequence number handed out (valid when read).
+	last int64
+	// read: the counter row has been read, and locked until commit.
+	read bool
+	// moved: numbers were handed out, the row must be updated.
+	moved bool
+}
+
+// nextSeqs hands out n event sequence numbers and returns the first. The
+// counter row is read (and, on PostgreSQL, locked) by the first write of the
+// batch that appends events, and written once before the commit: the
+// writes of one batch take consecutive numbers in the order they run, a
+// write that fails gives its numbers back, and the numbers become visible
+// at the commit, in order and without gaps.
+func (t *txn) nextSeqs(ctx context.Context, n int) (int64, error) {
+	if !t.seqState.read {
+		err := t.QueryRowContext(ctx, "UPDATE counters SET value = value WHERE name = 'event' RETURNING value").Scan(&t.seqState.last)
+		if err != nil {
+			return 0, fmt.Errorf("sqlstore: number events: %w", err)
+		}
+		t.seqState.read = true
+	}
+	first := t.seqState.last + 1
+	t.seqState.last += int64(n)
+	t.seqState.moved = true
+	return first, nil
+}
+
+// storeSeq writes the counter back when the batch numbered events.
+func (t *txn) storeSeq(ctx context.Context) error {
+	if !t.seqState.moved {
+		return nil
+	}
+	// A literal, not a parameter: on PostgreSQL a statement without
+	// parameters goes in one round trip, unprepared.
+	if _, err := t.ExecContext(ctx, "UPDATE counters SET value = "+strconv.FormatInt(t.seqState.last, 10)+" WHERE name = 'event'"); err != nil {
+		return fmt.Errorf("sqlstore: number events: %w", err)
+	}
+	return nil
+}
+
+// soloTx runs fn in a transaction of its own, outside the committer: for
+// Restore, which fills a database no one else writes yet, in one
+// transaction of unbounded size.
+func (s *Store) soloTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlstore: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlstore: commit: %w", err)
+	}
+	return nil
+}
