@@ -204,7 +204,7 @@ func validateStream(ctx context.Context, v *questionnaire.Validator, year int, m
 			}
 		}
 		for _, in := range inputs {
-			if readErr = readValidateInput(in, send); readErr != nil {
+			if readErr = readValidateInput(in, send); readErr != nil || ctx.Err() != nil {
 				return
 			}
 		}
