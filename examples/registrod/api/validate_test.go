@@ -188,7 +188,7 @@ func TestValidateStream(t *testing.T) {
 // written), and a client that stops sending gets the deadline's problem as
 // the last line.
 func TestValidateStreamLive(t *testing.T) {
-	srv := httptest.NewServer(streamHandler(t, api.Options{RequestTimeout: 2 * time.Second}))
+	srv := httptest.NewServer(streamHandler(t, api.Options{RequestTimeout: 5 * time.Second}))
 	defer srv.Close()
 	good := sampleDoc(t, 2024)
 	pr, pw := io.Pipe()
