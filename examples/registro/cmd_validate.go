@@ -4,25 +4,31 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-
 	"encoding/json"
 	"fmt"
-	"github.com/spf13/cobra"
 	"io"
 	"os"
+	"runtime"
 	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
 
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/schemas/problem"
 )
 
-// validateResult is one document's verdict in --format json.
+// validateResult is one document's verdict in --format json and ndjson.
 type validateResult struct {
-	File   string            `json:"file"`
-	Line   int               `json:"line,omitempty"`
-	Valid  bool              `json:"valid"`
-	Errors []problem.Problem `json:"errors"`
+	File   string       `json:"file"`
+	Line   int          `json:"line,omitempty"`
+	Valid  bool         `json:"valid"`
+	Errors problem.List `json:"errors"`
 }
+
+// maxValidateLine is the longest NDJSON line (one document) validate reads;
+// a longer one is an I/O error (exit 2).
+const maxValidateLine = 16 << 20
 
 // cmdValidate validates annual questionnaires against their reporting year's
 // definition.
@@ -30,15 +36,20 @@ func cmdValidate(e *env) *cobra.Command {
 	cmd, fs := newCommand("validate --year Y [flags] FILE... | -", "validate annual questionnaires (JSON or NDJSON) for a reporting year",
 		"registro validate --year 2024 registro-demo/staff/questionnaires.ndjson",
 		"registro validate --year 2024 --format json --lang it registro-demo/staff/questionnaires.ndjson",
+		"registro validate --year 2024 --format ndjson --workers 1 registro-demo/staff/questionnaires.ndjson",
 		"cat registro-demo/staff/questionnaires.ndjson | registro validate --year 2024 --draft --ndjson -")
 	cmd.Long = "Validates annual questionnaires (a JSON document per file, or NDJSON) against --year's definition.\n\n" +
+		"NDJSON is read as a stream: each result is written, in input order, as soon as it and those before\n" +
+		"it are made, so memory does not grow with the number of documents (--format json writes the same\n" +
+		"array as before, element by element; --format ndjson writes one result per line).\n\n" +
 		"Exit status 0 when every document is valid, 1 when any has errors or an input holds no document\n" +
-		"(an empty file or standard input), 2 on a usage or I/O error."
+		"(an empty file or standard input), 2 on a usage or I/O error (the output then stops where it happened)."
 	year := fs.Int("year", 0, "reporting year the documents are for (required)")
 	draft := fs.Bool("draft", false, "accept incomplete documents (type and format checks only)")
 	ndjson := fs.Bool("ndjson", false, "read every input as NDJSON, one document per line (implied for .ndjson and .jsonl files)")
-	format := formatFlag(fs, "text", "text", "json")
+	format := formatFlag(fs, "text", "text", "json", "ndjson")
 	lang := langFlag(fs)
+	workers := fs.Int("workers", 0, "goroutines validating documents (0: one per core); results keep the input's order")
 	cmd.RunE = runs(func(ctx context.Context, args []string) int {
 		if *year == 0 {
 			return failf(e, "validate", "--year is required")
@@ -49,114 +60,307 @@ func cmdValidate(e *env) *cobra.Command {
 		if fs.NArg() == 0 {
 			return failf(e, "validate", "no FILE given (use - for standard input)")
 		}
+		if *workers < 0 {
+			return failf(e, "validate", "--workers must be 0 (one per core) or more")
+		}
 		l, _ := problem.ParseLang(lang.String())
 		v, err := questionnaire.New(questionnaire.Options{})
 		if err != nil {
 			return failf(e, "validate", "%v", err)
 		}
+		// Open every input first: a missing file is a usage error before
+		// any output, as it always was.
+		inputs := make([]validateInput, 0, fs.NArg())
+		defer func() {
+			for _, in := range inputs {
+				in.close()
+			}
+		}()
+		for _, name := range fs.Args() {
+			in, err := openValidateInput(e, name, *ndjson)
+			if err != nil {
+				return failf(e, "validate", "%v", err)
+			}
+			inputs = append(inputs, in)
+		}
 		mode := questionnaire.Complete
 		if *draft {
 			mode = questionnaire.Draft
 		}
-		results := []validateResult{}
-		empty := false
-		for _, name := range fs.Args() {
-			docs, err := readDocs(e, name, *ndjson)
-			if err != nil {
-				return failf(e, "validate", "%v", err)
-			}
-			if len(docs) == 0 {
-				fmt.Fprintf(e.stderr, "registro validate: %s: no document (empty input)\n", name)
-				empty = true
-			}
-			for _, d := range docs {
-				_, probs, err := v.Check(ctx, *year, d.data, mode)
-				if err != nil {
-					return fail(e, "validate", fmt.Errorf("%s: %w", name, err))
-				}
-				probs = probs.Localize(l)
-				if probs == nil {
-					probs = problem.List{}
-				}
-				results = append(results, validateResult{File: name, Line: d.line, Valid: !probs.HasErrors(), Errors: probs})
-			}
+		n := *workers
+		if n == 0 {
+			n = runtime.GOMAXPROCS(0)
 		}
+		out := newResultWriter(e.stdout, format.String(), l)
 		code := exitOK
-		if empty {
-			code = exitFindings
-		}
-		for _, r := range results {
-			if !r.Valid {
+		err = validateStream(ctx, v, *year, mode, l, n, inputs, out.flush, func(j *validateJob) error {
+			if j.empty {
+				fmt.Fprintf(e.stderr, "registro validate: %s: no document (empty input)\n", j.file)
+				code = exitFindings
+				return nil
+			}
+			if !j.res.Valid {
 				code = exitFindings
 			}
+			return out.write(&j.res)
+		})
+		if err == nil {
+			err = out.close()
+		} else {
+			_ = out.flush() // what was made before the error stays written
 		}
-		if format.String() == "json" {
-			enc := json.NewEncoder(e.stdout)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(results); err != nil {
-				return failf(e, "validate", "%v", err)
-			}
-			return code
-		}
-		for _, r := range results {
-			where := r.File
-			if r.Line > 0 {
-				where = fmt.Sprintf("%s:%d", r.File, r.Line)
-			}
-			if r.Valid && len(r.Errors) == 0 {
-				fmt.Fprintf(e.stdout, "%s: %s\n", where, map[problem.Lang]string{problem.IT: "valido", problem.EN: "valid"}[l])
-				continue
-			}
-			for _, p := range r.Errors {
-				fmt.Fprintf(e.stdout, "%s: %s %s\n", where, p.Severity, p.String())
-			}
+		if err != nil {
+			return fail(e, "validate", err)
 		}
 		return code
 	})
 	return cmd
 }
 
-type rawDoc struct {
-	line int // 0 for a whole-file document
-	data []byte
+// validateInput is one named input: a whole JSON document or NDJSON.
+type validateInput struct {
+	name   string
+	r      io.Reader
+	ndjson bool
+	close  func()
 }
 
-// readDocs reads one input: a whole JSON document, or NDJSON (one document
-// per non-blank line) when asked or when the name ends in .ndjson/.jsonl.
-func readDocs(e *env, name string, ndjson bool) ([]rawDoc, error) {
-	var r io.Reader
-	if name == "-" {
-		r = e.stdin
-	} else {
+// openValidateInput opens name ("-" is standard input); it is NDJSON when
+// asked or when the name ends in .ndjson/.jsonl.
+func openValidateInput(e *env, name string, ndjson bool) (validateInput, error) {
+	in := validateInput{name: name, r: e.stdin, close: func() {},
+		ndjson: ndjson || strings.HasSuffix(name, ".ndjson") || strings.HasSuffix(name, ".jsonl")}
+	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
-			return nil, err
+			return in, err
 		}
-		defer f.Close()
-		r = f
+		in.r, in.close = f, func() { f.Close() }
 	}
-	if !ndjson && !strings.HasSuffix(name, ".ndjson") && !strings.HasSuffix(name, ".jsonl") {
-		b, err := io.ReadAll(r)
+	return in, nil
+}
+
+// validateJob is one document on its way from the reader through a worker
+// to the writer; done is closed once res (or err) is set. An empty job
+// stands for an input without any document.
+type validateJob struct {
+	file  string
+	line  int // 0 for a whole-file document
+	data  []byte
+	empty bool
+	done  chan struct{}
+	res   validateResult
+	err   error
+}
+
+// validateStream reads the documents of inputs in order, validates them on
+// workers goroutines and hands each job to emit in input order, as soon as
+// it and every job before it are done; before waiting for a job that is not
+// done yet it calls idle (which flushes what emit buffered, so that results
+// come out as they are made). At most a few jobs per worker are in flight,
+// so memory does not depend on the number of documents. It returns the
+// first error: reading, validating (ctx ended), idle's or emit's.
+func validateStream(ctx context.Context, v *questionnaire.Validator, year int, mode questionnaire.Mode, l problem.Lang,
+	workers int, inputs []validateInput, idle func() error, emit func(*validateJob) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan *validateJob, 2*workers)
+	order := make(chan *validateJob, 4*workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range work {
+				probs, err := checkDoc(ctx, v, year, mode, l, j.data)
+				j.data = nil
+				j.res = validateResult{File: j.file, Line: j.line, Valid: !probs.HasErrors(), Errors: probs}
+				j.err = err
+				close(j.done)
+			}
+		}()
+	}
+	var readErr error
+	go func() {
+		defer close(order)
+		defer close(work)
+		send := func(j *validateJob) bool {
+			select {
+			case order <- j:
+			case <-ctx.Done():
+				return false
+			}
+			if j.empty {
+				close(j.done)
+				return true
+			}
+			select {
+			case work <- j:
+				return true
+			case <-ctx.Done():
+				j.err = ctx.Err()
+				close(j.done)
+				return false
+			}
+		}
+		for _, in := range inputs {
+			if readErr = readValidateInput(in, send); readErr != nil || ctx.Err() != nil {
+				return
+			}
+		}
+	}()
+	var err error
+	for j := range order {
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			continue // drain: the reader and the workers stop on cancel
 		}
-		if len(bytes.TrimSpace(b)) == 0 {
-			return nil, nil // empty: no document
+		select {
+		case <-j.done:
+		default:
+			if err = idle(); err != nil {
+				cancel()
+				continue
+			}
+			<-j.done
 		}
-		return []rawDoc{{data: b}}, nil
+		if j.err != nil {
+			err = fmt.Errorf("%s: %w", j.file, j.err)
+		} else {
+			err = emit(j)
+		}
+		if err != nil {
+			cancel()
+		}
 	}
-	var docs []rawDoc
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
+	wg.Wait()
+	if err == nil && readErr != nil {
+		err = readErr
+	}
+	return err
+}
+
+// checkDoc validates one document; its problems are localised to l and
+// never nil.
+func checkDoc(ctx context.Context, v *questionnaire.Validator, year int, mode questionnaire.Mode, l problem.Lang, data []byte) (problem.List, error) {
+	_, probs, err := v.Check(ctx, year, data, mode)
+	if err != nil {
+		return nil, err
+	}
+	probs = probs.Localize(l)
+	if probs == nil {
+		probs = problem.List{}
+	}
+	return probs, nil
+}
+
+// readValidateInput hands send the documents of in: its whole content, or
+// one per non-blank NDJSON line (at most maxValidateLine bytes). An input
+// without any document is one empty job. It stops when send returns false.
+func readValidateInput(in validateInput, send func(*validateJob) bool) error {
+	newJob := func(line int, data []byte) *validateJob {
+		return &validateJob{file: in.name, line: line, data: data, done: make(chan struct{})}
+	}
+	if !in.ndjson {
+		b, err := io.ReadAll(in.r)
+		if err != nil {
+			return fmt.Errorf("%s: %w", in.name, err)
+		}
+		j := newJob(0, b)
+		j.empty = len(bytes.TrimSpace(b)) == 0
+		send(j)
+		return nil
+	}
+	sc := bufio.NewScanner(in.r)
+	sc.Buffer(make([]byte, 0, 64*1024), maxValidateLine)
+	docs := 0
 	for n := 1; sc.Scan(); n++ {
 		line := bytes.TrimSpace(sc.Bytes())
 		if len(line) == 0 {
 			continue
 		}
-		docs = append(docs, rawDoc{line: n, data: bytes.Clone(line)})
+		docs++
+		if !send(newJob(n, bytes.Clone(line))) {
+			return nil
+		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return fmt.Errorf("%s: %w", in.name, err)
 	}
-	return docs, nil
+	if docs == 0 {
+		j := newJob(0, nil)
+		j.empty = true
+		send(j)
+	}
+	return nil
+}
+
+// resultWriter writes results as they come, in one of the output formats:
+// text (a line per problem, or "valid"), json (the indented array, written
+// element by element: the same bytes as encoding the whole slice) or ndjson
+// (one compact result per line).
+type resultWriter struct {
+	w      *bufio.Writer
+	format string
+	lang   problem.Lang
+	n      int // results written
+}
+
+func newResultWriter(w io.Writer, format string, l problem.Lang) *resultWriter {
+	return &resultWriter{w: bufio.NewWriterSize(w, 64<<10), format: format, lang: l}
+}
+
+func (rw *resultWriter) write(r *validateResult) error {
+	rw.n++
+	switch rw.format {
+	case "json":
+		b, err := json.MarshalIndent(r, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		sep := ",\n  "
+		if rw.n == 1 {
+			sep = "[\n  "
+		}
+		rw.w.WriteString(sep)
+		rw.w.Write(b)
+	case "ndjson":
+		b, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		rw.w.Write(b)
+		rw.w.WriteByte('\n')
+	default:
+		where := r.File
+		if r.Line > 0 {
+			where = fmt.Sprintf("%s:%d", r.File, r.Line)
+		}
+		if r.Valid && len(r.Errors) == 0 {
+			fmt.Fprintf(rw.w, "%s: %s\n", where, map[problem.Lang]string{problem.IT: "valido", problem.EN: "valid"}[rw.lang])
+			break
+		}
+		for _, p := range r.Errors {
+			fmt.Fprintf(rw.w, "%s: %s %s\n", where, p.Severity, p.String())
+		}
+	}
+	// Hand the output on when the buffer is full; flush writes the rest.
+	if rw.w.Available() < 4<<10 {
+		return rw.w.Flush()
+	}
+	return nil
+}
+
+// flush writes what is buffered.
+func (rw *resultWriter) flush() error { return rw.w.Flush() }
+
+// close ends the output (the json array's closing bracket) and flushes it.
+func (rw *resultWriter) close() error {
+	if rw.format == "json" {
+		if rw.n == 0 {
+			rw.w.WriteString("[]\n")
+		} else {
+			rw.w.WriteString("\n]\n")
+		}
+	}
+	return rw.w.Flush()
 }

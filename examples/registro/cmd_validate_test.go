@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/openregistro/registro/questionnaire"
@@ -114,4 +116,84 @@ func TestValidateCommandJSON(t *testing.T) {
 		}
 	}
 	assert.True(t, found, "a missing title in a project is reported at the project with missingProperty: %s", out)
+}
+
+// TestValidateCommandStream: NDJSON is validated on several workers and
+// every result comes out in input order, in each output format, with the
+// same verdicts whatever the number of workers.
+func TestValidateCommandStream(t *testing.T) {
+	dir := t.TempDir()
+	good := sampleJSON(t, 2024)
+	var in strings.Builder
+	var wantValid []bool
+	for i := range 200 {
+		switch i % 3 {
+		case 0:
+			in.Write(good)
+			wantValid = append(wantValid, true)
+		case 1:
+			fmt.Fprintf(&in, `{"reportingYear":2024,"n%d":1}`, i)
+			wantValid = append(wantValid, false)
+		default:
+			in.WriteString(`{"reportingYear":"x"}`)
+			wantValid = append(wantValid, false)
+		}
+		in.WriteString("\n")
+	}
+	nd := filepath.Join(dir, "many.ndjson")
+	require.NoError(t, os.WriteFile(nd, []byte(in.String()), 0o600))
+
+	var first string
+	for _, workers := range []string{"1", "2", "7"} {
+		t.Run("workers="+workers, func(t *testing.T) {
+			code, out, errOut := runValidate(t, "", "--year", "2024", "--format", "ndjson", "--workers", workers, nd)
+			require.Equal(t, exitFindings, code, errOut)
+			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+			require.Len(t, lines, len(wantValid))
+			for i, l := range lines {
+				var r struct {
+					File   string            `json:"file"`
+					Line   int               `json:"line"`
+					Valid  bool              `json:"valid"`
+					Errors []json.RawMessage `json:"errors"`
+				}
+				require.NoError(t, json.Unmarshal([]byte(l), &r), l)
+				assert.Equal(t, i+1, r.Line, "results keep the input's order")
+				assert.Equal(t, wantValid[i], r.Valid, "line %d", i+1)
+				assert.Equal(t, r.Valid, len(r.Errors) == 0, "line %d", i+1)
+				if i%3 == 1 {
+					assert.Contains(t, l, fmt.Sprintf(`"additionalProperty":"n%d"`, i), "line %d names its own unknown field", i+1)
+				}
+			}
+			if first == "" {
+				first = out
+			}
+			assert.Equal(t, first, out, "the output does not depend on the number of workers")
+
+			// The json array holds the same results, in the same order.
+			code, js, _ := runValidate(t, "", "--year", "2024", "--format", "json", "--workers", workers, nd)
+			require.Equal(t, exitFindings, code)
+			var arr []map[string]any
+			require.NoError(t, json.Unmarshal([]byte(js), &arr))
+			require.Len(t, arr, len(wantValid))
+			for i, r := range arr {
+				assert.Equal(t, float64(i+1), r["line"])
+			}
+		})
+	}
+}
+
+// TestValidateCommandStreamErrors: a usage error before any output; an
+// over-long NDJSON line is an I/O error (exit 2) after the results of the
+// lines before it.
+func TestValidateCommandStreamErrors(t *testing.T) {
+	code, _, errOut := runValidate(t, "", "--year", "2024", "--workers", "-1", "-")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "--workers")
+
+	long := string(sampleJSON(t, 2024)) + "\n" + `{"x":"` + strings.Repeat("a", maxValidateLine) + `"}` + "\n"
+	code, out, errOut := runValidate(t, long, "--year", "2024", "--ndjson", "--format", "ndjson", "-")
+	assert.Equal(t, exitUsage, code, errOut)
+	assert.Contains(t, errOut, "token too long")
+	assert.Contains(t, out, `"line":1,"valid":true`, "the result before the error is written")
 }

@@ -296,6 +296,9 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.log.LogAttrs(r.Context(), slog.LevelError, "panic",
 			slog.String("request_id", id), slog.Any("panic", p.v), slog.String("stack", string(p.stack)))
+		if p.streamed {
+			panic(http.ErrAbortHandler) // the answer is under way: cut it
+		}
 		s.writeProblem(rec, &request{Request: r, id: id, lang: problem.EN}, classify(errors.New("panic")))
 	}
 }
@@ -355,10 +358,10 @@ func (s *server) wrap(h handlerFunc) http.Handler {
 	})
 }
 
-// writeProblem writes e as application/problem+json.
-func (s *server) writeProblem(w http.ResponseWriter, r *request, e *httpError) {
+// problemFor returns the problem details of e for r.
+func problemFor(r *request, e *httpError) Problem {
 	slug, status, title := e.kind.info()
-	p := Problem{
+	return Problem{
 		Type:      ProblemTypeBase + slug,
 		Title:     title.In(r.lang),
 		Status:    status,
@@ -368,6 +371,11 @@ func (s *server) writeProblem(w http.ResponseWriter, r *request, e *httpError) {
 		RequestID: r.id,
 		Errors:    e.errors.Localize(r.lang),
 	}
+}
+
+// writeProblem writes e as application/problem+json.
+func (s *server) writeProblem(w http.ResponseWriter, r *request, e *httpError) {
+	p := problemFor(r, e)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Del("ETag")
 	switch e.kind {
@@ -378,7 +386,7 @@ func (s *server) writeProblem(w http.ResponseWriter, r *request, e *httpError) {
 			w.Header().Add("Allow", m)
 		}
 	}
-	writeJSONAs(w, "application/problem+json", status, p)
+	writeJSONAs(w, "application/problem+json", p.Status, p)
 }
 
 // writeJSON writes v as JSON with status.

@@ -88,6 +88,41 @@ func contractErrors(t testing.TB, req *http.Request, body []byte, rec *httptest.
 	if req.Method == http.MethodHead {
 		resp.Body = http.NoBody
 	}
+	if isNDJSON(req.Header.Get("Content-Type")) {
+		// The document describes one line of an NDJSON body: check the
+		// request by its first document.
+		line, _, _ := bytes.Cut(bytes.TrimLeft(body, " \t\r\n"), []byte("\n"))
+		newReq = func() *http.Request {
+			r := httptest.NewRequest(method, req.URL.RequestURI(), bytes.NewReader(line))
+			r.Header = req.Header.Clone()
+			return r
+		}
+	}
+	if isNDJSON(rec.Header().Get("Content-Type")) {
+		// Each line of an NDJSON answer is checked as an answer of its own.
+		var out []string
+		for _, line := range bytes.Split(bytes.TrimSuffix(rec.Body.Bytes(), []byte("\n")), []byte("\n")) {
+			one := httptest.NewRecorder()
+			for k, v := range rec.Header() {
+				one.Header()[k] = v
+			}
+			one.WriteHeader(rec.Code)
+			one.Write(line)
+			r := rec.Result()
+			r.Body = one.Result().Body
+			out = append(out, contractResponse(v, newReq, r, rec)...)
+		}
+		return out
+	}
+	return contractResponse(v, newReq, resp, rec)
+}
+
+// isNDJSON reports whether a Content-Type is NDJSON.
+func isNDJSON(ct string) bool { return strings.HasPrefix(ct, "application/x-ndjson") }
+
+// contractResponse checks resp (the answer recorded in rec, or one line of
+// it) and, for a 2xx, the request newReq returns.
+func contractResponse(v validator.Validator, newReq func() *http.Request, resp *http.Response, rec *httptest.ResponseRecorder) []string {
 	contract.mu.Lock()
 	defer contract.mu.Unlock()
 	if _, errs := v.ValidateHttpResponse(newReq(), resp); len(errs) > 0 {
@@ -100,7 +135,7 @@ func contractErrors(t testing.TB, req *http.Request, body []byte, rec *httptest.
 		return []string{describe(errs)}
 	}
 	if rec.Code >= 200 && rec.Code < 300 {
-		if _, errs := v.ValidateHttpRequest(newReq()); len(errs) > 0 && !anyBody(req, errs) {
+		if _, errs := v.ValidateHttpRequest(newReq()); len(errs) > 0 && !anyBody(newReq(), errs) {
 			return []string{"request accepted by the service but not by the document: " + describe(errs)}
 		}
 	}

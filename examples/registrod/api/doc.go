@@ -67,7 +67,22 @@
 // or query parameter holding invalid UTF-8 or NUL is a 400 (no store sees it)
 // and a path over 256 bytes is a 404; problems and logs repeat at most 128
 // bytes of a path. JSON bodies pass schemas.CheckJSON first (bounded numbers,
-// valid text). Every POST honours an Idempotency-Key (IdempotencyKeyHeader).
+// valid text). Every POST honours an Idempotency-Key (IdempotencyKeyHeader)
+// except the NDJSON form of the validate endpoint, which refuses one.
+//
+// # Streamed validation
+//
+// The validate endpoint also takes an NDJSON body (application/x-ndjson, a
+// questionnaire per line) and answers it as a stream: it reads one line at
+// a time and writes each document's ValidationLine as soon as it is made, as
+// NDJSON or, when Accept prefers application/json, as a JSON array, so that
+// its memory does not depend on the number of documents. Such a request is
+// bounded by ValidateStreamMaxLines lines, Options.MaxBodyBytes per line and
+// Options.RequestTimeout (the body's reads share the deadline, so a client
+// that stops sending does not hold the request). An error before the first
+// verdict is an ordinary problem; after it, the answer's last item is the
+// problem details object, and the documents after the last verdict were not
+// checked.
 // Responses are Cache-Control: no-store but the schemas and this document.
 //
 // # Concurrency

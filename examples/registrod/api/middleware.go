@@ -119,6 +119,9 @@ func (s *server) checkRequest(r *http.Request) *httpError {
 type handlerPanic struct {
 	v     any
 	stack []byte
+	// streamed is set when the handler had started streaming its answer:
+	// the panic then aborts the response instead of answering a problem.
+	streamed bool
 }
 
 // serveWithDeadline runs h on a buffer, so that when r's context ends first
@@ -127,8 +130,15 @@ type handlerPanic struct {
 // where it looks at its context (the stores, the questionnaire decoder); the
 // bounds of schemas.CheckJSON keep every step between two looks short. A
 // panic of h is returned.
+//
+// A handler that streams its answer (the NDJSON validation) flushes it
+// (http.ResponseController): from then on what it writes goes out at once,
+// and it answers its own deadline, at the end of what it has sent; past
+// the deadline serveWithDeadline waits streamGrace for it to do so, then
+// drops whatever it writes later. A panic after the first flush cannot be
+// a problem any more: it is returned with streamed set.
 func (s *server) serveWithDeadline(w http.ResponseWriter, r *http.Request, h http.Handler) *handlerPanic {
-	bw := &bufferedWriter{header: http.Header{}}
+	bw := &bufferedWriter{header: http.Header{}, dst: w}
 	for k, v := range w.Header() {
 		bw.header[k] = v
 	}
@@ -146,13 +156,28 @@ func (s *server) serveWithDeadline(w http.ResponseWriter, r *http.Request, h htt
 	select {
 	case p := <-done:
 		if p != nil {
-			bw.discard()
+			p.streamed = bw.discard()
 			return p
 		}
-		bw.copyTo(w)
+		bw.finish()
 		return nil
 	case <-r.Context().Done():
-		bw.discard()
+		if bw.stop() {
+			// The answer is under way: the handler ends it, having seen its
+			// context end.
+			t := time.NewTimer(streamGrace)
+			defer t.Stop()
+			select {
+			case p := <-done:
+				if p != nil {
+					p.streamed = bw.discard()
+				}
+				return p
+			case <-t.C:
+				bw.discard()
+				return nil
+			}
+		}
 		id, _ := r.Context().Value(ctxKey{}).(string)
 		req := &request{Request: r, id: id}
 		req.lang, _ = negotiateLang(r)
@@ -163,15 +188,23 @@ func (s *server) serveWithDeadline(w http.ResponseWriter, r *http.Request, h htt
 	}
 }
 
+// streamGrace is how long, past the deadline, a handler that streams its
+// answer has to end it.
+const streamGrace = 2 * time.Second
+
 // bufferedWriter holds a handler's response until it returns; after discard
-// it drops everything.
+// it drops everything. Flushing it (FlushError, through
+// http.ResponseController) writes what it holds to dst and makes every
+// later write go through at once: the response is then streamed.
 type bufferedWriter struct {
-	mu      sync.Mutex
-	header  http.Header
-	sent    http.Header // the header as it was when the status was written
-	code    int
-	buf     bytes.Buffer
-	dropped bool
+	mu        sync.Mutex
+	dst       http.ResponseWriter
+	header    http.Header
+	sent      http.Header // the header as it was when the status was written
+	code      int
+	buf       bytes.Buffer
+	dropped   bool
+	streaming bool
 }
 
 // Header returns the header map; once the response is discarded, a fresh
@@ -202,24 +235,77 @@ func (b *bufferedWriter) Write(p []byte) (int, error) {
 	if b.code == 0 {
 		b.code, b.sent = http.StatusOK, b.header.Clone()
 	}
+	if b.streaming {
+		return b.dst.Write(p)
+	}
 	return b.buf.Write(p)
 }
 
-func (b *bufferedWriter) discard() {
+// FlushError sends what is held and streams from then on (see
+// bufferedWriter); http.ResponseController.Flush calls it.
+func (b *bufferedWriter) FlushError() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.dropped {
+		return context.DeadlineExceeded
+	}
+	if !b.streaming {
+		b.streaming = true
+		b.send()
+	}
+	return http.NewResponseController(b.dst).Flush()
+}
+
+// EnableFullDuplex lets the handler read the request's body while it writes
+// its answer (HTTP/1.1; see http.ResponseController.EnableFullDuplex).
+func (b *bufferedWriter) EnableFullDuplex() error {
+	return http.NewResponseController(b.dst).EnableFullDuplex()
+}
+
+// SetReadDeadline bounds the reads of the request's body (see
+// http.ResponseController.SetReadDeadline).
+func (b *bufferedWriter) SetReadDeadline(d time.Time) error {
+	return http.NewResponseController(b.dst).SetReadDeadline(d)
+}
+
+// stop drops everything written from now on, unless the response is
+// already streamed (it then reports true and drops nothing).
+func (b *bufferedWriter) stop() (streaming bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.streaming {
+		b.dropped = true
+		b.buf = bytes.Buffer{}
+	}
+	return b.streaming
+}
+
+// discard drops everything from now on and reports whether the response
+// was already streamed.
+func (b *bufferedWriter) discard() (streamed bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.dropped = true
 	b.buf = bytes.Buffer{}
+	return b.streaming
 }
 
-// copyTo writes the held response to w.
-func (b *bufferedWriter) copyTo(w http.ResponseWriter) {
+// finish writes the held response to dst (nothing when it was streamed).
+func (b *bufferedWriter) finish() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if !b.streaming {
+		b.send()
+	}
+}
+
+// send writes the status, the header and what is held to dst; b.mu is
+// held.
+func (b *bufferedWriter) send() {
 	if b.code == 0 {
 		b.code, b.sent = http.StatusOK, b.header
 	}
-	dst := w.Header()
+	dst := b.dst.Header()
 	for k := range dst {
 		if _, ok := b.sent[k]; !ok {
 			delete(dst, k)
@@ -228,8 +314,9 @@ func (b *bufferedWriter) copyTo(w http.ResponseWriter) {
 	for k, v := range b.sent {
 		dst[k] = v
 	}
-	w.WriteHeader(b.code)
-	_, _ = w.Write(b.buf.Bytes()) // the client went away: nothing to do
+	b.dst.WriteHeader(b.code)
+	_, _ = b.dst.Write(b.buf.Bytes()) // the client went away: nothing to do
+	b.buf = bytes.Buffer{}
 }
 
 // ConnProblem returns the status line's text, the Content-Type and the body

@@ -17,14 +17,6 @@ import (
 // RecordID is "ENTITYID/YEAR/REVISION" and its After a registry.ReportFiled.
 const EventFiled = registry.EventReportFiled
 
-// ValidationResult is the answer of the validate endpoint.
-type ValidationResult struct {
-	Valid bool `json:"valid"`
-	// Errors are every problem found (warnings included), localised; never
-	// null.
-	Errors problem.List `json:"errors"`
-}
-
 // FilingInfo is the metadata of a stored filing, the answer of a filing.
 type FilingInfo struct {
 	EntityID     string    `json:"entityId"`
@@ -70,40 +62,6 @@ func boolParam(r *request, name string) (bool, error) {
 			"bad "+name+" parameter: use true or false"))
 	}
 	return b, nil
-}
-
-// validate checks a questionnaire, complete or as a draft, without the
-// register-aware rules.
-func (s *server) validate(w http.ResponseWriter, r *request) error {
-	year, err := reportingYear(r)
-	if err != nil {
-		return err
-	}
-	draft, err := boolParam(r, "draft")
-	if err != nil {
-		return err
-	}
-	data, err := s.readBody(w, r)
-	if err != nil {
-		return err
-	}
-	if err := s.rememberRequest(w, r, data); err != nil {
-		return err
-	}
-	mode := questionnaire.Complete
-	if draft {
-		mode = questionnaire.Draft
-	}
-	_, probs, err := s.deps.Validator.Check(r.Context(), year, data, mode)
-	if err != nil {
-		return err
-	}
-	out := ValidationResult{Valid: !probs.HasErrors(), Errors: probs.Localize(r.lang)}
-	if out.Errors == nil {
-		out.Errors = problem.List{}
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
 }
 
 // file files the caller's annual report for the year through the desk, and

@@ -255,45 +255,13 @@ func (c *Client) once(ctx context.Context, cl *call, resp *Response) ([]byte, er
 		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
 		defer cancel()
 	}
-	u := *c.base
-	raw := c.base.EscapedPath() + cl.path
-	unescaped, err := url.PathUnescape(raw)
-	if err != nil {
-		return nil, fmt.Errorf("client: bad path %q: %w", cl.path, err)
-	}
-	u.Path, u.RawPath = unescaped, raw
-	u.RawQuery = cl.query.Encode()
 	var rd io.Reader
 	if cl.body != nil {
 		rd = bytes.NewReader(cl.body)
 	}
-	req, err := http.NewRequestWithContext(ctx, cl.method, u.String(), rd)
+	req, u, err := c.newRequest(ctx, cl, rd)
 	if err != nil {
-		return nil, fmt.Errorf("client: %w", err)
-	}
-	for k, v := range cl.header {
-		req.Header[k] = v
-	}
-	accept := cl.accept
-	if accept == "" {
-		accept = "application/json, application/problem+json"
-	}
-	req.Header.Set("Accept", accept)
-	if cl.body != nil {
-		ct := cl.contentType
-		if ct == "" {
-			ct = "application/json"
-		}
-		req.Header.Set("Content-Type", ct)
-	}
-	if cl.key != "" {
-		req.Header.Set(api.IdempotencyKeyHeader, cl.key)
-	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	if c.opts.Lang != "" {
-		req.Header.Set("Accept-Language", string(c.opts.Lang))
+		return nil, err
 	}
 	where := cl.method + " " + u.Redacted()
 	res, err := c.hc.Do(req)
@@ -323,6 +291,50 @@ func (c *Client) once(ctx context.Context, cl *call, resp *Response) ([]byte, er
 		e.Problem = p
 	}
 	return nil, e
+}
+
+// newRequest returns the request of cl with body rd (nil for none) and its
+// URL: the service's base, cl's path and query, and every header of the
+// call (Accept, Content-Type, Idempotency-Key, Authorization,
+// Accept-Language).
+func (c *Client) newRequest(ctx context.Context, cl *call, rd io.Reader) (*http.Request, *url.URL, error) {
+	u := *c.base
+	raw := c.base.EscapedPath() + cl.path
+	unescaped, err := url.PathUnescape(raw)
+	if err != nil {
+		return nil, nil, fmt.Errorf("client: bad path %q: %w", cl.path, err)
+	}
+	u.Path, u.RawPath = unescaped, raw
+	u.RawQuery = cl.query.Encode()
+	req, err := http.NewRequestWithContext(ctx, cl.method, u.String(), rd)
+	if err != nil {
+		return nil, nil, fmt.Errorf("client: %w", err)
+	}
+	for k, v := range cl.header {
+		req.Header[k] = v
+	}
+	accept := cl.accept
+	if accept == "" {
+		accept = "application/json, application/problem+json"
+	}
+	req.Header.Set("Accept", accept)
+	if rd != nil {
+		ct := cl.contentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		req.Header.Set("Content-Type", ct)
+	}
+	if cl.key != "" {
+		req.Header.Set(api.IdempotencyKeyHeader, cl.key)
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	if c.opts.Lang != "" {
+		req.Header.Set("Accept-Language", string(c.opts.Lang))
+	}
+	return req, &u, nil
 }
 
 // ETagVersion returns the record version a body's ETag names, for staff

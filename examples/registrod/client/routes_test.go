@@ -17,7 +17,7 @@ var covered = map[string]string{
 	"openapi":                "OpenAPI",
 	"listSchemas":            "Schemas",
 	"getSchema":              "Schema",
-	"validateQuestionnaire":  "Validate",
+	"validateQuestionnaire":  "Validate, ValidateStream",
 	"fileQuestionnaire":      "File",
 	"listEntities":           "EntityPage, Entities",
 	"getEntity":              "Entity, EntityView",
