@@ -69,6 +69,8 @@ var covered = map[string]string{
 	"getAccessRequest":       "AccessRequest",
 	"grantSectionIIAccess":   "GrantAccess",
 	"refuseSectionIIAccess":  "RefuseAccess",
+	"getMe":                  "Me",
+	"getTerritory":           "Territory",
 }
 
 // TestRoutesCovered: every route of the service has a method of the client;
