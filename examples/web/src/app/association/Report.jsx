@@ -202,7 +202,8 @@ export default function Report() {
       <h1>{t("report", { y: year })}</h1>
       <p className="lead">{body.name} ({body.id})</p>
       {resumed && <p className="text-muted">{t("resumed", { t: formatDate(resumed, lang) })}</p>}
-      <p role="status" aria-live="polite" className={save.state === "conflict" || save.state === "invalid" ? "text-danger" : "text-muted"} data-save={save.state}>
+      <p role="status" aria-live="polite" className={save.state === "conflict" || save.state === "invalid" ? "text-danger" : "text-muted"} data-save={save.state}
+        data-pending={doc && JSON.stringify(doc) !== lastSaved.current ? "1" : "0"}>
         {saveText}
       </p>
       {failure && <div className="alert alert-danger" role="alert">{failure}</div>}

@@ -11,6 +11,7 @@ import { useLang, useT } from "../i18n.jsx";
 import { centsToEuros, eurosToCents } from "./money.js";
 import { byName, comuniOf, territory } from "./territory.js";
 import { uiFor } from "./ui.js";
+import "./forms.css";
 
 const validator = customizeValidator({ AjvClass: Ajv2020 });
 
