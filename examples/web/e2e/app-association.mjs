@@ -106,6 +106,7 @@ await run("association", opt, async (t) => {
   await card.waitFor();
   await card.getByRole("button", { name: "Opera per questo ente" }).click();
   await card.getByText("Sta operando per questo ente").waitFor();
+  t.check(await card.locator(`[data-overdue="${opt.year}"]`).count() === 1, `the ${opt.year} report is marked overdue (its deadline has passed)`);
   await t.axe("area: my bodies");
   await t.shot("association-home");
 
@@ -157,6 +158,7 @@ await run("association", opt, async (t) => {
   await page.getByRole("button", { name: /Riepilogo e invio/ }).click();
   await page.getByRole("button", { name: "Verifica" }).click();
   await page.getByText(/problemi da correggere/).waitFor({ timeout: 30000 });
+  t.check(await page.locator("li", { hasText: "Titolo:" }).count() > 0, "the review names the problem's field by its title");
   await t.axe("report: problems");
   await t.shot("association-report-problems");
   await page.getByRole("button", { name: /Vai al passo 3/ }).click();
@@ -184,6 +186,11 @@ await run("association", opt, async (t) => {
   await t.go("/area/relazioni");
   await page.getByRole("cell", { name: protocol }).waitFor();
   t.check(true, "the past reports list the filing");
+  await t.go("/area");
+  await page.locator(".card", { hasText: opt.entity }).getByText("Sta operando per questo ente").waitFor();
+  t.check(await page.locator(`.card [data-overdue="${opt.year}"]`).count() === 0, `the ${opt.year} report is no longer overdue`);
+  await t.go("/area/relazioni");
+  await page.getByRole("cell", { name: protocol }).waitFor();
   await t.axe("past reports");
   await t.shot("association-reports");
   const errors = t.consoleErrors.filter((e) => !/Failed to load resource/.test(e));

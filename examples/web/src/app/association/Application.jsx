@@ -12,7 +12,7 @@ import { useLang, useT } from "../i18n.jsx";
 import { useSession } from "../session.jsx";
 import SchemaForm from "../forms/SchemaForm.jsx";
 import { applicationSchema, resolve } from "../forms/schema.js";
-import { applicationSteps, errorSchema, mergeStep, placeProblems, stepData, stepSchema } from "../forms/steps.js";
+import { applicationSteps, errorSchema, problemSchema, mergeStep, placeProblems, stepData, stepSchema } from "../forms/steps.js";
 import { LoginFirst } from "./Home.jsx";
 import { ImportJSON } from "./Report.jsx";
 import Steps, { ProblemList, useStepTitle } from "./Steps.jsx";
@@ -200,7 +200,7 @@ export default function Application() {
                         <button type="button" className="btn btn-sm btn-outline-primary mb-1" onClick={() => go(Number(i))}>
                           {t("goFix")} {Number(i) + 1}: {title(steps[i])}
                         </button>
-                        <ProblemList placed={list} lang={lang} />
+                        <ProblemList placed={list} lang={lang} root={schema} schema={problemSchema(schema, steps[i])} />
                       </div>
                     ))}
                   </div>

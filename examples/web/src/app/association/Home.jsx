@@ -45,7 +45,10 @@ function BodyCard({ b, acting, setActing }) {
         </ul>
         {due && <p className="mb-1"><strong>{t("nextDue", { y: due.year, d: formatDate(due.deadline, lang) })}</strong></p>}
         {overdue.map((y) => (
-          <p key={y} className="mb-1 text-danger fw-semibold" data-overdue={y}>⚠ {t("overdue", { y })}</p>
+          <p key={y} className="mb-1 text-danger fw-semibold" data-overdue={y}>
+            ⚠ {t("overdue", { y })}
+            {isActing && <> — <Link to={`/area/relazione/${y}`}>{t("fileReport", { y })}</Link></>}
+          </p>
         ))}
         {last && <p className="mb-2">{t("lastFiled", { y: last.year, r: last.revision, d: formatDate(last.filedAt, lang) })}</p>}
         <div className="d-flex flex-wrap gap-2 mt-3">
@@ -54,10 +57,8 @@ function BodyCard({ b, acting, setActing }) {
           ) : (
             <button type="button" className="btn btn-outline-primary btn-sm" onClick={() => setActing(b.id)}>{t("actFor")}</button>
           )}
-          {isActing && (due || overdue.length > 0) && (
-            <Link className="btn btn-primary btn-sm" to={`/area/relazione/${due?.year ?? overdue[overdue.length - 1]}`}>
-              {t("fileReport", { y: due?.year ?? overdue[overdue.length - 1] })}
-            </Link>
+          {isActing && due && (
+            <Link className="btn btn-primary btn-sm" to={`/area/relazione/${due.year}`}>{t("fileReport", { y: due.year })}</Link>
           )}
           {isActing && <Link className="btn btn-outline-primary btn-sm" to="/area/relazioni">{t("pastReports")}</Link>}
         </div>

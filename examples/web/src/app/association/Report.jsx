@@ -11,7 +11,7 @@ import { useLang, useT } from "../i18n.jsx";
 import { useSession } from "../session.jsx";
 import SchemaForm from "../forms/SchemaForm.jsx";
 import { cleanSchema } from "../forms/schema.js";
-import { errorSchema, mergeStep, placeProblems, reportSteps, stepData, stepSchema } from "../forms/steps.js";
+import { errorSchema, problemSchema, mergeStep, placeProblems, reportSteps, stepData, stepSchema } from "../forms/steps.js";
 import { LoginFirst } from "./Home.jsx";
 import Steps, { ProblemList, useStepTitle } from "./Steps.jsx";
 import { formatDate, formatTime, strings } from "./strings.js";
@@ -232,7 +232,7 @@ export default function Report() {
                   setDoc((d) => ({ ...d, projects: [...(d.projects ?? []), { section: d.sections?.[0] ?? "I" }] }));
                   setStep(cur + 1 + n);
                 }}>{t("addProject")}</button>
-                <ProblemList placed={errorsHere} lang={lang} />
+                <ProblemList placed={errorsHere} lang={lang} root={schema} schema={problemSchema(schema, st)} />
               </>
             )}
             {stepSch && (
@@ -254,7 +254,7 @@ export default function Report() {
                         <button type="button" className="btn btn-sm btn-outline-primary mb-1" onClick={() => go(Number(i))}>
                           {t("goFix")} {Number(i) + 1}: {title(steps[i])}
                         </button>
-                        <ProblemList placed={list} lang={lang} />
+                        <ProblemList placed={list} lang={lang} root={schema} schema={problemSchema(schema, steps[i])} />
                       </div>
                     ))}
                   </div>

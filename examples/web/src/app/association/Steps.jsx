@@ -1,6 +1,7 @@
 // The progress of a form in steps: where the person is, which steps have
 // problems, and a way to go to each.
 import { useT } from "../i18n.jsx";
+import { fieldTitle } from "../forms/steps.js";
 import { strings } from "./strings.js";
 
 /** stepTitle names a step. */
@@ -33,14 +34,18 @@ export default function Steps({ steps, current, onGo, problems = {} }) {
   );
 }
 
-/** ProblemList lists problems with their message in lang. */
-export function ProblemList({ placed, lang }) {
+/**
+ * ProblemList lists problems with their message in lang, each named by the
+ * titles of its field in schema (a step's, whose $refs resolve in root).
+ */
+export function ProblemList({ placed, lang, root, schema }) {
   if (!placed?.length) return null;
   return (
     <ul className="text-danger">
-      {placed.map(({ tokens, problem }, i) => (
-        <li key={i}><code>{tokens.join("/") || "/"}</code>: {problem.messages?.[lang] || problem.message}</li>
-      ))}
+      {placed.map(({ tokens, problem }, i) => {
+        const where = root && schema ? fieldTitle(root, schema, tokens) : tokens.join(" › ");
+        return <li key={i}>{where && <strong>{where}: </strong>}{problem.messages?.[lang] || problem.message}</li>;
+      })}
     </ul>
   );
 }

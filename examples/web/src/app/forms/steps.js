@@ -189,3 +189,36 @@ function pick(o, keys) {
   for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
   return out;
 }
+
+/**
+ * fieldTitle returns the titles along tokens in schema (a step's), for
+ * people: "Fondi › 1 › Importo" rather than "funds/0/amountCents". A token
+ * the schema does not describe is kept as it is.
+ */
+export function fieldTitle(root, schema, tokens) {
+  const out = [];
+  let s = resolve(root, schema);
+  for (const tok of tokens) {
+    if (/^\d+$/.test(tok) && (s.items || s.type === "array")) {
+      out.push(String(Number(tok) + 1));
+      s = resolve(root, s.items ?? {});
+      continue;
+    }
+    const p = s.properties?.[tok];
+    if (!p) {
+      out.push(tok);
+      s = {};
+      continue;
+    }
+    s = resolve(root, p);
+    out.push(s.title ?? tok);
+  }
+  return out.join(" › ");
+}
+
+/** problemSchema is the schema a step's problems are named in: the step's, or the whole document's. */
+export function problemSchema(root, step) {
+  if (!root || !step) return undefined;
+  if (step.kind === "project" || step.kind === "keys") return stepSchema(root, step);
+  return resolve(root, root);
+}

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { applicationSteps, errorSchema, fieldTokens, mergeStep, placeProblems, reportSteps, stepData, stepOf, stepSchema } from "./steps.js";
+import { applicationSteps, errorSchema, fieldTitle, fieldTokens, mergeStep, placeProblems, reportSteps, stepData, stepOf, stepSchema } from "./steps.js";
 import { cleanHelp, cleanSchema } from "./schema.js";
 
 const ids = (steps) => steps.map((s) => s.id);
@@ -69,4 +69,12 @@ test("help texts keep what helps people", () => {
 test("cleanSchema leaves a property named description alone", () => {
   const s = cleanSchema({ properties: { description: { type: "string", description: "Codice «a» dell'elenco «L»." } } });
   assert.deepEqual(s, { properties: { description: { type: "string" } } });
+});
+
+test("fieldTitle names a field for people", () => {
+  const root = { $defs: { F: { type: "object", properties: { amountCents: { type: "integer", title: "Importo" } } } } };
+  const schema = { type: "object", properties: { funds: { type: "array", title: "Fondi", items: { $ref: "#/$defs/F" } } } };
+  assert.equal(fieldTitle(root, schema, ["funds", "0", "amountCents"]), "Fondi › 1 › Importo");
+  assert.equal(fieldTitle(root, schema, ["nonsense"]), "nonsense");
+  assert.equal(fieldTitle(root, schema, []), "");
 });
