@@ -36,7 +36,7 @@ const internalHelp = [
 export function cleanHelp(text) {
   if (!text) return "";
   if (/^Codice «[^»]*» dell'elenco|^Code "[^"]*" of the list|^Code «[^»]*» of the/i.test(text)) return "";
-  if (/codice ISTAT|ISTAT code|in centesimi|in euro cents|La sigla della provincia|The province'?s? (sigla|code)/i.test(text)) return "";
+  if (/codice ISTAT|ISTAT code|in centesimi|in euro cents|La sigla della provincia|The province'?s? (sigla|code)|ISO 3166|«[a-z]+_[a-z_]+»|"[a-z]+_[a-z_]+"/i.test(text)) return "";
   let s = text;
   for (const re of internalHelp) s = s.replace(re, "");
   return s.replace(/\s+([;.,])/g, "$1").trim();

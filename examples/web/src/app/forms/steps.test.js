@@ -62,6 +62,8 @@ test("help texts keep what helps people", () => {
   assert.equal(cleanHelp("Il giorno di inizio del progetto (AAAA-MM-GG)."), "Il giorno di inizio del progetto.");
   assert.equal(cleanHelp("Il codice ISTAT del comune (6 cifre, \"058091\")."), "");
   assert.equal(cleanHelp("Gli obiettivi del progetto."), "Gli obiettivi del progetto.");
+  assert.equal(cleanHelp("«private» (ente privato), «public_body» (ente pubblico)."), "");
+  assert.equal(cleanHelp("Il codice ISO 3166-1 alpha-2 del paese della sede legale; assente: Italia."), "");
   const s = cleanSchema({ $id: "x", oneOf: [{ const: "a", title: "A", description: "Codice «a» dell'elenco «L»." }] });
   assert.deepEqual(s, { oneOf: [{ const: "a", title: "A" }] });
 });
