@@ -200,7 +200,7 @@ func (s *server) table() []routeDef {
 	return slices.Concat(s.schemaRoutes(), s.questionnaireRoutes(), s.registerRoutes(),
 		s.applicationRoutes(), s.decisionRoutes(),
 		s.referentRoutes(), s.relationRoutes(), s.accessRoutes(), s.tokenRoutes(),
-		s.reportRoutes(), s.feedRoutes(), s.openDataRoutes(), s.annualReportRoutes())
+		s.reportRoutes(), s.feedRoutes(), s.openDataRoutes(), s.annualReportRoutes(), s.meRoutes(), s.territoryRoutes())
 }
 
 // New returns the HTTP handler of the API over deps. It panics if a required

@@ -71,6 +71,8 @@ var covered = map[string]string{
 	"grantSectionIIAccess":   "GrantAccess",
 	"refuseSectionIIAccess":  "RefuseAccess",
 	"getAnnualReport":        "AnnualReport",
+	"getMe":                  "Me",
+	"getTerritory":           "Territory",
 }
 
 // TestRoutesCovered: every route of the service has a method of the client;

@@ -3,7 +3,7 @@
 // service says of them (GET /v1/me: their role and the bodies they act
 // for), and the body they act for now (sent as Registro-Entity).
 import { createContext, useCallback, useContext, useEffect, useState } from "react";
-import { actAs, api } from "./api.js";
+import { ApiError, actAs, acting as actingNow, api } from "./api.js";
 
 const SessionContext = createContext(null);
 
@@ -23,11 +23,21 @@ export function SessionProvider({ children }) {
     if (who.loggedIn) {
       try {
         me = (await api("/v1/me")).data || {};
-      } catch {
-        me = {};
+      } catch (e) {
+        // A body the person no longer acts for (a referent revoked, another
+        // representative named) refuses the request: act for none, ask again.
+        if (e instanceof ApiError && e.status === 403 && actingNow()) {
+          actAs("");
+          sessionStorage.setItem("registro.acting", "");
+          setActingState("");
+          me = (await api("/v1/me").catch(() => ({ data: {} }))).data || {};
+        }
       }
     }
-    setState({ loading: false, ...who, role: me.role || who.role || "", bodies: me.bodies || [] });
+    // GET /v1/me says role "region" with the region apart: the session's
+    // role is "region:NN" (see useSession); without /v1/me, the session's own.
+    const role = me.role === "staff" ? "staff" : me.role === "region" && me.region ? `region:${me.region}` : who.role || "";
+    setState({ loading: false, ...who, role, bodies: me.bodies || [] });
   }, []);
   useEffect(() => {
     refresh();
