@@ -32,7 +32,8 @@ func (l *layout) keys() map[string]int {
 // the regions; [AllScopes] lists them), with disclosure control decided
 // jointly, in the order of aggs. The aggregators must have read the same
 // questionnaires, each in its own scope, with the same year, threshold,
-// code lists and territory, and be public.
+// code lists and territory: [Set] feeds them so in one pass, and its
+// Reports calls PublicReports.
 //
 // Disclosure control applied to each report alone (Report) does not hold
 // when a reader holds several: a macro-area's figure minus its other
@@ -47,8 +48,6 @@ func PublicReports(aggs ...*Aggregator) ([]*Report, error) {
 	seen := map[Scope]bool{}
 	for _, a := range aggs {
 		switch {
-		case a.opts.Private:
-			return nil, fmt.Errorf("%w: %s %q is a private report", ErrMismatch, a.l.scope.Kind, a.l.scope.Code)
 		case a.l.year != first.l.year:
 			return nil, fmt.Errorf("%w: years %d and %d", ErrMismatch, first.l.year, a.l.year)
 		case a.opts.Threshold != first.opts.Threshold:
