@@ -43,16 +43,31 @@ func mustJSON(tb testing.TB, r *reporting.Report) []byte {
 	return b
 }
 
+// publicReport is the public report of a alone (PublicReports of one).
+func publicReport(tb testing.TB, a *reporting.Aggregator) *reporting.Report {
+	tb.Helper()
+	rs, err := reporting.PublicReports(a)
+	require.NoError(tb, err)
+	return rs[0]
+}
+
 func TestSplitMergeDeterministic(t *testing.T) {
 	for _, opts := range []struct {
-		name string
-		o    reporting.Options
+		name    string
+		o       reporting.Options
+		private bool
 	}{
-		{"public country", reporting.Options{}},
-		{"private country", reporting.Options{Private: true}},
-		{"public region", reporting.Options{Region: "03"}},
-		{"public macro-area", reporting.Options{MacroArea: "ITF"}},
+		{"public country", reporting.Options{}, false},
+		{"private country", reporting.Options{}, true},
+		{"public region", reporting.Options{Region: "03"}, false},
+		{"public macro-area", reporting.Options{MacroArea: "ITF"}, false},
 	} {
+		rep := func(a *reporting.Aggregator) *reporting.Report {
+			if opts.private {
+				return a.Report()
+			}
+			return publicReport(t, a)
+		}
 		t.Run(opts.name, func(t *testing.T) {
 			ds := docs(t, 600, 2024, 7)
 			whole, err := reporting.New(2024, opts.o)
@@ -60,7 +75,7 @@ func TestSplitMergeDeterministic(t *testing.T) {
 			for i := range ds {
 				whole.Add(&ds[i])
 			}
-			want := mustJSON(t, whole.Report())
+			want := mustJSON(t, rep(whole))
 			rng := rand.New(rand.NewPCG(1, 2))
 			for trial := range 20 {
 				perm := rng.Perm(len(ds))
@@ -78,7 +93,7 @@ func TestSplitMergeDeterministic(t *testing.T) {
 					require.NoError(t, aggs[i].Merge(aggs[i+1]))
 					aggs = append(aggs[:i+1], aggs[i+2:]...)
 				}
-				got := mustJSON(t, aggs[0].Report())
+				got := mustJSON(t, rep(aggs[0]))
 				if !bytes.Equal(got, want) {
 					t.Fatalf("trial %d (%d parts): report differs from the single-pass one", trial, parts)
 				}
@@ -94,12 +109,12 @@ func TestAggregateParallelMatchesSequential(t *testing.T) {
 	for i := range ds {
 		seq.Add(&ds[i])
 	}
-	want := mustJSON(t, seq.Report())
+	want := mustJSON(t, publicReport(t, seq))
 	for _, workers := range []int{1, 2, 3, 8} {
 		a, err := reporting.New(2023, reporting.Options{})
 		require.NoError(t, err)
 		require.NoError(t, reporting.AggregateParallel(context.Background(), a, seqOf(ds), workers))
-		require.Equal(t, string(want), string(mustJSON(t, a.Report())), "workers=%d", workers)
+		require.Equal(t, string(want), string(mustJSON(t, publicReport(t, a))), "workers=%d", workers)
 	}
 }
 
@@ -132,9 +147,9 @@ func TestScopeErrors(t *testing.T) {
 
 func TestCountsAndScope(t *testing.T) {
 	ds := docs(t, 300, 2024, 11)
-	all, err := reporting.New(2024, reporting.Options{Private: true})
+	all, err := reporting.New(2024, reporting.Options{})
 	require.NoError(t, err)
-	lom, err := reporting.New(2024, reporting.Options{Private: true, Region: "03"})
+	lom, err := reporting.New(2024, reporting.Options{Region: "03"})
 	require.NoError(t, err)
 	var nI, nII, nLom int64
 	var funds int64
@@ -226,7 +241,6 @@ func TestOneBodyOneCount(t *testing.T) {
 		order int64
 	}
 	report := func(items []item, split int, o reporting.Options) *reporting.Report {
-		o.Private = true
 		a, err := reporting.New(2024, o)
 		require.NoError(t, err)
 		b := a.Fork()
@@ -282,7 +296,7 @@ func TestOneBodyOneCount(t *testing.T) {
 // mediators worked on a project, not where they were born: that figure is
 // absent, never 0, in every renderer.
 func TestNotCollectedIsAbsent(t *testing.T) {
-	a, err := reporting.New(2024, reporting.Options{Private: true})
+	a, err := reporting.New(2024, reporting.Options{})
 	require.NoError(t, err)
 	for _, d := range docs(t, 50, 2024, 3) {
 		a.Add(&d)

@@ -21,9 +21,6 @@ type Options struct {
 	// MacroArea restricts the report to a macro-area (NUTS1 "ITC".."ITG").
 	// At most one of Region and MacroArea may be set.
 	MacroArea string
-	// Private disables disclosure control: for viewers entitled to Section
-	// II data. The zero value produces the public report.
-	Private bool
 	// Threshold is the smallest Section II count published (0: DefaultThreshold).
 	Threshold int
 	// Lists are the code lists (nil: codelist.Default()).
@@ -115,6 +112,7 @@ type revision struct {
 	order   int64
 	hash    uint64
 	inScope bool
+	region  string // the body's region, when in scope
 	adds    []byte
 }
 
@@ -126,9 +124,10 @@ func (r *revision) newer(s *revision) bool {
 	return r.hash > s.hash
 }
 
-// apply adds (sign 1) or removes (sign -1) r's contribution.
+// apply adds (sign 1) or removes (sign -1) r's contribution: to the
+// tables when r is in a's scope, else to the out-of-scope count.
 func (a *Aggregator) apply(r *revision, sign int64) {
-	if !r.inScope {
+	if !r.inScope || !a.l.regions[r.region] {
 		a.outOfScope += sign
 		return
 	}
@@ -294,6 +293,20 @@ func (a *Aggregator) AddRevision(doc *questionnaire.Document, order int64) {
 		a.flush()
 		return
 	}
+	buf, h := a.encode()
+	r := &revision{order: order, inScope: true, region: doc.Body.Region, hash: h}
+	if old, ok := a.bodies[key]; ok && !r.newer(old) {
+		a.superseded++ // an earlier revision: nothing to keep
+		return
+	}
+	r.adds = slices.Clone(buf)
+	a.keep(key, r)
+}
+
+// encode returns what the current questionnaire adds (the scratch, which
+// it resets) as revision.adds, in a buffer reused by the next call, and
+// its hash: FNV-1a, never 0 (the hash of an out-of-scope revision).
+func (a *Aggregator) encode() ([]byte, uint64) {
 	slices.Sort(a.touched)
 	buf := a.enc[:0]
 	prev := int32(0)
@@ -310,18 +323,11 @@ func (a *Aggregator) AddRevision(doc *questionnaire.Document, order int64) {
 	}
 	a.touched = a.touched[:0]
 	a.enc = buf
-	// FNV-1a of what it adds: never 0, the hash of an out-of-scope revision.
 	h := uint64(14695981039346656037)
 	for _, c := range buf {
 		h = (h ^ uint64(c)) * 1099511628211
 	}
-	r := &revision{order: order, inScope: true, hash: h | 1}
-	if old, ok := a.bodies[key]; ok && !r.newer(old) {
-		a.superseded++ // an earlier revision: nothing to keep
-		return
-	}
-	r.adds = slices.Clone(buf)
-	a.keep(key, r)
+	return buf, h | 1
 }
 
 // count fills the scratch with what doc adds to the tables, and reports

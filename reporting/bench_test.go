@@ -65,7 +65,7 @@ func BenchmarkAggregate(b *testing.B) {
 					d.Body.TaxCode = codes[i]
 					a.Add(&d)
 				}
-				_ = a.Report()
+				_, _ = reporting.PublicReports(a)
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
 		})
@@ -75,7 +75,7 @@ func BenchmarkAggregate(b *testing.B) {
 				if err := reporting.AggregateParallel(context.Background(), a, distinct(pool, codes[:n]), 0); err != nil {
 					b.Fatal(err)
 				}
-				_ = a.Report()
+				_, _ = reporting.PublicReports(a)
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
 		})
@@ -95,7 +95,7 @@ func BenchmarkAggregate(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				_ = a.Report()
+				_, _ = reporting.PublicReports(a)
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
 		})

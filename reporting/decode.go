@@ -1,13 +1,16 @@
 package reporting
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"reflect"
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry/codelist"
@@ -25,113 +28,118 @@ var ErrSyntax = problem.NewError(problem.KindInvalid, "reporting: malformed ques
 // the Ukrainian focus). It is several times faster than encoding/json for
 // the aggregation's needs and agrees with it on every field it fills: keys
 // match case-insensitively, null leaves a value unchanged, a repeated key
-// decodes over the earlier one. Values of the other fields are checked for
-// JSON syntax only. It is meant for documents already validated at filing
-// (package questionnaire does the validation).
+// decodes over the earlier one, invalid UTF-8 becomes U+FFFD. Values of the
+// other fields are checked for JSON syntax only. It is meant for documents
+// already validated at filing (package questionnaire does the validation).
+//
+// The JSON is read by the streaming tokenizer of
+// github.com/go-json-experiment/json/jsontext (the upstream of the
+// standard library's encoding/json/jsontext), which checks the syntax,
+// unescapes, and bounds the nesting at 10,000 levels as encoding/json does;
+// DecodeDocument adds the walk over the fields the report reads.
 func DecodeDocument(data []byte, doc *questionnaire.Document) error {
-	d := jdec{b: data}
-	d.ws()
+	d := decoders.Get().(*jdec)
+	d.src.Reset()
+	d.src.Write(data)
+	d.dec.Reset(&d.src, decodeOpts...)
+	d.err = nil
 	d.document(doc)
-	d.ws()
-	if d.err == nil && d.i < len(d.b) {
-		d.fail("data after the document")
+	if d.err == nil {
+		if _, err := d.dec.ReadToken(); err != io.EOF {
+			d.fail("data after the document")
+		}
 	}
-	return d.err
+	err := d.err
+	d.src.Reset()
+	if d.src.Cap() <= 1<<20 {
+		decoders.Put(d)
+	}
+	return err
 }
 
+// decodeOpts are encoding/json's rules: a repeated key decodes over the
+// earlier one, invalid UTF-8 is replaced.
+var decodeOpts = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
+
+// decoders reuses the tokenizers and their buffers.
+var decoders = sync.Pool{New: func() any { return &jdec{dec: new(jsontext.Decoder)} }}
+
+// jdec walks a questionnaire's tokens, keeping the first error.
 type jdec struct {
-	b     []byte
-	i     int
-	err   error
-	depth int
+	dec *jsontext.Decoder
+	src bytes.Buffer // the input: the tokenizer reads it in place
+	err error
+	buf []byte // unescaping scratch
 }
-
-// maxDepth is encoding/json's nesting limit.
-const maxDepth = 10000
 
 func (d *jdec) fail(format string, args ...any) {
 	if d.err == nil {
-		d.err = fmt.Errorf("%w at byte %d: %s", ErrSyntax, d.i, fmt.Sprintf(format, args...))
-	}
-	d.i = len(d.b)
-}
-
-func (d *jdec) ws() {
-	for d.i < len(d.b) {
-		switch d.b[d.i] {
-		case ' ', '\t', '\n', '\r':
-			d.i++
-		default:
-			return
-		}
+		d.err = fmt.Errorf("%w at byte %d: %s", ErrSyntax, d.dec.InputOffset(), fmt.Sprintf(format, args...))
 	}
 }
 
+// syntax records an error of the tokenizer (a *jsontext.SyntacticError
+// names the offset and the JSON Pointer).
+func (d *jdec) syntax(err error) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%w: %v", ErrSyntax, err)
+	}
+}
+
+// peek returns the kind of the next token ('n', 't', 'f', '"', '0', '{',
+// '[', '}' or ']'), or 0 after an error.
 func (d *jdec) peek() byte {
-	d.ws()
-	if d.i >= len(d.b) {
+	if d.err != nil {
 		return 0
 	}
-	return d.b[d.i]
+	k := d.dec.PeekKind()
+	if k == 0 {
+		_, err := d.dec.ReadToken()
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		d.syntax(err)
+	}
+	return byte(k)
+}
+
+// token consumes the next token (a delimiter or a literal).
+func (d *jdec) token() {
+	if _, err := d.dec.ReadToken(); err != nil {
+		d.syntax(err)
+	}
 }
 
 // null consumes a null literal if there is one.
 func (d *jdec) null() bool {
 	if d.peek() == 'n' {
-		d.literal("null")
+		d.token()
 		return true
 	}
 	return false
 }
 
-func (d *jdec) literal(s string) {
-	if len(d.b)-d.i < len(s) || string(d.b[d.i:d.i+len(s)]) != s {
-		d.fail("invalid literal")
-		return
-	}
-	d.i += len(s)
-}
-
 // object calls field for each key of an object (the value follows).
 func (d *jdec) object(field func(key string)) {
-	if d.null() {
+	switch d.peek() {
+	case 'n':
+		d.token()
 		return
-	}
-	if d.peek() != '{' {
+	case '{':
+	case 0:
+		return
+	default:
 		d.fail("expected an object")
 		return
 	}
-	if d.depth++; d.depth > maxDepth {
-		d.fail("exceeded max depth")
-		return
-	}
-	defer func() { d.depth-- }()
-	d.i++
-	if d.peek() == '}' {
-		d.i++
-		return
-	}
+	d.token()
 	for d.err == nil {
-		if d.peek() != '"' {
-			d.fail("expected a key")
-			return
-		}
-		k := d.rawString()
-		if d.peek() != ':' {
-			d.fail("expected ':'")
-			return
-		}
-		d.i++
-		d.ws()
-		field(k)
 		switch d.peek() {
-		case ',':
-			d.i++
 		case '}':
-			d.i++
+			d.token()
 			return
-		default:
-			d.fail("expected ',' or '}'")
+		case '"':
+			field(d.rawString())
 		}
 	}
 }
@@ -139,194 +147,143 @@ func (d *jdec) object(field func(key string)) {
 // array calls elem for each element of an array; it reports whether the
 // value was an array (false for null).
 func (d *jdec) array(elem func()) bool {
-	if d.null() {
+	switch d.peek() {
+	case 'n':
+		d.token()
 		return false
-	}
-	if d.peek() != '[' {
+	case '[':
+	case 0:
+		return false
+	default:
 		d.fail("expected an array")
 		return false
 	}
-	if d.depth++; d.depth > maxDepth {
-		d.fail("exceeded max depth")
-		return false
-	}
-	defer func() { d.depth-- }()
-	d.i++
-	if d.peek() == ']' {
-		d.i++
-		return true
-	}
+	d.token()
 	for d.err == nil {
-		d.ws()
-		elem()
-		switch d.peek() {
-		case ',':
-			d.i++
-		case ']':
-			d.i++
+		if d.peek() == ']' {
+			d.token()
 			return true
-		default:
-			d.fail("expected ',' or ']'")
 		}
+		elem()
 	}
 	return true
 }
 
-// rawString reads a string (the cursor on its quote), unescaping it.
+// rawString reads a string (the next token), unescaped; the strings a
+// questionnaire repeats are interned.
 func (d *jdec) rawString() string {
-	d.i++ // opening quote
-	start := d.i
-	for d.i < len(d.b) {
-		c := d.b[d.i]
-		switch {
-		case c == '"':
-			s := d.b[start:d.i]
-			d.i++
-			if v, ok := interned()[string(s)]; ok {
-				return v
-			}
-			return validUTF8(s)
-		case c == '\\':
-			return d.escaped(start)
-		case c < 0x20:
-			d.fail("control character in string")
-			return ""
-		}
-		d.i++
+	v, err := d.dec.ReadValue()
+	if err != nil {
+		d.syntax(err)
+		return ""
 	}
-	d.fail("unterminated string")
-	return ""
+	if len(v) < 2 || v[0] != '"' {
+		d.fail("expected a string")
+		return ""
+	}
+	in := v[1 : len(v)-1]
+	if bytes.IndexByte(in, '\\') < 0 {
+		if s, ok := interned()[string(in)]; ok {
+			return s
+		}
+		if utf8.Valid(in) {
+			return string(in)
+		}
+	}
+	// Escapes or invalid UTF-8 (replaced with U+FFFD: the error says so).
+	d.buf, _ = jsontext.AppendUnquote(d.buf[:0], v)
+	if s, ok := interned()[string(d.buf)]; ok {
+		return s
+	}
+	return string(d.buf)
 }
 
-func (d *jdec) escaped(start int) string {
-	var sb strings.Builder
-	sb.Write(d.b[start:d.i])
-	for d.i < len(d.b) {
-		c := d.b[d.i]
-		switch {
-		case c == '"':
-			d.i++
-			return validUTF8([]byte(sb.String()))
-		case c < 0x20:
-			d.fail("control character in string")
-			return ""
-		case c != '\\':
-			sb.WriteByte(c)
-			d.i++
-			continue
-		}
-		d.i++
-		if d.i >= len(d.b) {
-			break
-		}
-		e := d.b[d.i]
-		d.i++
-		switch e {
-		case '"', '\\', '/':
-			sb.WriteByte(e)
-		case 'b':
-			sb.WriteByte('\b')
-		case 'f':
-			sb.WriteByte('\f')
-		case 'n':
-			sb.WriteByte('\n')
-		case 'r':
-			sb.WriteByte('\r')
-		case 't':
-			sb.WriteByte('\t')
-		case 'u':
-			r, ok := d.hex4()
-			if !ok {
-				return ""
-			}
-			if utf16.IsSurrogate(r) {
-				r2 := rune(-1)
-				if d.i+1 < len(d.b) && d.b[d.i] == '\\' && d.b[d.i+1] == 'u' {
-					save := d.i
-					d.i += 2
-					if x, ok := d.hex4(); ok {
-						r2 = x
-					} else {
-						return ""
-					}
-					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-						sb.WriteRune(dec)
-						continue
-					}
-					d.i = save
-				}
-				r = utf8.RuneError
-			}
-			sb.WriteRune(r)
-		default:
-			d.fail("invalid escape")
-			return ""
-		}
+// str decodes a string field into *p (null leaves it).
+func (d *jdec) str(p *string) {
+	switch d.peek() {
+	case 'n':
+		d.token()
+	case '"':
+		*p = d.rawString()
+	case 0:
+	default:
+		d.fail("expected a string")
 	}
-	d.fail("unterminated string")
-	return ""
 }
 
-// validUTF8 returns s as a string with each invalid byte replaced by
-// U+FFFD, as encoding/json does.
-func validUTF8(s []byte) string {
-	ascii := true
-	for _, c := range s {
-		if c >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
+// integer decodes an integer field into *p (null leaves it); like
+// encoding/json, a fraction, an exponent or an overflow is an error.
+func (d *jdec) integer(p *int64) {
+	switch d.peek() {
+	case 'n':
+		d.token()
+		return
+	case '0':
+	case 0:
+		return
+	default:
+		d.fail("expected a number")
+		return
 	}
-	if ascii || utf8.Valid(s) {
-		return string(s)
+	v, err := d.dec.ReadValue()
+	if err != nil {
+		d.syntax(err)
+		return
 	}
-	var sb strings.Builder
-	for len(s) > 0 {
-		r, n := utf8.DecodeRune(s)
-		if r == utf8.RuneError && n == 1 {
-			sb.WriteRune(utf8.RuneError)
-		} else {
-			sb.Write(s[:n])
-		}
-		s = s[n:]
+	n, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil {
+		d.fail("number %s is not an integer", v)
+		return
 	}
-	return sb.String()
+	*p = n
 }
 
-// skipString checks a string without building it.
-func (d *jdec) skipString() {
-	d.i++
-	for d.i < len(d.b) {
-		c := d.b[d.i]
-		switch {
-		case c == '"':
-			d.i++
-			return
-		case c < 0x20:
-			d.fail("control character in string")
-			return
-		case c == '\\':
-			d.i++
-			if d.i >= len(d.b) {
-				break
-			}
-			switch d.b[d.i] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				d.i++
-			case 'u':
-				d.i++
-				if _, ok := d.hex4(); !ok {
-					return
-				}
-			default:
-				d.fail("invalid escape")
-				return
-			}
-			continue
-		}
-		d.i++
+func (d *jdec) integerInt(p *int) {
+	v := int64(*p)
+	d.integer(&v)
+	*p = int(v)
+}
+
+func (d *jdec) boolean(p *bool) {
+	switch d.peek() {
+	case 'n':
+		d.token()
+	case 't':
+		d.token()
+		*p = true
+	case 'f':
+		d.token()
+		*p = false
+	case 0:
+	default:
+		d.fail("expected a boolean")
 	}
-	d.fail("unterminated string")
+}
+
+func (d *jdec) strings(p *[]string) {
+	var out []string
+	if *p != nil {
+		out = (*p)[:0]
+	}
+	if d.array(func() {
+		i := grow(&out)
+		d.str(&out[i])
+	}) {
+		if out == nil {
+			out = []string{}
+		}
+		*p = out
+	}
+}
+
+// skip consumes any JSON value, checking its syntax.
+func (d *jdec) skip() {
+	if d.err != nil {
+		return
+	}
+	if err := d.dec.SkipValue(); err != nil {
+		d.syntax(err)
+	}
 }
 
 // interned holds the strings a questionnaire repeats — its JSON keys, the
@@ -368,154 +325,6 @@ var interned = sync.OnceValue(func() map[string]string {
 	walk(reflect.TypeFor[questionnaire.Document]())
 	return m
 })
-
-func (d *jdec) hex4() (rune, bool) {
-	if len(d.b)-d.i < 4 {
-		d.fail("short \\u escape")
-		return 0, false
-	}
-	v, err := strconv.ParseUint(string(d.b[d.i:d.i+4]), 16, 32)
-	if err != nil {
-		d.fail("invalid \\u escape")
-		return 0, false
-	}
-	d.i += 4
-	return rune(v), true
-}
-
-// str decodes a string field into *p (null leaves it).
-func (d *jdec) str(p *string) {
-	if d.null() {
-		return
-	}
-	if d.peek() != '"' {
-		d.fail("expected a string")
-		return
-	}
-	*p = d.rawString()
-}
-
-// number returns the literal of a JSON number, checking its grammar.
-func (d *jdec) number() string {
-	start := d.i
-	if d.i < len(d.b) && d.b[d.i] == '-' {
-		d.i++
-	}
-	digits := func() int {
-		n := 0
-		for d.i < len(d.b) && d.b[d.i] >= '0' && d.b[d.i] <= '9' {
-			d.i++
-			n++
-		}
-		return n
-	}
-	if d.i < len(d.b) && d.b[d.i] == '0' {
-		d.i++
-	} else if digits() == 0 {
-		d.fail("invalid number")
-		return ""
-	}
-	if d.i < len(d.b) && d.b[d.i] == '.' {
-		d.i++
-		if digits() == 0 {
-			d.fail("invalid number")
-			return ""
-		}
-	}
-	if d.i < len(d.b) && (d.b[d.i] == 'e' || d.b[d.i] == 'E') {
-		d.i++
-		if d.i < len(d.b) && (d.b[d.i] == '+' || d.b[d.i] == '-') {
-			d.i++
-		}
-		if digits() == 0 {
-			d.fail("invalid number")
-			return ""
-		}
-	}
-	return string(d.b[start:d.i])
-}
-
-// integer decodes an integer field into *p (null leaves it); like
-// encoding/json, a fraction, an exponent or an overflow is an error.
-func (d *jdec) integer(p *int64) {
-	if d.null() {
-		return
-	}
-	c := d.peek()
-	if c != '-' && (c < '0' || c > '9') {
-		d.fail("expected a number")
-		return
-	}
-	s := d.number()
-	if d.err != nil {
-		return
-	}
-	v, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		d.fail("number %s is not an integer", s)
-		return
-	}
-	*p = v
-}
-
-func (d *jdec) integerInt(p *int) {
-	v := int64(*p)
-	d.integer(&v)
-	*p = int(v)
-}
-
-func (d *jdec) boolean(p *bool) {
-	switch d.peek() {
-	case 'n':
-		d.literal("null")
-	case 't':
-		d.literal("true")
-		*p = true
-	case 'f':
-		d.literal("false")
-		*p = false
-	default:
-		d.fail("expected a boolean")
-	}
-}
-
-func (d *jdec) strings(p *[]string) {
-	var out []string
-	if *p != nil {
-		out = (*p)[:0]
-	}
-	if d.array(func() {
-		i := grow(&out)
-		d.str(&out[i])
-	}) {
-		if out == nil {
-			out = []string{}
-		}
-		*p = out
-	}
-}
-
-// skip consumes any JSON value, checking its syntax.
-func (d *jdec) skip() {
-	switch c := d.peek(); {
-	case c == '{':
-		d.object(func(string) { d.skip() })
-	case c == '[':
-		d.array(d.skip)
-	case c == '"':
-		d.skipString()
-	case c == 't':
-		d.literal("true")
-	case c == 'f':
-		d.literal("false")
-	case c == 'n':
-		d.literal("null")
-	case c == '-' || (c >= '0' && c <= '9'):
-		d.number()
-	default:
-		d.fail("unexpected character")
-	}
-}
 
 // key returns k, or the first of known that equals k case-insensitively
 // (encoding/json's rule), or "" when none does.

@@ -12,7 +12,7 @@ import (
 
 // reportOf aggregates one document into a private report's JSON.
 func reportOf(t *testing.T, d *questionnaire.Document) string {
-	a, err := reporting.New(2024, reporting.Options{Private: true})
+	a, err := reporting.New(2024, reporting.Options{})
 	require.NoError(t, err)
 	a.Add(d)
 	b, err := reporting.JSON(a.Report())

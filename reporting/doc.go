@@ -17,15 +17,23 @@
 // change from it.
 //
 // An [Aggregator] reads questionnaires one at a time and keeps only integer
-// counters laid out for the year's tables, so its memory does not grow with
-// the input. Aggregators of the same year and scope [Aggregator.Merge]
-// exactly, and shares are computed only in [Aggregator.Report]: the result
-// is the same, byte for byte, whatever the order or the split of the input.
-// [AggregateParallel] and [Parallel] spread the work over goroutines.
+// counters laid out for the year's tables (plus one small record per body,
+// so that a resubmission replaces the earlier questionnaire). Aggregators
+// of the same year and scope [Aggregator.Merge] exactly, and shares are
+// computed only when a report is built: the result is the same, byte for
+// byte, whatever the order or the split of the input. A [Set] holds the
+// aggregators of every scope of a year (the nation, the macro-areas, the
+// regions: [AllScopes]) and reads each questionnaire once for all of them.
+// [AggregateParallel] and [Parallel] spread the work of either over
+// goroutines.
 //
-// A public report (the default) applies disclosure control to Section II
-// (see below); a private one (Options.Private) is for viewers entitled to
-// Section II data.
+// Two kinds of report: the public one, with disclosure control on Section
+// II (see below), comes only from [Set.Reports] or [PublicReports], which
+// decide it jointly over every scope published; the private one, every
+// figure for viewers entitled to Section II data, from
+// [Aggregator.Report] or [Set.PrivateReports]. No method builds the public
+// report of one scope alone: published next to another scope's, it could
+// disclose what either hides.
 //
 // [DecodeDocument] decodes a questionnaire's JSON several times faster than
 // encoding/json, filling only what the report reads; [AggregateFilings] and
@@ -90,13 +98,15 @@
 //     exposed gets one more complement, from a relation that pins it down
 //     (where it is the only hidden cell) if there is one, else from its
 //     other relations, else from those of the hidden cells linked to it,
-//     preferring Section II cells, then Section I cells, totals and the
-//     header, the smallest first. Suppressing a cell only widens what a
-//     reader can infer, so the rounds end.
+//     preferring the cell whose suppression opens the fewest relations
+//     that had no hidden cell (each would be a new pattern to protect),
+//     then Section II cells, then Section I cells, totals and the header,
+//     the smallest first. Suppressing a cell only widens what a reader can
+//     infer, so the rounds end.
 //
-// A report of one scope built alone ([Aggregator.Report]) is protected only
-// against a reader of that report: publish the scopes of a year with
-// PublicReports, never one by one.
+// PublicReports protects only the reports given to it together: publish
+// every public report of a year from one call (a [Set] over [AllScopes],
+// as the registro CLI and its demo do), never scope by scope.
 //
 // # Errors
 //

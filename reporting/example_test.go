@@ -8,12 +8,13 @@ import (
 )
 
 func Example() {
-	agg, err := reporting.New(2024, reporting.Options{Region: "12"}) // Lazio, public report
+	// Every scope of the year is read in one pass and published together.
+	set, err := reporting.NewSet(2024, reporting.AllScopes(reporting.Options{}))
 	if err != nil {
 		panic(err)
 	}
 	for i, form := range []string{"social_cooperative_a", "social_cooperative_a", "foundation"} {
-		agg.Add(&questionnaire.Document{
+		set.Add(&questionnaire.Document{
 			ReportingYear: 2024,
 			Sections:      []string{"I"},
 			Body: questionnaire.Body{
@@ -23,7 +24,16 @@ func Example() {
 			},
 		})
 	}
-	report := agg.Report()
+	reports, err := set.Reports() // public: the nation, the macro-areas, the regions
+	if err != nil {
+		panic(err)
+	}
+	var report *reporting.Report
+	for _, r := range reports {
+		if r.Scope.Code == "12" { // Lazio
+			report = r
+		}
+	}
 	forms, _ := report.Table("bodies.legal_form")
 	coop, _ := forms.Cell("social_cooperative_a", "section_i")
 	fmt.Println(report.Scope.Label.EN, *report.Filings, *coop.Value, *coop.Share)

@@ -7,23 +7,23 @@ import (
 	"github.com/openregistro/registro/schemas/problem"
 )
 
-// Report builds the report from the counters: shares are computed here,
-// never before, and for a public report (Options.Private false) disclosure
-// control runs on the Section II cells. The aggregator is left unchanged and
-// may go on reading.
-func (a *Aggregator) Report() *Report {
-	var supp []bool
-	if !a.opts.Private {
-		supp = a.suppression()
-	}
-	return a.report(supp)
-}
+// Report builds the private report of the aggregator's scope from the
+// counters (shares are computed here, never before): every figure, Section
+// II included, for viewers entitled to Section II data; Report.Public is
+// false. The aggregator is left unchanged and may go on reading.
+//
+// Report never applies disclosure control: a public report comes only from
+// [Set.Reports] or [PublicReports], which decide it jointly over every
+// scope published, so that no report of one scope is published alone by
+// mistake (a region's report next to the nation's can disclose what each
+// hides; see the package doc).
+func (a *Aggregator) Report() *Report { return a.report(nil) }
 
 // report builds the report with the given suppression pattern (nil for a
 // private report): one flag per cell, and the header's last.
 func (a *Aggregator) report(supp []bool) *Report {
 	l := a.l
-	public := !a.opts.Private
+	public := supp != nil
 	r := &Report{Year: l.year, Scope: l.scope, Public: public, Superseded: a.superseded, UnknownCodes: a.unknown}
 	if supp == nil || !supp[l.n] {
 		f, o := a.filings, a.outOfScope
@@ -91,27 +91,13 @@ func (a *Aggregator) report(supp []bool) *Report {
 	return r
 }
 
-// suppression returns, per cell, whether a public report hides it; the
-// extra last element is the header's filings (and with it the
-// out-of-scope count, which a reader could subtract from the questionnaires
-// read).
+// disclosure returns the cells of the report (the header's filings last)
+// and the relations a reader can use between them.
 //
 // Sensitive cells are those of Section II: the Section II column of Part 1
 // and of the focus, the rows about Section II bodies, and every cell of
 // Part 3. The relations a reader can use are listed in the package doc;
 // each is used only when the values satisfy it.
-func (a *Aggregator) suppression() []bool {
-	cells, rels := a.disclosure()
-	suppressComponents(cells, rels, a.opts.Threshold)
-	out := make([]bool, len(cells))
-	for i, c := range cells {
-		out[i] = c.suppressed
-	}
-	return out
-}
-
-// disclosure returns the cells of the report (the header's filings last)
-// and the relations a reader can use between them.
 func (a *Aggregator) disclosure() ([]sCell, []sRel) {
 	l := a.l
 	header := l.n

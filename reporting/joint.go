@@ -32,7 +32,8 @@ func (l *layout) keys() map[string]int {
 // the regions; [AllScopes] lists them), with disclosure control decided
 // jointly, in the order of aggs. The aggregators must have read the same
 // questionnaires, each in its own scope, with the same year, threshold,
-// code lists and territory, and be public.
+// code lists and territory: [Set] feeds them so in one pass, and its
+// Reports calls PublicReports.
 //
 // Disclosure control applied to each report alone (Report) does not hold
 // when a reader holds several: a macro-area's figure minus its other
@@ -47,8 +48,6 @@ func PublicReports(aggs ...*Aggregator) ([]*Report, error) {
 	seen := map[Scope]bool{}
 	for _, a := range aggs {
 		switch {
-		case a.opts.Private:
-			return nil, fmt.Errorf("%w: %s %q is a private report", ErrMismatch, a.l.scope.Kind, a.l.scope.Code)
 		case a.l.year != first.l.year:
 			return nil, fmt.Errorf("%w: years %d and %d", ErrMismatch, first.l.year, a.l.year)
 		case a.opts.Threshold != first.opts.Threshold:
@@ -195,7 +194,8 @@ func newJoint(aggs []*Aggregator) *joint {
 // (linear programming), and gives every cell still too exposed one more
 // complement: from the relations that pin it down when there are any
 // (where it is the only hidden cell), else from any relation it is in,
-// else from the relations of its group; preferring Section II cells, then
+// else from the relations of its group; preferring the cell that opens the
+// fewest relations without a hidden cell, then Section II cells, then
 // Section I cells, totals and headers, the smallest first. Suppressing
 // only widens the reader's ranges, so the rounds end.
 func (j *joint) protect(threshold int) {
@@ -378,15 +378,31 @@ func (j *joint) audit(touch [][]int, dirty []bool, t int64) []int {
 }
 
 // complement returns the published non-zero cell to suppress next for the
-// exposed cell k, or -1.
+// exposed cell k, or -1: among the candidates, the one whose suppression
+// opens the fewest relations without a hidden cell (each would be a new
+// pattern to protect, in its report or across scopes), then by class and
+// value (better).
 func (j *joint) complement(touch [][]int, k int) int {
 	cells, rels := j.cells, j.rels
 	usable := func(c int) bool { return !cells[c].suppressed && !cells[c].fixed && cells[c].value > 0 }
+	// fresh counts the relations of c that suppressing it would open (no
+	// hidden cell yet): each is a new pattern to protect, so the complement
+	// opening the fewest cascades least.
+	fresh := func(c int) int {
+		n := 0
+		for _, ri := range touch[c] {
+			if !slices.ContainsFunc(rels[ri].terms, func(tm sTerm) bool { return cells[tm.cell].suppressed }) {
+				n++
+			}
+		}
+		return n
+	}
 	pick := func(cand []int) int {
-		best := -1
+		best, bestFresh := -1, 0
 		for _, c := range cand {
-			if best < 0 || better(cells, c, best) {
-				best = c
+			f := fresh(c)
+			if best < 0 || f < bestFresh || (f == bestFresh && better(cells, c, best)) {
+				best, bestFresh = c, f
 			}
 		}
 		return best

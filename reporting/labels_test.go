@@ -22,7 +22,7 @@ func TestLabelsPresent(t *testing.T) {
 			for _, d := range docs(t, 20, year, 1) {
 				a.Add(&d)
 			}
-			r := a.Report()
+			r := publicReport(t, a)
 			k, _ := reporting.NewKPIs("2024-01-01", "2024-12-31", "2025-01-31", 0)
 			s := k.Result()
 			r.Service = &s

@@ -13,23 +13,35 @@ import (
 // batchSize is how many items a worker takes at a time.
 const batchSize = 256
 
+// Counter is what the parallel functions fill: an [*Aggregator] (one
+// scope) or a [*Set] (every scope published, read in one pass).
+type Counter[A any] interface {
+	// Fork returns an empty counter like this one.
+	Fork() A
+	// Merge adds another's counts into this one.
+	Merge(A) error
+	// AddRevision counts one questionnaire.
+	AddRevision(doc *questionnaire.Document, order int64)
+}
+
 // AggregateParallel reads seq and adds every document to a, spreading the
 // work over workers goroutines (0: GOMAXPROCS), each with its own forked
-// aggregator, merged into a at the end. The result is the same as adding the
-// documents one by one. It stops at the first error seq yields or when ctx is
-// done, and returns that error; a is then left unchanged.
-func AggregateParallel(ctx context.Context, a *Aggregator, seq iter.Seq2[questionnaire.Document, error], workers int) error {
-	return Parallel(ctx, a, seq, workers, func(w *Aggregator, d *questionnaire.Document) error {
-		w.Add(d)
+// aggregator or set, merged into a at the end. The result is the same as
+// adding the documents one by one. It stops at the first error seq yields
+// or when ctx is done, and returns that error; a is then left unchanged.
+func AggregateParallel[A Counter[A]](ctx context.Context, a A, seq iter.Seq2[questionnaire.Document, error], workers int) error {
+	return Parallel(ctx, a, seq, workers, func(w A, d *questionnaire.Document) error {
+		w.AddRevision(d, 0)
 		return nil
 	})
 }
 
 // Parallel is AggregateParallel for any input: add turns one item into
-// counts on a worker's aggregator (for example decoding raw JSON and then
-// calling Add), so costly decoding runs on every core too. An error from add
-// stops the run; among several, the one of the earliest item is returned.
-func Parallel[T any](ctx context.Context, a *Aggregator, seq iter.Seq2[T, error], workers int, add func(*Aggregator, *T) error) error {
+// counts on a worker's aggregator or set (for example decoding raw JSON and
+// then calling Add), so costly decoding runs on every core too. An error
+// from add stops the run; among several, the one of the earliest item is
+// returned.
+func Parallel[T any, A Counter[A]](ctx context.Context, a A, seq iter.Seq2[T, error], workers int, add func(A, *T) error) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -45,7 +57,7 @@ func Parallel[T any](ctx context.Context, a *Aggregator, seq iter.Seq2[T, error]
 	}
 	work := make(chan batch, workers*2)
 	free := make(chan []T, workers*3)
-	aggs := make([]*Aggregator, workers)
+	aggs := make([]A, workers)
 	fails := make([]*failure, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -133,16 +145,17 @@ func Parallel[T any](ctx context.Context, a *Aggregator, seq iter.Seq2[T, error]
 }
 
 // AggregateFilings reads a year's filings (questionnaire.FilingStore.Year)
-// and adds each filed document to a, decoding the JSON on workers goroutines
+// and adds each filed document to a (by revision: of two filings of the
+// same body, the later revision is counted), decoding the JSON on workers goroutines
 // (0: GOMAXPROCS). A filing whose document is not JSON of a questionnaire
 // stops the run with an error naming the body.
-func AggregateFilings(ctx context.Context, a *Aggregator, seq iter.Seq2[questionnaire.Filing, error], workers int) error {
-	return Parallel(ctx, a, seq, workers, func(w *Aggregator, f *questionnaire.Filing) error {
+func AggregateFilings[A Counter[A]](ctx context.Context, a A, seq iter.Seq2[questionnaire.Filing, error], workers int) error {
+	return Parallel(ctx, a, seq, workers, func(w A, f *questionnaire.Filing) error {
 		var doc questionnaire.Document
 		if err := DecodeDocument(f.Document, &doc); err != nil {
 			return fmt.Errorf("reporting: filing of %s for %d: %w", f.BodyTaxCode, f.Year, err)
 		}
-		w.Add(&doc)
+		w.AddRevision(&doc, int64(f.Revision))
 		return nil
 	})
 }

@@ -67,7 +67,7 @@ func sample(t *testing.T) *reporting.Report {
 		for _, d := range docs(t, 150, year, seed) {
 			a.Add(&d)
 		}
-		return a.Report()
+		return publicReport(t, a)
 	}
 	prev := build(2023, 1)
 	cur := build(2024, 2)

@@ -222,15 +222,13 @@ func TestSuppressedCellsCannotBeRecovered(t *testing.T) {
 			ds := docs(t, tc.n, 2024, 5)
 			pub, err := reporting.New(2024, tc.o)
 			require.NoError(t, err)
-			priv := tc.o
-			priv.Private = true
-			full, err := reporting.New(2024, priv)
+			full, err := reporting.New(2024, tc.o)
 			require.NoError(t, err)
 			for i := range ds {
 				pub.Add(&ds[i])
 				full.Add(&ds[i])
 			}
-			pr, fr := pub.Report(), full.Report()
+			pr, fr := publicReport(t, pub), full.Report()
 			thr := int64(tc.o.Threshold)
 			if thr == 0 {
 				thr = reporting.DefaultThreshold
@@ -299,7 +297,7 @@ func TestSuppressBothSections(t *testing.T) {
 	for i := range ds {
 		a.Add(&ds[i])
 	}
-	r := a.Report()
+	r := publicReport(t, a)
 	both, _ := findCell(r, cellKey{"bodies.section", "both", "bodies"})
 	require.True(t, both.Suppressed)
 	for k, v := range attack(t, r) {

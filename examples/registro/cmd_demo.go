@@ -3,14 +3,14 @@ package main
 import (
 	"context"
 
-	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/spf13/cobra"
 	"os"
 	"path/filepath"
 	"sort"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/openregistro/registro/examples/internal/wire"
 
@@ -127,7 +127,9 @@ const (
 	publicReadme = `# Registro demo: public outputs
 
 What anyone may see: the annual report with small Section II counts suppressed
-(report.html, report.json, report.md, csv/) and the yearly list of regularly
+(report.html, report.json, report.md, csv/), the same for every macro-area
+(macro-areas/CODE/) and region (regions/CODE/), all protected together so that
+no report discloses what another hides, and the yearly list of regularly
 enrolled bodies as the public sees it (yearly-list/: Section I bodies only,
 published fields, no codici fiscali). Section II is given only on a motivated
 request (art. 52 and 54 DPR 394/1999).
@@ -287,20 +289,35 @@ func runDemo(ctx context.Context, cfg demoConfig, prog *progress) (demoSummary, 
 	}
 	wrote(paths...)
 
-	// The report, public (Section II cells suppressed), from the stored
-	// filings, streamed and aggregated on every core.
-	rep, err := buildReport(ctx, cfg.year, reporting.Options{Lists: reg.CodeLists(), Territory: reg.Territory()}, store.Filings().Year(ctx, cfg.year), reg, prog)
+	// The reports, public (Section II cells suppressed), of the nation and
+	// of every macro-area and region, from the stored filings, streamed
+	// and aggregated on every core in one pass and protected together:
+	// the nation's in public/, the others in public/macro-areas/CODE/ and
+	// public/regions/CODE/.
+	reps, err := buildReports(ctx, cfg.year, reporting.Options{Lists: reg.CodeLists(), Territory: reg.Territory()}, store.Filings().Year(ctx, cfg.year), reg, prog)
 	if err != nil {
 		return sum, err
 	}
-	if rep.Filings != nil { // absent when it would disclose a suppressed cell
+	if rep := reps[0]; rep.Filings != nil { // absent when it would disclose a suppressed cell
 		sum.ReportFilings = *rep.Filings
 	}
-	paths, err = writeReport(pub, rep, []string{"json", "csv", "html", "md"}, cfg.filesLang, cfg.csv)
-	if err != nil {
-		return sum, err
+	for _, rep := range reps {
+		dir, formats := pub, []string{"json", "csv", "html", "md"}
+		switch rep.Scope.Kind {
+		case reporting.ScopeMacroArea:
+			dir, formats = filepath.Join(pub, "macro-areas", rep.Scope.Code), []string{"json", "html", "md"}
+		case reporting.ScopeRegion:
+			dir, formats = filepath.Join(pub, "regions", rep.Scope.Code), []string{"json", "html", "md"}
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return sum, err
+		}
+		paths, err = writeReport(dir, rep, formats, cfg.filesLang, cfg.csv)
+		if err != nil {
+			return sum, err
+		}
+		wrote(paths...)
 	}
-	wrote(paths...)
 	paths, err = exportAll(ctx, store, store.Filings(), cfg.year, staff)
 	if err != nil {
 		return sum, err
@@ -374,35 +391,41 @@ func review(ctx context.Context, checker *eligibility.Checker, reg *registry.Reg
 	return checker.Evaluate(ctx, &eligibility.Application{Application: apps[len(apps)-1]}, at)
 }
 
-// buildReport aggregates the filings of year on every core, and adds the
-// service KPIs computed from the register's enrolment histories.
-func buildReport(ctx context.Context, year int, opts reporting.Options, filings func(func(questionnaire.Filing, error) bool), reg *registry.Registry, prog *progress) (*reporting.Report, error) {
-	agg, err := reporting.New(year, opts)
+// buildReports aggregates the filings of year on every core, in one pass
+// for every scope (reporting.AllScopes: the nation first, then the
+// macro-areas and the regions), and returns their public reports, decided
+// together (reporting.Set.Reports); the nation's gets the service KPIs
+// computed from the register's enrolment histories.
+func buildReports(ctx context.Context, year int, opts reporting.Options, filings func(func(questionnaire.Filing, error) bool), reg *registry.Registry, prog *progress) ([]*reporting.Report, error) {
+	set, err := reporting.NewSet(year, reporting.AllScopes(opts))
 	if err != nil {
 		return nil, err
 	}
 	prog.start("report", -1)
-	err = reporting.Parallel(ctx, agg, filings, 0, func(a *reporting.Aggregator, f *questionnaire.Filing) error {
+	err = reporting.Parallel(ctx, set, filings, 0, func(s *reporting.Set, f *questionnaire.Filing) error {
 		var doc questionnaire.Document
-		if err := json.Unmarshal(f.Document, &doc); err != nil {
+		if err := reporting.DecodeDocument(f.Document, &doc); err != nil {
 			return fmt.Errorf("filing of %s: %w", f.BodyTaxCode, err)
 		}
-		a.Add(&doc)
+		s.AddRevision(&doc, int64(f.Revision))
 		prog.add(1)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	rep := agg.Report()
+	reps, err := set.Reports()
+	if err != nil {
+		return nil, err
+	}
 	if reg != nil {
 		kpis, err := serviceKPIs(ctx, reg, year)
 		if err != nil {
 			return nil, err
 		}
-		rep.Service = &kpis
+		reps[0].Service = &kpis
 	}
-	return rep, nil
+	return reps, nil
 }
 
 // serviceKPIs computes the ministry's indicators for the applications

@@ -55,6 +55,9 @@ func cmdReport(e *env) *cobra.Command {
 		"registro report --year 2024 --entities registro-demo/staff/entities.ndjson --questionnaires registro-demo/staff/questionnaires.ndjson --region 12 --format html --out report-lazio",
 		"registro report --year 2024 --questionnaires registro-demo/staff/questionnaires.ndjson --previous demo-2023/public/report.json --format csv --out report-csv")
 	cmd.Long = "Builds the annual report of --year from questionnaires (NDJSON, a directory of .json files, or - for standard input).\n\n" +
+		"The report of every scope (the nation, the macro-areas, the regions) is counted in the same pass and the\n" +
+		"public ones are protected together, so that the report written (the nation's, or --region's) discloses\n" +
+		"nothing when read with the others; --private writes every figure.\n\n" +
 		"Exit status 1, nothing written, when the input does not fit: it is empty, holds no questionnaire\n" +
 		"(entities given as questionnaires), or no questionnaire of --year; 2 on a usage or I/O error."
 	year := fs.Int("year", 0, "reporting year (required)")
@@ -84,13 +87,24 @@ func cmdReport(e *env) *cobra.Command {
 		case format.value == "csv" && *out == "":
 			return failf(e, "report", "--format csv writes one file per table: give --out DIR")
 		}
-		opts := reporting.Options{Private: *private, Threshold: *threshold}
+		// Every scope of the year (the nation, the macro-areas, the regions)
+		// is counted in one pass and the public reports are decided
+		// together: a region's report published next to the nation's must
+		// not disclose what either hides. The one asked for is written.
+		want := reporting.Options{Threshold: *threshold}
 		if strings.HasPrefix(strings.ToUpper(*region), "IT") {
-			opts.MacroArea = strings.ToUpper(*region)
+			want.MacroArea = strings.ToUpper(*region)
 		} else {
-			opts.Region = *region
+			want.Region = *region
 		}
-		agg, err := reporting.New(*year, opts)
+		if _, err := reporting.New(*year, want); err != nil {
+			return failf(e, "report", "%v", err)
+		}
+		scopes := reporting.AllScopes(reporting.Options{Threshold: *threshold})
+		pick := slices.IndexFunc(scopes, func(o reporting.Options) bool {
+			return o.Region == want.Region && o.MacroArea == want.MacroArea
+		})
+		set, err := reporting.NewSet(*year, scopes)
 		if err != nil {
 			return failf(e, "report", "%v", err)
 		}
@@ -120,7 +134,7 @@ func cmdReport(e *env) *cobra.Command {
 		years := map[int]int{} // documents read per reportingYear (0: none)
 		deadline := wire.Registry(memstore.New(), wire.Options{}).Deadline(*year)
 		progress := &reportProgress{e: e}
-		add := func(a *reporting.Aggregator, l *reportLine) error {
+		add := func(a *reporting.Set, l *reportLine) error {
 			data, filedAt, err := reportUnwrap(l.data)
 			if err == nil {
 				var doc questionnaire.Document
@@ -151,7 +165,7 @@ func cmdReport(e *env) *cobra.Command {
 			}
 			return nil
 		}
-		if err := reporting.Parallel(ctx, agg, reportLines(e, files, progress), *workers, add); err != nil {
+		if err := reporting.Parallel(ctx, set, reportLines(e, files, progress), *workers, add); err != nil {
 			progress.done()
 			var se *json.SyntaxError
 			if errors.As(err, &se) {
@@ -165,7 +179,16 @@ func cmdReport(e *env) *cobra.Command {
 			fmt.Fprintf(e.stderr, "registro report: %s; nothing written\n", msg)
 			return exitFindings
 		}
-		report := agg.Report()
+		var report *reporting.Report
+		if *private {
+			report = set.PrivateReports()[pick]
+		} else {
+			reports, err := set.Reports()
+			if err != nil {
+				return failf(e, "report", "%v", err)
+			}
+			report = reports[pick]
+		}
 		if prev != nil {
 			if err := report.Compare(prev); err != nil {
 				return failf(e, "report", "--previous: %v", err)
@@ -249,7 +272,11 @@ func cmdReport(e *env) *cobra.Command {
 				return failf(e, "report", "%v", err)
 			}
 		}
-		fmt.Fprintf(e.stderr, "registro report: %d questionnaires, %d files in %s\n", agg.Filings(), len(main)+len(extra), *out)
+		read := 0
+		for _, n := range years {
+			read += n
+		}
+		fmt.Fprintf(e.stderr, "registro report: %d questionnaires read, %d files in %s\n", read, len(main)+len(extra), *out)
 		return exitOK
 	})
 	return cmd

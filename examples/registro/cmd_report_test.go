@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/reporting"
 	"github.com/openregistro/registro/reporting/reportingtest"
 )
@@ -57,45 +58,73 @@ func TestReportCommand(t *testing.T) {
 		require.Equal(t, exitOK, code, stderr)
 		var r reporting.Report
 		require.NoError(t, json.Unmarshal([]byte(out), &r))
-		require.NotNil(t, r.Filings)
-		require.EqualValues(t, 120, *r.Filings)
+		if r.Filings == nil {
+			// Withheld with the count it adds up to when it would
+			// disclose a suppressed cell of some scope.
+			require.Nil(t, r.OutOfScope)
+		} else {
+			require.EqualValues(t, 120, *r.Filings+*r.OutOfScope)
+		}
 		require.True(t, r.Public)
 		require.Empty(t, stderr, "no progress when stderr is not a terminal")
 	})
 
 	t.Run("directory equals ndjson", func(t *testing.T) {
-		_, a, _ := runReport(t, false, "--year", "2024", "--questionnaires", ndjson, "--format", "md", "--lang", "it")
-		code, b, stderr := runReport(t, false, "--year", "2024", "--format", "md", "--lang", "it", dir)
+		// Private: disclosure control is not what this checks.
+		_, a, _ := runReport(t, false, "--year", "2024", "--questionnaires", ndjson, "--format", "md", "--lang", "it", "--private")
+		code, b, stderr := runReport(t, false, "--year", "2024", "--format", "md", "--lang", "it", "--private", dir)
 		require.Equal(t, exitOK, code, stderr)
 		require.Equal(t, a, b)
 		require.Contains(t, a, "Parte 1")
 	})
 
-	t.Run("region", func(t *testing.T) {
-		code, out, stderr := runReport(t, false, "--year", "2024", "--questionnaires", ndjson, "--region", "03")
-		require.Equal(t, exitOK, code, stderr)
-		var r reporting.Report
-		require.NoError(t, json.Unmarshal([]byte(out), &r))
-		require.Equal(t, reporting.ScopeRegion, r.Scope.Kind)
-		if r.Filings == nil {
-			// A handful of bodies: the header would disclose a
-			// suppressed Section II count, so it is withheld, and with
-			// it the count it adds up to.
-			require.Nil(t, r.OutOfScope)
-		} else {
-			require.Equal(t, int64(120), *r.Filings+*r.OutOfScope)
+	t.Run("every scope decided together", func(t *testing.T) {
+		// What --region writes is the report of a joint publication of
+		// every scope, not of the region alone.
+		set, err := reporting.NewSet(2024, reporting.AllScopes(reporting.Options{}))
+		require.NoError(t, err)
+		data, err := os.ReadFile(ndjson)
+		require.NoError(t, err)
+		for _, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+			var d questionnaire.Document
+			require.NoError(t, json.Unmarshal(line, &d))
+			set.Add(&d)
+		}
+		want, err := set.Reports()
+		require.NoError(t, err)
+		for _, w := range want {
+			if w.Scope.Code != "" && w.Scope.Code != "03" && w.Scope.Code != "ITC" {
+				continue
+			}
+			args := []string{"--year", "2024", "--questionnaires", ndjson}
+			if w.Scope.Code != "" {
+				args = append(args, "--region", w.Scope.Code)
+			}
+			code, out, stderr := runReport(t, false, args...)
+			require.Equal(t, exitOK, code, stderr)
+			b, err := reporting.JSON(w)
+			require.NoError(t, err)
+			require.JSONEq(t, string(b), out, "scope %q", w.Scope.Code)
+			var r reporting.Report
+			require.NoError(t, json.Unmarshal([]byte(out), &r))
+			require.True(t, r.Public)
+			if r.Filings != nil {
+				require.Equal(t, int64(120), *r.Filings+*r.OutOfScope+r.Superseded)
+			} else {
+				require.Nil(t, r.OutOfScope, "withheld with the filings it adds up to")
+			}
 		}
 	})
 
 	t.Run("csv with entities and previous", func(t *testing.T) {
 		prev := filepath.Join(t.TempDir(), "prev.json")
-		_, p, _ := runReport(t, false, "--year", "2024", "--questionnaires", ndjson)
+		_, p, _ := runReport(t, false, "--year", "2024", "--questionnaires", ndjson, "--private")
 		// A fake previous year: the same figures dated 2023.
 		p = strings.Replace(p, `"year": 2024`, `"year": 2023`, 1)
 		require.NoError(t, os.WriteFile(prev, []byte(p), 0o644))
 		out := t.TempDir()
 		code, _, stderr := runReport(t, false, "--year", "2024", "--questionnaires", ndjson, "--entities", ents,
-			"--previous", prev, "--format", "csv", "--out", out, "--as-of", "2025-03-01")
+			"--previous", prev, "--format", "csv", "--out", out, "--as-of", "2025-03-01", "--private")
 		require.Equal(t, exitOK, code, stderr)
 		b, err := os.ReadFile(filepath.Join(out, "bodies.legal_form.csv"))
 		require.NoError(t, err)

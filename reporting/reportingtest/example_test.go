@@ -11,7 +11,7 @@ import (
 // same report.
 func ExampleGenerator() {
 	count := func(seed uint64) int64 {
-		agg, err := reporting.New(2024, reporting.Options{Private: true})
+		agg, err := reporting.New(2024, reporting.Options{})
 		if err != nil {
 			panic(err)
 		}
