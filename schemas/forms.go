@@ -20,8 +20,11 @@ func FieldPointer(p problem.Problem) string {
 
 // ExtraErrors turns problems into react-jsonschema-form's extraErrors (an
 // ErrorSchema): a nested object that follows the document, array indexes as
-// keys, with the messages of each field in lang under "__errors". Problems of
-// the whole document go under the root's "__errors".
+// keys, with the messages of each field in lang under "__errors". An unknown
+// field or one of other years (keyword additionalProperties) has no field in
+// the form: its problem goes to the object that holds it, where rjsf shows
+// AJV's own, and its message names the field. Problems of the whole document
+// go under the root's "__errors".
 //
 //	{"projects": {"0": {"title": {"__errors": ["must have required property 'title'"]}}}}
 //
@@ -30,13 +33,18 @@ func FieldPointer(p problem.Problem) string {
 // adjustments it needs (the README's recipe, examples/web/src/jsonforms.js):
 // a not_in_list problem (keyword oneOf) is kept by JSON Forms only with
 // parentSchema, the field's code-list schema, which the front-end takes from
-// its own copy of the schema; and a problem no control shows (an unknown
-// field or one of other years, keyword additionalProperties; a whole object)
-// is listed apart. The wire shape stays AJV's, as the problem schema says.
+// its own copy of the schema; and an unknown field or one of other years
+// (keyword additionalProperties, which JSON Forms drops) goes to the object
+// that holds it under its code as keyword. The wire shape stays AJV's, as
+// the problem schema says.
 func ExtraErrors(l problem.List, lang problem.Lang) map[string]any {
 	root := map[string]any{}
 	for _, p := range l {
-		toks, err := problem.Tokens(FieldPointer(p))
+		at := FieldPointer(p)
+		if p.Keyword == "additionalProperties" {
+			at = p.InstancePath
+		}
+		toks, err := problem.Tokens(at)
 		if err != nil {
 			toks = nil
 		}

@@ -35,12 +35,14 @@ func TestExtraErrors(t *testing.T) {
 		problem.New("/projects/0/title", "minLength", "min_length", nil, "troppo corto", "too short"),
 		problem.New("", "not", "section_ii_block", map[string]any{"property": "sectionII"}, "non ammesso", "not allowed"),
 		problem.New("", "type", "type", nil, "deve essere un oggetto", "must be an object"),
+		problem.New("/projects/0", "additionalProperties", "unknown_field", map[string]any{"additionalProperty": "extra"},
+			"il campo \"extra\" non è previsto", "must NOT have additional property 'extra'"),
 	}
 	b, err := json.Marshal(schemas.ExtraErrors(l, problem.IT))
 	require.NoError(t, err)
 	assert.JSONEq(t, `{
 	  "__errors": ["deve essere un oggetto"],
-	  "projects": {"0": {"title": {"__errors": ["manca il campo obbligatorio \"title\"", "troppo corto"]}}},
+	  "projects": {"0": {"__errors": ["il campo \"extra\" non è previsto"], "title": {"__errors": ["manca il campo obbligatorio \"title\"", "troppo corto"]}}},
 	  "sectionII": {"__errors": ["non ammesso"]}
 	}`, string(b))
 }

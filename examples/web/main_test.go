@@ -286,7 +286,7 @@ func TestBrowser(t *testing.T) {
 		timeout            time.Duration
 	}{
 		{"rjsf", "e2e/browser.mjs", "check.html", 2 * time.Minute},
-		{"jsonforms", "e2e/jsonforms.mjs", "", 3 * time.Minute},
+		{"jsonforms", "e2e/jsonforms.mjs", "", 20 * time.Minute}, // every schema, two layouts, two sets
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,7 +8,8 @@ import (
 
 // TestREADMEJSONFormsRecipe checks that the README's JSON Forms recipe is
 // copied from the tested page: every line of its code blocks is a line of
-// src/JsonFormsApp.jsx or src/jsonforms.js (indentation aside).
+// src/JsonFormsApp.jsx, src/jsonforms.js or src/jsonformsRenderers.js
+// (indentation aside).
 func TestREADMEJSONFormsRecipe(t *testing.T) {
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
@@ -21,7 +22,7 @@ func TestREADMEJSONFormsRecipe(t *testing.T) {
 		t.Fatal("README: no JSON Forms recipe before the react-jsonschema-form one")
 	}
 	lines := map[string]bool{}
-	for _, f := range []string{"src/JsonFormsApp.jsx", "src/jsonforms.js"} {
+	for _, f := range []string{"src/JsonFormsApp.jsx", "src/jsonforms.js", "src/jsonformsRenderers.js"} {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -31,12 +32,13 @@ func TestREADMEJSONFormsRecipe(t *testing.T) {
 		}
 	}
 	blocks := strings.Split(text[start:end], "```")
-	if len(blocks) < 5 {
-		t.Fatalf("README: want 2 code blocks in the JSON Forms recipe, found %d", len(blocks)/2)
+	if len(blocks) < 7 {
+		t.Fatalf("README: want 3 code blocks in the JSON Forms recipe, found %d", len(blocks)/2)
 	}
 	tests := []struct{ name, body string }{
 		{"page", blocks[1]},
 		{"additionalErrors", blocks[3]},
+		{"objectControl", blocks[5]},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

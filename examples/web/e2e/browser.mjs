@@ -138,6 +138,16 @@ try {
   await nameError.scrollIntoViewIfNeeded();
   if (opt.shots) await page.screenshot({ path: join(opt.shots, "web-client-error.png") });
 
+  step = "submit: unknown field";
+  await page.fill("#json", JSON.stringify({ ...example, body: { ...example.body, extra: 1 } }));
+  await page.click("#apply-json");
+  await page.click("button[type=submit]");
+  const bodyError = page.locator("#root_body__error");
+  await bodyError.waitFor();
+  const unknown = await bodyError.innerText();
+  check(/aggiuntiv/.test(unknown) && unknown.includes("extra"), "an unknown field reported at the object that holds it, naming the field", unknown);
+  check(validateCalls === 1, "a document with an unknown field is not sent to the server", `validate calls: ${validateCalls}`);
+
   step = "submit: valid document";
   await page.fill("#json", JSON.stringify(example));
   await page.click("#apply-json");

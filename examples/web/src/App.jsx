@@ -28,6 +28,15 @@ const defaultsBehaviour = {
   arrayMinItems: { populate: "never" },
 };
 
+// rjsf places AJV's unknown-field error on the object that holds the field,
+// as toExtraErrors places the server's; its message names the field.
+function nameUnknown(errors) {
+  return errors.map((e) => {
+    const name = e.name === "additionalProperties" ? e.params?.additionalProperty : undefined;
+    return name ? { ...e, message: `${e.message}: ${name}`, stack: `${e.stack}: ${name}` } : e;
+  });
+}
+
 // One validator per language: the Italian and English schema of a year share
 // its $id, and an AJV instance keeps one schema per $id.
 const validators = {
@@ -206,6 +215,7 @@ export default function App() {
           onSubmit={submit}
           onError={() => setFailure("")} // the browser's errors are shown by the form, next to the fields
           extraErrors={extraErrors}
+          transformErrors={nameUnknown}
           showErrorList="top"
           noHtml5Validate
           experimental_defaultFormStateBehavior={defaultsBehaviour}

@@ -3,17 +3,26 @@
 // the vanilla or the material renderers, in Italian or English.
 //
 //   ?schema=questionnaire-2024|application|…  &lang=it|en  &renderers=vanilla|material
+//   &layout=derived|generated
 //
 //   - client side: JSON Forms validates with an Ajv2020 instance (allErrors,
-//     verbose, ajv-formats) and its messages come from ajv-i18n in the
-//     form's language (translateError);
+//     verbose, ajv-formats) whose messages come from ajv-i18n in the form's
+//     language (localizedAjv); AJV's errors about a field the form does not
+//     have, which JSON Forms drops, go to the object that holds it
+//     (additionalErrors) like the server's;
 //   - the layout is derived from the schema (formUiSchema): every field,
 //     each object a labelled group, conditional blocks shown only when they
-//     apply, codes as labelled choices;
+//     apply, codes as labelled choices; with layout=generated the page
+//     passes no uischema and JSON Forms generates its own (every field, no
+//     conditional rules);
+//   - the page adds to each renderer set an object control (the vanilla set
+//     has none) that shows the errors about the object, and code lists that
+//     show a wrong code as itself (jsonformsRenderers.js);
 //   - server side (questionnaires): the document goes to
 //     POST /v1/questionnaires/{year}/validate?lang=…; its problems become
-//     additionalErrors, each at its field; those no control can show (an
-//     unknown field, a whole object) are listed above the form.
+//     additionalErrors, each at its field (an unknown field at the object
+//     that holds it); those about the whole document are listed above the
+//     form.
 //
 // The README's JSON Forms recipe is copied from this file.
 import { useEffect, useMemo, useState } from "react";
@@ -24,24 +33,38 @@ import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import localizeIt from "ajv-i18n/localize/it/index.js";
 import localizeEn from "ajv-i18n/localize/en/index.js";
-import { additionalErrors, formUiSchema, translateError } from "./jsonforms.js";
+import { additionalErrors, formUiSchema, localizedAjv } from "./jsonforms.js";
+import { anyValueCell, anyValueControl, materialCodeCell, materialCodeControl, materialObjectList, objectControl, vanillaCodeCell } from "./jsonformsRenderers.js";
 
+// Each set with the page's renderers (jsonformsRenderers.js): an object
+// control, code lists that keep a wrong code, a value of any shape, and
+// (material) lists of objects with every field of their items.
 const SETS = {
-  vanilla: { renderers: vanillaRenderers, cells: vanillaCells },
-  material: { renderers: materialRenderers, cells: materialCells },
+  vanilla: {
+    renderers: [...vanillaRenderers, objectControl, anyValueControl],
+    cells: [...vanillaCells, vanillaCodeCell, anyValueCell],
+  },
+  material: {
+    renderers: [...materialRenderers, objectControl, materialCodeControl, materialObjectList, anyValueControl],
+    cells: [...materialCells, materialCodeCell, anyValueCell],
+  },
 };
 const LOCALIZE = { it: localizeIt, en: localizeEn };
 const WORDS = {
-  it: { submit: "Controlla sul server", valid: "Il servizio non ha trovato errori.", invalid: (n) => `Il servizio ha trovato ${n} problemi.`, unplaced: "Problemi senza un campo nel modulo", json: "Documento JSON", apply: "Applica JSON" },
-  en: { submit: "Check on the server", valid: "The service found no errors.", invalid: (n) => `The service found ${n} problems.`, unplaced: "Problems with no field in the form", json: "JSON document", apply: "Apply JSON" },
+  it: { submit: "Controlla sul server", valid: "Il servizio non ha trovato errori.", invalid: (n) => `Il servizio ha trovato ${n} problemi.`, unplaced: "Problemi del documento intero", json: "Documento JSON", apply: "Applica JSON" },
+  en: { submit: "Check on the server", valid: "The service found no errors.", invalid: (n) => `The service found ${n} problems.`, unplaced: "Problems of the whole document", json: "JSON document", apply: "Apply JSON" },
 };
 
 // One AJV per language: the Italian and English schema share their $id, and
 // an AJV instance keeps one schema per $id. JSON Forms needs allErrors and
 // verbose (parentSchema on every error).
 const ajvs = {};
+// Every message is already in the form's language (AJV's through
+// localizedAjv, the server's through additionalErrors): JSON Forms shows it
+// as written (its default rewords AJV's English required message).
+const asWritten = (error) => error.message;
 function ajvFor(lang) {
-  ajvs[lang] ??= addFormats(new Ajv2020({ allErrors: true, verbose: true, strict: false }));
+  ajvs[lang] ??= localizedAjv(addFormats(new Ajv2020({ allErrors: true, verbose: true, strict: false })), LOCALIZE[lang]);
   return ajvs[lang];
 }
 // Each schema is fetched once per language and kept: AJV compiles a schema
@@ -78,9 +101,18 @@ export default function JsonFormsApp() {
     };
   }, [name, lang]);
 
-  const uischema = useMemo(() => schema && formUiSchema(schema), [schema]);
+  const generated = q.get("layout") === "generated";
+  const uischema = useMemo(() => (schema && !generated ? formUiSchema(schema) : undefined), [schema, generated]);
   const server = useMemo(() => (schema && problems ? additionalErrors(problems, schema, lang) : { errors: [], unplaced: [] }), [problems, schema, lang]);
-  const i18n = useMemo(() => ({ locale: lang, translateError: translateError(LOCALIZE[lang]) }), [lang]);
+  // AJV's own errors about fields the form does not have (JSON Forms drops
+  // additionalProperties errors): at the object that holds the field.
+  const unknown = useMemo(() => {
+    if (!schema) return { errors: [], unplaced: [] };
+    const validate = ajvFor(lang).compile(schema);
+    validate(data);
+    return additionalErrors((validate.errors || []).filter((e) => e.keyword === "additionalProperties"), schema, lang);
+  }, [schema, data, lang]);
+  const unplaced = [...unknown.unplaced, ...server.unplaced];
 
   async function submit() {
     setFailure("");
@@ -123,19 +155,19 @@ export default function JsonFormsApp() {
       {problems && (
         <div id="verdict" className={`banner ${problems.length ? "invalid" : "valid"}`} role="status">
           <p>{problems.length ? words.invalid(problems.length) : words.valid}</p>
-          {server.unplaced.length > 0 && (
-            <>
-              <p>{words.unplaced}:</p>
-              <ul id="unplaced">
-                {server.unplaced.map((p, i) => (
-                  <li key={i} data-field={p.field}>
-                    <code>{p.code}</code> {p.where ? `${p.where}: ` : ""}
-                    {p.message}
-                  </li>
-                ))}
-              </ul>
-            </>
-          )}
+        </div>
+      )}
+      {unplaced.length > 0 && (
+        <div className="banner invalid">
+          <p>{words.unplaced}:</p>
+          <ul id="unplaced">
+            {unplaced.map((p, i) => (
+              <li key={i} data-field={p.field}>
+                {p.code && <code>{p.code}</code>} {p.where ? `${p.where}: ` : ""}
+                {p.message}
+              </li>
+            ))}
+          </ul>
         </div>
       )}
       {schema && (
@@ -147,9 +179,9 @@ export default function JsonFormsApp() {
           renderers={set.renderers}
           cells={set.cells}
           ajv={ajvFor(lang)}
-          i18n={i18n}
+          i18n={{ locale: lang, translateError: asWritten }}
           validationMode="ValidateAndShow"
-          additionalErrors={server.errors}
+          additionalErrors={[...unknown.errors, ...server.errors]}
           onChange={({ data: d }) => {
             if (JSON.stringify(d) === JSON.stringify(data)) return;
             setData(d);

@@ -44,8 +44,10 @@ export function problemMessage(p, lang) {
 
 /**
  * Builds rjsf's extraErrors (an ErrorSchema): a nested object that follows the
- * document, array indexes as keys, messages under "__errors". Problems of the
- * whole document go under the root's "__errors".
+ * document, array indexes as keys, messages under "__errors". An unknown
+ * field's problem (keyword additionalProperties) goes to the object that holds
+ * it, as rjsf places AJV's own; problems of the whole document go under the
+ * root's "__errors".
  * @param {Array<object>} problems the server's problem list
  * @param {"it"|"en"} lang
  * @returns {object} e.g. {"projects": {"0": {"funds": {"__errors": ["…"]}}}}
@@ -54,7 +56,10 @@ export function toExtraErrors(problems, lang) {
   const root = {};
   for (const p of problems ?? []) {
     let node = root;
-    for (const t of fieldTokens(p)) {
+    // An unknown field, or one of other years, has no field in the form: its
+    // problem goes to the object that holds it (its message names the field).
+    const tokens = p.keyword === "additionalProperties" ? pointerTokens(p.instancePath) : fieldTokens(p);
+    for (const t of tokens) {
       // Own properties only: a field named "__proto__" must not reach the prototype.
       if (!Object.hasOwn(node, t)) Object.defineProperty(node, t, { value: {}, enumerable: true, writable: true, configurable: true });
       node = node[t];

@@ -20,12 +20,12 @@ test("problems land on their fields, in the chosen language", () => {
     { instancePath: "", keyword: "type", params: { type: "object" }, code: "type", message: "must be object" },
     { instancePath: "/body", keyword: "required", params: { missingProperty: "region" }, code: "required", messages: msg("manca r", "missing r") },
     { instancePath: "/body", keyword: "required", params: { missingProperty: "name" }, code: "x", messages: msg("due", "two") },
+    { instancePath: "/body", keyword: "additionalProperties", params: { additionalProperty: "extra" }, code: "unknown_field", messages: msg("extra no", "extra no") },
   ];
   assert.deepEqual(toExtraErrors(problems, "it"), {
-    __errors: ["must be object"],
+    __errors: ["anno", "must be object"],
     projects: { 0: { funds: { __errors: ["somma"] } } },
-    body: { name: { __errors: ["manca", "due"] }, region: { __errors: ["manca r"] } },
-    ukraineFocus: { __errors: ["anno"] },
+    body: { name: { __errors: ["manca", "due"] }, region: { __errors: ["manca r"] }, __errors: ["extra no"] },
     branches: { __errors: ["no"] },
   });
   assert.deepEqual(toExtraErrors(problems.slice(0, 1), "en"), { projects: { 0: { funds: { __errors: ["sum"] } } } });

@@ -33,8 +33,9 @@ export function conditions(schema) {
 }
 
 // freeForm tells a value of any shape (no type, or an object with no
-// properties: a problem's params, a decision fact's value), which no form
-// control edits; formUiSchema leaves such fields out.
+// properties: a problem's params, a decision fact's value), for which the
+// vanilla and material sets have no control or cell (the page adds one:
+// anyValueControl in jsonformsRenderers.js).
 export function freeForm(s) {
   if (!s || s.oneOf || s.enum || s.const !== undefined || s.items) return false;
   if (!s.type) return !s.properties;
@@ -42,9 +43,10 @@ export function freeForm(s) {
 }
 
 // formUiSchema derives the uischema of a Registro schema for JSON Forms: a
-// vertical layout of every field, each object as a labelled group of its
-// own fields (the vanilla renderers have no renderer for an object control),
-// each array of objects as a control whose detail is the item's layout, and
+// vertical layout of every field, each object as an object control whose
+// detail is the layout of its own fields (rendered by objectControl, which
+// shows the errors about the object itself), each array of objects as a
+// control whose detail is the item's layout, and
 // the root's conditional blocks as SHOW/HIDE rules (on a vertical layout
 // around the field). Code lists (oneOf of
 // consts with titles) stay plain controls: JSON Forms renders them as
@@ -53,13 +55,13 @@ export function formUiSchema(schema) {
   const root = deref(schema, schema);
   const rules = conditions(schema);
   const fields = (obj, prefix, top) =>
-    Object.keys(obj.properties || {}).filter((name) => !freeForm(deref(obj.properties[name], schema))).map((name) => {
+    Object.keys(obj.properties || {}).map((name) => {
       const scope = `${prefix}/properties/${name}`;
       const raw = obj.properties[name];
       const s = deref(raw, schema);
       let el;
       if (isObject(s) && s.properties) {
-        el = { type: "Group", label: raw.title || s.title || name, elements: fields(s, scope, false) };
+        el = { type: "Control", scope, label: raw.title || s.title || name, options: { detail: { type: "VerticalLayout", elements: fields(s, "#", false) } } };
       } else if (isArray(s) && isObject(deref(s.items, schema))) {
         const items = deref(s.items, schema);
         el = { type: "Control", scope, options: { detail: { type: "VerticalLayout", elements: fields(items, "#", false) } } };
@@ -148,9 +150,11 @@ export function fieldSchema(schema, instancePath) {
 const DROPPED = new Set(["oneOf", "anyOf", "allOf", "additionalProperties"]);
 
 // additionalErrors turns the server's problems (AJV ErrorObjects with
-// Registro's code and messages) into JSON Forms' additionalErrors in lang,
-// for a form laid out by formUiSchema, and returns apart the problems no
-// control of that form can show:
+// Registro's code and messages), or AJV's own errors about a field the form
+// does not have, into JSON Forms' additionalErrors in lang,
+// each at the control of its field in a form whose objects are object
+// controls (objectControl in jsonformsRenderers.js), and returns apart the
+// problems of the whole document, which no control shows:
 //
 //   - message is the problem's message in lang;
 //   - a wrong code (keyword oneOf, code not_in_list) gets parentSchema, the
@@ -160,11 +164,16 @@ const DROPPED = new Set(["oneOf", "anyOf", "allOf", "additionalProperties"]);
 //     shows it at the field;
 //   - an unknown field or a field of other years (keyword
 //     additionalProperties, code unknown_field or not_in_year) names a field
-//     the form does not have, a problem about a whole object (a missing
-//     object, a block not allowed in this case) has no control either: they
-//     are returned in unplaced, with field (the field's JSON Pointer) and
-//     where (the title of the field, or of the object that holds it), for
-//     the page to list above the form.
+//     the form does not have: it goes to the object that holds it, under the
+//     problem's code as keyword (unknown_field for AJV's own: JSON Forms
+//     drops additionalProperties), and its message names the field; an object that is an item of a list
+//     hands it to the list's control, the message led by the item's number;
+//   - a missing object (keyword required) is at the object's control, as
+//     JSON Forms places every required error;
+//   - a problem of the whole document (at the root: an unknown field of the
+//     document, a block not allowed in this case) is returned in unplaced,
+//     with field (the JSON Pointer of the field it names) and where (the
+//     field's title), for the page to show above the form.
 export function additionalErrors(problems, schema, lang) {
   const errors = [];
   const unplaced = [];
@@ -172,15 +181,24 @@ export function additionalErrors(problems, schema, lang) {
     const e = { ...p, message: p.messages?.[lang] ?? p.message };
     const name = e.params?.missingProperty ?? e.params?.additionalProperty ?? e.params?.property;
     const field = typeof name === "string" ? `${e.instancePath}/${name}` : e.instancePath;
+    if (e.keyword === "additionalProperties" && typeof name === "string" && !e.message.includes(name)) {
+      e.message = `${e.message}: ${name}`;
+    }
+    if (e.keyword === "additionalProperties" && e.instancePath !== "") {
+      const item = /^(.*)\/(\d+)$/.exec(e.instancePath);
+      errors.push(item
+        ? { ...e, keyword: e.code ?? "unknown_field", instancePath: item[1], message: `${Number(item[2]) + 1}: ${e.message}` }
+        : { ...e, keyword: e.code ?? "unknown_field" });
+      continue;
+    }
     const at = fieldSchema(schema, field);
-    if (e.keyword === "additionalProperties" || e.keyword === "not" || !at || (isObject(at) && at.properties)) {
-      const holder = at ?? fieldSchema(schema, e.instancePath);
-      unplaced.push({ ...e, field, where: holder?.title ?? "" });
+    if (e.instancePath === "" && e.keyword !== "required") {
+      unplaced.push({ ...e, field, where: at?.title ?? "" });
       continue;
     }
     if (DROPPED.has(e.keyword)) {
-      if (!at.oneOf?.every((b) => b.const !== undefined)) {
-        unplaced.push({ ...e, field, where: at.title ?? "" });
+      if (!at?.oneOf?.every((b) => b.const !== undefined)) {
+        unplaced.push({ ...e, field, where: at?.title ?? "" });
         continue;
       }
       e.parentSchema = at;
@@ -190,14 +208,23 @@ export function additionalErrors(problems, schema, lang) {
   return { errors, unplaced };
 }
 
-// translateError returns JSON Forms' i18n.translateError for lang: the
-// server's problems keep their own message (already in lang); AJV's errors
-// are translated by localize, an ajv-i18n localizer (ajv-i18n/localize/it).
-export function translateError(localize) {
-  return (error) => {
-    if (error.code || error.messages) return error.message;
-    const copy = { ...error };
-    localize([copy]);
-    return copy.message;
+// localizedAjv returns ajv whose validate functions write their errors'
+// messages in a language: localize is an ajv-i18n localizer
+// (ajv-i18n/localize/it). JSON Forms shows AJV's messages as they are, in
+// its controls and in the vanilla tables alike; the server's problems carry
+// their own message (additionalErrors).
+export function localizedAjv(ajv, localize) {
+  const wrapper = Object.create(ajv);
+  wrapper.compile = (schema, meta) => {
+    const validate = ajv.compile(schema, meta);
+    const localized = (data, ...rest) => {
+      const ok = validate(data, ...rest);
+      localized.errors = validate.errors;
+      if (localized.errors) localize(localized.errors);
+      return ok;
+    };
+    localized.schema = validate.schema;
+    return localized;
   };
+  return wrapper;
 }

@@ -8,35 +8,49 @@ import * as material from "@jsonforms/material-renderers";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import localizeIt from "ajv-i18n/localize/it/index.js";
-import { additionalErrors, conditions, formUiSchema, translateError, unrenderable } from "./jsonforms.js";
+import { additionalErrors, conditions, formUiSchema, localizedAjv, unrenderable } from "./jsonforms.js";
+import * as page from "./jsonformsRenderers.js";
 
 const dir = new URL("../../../schemas/v1/", import.meta.url);
 const load = (lang, name) => JSON.parse(readFileSync(new URL(`${lang}/${name}.json`, dir)));
 const NAMES = readdirSync(new URL("en/", dir)).map((f) => f.replace(/\.json$/, ""));
 
+// The sets as the page uses them: each with the page's renderers
+// (jsonformsRenderers.js).
 const VANILLA = {
-  renderers: vanilla.vanillaRenderers,
-  cells: vanilla.vanillaCells,
+  renderers: [...vanilla.vanillaRenderers, page.objectControl, page.anyValueControl],
+  cells: [...vanilla.vanillaCells, page.vanillaCodeCell, page.anyValueCell],
   input: vanilla.inputControlTester,
   table: vanilla.tableArrayControlTester,
 };
 
 const MATERIAL = {
-  renderers: material.materialRenderers,
-  cells: material.materialCells,
+  renderers: [...material.materialRenderers, page.objectControl, page.materialCodeControl, page.materialObjectList, page.anyValueControl],
+  cells: [...material.materialCells, page.materialCodeCell, page.anyValueCell],
   table: material.materialArrayControlTester,
 };
 
-// Fields no form control edits: a decision fact's value may be a string, a
-// number, a boolean or a list (no type), shown in a table of facts.
-const FREE = { decision: ["#/properties/sections/items/properties/results/items/properties/facts/items/properties/value (no cell)"] };
-
-test("every published schema renders whole with JSON Forms' generated layout (material)", () => {
+test("every published schema renders whole with JSON Forms' generated layout (vanilla and material)", () => {
   for (const lang of ["it", "en"]) {
     for (const name of NAMES) {
-      assert.deepEqual(unrenderable(load(lang, name), MATERIAL), FREE[name] || [], `${lang}/${name}`);
+      assert.deepEqual(unrenderable(load(lang, name), VANILLA), [], `vanilla ${lang}/${name}`);
+      assert.deepEqual(unrenderable(load(lang, name), MATERIAL), [], `material ${lang}/${name}`);
     }
   }
+});
+
+test("the vanilla set alone has no renderer for a nested object", () => {
+  const bare = { renderers: vanilla.vanillaRenderers, cells: vanilla.vanillaCells, input: vanilla.inputControlTester, table: vanilla.tableArrayControlTester };
+  // Its input control takes the object and finds no cell for it: "No
+  // applicable cell".
+  assert.ok(unrenderable(load("en", "questionnaire-2024"), bare).includes("#/properties/body (no cell)"));
+});
+
+test("a wrong code is among the choices; a right one leaves the list as it is", () => {
+  const list = { oneOf: [{ const: "a", title: "A" }, { const: "b", title: "B" }] };
+  assert.equal(page.codeOptions(list, "a"), undefined);
+  assert.equal(page.codeOptions(list, undefined), undefined);
+  assert.deepEqual(page.codeOptions(list, "zzz"), [{ label: "A", value: "a" }, { label: "B", value: "b" }, { label: "zzz", value: "zzz" }]);
 });
 
 test("every published schema renders whole with the derived uischema (material)", () => {
@@ -58,18 +72,18 @@ test("every published schema renders whole with the derived uischema (vanilla)",
   }
 });
 
-test("the shape the schemas had (a root that is only a $ref, the blocks in its allOf) renders no field", () => {
+test("the shape the schemas had (a root that is only a $ref, the blocks in its allOf) renders no field with the material set", () => {
   const schema = load("en", "questionnaire-2024");
   const { type, allOf, ...bare } = schema;
   const old = { ...bare, allOf };
   assert.equal(type, "object");
-  assert.notDeepEqual(unrenderable(old, VANILLA, formUiSchema(old)), []);
   // As the schemas were published before: no type at the root and the blocks
   // in the definition's allOf: JSON Forms generates one combined control at
   // # that it cannot render.
   const def = schema.$defs["questionnaire.Document"];
   const before = { ...bare, $defs: { ...schema.$defs, "questionnaire.Document": { ...def, allOf } } };
-  assert.deepEqual(unrenderable(before, MATERIAL), ["#"]);
+  const plain = { renderers: material.materialRenderers, cells: material.materialCells, table: material.materialArrayControlTester };
+  assert.deepEqual(unrenderable(before, plain), ["#"]);
 });
 
 test("conditional blocks become SHOW and HIDE rules", () => {
@@ -91,7 +105,8 @@ test("conditional blocks become SHOW and HIDE rules", () => {
   const ui = formUiSchema(schema);
   const at = Object.keys(schema.$defs["questionnaire.Document"].properties).indexOf("sectionII");
   assert.deepEqual(ui.elements[at].rule, q.sectionII);
-  assert.equal(ui.elements[at].elements[0].type, "Group");
+  assert.equal(ui.elements[at].elements[0].scope, "#/properties/sectionII");
+  assert.equal(ui.elements[at].elements[0].options.detail.type, "VerticalLayout");
 });
 
 const problem = (instancePath, schemaPath, keyword, params, code, it, en) => ({
@@ -137,31 +152,41 @@ test("a code-list problem carries its code list as parentSchema; without it JSON
   assert.deepEqual(errorsAt("body.legalForm", {}, (p) => p === "body.legalForm")([bare]), []);
 });
 
-test("an unknown field has no control: it is returned unplaced, with its field and its holder", () => {
+test("an unknown field goes to the object that holds it, named in its message", () => {
   const schema = load("it", "questionnaire-2024");
   const { errors, unplaced } = additionalErrors(PROBLEMS, schema, "it");
-  assert.equal(errors.length, 3);
-  assert.deepEqual(unplaced.map((u) => [u.field, u.where, u.message]), [
-    ["/body/extra", schema.$defs["questionnaire.Body"].title, "il campo \"extra\" non è previsto"],
-  ]);
+  assert.deepEqual(unplaced, []);
+  const unknown = errors.find((e) => e.code === "unknown_field");
+  assert.equal(unknown.keyword, "unknown_field");
+  assert.equal(unknown.message, "il campo \"extra\" non è previsto");
+  // JSON Forms shows it on the control of /body (the object control).
+  assert.deepEqual(errorsAt("body", {}, (p) => p === "body")(errors).map((e) => e.code), ["unknown_field"]);
+
+  // AJV's own (no code): named, at the holder; in a list's item: at the
+  // list, led by the item's number.
+  const ajv = { instancePath: "/projects/1", schemaPath: "#/$defs/questionnaire.Project/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: "x" }, message: "must NOT have additional properties" };
+  const [e] = additionalErrors([ajv], schema, "en").errors;
+  assert.deepEqual([e.instancePath, e.keyword, e.message], ["/projects", "unknown_field", "2: must NOT have additional properties: x"]);
 });
 
-test("a missing object or a block not allowed has no control of its own: unplaced", () => {
+test("a missing object is at its control; a problem of the whole document is unplaced", () => {
   const schema = load("en", "questionnaire-2024");
   const { errors, unplaced } = additionalErrors([
     problem("", "#/$defs/questionnaire.Document/required", "required", { missingProperty: "filer" }, "required", "x", "y"),
     problem("", "#/allOf/0/else/not", "not", { property: "sectionII" }, "section_ii_block", "x", "y"),
+    problem("", "#/$defs/questionnaire.Document/additionalProperties", "additionalProperties", { additionalProperty: "zz" }, "unknown_field", "x zz", "y zz"),
   ], schema, "en");
-  assert.deepEqual(errors, []);
+  assert.deepEqual(errorsAt("filer", {}, (p) => p === "filer")(errors).map((e) => e.code), ["required"]);
   assert.deepEqual(unplaced.map((u) => [u.field, u.where]), [
-    ["/filer", schema.$defs["questionnaire.Filer"].title],
     ["/sectionII", schema.$defs["questionnaire.SectionIIProgramme"].title],
+    ["/zz", ""],
   ]);
 });
 
-test("translateError: AJV's errors through ajv-i18n, the server's as written", () => {
-  const t = translateError(localizeIt);
-  assert.equal(t({ keyword: "required", params: { missingProperty: "x" }, message: "must have required property 'x'" }),
-    "deve avere l'attributo obbligatorio x");
-  assert.equal(t(PROBLEMS[0]), PROBLEMS[0].message);
+test("localizedAjv: AJV's messages in the form's language", () => {
+  const ajv = localizedAjv(addFormats(new Ajv2020({ allErrors: true, strict: false })), localizeIt);
+  const validate = ajv.compile({ type: "object", required: ["x"] });
+  assert.equal(validate({}), false);
+  assert.equal(validate.errors[0].message, "deve avere l'attributo obbligatorio x");
+  assert.equal(validate({ x: 1 }), true);
 });
