@@ -1,20 +1,25 @@
 package questionnaire
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/big"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/openregistro/registro/schemas/problem"
 )
 
 // maxDepth bounds nesting as encoding/json does, so both decoders reject the
-// same documents.
+// same documents; jsontext enforces the same bound.
 const maxDepth = 10000
 
 // syntaxError stops decoding at the first malformed byte.
@@ -31,17 +36,20 @@ const ctxEvery = 1024
 // reports every unknown property, every value of the wrong type, every
 // property that does not exist in the reporting year and every missing
 // required property — all of them, each with its JSON Pointer — and never
-// panics on bad input.
+// panics on bad input. The JSON text is read by a jsontext.Decoder
+// (syntax, strings and escapes, nesting depth); what it refuses is reported
+// as one invalid_json problem worded as encoding/json words it.
 type decoder struct {
 	// ctx is checked every ctxEvery values: decoding stops when it ends.
-	ctx   context.Context
-	err   error // ctx's error when decoding stopped for it
-	n     int   // values decoded
-	data  []byte
-	i     int
-	year  int
-	depth int
-	path  []string
+	ctx  context.Context
+	err  error // ctx's error when decoding stopped for it
+	n    int   // values decoded
+	data []byte
+	year int
+	path []string
+	// tok reads data; from is the input offset before its last read.
+	tok   *tokenizer
+	from  int
 	probs problem.List
 	// bad holds the pointers of values that are missing or failed to decode;
 	// later stages ignore what lies at or under them to avoid cascades.
@@ -56,7 +64,37 @@ type decoder struct {
 	// rootSeen has bit j set when the root object holds field j of the
 	// document's plan (whatever its value).
 	rootSeen uint64
+	// depth is the nesting of the object being decoded (1 for the root).
+	depth int
+	// wantKey is set while an object key (or the object's end) is awaited.
+	wantKey bool
+	// wantElem is set while an array element (or the array's end) is awaited.
+	wantElem bool
+	// unq holds an unquoted string that had escapes.
+	unq []byte
 }
+
+// tokenizer is a jsontext.Decoder reading a document from memory, reused
+// across documents (Reset) so that decoding one allocates nothing for it.
+type tokenizer struct {
+	buf bytes.Buffer
+	dec *jsontext.Decoder
+}
+
+// tokenizerOptions: a repeated key is allowed (the last value wins, as in
+// encoding/json); text that is not UTF-8 never reaches the decoder
+// (schemas.CheckJSON refuses it first) and is allowed here so that only
+// syntax stops it. jsontext bounds nesting at maxDepth (its default).
+var tokenizerOptions = []jsontext.Options{
+	jsontext.AllowDuplicateNames(true),
+	jsontext.AllowInvalidUTF8(true),
+}
+
+var tokenizers = sync.Pool{New: func() any {
+	t := new(tokenizer)
+	t.dec = jsontext.NewDecoder(&t.buf, tokenizerOptions...)
+	return t
+}}
 
 type emptyCheck struct {
 	path string
@@ -68,7 +106,14 @@ func (d *decoder) ptr() string { return problem.Pointer(d.path...) }
 // decode decodes d.data into v (a *Document's element) following plan. It
 // reports a syntax error as one invalid_json problem and returns false.
 func (d *decoder) decode(v reflect.Value, plan *typePlan) (ok bool) {
+	d.tok = tokenizers.Get().(*tokenizer)
+	d.tok.buf = *bytes.NewBuffer(d.data) // read in place, not copied
+	d.tok.dec.Reset(&d.tok.buf, tokenizerOptions...)
 	defer func() {
+		d.tok.buf = bytes.Buffer{} // the pool keeps no document
+		d.tok.dec.Reset(&d.tok.buf, tokenizerOptions...)
+		tokenizers.Put(d.tok)
+		d.tok = nil
 		if r := recover(); r != nil {
 			if cs, isCtx := r.(ctxStop); isCtx {
 				d.err = cs.err
@@ -83,13 +128,149 @@ func (d *decoder) decode(v reflect.Value, plan *typePlan) (ok bool) {
 			ok = false
 		}
 	}()
-	d.ws()
 	d.value(v, plan)
-	d.ws()
-	if d.i < len(d.data) {
-		d.fail("unexpected data after the JSON value")
+	// jsontext reads a stream of values: one document is one value.
+	if end := skipSpace(d.data, int(d.tok.dec.InputOffset())); end < len(d.data) {
+		d.failAt(end, "unexpected data after the JSON value")
 	}
 	return true
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// failAt stops decoding at a syntax error at byte offset off.
+func (d *decoder) failAt(off int, msg string) {
+	panic(syntaxError{fmt.Sprintf("%s (offset %d)", msg, off)})
+}
+
+// fail stops decoding at the error jsontext reported, worded as the
+// decoder has always worded it (encoding/json's terms, with the offset of
+// the offending byte).
+func (d *decoder) fail(err error) {
+	if err == io.EOF {
+		d.failAt(len(d.data), "unexpected end of JSON input")
+	}
+	var se *jsontext.SyntacticError
+	if !errors.As(err, &se) {
+		panic(syntaxError{err.Error()})
+	}
+	off := int(se.ByteOffset)
+	if at := off; at < len(d.data) && d.data[at] == ',' && !strings.Contains(errText(se), "after object name") {
+		// jsontext blames a separator followed by no value; encoding/json
+		// blames what follows it.
+		if p := lastNonSpace(d.data, at); p >= 0 && d.data[p] != '[' && d.data[p] != '{' && d.data[p] != ',' && d.data[p] != ':' {
+			off = skipSpace(d.data, at+1)
+			if off >= len(d.data) {
+				d.failAt(len(d.data), "unexpected end of JSON input")
+			}
+		}
+	}
+	// start is where the token being read begins (or the unexpected byte).
+	start := skipSpace(d.data, d.from)
+	if start < len(d.data) && (d.data[start] == ',' || d.data[start] == ':') {
+		start = skipSpace(d.data, start+1)
+	}
+	at := func(i int) byte {
+		if i < len(d.data) {
+			return d.data[i]
+		}
+		return 0
+	}
+	msg := ""
+	if se.Err != nil {
+		msg = se.Err.Error()
+	}
+	switch c := at(start); {
+	case errors.Is(se.Err, io.ErrUnexpectedEOF):
+		switch {
+		case c == '"':
+			d.stringError(start)
+		case c == 't' || c == 'f' || c == 'n':
+			d.failAt(start, "invalid literal")
+		case (c == '-' || (c >= '0' && c <= '9')) && !isDigit(d.data[len(d.data)-1]):
+			d.failAt(len(d.data), "invalid number")
+		}
+		d.failAt(len(d.data), "unexpected end of JSON input")
+	case msg == "exceeded max depth":
+		d.failAt(start, msg)
+	case strings.Contains(msg, " in string"):
+		d.stringError(start)
+	case strings.Contains(msg, " in literal "):
+		d.failAt(start, "invalid literal")
+	case strings.Contains(msg, " in number "):
+		d.failAt(off, "invalid number")
+	case strings.Contains(msg, "member name must be a string"):
+		d.failAt(off, fmt.Sprintf("invalid character %q looking for beginning of object key string", at(off)))
+	case (at(off) == ']' || at(off) == '}') && lastNonSpace(d.data, off) >= 0 && d.data[lastNonSpace(d.data, off)] == ':':
+		d.failAt(off, fmt.Sprintf("invalid character %q looking for beginning of value", at(off)))
+	case strings.HasSuffix(msg, "at start of value") && d.wantElem && lastNonSpace(d.data, off) >= 0 &&
+		d.data[lastNonSpace(d.data, off)] != '[' && d.data[lastNonSpace(d.data, off)] != ',':
+		d.failAt(off, fmt.Sprintf("invalid character %q after array element", at(off)))
+	case strings.HasSuffix(msg, "at start of value") && d.wantKey && lastNonSpace(d.data, off) >= 0 &&
+		d.data[lastNonSpace(d.data, off)] != '{' && d.data[lastNonSpace(d.data, off)] != ',':
+		d.failAt(off, fmt.Sprintf("invalid character %q after object key:value pair", at(off)))
+	case strings.HasSuffix(msg, "at start of value") && d.wantKey:
+		d.failAt(off, fmt.Sprintf("invalid character %q looking for beginning of object key string", at(off)))
+	case strings.HasSuffix(msg, "at start of value"):
+		d.failAt(off, fmt.Sprintf("invalid character %q looking for beginning of value", at(off)))
+	case strings.Contains(msg, "at start of string"):
+		d.failAt(off, fmt.Sprintf("invalid character %q looking for beginning of object key string", at(off)))
+	case strings.Contains(msg, "after object name"):
+		d.failAt(off, fmt.Sprintf("invalid character %q after object key", at(off)))
+	case strings.Contains(msg, "after object value"):
+		d.failAt(off, fmt.Sprintf("invalid character %q after object key:value pair", at(off)))
+	case strings.Contains(msg, "after array element"), strings.Contains(msg, "after array value"):
+		d.failAt(off, fmt.Sprintf("invalid character %q after array element", at(off)))
+	}
+	d.failAt(off, msg)
+}
+
+// lastNonSpace returns the offset of the last byte before i that is not
+// white space, or -1.
+func lastNonSpace(data []byte, i int) int {
+	for i--; i >= 0; i-- {
+		switch data[i] {
+		case ' ', '\t', '\n', '\r':
+		default:
+			return i
+		}
+	}
+	return -1
+}
+
+func errText(se *jsontext.SyntacticError) string {
+	if se.Err == nil {
+		return ""
+	}
+	return se.Err.Error()
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// stringError reports the string starting at byte start that jsontext
+// refused, as encoding/json reports it: the first control character, an
+// escape encoding/json refuses, or the end of the input.
+func (d *decoder) stringError(start int) {
+	for j := start + 1; j < len(d.data); j++ {
+		switch c := d.data[j]; {
+		case c == '"':
+			var s string
+			if err := json.Unmarshal(d.data[start:j+1], &s); err != nil {
+				d.failAt(start, "invalid string: "+err.Error())
+			}
+			d.failAt(start, "invalid string")
+		case c == '\\':
+			j++
+		case c < 0x20:
+			d.failAt(j, fmt.Sprintf("invalid character %q in string literal", c))
+		}
+	}
+	d.failAt(len(d.data), "unexpected end of JSON input")
 }
 
 func invalidJSON(msg string) problem.Problem {
@@ -100,35 +281,11 @@ func invalidJSON(msg string) problem.Problem {
 	return p
 }
 
-func (d *decoder) fail(format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	panic(syntaxError{fmt.Sprintf("%s (offset %d)", msg, d.i)})
-}
-
-func (d *decoder) ws() {
-	for d.i < len(d.data) {
-		switch d.data[d.i] {
-		case ' ', '\t', '\n', '\r':
-			d.i++
-		default:
-			return
-		}
-	}
-}
-
-func (d *decoder) peek() byte {
-	if d.i >= len(d.data) {
-		d.fail("unexpected end of JSON input")
-	}
-	return d.data[d.i]
-}
-
 // value decodes one JSON value into v.
 func (d *decoder) value(v reflect.Value, plan *typePlan) {
 	d.tick()
-	c := d.peek()
-	switch {
-	case c == '{':
+	switch d.peek() {
+	case '{':
 		switch plan.kind {
 		case kStruct:
 			d.object(v, plan)
@@ -141,33 +298,30 @@ func (d *decoder) value(v reflect.Value, plan *typePlan) {
 				return
 			}
 		}
-	case c == '[':
+	case '[':
 		if plan.kind == kSlice {
 			d.array(v, plan)
 			return
 		}
-	case c == '"':
+	case '"':
 		if plan.kind == kString {
-			v.SetString(d.str())
+			v.SetString(string(d.str()))
 			return
 		}
-	case c == 't' || c == 'f':
+	case 't', 'f':
 		if plan.kind == kBool {
-			v.SetBool(d.literal())
+			v.SetBool(d.scalar()[0] == 't')
 			return
 		}
-	case c == '-' || (c >= '0' && c <= '9'):
+	case '0':
 		if plan.kind == kInt {
-			if n, ok := d.integer(); ok {
+			if n, ok := integer(d.scalar()); ok {
 				v.SetInt(n)
 			} else {
 				d.typeProblem(plan)
 			}
 			return
 		}
-	case c == 'n':
-	default:
-		d.fail("invalid character %q looking for beginning of value", c)
 	}
 	d.skip()
 	d.typeProblem(plan)
@@ -197,63 +351,52 @@ func typeProblem(path, jsonType string) problem.Problem {
 
 // object decodes a JSON object into the struct v.
 func (d *decoder) object(v reflect.Value, plan *typePlan) {
-	d.enter()
-	d.i++ // '{'
+	d.depth++
+	d.token() // '{'
 	var seen uint64
-	d.ws()
-	if d.peek() == '}' {
-		d.i++
-	} else {
-		for {
-			d.ws()
-			if d.peek() != '"' {
-				d.fail("invalid character %q looking for beginning of object key string", d.peek())
-			}
-			key, raw := d.key()
-			d.ws()
-			if d.peek() != ':' {
-				d.fail("invalid character %q after object key", d.peek())
-			}
-			d.i++
-			d.ws()
-			fi := -1
-			for j := range plan.fields {
-				if (raw != nil && string(raw) == plan.fields[j].name) || (raw == nil && key == plan.fields[j].name) {
-					fi = j
-					break
-				}
-			}
-			switch {
-			case fi < 0:
-				if raw != nil {
-					key = string(raw)
-				}
-				d.unknown(key, nil)
-				d.skip()
-			case !plan.fields[fi].inYear(d.year):
-				d.unknown(plan.fields[fi].name, &plan.fields[fi])
-				d.skip()
-			default:
-				f := &plan.fields[fi]
-				seen |= 1 << fi
-				fv := v.Field(f.index)
-				fv.Set(reflect.Zero(fv.Type())) // a repeated key: the last one wins
-				d.path = append(d.path, f.name)
-				d.value(fv, f.plan)
-				d.path = d.path[:len(d.path)-1]
-			}
-			d.ws()
-			c := d.peek()
-			d.i++
-			if c == '}' {
+	for d.peekKey() != '}' {
+		name := d.str()
+		fi := -1
+		for j := range plan.fields {
+			if string(name) == plan.fields[j].name {
+				fi = j
 				break
 			}
-			if c != ',' {
-				d.i--
-				d.fail("invalid character %q after object key:value pair", c)
+		}
+		// The colon is checked before the key is judged, and the key before
+		// its value.
+		end := int(d.tok.dec.InputOffset())
+		d.from = end
+		if d.tok.dec.PeekKind() == jsontext.KindInvalid {
+			_, err := d.tok.dec.ReadToken()
+			if p := skipSpace(d.data, end); p < len(d.data) && d.data[p] == ':' {
+				switch {
+				case fi < 0:
+					d.unknown(string(name), nil)
+				case !plan.fields[fi].inYear(d.year):
+					d.unknown(plan.fields[fi].name, &plan.fields[fi])
+				}
 			}
+			d.fail(err)
+		}
+		switch {
+		case fi < 0:
+			d.unknown(string(name), nil)
+			d.skip()
+		case !plan.fields[fi].inYear(d.year):
+			d.unknown(plan.fields[fi].name, &plan.fields[fi])
+			d.skip()
+		default:
+			f := &plan.fields[fi]
+			seen |= 1 << fi
+			fv := v.Field(f.index)
+			fv.Set(reflect.Zero(fv.Type())) // a repeated key: the last one wins
+			d.path = append(d.path, f.name)
+			d.value(fv, f.plan)
+			d.path = d.path[:len(d.path)-1]
 		}
 	}
+	d.token() // '}'
 	d.depth--
 	if d.depth == 0 {
 		d.rootSeen = seen
@@ -366,165 +509,102 @@ func yearMessages(field string, since, until int) problem.Text {
 	}
 }
 
-func (d *decoder) enter() {
-	d.depth++
-	if d.depth > maxDepth {
-		d.fail("exceeded max depth")
-	}
-}
-
 // array decodes a JSON array into the slice v.
 func (d *decoder) array(v reflect.Value, plan *typePlan) {
-	d.enter()
-	d.i++ // '['
+	d.token() // '['
 	s := reflect.MakeSlice(plan.typ, 0, 4)
 	v.Set(s)
-	d.ws()
-	if d.peek() == ']' {
-		d.i++
-	} else {
-		for n := 0; ; n++ {
-			d.ws()
-			if v.Len() == v.Cap() {
-				v.Grow(v.Cap())
-			}
-			v.SetLen(n + 1)
-			d.path = append(d.path, strconv.Itoa(n))
-			d.value(v.Index(n), plan.elem)
-			d.path = d.path[:len(d.path)-1]
-			d.ws()
-			c := d.peek()
-			d.i++
-			if c == ']' {
-				break
-			}
-			if c != ',' {
-				d.i--
-				d.fail("invalid character %q after array element", c)
-			}
+	for n := 0; d.peekElem() != ']'; n++ {
+		if v.Len() == v.Cap() {
+			v.Grow(v.Cap())
 		}
+		v.SetLen(n + 1)
+		d.path = append(d.path, strconv.Itoa(n))
+		d.value(v.Index(n), plan.elem)
+		d.path = d.path[:len(d.path)-1]
 	}
-	d.depth--
+	d.token() // ']'
 }
 
-// key reads an object key: raw is the key's bytes when it has no escapes
-// (no allocation), otherwise key is the decoded string.
-func (d *decoder) key() (key string, raw []byte) {
-	start := d.i + 1
-	for j := start; j < len(d.data); j++ {
-		c := d.data[j]
-		if c == '"' {
-			d.i = j + 1
-			return "", d.data[start:j]
-		}
-		if c == '\\' || c < 0x20 || c >= 0x80 {
-			return d.str(), nil
-		}
+// peek returns the kind of the next token, or stops decoding at a syntax
+// error.
+func (d *decoder) peek() jsontext.Kind {
+	d.from = int(d.tok.dec.InputOffset())
+	k := d.tok.dec.PeekKind()
+	if k == jsontext.KindInvalid {
+		_, err := d.tok.dec.ReadToken()
+		d.fail(err)
 	}
-	d.i = len(d.data)
-	d.fail("unexpected end of JSON input")
-	return "", nil
+	return k
 }
 
-// str reads a JSON string.
-func (d *decoder) str() string {
-	start := d.i
-	simple := true
-	for j := start + 1; j < len(d.data); j++ {
-		c := d.data[j]
-		switch {
-		case c == '"':
-			d.i = j + 1
-			if simple {
-				return string(d.data[start+1 : j])
-			}
-			var s string
-			if err := json.Unmarshal(d.data[start:j+1], &s); err != nil {
-				d.i = start
-				d.fail("invalid string: %v", err)
-			}
-			return s
-		case c == '\\':
-			simple = false
-			j++
-		case c < 0x20:
-			d.i = j
-			d.fail("invalid character %q in string literal", c)
-		case c >= 0x80:
-			simple = false
+// peekKey is peek where an object key or the object's end is expected.
+func (d *decoder) peekKey() jsontext.Kind {
+	d.wantKey = true
+	k := d.peek()
+	d.wantKey = false
+	if k != '"' && k != '}' {
+		start := skipSpace(d.data, d.from)
+		if start < len(d.data) && d.data[start] == ',' {
+			start = skipSpace(d.data, start+1)
 		}
+		if p := lastNonSpace(d.data, start); p >= 0 && d.data[p] != '{' && d.data[p] != ',' {
+			d.failAt(start, fmt.Sprintf("invalid character %q after object key:value pair", d.data[start]))
+		}
+		d.failAt(start, fmt.Sprintf("invalid character %q looking for beginning of object key string", d.data[start]))
 	}
-	d.i = len(d.data)
-	d.fail("unexpected end of JSON input")
-	return ""
+	return k
 }
 
-// literal reads true or false.
-func (d *decoder) literal() bool {
-	if strings.HasPrefix(string(d.data[d.i:min(d.i+5, len(d.data))]), "true") {
-		d.i += 4
-		return true
-	}
-	if strings.HasPrefix(string(d.data[d.i:min(d.i+5, len(d.data))]), "false") {
-		d.i += 5
-		return false
-	}
-	d.fail("invalid literal")
-	return false
+// peekElem is peek where an array element or the array's end is expected.
+func (d *decoder) peekElem() jsontext.Kind {
+	d.wantElem = true
+	k := d.peek()
+	d.wantElem = false
+	return k
 }
 
-// number scans a JSON number and returns its text and whether it has a
-// fraction or exponent.
-func (d *decoder) number() (string, bool) {
-	start := d.i
-	j := d.i
-	if j < len(d.data) && d.data[j] == '-' {
-		j++
+// token reads a delimiter, or stops decoding at a syntax error.
+func (d *decoder) token() {
+	d.from = int(d.tok.dec.InputOffset())
+	if _, err := d.tok.dec.ReadToken(); err != nil {
+		d.fail(err)
 	}
-	digits := func() int {
-		k := j
-		for j < len(d.data) && d.data[j] >= '0' && d.data[j] <= '9' {
-			j++
-		}
-		return j - k
-	}
-	if j < len(d.data) && d.data[j] == '0' {
-		j++
-	} else if digits() == 0 {
-		d.i = j
-		d.fail("invalid number")
-	}
-	float := false
-	if j < len(d.data) && d.data[j] == '.' {
-		j++
-		float = true
-		if digits() == 0 {
-			d.i = j
-			d.fail("invalid number")
-		}
-	}
-	if j < len(d.data) && (d.data[j] == 'e' || d.data[j] == 'E') {
-		j++
-		float = true
-		if j < len(d.data) && (d.data[j] == '+' || d.data[j] == '-') {
-			j++
-		}
-		if digits() == 0 {
-			d.i = j
-			d.fail("invalid number")
-		}
-	}
-	d.i = j
-	return string(d.data[start:j]), float
 }
 
-// integer reads a number that must be an integer. Integral numbers written
-// with a fraction or exponent (1.0, 1e2) are integers, as in JSON Schema;
-// values beyond int64 are clamped, so that the field's range rule reports
-// them. ok is false for a number with a fractional part.
-func (d *decoder) integer() (int64, bool) {
-	s, float := d.number()
-	if !float {
+// scalar reads a number or a literal and returns its text, valid until the
+// next read.
+func (d *decoder) scalar() []byte {
+	d.from = int(d.tok.dec.InputOffset())
+	val, err := d.tok.dec.ReadValue()
+	if err != nil {
+		d.fail(err)
+	}
+	return val
+}
+
+// str reads a string (a value or an object key) and returns its text,
+// valid until the next read: the bytes between the quotes when there is no
+// escape, without allocating.
+func (d *decoder) str() []byte {
+	raw := d.scalar()
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return raw[1 : len(raw)-1]
+	}
+	var err error
+	if d.unq, err = jsontext.AppendUnquote(d.unq[:0], raw); err != nil {
+		d.fail(err)
+	}
+	return d.unq
+}
+
+// integer converts a number that must be an integer. Integral numbers
+// written with a fraction or exponent (1.0, 1e2) are integers, as in JSON
+// Schema; values beyond int64 are clamped, so that the field's range rule
+// reports them. ok is false for a number with a fractional part.
+func integer(raw []byte) (int64, bool) {
+	s := string(raw)
+	if !strings.ContainsAny(s, ".eE") {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil { // out of range
 			if s[0] == '-' {
@@ -571,81 +651,26 @@ func (d *decoder) tick() {
 	}
 }
 
-// skip consumes one JSON value of any shape, checking its syntax.
+// skip consumes one JSON value of any shape, checking its syntax and
+// counting its values as tick does.
 func (d *decoder) skip() {
 	d.tick()
-	switch c := d.peek(); {
-	case c == '{':
-		d.enter()
-		d.i++
-		d.ws()
-		if d.peek() == '}' {
-			d.i++
-			d.depth--
-			return
-		}
-		for {
-			d.ws()
-			if d.peek() != '"' {
-				d.fail("invalid character %q looking for beginning of object key string", d.peek())
-			}
-			d.str()
-			d.ws()
-			if d.peek() != ':' {
-				d.fail("invalid character %q after object key", d.peek())
-			}
-			d.i++
-			d.ws()
+	switch d.peek() {
+	case '{':
+		d.token()
+		for d.peekKey() != '}' {
+			d.scalar() // the key
 			d.skip()
-			d.ws()
-			c := d.peek()
-			d.i++
-			if c == '}' {
-				d.depth--
-				return
-			}
-			if c != ',' {
-				d.i--
-				d.fail("invalid character %q after object key:value pair", c)
-			}
 		}
-	case c == '[':
-		d.enter()
-		d.i++
-		d.ws()
-		if d.peek() == ']' {
-			d.i++
-			d.depth--
-			return
-		}
-		for {
-			d.ws()
+		d.token()
+	case '[':
+		d.token()
+		for d.peekElem() != ']' {
 			d.skip()
-			d.ws()
-			c := d.peek()
-			d.i++
-			if c == ']' {
-				d.depth--
-				return
-			}
-			if c != ',' {
-				d.i--
-				d.fail("invalid character %q after array element", c)
-			}
 		}
-	case c == '"':
-		d.str()
-	case c == 't' || c == 'f':
-		d.literal()
-	case c == 'n':
-		if !strings.HasPrefix(string(d.data[d.i:min(d.i+4, len(d.data))]), "null") {
-			d.fail("invalid literal")
-		}
-		d.i += 4
-	case c == '-' || (c >= '0' && c <= '9'):
-		d.number()
+		d.token()
 	default:
-		d.fail("invalid character %q looking for beginning of value", c)
+		d.scalar()
 	}
 }
 
