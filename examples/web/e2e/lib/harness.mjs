@@ -66,7 +66,7 @@ export async function run(name, opt, body) {
       "--disable-background-networking", "--disable-component-update", "--disable-sync",
     ],
   });
-  const context = await browser.newContext({ viewport: viewports.desktop, locale: "it-IT" });
+  const context = await browser.newContext({ viewport: viewports.desktop, locale: "it-IT", reducedMotion: "reduce" });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
   const origin = new URL(opt.url).origin;
