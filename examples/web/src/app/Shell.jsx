@@ -220,17 +220,7 @@ export default function Shell() {
               <div className="row">
                 <div className="col-12">
                   <div className="it-header-center-content-wrapper">
-                    <div className="it-brand-wrapper">
-                      <Link to="/">
-                        <span className="registro-mark" aria-hidden="true">
-                          R
-                        </span>
-                        <div className="it-brand-text">
-                          <div className="it-brand-title">{t("title")}</div>
-                          <div className="it-brand-tagline d-none d-md-block">{t("tagline")}</div>
-                        </div>
-                      </Link>
-                    </div>
+                    <Brand title={t("title")} tagline={t("tagline")} taglineClass="d-none d-md-block" />
                   </div>
                 </div>
               </div>
@@ -316,17 +306,7 @@ export default function Shell() {
           <div className="container">
             <div className="row clearfix">
               <div className="col-sm-12">
-                <div className="it-brand-wrapper">
-                  <Link to="/">
-                    <span className="registro-mark" aria-hidden="true">
-                      R
-                    </span>
-                    <div className="it-brand-text">
-                      <div className="it-brand-title">{t("title")}</div>
-                      <div className="it-brand-tagline">{t("ministry")}</div>
-                    </div>
-                  </Link>
-                </div>
+                <Brand title={t("title")} tagline={t("ministry")} />
               </div>
             </div>
             <div className="row">
@@ -360,5 +340,22 @@ export default function Shell() {
         </div>
       </footer>
     </>
+  );
+}
+
+/** Brand is the register's mark and name, linking home (header and footer). */
+function Brand({ title, tagline, taglineClass = "" }) {
+  return (
+    <div className="it-brand-wrapper">
+      <Link to="/">
+        <span className="registro-mark" aria-hidden="true">
+          R
+        </span>
+        <div className="it-brand-text">
+          <div className="it-brand-title">{title}</div>
+          <div className={`it-brand-tagline ${taglineClass}`.trim()}>{tagline}</div>
+        </div>
+      </Link>
+    </div>
   );
 }
