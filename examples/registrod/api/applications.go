@@ -13,6 +13,8 @@ import (
 
 	"github.com/openregistro/registro/eligibility"
 	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/schemas"
+	"github.com/openregistro/registro/schemas/problem"
 )
 
 // An application is filed in one multipart/form-data request (RFC 7578):
@@ -222,6 +224,78 @@ func (s *server) apply(w http.ResponseWriter, r *request) error {
 	})
 }
 
+// validateApplication checks an application without filing it
+// (POST /v1/applications/validate): the problems a front-end shows next to
+// the application's fields before it is sent with its attachments. An
+// invalid application is not an HTTP error: the answer is 200 with
+// valid: false, as for questionnaires.
+func (s *server) validateApplication(w http.ResponseWriter, r *request) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
+		return newError(kindUnsupportedMedia, msg(
+			"il corpo deve essere la domanda in JSON (Content-Type application/json)",
+			"the body must be the application as JSON (Content-Type application/json)"))
+	}
+	data, err := s.readBody(w, r)
+	if err != nil {
+		return err
+	}
+	if err := s.rememberRequest(w, r, data); err != nil {
+		return err
+	}
+	probs, err := applicationProblems(s.deps.Registry.Validator(), data)
+	if err != nil {
+		return err
+	}
+	out := ValidationResult{Valid: !probs.HasErrors(), Errors: probs.Localize(r.lang)}
+	if out.Errors == nil {
+		out.Errors = problem.List{}
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// applicationProblems returns every problem of the application data: the
+// published application schema's, as AJV reports them (instancePath,
+// keyword, params, schemaPath), then the register's rules a schema cannot
+// state — the comuni valid on the application's date and consistent with
+// province and region, the order of dates — when the application decodes. A rule the schema already reported
+// at the same field is not repeated.
+func applicationProblems(val *registry.Validator, data []byte) (problem.List, error) {
+	schema, err := schemas.Get("application")
+	if err != nil {
+		return nil, err
+	}
+	probs := schema.Validate(data)
+	app, err := eligibility.DecodeApplication(bytes.NewReader(data))
+	if err == nil {
+		err = val.Application(&app.Application)
+	}
+	var more problem.List
+	if err != nil && !errors.As(err, &more) {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(probs))
+	for _, p := range probs {
+		seen[p.InstancePath+" "+p.Code] = true
+	}
+	for _, p := range more {
+		if registerOnly(p) && !seen[p.InstancePath+" "+p.Code] {
+			probs = append(probs, p)
+		}
+	}
+	probs.Sort()
+	return probs, nil
+}
+
+// registerOnly reports whether p is one of the register's rules that the
+// application schema cannot state (see registry.Validator.Application): the
+// territory on a day and the order of dates. The rest of the register's
+// rules say what the schema says (a part declared absent but given is the
+// schema's declared_absent too).
+func registerOnly(p problem.Problem) bool {
+	return p.Keyword == "register" || p.Keyword == "dateOrder"
+}
+
 // ApplicationStatus is an application as its body and staff follow it.
 type ApplicationStatus struct {
 	Application registry.Application `json:"application"`
@@ -416,6 +490,7 @@ func noBody(err error, id string) error {
 func (s *server) applicationRoutes() []routeDef {
 	return []routeDef{
 		{method: "POST", path: "/v1/applications", op: "fileApplication", tag: "applications", access: accessToken, h: s.apply},
+		{method: "POST", path: "/v1/applications/validate", op: "validateApplication", tag: "applications", access: accessOpen, h: s.validateApplication},
 		{method: "GET", path: "/v1/applications/{id}", op: "getApplication", tag: "applications", access: accessToken, h: s.application},
 		{method: "GET", path: "/v1/applications/{id}/attachments/{sha256}", op: "getAttachment", tag: "applications", access: accessToken, h: s.attachment},
 		{method: "POST", path: "/v1/applications/{id}/completion-requests", op: "requestCompletion", tag: "applications", access: accessToken, h: s.requestCompletion},

@@ -144,6 +144,10 @@ func init() {
 		req: func(t *testing.T, f *fixture) (string, string, []byte, []string) {
 			return "POST", "/v1/eligibility?asOf=" + f.body.AppliedOn.Format("2006-01-02"), mustJSON(t, f.body.Application("")), nil
 		}})
+	addMatrix(matrixCase{op: "validateApplication", allow: everyone,
+		req: func(t *testing.T, f *fixture) (string, string, []byte, []string) {
+			return "POST", "/v1/applications/validate", mustJSON(t, f.body.Application("")), nil
+		}})
 	addMatrix(matrixCase{op: "validateQuestionnaire", allow: everyone,
 		req: func(t *testing.T, f *fixture) (string, string, []byte, []string) {
 			return "POST", "/v1/questionnaires/2024/validate", mustDocFor(t, f), nil

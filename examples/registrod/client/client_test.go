@@ -290,6 +290,17 @@ func TestEndToEnd(t *testing.T) {
 		mustKind(t, err, http.StatusUnprocessableEntity, problem.KindInvalid)
 	})
 
+	t.Run("validate application", func(t *testing.T) {
+		res, err := anon.ValidateApplication(ctx, s.body.Application(""))
+		if err != nil || !res.Valid || len(res.Errors) != 0 {
+			t.Fatalf("ValidateApplication(valid) = %+v, %v", res, err)
+		}
+		res, err = anon.ValidateApplication(ctx, []byte(`{"nope": 1}`))
+		if err != nil || res.Valid || !slices.ContainsFunc(res.Errors, func(p problem.Problem) bool { return p.Code == "unknown_field" }) {
+			t.Fatalf("ValidateApplication(unknown field) = %+v, %v", res, err)
+		}
+	})
+
 	t.Run("unknown token", func(t *testing.T) {
 		bad := s.mustClient(t, "no-such-token-0123456789", client.Options{})
 		_, err := bad.EntityPage(ctx, client.EntityQuery{}, "")

@@ -83,6 +83,20 @@ func multipartBody(app any, files []File) ([]byte, string, error) {
 	return buf.Bytes(), mw.FormDataContentType(), nil
 }
 
+// ValidateApplication calls POST /v1/applications/validate: the problems of
+// an application (an *eligibility.Application, or its JSON as []byte, valid
+// or not) — the published schema's, as AJV reports them, and the register's
+// rules on addresses, dates and declared absences — without filing it. An
+// invalid application is a result with Valid false, not an error. The call
+// writes nothing and carries no Idempotency-Key.
+func (c *Client) ValidateApplication(ctx context.Context, app any, opts ...CallOption) (api.ValidationResult, error) {
+	body, err := jsonBody(app)
+	if err != nil {
+		return api.ValidationResult{}, err
+	}
+	return send[api.ValidationResult](ctx, c, safeCall("/v1/applications/validate", nil, body, opts))
+}
+
 // FileApplication calls POST /v1/applications: files an application for
 // enrolment (an *eligibility.Application, or its JSON as []byte) with its
 // attachments, and returns the receipt (protocol number, decision term,

@@ -42,6 +42,7 @@ var covered = map[string]string{
 	"openDataJSON":           "OpenDataJSON",
 	"searchOpenData":         "SearchOpenData",
 	"fileApplication":        "FileApplication",
+	"validateApplication":    "ValidateApplication",
 	"getApplication":         "Application",
 	"getAttachment":          "Attachment",
 	"requestCompletion":      "RequestCompletion",
