@@ -73,6 +73,17 @@ await run("association", opt, async (t) => {
   await t.axe("application: the body");
   await t.shot("association-application-body");
 
+  t.step("application: the service's problems on the review page, before sending");
+  await name.fill("");
+  await page.getByRole("button", { name: /Riepilogo e invio/ }).click();
+  const backToBody = page.locator("[data-problems] button", { hasText: "Vai al passo 2" });
+  await backToBody.first().waitFor({ timeout: 30000 });
+  t.check(!(await page.locator("[data-checked]").count()), "an application without the body's name is not passed");
+  t.check(/Denominazione/.test(await page.locator("[data-problems]").textContent()),
+    "the review names the missing field by its title", await page.locator("[data-problems]").textContent());
+  await backToBody.first().click();
+  await name.fill("Associazione Prova Browser");
+
   t.step("application: attachments");
   await page.getByRole("button", { name: /Allegati/ }).click();
   const kinds = ["statute", "founding_act", "balance_sheet", "activity_report", "legal_rep_declaration", "board_declarations", "identity_document"];
@@ -82,6 +93,9 @@ await run("association", opt, async (t) => {
   t.step("application: review and send");
   await page.getByRole("button", { name: /Riepilogo e invio/ }).click();
   await page.getByRole("button", { name: "Invia la domanda" }).waitFor();
+  await page.locator("[data-checked], [data-problems]").first().waitFor({ timeout: 30000 });
+  t.check(await page.locator("[data-checked]").count() === 1, "the service checked the application before sending: no problems",
+    (await page.locator("[data-problems]").count()) ? await page.locator("[data-problems]").textContent() : "");
   await t.axe("application: review");
   await t.shot("association-application-review");
   await page.getByRole("button", { name: "Invia la domanda" }).click();

@@ -59,6 +59,7 @@ export default function Application() {
   const [files, setFiles] = useState({});
   const [step, setStep] = useState(0);
   const [problems, setProblems] = useState(null);
+  const [checked, setChecked] = useState(null); // the service's verdict on the review page; null while unknown
   const [receipt, setReceipt] = useState(null);
   const [failure, setFailure] = useState("");
   const [busy, setBusy] = useState(false);
@@ -93,6 +94,24 @@ export default function Application() {
     const att = resolve(schema, resolve(schema, schema.properties.attachments).items);
     return resolve(schema, att.properties.kind).oneOf ?? [];
   }, [schema]);
+
+  // On the review page the service checks the application as it stands
+  // (POST /v1/applications/validate: nothing is stored), so that its
+  // problems are next to their fields before anything is sent.
+  const reviewing = st?.kind === "review";
+  useEffect(() => {
+    if (!reviewing || !doc) return;
+    let live = true;
+    setChecked(null);
+    api(`/v1/applications/validate?lang=${lang}`, { method: "POST", body: withAttachments(doc, files) })
+      .then((r) => {
+        if (!live) return;
+        setProblems(r.data.errors);
+        setChecked(r.data.valid);
+      })
+      .catch((e) => live && setFailure(e.message));
+    return () => { live = false; };
+  }, [reviewing, doc, files, lang]);
 
   if (s.loading) return <p>{t("loading")}</p>;
   if (!s.loggedIn) return (<><h1>{t("appTitle")}</h1><LoginFirst /></>);
@@ -205,6 +224,8 @@ export default function Application() {
                     ))}
                   </div>
                 )}
+                {checked === null && !problems?.length && <p role="status">{t("appChecking")}</p>}
+                {checked === true && <div className="alert alert-success" role="status" data-checked>{t("appChecked")}</div>}
                 <button type="button" className="btn btn-primary" onClick={submit} disabled={busy}>{t("submit")}</button>
               </>
             )}
