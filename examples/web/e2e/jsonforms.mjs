@@ -139,11 +139,16 @@ const field = (holder, prop) =>
     while (at && at !== box && !at.querySelector(".validation, .MuiFormHelperText-root")) at = at.parentElement;
     return { text: at?.innerText ?? "", value };
   }, [holder, prop]);
-// JSON Forms' English words the page shows: in its text or in the buttons'
+// JSON Forms' English words the page shows: in its text (each text node
+// apart: textContent runs "No data" into the next word) or in the buttons'
 // accessible names and tooltips.
 const englishOnPage = async () => {
-  const text = await page.locator("main").evaluate((e) =>
-    [e.textContent, ...[...e.querySelectorAll("[aria-label], [title]")].flatMap((el) => [el.getAttribute("aria-label"), el.getAttribute("title")])].join("\n"));
+  const text = await page.locator("main").evaluate((e) => {
+    const texts = [];
+    for (const w = document.createTreeWalker(e, NodeFilter.SHOW_TEXT); w.nextNode();) texts.push(w.currentNode.data);
+    const attrs = [...e.querySelectorAll("[aria-label], [title]")].flatMap((el) => [el.getAttribute("aria-label"), el.getAttribute("title")]);
+    return [...texts, ...attrs].join("\n");
+  });
   return [...new Set(ENGLISH)].filter((w) => new RegExp(`(?<!\\w)${w.replace(/[?.]/g, "\\$&")}(?!\\w)`).test(text));
 };
 // The errors an object control shows about the object itself.
@@ -162,13 +167,15 @@ try {
         const schema = await open(name, renderers, "it", layoutName);
         const what = `${renderers}/${layoutName}: ${name}`;
         // In Italian, JSON Forms' own words too: the empty lists' ("No
-        // data", "Add to …") before the document, the items' after.
-        const italianUI = async (when) => {
+        // data", "Add to …") before the document, the items' (delete, up,
+        // down) after, once the lists show them.
+        const italianUI = async (when, shown) => {
           if (name !== "questionnaire-2024") return;
+          await page.waitForFunction((w) => document.querySelector(`main [aria-label="${w}"]`) || document.querySelector("main").textContent.includes(w), shown);
           const english = await englishOnPage();
           check(english.length === 0, `${what}: JSON Forms' own words in Italian (${when})`, english.join(", "));
         };
-        await italianUI("empty lists");
+        await italianUI("empty lists", ITALIAN.noDataMessage());
         // The derived layout hides the conditional blocks on this document.
         const conditional = new Set((schema.allOf || []).flatMap((b) => b.else?.not?.required ?? b.then?.not?.required ?? []));
         const { doc, fields } = layout(schema, layoutName === "derived" ? conditional : new Set());
@@ -185,7 +192,7 @@ try {
         check(!/No applicable/.test(text) && !warnings.some((w) => /No applicable/.test(w)),
           `${what}: no "No applicable renderer/cell"`, warnings.join("\n  "));
         check(!/\bmust (have|be|NOT|match|pass)\b/.test(text), `${what}: the browser's messages in Italian`);
-        await italianUI("items");
+        await italianUI("items", ITALIAN.removeAriaLabel());
       }
     }
 
