@@ -8,15 +8,21 @@
 // With the vanilla and the material renderers it checks that every year's
 // questionnaire and the application render every top-level field with no
 // "No applicable renderer/cell" warning; that in the 2024 questionnaire the
-// Section II block shows only for a Section II report; and that an invalid
-// document shows each kind of problem — required, type, wrong code, unknown
-// field — from the browser (ajv-i18n) and from the server next to its field
-// (the unknown field, which has no field in the form, in the list above it),
-// in Italian and in English. It exits 1 at the first failed check.
+// Section II block shows only for a Section II report; that in Italian the
+// 2024 questionnaire shows none of JSON Forms' own English words ("Add to",
+// "No data", …); and that an invalid document shows each kind of problem —
+// required, type, wrong code, unknown field — from the browser (ajv-i18n)
+// and from the server (its check of the questionnaires and of the
+// application) next to its field (the unknown field at the object that
+// holds it), in Italian and in English. It exits 1 at the first failed
+// check.
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
+import { arrayDefaultTranslations, combinatorDefaultTranslations } from "@jsonforms/core";
+import { i18nDefaults } from "@jsonforms/vanilla-renderers";
+import { ITALIAN } from "../src/jsonforms.js";
 
 const { values: opt } = parseArgs({
   options: {
@@ -70,6 +76,17 @@ function layout(schema, skip = new Set()) {
   return { doc, fields };
 }
 
+// JSON Forms' own English words (its default translations, with no list's
+// label and up to the label: "Add", "Add to"), but those Italian writes
+// alike ("No").
+const mark = "\u0000";
+const ENGLISH = [
+  ...[...arrayDefaultTranslations, ...combinatorDefaultTranslations]
+    .filter((d) => ITALIAN[d.key]() !== d.default())
+    .flatMap((d) => [d.default(mark).split(mark)[0].trim(), d.default()]),
+  ...Object.entries(i18nDefaults).filter(([k, v]) => ITALIAN[k]() !== v).map(([, v]) => v),
+];
+
 let step = "start";
 const watchdog = setTimeout(() => {
   console.error(`FAIL: timed out after ${opt.timeout}s at step: ${step}`);
@@ -122,6 +139,18 @@ const field = (holder, prop) =>
     while (at && at !== box && !at.querySelector(".validation, .MuiFormHelperText-root")) at = at.parentElement;
     return { text: at?.innerText ?? "", value };
   }, [holder, prop]);
+// JSON Forms' English words the page shows: in its text (each text node
+// apart: textContent runs "No data" into the next word) or in the buttons'
+// accessible names and tooltips.
+const englishOnPage = async () => {
+  const text = await page.locator("main").evaluate((e) => {
+    const texts = [];
+    for (const w = document.createTreeWalker(e, NodeFilter.SHOW_TEXT); w.nextNode();) texts.push(w.currentNode.data);
+    const attrs = [...e.querySelectorAll("[aria-label], [title]")].flatMap((el) => [el.getAttribute("aria-label"), el.getAttribute("title")]);
+    return [...texts, ...attrs].join("\n");
+  });
+  return [...new Set(ENGLISH)].filter((w) => new RegExp(`(?<!\\w)${w.replace(/[?.]/g, "\\$&")}(?!\\w)`).test(text));
+};
 // The errors an object control shows about the object itself.
 const objectErrors = (holder) =>
   page.evaluate((holder) => document.getElementById(`#/properties/${holder}`)?.querySelector(":scope > .object-errors")?.innerText ?? "", holder);
@@ -136,6 +165,17 @@ try {
       for (const layoutName of ["generated", "derived"]) {
         step = `${renderers} ${layoutName} ${name}`;
         const schema = await open(name, renderers, "it", layoutName);
+        const what = `${renderers}/${layoutName}: ${name}`;
+        // In Italian, JSON Forms' own words too: the empty lists' ("No
+        // data", "Add to …") before the document, the items' (delete, up,
+        // down) after, once the lists show them.
+        const italianUI = async (when, shown) => {
+          if (name !== "questionnaire-2024") return;
+          await page.waitForFunction((w) => document.querySelector(`main [aria-label="${w}"]`) || document.querySelector("main").textContent.includes(w), shown);
+          const english = await englishOnPage();
+          check(english.length === 0, `${what}: JSON Forms' own words in Italian (${when})`, english.join(", "));
+        };
+        await italianUI("empty lists", ITALIAN.noDataMessage());
         // The derived layout hides the conditional blocks on this document.
         const conditional = new Set((schema.allOf || []).flatMap((b) => b.else?.not?.required ?? b.then?.not?.required ?? []));
         const { doc, fields } = layout(schema, layoutName === "derived" ? conditional : new Set());
@@ -144,19 +184,15 @@ try {
         // textContent: the material set's list items are collapsed panels,
         // rendered but hidden until opened.
         const text = await page.locator("main").evaluate((e) => e.textContent);
-        // JSON Forms' generator makes no control for a field with no type
-        // (a decision fact's value, of any shape); the vanilla set's table,
-        // which lays items out from their properties, still shows it.
-        const untyped = layoutName === "generated" && renderers === "material" && name === "decision" ? ["value"] : [];
-        const missing = fields.filter((f) => !untyped.includes(f.name) && !f.labels.some((l) => text.includes(l))).map((f) => f.name);
+        const missing = fields.filter((f) => !f.labels.some((l) => text.includes(l))).map((f) => f.name);
         const inputs = await page.locator("main input:not([type=checkbox]):not([type=radio]), main select").count();
-        const values = fields.filter((f) => f.kind === "value" && !untyped.includes(f.name)).length;
-        const what = `${renderers}/${layoutName}: ${name}`;
+        const values = fields.filter((f) => f.kind === "value").length;
         check(missing.length === 0, `${what}: every field labelled (${fields.length} fields)`, `missing: ${missing.join(", ")}`);
         check(inputs >= values, `${what}: an input for every single-value field (${inputs} inputs, ${values} fields)`);
         check(!/No applicable/.test(text) && !warnings.some((w) => /No applicable/.test(w)),
           `${what}: no "No applicable renderer/cell"`, warnings.join("\n  "));
         check(!/\bmust (have|be|NOT|match|pass)\b/.test(text), `${what}: the browser's messages in Italian`);
+        await italianUI("items", ITALIAN.removeAriaLabel());
       }
     }
 
@@ -174,7 +210,7 @@ try {
     // An invalid document, for every year's questionnaire and for the
     // application: each kind of problem — required, type, wrong code,
     // unknown field — next to its field, from the browser (AJV, ajv-i18n)
-    // and, for the questionnaires, from the server, in Italian and English.
+    // and from the server, in Italian and English.
     // The unknown field is at the object that holds it (the body).
     const client = {
       required: { it: "deve avere l'attributo obbligatorio name", en: "must have required property name" }, // ajv-i18n's English
@@ -203,15 +239,13 @@ try {
           await page.click("#lang-en");
           await page.locator("h1", { hasText: (await schemaOf(name, "en")).title }).waitFor();
         }
-        let problems = [];
-        if (year) {
-          const res = page.waitForResponse((r) => r.url().includes(`/v1/questionnaires/${year}/validate`));
-          await page.click("#submit");
-          problems = (await (await res).json()).errors;
-          await page.locator("#verdict").waitFor();
-          check(Object.keys(kinds).every((k) => problems.some((p) => p.code === k)),
-            `${renderers}/${lang}/${name}: the server reports the four kinds`, problems.map((p) => p.code).join(", "));
-        }
+        const route = year ? `/v1/questionnaires/${year}/validate` : "/v1/applications/validate";
+        const res = page.waitForResponse((r) => r.url().includes(route));
+        await page.click("#submit");
+        const problems = (await (await res).json()).errors;
+        await page.locator("#verdict").waitFor();
+        check(Object.keys(kinds).every((k) => problems.some((p) => p.code === k)),
+          `${renderers}/${lang}/${name}: the server reports the four kinds`, problems.map((p) => p.code).join(", "));
         for (const [kind, prop] of Object.entries(kinds)) {
           const server = problems.filter((p) => p.code === kind).map((p) => p.messages[lang]);
           await page.waitForFunction(([prop, want]) => {

@@ -18,11 +18,15 @@
 //   - the page adds to each renderer set an object control (the vanilla set
 //     has none) that shows the errors about the object, and code lists that
 //     show a wrong code as itself (jsonformsRenderers.js);
-//   - server side (questionnaires): the document goes to
-//     POST /v1/questionnaires/{year}/validate?lang=…; its problems become
-//     additionalErrors, each at its field (an unknown field at the object
-//     that holds it); those about the whole document are listed above the
-//     form.
+//   - JSON Forms' own words (a list's "Add to …", "No data", the delete
+//     dialog, the empty choice) in the form's language (translator: labels
+//     and descriptions come translated with the schema);
+//   - server side (questionnaires and the application): the document goes
+//     to POST /v1/questionnaires/{year}/validate?lang=… or
+//     POST /v1/applications/validate?lang=… (validateURL); its problems
+//     become additionalErrors, each at its field (an unknown field at the
+//     object that holds it); those about the whole document are listed
+//     above the form.
 //
 // The README's JSON Forms recipe is copied from this file.
 import { useEffect, useMemo, useState } from "react";
@@ -33,15 +37,16 @@ import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import localizeIt from "ajv-i18n/localize/it/index.js";
 import localizeEn from "ajv-i18n/localize/en/index.js";
-import { additionalErrors, formUiSchema, localizedAjv } from "./jsonforms.js";
-import { anyValueCell, anyValueControl, materialCodeCell, materialCodeControl, materialObjectList, objectControl, vanillaCodeCell } from "./jsonformsRenderers.js";
+import { additionalErrors, formUiSchema, localizedAjv, translator, validateURL } from "./jsonforms.js";
+import { anyValueCell, anyValueControl, materialCodeCell, materialCodeControl, materialObjectList, objectControl, vanillaCodeCell, vanillaObjectList } from "./jsonformsRenderers.js";
 
 // Each set with the page's renderers (jsonformsRenderers.js): an object
 // control, code lists that keep a wrong code, a value of any shape, and
-// (material) lists of objects with every field of their items.
+// lists of objects with every field of their items (vanilla: in the form's
+// language).
 const SETS = {
   vanilla: {
-    renderers: [...vanillaRenderers, objectControl, anyValueControl],
+    renderers: [...vanillaRenderers, objectControl, vanillaObjectList, anyValueControl],
     cells: [...vanillaCells, vanillaCodeCell, anyValueCell],
   },
   material: {
@@ -50,6 +55,9 @@ const SETS = {
   },
 };
 const LOCALIZE = { it: localizeIt, en: localizeEn };
+// JSON Forms' own words in each language: one function per language, made
+// once (JSON Forms updates its i18n state whenever translate changes).
+const TRANSLATE = { it: translator("it"), en: translator("en") };
 const WORDS = {
   it: { submit: "Controlla sul server", valid: "Il servizio non ha trovato errori.", invalid: (n) => `Il servizio ha trovato ${n} problemi.`, unplaced: "Problemi del documento intero", json: "Documento JSON", apply: "Applica JSON" },
   en: { submit: "Check on the server", valid: "The service found no errors.", invalid: (n) => `The service found ${n} problems.`, unplaced: "Problems of the whole document", json: "JSON document", apply: "Apply JSON" },
@@ -89,7 +97,7 @@ export default function JsonFormsApp() {
   const [problems, setProblems] = useState(null); // the server's, for the data as sent
   const [failure, setFailure] = useState("");
   const words = WORDS[lang];
-  const year = /^questionnaire-(\d{4})$/.exec(name)?.[1];
+  const check = validateURL(name, lang);
 
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -116,7 +124,7 @@ export default function JsonFormsApp() {
 
   async function submit() {
     setFailure("");
-    const res = await fetch(`/v1/questionnaires/${year}/validate?lang=${lang}`, {
+    const res = await fetch(check, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify(data),
@@ -179,7 +187,7 @@ export default function JsonFormsApp() {
           renderers={set.renderers}
           cells={set.cells}
           ajv={ajvFor(lang)}
-          i18n={{ locale: lang, translateError: asWritten }}
+          i18n={{ locale: lang, translate: TRANSLATE[lang], translateError: asWritten }}
           validationMode="ValidateAndShow"
           additionalErrors={[...unknown.errors, ...server.errors]}
           onChange={({ data: d }) => {
@@ -189,7 +197,7 @@ export default function JsonFormsApp() {
           }}
         />
       )}
-      {year && (
+      {check && (
         <p>
           <button type="button" id="submit" onClick={submit}>
             {words.submit}

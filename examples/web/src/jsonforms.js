@@ -1,9 +1,10 @@
 // JSON Forms helpers for Registro's published schemas (issue 25): the
 // uischema the page derives from a schema (every field, conditional blocks
-// shown only when they apply), a check that a renderer set renders every
-// control of a uischema, and the server's problems as JSON Forms'
-// additionalErrors.
-import { Generate, resolveSchema, NOT_APPLICABLE } from "@jsonforms/core";
+// shown only when they apply), the layout JSON Forms generates with every
+// field, a check that a renderer set renders every control of a uischema,
+// the server's problems as JSON Forms' additionalErrors, and JSON Forms'
+// own words in Italian.
+import { Generate, NOT_APPLICABLE, arrayDefaultTranslations, combinatorDefaultTranslations, resolveSchema } from "@jsonforms/core";
 
 const deref = (schema, root) =>
   schema && typeof schema.$ref === "string" ? deref(resolveSchema(root, schema.$ref, root), root) : schema;
@@ -40,6 +41,25 @@ export function freeForm(s) {
   if (!s || s.oneOf || s.enum || s.const !== undefined || s.items) return false;
   if (!s.type) return !s.properties;
   return s.type === "object" && !s.properties;
+}
+
+// generatedLayout returns the layout JSON Forms generates for the fields of
+// an object schema (Generate.uiSchema) with a control for each field of any
+// shape, which JSON Forms' generator leaves out (no type: a decision fact's
+// value), in the order of the properties. The page's object control and
+// material lists of objects use it for the objects and items that have no
+// detail layout.
+export function generatedLayout(schema, rootSchema) {
+  const layout = Generate.uiSchema(schema, "VerticalLayout", "#", rootSchema);
+  const props = deref(schema, rootSchema)?.properties;
+  if (!props || !Array.isArray(layout.elements)) return layout;
+  const byScope = new Map(layout.elements.map((el) => [el.scope, el]));
+  const fields = Object.keys(props).flatMap((name) => {
+    const scope = `#/properties/${name}`;
+    if (byScope.has(scope)) return [byScope.get(scope)];
+    return freeForm(deref(props[name], rootSchema)) ? [{ type: "Control", scope }] : [];
+  });
+  return { ...layout, elements: [...layout.elements.filter((el) => !el.scope), ...fields] };
 }
 
 // formUiSchema derives the uischema of a Registro schema for JSON Forms: a
@@ -113,7 +133,7 @@ export function unrenderable(schema, set, uischema) {
     if (!sub) return bad.push(`${where} (unresolved)`);
     if (input && r.tester === input) return cell(ui, s, where);
     if (isObject(sub)) {
-      return walk(ui.options?.detail || Generate.uiSchema(sub, "Group", "#", schema), sub, where);
+      return walk(ui.options?.detail || generatedLayout(sub, schema), sub, where);
     }
     if (isArray(sub)) {
       const items = deref(sub.items, schema);
@@ -125,7 +145,7 @@ export function unrenderable(schema, set, uischema) {
         return;
       }
       if (isObject(items)) {
-        return walk(ui.options?.detail || Generate.uiSchema(items, "VerticalLayout", "#", schema), items, `${where}/items`);
+        return walk(ui.options?.detail || generatedLayout(items, schema), items, `${where}/items`);
       }
     }
   };
@@ -148,6 +168,17 @@ export function fieldSchema(schema, instancePath) {
 // Keywords whose errors JSON Forms drops unless parentSchema is a code list
 // (oneOf of consts): see errorsAt in @jsonforms/core.
 const DROPPED = new Set(["oneOf", "anyOf", "allOf", "additionalProperties"]);
+
+// validateURL returns the server's check of a schema's documents in lang:
+// the questionnaire of a year's or the application's, both answering
+// {valid, errors: [problem…]}; undefined for a schema the server does not
+// check (the decision, the entity, the problem).
+export function validateURL(name, lang) {
+  const year = /^questionnaire-(\d{4})$/.exec(name)?.[1];
+  if (year) return `/v1/questionnaires/${year}/validate?lang=${lang}`;
+  if (name === "application") return `/v1/applications/validate?lang=${lang}`;
+  return undefined;
+}
 
 // additionalErrors turns the server's problems (AJV ErrorObjects with
 // Registro's code and messages), or AJV's own errors about a field the form
@@ -227,4 +258,60 @@ export function localizedAjv(ajv, localize) {
     return localized;
   };
   return wrapper;
+}
+
+// ITALIAN holds JSON Forms' own words in Italian, by the key of its default
+// translation (arrayDefaultTranslations and combinatorDefaultTranslations of
+// @jsonforms/core, the sets' empty enum choice "enum.none"): each a function
+// of the list's label, as JSON Forms' defaults are.
+export const ITALIAN = {
+  addTooltip: (label) => (label ? `Aggiungi a ${label}` : "Aggiungi"),
+  addAriaLabel: (label) => (label ? `Pulsante aggiungi a ${label}` : "Pulsante aggiungi"),
+  removeTooltip: () => "Elimina",
+  removeAriaLabel: () => "Pulsante elimina",
+  upAriaLabel: () => "Sposta l'elemento su",
+  up: () => "Su",
+  down: () => "Giù",
+  downAriaLabel: () => "Sposta l'elemento giù",
+  noDataMessage: () => "Nessun dato",
+  noSelection: () => "Nessuna selezione",
+  deleteDialogTitle: () => "Conferma l'eliminazione",
+  deleteDialogMessage: () => "Eliminare davvero l'elemento selezionato?",
+  deleteDialogAccept: () => "Sì",
+  deleteDialogDecline: () => "No",
+  clearDialogTitle: () => "Svuotare il modulo?",
+  clearDialogMessage: () => "I dati saranno cancellati. Procedere?",
+  clearDialogAccept: () => "Sì",
+  clearDialogDecline: () => "No",
+  "enum.none": () => "Nessuno",
+};
+
+const DEFAULTS = new Map([...arrayDefaultTranslations, ...combinatorDefaultTranslations].map((d) => [d.key, d.default]));
+
+// labelIn recovers the label JSON Forms wrote into its default message
+// ("Projects" in "Add to Projects"): undefined when the default has none.
+function labelIn(fallback, message) {
+  const mark = "\u0000";
+  const [before, after] = fallback(mark).split(mark);
+  if (after === undefined || message.length < before.length + after.length) return undefined;
+  if (!message.startsWith(before) || !message.endsWith(after)) return undefined;
+  return message.slice(before.length, message.length - after.length);
+}
+
+// translator returns JSON Forms' i18n translate function for lang: in
+// Italian, JSON Forms' own words (ids "<prefix>.<key>" of its default
+// translations, and "enum.none") in Italian; every other id (a label, a
+// description: the schemas are already in the form's language; an error
+// key, asked with no default) gets defaultMessage, as JSON Forms' own
+// translator gives it — JSON Forms uses what translate returns as is, so
+// undefined would blank the labels.
+export function translator(lang) {
+  if (lang !== "it") return (_id, defaultMessage) => defaultMessage;
+  return (id, defaultMessage) => {
+    if (typeof defaultMessage !== "string") return defaultMessage;
+    if (id === "enum.none") return ITALIAN[id]();
+    const key = /\.([^.]+)$/.exec(id)?.[1];
+    if (!DEFAULTS.has(key) || !ITALIAN[key]) return defaultMessage;
+    return ITALIAN[key](labelIn(DEFAULTS.get(key), defaultMessage));
+  };
 }

@@ -2,13 +2,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
-import { errorsAt } from "@jsonforms/core";
+import { Generate, arrayDefaultTranslations, combinatorDefaultTranslations, errorsAt, getArrayTranslations } from "@jsonforms/core";
 import * as vanilla from "@jsonforms/vanilla-renderers";
 import * as material from "@jsonforms/material-renderers";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import localizeIt from "ajv-i18n/localize/it/index.js";
-import { additionalErrors, conditions, formUiSchema, localizedAjv, unrenderable } from "./jsonforms.js";
+import { ITALIAN, additionalErrors, conditions, formUiSchema, generatedLayout, localizedAjv, translator, unrenderable, validateURL } from "./jsonforms.js";
 import * as page from "./jsonformsRenderers.js";
 
 const dir = new URL("../../../schemas/v1/", import.meta.url);
@@ -18,7 +18,7 @@ const NAMES = readdirSync(new URL("en/", dir)).map((f) => f.replace(/\.json$/, "
 // The sets as the page uses them: each with the page's renderers
 // (jsonformsRenderers.js).
 const VANILLA = {
-  renderers: [...vanilla.vanillaRenderers, page.objectControl, page.anyValueControl],
+  renderers: [...vanilla.vanillaRenderers, page.objectControl, page.vanillaObjectList, page.anyValueControl],
   cells: [...vanilla.vanillaCells, page.vanillaCodeCell, page.anyValueCell],
   input: vanilla.inputControlTester,
   table: vanilla.tableArrayControlTester,
@@ -189,4 +189,64 @@ test("localizedAjv: AJV's messages in the form's language", () => {
   assert.equal(validate({}), false);
   assert.equal(validate.errors[0].message, "deve avere l'attributo obbligatorio x");
   assert.equal(validate({ x: 1 }), true);
+});
+
+test("generatedLayout: JSON Forms' generated layout with the fields of any shape", () => {
+  const schema = load("en", "decision");
+  const fact = { $ref: "#/$defs/eligibility.Fact" };
+  const scopes = (ui) => ui.elements.map((e) => e.scope);
+  // JSON Forms' generator leaves out the value, which has no type.
+  assert.deepEqual(scopes(Generate.uiSchema(fact, "VerticalLayout", "#", schema)), ["#/properties/name", "#/properties/path", "#/properties/known"]);
+  assert.deepEqual(scopes(generatedLayout(fact, schema)), ["#/properties/name", "#/properties/path", "#/properties/known", "#/properties/value"]);
+  // Its control is the page's control of a value of any shape.
+  const value = generatedLayout(fact, schema).elements[3];
+  const ranked = MATERIAL.renderers.map((r) => r.tester(value, schema.$defs["eligibility.Fact"], { rootSchema: schema, config: {} }));
+  assert.equal(MATERIAL.renderers[ranked.indexOf(Math.max(...ranked))], page.anyValueControl);
+});
+
+// Every default word JSON Forms' core and its two sets define, by key.
+const KEYS = [...arrayDefaultTranslations, ...combinatorDefaultTranslations].map((d) => d.key);
+const ENUM_KEYS = [...Object.keys(vanilla.i18nDefaults), ...Object.keys(material.i18nDefaults)];
+
+test("translator: every default word of JSON Forms has an Italian text", () => {
+  assert.ok(KEYS.length >= 18 && ENUM_KEYS.includes("enum.none"));
+  for (const key of [...KEYS, ...ENUM_KEYS]) {
+    assert.equal(typeof ITALIAN[key], "function", key);
+    assert.ok(ITALIAN[key]("Progetti").length > 0, key);
+  }
+  assert.deepEqual(Object.keys(ITALIAN).sort(), [...new Set([...KEYS, ...ENUM_KEYS])].sort());
+});
+
+test("translator: JSON Forms' array words in Italian, with the list's label", () => {
+  const it = getArrayTranslations(translator("it"), arrayDefaultTranslations, "projects", "Progetti");
+  assert.equal(it.addTooltip, "Aggiungi a Progetti");
+  assert.equal(it.addAriaLabel, "Pulsante aggiungi a Progetti");
+  assert.equal(it.noDataMessage, "Nessun dato");
+  assert.equal(it.deleteDialogAccept, "Sì");
+  assert.equal(getArrayTranslations(translator("it"), arrayDefaultTranslations, "root", undefined).addTooltip, "Aggiungi");
+  // Every word differs from the English but where Italian says the same.
+  const en = getArrayTranslations(translator("en"), arrayDefaultTranslations, "projects", "Projects");
+  assert.equal(en.addTooltip, "Add to Projects");
+  for (const key of Object.keys(it)) if (key !== "deleteDialogDecline") assert.notEqual(it[key], en[key], key);
+  assert.equal(translator("it")("enum.none", "None"), "Nessuno");
+  assert.equal(translator("en")("enum.none", "None"), "None");
+});
+
+test("translator: labels, descriptions and error keys as JSON Forms has them", () => {
+  for (const lang of ["it", "en"]) {
+    const t = translator(lang);
+    assert.equal(t("body.name.label", "Denominazione"), "Denominazione");
+    assert.equal(t("body.up.description", "Descrizione"), "Descrizione");
+    assert.equal(t("up", "up"), "up"); // a label as its own id
+    // JSON Forms asks error keys with no default and keeps AJV's message
+    // when the answer is undefined.
+    assert.equal(t("body.name.error.required", undefined), undefined);
+    assert.equal(t("error.required", undefined), undefined);
+  }
+});
+
+test("validateURL: the server checks the questionnaires and the application", () => {
+  assert.equal(validateURL("questionnaire-2024", "it"), "/v1/questionnaires/2024/validate?lang=it");
+  assert.equal(validateURL("application", "en"), "/v1/applications/validate?lang=en");
+  assert.equal(validateURL("decision", "en"), undefined);
 });

@@ -17,7 +17,15 @@
 //   - materialObjectList renders every list of objects in the material set
 //     as the set's expandable panels, each item with all its fields: the
 //     set's table, which it uses for items with no nested object or list,
-//     leaves out the items' lists of codes.
+//     leaves out the items' lists of codes. With no detail layout its items
+//     get generatedLayout, which has the fields of any shape (a decision
+//     fact's value) that JSON Forms' generator leaves out; the object
+//     control's objects too.
+//   - vanillaObjectList renders the vanilla set's lists of objects with
+//     nested objects or lists as its own array control does, but with
+//     JSON Forms' own words from the form's translations: that control
+//     writes "Add to …" and its delete confirmation in English whatever the
+//     language.
 //   - anyValueControl and anyValueCell render a value of any shape (no
 //     type, or an object with no properties: a decision fact's value, a
 //     problem's params), for which neither set has a control or a cell, as
@@ -25,15 +33,15 @@
 //
 // Written with createElement, not JSX, so that node --test loads it.
 import { createElement as h, useMemo } from "react";
-import { Generate, Resolve, and, composeWithUi, isControl, isObjectArrayControl, isObjectControl, isOneOfEnumControl, rankWith, schemaMatches } from "@jsonforms/core";
-import { JsonFormsDispatch, useJsonForms, withJsonFormsCellProps, withJsonFormsControlProps } from "@jsonforms/react";
-import { OneOfEnumCell } from "@jsonforms/vanilla-renderers";
+import { Helpers, Resolve, and, composePaths, composeWithUi, createDefaultValue, isControl, isObjectArrayControl, isObjectArrayWithNesting, isObjectControl, isOneOfEnumControl, rankWith, schemaMatches } from "@jsonforms/core";
+import { JsonFormsDispatch, useJsonForms, withArrayTranslationProps, withJsonFormsArrayControlProps, withJsonFormsCellProps, withJsonFormsControlProps, withTranslateProps } from "@jsonforms/react";
+import { OneOfEnumCell, withVanillaControlProps } from "@jsonforms/vanilla-renderers";
 import { MaterialArrayLayout, MaterialOneOfEnumCell, MaterialOneOfEnumControl } from "@jsonforms/material-renderers";
-import { freeForm } from "./jsonforms.js";
+import { freeForm, generatedLayout } from "./jsonforms.js";
 
 function ObjectControl({ schema, rootSchema, uischema, path, label, errors, visible, enabled, id }) {
   const detail = useMemo(
-    () => uischema.options?.detail ?? Generate.uiSchema(schema, "VerticalLayout", "#", rootSchema),
+    () => uischema.options?.detail ?? generatedLayout(schema, rootSchema),
     [uischema, schema, rootSchema],
   );
   if (!visible) return null;
@@ -118,5 +126,55 @@ export const anyValueControl = { tester: rankWith(11, isAnyValue), renderer: wit
 /** The cell of a value of any shape (tables), for both sets. */
 export const anyValueCell = { tester: rankWith(11, isAnyValue), cell: withJsonFormsCellProps(AnyValueCell) };
 
+// ObjectList is the material set's expandable panels, its items laid out by
+// the control's detail or else by generatedLayout.
+function ObjectList(props) {
+  const { core } = useJsonForms();
+  const { uischema, schema } = props;
+  const withDetail = useMemo(() => {
+    if (uischema.options?.detail) return uischema;
+    const list = Resolve.schema(schema ?? core.schema, uischema.scope, core.schema);
+    return { ...uischema, options: { ...uischema.options, detail: generatedLayout(list.items, core.schema) } };
+  }, [uischema, schema, core.schema]);
+  return h(MaterialArrayLayout, { ...props, uischema: withDetail });
+}
+
 /** Lists of objects in the material set: expandable panels of every field. */
-export const materialObjectList = { tester: rankWith(10, isObjectArrayControl), renderer: MaterialArrayLayout };
+export const materialObjectList = { tester: rankWith(10, isObjectArrayControl), renderer: ObjectList };
+
+// VanillaObjectList is the vanilla set's array control (its classes, its
+// buttons) with every word from translations and every field of the items.
+function VanillaObjectList(props) {
+  const { data, label, path, schema, rootSchema, uischema, errors, addItem, removeItems, moveUp, moveDown, translations: t, enabled, visible } = props;
+  const css = props.getStyleAsClassName;
+  const detail = useMemo(() => uischema.options?.detail ?? generatedLayout(schema, rootSchema), [uischema, schema, rootSchema]);
+  if (!visible) return null;
+  const button = (style, aria, text, onClick) => h("button", { type: "button", className: css(style), disabled: !enabled, "aria-label": aria, onClick }, text);
+  const remove = (index) => () => window.confirm(t.deleteDialogMessage) && removeItems(path, [index])();
+  const item = (_, index) =>
+    h(
+      "div",
+      { key: index },
+      h(JsonFormsDispatch, { schema, uischema: detail, path: composePaths(path, `${index}`) }),
+      h(
+        "div",
+        { className: css("array.child.controls") },
+        button("array.child.controls.up", t.upAriaLabel, t.up, moveUp(path, index)),
+        button("array.child.controls.down", t.downAriaLabel, t.down, moveDown(path, index)),
+        button("array.child.controls.delete", t.removeAriaLabel, t.removeTooltip, remove(index)),
+      ),
+    );
+  return h(
+    "div",
+    { className: `${css("array.control")} ${Helpers.convertToValidClassName(uischema.scope)}` },
+    h("header", null, h("label", { className: css("array.control.label") }, label), button("array.control.add", undefined, t.addTooltip, addItem(path, createDefaultValue(schema, rootSchema)))),
+    h("div", { className: `${css("array.control.validation")} ${errors ? css("array.control.validation.error") : ""}` }, errors),
+    h("div", { className: css("array.children") }, data?.length ? data.map(item) : h("p", null, t.noDataMessage)),
+  );
+}
+
+/** Lists of objects with nested objects or lists in the vanilla set, in the form's language. */
+export const vanillaObjectList = {
+  tester: rankWith(5, isObjectArrayWithNesting),
+  renderer: withVanillaControlProps(withJsonFormsArrayControlProps(withTranslateProps(withArrayTranslationProps(VanillaObjectList)))),
+};
