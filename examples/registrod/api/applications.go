@@ -235,23 +235,9 @@ func (s *server) validateApplication(w http.ResponseWriter, r *request) error {
 			"il corpo deve essere la domanda in JSON (Content-Type application/json)",
 			"the body must be the application as JSON (Content-Type application/json)"))
 	}
-	data, err := s.readBody(w, r)
-	if err != nil {
-		return err
-	}
-	if err := s.rememberRequest(w, r, data); err != nil {
-		return err
-	}
-	probs, err := applicationProblems(s.deps.Registry.Validator(), data)
-	if err != nil {
-		return err
-	}
-	out := ValidationResult{Valid: !probs.HasErrors(), Errors: probs.Localize(r.lang)}
-	if out.Errors == nil {
-		out.Errors = problem.List{}
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return s.validateOne(w, r, func(data []byte) (problem.List, error) {
+		return applicationProblems(s.deps.Registry.Validator(), data)
+	})
 }
 
 // applicationProblems returns every problem of the application data: the

@@ -73,15 +73,8 @@ func TestValidateApplication(t *testing.T) {
 	// A date out of order, which no schema states.
 	signedLate := applicationExample(t, "valid-section-i.json")
 	signedLate["signature"].(map[string]any)["signedAt"] = "2099-01-01" // after the application's date
-	mustMarshal := func(v any) []byte {
-		b, err := json.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
 	read := func(file string) []byte {
-		return mustMarshal(applicationExample(t, file))
+		return mustJSON(t, applicationExample(t, file))
 	}
 	tests := []struct {
 		name  string
@@ -93,10 +86,10 @@ func TestValidateApplication(t *testing.T) {
 		{"valid section I", read("valid-section-i.json"), true, []string{}, "it"},
 		{"valid sections I and II", read("valid-sections-i-ii.json"), true, []string{}, "en"},
 		{"valid on paper", read("valid-paper-new-facts.json"), true, []string{}, "it"},
-		{"four kinds", mustMarshal(fourKinds), false,
+		{"four kinds", mustJSON(t, fourKinds), false,
 			[]string{"/body unknown_field", "/body required", "/body/legalForm not_in_list", "/body/taxCode type"}, "it"},
 		{"declared absent, given", read("invalid-declared-absent-given.json"), false, []string{" declared_absent"}, "en"},
-		{"signed after its date", mustMarshal(signedLate), false, []string{"/signature/signedAt date_order"}, "en"},
+		{"signed after its date", mustJSON(t, signedLate), false, []string{"/signature/signedAt date_order"}, "en"},
 		{"not JSON", []byte(`{"body": `), false, nil, "it"},
 	}
 	for _, tt := range tests {
@@ -128,7 +121,7 @@ func TestValidateApplication(t *testing.T) {
 					t.Errorf("the schema's %s %s (%s) is missing", p.InstancePath, p.Code, p.SchemaPath)
 					continue
 				}
-				if q := got.Errors[i]; q.Keyword != p.Keyword || !sameJSON(t, q.Params, p.Params) {
+				if q := got.Errors[i]; q.Keyword != p.Keyword || !jsonEqual(mustJSON(t, q.Params), mustJSON(t, p.Params)) {
 					t.Errorf("%s %s: keyword %q params %v, want %q %v", p.InstancePath, p.Code, q.Keyword, q.Params, p.Keyword, p.Params)
 				}
 			}
@@ -161,18 +154,4 @@ func TestValidateApplication(t *testing.T) {
 			}
 		})
 	}
-}
-
-// sameJSON reports whether a and b marshal to the same JSON.
-func sameJSON(t *testing.T, a, b any) bool {
-	t.Helper()
-	ja, err := json.Marshal(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	jb, err := json.Marshal(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bytes.Equal(ja, jb)
 }

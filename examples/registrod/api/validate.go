@@ -81,6 +81,16 @@ func (s *server) validate(w http.ResponseWriter, r *request) error {
 			"il corpo deve essere JSON (Content-Type application/json) o NDJSON (application/x-ndjson, un documento per riga)",
 			"the body must be JSON (Content-Type application/json) or NDJSON (application/x-ndjson, one document per line)"))
 	}
+	return s.validateOne(w, r, func(data []byte) (problem.List, error) {
+		_, probs, err := s.deps.Validator.Check(r.Context(), year, data, mode)
+		return probs, err
+	})
+}
+
+// validateOne answers a validate route's single JSON document: it reads the
+// body (bounded by MaxBodyBytes, an Idempotency-Key remembered), finds its
+// problems with check and writes its ValidationResult.
+func (s *server) validateOne(w http.ResponseWriter, r *request, check func([]byte) (problem.List, error)) error {
 	data, err := s.readBody(w, r)
 	if err != nil {
 		return err
@@ -88,16 +98,22 @@ func (s *server) validate(w http.ResponseWriter, r *request) error {
 	if err := s.rememberRequest(w, r, data); err != nil {
 		return err
 	}
-	_, probs, err := s.deps.Validator.Check(r.Context(), year, data, mode)
+	probs, err := check(data)
 	if err != nil {
 		return err
 	}
-	out := ValidationResult{Valid: !probs.HasErrors(), Errors: probs.Localize(r.lang)}
-	if out.Errors == nil {
-		out.Errors = problem.List{}
-	}
-	writeJSON(w, http.StatusOK, out)
+	probs = localized(probs, r.lang)
+	writeJSON(w, http.StatusOK, ValidationResult{Valid: !probs.HasErrors(), Errors: probs})
 	return nil
+}
+
+// localized returns l in lang, never nil (the answers' errors are a list,
+// never null).
+func localized(l problem.List, lang problem.Lang) problem.List {
+	if l = l.Localize(lang); l == nil {
+		l = problem.List{}
+	}
+	return l
 }
 
 // validateStream answers an NDJSON body: it reads one line at a time and
@@ -180,10 +196,7 @@ func (s *server) validateStream(w http.ResponseWriter, r *request, year int, mod
 				}
 				return stop(cerr)
 			}
-			probs = probs.Localize(r.lang)
-			if probs == nil {
-				probs = problem.List{}
-			}
+			probs = localized(probs, r.lang)
 			// Flush when no more input is at hand: the client sees each
 			// result without waiting for the next line.
 			if werr := out.write(ValidationLine{Line: n, Valid: !probs.HasErrors(), Errors: probs}, in.Buffered() == 0); werr != nil {
