@@ -2,7 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"time"
+
+	"github.com/openregistro/registro/registry"
 )
 
 // Hooks of the group commit for the tests of package sqlstore_test.
@@ -56,4 +59,28 @@ func (s *Store) WriteSQL(ctx context.Context, fail error, panics bool, statement
 		}
 		return fail
 	})
+}
+
+// DBStats are the connection pool's statistics.
+func (s *Store) DBStats() sql.DBStats { return s.db.Stats() }
+
+// EntitiesPlan returns SQLite's query plan of the listing query of f, one
+// line per step.
+func (s *Store) EntitiesPlan(ctx context.Context, f registry.Filter) ([]string, error) {
+	query, args := s.entitiesQuery(&f)
+	rows, err := s.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, append([]any{""}, append(args, 10)...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			return nil, err
+		}
+		out = append(out, detail)
+	}
+	return out, rows.Err()
 }
