@@ -50,8 +50,10 @@ const maxChunk = 1024
 // time, applying f.Visible (with no rows or locks held by the store while it
 // runs) until the page is full and one more visible entity shows that
 // another page follows, whose cursor becomes Page.Next. Without Visible a
-// page needs limit+1 rows; with it, the first chunk is twice that (at least
-// 16 rows) and each next chunk doubles, up to maxChunk. fetch returns fewer
+// page needs limit+1 rows; with it, the first chunk is a quarter more (at
+// least 16 rows: the store's candidates are nearly all visible, and each row
+// fetched is a document decoded) and each next chunk doubles, up to
+// maxChunk. fetch returns fewer
 // than chunk entities only at the end of the listing.
 //
 // Errors: ErrInvalidCursor, wrapped, for a bad cursor; an error for a
@@ -72,7 +74,7 @@ func Paginate(ctx context.Context, f Filter, fetch func(after string, chunk int)
 	}
 	chunk := n + 1
 	if f.Visible != nil {
-		chunk = min(max(2*chunk, 16), max(maxChunk, n+1))
+		chunk = min(max(chunk+chunk/4, 16), max(maxChunk, n+1))
 	}
 	p := Page{Entities: []Entity{}}
 	for {
