@@ -218,7 +218,7 @@ type ReportingDuty struct {
 // it (the two are indistinguishable, so the answer tells nothing about
 // bodies v may not see); store errors.
 func (r *Registry) ReportingDuty(ctx context.Context, v Viewer, cf string, year int) (ReportingDuty, error) {
-	e, err := r.store.EntityByCodiceFiscale(ctx, cf)
+	e, err := r.entityByCodiceFiscale(ctx, cf)
 	if err != nil {
 		return ReportingDuty{}, err
 	}
@@ -269,7 +269,7 @@ func (r *Registry) enrolledDuring(ctx context.Context, e *Entity, s Section, fir
 // register holds no such body, so that the answer tells nothing about bodies
 // v may not see; store errors.
 func (r *Registry) FilingBody(ctx context.Context, v Viewer, cf string) (Entity, error) {
-	e, err := r.store.EntityByCodiceFiscale(ctx, cf)
+	e, err := r.entityByCodiceFiscale(ctx, cf)
 	switch {
 	case err == nil && v.Role == RoleBody && v.EntityID != "" && v.EntityID == e.ID:
 		return e, nil
