@@ -11,6 +11,9 @@ import (
 	"sync"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	jsonv1 "github.com/go-json-experiment/json/v1"
+
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/schemas/problem"
 )
@@ -124,21 +127,32 @@ func (f *Desk) Deadline(year int) time.Time { return f.reg.Deadline(year) }
 // amendment; ErrNotRecorded, with the filing, when the filing was stored but
 // its register event was not.
 func (f *Desk) FileAs(ctx context.Context, v registry.Viewer, year int, data []byte, filedAt time.Time) (Filing, error) {
+	fl, _, err := f.FileRecorded(ctx, v, year, data, filedAt)
+	return fl, err
+}
+
+// FileRecorded files data as FileAs does and also returns the register
+// event that recorded the filing, as stored (its Seq is the filing's place
+// in the change feed, a receipt's protocol number; its EntityID the body's
+// register ID), so that a caller answering with a receipt need not read it
+// back. The event is zero when FileAs's errors say the filing was not
+// recorded, and whenever err is not nil.
+func (f *Desk) FileRecorded(ctx context.Context, v registry.Viewer, year int, data []byte, filedAt time.Time) (Filing, registry.Event, error) {
 	body, err := f.filingBody(ctx, v, data)
 	if err != nil {
-		return Filing{}, err
+		return Filing{}, registry.Event{}, err
 	}
 	doc, probs, err := f.v.WithRegister(FromRegistry(f.reg, v)).Check(ctx, year, data, Complete)
 	if err != nil {
-		return Filing{}, err
+		return Filing{}, registry.Event{}, err
 	}
 	if probs.HasErrors() {
-		return Filing{}, probs
+		return Filing{}, registry.Event{}, probs
 	}
 	if body.CodiceFiscale != doc.Body.TaxCode {
 		// The head could not be read before validation: ask now.
 		if body, err = f.reg.FilingBody(ctx, v, doc.Body.TaxCode); err != nil {
-			return Filing{}, err
+			return Filing{}, registry.Event{}, err
 		}
 	}
 	fl := Filing{
@@ -157,7 +171,7 @@ func (f *Desk) FileAs(ctx context.Context, v registry.Viewer, year int, data []b
 	case errors.Is(err, registry.ErrNotFound):
 		fl.Late = f.reg.Late(year, filedAt)
 	default:
-		return Filing{}, err
+		return Filing{}, registry.Event{}, err
 	}
 	if fl.Late {
 		dl := f.reg.Deadline(year)
@@ -166,13 +180,14 @@ func (f *Desk) FileAs(ctx context.Context, v registry.Viewer, year int, data []b
 			fmt.Sprintf("relazione presentata oltre il termine del %s", dl.Format("02/01/2006")),
 			fmt.Sprintf("report filed after the deadline of %s", dl.Format("2 January 2006"))).AsWarning()}
 	}
-	if err := f.putRecorded(ctx, v, body.ID, fl); err != nil {
+	ev, err := f.putRecorded(ctx, v, body.ID, fl)
+	if err != nil {
 		if errors.Is(err, ErrNotRecorded) {
-			return fl, err // stored all the same
+			return fl, registry.Event{}, err // stored all the same
 		}
-		return Filing{}, err
+		return Filing{}, registry.Event{}, err
 	}
-	return fl, nil
+	return fl, ev, nil
 }
 
 // filingBody reads the body's tax code from data and asks the register for
@@ -184,7 +199,8 @@ func (f *Desk) filingBody(ctx context.Context, v registry.Viewer, data []byte) (
 			TaxCode string `json:"taxCode"`
 		} `json:"body"`
 	}
-	if err := json.Unmarshal(data, &head); err != nil || head.Body.TaxCode == "" {
+	// encoding/json's rules through go-json-experiment's faster decoder.
+	if err := jsonv2.Unmarshal(data, &head, jsonv1.DefaultOptionsV1()); err != nil || head.Body.TaxCode == "" {
 		return registry.Entity{}, nil // the validator says what is wrong
 	}
 	return f.reg.FilingBody(ctx, v, head.Body.TaxCode)
@@ -197,26 +213,31 @@ func (f *Desk) filingBody(ctx context.Context, v registry.Viewer, data []byte) (
 // the error it wraps: the filing was accepted, only the log lags.
 var ErrNotRecorded = problem.NewError(problem.KindInternal, "questionnaire: filing stored without its register event")
 
-// putRecorded stores fl with its register event for body entityID.
-func (f *Desk) putRecorded(ctx context.Context, v registry.Viewer, entityID string, fl Filing) error {
+// putRecorded stores fl with its register event for body entityID and
+// returns the event as stored.
+func (f *Desk) putRecorded(ctx context.Context, v registry.Viewer, entityID string, fl Filing) (registry.Event, error) {
 	rf := registry.ReportFiled{Year: fl.Year, Revision: fl.Revision, FiledAt: fl.FiledAt, Late: fl.Late,
 		FilerCodiceFiscale: fl.FilerTaxCode}
 	if es, ok := f.store.(EventFilingStore); ok {
 		ev, err := f.reg.FilingEvent(ctx, v, entityID, rf)
 		if err != nil {
-			return err
+			return registry.Event{}, err
 		}
-		_, err = es.PutWithEvents(ctx, fl, []registry.Event{ev})
-		return err
+		evs, err := es.PutWithEvents(ctx, fl, []registry.Event{ev})
+		if err != nil || len(evs) != 1 {
+			return registry.Event{}, err
+		}
+		return evs[0], nil
 	}
 	if err := f.store.Put(ctx, fl); err != nil {
-		return err
+		return registry.Event{}, err
 	}
 	// The filing is stored: its event follows even if the caller has gone.
-	if _, err := f.reg.RecordFiling(context.WithoutCancel(ctx), v, entityID, rf); err != nil {
-		return fmt.Errorf("%w: %w", ErrNotRecorded, err)
+	ev, err := f.reg.RecordFiling(context.WithoutCancel(ctx), v, entityID, rf)
+	if err != nil {
+		return registry.Event{}, fmt.Errorf("%w: %w", ErrNotRecorded, err)
 	}
-	return nil
+	return ev, nil
 }
 
 // MemStore is an in-memory FilingStore that keeps idempotency keys

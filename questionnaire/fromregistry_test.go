@@ -3,6 +3,7 @@ package questionnaire_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -179,6 +180,29 @@ func TestDeskRecordingTo(t *testing.T) {
 		assert.Equal(t, registry.EventReportFiled, ev.Kind)
 		assert.Equal(t, e.ID, ev.EntityID)
 		assert.Equal(t, "body:"+e.ID+":"+sample.Filer.TaxCode, ev.Actor, "the audit trail names the viewer")
+	})
+	t.Run("FileRecorded: the event as stored, with either store", func(t *testing.T) {
+		for _, store := range []questionnaire.FilingStore{questionnaire.NewMemStore(), &eventStore{MemStore: questionnaire.NewMemStore()}} {
+			desk := questionnaire.NewDesk(v, store, reg)
+			f, ev, err := desk.FileRecorded(ctx, registry.Body(sample.Filer.TaxCode, e.ID), 2024, data, now)
+			require.NoError(t, err)
+			assert.Equal(t, registry.EventReportFiled, ev.Kind)
+			assert.Equal(t, e.ID, ev.EntityID)
+			assert.Equal(t, fmt.Sprintf("%s/2024/%d", e.ID, f.Revision), ev.RecordID)
+			if _, plain := store.(*questionnaire.MemStore); plain {
+				// The register wrote it: the last event of its log.
+				log, err := reg.Events(ctx, registry.Staff("test"), registry.EventFilter{EntityID: e.ID})
+				require.NoError(t, err)
+				require.NotEmpty(t, log)
+				assert.Equal(t, log[len(log)-1], ev)
+			} else {
+				es := store.(*eventStore)
+				assert.Equal(t, es.events[len(es.events)-1], ev, "what the store returned")
+			}
+		}
+		_, ev, err := questionnaire.NewDesk(v, questionnaire.NewMemStore(), reg).FileRecorded(ctx, registry.Body("x", "another"), 2024, data, now)
+		require.ErrorIs(t, err, registry.ErrForbidden)
+		assert.Zero(t, ev)
 	})
 	t.Run("another body's report: forbidden, nothing stored", func(t *testing.T) {
 		store := &eventStore{MemStore: questionnaire.NewMemStore()}

@@ -109,22 +109,24 @@ func (s *server) rememberRequest(w http.ResponseWriter, r *request, data []byte)
 // fileIdempotent files data as v, honouring the request's Idempotency-Key:
 // the key is stored with the filing in one transaction, and a retry of the
 // same request returns the revision the first one stored (replayed true)
-// without filing again; the key with another request is a 422.
-func (s *server) fileIdempotent(ctx context.Context, r *request, v registry.Viewer, year int, data []byte) (f questionnaire.Filing, replayed bool, err error) {
+// without filing again; the key with another request is a 422. ev is the
+// register event that recorded a new filing (questionnaire.Desk.FileRecorded),
+// zero for a replay.
+func (s *server) fileIdempotent(ctx context.Context, r *request, v registry.Viewer, year int, data []byte) (f questionnaire.Filing, ev registry.Event, replayed bool, err error) {
 	k, withKey, err := idempotencyKey(r, data)
 	if err != nil {
-		return f, false, err
+		return f, ev, false, err
 	}
 	if !withKey {
-		f, err = s.deps.Desk.FileAs(ctx, v, year, data, s.deps.Registry.Now())
-		return f, false, err
+		f, ev, err = s.deps.Desk.FileRecorded(ctx, v, year, data, s.deps.Registry.Now())
+		return f, ev, false, err
 	}
 	st, err := s.idempotencyStore()
 	if err != nil {
-		return f, false, err
+		return f, ev, false, err
 	}
 	if err := s.expireKey(ctx, k); err != nil {
-		return f, false, err
+		return f, ev, false, err
 	}
 	replay := func() (questionnaire.Filing, bool, error) {
 		rec, err := st.Idempotency(ctx, k.Subject, k.Key)
@@ -146,16 +148,18 @@ func (s *server) fileIdempotent(ctx context.Context, r *request, v registry.View
 		return questionnaire.Filing{}, false, errors.New("api: the revision of an idempotency key is not in the filing history")
 	}
 	if _, err := st.Idempotency(ctx, k.Subject, k.Key); err == nil {
-		return replay()
+		f, replayed, err = replay()
+		return f, ev, replayed, err
 	} else if !errors.Is(err, registry.ErrNotFound) {
-		return f, false, err
+		return f, ev, false, err
 	}
-	f, err = s.deps.Desk.FileAs(questionnaire.WithIdempotencyKey(ctx, k), v, year, data, s.deps.Registry.Now())
+	f, ev, err = s.deps.Desk.FileRecorded(questionnaire.WithIdempotencyKey(ctx, k), v, year, data, s.deps.Registry.Now())
 	if errors.Is(err, questionnaire.ErrIdempotencyKeyUsed) || errors.Is(err, registry.ErrConflict) {
 		// A concurrent request with the same key got there first.
 		if _, lerr := st.Idempotency(ctx, k.Subject, k.Key); lerr == nil {
-			return replay()
+			f, replayed, err = replay()
+			return f, registry.Event{}, replayed, err
 		}
 	}
-	return f, false, err
+	return f, ev, false, err
 }

@@ -82,7 +82,9 @@ func (s *server) file(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
+	// Who files, what the body owes and the receipt each ask the register
+	// about the body the document names: one read answers them all.
+	ctx := registry.WithBodyMemo(r.Context())
 	v, err := s.viewer(ctx, r.caller)
 	if err != nil {
 		return err
@@ -93,7 +95,7 @@ func (s *server) file(w http.ResponseWriter, r *request) error {
 	}
 	// The desk stores the filing and records it in the register's log (the
 	// change feed) in one transaction on the SQL stores.
-	f, replayed, err := s.fileIdempotent(ctx, r, v, year, data)
+	f, ev, replayed, err := s.fileIdempotent(ctx, r, v, year, data)
 	if replayed {
 		w.Header().Set(ReplayedHeader, "true")
 	}
@@ -104,11 +106,15 @@ func (s *server) file(w http.ResponseWriter, r *request) error {
 	} else if err != nil {
 		return err
 	}
-	body, err := s.deps.Registry.FilingBody(ctx, v, f.BodyTaxCode)
-	if err != nil {
-		return err
+	entityID := ev.EntityID
+	if entityID == "" { // a replay, or a filing whose event is not recorded
+		body, err := s.deps.Registry.FilingBody(ctx, v, f.BodyTaxCode)
+		if err != nil {
+			return err
+		}
+		entityID = body.ID
 	}
-	info, err := s.filingInfo(ctx, v, body.ID, f, r.lang)
+	info, err := s.filingInfo(ctx, v, entityID, f, ev, r.lang)
 	if err != nil {
 		return err
 	}

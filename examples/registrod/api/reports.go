@@ -59,14 +59,20 @@ func reportPath(entityID string, year, revision int) string {
 }
 
 // filingInfo returns the metadata and the receipt of f, filed for body
-// entityID, as v reads them.
-func (s *server) filingInfo(ctx context.Context, v registry.Viewer, entityID string, f questionnaire.Filing, lang problem.Lang) (FilingInfo, error) {
+// entityID, as v reads them. recorded is f's register event when the caller
+// has it (the filing it has just stored), or zero: then it is read from the
+// register's log.
+func (s *server) filingInfo(ctx context.Context, v registry.Viewer, entityID string, f questionnaire.Filing, recorded registry.Event, lang problem.Lang) (FilingInfo, error) {
 	info := FilingInfo{EntityID: entityID, BodyTaxCode: f.BodyTaxCode, Year: f.Year, Revision: f.Revision,
 		FiledAt: f.FiledAt, FilerTaxCode: f.FilerTaxCode, Late: f.Late, Warnings: f.Warnings.Localize(lang)}
 	if info.Warnings == nil {
 		info.Warnings = problem.List{}
 	}
 	info.Receipt = FilingReceipt{FiledAt: f.FiledAt, Late: f.Late, Report: reportPath(entityID, f.Year, f.Revision)}
+	if recorded.Seq != 0 {
+		info.Receipt.Protocol = protocolNumber(recorded)
+		return info, nil
+	}
 	ev, err := s.deps.Registry.FilingRecord(ctx, v, entityID, f.Year, f.Revision)
 	switch {
 	case err == nil:
@@ -117,7 +123,7 @@ func (s *server) history(r *request) (registry.Viewer, registry.Entity, []questi
 
 // writeReport answers revision f of body e's report, with its receipt.
 func (s *server) writeReport(w http.ResponseWriter, r *request, v registry.Viewer, e registry.Entity, f questionnaire.Filing) error {
-	info, err := s.filingInfo(r.Context(), v, e.ID, f, r.lang)
+	info, err := s.filingInfo(r.Context(), v, e.ID, f, registry.Event{}, r.lang)
 	if err != nil {
 		return err
 	}
@@ -162,7 +168,7 @@ func (s *server) reportRevisions(w http.ResponseWriter, r *request) error {
 	}
 	out := RevisionList{Items: make([]FilingInfo, 0, len(hist))}
 	for _, f := range hist {
-		info, err := s.filingInfo(r.Context(), v, e.ID, f, r.lang)
+		info, err := s.filingInfo(r.Context(), v, e.ID, f, registry.Event{}, r.lang)
 		if err != nil {
 			return err
 		}
