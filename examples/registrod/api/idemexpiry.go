@@ -31,6 +31,14 @@ func (o Options) retention() time.Duration {
 	return o.IdempotencyRetention
 }
 
+// keyExpired reports whether rec was stored more than the retention ago, in
+// a store that expires keys: expireKey would forget it.
+func (s *server) keyExpired(rec questionnaire.IdempotencyRecord) bool {
+	_, ok := s.deps.Filings.(questionnaire.IdempotencyExpirer)
+	ret := s.opts.retention()
+	return ok && ret >= 0 && rec.CreatedAt.Before(s.deps.Registry.Now().Add(-ret))
+}
+
 // expireKey forgets k when it was stored more than the retention ago, so
 // that the request is a new one: called before a key is looked up. Stores
 // that do not expire keys keep them.

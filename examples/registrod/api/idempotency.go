@@ -125,14 +125,7 @@ func (s *server) fileIdempotent(ctx context.Context, r *request, v registry.View
 	if err != nil {
 		return f, ev, false, err
 	}
-	if err := s.expireKey(ctx, k); err != nil {
-		return f, ev, false, err
-	}
-	replay := func() (questionnaire.Filing, bool, error) {
-		rec, err := st.Idempotency(ctx, k.Subject, k.Key)
-		if err != nil {
-			return questionnaire.Filing{}, false, err
-		}
+	replay := func(rec questionnaire.IdempotencyRecord) (questionnaire.Filing, bool, error) {
 		if rec.RequestHash != k.RequestHash || rec.Revision == 0 {
 			return questionnaire.Filing{}, false, keyReused()
 		}
@@ -147,17 +140,24 @@ func (s *server) fileIdempotent(ctx context.Context, r *request, v registry.View
 		}
 		return questionnaire.Filing{}, false, errors.New("api: the revision of an idempotency key is not in the filing history")
 	}
-	if _, err := st.Idempotency(ctx, k.Subject, k.Key); err == nil {
-		f, replayed, err = replay()
+	// One read of the key answers both questions: is it an expired one
+	// (forgotten, the request is new), or a retry (replayed)?
+	switch rec, err := st.Idempotency(ctx, k.Subject, k.Key); {
+	case err == nil && s.keyExpired(rec):
+		if err := s.expireKey(ctx, k); err != nil {
+			return f, ev, false, err
+		}
+	case err == nil:
+		f, replayed, err = replay(rec)
 		return f, ev, replayed, err
-	} else if !errors.Is(err, registry.ErrNotFound) {
+	case !errors.Is(err, registry.ErrNotFound):
 		return f, ev, false, err
 	}
 	f, ev, err = s.deps.Desk.FileRecorded(questionnaire.WithIdempotencyKey(ctx, k), v, year, data, s.deps.Registry.Now())
 	if errors.Is(err, questionnaire.ErrIdempotencyKeyUsed) || errors.Is(err, registry.ErrConflict) {
 		// A concurrent request with the same key got there first.
-		if _, lerr := st.Idempotency(ctx, k.Subject, k.Key); lerr == nil {
-			f, replayed, err = replay()
+		if rec, lerr := st.Idempotency(ctx, k.Subject, k.Key); lerr == nil {
+			f, replayed, err = replay(rec)
 			return f, registry.Event{}, replayed, err
 		}
 	}
