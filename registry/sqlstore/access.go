@@ -13,7 +13,7 @@ var _ registry.GrantStore = (*Store)(nil)
 // Grant implements registry.GrantStore.
 func (s *Store) Grant(ctx context.Context, id string) (registry.Grant, error) {
 	var g registry.Grant
-	v, err := s.readDoc(ctx, s.db, &g, fmt.Sprintf("grant %q", id), "SELECT version, doc FROM grants WHERE id = ?", id)
+	v, err := s.readDoc(ctx, s.reads, &g, fmt.Sprintf("grant %q", id), "SELECT version, doc FROM grants WHERE id = ?", id)
 	if err != nil {
 		return registry.Grant{}, err
 	}

@@ -41,7 +41,7 @@ func (s *Store) CreateAPIToken(ctx context.Context, t registry.APIToken, hash re
 
 // APITokenByHash implements registry.APITokenStore.
 func (s *Store) APITokenByHash(ctx context.Context, hash registry.TokenHash) (registry.APIToken, error) {
-	row := s.db.QueryRowContext(ctx, s.d.q("SELECT "+apiTokenColumns+" FROM api_tokens WHERE token_hash = ?"), hex.EncodeToString(hash[:]))
+	row := s.reads.QueryRowContext(ctx, s.d.q("SELECT "+apiTokenColumns+" FROM api_tokens WHERE token_hash = ?"), hex.EncodeToString(hash[:]))
 	t, stored, err := scanAPIToken(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return registry.APIToken{}, registry.ErrNotFound

@@ -14,7 +14,7 @@ import (
 // attachments table (migration 0006).
 func (s *Store) AttachmentFile(ctx context.Context, sha string) (registry.AttachmentFile, error) {
 	f := registry.AttachmentFile{SHA256: sha}
-	err := s.db.QueryRowContext(ctx, s.d.q("SELECT size, media_type, content FROM attachments WHERE sha256 = ?"), sha).
+	err := s.reads.QueryRowContext(ctx, s.d.q("SELECT size, media_type, content FROM attachments WHERE sha256 = ?"), sha).
 		Scan(&f.Size, &f.MediaType, &f.Content)
 	if errors.Is(err, sql.ErrNoRows) {
 		return registry.AttachmentFile{}, fmt.Errorf("sqlstore: attachment %q: %w", sha, registry.ErrNotFound)

@@ -16,7 +16,7 @@ func (s *Store) Draft(ctx context.Context, entityID string, year int) (registry.
 	d := registry.Draft{EntityID: entityID, Year: year}
 	var doc []byte
 	var savedAt string
-	err := s.db.QueryRowContext(ctx, s.d.q(`SELECT version, doc, saved_at, saved_by FROM report_drafts
+	err := s.reads.QueryRowContext(ctx, s.d.q(`SELECT version, doc, saved_at, saved_by FROM report_drafts
 		WHERE entity_id = ? AND year = ?`), entityID, year).Scan(&d.Version, &doc, &savedAt, &d.SavedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return registry.Draft{}, fmt.Errorf("sqlstore: draft of %q for %d: %w", entityID, year, registry.ErrNotFound)

@@ -84,3 +84,23 @@ func (s *Store) EntitiesPlan(ctx context.Context, f registry.Filter) ([]string, 
 	}
 	return out, rows.Err()
 }
+
+// MaxCachedStmts is maxCachedStmts.
+const MaxCachedStmts = maxCachedStmts
+
+// CachedStmts is how many prepared statements the store's reads keep.
+func (s *Store) CachedStmts() int {
+	s.reads.mu.Lock()
+	defer s.reads.mu.Unlock()
+	return len(s.reads.stmts)
+}
+
+// EntityCacheGen is entityCacheGen.
+const EntityCacheGen = entityCacheGen
+
+// CachedEntities is how many decoded bodies the store keeps.
+func (s *Store) CachedEntities() int {
+	s.entities.mu.Lock()
+	defer s.entities.mu.Unlock()
+	return len(s.entities.cur) + len(s.entities.old)
+}

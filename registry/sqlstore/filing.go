@@ -156,7 +156,7 @@ func scanFiling(row interface{ Scan(...any) error }) (questionnaire.Filing, erro
 // Get implements questionnaire.FilingStore.
 func (fs *Filings) Get(ctx context.Context, bodyTaxCode string, year int) (questionnaire.Filing, error) {
 	s := fs.s
-	row := s.db.QueryRowContext(ctx, s.d.q(`SELECT `+filingColumns+` FROM current_filings c
+	row := s.reads.QueryRowContext(ctx, s.d.q(`SELECT `+filingColumns+` FROM current_filings c
 JOIN filings f ON f.body_tax_code = c.body_tax_code AND f.year = c.year AND f.revision = c.revision
 WHERE c.year = ? AND c.body_tax_code = ?`), year, bodyTaxCode)
 	f, err := scanFiling(row)
@@ -172,7 +172,7 @@ WHERE c.year = ? AND c.body_tax_code = ?`), year, bodyTaxCode)
 // History implements questionnaire.FilingStore.
 func (fs *Filings) History(ctx context.Context, bodyTaxCode string, year int) ([]questionnaire.Filing, error) {
 	s := fs.s
-	rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT `+filingColumns+` FROM filings f
+	rows, err := s.reads.QueryContext(ctx, s.d.q(`SELECT `+filingColumns+` FROM filings f
 WHERE f.body_tax_code = ? AND f.year = ? ORDER BY f.revision`), bodyTaxCode, year)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: read filing history: %w", err)
@@ -261,7 +261,7 @@ func (fs *Filings) Idempotency(ctx context.Context, subject, key string) (questi
 		body      sql.NullString
 		year, rev sql.NullInt64
 	)
-	err := fs.s.db.QueryRowContext(ctx, fs.s.d.q(`SELECT request_hash, created_at, body_tax_code, year, revision
+	err := fs.s.reads.QueryRowContext(ctx, fs.s.d.q(`SELECT request_hash, created_at, body_tax_code, year, revision
 FROM idempotency_keys WHERE subject = ? AND idem_key = ?`), subject, key).Scan(&rec.RequestHash, &created, &body, &year, &rev)
 	if errors.Is(err, sql.ErrNoRows) {
 		return rec, fmt.Errorf("sqlstore: idempotency key: %w", registry.ErrNotFound)

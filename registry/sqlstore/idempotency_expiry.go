@@ -46,7 +46,7 @@ WHERE (subject, idem_key) IN (SELECT subject, idem_key FROM idempotency_keys
 func (fs *Filings) ExpireIdempotency(ctx context.Context, subject, key string, cutoff time.Time) (bool, error) {
 	s := fs.s
 	var created string
-	err := s.db.QueryRowContext(ctx, s.d.q(`SELECT created_at FROM idempotency_keys WHERE subject = ? AND idem_key = ?`),
+	err := s.reads.QueryRowContext(ctx, s.d.q(`SELECT created_at FROM idempotency_keys WHERE subject = ? AND idem_key = ?`),
 		subject, key).Scan(&created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil

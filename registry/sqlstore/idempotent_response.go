@@ -51,7 +51,7 @@ WHERE subject = ? AND idem_key = ? AND response_status IS NULL`, status, body, s
 // answer yet; database errors.
 func (fs *Filings) IdempotentResponse(ctx context.Context, subject, key string) (status int, body []byte, err error) {
 	var st sql.NullInt64
-	err = fs.s.db.QueryRowContext(ctx, fs.s.d.q(`SELECT response_status, response_body FROM idempotency_keys
+	err = fs.s.reads.QueryRowContext(ctx, fs.s.d.q(`SELECT response_status, response_body FROM idempotency_keys
 WHERE subject = ? AND idem_key = ?`), subject, key).Scan(&st, &body)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !st.Valid) {
 		return 0, nil, fmt.Errorf("sqlstore: idempotent response of %q: %w", key, registry.ErrNotFound)

@@ -41,6 +41,15 @@ func decodeDoc(doc []byte, v any) error {
 	return jsonv2.Unmarshal(upgradeDoc(doc), v, v1Semantics)
 }
 
+// decode decodes a stored document into v: a body through the store's
+// entityCache, anything else with decodeDoc.
+func (s *Store) decode(doc []byte, v any) error {
+	if e, ok := v.(*registry.Entity); ok {
+		return s.entities.decode(doc, e)
+	}
+	return decodeDoc(doc, v)
+}
+
 // readDoc reads one (version, doc) row and decodes doc into v; it returns
 // ErrNotFound, wrapped with what, when there is no row.
 func (s *Store) readDoc(ctx context.Context, q queryer, v any, what string, query string, args ...any) (int64, error) {
@@ -53,7 +62,7 @@ func (s *Store) readDoc(ctx context.Context, q queryer, v any, what string, quer
 	if err != nil {
 		return 0, fmt.Errorf("sqlstore: read %s: %w", what, err)
 	}
-	if err := decodeDoc(doc, v); err != nil {
+	if err := s.decode(doc, v); err != nil {
 		return 0, fmt.Errorf("sqlstore: decode %s: %w", what, err)
 	}
 	return version, nil
@@ -62,7 +71,7 @@ func (s *Store) readDoc(ctx context.Context, q queryer, v any, what string, quer
 // readDocs runs a query returning (version, doc) rows and decodes each into
 // a T, setting its version with set.
 func readDocs[T any](ctx context.Context, s *Store, what string, set func(*T, int64), query string, args ...any) ([]T, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.q(query), args...)
+	rows, err := s.reads.QueryContext(ctx, s.d.q(query), args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: list %s: %w", what, err)
 	}
@@ -75,7 +84,7 @@ func readDocs[T any](ctx context.Context, s *Store, what string, set func(*T, in
 			return nil, fmt.Errorf("sqlstore: list %s: %w", what, err)
 		}
 		var v T
-		if err := decodeDoc(doc, &v); err != nil {
+		if err := s.decode(doc, &v); err != nil {
 			return nil, fmt.Errorf("sqlstore: decode %s: %w", what, err)
 		}
 		set(&v, version)
@@ -90,7 +99,7 @@ func readDocs[T any](ctx context.Context, s *Store, what string, set func(*T, in
 // Entity implements registry.Store.
 func (s *Store) Entity(ctx context.Context, id string) (registry.Entity, error) {
 	var e registry.Entity
-	v, err := s.readDoc(ctx, s.db, &e, fmt.Sprintf("entity %q", id), "SELECT version, doc FROM entities WHERE id = ?", id)
+	v, err := s.readDoc(ctx, s.reads, &e, fmt.Sprintf("entity %q", id), "SELECT version, doc FROM entities WHERE id = ?", id)
 	if err != nil {
 		return registry.Entity{}, err
 	}
@@ -101,7 +110,7 @@ func (s *Store) Entity(ctx context.Context, id string) (registry.Entity, error) 
 // EntityByCodiceFiscale implements registry.Store.
 func (s *Store) EntityByCodiceFiscale(ctx context.Context, cf string) (registry.Entity, error) {
 	var e registry.Entity
-	v, err := s.readDoc(ctx, s.db, &e, fmt.Sprintf("entity with codice fiscale %q", cf), "SELECT version, doc FROM entities WHERE codice_fiscale = ?", cf)
+	v, err := s.readDoc(ctx, s.reads, &e, fmt.Sprintf("entity with codice fiscale %q", cf), "SELECT version, doc FROM entities WHERE codice_fiscale = ?", cf)
 	if err != nil {
 		return registry.Entity{}, err
 	}
@@ -218,7 +227,7 @@ func (s *Store) entitiesQuery(f *registry.Filter) (string, []any) {
 // Application implements registry.Store.
 func (s *Store) Application(ctx context.Context, id string) (registry.Application, error) {
 	var a registry.Application
-	v, err := s.readDoc(ctx, s.db, &a, fmt.Sprintf("application %q", id), "SELECT version, doc FROM applications WHERE id = ?", id)
+	v, err := s.readDoc(ctx, s.reads, &a, fmt.Sprintf("application %q", id), "SELECT version, doc FROM applications WHERE id = ?", id)
 	if err != nil {
 		return registry.Application{}, err
 	}
@@ -235,7 +244,7 @@ func (s *Store) Applications(ctx context.Context, entityID string) ([]registry.A
 // Partnership implements registry.Store.
 func (s *Store) Partnership(ctx context.Context, id string) (registry.Partnership, error) {
 	var p registry.Partnership
-	v, err := s.readDoc(ctx, s.db, &p, fmt.Sprintf("partnership %q", id), "SELECT version, doc FROM partnerships WHERE id = ?", id)
+	v, err := s.readDoc(ctx, s.reads, &p, fmt.Sprintf("partnership %q", id), "SELECT version, doc FROM partnerships WHERE id = ?", id)
 	if err != nil {
 		return registry.Partnership{}, err
 	}
@@ -292,7 +301,7 @@ func (s *Store) Events(ctx context.Context, f registry.EventFilter) ([]registry.
 	}
 	query += " ORDER BY seq LIMIT ?"
 	args = append(args, n)
-	rows, err := s.db.QueryContext(ctx, s.d.q(query), args...)
+	rows, err := s.reads.QueryContext(ctx, s.d.q(query), args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: events: %w", err)
 	}

@@ -64,6 +64,12 @@ type Options struct {
 type Store struct {
 	db *sql.DB
 	d  *dialect
+	// reads is what reads outside a transaction go through: the pool,
+	// with SQLite's statements prepared once (stmtcache.go).
+	reads *stmtCache
+	// entities are the bodies decoded lately, by their documents' bytes
+	// (doccache.go).
+	entities *entityCache
 	// commits queues the writes of this process for the committer
 	// goroutine, which runs those that arrive while a transaction commits
 	// together in the next one (groupcommit.go).
@@ -108,7 +114,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlstore: connect to %s: %w", d.name, err)
 	}
-	s := &Store{db: db, d: d, writeWait: opts.WriteWait}
+	s := &Store{db: db, d: d, reads: newStmtCache(db, d.name == "sqlite"), entities: newEntityCache(), writeWait: opts.WriteWait}
 	if !opts.SkipMigrate {
 		if err := s.Migrate(ctx); err != nil {
 			db.Close()
@@ -147,6 +153,7 @@ func ping(ctx context.Context, db *sql.DB, d *dialect) error {
 // iterators still running fail.
 func (s *Store) Close() error {
 	s.commits.close()
+	s.reads.close()
 	return s.db.Close()
 }
 
