@@ -121,6 +121,27 @@
 // Restore is the exception: it fills a fresh database in a transaction of
 // its own, outside the committer.
 //
+// # Reads
+//
+// Reads outside a transaction go through the pool with three things kept
+// between them, each measured on the deadline-day load test (BENCHMARKS.md):
+//
+//   - SQLite connections stay open between requests (up to
+//     SQLiteIdleConns, closed after five idle minutes): a new connection
+//     runs its pragmas, reads the schema and starts with a cold page cache.
+//   - On SQLite each distinct query is prepared once and reused (at most
+//     512); the driver would otherwise parse and plan every query afresh.
+//     pgx keeps prepared statements itself.
+//   - Bodies are decoded once per stored document: a cache keyed by the
+//     document's exact bytes (two generations of 2048 bodies) answers a body
+//     read again with a copy. Keyed by content, it cannot answer with a stale
+//     body: a document written by another process, rewritten by a migration
+//     or restored from a backup has other bytes, hence another key.
+//
+// Listings test a body's enrolments by body (the index on (entity_id,
+// section, status), forced with INDEXED BY on SQLite, whose planner has no
+// statistics to prefer it).
+//
 // # Backups
 //
 // Store.Backup writes a consistent copy while the store serves: an SQLite
