@@ -429,7 +429,12 @@ func TestGroupCommitOrderAcrossKinds(t *testing.T) {
 			e.Seat.Region = "01"
 			release := s.HoldCommitter(ctx)
 			errs := make(chan error, 3)
-			go func() { _, err := gcFile(ctx, s, 0, 1); errs <- err }()
+			var returned []registry.Event
+			go func() {
+				var err error
+				returned, err = gcFile(ctx, s, 0, 1)
+				errs <- err
+			}()
 			s.WaitQueued(1)
 			go func() {
 				_, err := s.Commit(ctx, registry.Batch{Entities: []registry.Entity{e}, Events: []registry.Event{
@@ -454,6 +459,10 @@ func TestGroupCommitOrderAcrossKinds(t *testing.T) {
 			want := []string{"questionnaire.filed 12", "entity.updated 01,12", "questionnaire.filed 01"}
 			if !slices.Equal(got, want) {
 				t.Fatalf("feed %q, want %q", got, want)
+			}
+			// The writer is answered with its event as the feed holds it.
+			if len(returned) != 1 || !slices.Equal(returned[0].Regions, []string{"12"}) || returned[0].Seq != feedOf(t, s)[1].Seq {
+				t.Fatalf("the filing was answered with %+v", returned)
 			}
 		})
 	}

@@ -492,6 +492,24 @@ func (t *txn) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 	return st.ExecContext(ctx, args...)
 }
 
+// queryRow runs query (with '?' placeholders), which returns one row, in
+// the transaction, prepared once on SQLite as exec does.
+func (t *txn) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	query = t.d.q(query)
+	if t.stmts == nil {
+		return t.QueryRowContext(ctx, query, args...)
+	}
+	st, ok := t.stmts[query]
+	if !ok {
+		var err error
+		if st, err = t.PrepareContext(ctx, query); err != nil {
+			return t.QueryRowContext(ctx, query, args...) // reports err
+		}
+		t.stmts[query] = st
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
 // close releases the prepared statements.
 func (t *txn) close() {
 	for _, st := range t.stmts {
@@ -608,12 +626,33 @@ func (s *Store) regions(ctx context.Context, tx *txn, evs []registry.Event) (map
 // appendEvents numbers the events from the 'event' counter and inserts
 // them, in a transaction that wrote no entity: the regions of their bodies
 // are the same before and after it.
+//
+// Each event is one statement: its body's region is read by the INSERT
+// itself (a round trip less per filing on PostgreSQL than reading it
+// first), "" for an event of no body or of a body not stored.
 func (s *Store) appendEvents(ctx context.Context, tx *txn, evs []registry.Event) ([]registry.Event, error) {
-	r, err := s.regions(ctx, tx, evs)
+	out := make([]registry.Event, len(evs))
+	if len(evs) == 0 {
+		return out, nil
+	}
+	first, err := tx.nextSeqs(ctx, len(evs))
 	if err != nil {
 		return nil, err
 	}
-	return s.appendEventsIn(ctx, tx, evs, r, r)
+	for i, ev := range evs {
+		ev = ev.Clone()
+		ev.Seq = first + int64(i)
+		var region string
+		if err := tx.queryRow(ctx, `INSERT INTO events (seq, at, actor, kind, entity_id, record_id, section, note, before, after, region, region_before)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT region FROM entities WHERE id = ?), ''), '') RETURNING region`,
+			ev.Seq, formatTime(ev.At), ev.Actor, string(ev.Kind), ev.EntityID, ev.RecordID, int(ev.Section), ev.Note,
+			nullBytes(ev.Before), nullBytes(ev.After), ev.EntityID).Scan(&region); err != nil {
+			return nil, fmt.Errorf("sqlstore: write event: %w", err)
+		}
+		ev.Regions = registry.EventRegions(region, region)
+		out[i] = ev
+	}
+	return out, nil
 }
 
 // appendEventsIn numbers the events from the 'event' counter and inserts
