@@ -11,7 +11,7 @@
 //	         [--mix file=70,validate=20,list=10] [--amend 0.2]
 //	         [--max-error-rate 0] [--out results.json]
 //	loadtest --seed-db DSN --tokens FILE [--year Y --seed S --scale X]
-//	loadtest --self [--db sqlite:PATH|postgres://…] [--year Y --seed S --scale X] […]
+//	loadtest --self [--db sqlite:PATH|postgres://…] [--max-in-flight N] [--year Y --seed S --scale X] […]
 //
 // Three modes:
 //
@@ -30,7 +30,10 @@
 //   - Self-contained (--self): seeds a database (a temporary SQLite file when
 //     --db is not given), starts the service in-process on 127.0.0.1:0 with its
 //     clock on deadline day, runs the load, and verifies the outcome (see
-//     Verify below). Tests and BENCHMARKS.md use this mode.
+//     Verify below). Tests and BENCHMARKS.md use this mode. --max-in-flight
+//     sets the service's limit of requests worked on at once
+//     (api.Options.MaxInFlight; -1 for none, the anchor it is measured
+//     against).
 //
 // The load is a mix of three operations, picked at random by weight: "file"
 // (a body POSTs its questionnaire to /v1/filings/{year}; a share --amend of

@@ -47,6 +47,7 @@ type options struct {
 	maxErrorRate   float64
 	out            string
 	cpuProfile     string
+	maxInFlight    int
 }
 
 func main() {
@@ -78,6 +79,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Float64Var(&o.maxErrorRate, "max-error-rate", 0, "exit 1 when the error rate is above this (0–1)")
 	fs.StringVar(&o.out, "out", "", "write the results as JSON to this file")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the load phase to this file")
+	fs.IntVar(&o.maxInFlight, "max-in-flight", 0, "with --self: the service's api.Options.MaxInFlight (0: its default; negative: no limit)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -255,7 +257,9 @@ func runSelf(ctx context.Context, o options, stderr io.Writer) (*Results, error)
 	if err != nil {
 		return nil, err
 	}
-	srv := &http.Server{Handler: api.New(deps, api.Options{RateLimit: -1}), // the load test measures the service, not its limit ReadHeaderTimeout: 10 * time.Second,
+	// The load test measures the service, not its per-caller rate limit.
+	h := api.New(deps, api.Options{RateLimit: -1, MaxInFlight: o.maxInFlight})
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError)}
 	go func() { _ = srv.Serve(ln) }()
 	defer func() {

@@ -38,6 +38,7 @@ type config struct {
 	requestTimeout  time.Duration
 	openapi         bool
 	rateLimit       float64
+	maxInFlight     int
 	rateBurst       int
 	corsOrigins     string
 	idemRetention   time.Duration
@@ -106,6 +107,7 @@ func newFlagSet(cfg *config, stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&cfg.rateBurst, "rate-burst", api.DefaultRateBurst, "requests a caller may make at once before --rate-limit applies")
 	fs.DurationVar(&cfg.idemRetention, "idempotency-retention", api.DefaultIdempotencyRetention, "how long an Idempotency-Key is kept (a retry within it is answered as the first request); negative: keys never expire")
 	fs.StringVar(&cfg.corsOrigins, "cors-origins", "", "comma-separated origins (https://app.example.org, or *) whose browser front-ends may call the API; empty: no CORS")
+	fs.IntVar(&cfg.maxInFlight, "max-in-flight", 0, "requests worked on at once, the others waiting their turn within their deadline; 0: api.DefaultMaxInFlight per CPU; negative: no limit")
 	fs.DurationVar(&cfg.requestTimeout, "request-timeout", api.DefaultRequestTimeout, "deadline of every request: past it, its work stops and the answer is a 503 problem")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", DefaultMetricsAddr, "address of the Prometheus /metrics listener (plain HTTP; keep it private); empty: no metrics")
 	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "PEM certificate (chain) file: serve HTTPS (TLS 1.2+) instead of HTTP; needs --tls-key")

@@ -213,6 +213,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	apiHandler := api.New(deps, api.Options{
 		RequestTimeout: cfg.requestTimeout,
 		RateLimit:      cfg.rateLimit,
+		MaxInFlight:    cfg.maxInFlight,
 		RateBurst:      cfg.rateBurst,
 		CORSOrigins:    cfg.origins(),
 		Metrics:        apiMetrics,

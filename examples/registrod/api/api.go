@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -80,6 +81,16 @@ type Options struct {
 	// its answer: past it the request's work stops and the answer is a 503
 	// problem. 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
+	// MaxInFlight is how many requests the handler works on at once; the
+	// others wait their turn, in no set order, within their deadline (one
+	// still waiting at RequestTimeout is answered 503, as any request past
+	// it). /healthz and /readyz never wait. Past the machine's cores, more
+	// requests at once only share the CPU thinner and starve the store's
+	// committer, which every write waits for: at 256 callers on deadline day
+	// a filing's p99 went from seconds to half a second with a limit (see
+	// BENCHMARKS.md). 0 means DefaultMaxInFlight per CPU
+	// (runtime.GOMAXPROCS); a negative value means no limit.
+	MaxInFlight int
 	// MaxHeaderBytes caps the request line and headers: past it the answer
 	// is a 431 problem. 0 means DefaultMaxHeaderBytes. (A server's own
 	// http.Server.MaxHeaderBytes should be larger, so that this problem is
@@ -117,9 +128,12 @@ type server struct {
 	log    *slog.Logger
 	mux    *http.ServeMux
 	routes []routeDef
-	limits *limiters     // nil: no rate limit
-	open   openData      // the cached open data (opendata.go)
-	annual annualReports // the cached annual reports (annualreport.go)
+	limits *limiters // nil: no rate limit
+	// inFlight holds a token for each request being worked on
+	// (Options.MaxInFlight); nil: no limit.
+	inFlight chan struct{}
+	open     openData      // the cached open data (opendata.go)
+	annual   annualReports // the cached annual reports (annualreport.go)
 }
 
 // handlerFunc is a route's handler: it writes the response or returns an
@@ -233,6 +247,12 @@ func New(deps Deps, opts Options) http.Handler {
 		mux:  http.NewServeMux(),
 	}
 	s.limits = newLimiters(opts.RateLimit, opts.RateBurst, nil)
+	switch n := opts.MaxInFlight; {
+	case n == 0:
+		s.inFlight = make(chan struct{}, DefaultMaxInFlight*runtime.GOMAXPROCS(0))
+	case n > 0:
+		s.inFlight = make(chan struct{}, n)
+	}
 	s.routes = s.table()
 	for _, rd := range s.routes {
 		s.mux.Handle(rd.method+" "+rd.path, s.wrap(rd.h))

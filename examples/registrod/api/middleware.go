@@ -27,6 +27,10 @@ const (
 // Options.RequestTimeout is 0.
 const DefaultRequestTimeout = 15 * time.Second
 
+// DefaultMaxInFlight is how many requests per CPU the handler works on at
+// once when Options.MaxInFlight is 0.
+const DefaultMaxInFlight = 16
+
 // DefaultMaxHeaderBytes caps the request line and headers when
 // Options.MaxHeaderBytes is 0.
 const DefaultMaxHeaderBytes = 64 << 10
@@ -138,12 +142,18 @@ type handlerPanic struct {
 // drops whatever it writes later. A panic after the first flush cannot be
 // a problem any more: it is returned with streamed set.
 func (s *server) serveWithDeadline(w http.ResponseWriter, r *http.Request, h http.Handler) *handlerPanic {
+	release, ok := s.admit(r)
+	if !ok {
+		s.writeTimeout(w, r)
+		return nil
+	}
 	bw := &bufferedWriter{header: http.Header{}, dst: w}
 	for k, v := range w.Header() {
 		bw.header[k] = v
 	}
 	done := make(chan *handlerPanic, 1)
 	go func() {
+		defer release() // when the work ends, even past the deadline
 		defer func() {
 			if v := recover(); v != nil {
 				done <- &handlerPanic{v: v, stack: debug.Stack()}
@@ -178,14 +188,35 @@ func (s *server) serveWithDeadline(w http.ResponseWriter, r *http.Request, h htt
 				return nil
 			}
 		}
-		id, _ := r.Context().Value(ctxKey{}).(string)
-		req := &request{Request: r, id: id}
-		req.lang, _ = negotiateLang(r)
-		s.writeProblem(w, req, &httpError{kind: kindUnavailable, cause: r.Context().Err(), detail: msg(
-			fmt.Sprintf("la richiesta non è stata completata entro %s ed è stata interrotta: riprovare più tardi", s.opts.RequestTimeout),
-			fmt.Sprintf("the request did not complete within %s and was stopped: retry later", s.opts.RequestTimeout))})
+		s.writeTimeout(w, r)
 		return nil
 	}
+}
+
+// admit waits for one of the Options.MaxInFlight turns of work, within r's
+// deadline: ok is false when the deadline came first. release gives the
+// turn back. The liveness and readiness probes never wait.
+func (s *server) admit(r *http.Request) (release func(), ok bool) {
+	if s.inFlight == nil || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+		return func() {}, true
+	}
+	select {
+	case s.inFlight <- struct{}{}:
+		return func() { <-s.inFlight }, true
+	case <-r.Context().Done():
+		return nil, false
+	}
+}
+
+// writeTimeout answers a request whose deadline has passed: 503, retry
+// later.
+func (s *server) writeTimeout(w http.ResponseWriter, r *http.Request) {
+	id, _ := r.Context().Value(ctxKey{}).(string)
+	req := &request{Request: r, id: id}
+	req.lang, _ = negotiateLang(r)
+	s.writeProblem(w, req, &httpError{kind: kindUnavailable, cause: r.Context().Err(), detail: msg(
+		fmt.Sprintf("la richiesta non è stata completata entro %s ed è stata interrotta: riprovare più tardi", s.opts.RequestTimeout),
+		fmt.Sprintf("the request did not complete within %s and was stopped: retry later", s.opts.RequestTimeout))})
 }
 
 // streamGrace is how long, past the deadline, a handler that streams its
