@@ -13,8 +13,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/openregistro/registro/schemas"
 	"github.com/openregistro/registro/schemas/problem"
 )
 
@@ -72,6 +74,19 @@ type decoder struct {
 	wantElem bool
 	// unq holds an unquoted string that had escapes.
 	unq []byte
+	// text is data as one string, made at the first string value: the
+	// escape-free strings of the document are substrings of it, so that
+	// decoding a document allocates its text once, not once a value.
+	text string
+	// strs is the unused tail of the block the []string values of the
+	// document are carved from; strScratch holds the elements of the arrays
+	// of strings being read (nested arrays push on it).
+	strs, strScratch []string
+	// bounded asks scalar to look at every string and number for what
+	// schemas.CheckJSON would refuse; unsure is set when one might be
+	// refused (an escape, invalid UTF-8, a long number, an exponent), and
+	// the caller then runs schemas.CheckJSON itself.
+	bounded, unsure bool
 }
 
 // tokenizer is a jsontext.Decoder reading a document from memory, reused
@@ -305,7 +320,7 @@ func (d *decoder) value(v reflect.Value, plan *typePlan) {
 		}
 	case '"':
 		if plan.kind == kString {
-			v.SetString(string(d.str()))
+			v.SetString(d.strValue())
 			return
 		}
 	case 't', 'f':
@@ -315,7 +330,13 @@ func (d *decoder) value(v reflect.Value, plan *typePlan) {
 		}
 	case '0':
 		if plan.kind == kInt {
-			if n, ok := integer(d.scalar()); ok {
+			raw := d.scalar()
+			if d.bounded && !numberInBounds(raw) {
+				// schemas.CheckJSON refuses it, and its problem replaces
+				// the decoder's: no need to convert it.
+				return
+			}
+			if n, ok := integer(raw); ok {
 				v.SetInt(n)
 			} else {
 				d.typeProblem(plan)
@@ -580,7 +601,52 @@ func (d *decoder) scalar() []byte {
 	if err != nil {
 		d.fail(err)
 	}
+	if d.bounded && !d.unsure && !withinBounds(val) {
+		d.unsure = true
+	}
 	return val
+}
+
+// withinBounds reports whether schemas.CheckJSON surely accepts the JSON
+// string, number or literal raw: a string without escapes that is valid
+// UTF-8 (so no NUL, no surrogate), a number of at most MaxNumberDigits
+// bytes without an exponent. It may answer false for a value CheckJSON
+// accepts, never true for one it refuses.
+func withinBounds(raw []byte) bool {
+	switch c := raw[0]; {
+	case c == '"':
+		return bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw)
+	case c == '-' || (c >= '0' && c <= '9'):
+		return numberInBounds(raw)
+	}
+	return true
+}
+
+// numberInBounds reports whether the JSON number raw (a whole, valid
+// token) has at most schemas.MaxNumberDigits digits and an exponent within
+// ±schemas.MaxNumberExponent, as schemas.CheckJSON counts them.
+func numberInBounds(raw []byte) bool {
+	if len(raw) <= schemas.MaxNumberDigits && bytes.IndexAny(raw, "eE") < 0 {
+		return true // the usual case: too short to have too many digits
+	}
+	digits, i := 0, 0
+	for ; i < len(raw) && raw[i] != 'e' && raw[i] != 'E'; i++ {
+		if raw[i] >= '0' && raw[i] <= '9' {
+			digits++
+		}
+	}
+	if digits > schemas.MaxNumberDigits {
+		return false
+	}
+	exp := 0
+	for i++; i < len(raw); i++ {
+		if c := raw[i]; c >= '0' && c <= '9' {
+			if exp <= schemas.MaxNumberExponent {
+				exp = exp*10 + int(c-'0')
+			}
+		}
+	}
+	return exp <= schemas.MaxNumberExponent
 }
 
 // str reads a string (a value or an object key) and returns its text,
@@ -598,11 +664,37 @@ func (d *decoder) str() []byte {
 	return d.unq
 }
 
+// strValue reads a string value as a Go string: a substring of the
+// document's text when it has no escape (no allocation but the text's own,
+// once per document), a copy of its unquoted bytes otherwise.
+func (d *decoder) strValue() string {
+	raw := d.scalar()
+	if bytes.IndexByte(raw, '\\') < 0 {
+		end := int(d.tok.dec.InputOffset())
+		start := end - len(raw)
+		if start >= 0 && end <= len(d.data) && len(raw) >= 2 && &d.data[start] == &raw[0] {
+			if d.text == "" {
+				d.text = string(d.data)
+			}
+			return d.text[start+1 : end-1]
+		}
+		return string(raw[1 : len(raw)-1])
+	}
+	var err error
+	if d.unq, err = jsontext.AppendUnquote(d.unq[:0], raw); err != nil {
+		d.fail(err)
+	}
+	return string(d.unq)
+}
+
 // integer converts a number that must be an integer. Integral numbers
 // written with a fraction or exponent (1.0, 1e2) are integers, as in JSON
 // Schema; values beyond int64 are clamped, so that the field's range rule
 // reports them. ok is false for a number with a fractional part.
 func integer(raw []byte) (int64, bool) {
+	if n, ok := smallInteger(raw); ok {
+		return n, true
+	}
 	s := string(raw)
 	if !strings.ContainsAny(s, ".eE") {
 		n, err := strconv.ParseInt(s, 10, 64)
@@ -639,6 +731,30 @@ func integer(raw []byte) (int64, bool) {
 		return math.MinInt64, true
 	}
 	return math.MaxInt64, true
+}
+
+// smallInteger reads a number of at most 18 digits, with an optional minus
+// sign and no fraction or exponent, without allocating; ok is false for any
+// other number (integer reads those).
+func smallInteger(raw []byte) (int64, bool) {
+	digits := raw
+	if len(digits) > 0 && digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if raw[0] == '-' {
+		n = -n
+	}
+	return n, true
 }
 
 // tick counts a value and stops decoding when the context has ended.

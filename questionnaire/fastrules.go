@@ -96,6 +96,10 @@ func (s *structRules) fastOne(v reflect.Value, r *fastRule, year int) bool {
 		}
 		return false
 	case "datetime":
+		if r.param == dateLayout {
+			_, ok := parseDate(v.String())
+			return ok
+		}
 		_, err := time.Parse(r.param, v.String())
 		return err == nil
 	case "email":
