@@ -25,6 +25,9 @@ type fastRule struct {
 	param string   // codelist name, datetime layout
 	// rawParam is the tag's parameter as written ("300", "I II").
 	rawParam string
+	// codes are the codes of a codelist rule's list by year (nil: ask the
+	// list), set by New (resolveCodeLists).
+	codes *yearCodes
 }
 
 // fieldRules are the compiled rules of one field: on the value itself, and
@@ -105,6 +108,9 @@ func (s *structRules) fastOne(v reflect.Value, r *fastRule, year int) bool {
 	case "email":
 		return s.v.Var(v.String(), "email") == nil
 	case "codelist":
+		if r.codes != nil && year >= FirstYear && year <= LastYear {
+			return r.codes[year-FirstYear].has(v.String())
+		}
 		l, ok := s.lists.List(r.param)
 		return ok && l.Contains(v.String(), year)
 	case "cf", "cfbody", "region", "sigla", "comune":

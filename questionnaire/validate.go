@@ -106,6 +106,7 @@ func New(opts Options) (*Validator, error) {
 	if err != nil {
 		return nil, err
 	}
+	resolveCodeLists(plan, opts.Lists, map[*typePlan]bool{})
 	rules, err := newStructRules(opts.Lists, opts.Territory)
 	if err != nil {
 		return nil, err
@@ -176,6 +177,13 @@ func (v *Validator) Check(ctx context.Context, year int, data []byte, mode Mode)
 			lp.Sort()
 			return nil, lp, nil
 		}
+	}
+	if !ok && d.err == nil {
+		// A syntax error (or invalid UTF-8) in text CheckJSON accepts:
+		// decode again as before, for the same problem in the same words.
+		doc = new(Document)
+		d = decoder{ctx: ctx, data: data, year: year, path: d.path[:0], rules: d.rules}
+		ok = d.decode(reflect.ValueOf(doc).Elem(), v.plan)
 	}
 	if !ok {
 		if d.err != nil {
