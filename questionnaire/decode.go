@@ -403,14 +403,12 @@ func (d *decoder) object(v reflect.Value, plan *typePlan) {
 	d.depth++
 	d.token() // '{'
 	var seen uint64
+	next := 0 // where the search for a key starts: keys usually come in the fields' order
 	for d.peekKey() != '}' {
 		name := d.str()
-		fi := -1
-		for j := range plan.fields {
-			if string(name) == plan.fields[j].name {
-				fi = j
-				break
-			}
+		fi := plan.field(name, next)
+		if fi >= 0 {
+			next = fi + 1
 		}
 		// The colon is checked before the key is judged, and the key before
 		// its value.
@@ -436,9 +434,11 @@ func (d *decoder) object(v reflect.Value, plan *typePlan) {
 			d.skip()
 		default:
 			f := &plan.fields[fi]
-			seen |= 1 << fi
 			fv := v.Field(f.index)
-			fv.Set(reflect.Zero(fv.Type())) // a repeated key: the last one wins
+			if seen&(1<<fi) != 0 {
+				fv.SetZero() // a repeated key: the last one wins
+			}
+			seen |= 1 << fi
 			d.path = append(d.path, f.name)
 			d.value(fv, f.plan)
 			d.path = d.path[:len(d.path)-1]
@@ -566,8 +566,8 @@ func (d *decoder) array(v reflect.Value, plan *typePlan) {
 		return
 	}
 	d.token() // '['
-	s := reflect.MakeSlice(plan.typ, 0, 4)
-	v.Set(s)
+	v.SetZero()
+	v.Grow(4) // never nil, even for []; no slice header on the heap
 	for n := 0; d.peekElem() != ']'; n++ {
 		if v.Len() == v.Cap() {
 			v.Grow(v.Cap())

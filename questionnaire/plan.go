@@ -44,6 +44,24 @@ type fieldPlan struct {
 	rules fieldRules
 }
 
+// field returns the index of the field named name, or -1, looking from
+// index from on (then from the start): the index after the last key found
+// makes the usual document, whose keys follow the fields' order, cost one
+// comparison per key.
+func (p *typePlan) field(name []byte, from int) int {
+	n := len(p.fields)
+	for k := range n {
+		j := from + k
+		if j >= n {
+			j -= n
+		}
+		if string(name) == p.fields[j].name {
+			return j
+		}
+	}
+	return -1
+}
+
 // inYear reports whether the field exists in reporting year year.
 func (f *fieldPlan) inYear(year int) bool {
 	return (f.since == 0 || year >= f.since) && (f.until == 0 || year <= f.until)
