@@ -20,7 +20,7 @@ import (
 // asks for it. TestFastRulesAgree proves both give the same problems.
 type fastRule struct {
 	tag   string
-	op    ruleOp // tag, as a number for fastOne's switch
+	op    ruleOp   // tag, as a number for fastOne's switch
 	n     int64    // min, max, gte, lte
 	words []string // oneof
 	param string   // codelist name, datetime layout
