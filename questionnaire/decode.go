@@ -451,7 +451,7 @@ func (d *decoder) object(v reflect.Value, plan *typePlan) {
 	}
 	for j := range plan.fields {
 		f := &plan.fields[j]
-		if seen&(1<<j) != 0 {
+		if seen&(1<<j) != 0 && (d.rules == nil || len(f.rules.self) > 0 || len(f.rules.each) > 0) {
 			d.path = append(d.path, f.name)
 			fv := v.Field(f.index)
 			switch {
@@ -567,7 +567,7 @@ func (d *decoder) array(v reflect.Value, plan *typePlan) {
 	}
 	d.token() // '['
 	v.SetZero()
-	v.Grow(4) // never nil, even for []; no slice header on the heap
+	v.Grow(max(4, int(plan.capHint.Load()))) // never nil, even for []; no slice header on the heap
 	for n := 0; d.peekElem() != ']'; n++ {
 		if v.Len() == v.Cap() {
 			v.Grow(v.Cap())
@@ -578,6 +578,9 @@ func (d *decoder) array(v reflect.Value, plan *typePlan) {
 		d.path = d.path[:len(d.path)-1]
 	}
 	d.token() // ']'
+	if n := v.Len(); n > int(plan.capHint.Load()) && n <= plan.maxCapHint {
+		plan.capHint.Store(int32(n))
+	}
 }
 
 // strings decodes a JSON array into the []string v, as array does, but

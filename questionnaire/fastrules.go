@@ -101,8 +101,14 @@ func (s *structRules) fastOK(v reflect.Value, rules []fastRule, year int) bool {
 func (s *structRules) fastOne(v reflect.Value, r *fastRule, year int) bool {
 	switch r.op {
 	case opMin:
+		if v.Kind() == reflect.String && int64(v.Len()+3)/4 >= r.n {
+			return true // at least a character per four bytes: no need to count
+		}
 		return ruleSize(v) >= r.n
 	case opMax:
+		if v.Kind() == reflect.String && int64(v.Len()) <= r.n {
+			return true // at most a character per byte
+		}
 		return ruleSize(v) <= r.n
 	case opOneOf:
 		str := v.String()

@@ -309,7 +309,7 @@ func readValidateInput(in validateInput, pool jobPool, send func(*validateJob) b
 		return nil
 	}
 	sc := bufio.NewScanner(in.r)
-	sc.Buffer(make([]byte, 0, 64*1024), maxValidateLine)
+	sc.Buffer(make([]byte, 0, 1<<20), maxValidateLine) // a read system call per megabyte
 	docs := 0
 	for n := 1; sc.Scan(); n++ {
 		line := bytes.TrimSpace(sc.Bytes())
