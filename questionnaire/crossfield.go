@@ -152,18 +152,27 @@ var dateLayout = "2006-01-02"
 func (c *crossCheck) project(i int) {
 	doc := c.doc
 	p := &doc.Projects[i]
-	base := problem.Pointer("projects", problem.Index(i))
-	at := func(toks ...string) string { return problem.Join(base, toks...) }
+	// The project's pointers are built only when a rule reads a bad value
+	// or reports a problem: a valid project allocates nothing here.
+	var baseStr string
+	base := func() string {
+		if baseStr == "" {
+			baseStr = problem.Pointer("projects", problem.Index(i))
+		}
+		return baseStr
+	}
+	at := func(toks ...string) string { return problem.Join(base(), toks...) }
+	clean := func(tok string) bool { return len(c.bad) == 0 || c.clean(at(tok)) }
 
-	if c.clean(at("section")) && c.clean("/sections") && p.Section != "" && !contains(doc.Sections, p.Section) {
+	if clean("section") && c.clean("/sections") && p.Section != "" && !contains(doc.Sections, p.Section) {
 		c.add(at("section"), "enum", CodeProjectSection, map[string]any{"allowedValues": doc.Sections},
 			fmt.Sprintf("il progetto è della Sezione %s, che il documento non dichiara", p.Section),
 			fmt.Sprintf("the project belongs to Section %s, which the document does not declare", p.Section))
 	}
-	start, errS := time.Parse(dateLayout, p.StartDate)
-	end, errE := time.Parse(dateLayout, p.EndDate)
-	hasEnd := p.EndDate != "" && errE == nil
-	if c.clean(at("startDate")) && errS == nil && c.clean(at("endDate")) && (p.EndDate == "" || hasEnd) {
+	start, okS := parseDate(p.StartDate)
+	end, okE := parseDate(p.EndDate)
+	hasEnd := p.EndDate != "" && okE
+	if clean("startDate") && okS && clean("endDate") && (p.EndDate == "" || hasEnd) {
 		if hasEnd && end.Before(start) {
 			c.add(at("endDate"), "dateOrder", CodeEndBeforeStart, map[string]any{"startDate": p.StartDate},
 				fmt.Sprintf("la data di fine non può precedere quella di inizio (%s)", p.StartDate),
@@ -173,22 +182,20 @@ func (c *crossCheck) project(i int) {
 		first := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
 		last := time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC)
 		if start.After(last) || (hasEnd && end.Before(first)) {
-			c.add(base, "dateRange", CodeOutsideYear, map[string]any{"year": y},
+			c.add(base(), "dateRange", CodeOutsideYear, map[string]any{"year": y},
 				fmt.Sprintf("il progetto deve svolgersi almeno in parte nell'anno di riferimento %d", y),
 				fmt.Sprintf("the project must run at least in part in reporting year %d", y))
 		}
 	}
 
-	if c.clean(at("funds")) {
+	if clean("funds") {
 		var sum int64
-		seen := map[string]bool{}
-		for j, a := range p.Funds.BySource {
+		for _, a := range p.Funds.BySource {
 			sum += a.AmountCents
-			if seen[a.Source] {
-				c.dup(at("funds", "bySource", problem.Index(j), "source"), a.Source)
-			}
-			seen[a.Source] = true
 		}
+		repeats(p.Funds.BySource, func(x *FundAmount) string { return x.Source }, func(j int) {
+			c.dup(at("funds", "bySource", problem.Index(j), "source"), p.Funds.BySource[j].Source)
+		})
 		if sum != p.Funds.TotalCents {
 			c.add(at("funds"), "sum", CodeFundsSum, map[string]any{"total": p.Funds.TotalCents, "sum": sum},
 				fmt.Sprintf("la somma dei fondi per fonte (%d centesimi) deve essere pari al totale dichiarato (%d centesimi)", sum, p.Funds.TotalCents),
@@ -197,89 +204,52 @@ func (c *crossCheck) project(i int) {
 	}
 
 	b := &p.Beneficiaries
-	bb := at("beneficiaries")
-	if c.clean(bb) {
-		type part struct {
-			name   string
-			codes  []string
-			counts []int
-			field  string
-		}
-		var parts []part
-		sx := part{name: "bySex", field: "sex"}
-		for _, x := range b.BySex {
-			sx.codes, sx.counts = append(sx.codes, x.Sex), append(sx.counts, x.Count)
-		}
-		ag := part{name: "byAgeBand", field: "ageBand"}
+	if clean("beneficiaries") {
+		breakdown(c, b.BySex, b.Total, "bySex", "sex", at, func(x *SexCount) (string, int) { return x.Sex, x.Count })
 		minorsBand := -1
 		for _, x := range b.ByAgeBand {
-			ag.codes, ag.counts = append(ag.codes, x.AgeBand), append(ag.counts, x.Count)
 			if x.AgeBand == "0_17" {
 				minorsBand = x.Count
 			}
 		}
-		ct := part{name: "byCitizenship", field: "area"}
-		for _, x := range b.ByCitizenship {
-			ct.codes, ct.counts = append(ct.codes, x.Area), append(ct.counts, x.Count)
-		}
-		parts = append(parts, sx, ag, ct)
-		for _, pt := range parts {
-			if len(pt.codes) == 0 {
-				continue
-			}
-			sum := 0
-			seen := map[string]bool{}
-			for j, code := range pt.codes {
-				sum += pt.counts[j]
-				if seen[code] {
-					c.dup(problem.Join(bb, pt.name, problem.Index(j), pt.field), code)
-				}
-				seen[code] = true
-			}
-			if sum != b.Total {
-				c.add(problem.Join(bb, pt.name), "sum", CodeBreakdownSum, map[string]any{"total": b.Total, "sum": sum},
-					fmt.Sprintf("la ripartizione somma a %d, ma il totale dei beneficiari è %d", sum, b.Total),
-					fmt.Sprintf("the breakdown adds up to %d, but the total of beneficiaries is %d", sum, b.Total))
-			}
-		}
+		breakdown(c, b.ByAgeBand, b.Total, "byAgeBand", "ageBand", at, func(x *AgeBandCount) (string, int) { return x.AgeBand, x.Count })
+		breakdown(c, b.ByCitizenship, b.Total, "byCitizenship", "area", at, func(x *CitizenshipCount) (string, int) { return x.Area, x.Count })
 		if b.UnaccompaniedMinors > b.Total {
-			c.add(problem.Join(bb, "unaccompaniedMinors"), "maximum", CodeMinorsExceedTotal,
+			c.add(at("beneficiaries", "unaccompaniedMinors"), "maximum", CodeMinorsExceedTotal,
 				map[string]any{"comparison": "<=", "limit": b.Total},
 				fmt.Sprintf("i minori non accompagnati (%d) non possono superare il totale dei beneficiari (%d)", b.UnaccompaniedMinors, b.Total),
 				fmt.Sprintf("unaccompanied minors (%d) must not exceed the total of beneficiaries (%d)", b.UnaccompaniedMinors, b.Total))
 		} else if minorsBand >= 0 && b.UnaccompaniedMinors > minorsBand {
-			c.add(problem.Join(bb, "unaccompaniedMinors"), "maximum", CodeMinorsExceedAgeBand,
+			c.add(at("beneficiaries", "unaccompaniedMinors"), "maximum", CodeMinorsExceedAgeBand,
 				map[string]any{"comparison": "<=", "limit": minorsBand},
 				fmt.Sprintf("i minori non accompagnati (%d) non possono superare i beneficiari di 0–17 anni (%d)", b.UnaccompaniedMinors, minorsBand),
 				fmt.Sprintf("unaccompanied minors (%d) must not exceed the beneficiaries aged 0-17 (%d)", b.UnaccompaniedMinors, minorsBand))
 		}
 		if b.UkrainianCitizens > b.Total {
-			c.add(problem.Join(bb, "ukrainianCitizens"), "maximum", CodeUkrainiansExceedTotal,
+			c.add(at("beneficiaries", "ukrainianCitizens"), "maximum", CodeUkrainiansExceedTotal,
 				map[string]any{"comparison": "<=", "limit": b.Total},
 				fmt.Sprintf("i cittadini ucraini (%d) non possono superare il totale dei beneficiari (%d)", b.UkrainianCitizens, b.Total),
 				fmt.Sprintf("Ukrainian citizens (%d) must not exceed the total of beneficiaries (%d)", b.UkrainianCitizens, b.Total))
 		}
 	}
 
-	hr := at("humanResources")
-	if c.clean(hr) {
+	if clean("humanResources") {
 		staff := 0
-		seen := map[string]bool{}
-		for j, s := range p.HumanResources.ByKind {
+		repeats(p.HumanResources.ByKind, func(x *StaffCount) string { return x.Kind }, func(j int) {
+			c.dup(at("humanResources", "byKind", problem.Index(j), "kind"), p.HumanResources.ByKind[j].Kind)
+		})
+		for j := range p.HumanResources.ByKind {
+			s := &p.HumanResources.ByKind[j]
 			staff += s.Count
-			if seen[s.Kind] {
-				c.dup(problem.Join(hr, "byKind", problem.Index(j), "kind"), s.Kind)
-			}
-			seen[s.Kind] = true
 			if s.ForeignBorn > s.Count {
-				c.add(problem.Join(hr, "byKind", problem.Index(j), "foreignBorn"), "maximum", CodeForeignBornExceed,
+				c.add(at("humanResources", "byKind", problem.Index(j), "foreignBorn"), "maximum", CodeForeignBornExceed,
 					map[string]any{"comparison": "<=", "limit": s.Count},
 					fmt.Sprintf("le persone nate all'estero (%d) non possono superare il numero (%d)", s.ForeignBorn, s.Count),
 					fmt.Sprintf("foreign-born people (%d) must not exceed the count (%d)", s.ForeignBorn, s.Count))
 			}
 		}
 		if m := p.HumanResources.CulturalMediators; m > staff {
-			c.add(problem.Join(hr, "culturalMediators"), "maximum", CodeMediatorsExceedStaff,
+			c.add(at("humanResources", "culturalMediators"), "maximum", CodeMediatorsExceedStaff,
 				map[string]any{"comparison": "<=", "limit": staff},
 				fmt.Sprintf("i mediatori culturali (%d) non possono superare le persone impiegate (%d)", m, staff),
 				fmt.Sprintf("cultural mediators (%d) must not exceed the people employed (%d)", m, staff))
@@ -287,14 +257,60 @@ func (c *crossCheck) project(i int) {
 	}
 }
 
-func (c *crossCheck) sectionII(b *SectionIIProgramme) {
-	seen := map[string]bool{}
-	for j, v := range b.VictimsByExploitation {
-		if seen[v.Form] {
-			c.dup(problem.Pointer("sectionII", "victimsByExploitation", problem.Index(j), "form"), v.Form)
-		}
-		seen[v.Form] = true
+// breakdown checks one breakdown of a project's beneficiaries (items, each
+// a code and a count): every repeated code, then whether the counts add up
+// to total. An empty breakdown is not checked.
+func breakdown[T any](c *crossCheck, items []T, total int, name, field string, at func(...string) string, get func(*T) (string, int)) {
+	if len(items) == 0 {
+		return
 	}
+	sum := 0
+	for j := range items {
+		_, n := get(&items[j])
+		sum += n
+	}
+	repeats(items, func(x *T) string { k, _ := get(x); return k }, func(j int) {
+		code, _ := get(&items[j])
+		c.dup(at("beneficiaries", name, problem.Index(j), field), code)
+	})
+	if sum != total {
+		c.add(at("beneficiaries", name), "sum", CodeBreakdownSum, map[string]any{"total": total, "sum": sum},
+			fmt.Sprintf("la ripartizione somma a %d, ma il totale dei beneficiari è %d", sum, total),
+			fmt.Sprintf("the breakdown adds up to %d, but the total of beneficiaries is %d", sum, total))
+	}
+}
+
+// repeats calls report, in order, with the index of every item whose code
+// (key) is the code of an earlier item. Short arrays (the keyed arrays'
+// schemas allow at most 11 items) are compared pairwise without allocating;
+// longer ones through a map, so that the cost stays linear.
+func repeats[T any](items []T, key func(*T) string, report func(j int)) {
+	if len(items) <= 32 {
+		for j := 1; j < len(items); j++ {
+			k := key(&items[j])
+			for i := range j {
+				if key(&items[i]) == k {
+					report(j)
+					break
+				}
+			}
+		}
+		return
+	}
+	seen := make(map[string]bool, len(items))
+	for j := range items {
+		k := key(&items[j])
+		if seen[k] {
+			report(j)
+		}
+		seen[k] = true
+	}
+}
+
+func (c *crossCheck) sectionII(b *SectionIIProgramme) {
+	repeats(b.VictimsByExploitation, func(x *VictimCount) string { return x.Form }, func(j int) {
+		c.dup(problem.Pointer("sectionII", "victimsByExploitation", problem.Index(j), "form"), b.VictimsByExploitation[j].Form)
+	})
 	if b.PermitsObtained > b.PermitsRequested {
 		c.add("/sectionII/permitsObtained", "maximum", CodePermitsExceed,
 			map[string]any{"comparison": "<=", "limit": b.PermitsRequested},
@@ -302,13 +318,9 @@ func (c *crossCheck) sectionII(b *SectionIIProgramme) {
 			fmt.Sprintf("permits obtained (%d) must not exceed permits requested (%d)", b.PermitsObtained, b.PermitsRequested))
 	}
 	if li := b.LabourInclusion; li != nil {
-		seen := map[string]bool{}
-		for j, o := range li.Outcomes {
-			if seen[o.Outcome] {
-				c.dup(problem.Pointer("sectionII", "labourInclusion", "outcomes", problem.Index(j), "outcome"), o.Outcome)
-			}
-			seen[o.Outcome] = true
-		}
+		repeats(li.Outcomes, func(x *OutcomeCount) string { return x.Outcome }, func(j int) {
+			c.dup(problem.Pointer("sectionII", "labourInclusion", "outcomes", problem.Index(j), "outcome"), li.Outcomes[j].Outcome)
+		})
 	}
 }
 

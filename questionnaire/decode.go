@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/openregistro/registro/schemas"
 	"github.com/openregistro/registro/schemas/problem"
 )
 
@@ -47,10 +48,13 @@ type decoder struct {
 	data []byte
 	year int
 	path []string
-	// tok reads data; from is the input offset before its last read.
-	tok   *tokenizer
-	from  int
-	probs problem.List
+	// tok reads data; from is the input offset before its last read, set
+	// only when fromSet (fail takes the tokenizer's offset otherwise: a
+	// failed read does not move it).
+	tok     *tokenizer
+	from    int
+	fromSet bool
+	probs   problem.List
 	// bad holds the pointers of values that are missing or failed to decode;
 	// later stages ignore what lies at or under them to avoid cascades.
 	bad []string
@@ -72,6 +76,20 @@ type decoder struct {
 	wantElem bool
 	// unq holds an unquoted string that had escapes.
 	unq []byte
+	// esc is set when the last string read had an escape.
+	esc bool
+	// text is data as one string, made at the first string value: the
+	// escape-free strings of the document are substrings of it, so that
+	// decoding a document allocates its text once, not once a value.
+	text string
+	// strs is the unused tail of the block the []string values of the
+	// document are carved from.
+	strs []string
+	// bounded asks scalar to look at every string and number for what
+	// schemas.CheckJSON would refuse; unsure is set when one might be
+	// refused (an escape, invalid UTF-8, a long number, an exponent), and
+	// the caller then runs schemas.CheckJSON itself.
+	bounded, unsure bool
 }
 
 // tokenizer is a jsontext.Decoder reading a document from memory, reused
@@ -79,6 +97,9 @@ type decoder struct {
 type tokenizer struct {
 	buf bytes.Buffer
 	dec *jsontext.Decoder
+	// strScratch holds the elements of the arrays of strings being read
+	// (nested arrays push on it), kept across documents.
+	strScratch []string
 }
 
 // tokenizerOptions: a repeated key is allowed (the last value wins, as in
@@ -88,6 +109,16 @@ type tokenizer struct {
 var tokenizerOptions = []jsontext.Options{
 	jsontext.AllowDuplicateNames(true),
 	jsontext.AllowInvalidUTF8(true),
+}
+
+// boundedOptions are tokenizerOptions refusing invalid UTF-8: a decoder
+// that looks for what schemas.CheckJSON refuses (bounded) leaves the
+// UTF-8 of strings to the tokenizer, which reads every byte anyway; when it
+// refuses some, the caller runs CheckJSON, and decodes again with
+// tokenizerOptions when CheckJSON finds nothing.
+var boundedOptions = []jsontext.Options{
+	jsontext.AllowDuplicateNames(true),
+	jsontext.AllowInvalidUTF8(false),
 }
 
 var tokenizers = sync.Pool{New: func() any {
@@ -108,9 +139,18 @@ func (d *decoder) ptr() string { return problem.Pointer(d.path...) }
 func (d *decoder) decode(v reflect.Value, plan *typePlan) (ok bool) {
 	d.tok = tokenizers.Get().(*tokenizer)
 	d.tok.buf = *bytes.NewBuffer(d.data) // read in place, not copied
-	d.tok.dec.Reset(&d.tok.buf, tokenizerOptions...)
+	if d.bounded {
+		d.tok.dec.Reset(&d.tok.buf, boundedOptions...)
+	} else {
+		d.tok.dec.Reset(&d.tok.buf, tokenizerOptions...)
+	}
 	defer func() {
 		d.tok.buf = bytes.Buffer{} // the pool keeps no document
+		clear(d.tok.strScratch)
+		d.tok.strScratch = d.tok.strScratch[:0]
+		if cap(d.tok.strScratch) > 1024 {
+			d.tok.strScratch = nil // nor the scratch of a huge array
+		}
 		d.tok.dec.Reset(&d.tok.buf, tokenizerOptions...)
 		tokenizers.Put(d.tok)
 		d.tok = nil
@@ -158,6 +198,9 @@ func (d *decoder) fail(err error) {
 	var se *jsontext.SyntacticError
 	if !errors.As(err, &se) {
 		panic(syntaxError{err.Error()})
+	}
+	if !d.fromSet {
+		d.from = int(d.tok.dec.InputOffset())
 	}
 	off := int(se.ByteOffset)
 	if at := off; at < len(d.data) && d.data[at] == ',' && !strings.Contains(errText(se), "after object name") {
@@ -305,7 +348,7 @@ func (d *decoder) value(v reflect.Value, plan *typePlan) {
 		}
 	case '"':
 		if plan.kind == kString {
-			v.SetString(string(d.str()))
+			v.SetString(d.strValue())
 			return
 		}
 	case 't', 'f':
@@ -315,7 +358,13 @@ func (d *decoder) value(v reflect.Value, plan *typePlan) {
 		}
 	case '0':
 		if plan.kind == kInt {
-			if n, ok := integer(d.scalar()); ok {
+			raw := d.scalar()
+			if d.bounded && !numberInBounds(raw) {
+				// schemas.CheckJSON refuses it, and its problem replaces
+				// the decoder's: no need to convert it.
+				return
+			}
+			if n, ok := integer(raw); ok {
 				v.SetInt(n)
 			} else {
 				d.typeProblem(plan)
@@ -354,20 +403,17 @@ func (d *decoder) object(v reflect.Value, plan *typePlan) {
 	d.depth++
 	d.token() // '{'
 	var seen uint64
+	next := 0 // where the search for a key starts: keys usually come in the fields' order
 	for d.peekKey() != '}' {
 		name := d.str()
-		fi := -1
-		for j := range plan.fields {
-			if string(name) == plan.fields[j].name {
-				fi = j
-				break
-			}
+		fi := plan.field(name, next)
+		if fi >= 0 {
+			next = fi + 1
 		}
 		// The colon is checked before the key is judged, and the key before
 		// its value.
-		end := int(d.tok.dec.InputOffset())
-		d.from = end
 		if d.tok.dec.PeekKind() == jsontext.KindInvalid {
+			end := int(d.tok.dec.InputOffset())
 			_, err := d.tok.dec.ReadToken()
 			if p := skipSpace(d.data, end); p < len(d.data) && d.data[p] == ':' {
 				switch {
@@ -388,9 +434,11 @@ func (d *decoder) object(v reflect.Value, plan *typePlan) {
 			d.skip()
 		default:
 			f := &plan.fields[fi]
-			seen |= 1 << fi
 			fv := v.Field(f.index)
-			fv.Set(reflect.Zero(fv.Type())) // a repeated key: the last one wins
+			if seen&(1<<fi) != 0 {
+				fv.SetZero() // a repeated key: the last one wins
+			}
+			seen |= 1 << fi
 			d.path = append(d.path, f.name)
 			d.value(fv, f.plan)
 			d.path = d.path[:len(d.path)-1]
@@ -403,7 +451,7 @@ func (d *decoder) object(v reflect.Value, plan *typePlan) {
 	}
 	for j := range plan.fields {
 		f := &plan.fields[j]
-		if seen&(1<<j) != 0 {
+		if seen&(1<<j) != 0 && (d.rules == nil || len(f.rules.self) > 0 || len(f.rules.each) > 0) {
 			d.path = append(d.path, f.name)
 			fv := v.Field(f.index)
 			switch {
@@ -509,11 +557,17 @@ func yearMessages(field string, since, until int) problem.Text {
 	}
 }
 
+var stringsType = reflect.TypeFor[[]string]()
+
 // array decodes a JSON array into the slice v.
 func (d *decoder) array(v reflect.Value, plan *typePlan) {
+	if plan.typ == stringsType {
+		d.strings(v, plan)
+		return
+	}
 	d.token() // '['
-	s := reflect.MakeSlice(plan.typ, 0, 4)
-	v.Set(s)
+	v.SetZero()
+	v.Grow(max(4, int(plan.capHint.Load()))) // never nil, even for []; no slice header on the heap
 	for n := 0; d.peekElem() != ']'; n++ {
 		if v.Len() == v.Cap() {
 			v.Grow(v.Cap())
@@ -524,12 +578,42 @@ func (d *decoder) array(v reflect.Value, plan *typePlan) {
 		d.path = d.path[:len(d.path)-1]
 	}
 	d.token() // ']'
+	if n := v.Len(); n > int(plan.capHint.Load()) && n <= plan.maxCapHint {
+		plan.capHint.Store(int32(n))
+	}
+}
+
+// strings decodes a JSON array into the []string v, as array does, but
+// reads the elements into the tokenizer's scratch list and gives v exactly
+// its length, carved from a block shared by the document's arrays of
+// strings: one allocation for most documents, none per array.
+func (d *decoder) strings(v reflect.Value, plan *typePlan) {
+	d.token() // '['
+	sc := &d.tok.strScratch
+	mark := len(*sc)
+	for n := 0; d.peekElem() != ']'; n++ {
+		*sc = append(*sc, "")
+		d.path = append(d.path, strconv.Itoa(n))
+		d.value(reflect.ValueOf(&(*sc)[mark+n]).Elem(), plan.elem)
+		d.path = d.path[:len(d.path)-1]
+	}
+	d.token() // ']'
+	n := len(*sc) - mark
+	if d.strs == nil || cap(d.strs)-len(d.strs) < n {
+		d.strs = make([]string, 0, max(64, n))
+	}
+	l := len(d.strs)
+	out := d.strs[l : l+n : l+n] // never nil: an empty array is an empty slice
+	d.strs = d.strs[:l+n]
+	copy(out, (*sc)[mark:])
+	clear((*sc)[mark:])
+	*sc = (*sc)[:mark]
+	*v.Addr().Interface().(*[]string) = out
 }
 
 // peek returns the kind of the next token, or stops decoding at a syntax
 // error.
 func (d *decoder) peek() jsontext.Kind {
-	d.from = int(d.tok.dec.InputOffset())
 	k := d.tok.dec.PeekKind()
 	if k == jsontext.KindInvalid {
 		_, err := d.tok.dec.ReadToken()
@@ -544,7 +628,7 @@ func (d *decoder) peekKey() jsontext.Kind {
 	k := d.peek()
 	d.wantKey = false
 	if k != '"' && k != '}' {
-		start := skipSpace(d.data, d.from)
+		start := skipSpace(d.data, int(d.tok.dec.InputOffset()))
 		if start < len(d.data) && d.data[start] == ',' {
 			start = skipSpace(d.data, start+1)
 		}
@@ -566,7 +650,6 @@ func (d *decoder) peekElem() jsontext.Kind {
 
 // token reads a delimiter, or stops decoding at a syntax error.
 func (d *decoder) token() {
-	d.from = int(d.tok.dec.InputOffset())
 	if _, err := d.tok.dec.ReadToken(); err != nil {
 		d.fail(err)
 	}
@@ -575,12 +658,63 @@ func (d *decoder) token() {
 // scalar reads a number or a literal and returns its text, valid until the
 // next read.
 func (d *decoder) scalar() []byte {
-	d.from = int(d.tok.dec.InputOffset())
 	val, err := d.tok.dec.ReadValue()
 	if err != nil {
 		d.fail(err)
 	}
+	d.esc = val[0] == '"' && bytes.IndexByte(val, '\\') >= 0
+	if d.bounded && !d.unsure && !d.withinBounds(val) {
+		d.unsure = true
+	}
 	return val
+}
+
+// withinBounds reports whether schemas.CheckJSON surely accepts the JSON
+// string, number or literal raw just read: a string without escapes (the
+// bounded tokenizer refuses invalid UTF-8, so no NUL, no surrogate), a
+// number within numberInBounds. It may answer false for a value CheckJSON
+// accepts, never true for one it refuses.
+func (d *decoder) withinBounds(raw []byte) bool {
+	switch c := raw[0]; {
+	case c == '"':
+		return !d.esc
+	case c == '-' || (c >= '0' && c <= '9'):
+		return numberInBounds(raw)
+	}
+	return true
+}
+
+// numberInBounds reports whether the JSON number raw (a whole, valid
+// token) has at most schemas.MaxNumberDigits digits and an exponent within
+// ±schemas.MaxNumberExponent, as schemas.CheckJSON counts them.
+func numberInBounds(raw []byte) bool {
+	if len(raw) <= schemas.MaxNumberDigits {
+		e := false
+		for _, c := range raw {
+			e = e || c == 'e' || c == 'E'
+		}
+		if !e {
+			return true // the usual case: too short to have too many digits
+		}
+	}
+	digits, i := 0, 0
+	for ; i < len(raw) && raw[i] != 'e' && raw[i] != 'E'; i++ {
+		if raw[i] >= '0' && raw[i] <= '9' {
+			digits++
+		}
+	}
+	if digits > schemas.MaxNumberDigits {
+		return false
+	}
+	exp := 0
+	for i++; i < len(raw); i++ {
+		if c := raw[i]; c >= '0' && c <= '9' {
+			if exp <= schemas.MaxNumberExponent {
+				exp = exp*10 + int(c-'0')
+			}
+		}
+	}
+	return exp <= schemas.MaxNumberExponent
 }
 
 // str reads a string (a value or an object key) and returns its text,
@@ -588,14 +722,46 @@ func (d *decoder) scalar() []byte {
 // escape, without allocating.
 func (d *decoder) str() []byte {
 	raw := d.scalar()
-	if bytes.IndexByte(raw, '\\') < 0 {
+	if !d.esc {
 		return raw[1 : len(raw)-1]
 	}
 	var err error
 	if d.unq, err = jsontext.AppendUnquote(d.unq[:0], raw); err != nil {
-		d.fail(err)
+		d.failString(raw, err)
 	}
 	return d.unq
+}
+
+// failString stops decoding at the string raw (just read) that could not
+// be unquoted.
+func (d *decoder) failString(raw []byte, err error) {
+	d.from, d.fromSet = int(d.tok.dec.InputOffset())-len(raw), true
+	d.fail(err)
+}
+
+// strValue reads a string value as a Go string: a substring of the
+// document's text when it has no escape (no allocation but the text's own,
+// once per document), a copy of its unquoted bytes otherwise.
+func (d *decoder) strValue() string {
+	raw := d.scalar()
+	if !d.esc {
+		// raw lies in data (the tokenizer reads the buffer in place) and
+		// ends at the tokenizer's offset; checked.
+		end := int(d.tok.dec.InputOffset())
+		start := end - len(raw)
+		if start >= 0 && end <= len(d.data) && len(raw) >= 2 && &d.data[start] == &raw[0] {
+			if d.text == "" {
+				d.text = string(d.data)
+			}
+			return d.text[start+1 : end-1]
+		}
+		return string(raw[1 : len(raw)-1])
+	}
+	var err error
+	if d.unq, err = jsontext.AppendUnquote(d.unq[:0], raw); err != nil {
+		d.failString(raw, err)
+	}
+	return string(d.unq)
 }
 
 // integer converts a number that must be an integer. Integral numbers
@@ -603,6 +769,9 @@ func (d *decoder) str() []byte {
 // Schema; values beyond int64 are clamped, so that the field's range rule
 // reports them. ok is false for a number with a fractional part.
 func integer(raw []byte) (int64, bool) {
+	if n, ok := smallInteger(raw); ok {
+		return n, true
+	}
 	s := string(raw)
 	if !strings.ContainsAny(s, ".eE") {
 		n, err := strconv.ParseInt(s, 10, 64)
@@ -639,6 +808,30 @@ func integer(raw []byte) (int64, bool) {
 		return math.MinInt64, true
 	}
 	return math.MaxInt64, true
+}
+
+// smallInteger reads a number of at most 18 digits, with an optional minus
+// sign and no fraction or exponent, without allocating; ok is false for any
+// other number (integer reads those).
+func smallInteger(raw []byte) (int64, bool) {
+	digits := raw
+	if len(digits) > 0 && digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if raw[0] == '-' {
+		n = -n
+	}
+	return n, true
 }
 
 // tick counts a value and stops decoding when the context has ended.

@@ -20,11 +20,36 @@ import (
 // asks for it. TestFastRulesAgree proves both give the same problems.
 type fastRule struct {
 	tag   string
+	op    ruleOp   // tag, as a number for fastOne's switch
 	n     int64    // min, max, gte, lte
 	words []string // oneof
 	param string   // codelist name, datetime layout
 	// rawParam is the tag's parameter as written ("300", "I II").
 	rawParam string
+	// codes are the codes of a codelist rule's list by year (nil: ask the
+	// list), set by New (resolveCodeLists).
+	codes *yearCodes
+}
+
+// ruleOp is a fast rule's tag.
+type ruleOp uint8
+
+// The rule ops.
+const (
+	opMin ruleOp = iota // min, gte
+	opMax               // max, lte
+	opOneOf
+	opDatetime
+	opEmail
+	opCodelist
+	opString // cf, cfbody, region, sigla, comune
+	opUnique
+)
+
+var ruleOps = map[string]ruleOp{
+	"min": opMin, "gte": opMin, "max": opMax, "lte": opMax, "oneof": opOneOf, "datetime": opDatetime,
+	"email": opEmail, "codelist": opCodelist, "cf": opString, "cfbody": opString, "region": opString,
+	"sigla": opString, "comune": opString, "unique": opUnique,
 }
 
 // fieldRules are the compiled rules of one field: on the value itself, and
@@ -57,6 +82,7 @@ func compileRules(tag string) (fieldRules, error) {
 		default:
 			return fr, fmt.Errorf("questionnaire: validate tag %q: %s is not part of the tag convention", tag, name)
 		}
+		r.op = ruleOps[name]
 		*target = append(*target, r)
 	}
 	return fr, nil
@@ -73,21 +99,18 @@ func (s *structRules) fastOK(v reflect.Value, rules []fastRule, year int) bool {
 }
 
 func (s *structRules) fastOne(v reflect.Value, r *fastRule, year int) bool {
-	var size int64
-	switch v.Kind() {
-	case reflect.String:
-		size = int64(utf8.RuneCountInString(v.String()))
-	case reflect.Slice:
-		size = int64(v.Len())
-	case reflect.Int, reflect.Int64, reflect.Int32:
-		size = v.Int()
-	}
-	switch r.tag {
-	case "min", "gte":
-		return size >= r.n
-	case "max", "lte":
-		return size <= r.n
-	case "oneof":
+	switch r.op {
+	case opMin:
+		if v.Kind() == reflect.String && int64(v.Len()+3)/4 >= r.n {
+			return true // at least a character per four bytes: no need to count
+		}
+		return ruleSize(v) >= r.n
+	case opMax:
+		if v.Kind() == reflect.String && int64(v.Len()) <= r.n {
+			return true // at most a character per byte
+		}
+		return ruleSize(v) <= r.n
+	case opOneOf:
 		str := v.String()
 		for _, w := range r.words {
 			if w == str {
@@ -95,21 +118,39 @@ func (s *structRules) fastOne(v reflect.Value, r *fastRule, year int) bool {
 			}
 		}
 		return false
-	case "datetime":
+	case opDatetime:
+		if r.param == dateLayout {
+			_, ok := parseDate(v.String())
+			return ok
+		}
 		_, err := time.Parse(r.param, v.String())
 		return err == nil
-	case "email":
+	case opEmail:
 		return s.v.Var(v.String(), "email") == nil
-	case "codelist":
+	case opCodelist:
+		if r.codes != nil && year >= FirstYear && year <= LastYear {
+			return r.codes[year-FirstYear].has(v.String())
+		}
 		l, ok := s.lists.List(r.param)
 		return ok && l.Contains(v.String(), year)
-	case "cf", "cfbody", "region", "sigla", "comune":
+	case opString:
 		return s.checkString(r.tag, v.String(), year)
-	case "unique":
+	case opUnique:
 		if v.Kind() != reflect.Slice || v.Type().Elem().Kind() != reflect.String {
 			return false // the tag convention puts unique only on arrays of codes
 		}
-		if n := v.Len(); n <= 16 { // no allocation for the usual short lists
+		if v.CanAddr() && v.Type() == stringsType && v.Len() <= 16 { // the usual short lists
+			items := *v.Addr().Interface().(*[]string) // no allocation
+			for i := range items {
+				for j := i + 1; j < len(items); j++ {
+					if items[i] == items[j] {
+						return false
+					}
+				}
+			}
+			return true
+		}
+		if n := v.Len(); n <= 16 {
 			for i := range n {
 				for j := i + 1; j < n; j++ {
 					if v.Index(i).String() == v.Index(j).String() {
@@ -124,6 +165,20 @@ func (s *structRules) fastOne(v reflect.Value, r *fastRule, year int) bool {
 		return !dup
 	}
 	return false
+}
+
+// ruleSize is what min, max, gte and lte compare: a string's length in
+// characters, a slice's in items, an integer's value.
+func ruleSize(v reflect.Value) int64 {
+	switch v.Kind() {
+	case reflect.String:
+		return int64(utf8.RuneCountInString(v.String()))
+	case reflect.Slice:
+		return int64(v.Len())
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return v.Int()
+	}
+	return 0
 }
 
 // fail builds the problem of rule r failing on v at path, worded as

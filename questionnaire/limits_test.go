@@ -93,3 +93,67 @@ func TestDecodeStopsWithContext(t *testing.T) {
 	_, _, err := v.Check(ctx, 2024, []byte(doc), questionnaire.Complete)
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+// TestBoundsInTheDecoder: Check looks for what schemas.CheckJSON refuses
+// while it decodes, instead of in a pass of its own before; its answer must
+// be the one of CheckJSON running first. Every string of a valid sample in
+// turn (and every key) becomes text CheckJSON refuses, or text with escapes
+// and non-ASCII letters it accepts; numbers get exponents and many digits
+// within and beyond the bounds; some documents end in a syntax error after
+// the bad value.
+func TestBoundsInTheDecoder(t *testing.T) {
+	v := MustValidator(t, questionnaire.Options{})
+	ctx := context.Background()
+	base := string(mustMarshal(t, v, questionnairetest.Sample(2024, 2, true)))
+	var docs []string
+	strs := []string{`"a\u0000b"`, "\"a\xffb\"", `"\ud800"`, `"\udc00x"`, `"\ud83d\ude00"`, `"Forlì"`, `"a\"b\\c\nd"`, `"\u00e8"`, `""`}
+	nums := []string{"1e2", "1E400", "1e401", "-1e-401", "1.5e3", "0." + strings.Repeat("0", 99) + "1",
+		strings.Repeat("9", 100), strings.Repeat("9", 101), "1" + strings.Repeat("0", 99) + ".0", "12345678901234567890"}
+	// Replace each string (value or key) in turn.
+	for i := 0; i < len(base); i++ {
+		if base[i] != '"' {
+			continue
+		}
+		j := i + 1 + strings.IndexByte(base[i+1:], '"')
+		for _, s := range strs {
+			docs = append(docs, base[:i]+s+base[j+1:])
+		}
+		docs = append(docs, base[:i]+strs[1]+base[j+1:len(base)-1]+",]")
+		i = j
+	}
+	// Replace each number in turn.
+	for i := 0; i < len(base); i++ {
+		if c := base[i]; c != '-' && (c < '0' || c > '9') || base[i-1] == '"' {
+			continue
+		}
+		j := i
+		for j < len(base) && strings.IndexByte("+-.eE0123456789", base[j]) >= 0 {
+			j++
+		}
+		for _, n := range nums {
+			docs = append(docs, base[:i]+n+base[j:])
+		}
+		docs = append(docs, base[:i]+nums[2]+base[j:len(base)-1]+"}}")
+		i = j
+	}
+	require.Greater(t, len(docs), 500)
+	refused := 0
+	for _, doc := range docs {
+		want := schemas.CheckJSON([]byte(doc))
+		if want != nil {
+			refused++
+		}
+		for _, mode := range []questionnaire.Mode{questionnaire.Complete, questionnaire.Draft} {
+			got, probs, err := v.Check(ctx, 2024, []byte(doc), mode)
+			require.NoError(t, err)
+			if want == nil {
+				continue
+			}
+			want.Sort()
+			assert.Nil(t, got, doc)
+			assert.Equal(t, want, probs, doc)
+		}
+	}
+	assert.Greater(t, refused, 200)
+	assert.Less(t, refused, len(docs)-200)
+}

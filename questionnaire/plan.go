@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync/atomic"
 )
 
 // kind is the JSON shape a Go type decodes from.
@@ -26,6 +27,12 @@ type typePlan struct {
 	jsonType string      // "object", "array", "string", "integer", "boolean"
 	fields   []fieldPlan // kStruct
 	elem     *typePlan   // kPtr, kSlice
+	// capHint (kSlice) is the longest array of this type decoded so far, up
+	// to maxCapHint: the capacity a new one starts with, so that arrays
+	// rarely grow twice.
+	capHint atomic.Int32
+	// maxCapHint (kSlice) bounds capHint: 4 to 16 elements, about 1 KB.
+	maxCapHint int
 }
 
 // fieldPlan is one JSON property of a struct.
@@ -42,6 +49,24 @@ type fieldPlan struct {
 	emptyRule string
 	// rules are the field's validate rules compiled for the fast path.
 	rules fieldRules
+}
+
+// field returns the index of the field named name, or -1, looking from
+// index from on (then from the start): the index after the last key found
+// makes the usual document, whose keys follow the fields' order, cost one
+// comparison per key.
+func (p *typePlan) field(name []byte, from int) int {
+	n := len(p.fields)
+	for k := range n {
+		j := from + k
+		if j >= n {
+			j -= n
+		}
+		if string(name) == p.fields[j].name {
+			return j
+		}
+	}
+	return -1
 }
 
 // inYear reports whether the field exists in reporting year year.
@@ -102,6 +127,7 @@ func buildPlan(t reflect.Type, seen map[reflect.Type]*typePlan) (*typePlan, erro
 			return nil, err
 		}
 		p.kind, p.elem, p.jsonType = kSlice, elem, "array"
+		p.maxCapHint = min(max(4, 1024/max(1, int(t.Elem().Size()))), 16)
 	case reflect.String:
 		p.kind, p.jsonType = kString, "string"
 	case reflect.Int, reflect.Int64, reflect.Int32:

@@ -80,6 +80,10 @@ type Validator struct {
 	// roots holds, per reporting year, the schemaPath of the root's type
 	// keyword, asked of the year's schema once.
 	roots map[int]*rootPath
+	// defs are the definitions of the reporting years, built once and only
+	// read (DefinitionFor returns a fresh one for callers that may change
+	// it).
+	defs map[int]*Definition
 }
 
 // rootPath is the schemaPath the published schema of one year gives a
@@ -102,15 +106,20 @@ func New(opts Options) (*Validator, error) {
 	if err != nil {
 		return nil, err
 	}
+	resolveCodeLists(plan, opts.Lists, map[*typePlan]bool{})
 	rules, err := newStructRules(opts.Lists, opts.Territory)
 	if err != nil {
 		return nil, err
 	}
 	roots := map[int]*rootPath{}
+	defs := map[int]*Definition{}
 	for y := FirstYear; y <= LastYear; y++ {
 		roots[y] = &rootPath{}
+		if defs[y], err = DefinitionFor(y); err != nil {
+			return nil, err
+		}
 	}
-	return &Validator{plan: plan, rules: rules, opts: opts, roots: roots}, nil
+	return &Validator{plan: plan, rules: rules, opts: opts, roots: roots, defs: defs}, nil
 }
 
 // WithRegister returns a copy of v whose register-aware rules ask reg (nil:
@@ -144,25 +153,39 @@ func (v *Validator) ValidateDraft(ctx context.Context, year int, data []byte) (p
 // when there is none), and an error only when validation could not run
 // (including ctx ending while the document is decoded).
 func (v *Validator) Check(ctx context.Context, year int, data []byte, mode Mode) (*Document, problem.List, error) {
-	def, err := DefinitionFor(year)
-	if err != nil {
+	def := v.defs[year]
+	if def == nil {
+		_, err := DefinitionFor(year)
 		return nil, nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	// Bound the cost of every number and refuse text no store can hold
-	// before anything else reads the document.
-	if lp := schemas.CheckJSON(data); lp != nil {
-		lp.Sort()
-		return nil, lp, nil
-	}
+	// Bound the cost of every number and refuse text no store can hold:
+	// the decoder looks at every string and number as it reads them (the
+	// tokenizer bounds nesting, and the integers it converts are capped), and
+	// when it meets one that schemas.CheckJSON might refuse, or stops early,
+	// CheckJSON's answer replaces its own, as if CheckJSON had run first.
 	doc := new(Document)
-	d := decoder{ctx: ctx, data: data, year: year, path: make([]string, 0, 8)}
+	d := decoder{ctx: ctx, data: data, year: year, path: make([]string, 0, 8), bounded: true}
 	if !v.opts.AlwaysStructRules {
 		d.rules = v.rules
 	}
-	if !d.decode(reflect.ValueOf(doc).Elem(), v.plan) {
+	ok := d.decode(reflect.ValueOf(doc).Elem(), v.plan)
+	if d.unsure || !ok {
+		if lp := schemas.CheckJSON(data); lp != nil {
+			lp.Sort()
+			return nil, lp, nil
+		}
+	}
+	if !ok && d.err == nil {
+		// A syntax error (or invalid UTF-8) in text CheckJSON accepts:
+		// decode again as before, for the same problem in the same words.
+		doc = new(Document)
+		d = decoder{ctx: ctx, data: data, year: year, path: d.path[:0], rules: d.rules}
+		ok = d.decode(reflect.ValueOf(doc).Elem(), v.plan)
+	}
+	if !ok {
 		if d.err != nil {
 			return nil, nil, d.err
 		}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -141,8 +142,9 @@ func openValidateInput(e *env, name string, ndjson bool) (validateInput, error) 
 }
 
 // validateJob is one document on its way from the reader through a worker
-// to the writer; done is closed once res (or err) is set. An empty job
-// stands for an input without any document.
+// to the writer; done receives once res (or err) is set. An empty job
+// stands for an input without any document. Jobs (with their done channel
+// and the buffer data was read into) are reused once written.
 type validateJob struct {
 	file  string
 	line  int // 0 for a whole-file document
@@ -151,6 +153,36 @@ type validateJob struct {
 	done  chan struct{}
 	res   validateResult
 	err   error
+}
+
+// maxReusedLine is the largest line buffer a reused job keeps.
+const maxReusedLine = 64 << 10
+
+// jobPool hands out validateJobs, reusing those given back (at most a few
+// per worker are in flight, so it holds at most that many).
+type jobPool chan *validateJob
+
+func (p jobPool) get(file string, line int) *validateJob {
+	select {
+	case j := <-p:
+		j.file, j.line = file, line
+		return j
+	default:
+		return &validateJob{file: file, line: line, done: make(chan struct{}, 1)}
+	}
+}
+
+// put gives j back once its result is written.
+func (p jobPool) put(j *validateJob) {
+	data := j.data[:0]
+	if cap(data) > maxReusedLine {
+		data = nil
+	}
+	*j = validateJob{data: data, done: j.done}
+	select {
+	case p <- j:
+	default:
+	}
 }
 
 // validateStream reads the documents of inputs in order, validates them on
@@ -166,6 +198,7 @@ func validateStream(ctx context.Context, v *questionnaire.Validator, year int, m
 	defer cancel()
 	work := make(chan *validateJob, 2*workers)
 	order := make(chan *validateJob, 4*workers)
+	pool := make(jobPool, 6*workers+2)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -173,10 +206,9 @@ func validateStream(ctx context.Context, v *questionnaire.Validator, year int, m
 			defer wg.Done()
 			for j := range work {
 				probs, err := checkDoc(ctx, v, year, mode, l, j.data)
-				j.data = nil
 				j.res = validateResult{File: j.file, Line: j.line, Valid: !probs.HasErrors(), Errors: probs}
 				j.err = err
-				close(j.done)
+				j.done <- struct{}{}
 			}
 		}()
 	}
@@ -191,7 +223,7 @@ func validateStream(ctx context.Context, v *questionnaire.Validator, year int, m
 				return false
 			}
 			if j.empty {
-				close(j.done)
+				j.done <- struct{}{}
 				return true
 			}
 			select {
@@ -199,12 +231,12 @@ func validateStream(ctx context.Context, v *questionnaire.Validator, year int, m
 				return true
 			case <-ctx.Done():
 				j.err = ctx.Err()
-				close(j.done)
+				j.done <- struct{}{}
 				return false
 			}
 		}
 		for _, in := range inputs {
-			if readErr = readValidateInput(in, send); readErr != nil || ctx.Err() != nil {
+			if readErr = readValidateInput(in, pool, send); readErr != nil || ctx.Err() != nil {
 				return
 			}
 		}
@@ -230,7 +262,9 @@ func validateStream(ctx context.Context, v *questionnaire.Validator, year int, m
 		}
 		if err != nil {
 			cancel()
+			continue
 		}
+		pool.put(j)
 	}
 	wg.Wait()
 	if err == nil && readErr != nil {
@@ -253,25 +287,29 @@ func checkDoc(ctx context.Context, v *questionnaire.Validator, year int, mode qu
 	return probs, nil
 }
 
-// readValidateInput hands send the documents of in: its whole content, or
-// one per non-blank NDJSON line (at most maxValidateLine bytes). An input
-// without any document is one empty job. It stops when send returns false.
-func readValidateInput(in validateInput, send func(*validateJob) bool) error {
+// readValidateInput hands send the documents of in, in jobs from pool: its
+// whole content, or one per non-blank NDJSON line (at most maxValidateLine
+// bytes). An input without any document is one empty job. It stops when
+// send returns false.
+func readValidateInput(in validateInput, pool jobPool, send func(*validateJob) bool) error {
 	newJob := func(line int, data []byte) *validateJob {
-		return &validateJob{file: in.name, line: line, data: data, done: make(chan struct{})}
+		j := pool.get(in.name, line)
+		j.data = append(j.data[:0], data...)
+		return j
 	}
 	if !in.ndjson {
 		b, err := io.ReadAll(in.r)
 		if err != nil {
 			return fmt.Errorf("%s: %w", in.name, err)
 		}
-		j := newJob(0, b)
+		j := pool.get(in.name, 0)
+		j.data = b
 		j.empty = len(bytes.TrimSpace(b)) == 0
 		send(j)
 		return nil
 	}
 	sc := bufio.NewScanner(in.r)
-	sc.Buffer(make([]byte, 0, 64*1024), maxValidateLine)
+	sc.Buffer(make([]byte, 0, 1<<20), maxValidateLine) // a read system call per megabyte
 	docs := 0
 	for n := 1; sc.Scan(); n++ {
 		line := bytes.TrimSpace(sc.Bytes())
@@ -279,7 +317,7 @@ func readValidateInput(in validateInput, send func(*validateJob) bool) error {
 			continue
 		}
 		docs++
-		if !send(newJob(n, bytes.Clone(line))) {
+		if !send(newJob(n, line)) {
 			return nil
 		}
 	}
@@ -287,7 +325,8 @@ func readValidateInput(in validateInput, send func(*validateJob) bool) error {
 		return fmt.Errorf("%s: %w", in.name, err)
 	}
 	if docs == 0 {
-		j := newJob(0, nil)
+		j := pool.get(in.name, 0)
+		j.data = j.data[:0]
 		j.empty = true
 		send(j)
 	}
@@ -303,6 +342,11 @@ type resultWriter struct {
 	format string
 	lang   problem.Lang
 	n      int // results written
+	// file and fileJSON cache the JSON encoding of the last file name, for
+	// the ndjson line of a result without problems (appendValid).
+	file     string
+	fileJSON []byte
+	line     []byte
 }
 
 func newResultWriter(w io.Writer, format string, l problem.Lang) *resultWriter {
@@ -324,6 +368,11 @@ func (rw *resultWriter) write(r *validateResult) error {
 		rw.w.WriteString(sep)
 		rw.w.Write(b)
 	case "ndjson":
+		if r.Valid && len(r.Errors) == 0 && r.Errors != nil {
+			rw.line = rw.appendValid(rw.line[:0], r)
+			rw.w.Write(rw.line)
+			break
+		}
 		b, err := json.Marshal(r)
 		if err != nil {
 			return err
@@ -348,6 +397,23 @@ func (rw *resultWriter) write(r *validateResult) error {
 		return rw.w.Flush()
 	}
 	return nil
+}
+
+// appendValid appends to b the ndjson line of r, a valid result without
+// problems: the bytes json.Marshal writes for it (the file name encoded by
+// json.Marshal too, once per file), then a newline, without reflection.
+func (rw *resultWriter) appendValid(b []byte, r *validateResult) []byte {
+	if rw.fileJSON == nil || rw.file != r.File {
+		rw.file = r.File
+		rw.fileJSON, _ = json.Marshal(r.File)
+	}
+	b = append(b, `{"file":`...)
+	b = append(b, rw.fileJSON...)
+	if r.Line != 0 {
+		b = append(b, `,"line":`...)
+		b = strconv.AppendInt(b, int64(r.Line), 10)
+	}
+	return append(b, `,"valid":true,"errors":[]}`+"\n"...)
 }
 
 // flush writes what is buffered.

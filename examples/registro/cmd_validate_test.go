@@ -10,6 +10,7 @@ import (
 
 	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/questionnaire/questionnairetest"
+	"github.com/openregistro/registro/schemas/problem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -196,4 +197,22 @@ func TestValidateCommandStreamErrors(t *testing.T) {
 	assert.Equal(t, exitUsage, code, errOut)
 	assert.Contains(t, errOut, "token too long")
 	assert.Contains(t, out, `"line":1,"valid":true`, "the result before the error is written")
+}
+
+// TestAppendValid: the ndjson line of a valid result, written without
+// reflection, is the one json.Marshal writes, whatever the file name.
+func TestAppendValid(t *testing.T) {
+	var rw resultWriter
+	for _, file := range []string{"q.ndjson", "-", "a<b>&c.ndjson", `dir/"quoted"\name.jsonl`, "Forlì\u2028.ndjson", "\x01\xff.ndjson", ""} {
+		for _, line := range []int{0, 1, 42, 1 << 40} {
+			r := validateResult{File: file, Line: line, Valid: true, Errors: problem.List{}}
+			want, err := json.Marshal(&r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rw.appendValid(nil, &r); string(got) != string(want)+"\n" {
+				t.Errorf("appendValid(%q, %d) = %s, want %s", file, line, got, want)
+			}
+		}
+	}
 }
