@@ -84,7 +84,9 @@ type Options struct {
 	// MaxInFlight is how many requests the handler works on at once; the
 	// others wait their turn, in no set order, within their deadline (one
 	// still waiting at RequestTimeout is answered 503, as any request past
-	// it). /healthz and /readyz never wait. Past the machine's cores, more
+	// it). /healthz and /readyz never wait. A request holds its turn until
+	// its work ends — a streamed answer (an export, NDJSON validation) until
+	// it is sent, at the latest at its deadline. Past the machine's cores, more
 	// requests at once only share the CPU thinner and starve the store's
 	// committer, which every write waits for: at 256 callers on deadline day
 	// a filing's p99 went from seconds to half a second with a limit (see
