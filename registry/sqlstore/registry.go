@@ -475,39 +475,42 @@ func (s *Store) newTxn(tx *sql.Tx) *txn {
 	return t
 }
 
+// stmt returns the transaction's prepared statement of query (already in
+// the dialect's placeholders), preparing it the first time; nil when the
+// transaction does not cache statements (PostgreSQL) or query cannot be
+// prepared (running it unprepared then reports the error).
+func (t *txn) stmt(ctx context.Context, query string) *sql.Stmt {
+	if t.stmts == nil {
+		return nil
+	}
+	st, ok := t.stmts[query]
+	if !ok {
+		var err error
+		if st, err = t.PrepareContext(ctx, query); err != nil {
+			return nil
+		}
+		t.stmts[query] = st
+	}
+	return st
+}
+
 // exec runs query (with '?' placeholders) in the transaction.
 func (t *txn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	query = t.d.q(query)
-	if t.stmts == nil {
-		return t.ExecContext(ctx, query, args...)
+	if st := t.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
 	}
-	st, ok := t.stmts[query]
-	if !ok {
-		var err error
-		if st, err = t.PrepareContext(ctx, query); err != nil {
-			return nil, err
-		}
-		t.stmts[query] = st
-	}
-	return st.ExecContext(ctx, args...)
+	return t.ExecContext(ctx, query, args...)
 }
 
 // queryRow runs query (with '?' placeholders), which returns one row, in
-// the transaction, prepared once on SQLite as exec does.
+// the transaction.
 func (t *txn) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	query = t.d.q(query)
-	if t.stmts == nil {
-		return t.QueryRowContext(ctx, query, args...)
+	if st := t.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
 	}
-	st, ok := t.stmts[query]
-	if !ok {
-		var err error
-		if st, err = t.PrepareContext(ctx, query); err != nil {
-			return t.QueryRowContext(ctx, query, args...) // reports err
-		}
-		t.stmts[query] = st
-	}
-	return st.QueryRowContext(ctx, args...)
+	return t.QueryRowContext(ctx, query, args...)
 }
 
 // close releases the prepared statements.
