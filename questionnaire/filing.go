@@ -11,9 +11,6 @@ import (
 	"sync"
 	"time"
 
-	jsonv2 "github.com/go-json-experiment/json"
-	jsonv1 "github.com/go-json-experiment/json/v1"
-
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/schemas/problem"
 )
@@ -194,16 +191,11 @@ func (f *Desk) FileRecorded(ctx context.Context, v registry.Viewer, year int, da
 // whom v files. A document whose tax code cannot be read is left to the
 // validator, and FileAs asks again once it is valid.
 func (f *Desk) filingBody(ctx context.Context, v registry.Viewer, data []byte) (registry.Entity, error) {
-	var head struct {
-		Body struct {
-			TaxCode string `json:"taxCode"`
-		} `json:"body"`
-	}
-	// encoding/json's rules through go-json-experiment's faster decoder.
-	if err := jsonv2.Unmarshal(data, &head, jsonv1.DefaultOptionsV1()); err != nil || head.Body.TaxCode == "" {
+	h, ok := ReadHead(data)
+	if !ok || h.BodyTaxCode == nil || *h.BodyTaxCode == "" {
 		return registry.Entity{}, nil // the validator says what is wrong
 	}
-	return f.reg.FilingBody(ctx, v, head.Body.TaxCode)
+	return f.reg.FilingBody(ctx, v, *h.BodyTaxCode)
 }
 
 // ErrNotRecorded is wrapped by FileAs when the filing was stored but its

@@ -4,9 +4,7 @@ import (
 	"context"
 	"strings"
 
-	jsonv2 "github.com/go-json-experiment/json"
-	jsonv1 "github.com/go-json-experiment/json/v1"
-
+	"github.com/openregistro/registro/questionnaire"
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/codicefiscale"
 	"github.com/openregistro/registro/schemas/problem"
@@ -32,22 +30,12 @@ func callerTaxCode(c caller) (string, bool) {
 // 422 problem at /filer/taxCode otherwise). A document without them is left
 // to the validator.
 func (s *server) checkFiler(ctx context.Context, r *request, v registry.Viewer, data []byte) error {
-	var doc struct {
-		Body struct {
-			TaxCode *string `json:"taxCode"`
-		} `json:"body"`
-		Filer struct {
-			TaxCode *string `json:"taxCode"`
-		} `json:"filer"`
-	}
-	// encoding/json's rules, with go-json-experiment's faster decoder: the
-	// whole report is read (a malformed one is left to the validator) for
-	// two fields.
-	if jsonv2.Unmarshal(data, &doc, jsonv1.DefaultOptionsV1()) != nil || doc.Filer.TaxCode == nil {
+	h, ok := questionnaire.ReadHead(data)
+	if !ok || h.FilerTaxCode == nil {
 		return nil
 	}
-	if doc.Body.TaxCode != nil && *doc.Body.TaxCode != "" {
-		if _, err := s.deps.Registry.FilingBody(ctx, v, *doc.Body.TaxCode); err != nil {
+	if h.BodyTaxCode != nil && *h.BodyTaxCode != "" {
+		if _, err := s.deps.Registry.FilingBody(ctx, v, *h.BodyTaxCode); err != nil {
 			return err
 		}
 	}
@@ -57,7 +45,7 @@ func (s *server) checkFiler(ctx context.Context, r *request, v registry.Viewer, 
 			"il token del chiamante non indica il suo codice fiscale (subject cf:…): non può depositare relazioni",
 			"the caller's token does not name its codice fiscale (subject cf:…): it cannot file reports"))
 	}
-	if normTaxCode(*doc.Filer.TaxCode) == cf {
+	if normTaxCode(*h.FilerTaxCode) == cf {
 		return nil
 	}
 	p := problem.New("/filer/taxCode", "const", CodeFilerNotCaller, map[string]any{"taxCode": cf},
