@@ -31,24 +31,34 @@ func (o Options) retention() time.Duration {
 	return o.IdempotencyRetention
 }
 
-// keyExpired reports whether rec was stored more than the retention ago, in
-// a store that expires keys: expireKey would forget it.
-func (s *server) keyExpired(rec questionnaire.IdempotencyRecord) bool {
-	_, ok := s.deps.Filings.(questionnaire.IdempotencyExpirer)
+// keyExpiry returns the store's key expirer and the cutoff before which a
+// key is forgotten; ok is false when keys do not expire (a store that keeps
+// them, or a negative retention).
+func (s *server) keyExpiry() (st questionnaire.IdempotencyExpirer, cutoff time.Time, ok bool) {
+	st, ok = s.deps.Filings.(questionnaire.IdempotencyExpirer)
 	ret := s.opts.retention()
-	return ok && ret >= 0 && rec.CreatedAt.Before(s.deps.Registry.Now().Add(-ret))
+	if !ok || ret < 0 {
+		return nil, time.Time{}, false
+	}
+	return st, s.deps.Registry.Now().Add(-ret), true
+}
+
+// keyExpired reports whether rec was stored before the cutoff: expireKey
+// would forget it.
+func (s *server) keyExpired(rec questionnaire.IdempotencyRecord) bool {
+	_, cutoff, ok := s.keyExpiry()
+	return ok && rec.CreatedAt.Before(cutoff)
 }
 
 // expireKey forgets k when it was stored more than the retention ago, so
 // that the request is a new one: called before a key is looked up. Stores
 // that do not expire keys keep them.
 func (s *server) expireKey(ctx context.Context, k questionnaire.IdempotencyKey) error {
-	st, ok := s.deps.Filings.(questionnaire.IdempotencyExpirer)
-	ret := s.opts.retention()
-	if !ok || ret < 0 {
+	st, cutoff, ok := s.keyExpiry()
+	if !ok {
 		return nil
 	}
-	_, err := st.ExpireIdempotency(ctx, k.Subject, k.Key, s.deps.Registry.Now().Add(-ret))
+	_, err := st.ExpireIdempotency(ctx, k.Subject, k.Key, cutoff)
 	return err
 }
 
