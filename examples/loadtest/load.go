@@ -474,12 +474,15 @@ type Results struct {
 
 // StoreStats is what the store's group commit did during the load, from
 // sqlstore.Store.CommitStats: the writes (filings, keys, answers) and the
-// transactions they shared.
+// transactions they shared; on PostgreSQL, the writes run in a pipeline
+// and the pipelines that fell back to the serial way.
 type StoreStats struct {
 	Dialect      string  `json:"dialect"`
 	Writes       int64   `json:"writes"`
 	Transactions int64   `json:"transactions"`
 	PerCommit    float64 `json:"writesPerTransaction"`
+	Pipelined    int64   `json:"pipelined"`
+	Fallbacks    int64   `json:"pipelineFallbacks"`
 }
 
 // summarize computes the results from every sample.

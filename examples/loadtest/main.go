@@ -284,7 +284,8 @@ func runSelf(ctx context.Context, o options, stderr io.Writer) (*Results, error)
 	if res != nil {
 		after := s.Store.CommitStats()
 		st := &StoreStats{Dialect: s.Store.Dialect(), Writes: after.Writes - before.Writes,
-			Transactions: after.Transactions - before.Transactions}
+			Transactions: after.Transactions - before.Transactions,
+			Pipelined:    after.Pipelined - before.Pipelined, Fallbacks: after.Fallbacks - before.Fallbacks}
 		if st.Transactions > 0 {
 			st.PerCommit = float64(st.Writes) / float64(st.Transactions)
 		}
@@ -367,7 +368,11 @@ func printResults(w io.Writer, r *Results) {
 	}
 	tw.Flush()
 	if st := r.Store; st != nil {
-		fmt.Fprintf(w, "store %s: %d writes in %d transactions (%.1f a commit)\n", st.Dialect, st.Writes, st.Transactions, st.PerCommit)
+		fmt.Fprintf(w, "store %s: %d writes in %d transactions (%.1f a commit)", st.Dialect, st.Writes, st.Transactions, st.PerCommit)
+		if st.Dialect == "postgres" {
+			fmt.Fprintf(w, "; %d pipelined, %d pipelines fell back", st.Pipelined, st.Fallbacks)
+		}
+		fmt.Fprintln(w)
 	}
 	for _, e := range r.ErrorSamples {
 		fmt.Fprintln(w, "error:", e)

@@ -104,3 +104,7 @@ func (s *Store) CachedEntities() int {
 	defer s.entities.mu.Unlock()
 	return len(s.entities.cur) + len(s.entities.old)
 }
+
+// SerialOnly turns the PostgreSQL pipeline off; call it before the first
+// write.
+func (s *Store) SerialOnly() { s.serialOnly = true }

@@ -71,7 +71,7 @@ func (fs *Filings) PutWithEvents(ctx context.Context, f questionnaire.Filing, ev
 	}
 	var out []registry.Event
 	k, withKey := questionnaire.IdempotencyKeyFrom(ctx)
-	err := s.write(ctx, func(ctx context.Context, tx *txn) error {
+	err := s.writePiped(ctx, func(ctx context.Context, tx *txn) error {
 		// The idempotency key first: of two requests with the same key,
 		// the second fails on it, not on the revision.
 		if withKey {
@@ -88,6 +88,20 @@ func (fs *Filings) PutWithEvents(ctx context.Context, f questionnaire.Filing, ev
 		var err error
 		out, err = s.appendEvents(ctx, tx, evs)
 		return err
+	}, func(p *pipeline) {
+		// The same statements, none waiting for another's result: a
+		// duplicate key or revision, or a current pointer that did not
+		// move, fails the pipeline, and the write above says which.
+		if withKey {
+			p.exec(-1, insertIdempotencySQL, idempotencyArgs(k, &f)...)
+		}
+		p.exec(-1, insertFilingSQL, filingArgs(&f, doc, warnings)...)
+		if f.Revision == 1 {
+			p.exec(-1, insertCurrentSQL, f.Year, f.BodyTaxCode)
+		} else {
+			p.exec(1, updateCurrentSQL, f.Revision, f.Year, f.BodyTaxCode, f.Revision-1)
+		}
+		out = pipeEvents(p, evs)
 	})
 	if err != nil {
 		return nil, err
@@ -95,11 +109,27 @@ func (fs *Filings) PutWithEvents(ctx context.Context, f questionnaire.Filing, ev
 	return out, nil
 }
 
+// The statements of a filing, shared by its serial and pipelined ways.
+const (
+	insertFilingSQL = `INSERT INTO filings (body_tax_code, year, revision, filed_at, filer_tax_code, late, document, warnings)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	insertCurrentSQL     = "INSERT INTO current_filings (year, body_tax_code, revision) VALUES (?, ?, 1)"
+	updateCurrentSQL     = "UPDATE current_filings SET revision = ? WHERE year = ? AND body_tax_code = ? AND revision = ?"
+	insertIdempotencySQL = `INSERT INTO idempotency_keys (subject, idem_key, request_hash, created_at, body_tax_code, year, revision)
+VALUES (?, ?, ?, ?, ?, ?, ?)`
+)
+
+func filingArgs(f *questionnaire.Filing, doc []byte, warnings any) []any {
+	return []any{f.BodyTaxCode, f.Year, f.Revision, formatTime(f.FiledAt), f.FilerTaxCode, f.Late, doc, warnings}
+}
+
+func idempotencyArgs(k questionnaire.IdempotencyKey, f *questionnaire.Filing) []any {
+	return []any{k.Subject, k.Key, k.RequestHash, formatTime(f.FiledAt), f.BodyTaxCode, f.Year, f.Revision}
+}
+
 // putFiling writes the revision and moves the current pointer, in tx.
 func (s *Store) putFiling(ctx context.Context, tx *txn, f *questionnaire.Filing, doc []byte, warnings any, conflict func(string) error) error {
-	_, err := tx.exec(ctx, `INSERT INTO filings (body_tax_code, year, revision, filed_at, filer_tax_code, late, document, warnings)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		f.BodyTaxCode, f.Year, f.Revision, formatTime(f.FiledAt), f.FilerTaxCode, f.Late, doc, warnings)
+	_, err := tx.exec(ctx, insertFilingSQL, filingArgs(f, doc, warnings)...)
 	if err != nil {
 		if s.d.isUnique(err) {
 			return conflict("revision already filed")
@@ -107,7 +137,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		return fmt.Errorf("sqlstore: write filing: %w", err)
 	}
 	if f.Revision == 1 {
-		_, err = tx.exec(ctx, "INSERT INTO current_filings (year, body_tax_code, revision) VALUES (?, ?, 1)", f.Year, f.BodyTaxCode)
+		_, err = tx.exec(ctx, insertCurrentSQL, f.Year, f.BodyTaxCode)
 		if err != nil {
 			if s.d.isUnique(err) {
 				return conflict("already filed")
@@ -116,8 +146,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		}
 		return nil
 	}
-	res, err := tx.exec(ctx, "UPDATE current_filings SET revision = ? WHERE year = ? AND body_tax_code = ? AND revision = ?",
-		f.Revision, f.Year, f.BodyTaxCode, f.Revision-1)
+	res, err := tx.exec(ctx, updateCurrentSQL, f.Revision, f.Year, f.BodyTaxCode, f.Revision-1)
 	if err != nil {
 		return fmt.Errorf("sqlstore: write filing: %w", err)
 	}
@@ -241,9 +270,7 @@ var _ questionnaire.EventFilingStore = (*Filings)(nil)
 
 // putIdempotency stores k in tx, naming the revision f, at its filing time.
 func (s *Store) putIdempotency(ctx context.Context, tx *txn, k questionnaire.IdempotencyKey, f *questionnaire.Filing) error {
-	body, year, rev := f.BodyTaxCode, f.Year, f.Revision
-	_, err := tx.exec(ctx, `INSERT INTO idempotency_keys (subject, idem_key, request_hash, created_at, body_tax_code, year, revision)
-VALUES (?, ?, ?, ?, ?, ?, ?)`, k.Subject, k.Key, k.RequestHash, formatTime(f.FiledAt), body, year, rev)
+	_, err := tx.exec(ctx, insertIdempotencySQL, idempotencyArgs(k, f)...)
 	if err != nil {
 		if s.d.isUnique(err) {
 			return fmt.Errorf("sqlstore: idempotency key of %q: %w", k.Subject, questionnaire.ErrIdempotencyKeyUsed)

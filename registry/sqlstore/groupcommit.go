@@ -42,8 +42,12 @@ const (
 // context (never the caller's: cancelling a statement can abort the whole
 // shared transaction).
 type writeOp struct {
-	ctx    context.Context // the caller's: consulted before the write starts
-	fn     func(ctx context.Context, t *txn) error
+	ctx context.Context // the caller's: consulted before the write starts
+	fn  func(ctx context.Context, t *txn) error
+	// pipe, when set, queues the same write as fn makes, as statements
+	// PostgreSQL can run in one round trip with the batch's other
+	// pipelined writes (pipeline.go); fn stays the write's serial way.
+	pipe   func(p *pipeline)
 	queued time.Time
 	state  atomic.Int32
 	err    error
@@ -60,13 +64,14 @@ func (op *writeOp) finish(err error) {
 // goroutine: the writes submitted while a batch commits form the next one.
 type committer struct {
 	// batches and writes count the transactions committed (or tried) and
-	// the writes they ran, for CommitStats.
-	batches, writes atomic.Int64
-	queue           chan *writeOp
-	mu              sync.RWMutex // held (read) while submitting, (write) to close
-	closed          bool
-	closing         chan struct{}
-	exited          chan struct{}
+	// the writes they ran, pipelined the writes run in a pipeline and
+	// fallbacks the pipelines that failed, for CommitStats.
+	batches, writes, pipelined, fallbacks atomic.Int64
+	queue                                 chan *writeOp
+	mu                                    sync.RWMutex // held (read) while submitting, (write) to close
+	closed                                bool
+	closing                               chan struct{}
+	exited                                chan struct{}
 }
 
 func newCommitter() *committer {
@@ -96,10 +101,18 @@ func (c *committer) close() {
 // waits for a batch gets ctx's error and nothing is written; once the write
 // has started, the caller waits for its outcome.
 func (s *Store) write(ctx context.Context, fn func(ctx context.Context, t *txn) error) error {
+	return s.writePiped(ctx, fn, nil)
+}
+
+// writePiped is write for a write that PostgreSQL may also run pipelined:
+// pipe queues the statements that make the same write as fn
+// (pipeline.go). On SQLite, and when the pipeline of its batch fails, fn
+// runs.
+func (s *Store) writePiped(ctx context.Context, fn func(ctx context.Context, t *txn) error, pipe func(p *pipeline)) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlstore: waiting to write: %w", err)
 	}
-	op := &writeOp{ctx: ctx, fn: fn, queued: time.Now(), done: make(chan struct{})}
+	op := &writeOp{ctx: ctx, fn: fn, pipe: pipe, queued: time.Now(), done: make(chan struct{})}
 	c := s.commits
 	c.mu.RLock()
 	if c.closed {
@@ -182,10 +195,11 @@ func (s *Store) commitBatch(batch []*writeOp) {
 	}
 	ctx, cancel := batchContext(live)
 	defer cancel()
+	pipe := s.d.name == "postgres" && !s.serialOnly
 	for len(live) > 0 {
 		s.commits.batches.Add(1)
 		s.commits.writes.Add(int64(len(live)))
-		live = s.tryBatch(ctx, live)
+		live, pipe = s.tryBatch(ctx, live, pipe)
 	}
 }
 
@@ -198,13 +212,18 @@ type CommitStats struct {
 	// Writes is how many writes those transactions ran (a retried write
 	// counts again).
 	Writes int64
+	// Pipelined is how many writes ran in a PostgreSQL pipeline, and
+	// Fallbacks how many pipelines failed, their batch then run again the
+	// serial way (see "Pipeline" in the package documentation).
+	Pipelined, Fallbacks int64
 }
 
 // CommitStats returns how many writes shared how many transactions: Writes
 // divided by Transactions is the mean batch of the group commit (for
 // metrics).
 func (s *Store) CommitStats() CommitStats {
-	return CommitStats{Transactions: s.commits.batches.Load(), Writes: s.commits.writes.Load()}
+	c := s.commits
+	return CommitStats{Transactions: c.batches.Load(), Writes: c.writes.Load(), Pipelined: c.pipelined.Load(), Fallbacks: c.fallbacks.Load()}
 }
 
 // batchContext is the context of a batch's statements: it ends at the
@@ -226,52 +245,102 @@ func batchContext(ops []*writeOp) (context.Context, context.CancelFunc) {
 
 // tryBatch runs ops in one transaction. It answers every op whose outcome
 // is known and returns the ops to run again: none, unless a write broke
-// the transaction.
-func (s *Store) tryBatch(ctx context.Context, ops []*writeOp) (retry []*writeOp) {
-	errs := make([]error, len(ops))
-	// failAll answers every op with err, or with its own error when it
-	// failed on its own.
-	failAll := func(err error) []*writeOp {
-		for i, op := range ops {
-			if errs[i] != nil {
-				op.finish(errs[i])
-			} else {
-				op.finish(err)
-			}
+// the transaction or, with pipe, the pipeline failed; pipeNext says whether
+// the next try may pipeline.
+//
+// With pipe (PostgreSQL), the writes at the head of ops that can be
+// pipelined run first, in one round trip (runPipelined), the others after
+// them, the serial way.
+func (s *Store) tryBatch(ctx context.Context, ops []*writeOp, pipe bool) (retry []*writeOp, pipeNext bool) {
+	// The pipeline takes the writes that can be pipelined up to the first
+	// that cannot: the writes of a batch run in the order they arrived.
+	n := 0
+	for pipe && n < len(ops) && ops[n].pipe != nil {
+		n++
+	}
+	piped, serial := ops[:n:n], ops[n:]
+	b := &batch{piped: piped, serial: serial, errs: make([]error, len(serial))}
+	if len(piped) == 0 {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return b.failAll(fmt.Errorf("sqlstore: begin: %w", err)), pipe
 		}
-		return nil
+		return s.finishBatch(ctx, tx, b), pipe
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	// The pipeline runs on the transaction's connection itself.
+	conn, err := s.db.Conn(ctx)
 	if err != nil {
-		return failAll(fmt.Errorf("sqlstore: begin: %w", err))
+		return b.failAll(fmt.Errorf("sqlstore: begin: %w", err)), pipe
 	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return b.failAll(fmt.Errorf("sqlstore: begin: %w", err)), pipe
+	}
+	if err := s.runPipelined(ctx, conn, piped); err != nil {
+		// Whatever failed, the serial way tells each write its own outcome.
+		tx.Rollback()
+		s.commits.fallbacks.Add(1)
+		return ops, false
+	}
+	return s.finishBatch(ctx, tx, b), pipe
+}
+
+// batch is the writes of one try of tryBatch: those already run in its
+// pipeline, those to run the serial way, and the latter's own errors.
+type batch struct {
+	piped, serial []*writeOp
+	errs          []error
+}
+
+// failAll answers every write of b with err, or with its own error when it
+// failed on its own. It returns nil: nothing to run again.
+func (b *batch) failAll(err error) []*writeOp {
+	for _, op := range b.piped {
+		op.finish(err)
+	}
+	for i, op := range b.serial {
+		if b.errs[i] != nil {
+			op.finish(b.errs[i])
+		} else {
+			op.finish(err)
+		}
+	}
+	return nil
+}
+
+// finishBatch runs the serial writes of b in tx, after its pipelined ones
+// (already run), commits and answers them all. It returns the writes to run
+// again in a new transaction, when one of them broke tx.
+func (s *Store) finishBatch(ctx context.Context, tx *sql.Tx, b *batch) (retry []*writeOp) {
 	t := s.newTxn(tx)
 	defer t.close()
-	for i, op := range ops {
+	for i, op := range b.serial {
 		// The previous write's savepoint, rolled back to or not, is
 		// released as the next one is taken.
 		if err := t.savepoint(ctx, i > 0); err != nil {
 			tx.Rollback()
-			return failAll(fmt.Errorf("sqlstore: savepoint: %w", err))
+			return b.failAll(fmt.Errorf("sqlstore: savepoint: %w", err))
 		}
 		mark := t.seqState
 		err := runOp(ctx, op, t)
 		if err == nil {
 			continue
 		}
-		errs[i] = err
+		b.errs[i] = err
 		t.seqState = mark
 		if errors.Is(err, errPanicked) || t.rollbackTo(ctx) != nil {
 			// The transaction is lost: answer this write, run the others
 			// again (those that failed on their own stay failed).
 			tx.Rollback()
 			op.finish(err)
-			for j, o := range ops {
+			retry = append(retry, b.piped...)
+			for j, o := range b.serial {
 				if j == i {
 					continue
 				}
-				if j < i && errs[j] != nil {
-					o.finish(errs[j])
+				if j < i && b.errs[j] != nil {
+					o.finish(b.errs[j])
 					continue
 				}
 				retry = append(retry, o)
@@ -279,7 +348,7 @@ func (s *Store) tryBatch(ctx context.Context, ops []*writeOp) (retry []*writeOp)
 			return retry
 		}
 	}
-	err = t.storeSeq(ctx)
+	err := t.storeSeq(ctx)
 	if err == nil {
 		if err = tx.Commit(); err != nil {
 			err = fmt.Errorf("sqlstore: commit: %w", err)
@@ -287,7 +356,7 @@ func (s *Store) tryBatch(ctx context.Context, ops []*writeOp) (retry []*writeOp)
 	} else {
 		tx.Rollback()
 	}
-	return failAll(err)
+	return b.failAll(err)
 }
 
 // errPanicked marks a write that panicked.

@@ -204,9 +204,17 @@ func TestGroupCommitFailuresFailAlone(t *testing.T) {
 			}
 			st := s.CommitStats()
 			// One batch, run again after each of the two writes that broke
-			// the transaction.
-			if got := st.Transactions - before.Transactions; got != 3 {
-				t.Errorf("%d transactions for one batch with two breaking writes, want 3", got)
+			// the transaction; on PostgreSQL, first as a pipeline of its
+			// first filings, which fails on "revision 2 without 1".
+			want := int64(3)
+			if be.name == "postgres" {
+				want++
+				if got := st.Fallbacks - before.Fallbacks; got != 1 {
+					t.Errorf("%d pipelines fell back, want 1", got)
+				}
+			}
+			if got := st.Transactions - before.Transactions; got != want {
+				t.Errorf("%d transactions for one batch with two breaking writes, want %d", got, want)
 			}
 			if got := st.Writes - before.Writes; got < int64(len(writes)) {
 				t.Errorf("%d writes run, want at least %d", got, len(writes))

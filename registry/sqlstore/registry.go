@@ -646,16 +646,28 @@ func (s *Store) appendEvents(ctx context.Context, tx *txn, evs []registry.Event)
 		ev = ev.Clone()
 		ev.Seq = first + int64(i)
 		var region string
-		if err := tx.queryRow(ctx, `INSERT INTO events (seq, at, actor, kind, entity_id, record_id, section, note, before, after, region, region_before)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT region FROM entities WHERE id = ?), ''), '') RETURNING region`,
-			ev.Seq, formatTime(ev.At), ev.Actor, string(ev.Kind), ev.EntityID, ev.RecordID, int(ev.Section), ev.Note,
-			nullBytes(ev.Before), nullBytes(ev.After), ev.EntityID).Scan(&region); err != nil {
+		if err := tx.queryRow(ctx, insertEventSQL("?"), eventArgs(ev.Seq, &ev)...).Scan(&region); err != nil {
 			return nil, fmt.Errorf("sqlstore: write event: %w", err)
 		}
 		ev.Regions = registry.EventRegions(region, region)
 		out[i] = ev
 	}
 	return out, nil
+}
+
+// insertEventSQL inserts an event numbered by seq (an expression of one
+// parameter), with its body's region read by the INSERT itself ("" for an
+// event of no body or of a body not stored), returning that region.
+func insertEventSQL(seq string) string {
+	return `INSERT INTO events (seq, at, actor, kind, entity_id, record_id, section, note, before, after, region, region_before)
+VALUES (` + seq + `, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT region FROM entities WHERE id = ?), ''), '') RETURNING region`
+}
+
+// eventArgs are the arguments of insertEventSQL: seq is the number, or its
+// offset in a pipeline.
+func eventArgs(seq int64, ev *registry.Event) []any {
+	return []any{seq, formatTime(ev.At), ev.Actor, string(ev.Kind), ev.EntityID, ev.RecordID, int(ev.Section), ev.Note,
+		nullBytes(ev.Before), nullBytes(ev.After), ev.EntityID}
 }
 
 // appendEventsIn numbers the events from the 'event' counter and inserts

@@ -76,6 +76,9 @@ type Store struct {
 	commits *committer
 	// writeWait is Options.WriteWait.
 	writeWait func(time.Duration)
+	// serialOnly turns the PostgreSQL pipeline off (for the tests that
+	// compare the two ways); set before the first write.
+	serialOnly bool
 }
 
 // Open connects to the database named by dsn and, unless opts.SkipMigrate is
