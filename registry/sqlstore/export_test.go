@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/openregistro/registro/registry"
@@ -93,6 +94,19 @@ func (s *Store) CachedStmts() int {
 	s.reads.mu.Lock()
 	defer s.reads.mu.Unlock()
 	return len(s.reads.stmts)
+}
+
+// HasCachedStmt reports whether the store keeps a prepared statement whose
+// query starts with prefix.
+func (s *Store) HasCachedStmt(prefix string) bool {
+	s.reads.mu.Lock()
+	defer s.reads.mu.Unlock()
+	for q := range s.reads.stmts {
+		if strings.HasPrefix(q, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // EntityCacheGen is entityCacheGen.

@@ -454,21 +454,25 @@ func (s *Store) Commit(ctx context.Context, b registry.Batch) ([]registry.Event,
 }
 
 // txn is a write transaction (a batch of the committer's) that, on SQLite,
-// prepares each statement once and reuses it for the rest of the
-// transaction: a batch of a thousand records, or of sixty-four filings,
-// parses its INSERT once, not once a record. (pgx already caches
+// runs each statement as the store's prepared statement (stmtCache), bound
+// to the transaction once and reused for the rest of it: a batch of a
+// thousand records, or of sixty-four filings, binds its INSERT once, and a
+// connection parses it once for all the batches it runs. (pgx already caches
 // prepared statements per connection.)
 type txn struct {
 	*sql.Tx
 	d     *dialect
 	stmts map[string]*sql.Stmt // nil: no caching
+	// shared is the store's statements (Store.reads), which the
+	// transaction's are made from.
+	shared *stmtCache
 	// seqState is the event counter as this transaction has moved it
 	// (nextSeqs).
 	seqState seqState
 }
 
 func (s *Store) newTxn(tx *sql.Tx) *txn {
-	t := &txn{Tx: tx, d: s.d}
+	t := &txn{Tx: tx, d: s.d, shared: s.reads}
 	if s.d.name == "sqlite" {
 		t.stmts = map[string]*sql.Stmt{}
 	}
@@ -485,9 +489,15 @@ func (t *txn) stmt(ctx context.Context, query string) *sql.Stmt {
 	}
 	st, ok := t.stmts[query]
 	if !ok {
-		var err error
-		if st, err = t.PrepareContext(ctx, query); err != nil {
-			return nil
+		// The store's statement, bound to the transaction: prepared once on
+		// each connection, not once a transaction.
+		if shared := t.shared.cached(query); shared != nil {
+			st = t.StmtContext(ctx, shared)
+		} else {
+			var err error
+			if st, err = t.PrepareContext(ctx, query); err != nil {
+				return nil
+			}
 		}
 		t.stmts[query] = st
 	}

@@ -24,10 +24,37 @@ type stmtCache struct {
 	mu     sync.Mutex
 	stmts  map[string]*sql.Stmt
 	closed bool
+	// preparing holds the queries being prepared by prepareLater.
+	preparing map[string]bool
 }
 
 func newStmtCache(db *sql.DB, on bool) *stmtCache {
-	return &stmtCache{db: db, on: on, stmts: map[string]*sql.Stmt{}}
+	return &stmtCache{db: db, on: on, stmts: map[string]*sql.Stmt{}, preparing: map[string]bool{}}
+}
+
+// cached returns the prepared statement of query when the cache has one;
+// when it does not, it has it prepared in the background (prepareLater)
+// and returns nil. A transaction asks this instead of stmt: preparing takes
+// a connection from the pool, which the transaction may have taken the last
+// of.
+func (c *stmtCache) cached(query string) *sql.Stmt {
+	if !c.on {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	st, ok := c.stmts[query]
+	if ok || c.closed || c.preparing[query] || len(c.stmts)+len(c.preparing) >= maxCachedStmts {
+		return st
+	}
+	c.preparing[query] = true
+	go func() {
+		c.stmt(context.Background(), query)
+		c.mu.Lock()
+		delete(c.preparing, query)
+		c.mu.Unlock()
+	}()
+	return nil
 }
 
 // stmt returns the prepared statement of query, preparing it when it is

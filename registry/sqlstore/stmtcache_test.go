@@ -5,13 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/openregistro/registro/registry"
 	"github.com/openregistro/registro/registry/sqlstore"
 )
 
-// TestStmtCache: on SQLite the store's reads run as statements prepared
-// once, bounded in number, and still answer after the cache is full; on
+// TestStmtCache: on SQLite the store's reads and writes run as statements
+// prepared once, bounded in number, and still answer after the cache is
+// full; on
 // PostgreSQL (pgx caches statements itself) nothing is kept.
 func TestStmtCache(t *testing.T) {
 	for _, b := range backends() {
@@ -29,6 +31,22 @@ func TestStmtCache(t *testing.T) {
 			}
 			if got := s.CachedStmts(); got != want {
 				t.Fatalf("%d statements cached after five reads of one query, want %d", got, want)
+			}
+			// A write transaction's statements are the store's too: the
+			// filing's INSERT is prepared in the background after the first
+			// filing, for the transactions that follow.
+			gcSeed(t, s, 3)
+			for i := range 3 {
+				if _, err := gcFile(ctx, s, i, 1); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cached := func() bool { return s.HasCachedStmt("INSERT INTO filings ") }
+			for deadline := time.Now().Add(time.Minute); b.name == "sqlite" && !cached() && time.Now().Before(deadline); {
+				time.Sleep(time.Millisecond)
+			}
+			if got := cached(); got != (b.name == "sqlite") {
+				t.Fatalf("the filing's INSERT cached: %v", got)
 			}
 			// Listings of many regions make many distinct queries: the
 			// cache stops growing at its bound and the listings still run.
