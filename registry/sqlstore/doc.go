@@ -160,7 +160,9 @@
 //     runs its pragmas, reads the schema and starts with a cold page cache.
 //   - On SQLite each distinct query is prepared once and reused (at most
 //     512); the driver would otherwise parse and plan every query afresh.
-//     pgx keeps prepared statements itself.
+//     The committer's transactions bind the same statements (a statement
+//     not kept yet is prepared in the background: the transaction may hold
+//     the pool's last connection). pgx keeps prepared statements itself.
 //   - Bodies are decoded once per stored document: a cache keyed by the
 //     document's exact bytes (two generations of 2048 bodies) answers a body
 //     read again with a copy. Keyed by content, it cannot answer with a stale

@@ -11,7 +11,8 @@ import (
 // hundred more; past the bound a query runs unprepared.
 const maxCachedStmts = 512
 
-// stmtCache is the queryer the store reads through. On SQLite it prepares
+// stmtCache is the queryer the store reads through, and the source of the
+// statements of its write transactions (txn.stmt). On SQLite it prepares
 // each distinct query once and runs it as a prepared statement afterwards
 // (database/sql prepares it again on each connection it meets, once): the
 // modernc driver otherwise parses and plans every query afresh, which was a
