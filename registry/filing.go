@@ -79,8 +79,10 @@ func (r *Registry) FilingEvent(ctx context.Context, v Viewer, entityID string, f
 	if len(probs) > 0 {
 		return Event{}, probs
 	}
-	if _, err := r.entity(ctx, entityID); err != nil {
-		return Event{}, err
+	if !memoHolds(ctx, entityID) {
+		if _, err := r.entity(ctx, entityID); err != nil {
+			return Event{}, err
+		}
 	}
 	note := fmt.Sprintf("annual report %d, revision %d", f.Year, f.Revision)
 	if f.Late {

@@ -31,6 +31,14 @@ func (c *taxCodeCounter) EntityByCodiceFiscale(ctx context.Context, cf string) (
 	return c.Store.EntityByCodiceFiscale(ctx, cf)
 }
 
+// Entity counts the reads by ID under "id:ID".
+func (c *taxCodeCounter) Entity(ctx context.Context, id string) (registry.Entity, error) {
+	c.mu.Lock()
+	c.reads["id:"+id]++
+	c.mu.Unlock()
+	return c.Store.Entity(ctx, id)
+}
+
 func (c *taxCodeCounter) count(cf string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -76,6 +84,19 @@ func TestWithBodyMemo(t *testing.T) {
 				require.NoError(t, err)
 			}
 			assert.Equal(t, tt.wantReads, counter.count(tt.cf)-before)
+			if tt.wantErr != nil {
+				return
+			}
+			// The filing's event asks whether the body exists, by ID: the
+			// memo knows it.
+			byID := counter.count("id:" + a.ID)
+			_, err = reg.FilingEvent(ctx, owner, a.ID, registry.ReportFiled{Year: 2024, Revision: 1, FiledAt: f.clock.Now()})
+			require.NoError(t, err)
+			wantByID := 1
+			if tt.memo {
+				wantByID = 0
+			}
+			assert.Equal(t, wantByID, counter.count("id:"+a.ID)-byID, "reads by ID")
 		})
 	}
 
