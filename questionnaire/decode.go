@@ -100,6 +100,39 @@ type tokenizer struct {
 	// strScratch holds the elements of the arrays of strings being read
 	// (nested arrays push on it), kept across documents.
 	strScratch []string
+	// elems holds, per element type, the elements of the array of that
+	// type being read, kept across documents.
+	elems map[reflect.Type]*elemScratch
+}
+
+// elemScratch is where array reads the elements of an array before giving
+// the slice exactly its length. busy is set while an array of the type is
+// being read (an array of the same type nested in it is read in place).
+type elemScratch struct {
+	buf  reflect.Value // an addressable []T
+	busy bool
+}
+
+// maxElemScratch bounds the elements a scratch keeps across documents.
+const maxElemScratch = 64
+
+// release clears the scratch lists, so that the pool keeps no value of the
+// document, and drops the ones a huge array grew.
+func (t *tokenizer) release() {
+	clear(t.strScratch)
+	t.strScratch = t.strScratch[:0]
+	if cap(t.strScratch) > 1024 {
+		t.strScratch = nil // nor the scratch of a huge array
+	}
+	for typ, sc := range t.elems {
+		if sc.buf.Cap() > maxElemScratch {
+			delete(t.elems, typ)
+			continue
+		}
+		sc.buf.Clear()
+		sc.buf.SetLen(0)
+		sc.busy = false
+	}
 }
 
 // tokenizerOptions: a repeated key is allowed (the last value wins, as in
@@ -146,11 +179,7 @@ func (d *decoder) decode(v reflect.Value, plan *typePlan) (ok bool) {
 	}
 	defer func() {
 		d.tok.buf = bytes.Buffer{} // the pool keeps no document
-		clear(d.tok.strScratch)
-		d.tok.strScratch = d.tok.strScratch[:0]
-		if cap(d.tok.strScratch) > 1024 {
-			d.tok.strScratch = nil // nor the scratch of a huge array
-		}
+		d.tok.release()
 		d.tok.dec.Reset(&d.tok.buf, tokenizerOptions...)
 		tokenizers.Put(d.tok)
 		d.tok = nil
@@ -559,15 +588,61 @@ func yearMessages(field string, since, until int) problem.Text {
 
 var stringsType = reflect.TypeFor[[]string]()
 
-// array decodes a JSON array into the slice v.
+// array decodes a JSON array into the slice v: an empty array becomes an
+// empty slice without allocating; the elements of another are read into
+// the tokenizer's scratch list of their type, and v gets exactly its
+// length, in one allocation.
 func (d *decoder) array(v reflect.Value, plan *typePlan) {
 	if plan.typ == stringsType {
 		d.strings(v, plan)
 		return
 	}
 	d.token() // '['
+	if d.peekElem() == ']' {
+		d.token()
+		v.Set(plan.empty) // never nil, even for []
+		return
+	}
+	sc := d.tok.elems[plan.typ]
+	if sc == nil {
+		if d.tok.elems == nil {
+			d.tok.elems = map[reflect.Type]*elemScratch{}
+		}
+		sc = &elemScratch{buf: reflect.New(plan.typ).Elem()}
+		d.tok.elems[plan.typ] = sc
+	}
+	if sc.busy {
+		d.arrayInPlace(v, plan)
+		return
+	}
+	sc.busy = true
+	buf := sc.buf
+	n := 0
+	for ; d.peekElem() != ']'; n++ {
+		if n == buf.Cap() {
+			buf.Grow(max(4, n))
+		}
+		buf.SetLen(n + 1)
+		d.path = append(d.path, strconv.Itoa(n))
+		d.value(buf.Index(n), plan.elem)
+		d.path = d.path[:len(d.path)-1]
+	}
+	d.token() // ']'
 	v.SetZero()
-	v.Grow(max(4, int(plan.capHint.Load()))) // never nil, even for []; no slice header on the heap
+	v.Grow(n)
+	v.SetLen(n)
+	reflect.Copy(v, buf)
+	buf.Clear()
+	buf.SetLen(0)
+	sc.busy = false
+}
+
+// arrayInPlace decodes the rest of a JSON array (its '[' read, not empty)
+// into the slice v, growing v as it goes: array's way for an array nested
+// in one of the same type.
+func (d *decoder) arrayInPlace(v reflect.Value, plan *typePlan) {
+	v.SetZero()
+	v.Grow(4)
 	for n := 0; d.peekElem() != ']'; n++ {
 		if v.Len() == v.Cap() {
 			v.Grow(v.Cap())
@@ -578,10 +653,11 @@ func (d *decoder) array(v reflect.Value, plan *typePlan) {
 		d.path = d.path[:len(d.path)-1]
 	}
 	d.token() // ']'
-	if n := v.Len(); n > int(plan.capHint.Load()) && n <= plan.maxCapHint {
-		plan.capHint.Store(int32(n))
-	}
 }
+
+// noStrings is the empty []string an empty array of strings decodes to:
+// not nil, and shared (its capacity is 0, so appending to it copies).
+var noStrings = []string{}
 
 // strings decodes a JSON array into the []string v, as array does, but
 // reads the elements into the tokenizer's scratch list and gives v exactly
@@ -599,6 +675,10 @@ func (d *decoder) strings(v reflect.Value, plan *typePlan) {
 	}
 	d.token() // ']'
 	n := len(*sc) - mark
+	if n == 0 {
+		*v.Addr().Interface().(*[]string) = noStrings
+		return
+	}
 	if d.strs == nil || cap(d.strs)-len(d.strs) < n {
 		d.strs = make([]string, 0, max(64, n))
 	}
