@@ -85,6 +85,12 @@ type decoder struct {
 	// strs is the unused tail of the block the []string values of the
 	// document are carved from.
 	strs []string
+	// fast reads each token with one ReadToken, without peeking first: a
+	// syntax error stops it as it stops a careful decoder, but its
+	// message and the problems found before it may differ, so only the
+	// first, bounded pass of Check is fast (Check decodes a document that
+	// pass could not read again, carefully).
+	fast bool
 	// bounded asks scalar to look at every string and number for what
 	// schemas.CheckJSON would refuse; unsure is set when one might be
 	// refused (an escape, invalid UTF-8, a long number, an exponent), and
@@ -355,8 +361,15 @@ func invalidJSON(msg string) problem.Problem {
 
 // value decodes one JSON value into v.
 func (d *decoder) value(v reflect.Value, plan *typePlan) {
+	k, raw := d.next()
+	d.valueOf(k, raw, v, plan)
+}
+
+// valueOf decodes into v the JSON value whose first token, of kind k, was
+// just read (raw is the text of a string, number or literal).
+func (d *decoder) valueOf(k jsontext.Kind, raw []byte, v reflect.Value, plan *typePlan) {
 	d.tick()
-	switch d.peek() {
+	switch k {
 	case '{':
 		switch plan.kind {
 		case kStruct:
@@ -377,17 +390,16 @@ func (d *decoder) value(v reflect.Value, plan *typePlan) {
 		}
 	case '"':
 		if plan.kind == kString {
-			v.SetString(d.strValue())
+			v.SetString(d.strValue(raw))
 			return
 		}
 	case 't', 'f':
 		if plan.kind == kBool {
-			v.SetBool(d.scalar()[0] == 't')
+			v.SetBool(k == 't')
 			return
 		}
 	case '0':
 		if plan.kind == kInt {
-			raw := d.scalar()
 			if d.bounded && !numberInBounds(raw) {
 				// schemas.CheckJSON refuses it, and its problem replaces
 				// the decoder's: no need to convert it.
@@ -401,7 +413,7 @@ func (d *decoder) value(v reflect.Value, plan *typePlan) {
 			return
 		}
 	}
-	d.skip()
+	d.skipRest(k)
 	d.typeProblem(plan)
 }
 
@@ -427,21 +439,23 @@ func typeProblem(path, jsonType string) problem.Problem {
 	return p
 }
 
-// object decodes a JSON object into the struct v.
+// object decodes a JSON object (its '{' read) into the struct v.
 func (d *decoder) object(v reflect.Value, plan *typePlan) {
 	d.depth++
-	d.token() // '{'
 	var seen uint64
 	next := 0 // where the search for a key starts: keys usually come in the fields' order
-	for d.peekKey() != '}' {
-		name := d.str()
-		fi := plan.field(name, next)
+	for {
+		fi, name, end := d.key(plan, next)
+		if end {
+			break
+		}
 		if fi >= 0 {
 			next = fi + 1
 		}
 		// The colon is checked before the key is judged, and the key before
-		// its value.
-		if d.tok.dec.PeekKind() == jsontext.KindInvalid {
+		// its value (a fast decoder leaves it to the next read: the
+		// problems of a document it cannot read are not reported).
+		if !d.fast && d.tok.dec.PeekKind() == jsontext.KindInvalid {
 			end := int(d.tok.dec.InputOffset())
 			_, err := d.tok.dec.ReadToken()
 			if p := skipSpace(d.data, end); p < len(d.data) && d.data[p] == ':' {
@@ -473,25 +487,26 @@ func (d *decoder) object(v reflect.Value, plan *typePlan) {
 			d.path = d.path[:len(d.path)-1]
 		}
 	}
-	d.token() // '}'
 	d.depth--
 	if d.depth == 0 {
 		d.rootSeen = seen
 	}
 	for j := range plan.fields {
 		f := &plan.fields[j]
-		if seen&(1<<j) != 0 && (d.rules == nil || len(f.rules.self) > 0 || len(f.rules.each) > 0) {
-			d.path = append(d.path, f.name)
-			fv := v.Field(f.index)
+		if seen&(1<<j) != 0 {
 			switch {
 			case d.rules != nil:
-				d.check(fv, f)
-			case f.emptyRule != "" && fv.Len() == 0:
+				if len(f.rules.self) > 0 || len(f.rules.each) > 0 {
+					d.check(v.Field(f.index), f)
+				}
+			case f.emptyRule != "" && v.Field(f.index).Len() == 0:
+				d.path = append(d.path, f.name)
 				d.empties = append(d.empties, emptyCheck{path: d.ptr(), rule: f.emptyRule})
+				d.path = d.path[:len(d.path)-1]
 			}
-			d.path = d.path[:len(d.path)-1]
+			continue
 		}
-		if seen&(1<<j) != 0 || f.omitempty || !f.inYear(d.year) {
+		if f.omitempty || !f.inYear(d.year) {
 			continue
 		}
 		parent := d.ptr()
@@ -514,7 +529,20 @@ func (d *decoder) object(v reflect.Value, plan *typePlan) {
 // Var does. Failures at or under a value that did not decode are not
 // reported.
 func (d *decoder) check(v reflect.Value, f *fieldPlan) {
-	if v.Kind() == reflect.Pointer {
+	switch f.plan.kind {
+	case kPtr:
+		return
+	case kString: // the usual field: its string read once
+		str := v.String()
+		for i := range f.rules.self {
+			if r := &f.rules.self[i]; !d.rules.fastString(str, r, d.year) {
+				name := f.name
+				if f.emptyRule != "" && str == "" {
+					name = ""
+				}
+				d.ruleProblem(v, r, f.name, "", name)
+			}
+		}
 		return
 	}
 	name := f.name
@@ -523,10 +551,22 @@ func (d *decoder) check(v reflect.Value, f *fieldPlan) {
 	}
 	for i := range f.rules.self {
 		if r := &f.rules.self[i]; !d.rules.fastOne(v, r, d.year) {
-			d.ruleProblem(v, r, name)
+			d.ruleProblem(v, r, f.name, "", name)
 		}
 	}
 	if len(f.rules.each) == 0 || v.Kind() != reflect.Slice {
+		return
+	}
+	if v.Type() == stringsType && v.CanAddr() { // the usual list of codes
+		for i, str := range *v.Addr().Interface().(*[]string) {
+			for k := range f.rules.each {
+				if r := &f.rules.each[k]; !d.rules.fastString(str, r, d.year) {
+					idx := strconv.Itoa(i)
+					d.ruleProblem(v.Index(i), r, f.name, idx, name+"["+idx+"]")
+					break
+				}
+			}
+		}
 		return
 	}
 	for i := range v.Len() {
@@ -534,17 +574,26 @@ func (d *decoder) check(v reflect.Value, f *fieldPlan) {
 		for k := range f.rules.each {
 			if r := &f.rules.each[k]; !d.rules.fastOne(e, r, d.year) {
 				idx := strconv.Itoa(i)
-				d.path = append(d.path, idx)
-				d.ruleProblem(e, r, name+"["+idx+"]")
-				d.path = d.path[:len(d.path)-1]
+				d.ruleProblem(e, r, f.name, idx, name+"["+idx+"]")
 				break
 			}
 		}
 	}
 }
 
-func (d *decoder) ruleProblem(v reflect.Value, r *fastRule, field string) {
+// ruleProblem reports rule r failing on v, the value of the field named
+// key (at index idx of its array unless idx is ""), of the object being
+// decoded; field is the name the problem's messages use.
+func (d *decoder) ruleProblem(v reflect.Value, r *fastRule, key, idx, field string) {
+	d.path = append(d.path, key)
+	if idx != "" {
+		d.path = append(d.path, idx)
+	}
 	path := d.ptr()
+	d.path = d.path[:len(d.path)-1]
+	if idx != "" {
+		d.path = d.path[:len(d.path)-1]
+	}
 	if under(path, d.bad) {
 		return
 	}
@@ -597,9 +646,8 @@ func (d *decoder) array(v reflect.Value, plan *typePlan) {
 		d.strings(v, plan)
 		return
 	}
-	d.token() // '['
-	if d.peekElem() == ']' {
-		d.token()
+	k, raw := d.elem()
+	if k == ']' {
 		v.Set(plan.empty) // never nil, even for []
 		return
 	}
@@ -612,22 +660,22 @@ func (d *decoder) array(v reflect.Value, plan *typePlan) {
 		d.tok.elems[plan.typ] = sc
 	}
 	if sc.busy {
-		d.arrayInPlace(v, plan)
+		d.arrayInPlace(k, raw, v, plan)
 		return
 	}
 	sc.busy = true
 	buf := sc.buf
 	n := 0
-	for ; d.peekElem() != ']'; n++ {
+	for ; k != ']'; n++ {
 		if n == buf.Cap() {
 			buf.Grow(max(4, n))
 		}
 		buf.SetLen(n + 1)
 		d.path = append(d.path, strconv.Itoa(n))
-		d.value(buf.Index(n), plan.elem)
+		d.valueOf(k, raw, buf.Index(n), plan.elem)
 		d.path = d.path[:len(d.path)-1]
+		k, raw = d.elem()
 	}
-	d.token() // ']'
 	v.SetZero()
 	v.Grow(n)
 	v.SetLen(n)
@@ -637,22 +685,22 @@ func (d *decoder) array(v reflect.Value, plan *typePlan) {
 	sc.busy = false
 }
 
-// arrayInPlace decodes the rest of a JSON array (its '[' read, not empty)
-// into the slice v, growing v as it goes: array's way for an array nested
-// in one of the same type.
-func (d *decoder) arrayInPlace(v reflect.Value, plan *typePlan) {
+// arrayInPlace decodes the rest of a JSON array, whose first element's
+// first token (k, raw) was read, into the slice v, growing v as it goes:
+// array's way for an array nested in one of the same type.
+func (d *decoder) arrayInPlace(k jsontext.Kind, raw []byte, v reflect.Value, plan *typePlan) {
 	v.SetZero()
 	v.Grow(4)
-	for n := 0; d.peekElem() != ']'; n++ {
+	for n := 0; k != ']'; n++ {
 		if v.Len() == v.Cap() {
 			v.Grow(v.Cap())
 		}
 		v.SetLen(n + 1)
 		d.path = append(d.path, strconv.Itoa(n))
-		d.value(v.Index(n), plan.elem)
+		d.valueOf(k, raw, v.Index(n), plan.elem)
 		d.path = d.path[:len(d.path)-1]
+		k, raw = d.elem()
 	}
-	d.token() // ']'
 }
 
 // noStrings is the empty []string an empty array of strings decodes to:
@@ -664,16 +712,23 @@ var noStrings = []string{}
 // its length, carved from a block shared by the document's arrays of
 // strings: one allocation for most documents, none per array.
 func (d *decoder) strings(v reflect.Value, plan *typePlan) {
-	d.token() // '['
 	sc := &d.tok.strScratch
 	mark := len(*sc)
-	for n := 0; d.peekElem() != ']'; n++ {
+	for n := 0; ; n++ {
+		k, raw := d.elem()
+		if k == ']' {
+			break
+		}
+		if k == '"' { // as valueOf reads it, without reflection
+			d.tick()
+			*sc = append(*sc, d.strValue(raw))
+			continue
+		}
 		*sc = append(*sc, "")
 		d.path = append(d.path, strconv.Itoa(n))
-		d.value(reflect.ValueOf(&(*sc)[mark+n]).Elem(), plan.elem)
+		d.valueOf(k, raw, reflect.ValueOf(&(*sc)[mark+n]).Elem(), plan.elem)
 		d.path = d.path[:len(d.path)-1]
 	}
-	d.token() // ']'
 	n := len(*sc) - mark
 	if n == 0 {
 		*v.Addr().Interface().(*[]string) = noStrings
@@ -689,6 +744,117 @@ func (d *decoder) strings(v reflect.Value, plan *typePlan) {
 	clear((*sc)[mark:])
 	*sc = (*sc)[:mark]
 	*v.Addr().Interface().(*[]string) = out
+}
+
+// next reads the next token — a delimiter, or a whole string, number or
+// literal, whose text it returns, valid until the next read — and returns
+// its kind. A careful decoder (not fast) peeks first, so that a syntax
+// error is met where the decoder has always met it, for the same message.
+func (d *decoder) next() (jsontext.Kind, []byte) {
+	if d.fast {
+		k, raw := d.read()
+		if raw != nil {
+			d.note(raw)
+		}
+		return k, raw
+	}
+	k := d.peek()
+	if k == '{' || k == '[' {
+		d.token()
+		return k, nil
+	}
+	return k, d.scalar()
+}
+
+// read is next for a fast decoder: one ReadToken, and the text of a
+// string, number or literal taken from data, without note.
+func (d *decoder) read() (jsontext.Kind, []byte) {
+	from := int(d.tok.dec.InputOffset())
+	tok, err := d.tok.dec.ReadToken()
+	if err != nil {
+		d.fail(err)
+	}
+	k := tok.Kind()
+	switch k {
+	case '{', '[', '}', ']':
+		return k, nil
+	}
+	// The tokenizer read white space and a separator, then the token,
+	// which ends at its offset now.
+	start := skipSpace(d.data, from)
+	if start < len(d.data) && (d.data[start] == ',' || d.data[start] == ':') {
+		start = skipSpace(d.data, start+1)
+	}
+	end := int(d.tok.dec.InputOffset())
+	if start >= end || end > len(d.data) {
+		d.failAt(start, "invalid token") // never: the tokenizer read it there
+	}
+	return k, d.data[start:end]
+}
+
+// elem reads the first token of an array's next element (as next does),
+// or the array's end (kind ']').
+func (d *decoder) elem() (jsontext.Kind, []byte) {
+	if !d.fast {
+		if d.peekElem() == ']' {
+			d.token()
+			return ']', nil
+		}
+		return d.next()
+	}
+	d.wantElem = true
+	k, raw := d.read()
+	d.wantElem = false
+	if raw != nil {
+		d.note(raw)
+	}
+	return k, raw
+}
+
+// key reads the next key of an object decoded by plan and returns the
+// index of its field (-1 for none; the search starts at from, as
+// typePlan.field's) and its unquoted text, valid until the next read; end
+// is set instead when the object ends (its '}' read).
+func (d *decoder) key(plan *typePlan, from int) (fi int, name []byte, end bool) {
+	if !d.fast {
+		if d.peekKey() == '}' {
+			d.token()
+			return -1, nil, true
+		}
+		name = d.str()
+		return plan.field(name, from), name, false
+	}
+	d.wantKey = true
+	k, raw := d.read()
+	d.wantKey = false
+	switch {
+	case k == '}':
+		return -1, nil, true
+	case k != '"':
+		d.failAt(int(d.tok.dec.InputOffset()), "invalid object key") // never: the tokenizer reads keys as strings
+	}
+	// No field's name needs an escape (buildPlan): a key that is the name
+	// of a field has none, and no unquoting.
+	name = raw[1 : len(raw)-1]
+	if fi = plan.field(name, from); fi >= 0 {
+		return fi, name, false
+	}
+	d.note(raw)
+	if d.esc {
+		name = d.unquote(raw)
+		fi = plan.field(name, from)
+	}
+	return fi, name, false
+}
+
+// note looks at the string or number raw just read: esc tells whether it
+// is a string with an escape, and a bounded decoder sets unsure when
+// schemas.CheckJSON might refuse it.
+func (d *decoder) note(raw []byte) {
+	d.esc = raw[0] == '"' && bytes.IndexByte(raw, '\\') >= 0
+	if d.bounded && !d.unsure && !d.withinBounds(raw) {
+		d.unsure = true
+	}
 }
 
 // peek returns the kind of the next token, or stops decoding at a syntax
@@ -742,10 +908,7 @@ func (d *decoder) scalar() []byte {
 	if err != nil {
 		d.fail(err)
 	}
-	d.esc = val[0] == '"' && bytes.IndexByte(val, '\\') >= 0
-	if d.bounded && !d.unsure && !d.withinBounds(val) {
-		d.unsure = true
-	}
+	d.note(val)
 	return val
 }
 
@@ -805,6 +968,12 @@ func (d *decoder) str() []byte {
 	if !d.esc {
 		return raw[1 : len(raw)-1]
 	}
+	return d.unquote(raw)
+}
+
+// unquote returns the text of the string raw (just read), escapes undone,
+// valid until the next unquote.
+func (d *decoder) unquote(raw []byte) []byte {
 	var err error
 	if d.unq, err = jsontext.AppendUnquote(d.unq[:0], raw); err != nil {
 		d.failString(raw, err)
@@ -819,11 +988,11 @@ func (d *decoder) failString(raw []byte, err error) {
 	d.fail(err)
 }
 
-// strValue reads a string value as a Go string: a substring of the
-// document's text when it has no escape (no allocation but the text's own,
-// once per document), a copy of its unquoted bytes otherwise.
-func (d *decoder) strValue() string {
-	raw := d.scalar()
+// strValue returns the string value raw, just read, as a Go string: a
+// substring of the document's text when it has no escape (no allocation
+// but the text's own, once per document), a copy of its unquoted bytes
+// otherwise.
+func (d *decoder) strValue(raw []byte) string {
 	if !d.esc {
 		// raw lies in data (the tokenizer reads the buffer in place) and
 		// ends at the tokenizer's offset; checked.
@@ -837,11 +1006,7 @@ func (d *decoder) strValue() string {
 		}
 		return string(raw[1 : len(raw)-1])
 	}
-	var err error
-	if d.unq, err = jsontext.AppendUnquote(d.unq[:0], raw); err != nil {
-		d.failString(raw, err)
-	}
-	return string(d.unq)
+	return string(d.unquote(raw))
 }
 
 // integer converts a number that must be an integer. Integral numbers
@@ -927,24 +1092,52 @@ func (d *decoder) tick() {
 // skip consumes one JSON value of any shape, checking its syntax and
 // counting its values as tick does.
 func (d *decoder) skip() {
+	k, _ := d.next()
 	d.tick()
-	switch d.peek() {
+	d.skipRest(k)
+}
+
+// skipRest consumes the rest of a value whose first token, of kind k, was
+// read, as skip does.
+func (d *decoder) skipRest(k jsontext.Kind) {
+	switch k {
 	case '{':
-		d.token()
-		for d.peekKey() != '}' {
-			d.scalar() // the key
+		for !d.skipKey() {
 			d.skip()
 		}
-		d.token()
 	case '[':
-		d.token()
-		for d.peekElem() != ']' {
-			d.skip()
+		for {
+			k, _ := d.elem()
+			if k == ']' {
+				return
+			}
+			d.tick()
+			d.skipRest(k)
 		}
-		d.token()
-	default:
-		d.scalar()
 	}
+}
+
+// skipKey reads an object's next key, or its end: it reports whether the
+// object ended.
+func (d *decoder) skipKey() bool {
+	if !d.fast {
+		if d.peekKey() == '}' {
+			d.token()
+			return true
+		}
+		d.scalar()
+		return false
+	}
+	d.wantKey = true
+	k, raw := d.read()
+	d.wantKey = false
+	if k == '}' {
+		return true
+	}
+	if raw != nil {
+		d.note(raw)
+	}
+	return false
 }
 
 // pointerEscaper escapes a JSON Pointer token (RFC 6901).

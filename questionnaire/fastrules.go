@@ -99,42 +99,23 @@ func (s *structRules) fastOK(v reflect.Value, rules []fastRule, year int) bool {
 }
 
 func (s *structRules) fastOne(v reflect.Value, r *fastRule, year int) bool {
+	switch v.Kind() {
+	case reflect.String:
+		return s.fastString(v.String(), r, year)
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		switch r.op {
+		case opMin:
+			return v.Int() >= r.n
+		case opMax:
+			return v.Int() <= r.n
+		}
+		return false // the other rules check strings (or lists, unique)
+	}
 	switch r.op {
 	case opMin:
-		if v.Kind() == reflect.String && int64(v.Len()+3)/4 >= r.n {
-			return true // at least a character per four bytes: no need to count
-		}
 		return ruleSize(v) >= r.n
 	case opMax:
-		if v.Kind() == reflect.String && int64(v.Len()) <= r.n {
-			return true // at most a character per byte
-		}
 		return ruleSize(v) <= r.n
-	case opOneOf:
-		str := v.String()
-		for _, w := range r.words {
-			if w == str {
-				return true
-			}
-		}
-		return false
-	case opDatetime:
-		if r.param == dateLayout {
-			_, ok := parseDate(v.String())
-			return ok
-		}
-		_, err := time.Parse(r.param, v.String())
-		return err == nil
-	case opEmail:
-		return s.v.Var(v.String(), "email") == nil
-	case opCodelist:
-		if r.codes != nil && year >= FirstYear && year <= LastYear {
-			return r.codes[year-FirstYear].has(v.String())
-		}
-		l, ok := s.lists.List(r.param)
-		return ok && l.Contains(v.String(), year)
-	case opString:
-		return s.checkString(r.tag, v.String(), year)
 	case opUnique:
 		if v.Kind() != reflect.Slice || v.Type().Elem().Kind() != reflect.String {
 			return false // the tag convention puts unique only on arrays of codes
@@ -164,7 +145,48 @@ func (s *structRules) fastOne(v reflect.Value, r *fastRule, year int) bool {
 		_, _, dup := schemas.UniquePair(items)
 		return !dup
 	}
-	return false
+	return false // the other rules check strings
+}
+
+// fastString is fastOne for a string value str.
+func (s *structRules) fastString(str string, r *fastRule, year int) bool {
+	switch r.op {
+	case opMin:
+		if int64(len(str)+3)/4 >= r.n {
+			return true // at least a character per four bytes: no need to count
+		}
+		return int64(utf8.RuneCountInString(str)) >= r.n
+	case opMax:
+		if int64(len(str)) <= r.n {
+			return true // at most a character per byte
+		}
+		return int64(utf8.RuneCountInString(str)) <= r.n
+	case opOneOf:
+		for _, w := range r.words {
+			if w == str {
+				return true
+			}
+		}
+		return false
+	case opDatetime:
+		if r.param == dateLayout {
+			_, ok := parseDate(str)
+			return ok
+		}
+		_, err := time.Parse(r.param, str)
+		return err == nil
+	case opEmail:
+		return s.v.Var(str, "email") == nil
+	case opCodelist:
+		if r.codes != nil && year >= FirstYear && year <= LastYear {
+			return r.codes[year-FirstYear].has(str)
+		}
+		l, ok := s.lists.List(r.param)
+		return ok && l.Contains(str, year)
+	case opString:
+		return s.checkString(r.tag, str, year)
+	}
+	return false // unique checks a list
 }
 
 // ruleSize is what min, max, gte and lte compare: a string's length in

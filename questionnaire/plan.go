@@ -93,6 +93,10 @@ func buildPlan(t reflect.Type, seen map[reflect.Type]*typePlan) (*typePlan, erro
 			if name == "" || name == "-" {
 				return nil, fmt.Errorf("questionnaire: %s.%s needs a json name", t, sf.Name)
 			}
+			if strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == '"' || r == '\\' }) {
+				// The decoder matches keys before undoing their escapes.
+				return nil, fmt.Errorf("questionnaire: the json name of %s.%s needs an escape", t, sf.Name)
+			}
 			since, until, err := yearsOf(sf)
 			if err != nil {
 				return nil, err

@@ -167,7 +167,7 @@ func (v *Validator) Check(ctx context.Context, year int, data []byte, mode Mode)
 	// when it meets one that schemas.CheckJSON might refuse, or stops early,
 	// CheckJSON's answer replaces its own, as if CheckJSON had run first.
 	doc := new(Document)
-	d := decoder{ctx: ctx, data: data, year: year, path: make([]string, 0, 8), bounded: true}
+	d := decoder{ctx: ctx, data: data, year: year, path: make([]string, 0, 8), bounded: true, fast: true}
 	if !v.opts.AlwaysStructRules {
 		d.rules = v.rules
 	}
