@@ -78,10 +78,11 @@ type decoder struct {
 	unq []byte
 	// esc is set when the last string read had an escape.
 	esc bool
-	// text is data as one string, made at the first string value: the
-	// escape-free strings of the document are substrings of it, so that
-	// decoding a document allocates its text once, not once a value.
-	text string
+	// text holds the string values of the document, one after the other:
+	// each is a substring of what it has built (a Builder only appends, and
+	// never copies what it built), so that decoding a document allocates
+	// for its strings once, rarely twice, not once a value.
+	text strings.Builder
 	// strs is the unused tail of the block the []string values of the
 	// document are carved from.
 	strs []string
@@ -988,25 +989,24 @@ func (d *decoder) failString(raw []byte, err error) {
 	d.fail(err)
 }
 
-// strValue returns the string value raw, just read, as a Go string: a
-// substring of the document's text when it has no escape (no allocation
-// but the text's own, once per document), a copy of its unquoted bytes
-// otherwise.
+// strValue returns the string value raw, just read, as a Go string, its
+// escapes undone: a substring of text.
 func (d *decoder) strValue(raw []byte) string {
-	if !d.esc {
-		// raw lies in data (the tokenizer reads the buffer in place) and
-		// ends at the tokenizer's offset; checked.
-		end := int(d.tok.dec.InputOffset())
-		start := end - len(raw)
-		if start >= 0 && end <= len(d.data) && len(raw) >= 2 && &d.data[start] == &raw[0] {
-			if d.text == "" {
-				d.text = string(d.data)
-			}
-			return d.text[start+1 : end-1]
-		}
-		return string(raw[1 : len(raw)-1])
+	b := raw[1 : len(raw)-1]
+	if d.esc {
+		b = d.unquote(raw)
 	}
-	return string(d.unquote(raw))
+	if len(b) == 0 {
+		return ""
+	}
+	if d.text.Cap() == 0 {
+		// String values are about a quarter of a document's bytes: this
+		// usually holds them all.
+		d.text.Grow(max(len(b), len(d.data)*3/8))
+	}
+	off := d.text.Len()
+	d.text.Write(b)
+	return d.text.String()[off:]
 }
 
 // integer converts a number that must be an integer. Integral numbers
