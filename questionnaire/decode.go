@@ -47,6 +47,8 @@ type decoder struct {
 	n    int   // values decoded
 	data []byte
 	year int
+	// path holds the JSON Pointer tokens of the value being decoded: the
+	// tokenizer's list while decode runs.
 	path []string
 	// tok reads data; from is the input offset before its last read, set
 	// only when fromSet (fail takes the tokenizer's offset otherwise: a
@@ -107,6 +109,8 @@ type tokenizer struct {
 	// strScratch holds the elements of the arrays of strings being read
 	// (nested arrays push on it), kept across documents.
 	strScratch []string
+	// path is the decoder's path, kept across documents.
+	path []string
 	// elems holds, per element type, the elements of the array of that
 	// type being read, kept across documents.
 	elems map[reflect.Type]*elemScratch
@@ -179,6 +183,7 @@ func (d *decoder) ptr() string { return problem.Pointer(d.path...) }
 func (d *decoder) decode(v reflect.Value, plan *typePlan) (ok bool) {
 	d.tok = tokenizers.Get().(*tokenizer)
 	d.tok.buf = *bytes.NewBuffer(d.data) // read in place, not copied
+	d.path = d.tok.path[:0]
 	if d.bounded {
 		d.tok.dec.Reset(&d.tok.buf, boundedOptions...)
 	} else {
@@ -186,6 +191,8 @@ func (d *decoder) decode(v reflect.Value, plan *typePlan) (ok bool) {
 	}
 	defer func() {
 		d.tok.buf = bytes.Buffer{} // the pool keeps no document
+		clear(d.path[:cap(d.path)])
+		d.tok.path, d.path = d.path[:0], nil
 		d.tok.release()
 		d.tok.dec.Reset(&d.tok.buf, tokenizerOptions...)
 		tokenizers.Put(d.tok)
@@ -736,7 +743,7 @@ func (d *decoder) strings(v reflect.Value, plan *typePlan) {
 		return
 	}
 	if d.strs == nil || cap(d.strs)-len(d.strs) < n {
-		d.strs = make([]string, 0, max(64, n))
+		d.strs = make([]string, 0, max(32, n)) // most documents have fewer
 	}
 	l := len(d.strs)
 	out := d.strs[l : l+n : l+n] // never nil: an empty array is an empty slice
