@@ -80,6 +80,9 @@ type decoder struct {
 	unq []byte
 	// esc is set when the last string read had an escape.
 	esc bool
+	// numOK is set when the last number a bounded decoder read is within
+	// numberInBounds.
+	numOK bool
 	// text holds the string values of the document, one after the other:
 	// each is a substring of what it has built (a Builder only appends, and
 	// never copies what it built), so that decoding a document allocates
@@ -408,7 +411,7 @@ func (d *decoder) valueOf(k jsontext.Kind, raw []byte, v reflect.Value, plan *ty
 		}
 	case '0':
 		if plan.kind == kInt {
-			if d.bounded && !numberInBounds(raw) {
+			if d.bounded && !d.numOK {
 				// schemas.CheckJSON refuses it, and its problem replaces
 				// the decoder's: no need to convert it.
 				return
@@ -539,6 +542,14 @@ func (d *decoder) object(v reflect.Value, plan *typePlan) {
 func (d *decoder) check(v reflect.Value, f *fieldPlan) {
 	switch f.plan.kind {
 	case kPtr:
+		return
+	case kInt:
+		n := v.Int()
+		for i := range f.rules.self {
+			if r := &f.rules.self[i]; !fastInt(n, r) {
+				d.ruleProblem(v, r, f.name, "", f.name)
+			}
+		}
 		return
 	case kString: // the usual field: its string read once
 		str := v.String()
@@ -855,13 +866,27 @@ func (d *decoder) key(plan *typePlan, from int) (fi int, name []byte, end bool) 
 	return fi, name, false
 }
 
-// note looks at the string or number raw just read: esc tells whether it
-// is a string with an escape, and a bounded decoder sets unsure when
-// schemas.CheckJSON might refuse it.
+// note looks at the string, number or literal raw just read: esc tells
+// whether it is a string with an escape, and a bounded decoder sets numOK
+// for a number within numberInBounds, and unsure when schemas.CheckJSON
+// might refuse the value (an escape, a number out of bounds).
 func (d *decoder) note(raw []byte) {
-	d.esc = raw[0] == '"' && bytes.IndexByte(raw, '\\') >= 0
-	if d.bounded && !d.unsure && !d.withinBounds(raw) {
-		d.unsure = true
+	switch c := raw[0]; {
+	case c == '"':
+		d.esc = bytes.IndexByte(raw, '\\') >= 0
+		if d.esc && d.bounded {
+			d.unsure = true // the bounded tokenizer refuses invalid UTF-8: no NUL, no surrogate but escaped
+		}
+	case c == '-' || isDigit(c):
+		d.esc = false
+		if d.bounded {
+			d.numOK = numberInBounds(raw)
+			if !d.numOK {
+				d.unsure = true
+			}
+		}
+	default:
+		d.esc = false
 	}
 }
 
@@ -918,21 +943,6 @@ func (d *decoder) scalar() []byte {
 	}
 	d.note(val)
 	return val
-}
-
-// withinBounds reports whether schemas.CheckJSON surely accepts the JSON
-// string, number or literal raw just read: a string without escapes (the
-// bounded tokenizer refuses invalid UTF-8, so no NUL, no surrogate), a
-// number within numberInBounds. It may answer false for a value CheckJSON
-// accepts, never true for one it refuses.
-func (d *decoder) withinBounds(raw []byte) bool {
-	switch c := raw[0]; {
-	case c == '"':
-		return !d.esc
-	case c == '-' || (c >= '0' && c <= '9'):
-		return numberInBounds(raw)
-	}
-	return true
 }
 
 // numberInBounds reports whether the JSON number raw (a whole, valid

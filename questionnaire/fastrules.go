@@ -103,13 +103,7 @@ func (s *structRules) fastOne(v reflect.Value, r *fastRule, year int) bool {
 	case reflect.String:
 		return s.fastString(v.String(), r, year)
 	case reflect.Int, reflect.Int64, reflect.Int32:
-		switch r.op {
-		case opMin:
-			return v.Int() >= r.n
-		case opMax:
-			return v.Int() <= r.n
-		}
-		return false // the other rules check strings (or lists, unique)
+		return fastInt(v.Int(), r)
 	}
 	switch r.op {
 	case opMin:
@@ -146,6 +140,17 @@ func (s *structRules) fastOne(v reflect.Value, r *fastRule, year int) bool {
 		return !dup
 	}
 	return false // the other rules check strings
+}
+
+// fastInt is fastOne for an integer value n.
+func fastInt(n int64, r *fastRule) bool {
+	switch r.op {
+	case opMin:
+		return n >= r.n
+	case opMax:
+		return n <= r.n
+	}
+	return false // the other rules check strings (or lists, unique)
 }
 
 // fastString is fastOne for a string value str.
