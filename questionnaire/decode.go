@@ -493,8 +493,24 @@ func (d *decoder) object(v reflect.Value, plan *typePlan) {
 				fv.SetZero() // a repeated key: the last one wins
 			}
 			seen |= 1 << fi
+			k, raw := d.next()
+			// A string or a small integer where one is expected, the usual
+			// value, is set here, as valueOf would (no problem to report:
+			// no path to push).
+			if k == '"' && f.plan.kind == kString {
+				d.tick()
+				fv.SetString(d.strValue(raw))
+				continue
+			}
+			if k == '0' && f.plan.kind == kInt {
+				if n, ok := smallInteger(raw); ok { // within numberInBounds
+					d.tick()
+					fv.SetInt(n)
+					continue
+				}
+			}
 			d.path = append(d.path, f.name)
-			d.value(fv, f.plan)
+			d.valueOf(k, raw, fv, f.plan)
 			d.path = d.path[:len(d.path)-1]
 		}
 	}
