@@ -453,7 +453,9 @@ func typeProblem(path, jsonType string) problem.Problem {
 // object decodes a JSON object (its '{' read) into the struct v.
 func (d *decoder) object(v reflect.Value, plan *typePlan) {
 	d.depth++
-	var seen uint64
+	// seen has bit j set when the object holds field j; passed when its
+	// value, a string or an integer, passed its rules as it was read.
+	var seen, passed uint64
 	next := 0 // where the search for a key starts: keys usually come in the fields' order
 	for {
 		fi, name, end := d.key(plan, next)
@@ -491,21 +493,30 @@ func (d *decoder) object(v reflect.Value, plan *typePlan) {
 			fv := v.Field(f.index)
 			if seen&(1<<fi) != 0 {
 				fv.SetZero() // a repeated key: the last one wins
+				passed &^= 1 << fi
 			}
 			seen |= 1 << fi
 			k, raw := d.next()
 			// A string or a small integer where one is expected, the usual
 			// value, is set here, as valueOf would (no problem to report:
-			// no path to push).
+			// no path to push), and checked: when it passes its rules, the
+			// loop below need not check it.
 			if k == '"' && f.plan.kind == kString {
 				d.tick()
-				fv.SetString(d.strValue(raw))
+				str := d.strValue(raw)
+				fv.SetString(str)
+				if d.rules != nil && d.rules.stringPasses(str, f.rules.self, d.year) {
+					passed |= 1 << fi
+				}
 				continue
 			}
 			if k == '0' && f.plan.kind == kInt {
 				if n, ok := smallInteger(raw); ok { // within numberInBounds
 					d.tick()
 					fv.SetInt(n)
+					if intPasses(n, f.rules.self) {
+						passed |= 1 << fi
+					}
 					continue
 				}
 			}
@@ -523,7 +534,7 @@ func (d *decoder) object(v reflect.Value, plan *typePlan) {
 		if seen&(1<<j) != 0 {
 			switch {
 			case d.rules != nil:
-				if len(f.rules.self) > 0 || len(f.rules.each) > 0 {
+				if passed&(1<<j) == 0 && (len(f.rules.self) > 0 || len(f.rules.each) > 0) {
 					d.check(v.Field(f.index), f)
 				}
 			case f.emptyRule != "" && v.Field(f.index).Len() == 0:

@@ -142,6 +142,27 @@ func (s *structRules) fastOne(v reflect.Value, r *fastRule, year int) bool {
 	return false // the other rules check strings
 }
 
+// stringPasses reports whether the string str passes every rule of rules
+// (on the value itself: no rule of an element, none on a list).
+func (s *structRules) stringPasses(str string, rules []fastRule, year int) bool {
+	for i := range rules {
+		if !s.fastString(str, &rules[i], year) {
+			return false
+		}
+	}
+	return true
+}
+
+// intPasses reports whether the integer n passes every rule of rules.
+func intPasses(n int64, rules []fastRule) bool {
+	for i := range rules {
+		if !fastInt(n, &rules[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 // fastInt is fastOne for an integer value n.
 func fastInt(n int64, r *fastRule) bool {
 	switch r.op {
