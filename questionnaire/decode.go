@@ -30,7 +30,7 @@ type syntaxError struct{ msg string }
 type ctxStop struct{ err error }
 
 // ctxEvery is how many values the decoder reads between two looks at its
-// context.
+// context (a power of two).
 const ctxEvery = 1024
 
 // decoder is a strict, single-pass JSON decoder driven by the type plans: it
@@ -1123,10 +1123,21 @@ func smallInteger(raw []byte) (int64, bool) {
 	return n, true
 }
 
-// tick counts a value and stops decoding when the context has ended.
+// tick counts a value and stops decoding when the context has ended (it
+// looks every ctxEvery values; small enough to be inlined).
 func (d *decoder) tick() {
 	d.n++
-	if d.n%ctxEvery == 0 && d.ctx != nil {
+	if d.n&(ctxEvery-1) == 0 {
+		d.checkCtx()
+	}
+}
+
+// checkCtx stops decoding when the context has ended. Not inlined, so
+// that tick is.
+//
+//go:noinline
+func (d *decoder) checkCtx() {
+	if d.ctx != nil {
 		if err := d.ctx.Err(); err != nil {
 			panic(ctxStop{err})
 		}
