@@ -454,7 +454,8 @@ func typeProblem(path, jsonType string) problem.Problem {
 func (d *decoder) object(v reflect.Value, plan *typePlan) {
 	d.depth++
 	// seen has bit j set when the object holds field j; passed when its
-	// value, a string or an integer, passed its rules as it was read.
+	// value, a string, an integer or a list of strings, passed its rules
+	// as it was read.
 	var seen, passed uint64
 	next := 0 // where the search for a key starts: keys usually come in the fields' order
 	for {
@@ -506,6 +507,16 @@ func (d *decoder) object(v reflect.Value, plan *typePlan) {
 				str := d.strValue(raw)
 				fv.SetString(str)
 				if d.rules != nil && d.rules.stringPasses(str, f.rules.self, d.year) {
+					passed |= 1 << fi
+				}
+				continue
+			}
+			if k == '[' && f.plan.typ == stringsType { // a list of codes
+				d.tick()
+				d.path = append(d.path, f.name)
+				list := d.strings(fv, f.plan)
+				d.path = d.path[:len(d.path)-1]
+				if d.rules != nil && d.rules.listPasses(list, &f.rules, d.year) {
 					passed |= 1 << fi
 				}
 				continue
@@ -753,11 +764,12 @@ func (d *decoder) arrayInPlace(k jsontext.Kind, raw []byte, v reflect.Value, pla
 // not nil, and shared (its capacity is 0, so appending to it copies).
 var noStrings = []string{}
 
-// strings decodes a JSON array into the []string v, as array does, but
-// reads the elements into the tokenizer's scratch list and gives v exactly
-// its length, carved from a block shared by the document's arrays of
-// strings: one allocation for most documents, none per array.
-func (d *decoder) strings(v reflect.Value, plan *typePlan) {
+// strings decodes a JSON array (its '[' read) into the []string v, which
+// it returns, as array does, but reads the elements into the tokenizer's
+// scratch list and gives v exactly its length, carved from a block shared
+// by the document's arrays of strings: one allocation for most documents,
+// none per array.
+func (d *decoder) strings(v reflect.Value, plan *typePlan) []string {
 	sc := &d.tok.strScratch
 	mark := len(*sc)
 	for n := 0; ; n++ {
@@ -778,7 +790,7 @@ func (d *decoder) strings(v reflect.Value, plan *typePlan) {
 	n := len(*sc) - mark
 	if n == 0 {
 		*v.Addr().Interface().(*[]string) = noStrings
-		return
+		return noStrings
 	}
 	if d.strs == nil || cap(d.strs)-len(d.strs) < n {
 		d.strs = make([]string, 0, max(32, n)) // most documents have fewer
@@ -790,6 +802,7 @@ func (d *decoder) strings(v reflect.Value, plan *typePlan) {
 	clear((*sc)[mark:])
 	*sc = (*sc)[:mark]
 	*v.Addr().Interface().(*[]string) = out
+	return out
 }
 
 // next reads the next token — a delimiter, or a whole string, number or

@@ -115,15 +115,7 @@ func (s *structRules) fastOne(v reflect.Value, r *fastRule, year int) bool {
 			return false // the tag convention puts unique only on arrays of codes
 		}
 		if v.CanAddr() && v.Type() == stringsType && v.Len() <= 16 { // the usual short lists
-			items := *v.Addr().Interface().(*[]string) // no allocation
-			for i := range items {
-				for j := i + 1; j < len(items); j++ {
-					if items[i] == items[j] {
-						return false
-					}
-				}
-			}
-			return true
+			return uniqueStrings(*v.Addr().Interface().(*[]string)) // no allocation
 		}
 		if n := v.Len(); n <= 16 {
 			for i := range n {
@@ -140,6 +132,54 @@ func (s *structRules) fastOne(v reflect.Value, r *fastRule, year int) bool {
 		return !dup
 	}
 	return false // the other rules check strings
+}
+
+// uniqueStrings reports whether no string of items is there twice.
+func uniqueStrings(items []string) bool {
+	if len(items) > 16 {
+		_, _, dup := schemas.UniquePair(items)
+		return !dup
+	}
+	for i := range items {
+		for j := i + 1; j < len(items); j++ {
+			if items[i] == items[j] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// listPasses reports whether the list of strings items passes the rules
+// of its field, on the list (min, max, unique: any other rule answers
+// false, and leaves the list to check) and on each element.
+func (s *structRules) listPasses(items []string, rules *fieldRules, year int) bool {
+	for i := range rules.self {
+		switch r := &rules.self[i]; r.op {
+		case opMin:
+			if int64(len(items)) < r.n {
+				return false
+			}
+		case opMax:
+			if int64(len(items)) > r.n {
+				return false
+			}
+		case opUnique:
+			if !uniqueStrings(items) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	for _, it := range items {
+		for k := range rules.each {
+			if !s.fastString(it, &rules.each[k], year) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // stringPasses reports whether the string str passes every rule of rules
