@@ -131,12 +131,17 @@ type elemScratch struct {
 const maxElemScratch = 64
 
 // release clears the scratch lists, so that the pool keeps no value of the
-// document, and drops the ones a huge array grew.
-func (t *tokenizer) release() {
+// document, and drops the ones a huge array grew. The lists of elements
+// are cleared by array as it ends: only a decoder stopped in the middle
+// of one (stopped) leaves them to release.
+func (t *tokenizer) release(stopped bool) {
 	clear(t.strScratch)
 	t.strScratch = t.strScratch[:0]
 	if cap(t.strScratch) > 1024 {
 		t.strScratch = nil // nor the scratch of a huge array
+	}
+	if !stopped {
+		return
 	}
 	for typ, sc := range t.elems {
 		if sc.buf.Cap() > maxElemScratch {
@@ -193,14 +198,15 @@ func (d *decoder) decode(v reflect.Value, plan *typePlan) (ok bool) {
 		d.tok.dec.Reset(&d.tok.buf, tokenizerOptions...)
 	}
 	defer func() {
+		r := recover()
 		d.tok.buf = bytes.Buffer{} // the pool keeps no document
 		clear(d.path[:cap(d.path)])
 		d.tok.path, d.path = d.path[:0], nil
-		d.tok.release()
+		d.tok.release(r != nil)
 		d.tok.dec.Reset(&d.tok.buf, tokenizerOptions...)
 		tokenizers.Put(d.tok)
 		d.tok = nil
-		if r := recover(); r != nil {
+		if r != nil {
 			if cs, isCtx := r.(ctxStop); isCtx {
 				d.err = cs.err
 				ok = false
@@ -737,8 +743,12 @@ func (d *decoder) array(v reflect.Value, plan *typePlan) {
 	v.Grow(n)
 	v.SetLen(n)
 	reflect.Copy(v, buf)
-	buf.Clear()
-	buf.SetLen(0)
+	if buf.Cap() > maxElemScratch {
+		sc.buf = reflect.New(plan.typ).Elem() // not kept: a huge array grew it
+	} else {
+		buf.Clear()
+		buf.SetLen(0)
+	}
 	sc.busy = false
 }
 
