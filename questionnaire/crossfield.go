@@ -170,7 +170,11 @@ func (c *crossCheck) project(i int) {
 			fmt.Sprintf("the project belongs to Section %s, which the document does not declare", p.Section))
 	}
 	start, okS := parseDate(p.StartDate)
-	end, okE := parseDate(p.EndDate)
+	var end time.Time
+	okE := false
+	if p.EndDate != "" { // an ongoing project: no time.Parse error to build
+		end, okE = parseDate(p.EndDate)
+	}
 	hasEnd := p.EndDate != "" && okE
 	if clean("startDate") && okS && clean("endDate") && (p.EndDate == "" || hasEnd) {
 		if hasEnd && end.Before(start) {

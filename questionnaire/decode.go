@@ -30,7 +30,7 @@ type syntaxError struct{ msg string }
 type ctxStop struct{ err error }
 
 // ctxEvery is how many values the decoder reads between two looks at its
-// context.
+// context (a power of two).
 const ctxEvery = 1024
 
 // decoder is a strict, single-pass JSON decoder driven by the type plans: it
@@ -47,6 +47,8 @@ type decoder struct {
 	n    int   // values decoded
 	data []byte
 	year int
+	// path holds the JSON Pointer tokens of the value being decoded: the
+	// tokenizer's list while decode runs.
 	path []string
 	// tok reads data; from is the input offset before its last read, set
 	// only when fromSet (fail takes the tokenizer's offset otherwise: a
@@ -78,13 +80,23 @@ type decoder struct {
 	unq []byte
 	// esc is set when the last string read had an escape.
 	esc bool
-	// text is data as one string, made at the first string value: the
-	// escape-free strings of the document are substrings of it, so that
-	// decoding a document allocates its text once, not once a value.
-	text string
+	// numOK is set when the last number a bounded decoder read is within
+	// numberInBounds.
+	numOK bool
+	// text holds the string values of the document, one after the other:
+	// each is a substring of what it has built (a Builder only appends, and
+	// never copies what it built), so that decoding a document allocates
+	// for its strings once, rarely twice, not once a value.
+	text strings.Builder
 	// strs is the unused tail of the block the []string values of the
 	// document are carved from.
 	strs []string
+	// fast reads each token with one ReadToken, without peeking first: a
+	// syntax error stops it as it stops a careful decoder, but its
+	// message and the problems found before it may differ, so only the
+	// first, bounded pass of Check is fast (Check decodes a document that
+	// pass could not read again, carefully).
+	fast bool
 	// bounded asks scalar to look at every string and number for what
 	// schemas.CheckJSON would refuse; unsure is set when one might be
 	// refused (an escape, invalid UTF-8, a long number, an exponent), and
@@ -100,6 +112,46 @@ type tokenizer struct {
 	// strScratch holds the elements of the arrays of strings being read
 	// (nested arrays push on it), kept across documents.
 	strScratch []string
+	// path is the decoder's path, kept across documents.
+	path []string
+	// elems holds, per element type, the elements of the array of that
+	// type being read, kept across documents.
+	elems map[reflect.Type]*elemScratch
+}
+
+// elemScratch is where array reads the elements of an array before giving
+// the slice exactly its length. busy is set while an array of the type is
+// being read (an array of the same type nested in it is read in place).
+type elemScratch struct {
+	buf  reflect.Value // an addressable []T
+	busy bool
+}
+
+// maxElemScratch bounds the elements a scratch keeps across documents.
+const maxElemScratch = 64
+
+// release clears the scratch lists, so that the pool keeps no value of the
+// document, and drops the ones a huge array grew. The lists of elements
+// are cleared by array as it ends: only a decoder stopped in the middle
+// of one (stopped) leaves them to release.
+func (t *tokenizer) release(stopped bool) {
+	clear(t.strScratch)
+	t.strScratch = t.strScratch[:0]
+	if cap(t.strScratch) > 1024 {
+		t.strScratch = nil // nor the scratch of a huge array
+	}
+	if !stopped {
+		return
+	}
+	for typ, sc := range t.elems {
+		if sc.buf.Cap() > maxElemScratch {
+			delete(t.elems, typ)
+			continue
+		}
+		sc.buf.Clear()
+		sc.buf.SetLen(0)
+		sc.busy = false
+	}
 }
 
 // tokenizerOptions: a repeated key is allowed (the last value wins, as in
@@ -139,22 +191,22 @@ func (d *decoder) ptr() string { return problem.Pointer(d.path...) }
 func (d *decoder) decode(v reflect.Value, plan *typePlan) (ok bool) {
 	d.tok = tokenizers.Get().(*tokenizer)
 	d.tok.buf = *bytes.NewBuffer(d.data) // read in place, not copied
+	d.path = d.tok.path[:0]
 	if d.bounded {
 		d.tok.dec.Reset(&d.tok.buf, boundedOptions...)
 	} else {
 		d.tok.dec.Reset(&d.tok.buf, tokenizerOptions...)
 	}
 	defer func() {
+		r := recover()
 		d.tok.buf = bytes.Buffer{} // the pool keeps no document
-		clear(d.tok.strScratch)
-		d.tok.strScratch = d.tok.strScratch[:0]
-		if cap(d.tok.strScratch) > 1024 {
-			d.tok.strScratch = nil // nor the scratch of a huge array
-		}
+		clear(d.path[:cap(d.path)])
+		d.tok.path, d.path = d.path[:0], nil
+		d.tok.release(r != nil)
 		d.tok.dec.Reset(&d.tok.buf, tokenizerOptions...)
 		tokenizers.Put(d.tok)
 		d.tok = nil
-		if r := recover(); r != nil {
+		if r != nil {
 			if cs, isCtx := r.(ctxStop); isCtx {
 				d.err = cs.err
 				ok = false
@@ -326,8 +378,15 @@ func invalidJSON(msg string) problem.Problem {
 
 // value decodes one JSON value into v.
 func (d *decoder) value(v reflect.Value, plan *typePlan) {
+	k, raw := d.next()
+	d.valueOf(k, raw, v, plan)
+}
+
+// valueOf decodes into v the JSON value whose first token, of kind k, was
+// just read (raw is the text of a string, number or literal).
+func (d *decoder) valueOf(k jsontext.Kind, raw []byte, v reflect.Value, plan *typePlan) {
 	d.tick()
-	switch d.peek() {
+	switch k {
 	case '{':
 		switch plan.kind {
 		case kStruct:
@@ -348,18 +407,17 @@ func (d *decoder) value(v reflect.Value, plan *typePlan) {
 		}
 	case '"':
 		if plan.kind == kString {
-			v.SetString(d.strValue())
+			v.SetString(d.strValue(raw))
 			return
 		}
 	case 't', 'f':
 		if plan.kind == kBool {
-			v.SetBool(d.scalar()[0] == 't')
+			v.SetBool(k == 't')
 			return
 		}
 	case '0':
 		if plan.kind == kInt {
-			raw := d.scalar()
-			if d.bounded && !numberInBounds(raw) {
+			if d.bounded && !d.numOK {
 				// schemas.CheckJSON refuses it, and its problem replaces
 				// the decoder's: no need to convert it.
 				return
@@ -372,7 +430,7 @@ func (d *decoder) value(v reflect.Value, plan *typePlan) {
 			return
 		}
 	}
-	d.skip()
+	d.skipRest(k)
 	d.typeProblem(plan)
 }
 
@@ -398,21 +456,26 @@ func typeProblem(path, jsonType string) problem.Problem {
 	return p
 }
 
-// object decodes a JSON object into the struct v.
+// object decodes a JSON object (its '{' read) into the struct v.
 func (d *decoder) object(v reflect.Value, plan *typePlan) {
 	d.depth++
-	d.token() // '{'
-	var seen uint64
+	// seen has bit j set when the object holds field j; passed when its
+	// value, a string, an integer or a list of strings, passed its rules
+	// as it was read.
+	var seen, passed uint64
 	next := 0 // where the search for a key starts: keys usually come in the fields' order
-	for d.peekKey() != '}' {
-		name := d.str()
-		fi := plan.field(name, next)
+	for {
+		fi, name, end := d.key(plan, next)
+		if end {
+			break
+		}
 		if fi >= 0 {
 			next = fi + 1
 		}
 		// The colon is checked before the key is judged, and the key before
-		// its value.
-		if d.tok.dec.PeekKind() == jsontext.KindInvalid {
+		// its value (a fast decoder leaves it to the next read: the
+		// problems of a document it cannot read are not reported).
+		if !d.fast && d.tok.dec.PeekKind() == jsontext.KindInvalid {
 			end := int(d.tok.dec.InputOffset())
 			_, err := d.tok.dec.ReadToken()
 			if p := skipSpace(d.data, end); p < len(d.data) && d.data[p] == ':' {
@@ -437,32 +500,68 @@ func (d *decoder) object(v reflect.Value, plan *typePlan) {
 			fv := v.Field(f.index)
 			if seen&(1<<fi) != 0 {
 				fv.SetZero() // a repeated key: the last one wins
+				passed &^= 1 << fi
 			}
 			seen |= 1 << fi
+			k, raw := d.next()
+			// A string or a small integer where one is expected, the usual
+			// value, is set here, as valueOf would (no problem to report:
+			// no path to push), and checked: when it passes its rules, the
+			// loop below need not check it.
+			if k == '"' && f.plan.kind == kString {
+				d.tick()
+				str := d.strValue(raw)
+				fv.SetString(str)
+				if d.rules != nil && d.rules.stringPasses(str, f.rules.self, d.year) {
+					passed |= 1 << fi
+				}
+				continue
+			}
+			if k == '[' && f.plan.typ == stringsType { // a list of codes
+				d.tick()
+				d.path = append(d.path, f.name)
+				list := d.strings(fv, f.plan)
+				d.path = d.path[:len(d.path)-1]
+				if d.rules != nil && d.rules.listPasses(list, &f.rules, d.year) {
+					passed |= 1 << fi
+				}
+				continue
+			}
+			if k == '0' && f.plan.kind == kInt {
+				if n, ok := smallInteger(raw); ok { // within numberInBounds
+					d.tick()
+					fv.SetInt(n)
+					if intPasses(n, f.rules.self) {
+						passed |= 1 << fi
+					}
+					continue
+				}
+			}
 			d.path = append(d.path, f.name)
-			d.value(fv, f.plan)
+			d.valueOf(k, raw, fv, f.plan)
 			d.path = d.path[:len(d.path)-1]
 		}
 	}
-	d.token() // '}'
 	d.depth--
 	if d.depth == 0 {
 		d.rootSeen = seen
 	}
 	for j := range plan.fields {
 		f := &plan.fields[j]
-		if seen&(1<<j) != 0 && (d.rules == nil || len(f.rules.self) > 0 || len(f.rules.each) > 0) {
-			d.path = append(d.path, f.name)
-			fv := v.Field(f.index)
+		if seen&(1<<j) != 0 {
 			switch {
 			case d.rules != nil:
-				d.check(fv, f)
-			case f.emptyRule != "" && fv.Len() == 0:
+				if passed&(1<<j) == 0 && (len(f.rules.self) > 0 || len(f.rules.each) > 0) {
+					d.check(v.Field(f.index), f)
+				}
+			case f.emptyRule != "" && v.Field(f.index).Len() == 0:
+				d.path = append(d.path, f.name)
 				d.empties = append(d.empties, emptyCheck{path: d.ptr(), rule: f.emptyRule})
+				d.path = d.path[:len(d.path)-1]
 			}
-			d.path = d.path[:len(d.path)-1]
+			continue
 		}
-		if seen&(1<<j) != 0 || f.omitempty || !f.inYear(d.year) {
+		if f.omitempty || !f.inYear(d.year) {
 			continue
 		}
 		parent := d.ptr()
@@ -485,7 +584,28 @@ func (d *decoder) object(v reflect.Value, plan *typePlan) {
 // Var does. Failures at or under a value that did not decode are not
 // reported.
 func (d *decoder) check(v reflect.Value, f *fieldPlan) {
-	if v.Kind() == reflect.Pointer {
+	switch f.plan.kind {
+	case kPtr:
+		return
+	case kInt:
+		n := v.Int()
+		for i := range f.rules.self {
+			if r := &f.rules.self[i]; !fastInt(n, r) {
+				d.ruleProblem(v, r, f.name, "", f.name)
+			}
+		}
+		return
+	case kString: // the usual field: its string read once
+		str := v.String()
+		for i := range f.rules.self {
+			if r := &f.rules.self[i]; !d.rules.fastString(str, r, d.year) {
+				name := f.name
+				if f.emptyRule != "" && str == "" {
+					name = ""
+				}
+				d.ruleProblem(v, r, f.name, "", name)
+			}
+		}
 		return
 	}
 	name := f.name
@@ -494,10 +614,22 @@ func (d *decoder) check(v reflect.Value, f *fieldPlan) {
 	}
 	for i := range f.rules.self {
 		if r := &f.rules.self[i]; !d.rules.fastOne(v, r, d.year) {
-			d.ruleProblem(v, r, name)
+			d.ruleProblem(v, r, f.name, "", name)
 		}
 	}
 	if len(f.rules.each) == 0 || v.Kind() != reflect.Slice {
+		return
+	}
+	if v.Type() == stringsType && v.CanAddr() { // the usual list of codes
+		for i, str := range *v.Addr().Interface().(*[]string) {
+			for k := range f.rules.each {
+				if r := &f.rules.each[k]; !d.rules.fastString(str, r, d.year) {
+					idx := strconv.Itoa(i)
+					d.ruleProblem(v.Index(i), r, f.name, idx, name+"["+idx+"]")
+					break
+				}
+			}
+		}
 		return
 	}
 	for i := range v.Len() {
@@ -505,17 +637,26 @@ func (d *decoder) check(v reflect.Value, f *fieldPlan) {
 		for k := range f.rules.each {
 			if r := &f.rules.each[k]; !d.rules.fastOne(e, r, d.year) {
 				idx := strconv.Itoa(i)
-				d.path = append(d.path, idx)
-				d.ruleProblem(e, r, name+"["+idx+"]")
-				d.path = d.path[:len(d.path)-1]
+				d.ruleProblem(e, r, f.name, idx, name+"["+idx+"]")
 				break
 			}
 		}
 	}
 }
 
-func (d *decoder) ruleProblem(v reflect.Value, r *fastRule, field string) {
+// ruleProblem reports rule r failing on v, the value of the field named
+// key (at index idx of its array unless idx is ""), of the object being
+// decoded; field is the name the problem's messages use.
+func (d *decoder) ruleProblem(v reflect.Value, r *fastRule, key, idx, field string) {
+	d.path = append(d.path, key)
+	if idx != "" {
+		d.path = append(d.path, idx)
+	}
 	path := d.ptr()
+	d.path = d.path[:len(d.path)-1]
+	if idx != "" {
+		d.path = d.path[:len(d.path)-1]
+	}
 	if under(path, d.bad) {
 		return
 	}
@@ -559,48 +700,110 @@ func yearMessages(field string, since, until int) problem.Text {
 
 var stringsType = reflect.TypeFor[[]string]()
 
-// array decodes a JSON array into the slice v.
+// array decodes a JSON array into the slice v: an empty array becomes an
+// empty slice without allocating; the elements of another are read into
+// the tokenizer's scratch list of their type, and v gets exactly its
+// length, in one allocation.
 func (d *decoder) array(v reflect.Value, plan *typePlan) {
 	if plan.typ == stringsType {
 		d.strings(v, plan)
 		return
 	}
-	d.token() // '['
+	k, raw := d.elem()
+	if k == ']' {
+		v.Set(plan.empty) // never nil, even for []
+		return
+	}
+	sc := d.tok.elems[plan.typ]
+	if sc == nil {
+		if d.tok.elems == nil {
+			d.tok.elems = map[reflect.Type]*elemScratch{}
+		}
+		sc = &elemScratch{buf: reflect.New(plan.typ).Elem()}
+		d.tok.elems[plan.typ] = sc
+	}
+	if sc.busy {
+		d.arrayInPlace(k, raw, v, plan)
+		return
+	}
+	sc.busy = true
+	buf := sc.buf
+	n := 0
+	for ; k != ']'; n++ {
+		if n == buf.Cap() {
+			buf.Grow(max(4, n))
+		}
+		buf.SetLen(n + 1)
+		d.path = append(d.path, strconv.Itoa(n))
+		d.valueOf(k, raw, buf.Index(n), plan.elem)
+		d.path = d.path[:len(d.path)-1]
+		k, raw = d.elem()
+	}
 	v.SetZero()
-	v.Grow(max(4, int(plan.capHint.Load()))) // never nil, even for []; no slice header on the heap
-	for n := 0; d.peekElem() != ']'; n++ {
+	v.Grow(n)
+	v.SetLen(n)
+	reflect.Copy(v, buf)
+	if buf.Cap() > maxElemScratch {
+		sc.buf = reflect.New(plan.typ).Elem() // not kept: a huge array grew it
+	} else {
+		buf.Clear()
+		buf.SetLen(0)
+	}
+	sc.busy = false
+}
+
+// arrayInPlace decodes the rest of a JSON array, whose first element's
+// first token (k, raw) was read, into the slice v, growing v as it goes:
+// array's way for an array nested in one of the same type.
+func (d *decoder) arrayInPlace(k jsontext.Kind, raw []byte, v reflect.Value, plan *typePlan) {
+	v.SetZero()
+	v.Grow(4)
+	for n := 0; k != ']'; n++ {
 		if v.Len() == v.Cap() {
 			v.Grow(v.Cap())
 		}
 		v.SetLen(n + 1)
 		d.path = append(d.path, strconv.Itoa(n))
-		d.value(v.Index(n), plan.elem)
+		d.valueOf(k, raw, v.Index(n), plan.elem)
 		d.path = d.path[:len(d.path)-1]
-	}
-	d.token() // ']'
-	if n := v.Len(); n > int(plan.capHint.Load()) && n <= plan.maxCapHint {
-		plan.capHint.Store(int32(n))
+		k, raw = d.elem()
 	}
 }
 
-// strings decodes a JSON array into the []string v, as array does, but
-// reads the elements into the tokenizer's scratch list and gives v exactly
-// its length, carved from a block shared by the document's arrays of
-// strings: one allocation for most documents, none per array.
-func (d *decoder) strings(v reflect.Value, plan *typePlan) {
-	d.token() // '['
+// noStrings is the empty []string an empty array of strings decodes to:
+// not nil, and shared (its capacity is 0, so appending to it copies).
+var noStrings = []string{}
+
+// strings decodes a JSON array (its '[' read) into the []string v, which
+// it returns, as array does, but reads the elements into the tokenizer's
+// scratch list and gives v exactly its length, carved from a block shared
+// by the document's arrays of strings: one allocation for most documents,
+// none per array.
+func (d *decoder) strings(v reflect.Value, plan *typePlan) []string {
 	sc := &d.tok.strScratch
 	mark := len(*sc)
-	for n := 0; d.peekElem() != ']'; n++ {
+	for n := 0; ; n++ {
+		k, raw := d.elem()
+		if k == ']' {
+			break
+		}
+		if k == '"' { // as valueOf reads it, without reflection
+			d.tick()
+			*sc = append(*sc, d.strValue(raw))
+			continue
+		}
 		*sc = append(*sc, "")
 		d.path = append(d.path, strconv.Itoa(n))
-		d.value(reflect.ValueOf(&(*sc)[mark+n]).Elem(), plan.elem)
+		d.valueOf(k, raw, reflect.ValueOf(&(*sc)[mark+n]).Elem(), plan.elem)
 		d.path = d.path[:len(d.path)-1]
 	}
-	d.token() // ']'
 	n := len(*sc) - mark
+	if n == 0 {
+		*v.Addr().Interface().(*[]string) = noStrings
+		return noStrings
+	}
 	if d.strs == nil || cap(d.strs)-len(d.strs) < n {
-		d.strs = make([]string, 0, max(64, n))
+		d.strs = make([]string, 0, max(32, n)) // most documents have fewer
 	}
 	l := len(d.strs)
 	out := d.strs[l : l+n : l+n] // never nil: an empty array is an empty slice
@@ -609,6 +812,132 @@ func (d *decoder) strings(v reflect.Value, plan *typePlan) {
 	clear((*sc)[mark:])
 	*sc = (*sc)[:mark]
 	*v.Addr().Interface().(*[]string) = out
+	return out
+}
+
+// next reads the next token — a delimiter, or a whole string, number or
+// literal, whose text it returns, valid until the next read — and returns
+// its kind. A careful decoder (not fast) peeks first, so that a syntax
+// error is met where the decoder has always met it, for the same message.
+func (d *decoder) next() (jsontext.Kind, []byte) {
+	if d.fast {
+		k, raw := d.read()
+		if raw != nil {
+			d.note(raw)
+		}
+		return k, raw
+	}
+	k := d.peek()
+	if k == '{' || k == '[' {
+		d.token()
+		return k, nil
+	}
+	return k, d.scalar()
+}
+
+// read is next for a fast decoder: one ReadToken, and the text of a
+// string, number or literal taken from data, without note.
+func (d *decoder) read() (jsontext.Kind, []byte) {
+	from := int(d.tok.dec.InputOffset())
+	tok, err := d.tok.dec.ReadToken()
+	if err != nil {
+		d.fail(err)
+	}
+	k := tok.Kind()
+	switch k {
+	case '{', '[', '}', ']':
+		return k, nil
+	}
+	// The tokenizer read white space and a separator, then the token,
+	// which ends at its offset now.
+	start := skipSpace(d.data, from)
+	if start < len(d.data) && (d.data[start] == ',' || d.data[start] == ':') {
+		start = skipSpace(d.data, start+1)
+	}
+	end := int(d.tok.dec.InputOffset())
+	if start >= end || end > len(d.data) {
+		d.failAt(start, "invalid token") // never: the tokenizer read it there
+	}
+	return k, d.data[start:end]
+}
+
+// elem reads the first token of an array's next element (as next does),
+// or the array's end (kind ']').
+func (d *decoder) elem() (jsontext.Kind, []byte) {
+	if !d.fast {
+		if d.peekElem() == ']' {
+			d.token()
+			return ']', nil
+		}
+		return d.next()
+	}
+	d.wantElem = true
+	k, raw := d.read()
+	d.wantElem = false
+	if raw != nil {
+		d.note(raw)
+	}
+	return k, raw
+}
+
+// key reads the next key of an object decoded by plan and returns the
+// index of its field (-1 for none; the search starts at from, as
+// typePlan.field's) and its unquoted text, valid until the next read; end
+// is set instead when the object ends (its '}' read).
+func (d *decoder) key(plan *typePlan, from int) (fi int, name []byte, end bool) {
+	if !d.fast {
+		if d.peekKey() == '}' {
+			d.token()
+			return -1, nil, true
+		}
+		name = d.str()
+		return plan.field(name, from), name, false
+	}
+	d.wantKey = true
+	k, raw := d.read()
+	d.wantKey = false
+	switch {
+	case k == '}':
+		return -1, nil, true
+	case k != '"':
+		d.failAt(int(d.tok.dec.InputOffset()), "invalid object key") // never: the tokenizer reads keys as strings
+	}
+	// No field's name needs an escape (buildPlan): a key that is the name
+	// of a field has none, and no unquoting.
+	name = raw[1 : len(raw)-1]
+	if fi = plan.field(name, from); fi >= 0 {
+		return fi, name, false
+	}
+	d.note(raw)
+	if d.esc {
+		name = d.unquote(raw)
+		fi = plan.field(name, from)
+	}
+	return fi, name, false
+}
+
+// note looks at the string, number or literal raw just read: esc tells
+// whether it is a string with an escape, and a bounded decoder sets numOK
+// for a number within numberInBounds, and unsure when schemas.CheckJSON
+// might refuse the value (an escape, a number out of bounds).
+func (d *decoder) note(raw []byte) {
+	switch c := raw[0]; {
+	case c == '"':
+		d.esc = bytes.IndexByte(raw, '\\') >= 0
+		if d.esc && d.bounded {
+			d.unsure = true // the bounded tokenizer refuses invalid UTF-8: no NUL, no surrogate but escaped
+		}
+	case c == '-' || isDigit(c):
+		d.esc = false
+		if d.bounded {
+			d.numOK = numberInBounds(raw)
+			if !d.numOK {
+				d.unsure = true
+			}
+		}
+	default:
+		d.esc = false
+	}
 }
 
 // peek returns the kind of the next token, or stops decoding at a syntax
@@ -662,26 +991,8 @@ func (d *decoder) scalar() []byte {
 	if err != nil {
 		d.fail(err)
 	}
-	d.esc = val[0] == '"' && bytes.IndexByte(val, '\\') >= 0
-	if d.bounded && !d.unsure && !d.withinBounds(val) {
-		d.unsure = true
-	}
+	d.note(val)
 	return val
-}
-
-// withinBounds reports whether schemas.CheckJSON surely accepts the JSON
-// string, number or literal raw just read: a string without escapes (the
-// bounded tokenizer refuses invalid UTF-8, so no NUL, no surrogate), a
-// number within numberInBounds. It may answer false for a value CheckJSON
-// accepts, never true for one it refuses.
-func (d *decoder) withinBounds(raw []byte) bool {
-	switch c := raw[0]; {
-	case c == '"':
-		return !d.esc
-	case c == '-' || (c >= '0' && c <= '9'):
-		return numberInBounds(raw)
-	}
-	return true
 }
 
 // numberInBounds reports whether the JSON number raw (a whole, valid
@@ -725,6 +1036,12 @@ func (d *decoder) str() []byte {
 	if !d.esc {
 		return raw[1 : len(raw)-1]
 	}
+	return d.unquote(raw)
+}
+
+// unquote returns the text of the string raw (just read), escapes undone,
+// valid until the next unquote.
+func (d *decoder) unquote(raw []byte) []byte {
 	var err error
 	if d.unq, err = jsontext.AppendUnquote(d.unq[:0], raw); err != nil {
 		d.failString(raw, err)
@@ -739,29 +1056,24 @@ func (d *decoder) failString(raw []byte, err error) {
 	d.fail(err)
 }
 
-// strValue reads a string value as a Go string: a substring of the
-// document's text when it has no escape (no allocation but the text's own,
-// once per document), a copy of its unquoted bytes otherwise.
-func (d *decoder) strValue() string {
-	raw := d.scalar()
-	if !d.esc {
-		// raw lies in data (the tokenizer reads the buffer in place) and
-		// ends at the tokenizer's offset; checked.
-		end := int(d.tok.dec.InputOffset())
-		start := end - len(raw)
-		if start >= 0 && end <= len(d.data) && len(raw) >= 2 && &d.data[start] == &raw[0] {
-			if d.text == "" {
-				d.text = string(d.data)
-			}
-			return d.text[start+1 : end-1]
-		}
-		return string(raw[1 : len(raw)-1])
+// strValue returns the string value raw, just read, as a Go string, its
+// escapes undone: a substring of text.
+func (d *decoder) strValue(raw []byte) string {
+	b := raw[1 : len(raw)-1]
+	if d.esc {
+		b = d.unquote(raw)
 	}
-	var err error
-	if d.unq, err = jsontext.AppendUnquote(d.unq[:0], raw); err != nil {
-		d.failString(raw, err)
+	if len(b) == 0 {
+		return ""
 	}
-	return string(d.unq)
+	if d.text.Cap() == 0 {
+		// String values are about a quarter of a document's bytes: this
+		// usually holds them all.
+		d.text.Grow(max(len(b), len(d.data)*3/8))
+	}
+	off := d.text.Len()
+	d.text.Write(b)
+	return d.text.String()[off:]
 }
 
 // integer converts a number that must be an integer. Integral numbers
@@ -834,10 +1146,21 @@ func smallInteger(raw []byte) (int64, bool) {
 	return n, true
 }
 
-// tick counts a value and stops decoding when the context has ended.
+// tick counts a value and stops decoding when the context has ended (it
+// looks every ctxEvery values; small enough to be inlined).
 func (d *decoder) tick() {
 	d.n++
-	if d.n%ctxEvery == 0 && d.ctx != nil {
+	if d.n&(ctxEvery-1) == 0 {
+		d.checkCtx()
+	}
+}
+
+// checkCtx stops decoding when the context has ended. Not inlined, so
+// that tick is.
+//
+//go:noinline
+func (d *decoder) checkCtx() {
+	if d.ctx != nil {
 		if err := d.ctx.Err(); err != nil {
 			panic(ctxStop{err})
 		}
@@ -847,24 +1170,52 @@ func (d *decoder) tick() {
 // skip consumes one JSON value of any shape, checking its syntax and
 // counting its values as tick does.
 func (d *decoder) skip() {
+	k, _ := d.next()
 	d.tick()
-	switch d.peek() {
+	d.skipRest(k)
+}
+
+// skipRest consumes the rest of a value whose first token, of kind k, was
+// read, as skip does.
+func (d *decoder) skipRest(k jsontext.Kind) {
+	switch k {
 	case '{':
-		d.token()
-		for d.peekKey() != '}' {
-			d.scalar() // the key
+		for !d.skipKey() {
 			d.skip()
 		}
-		d.token()
 	case '[':
-		d.token()
-		for d.peekElem() != ']' {
-			d.skip()
+		for {
+			k, _ := d.elem()
+			if k == ']' {
+				return
+			}
+			d.tick()
+			d.skipRest(k)
 		}
-		d.token()
-	default:
-		d.scalar()
 	}
+}
+
+// skipKey reads an object's next key, or its end: it reports whether the
+// object ended.
+func (d *decoder) skipKey() bool {
+	if !d.fast {
+		if d.peekKey() == '}' {
+			d.token()
+			return true
+		}
+		d.scalar()
+		return false
+	}
+	d.wantKey = true
+	k, raw := d.read()
+	d.wantKey = false
+	if k == '}' {
+		return true
+	}
+	if raw != nil {
+		d.note(raw)
+	}
+	return false
 }
 
 // pointerEscaper escapes a JSON Pointer token (RFC 6901).

@@ -99,56 +99,23 @@ func (s *structRules) fastOK(v reflect.Value, rules []fastRule, year int) bool {
 }
 
 func (s *structRules) fastOne(v reflect.Value, r *fastRule, year int) bool {
+	switch v.Kind() {
+	case reflect.String:
+		return s.fastString(v.String(), r, year)
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return fastInt(v.Int(), r)
+	}
 	switch r.op {
 	case opMin:
-		if v.Kind() == reflect.String && int64(v.Len()+3)/4 >= r.n {
-			return true // at least a character per four bytes: no need to count
-		}
 		return ruleSize(v) >= r.n
 	case opMax:
-		if v.Kind() == reflect.String && int64(v.Len()) <= r.n {
-			return true // at most a character per byte
-		}
 		return ruleSize(v) <= r.n
-	case opOneOf:
-		str := v.String()
-		for _, w := range r.words {
-			if w == str {
-				return true
-			}
-		}
-		return false
-	case opDatetime:
-		if r.param == dateLayout {
-			_, ok := parseDate(v.String())
-			return ok
-		}
-		_, err := time.Parse(r.param, v.String())
-		return err == nil
-	case opEmail:
-		return s.v.Var(v.String(), "email") == nil
-	case opCodelist:
-		if r.codes != nil && year >= FirstYear && year <= LastYear {
-			return r.codes[year-FirstYear].has(v.String())
-		}
-		l, ok := s.lists.List(r.param)
-		return ok && l.Contains(v.String(), year)
-	case opString:
-		return s.checkString(r.tag, v.String(), year)
 	case opUnique:
 		if v.Kind() != reflect.Slice || v.Type().Elem().Kind() != reflect.String {
 			return false // the tag convention puts unique only on arrays of codes
 		}
 		if v.CanAddr() && v.Type() == stringsType && v.Len() <= 16 { // the usual short lists
-			items := *v.Addr().Interface().(*[]string) // no allocation
-			for i := range items {
-				for j := i + 1; j < len(items); j++ {
-					if items[i] == items[j] {
-						return false
-					}
-				}
-			}
-			return true
+			return uniqueStrings(*v.Addr().Interface().(*[]string)) // no allocation
 		}
 		if n := v.Len(); n <= 16 {
 			for i := range n {
@@ -164,7 +131,128 @@ func (s *structRules) fastOne(v reflect.Value, r *fastRule, year int) bool {
 		_, _, dup := schemas.UniquePair(items)
 		return !dup
 	}
-	return false
+	return false // the other rules check strings
+}
+
+// uniqueStrings reports whether no string of items is there twice.
+func uniqueStrings(items []string) bool {
+	if len(items) > 16 {
+		_, _, dup := schemas.UniquePair(items)
+		return !dup
+	}
+	for i := range items {
+		for j := i + 1; j < len(items); j++ {
+			if items[i] == items[j] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// listPasses reports whether the list of strings items passes the rules
+// of its field, on the list (min, max, unique: any other rule answers
+// false, and leaves the list to check) and on each element.
+func (s *structRules) listPasses(items []string, rules *fieldRules, year int) bool {
+	for i := range rules.self {
+		switch r := &rules.self[i]; r.op {
+		case opMin:
+			if int64(len(items)) < r.n {
+				return false
+			}
+		case opMax:
+			if int64(len(items)) > r.n {
+				return false
+			}
+		case opUnique:
+			if !uniqueStrings(items) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	for _, it := range items {
+		for k := range rules.each {
+			if !s.fastString(it, &rules.each[k], year) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// stringPasses reports whether the string str passes every rule of rules
+// (on the value itself: no rule of an element, none on a list).
+func (s *structRules) stringPasses(str string, rules []fastRule, year int) bool {
+	for i := range rules {
+		if !s.fastString(str, &rules[i], year) {
+			return false
+		}
+	}
+	return true
+}
+
+// intPasses reports whether the integer n passes every rule of rules.
+func intPasses(n int64, rules []fastRule) bool {
+	for i := range rules {
+		if !fastInt(n, &rules[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// fastInt is fastOne for an integer value n.
+func fastInt(n int64, r *fastRule) bool {
+	switch r.op {
+	case opMin:
+		return n >= r.n
+	case opMax:
+		return n <= r.n
+	}
+	return false // the other rules check strings (or lists, unique)
+}
+
+// fastString is fastOne for a string value str.
+func (s *structRules) fastString(str string, r *fastRule, year int) bool {
+	switch r.op {
+	case opMin:
+		if int64(len(str)+3)/4 >= r.n {
+			return true // at least a character per four bytes: no need to count
+		}
+		return int64(utf8.RuneCountInString(str)) >= r.n
+	case opMax:
+		if int64(len(str)) <= r.n {
+			return true // at most a character per byte
+		}
+		return int64(utf8.RuneCountInString(str)) <= r.n
+	case opOneOf:
+		for _, w := range r.words {
+			if w == str {
+				return true
+			}
+		}
+		return false
+	case opDatetime:
+		if r.param == dateLayout {
+			_, ok := parseDate(str)
+			return ok
+		}
+		_, err := time.Parse(r.param, str)
+		return err == nil
+	case opEmail:
+		return s.v.Var(str, "email") == nil
+	case opCodelist:
+		if r.codes != nil && year >= FirstYear && year <= LastYear {
+			return r.codes[year-FirstYear].has(str)
+		}
+		l, ok := s.lists.List(r.param)
+		return ok && l.Contains(str, year)
+	case opString:
+		return s.checkString(r.tag, str, year)
+	}
+	return false // unique checks a list
 }
 
 // ruleSize is what min, max, gte and lte compare: a string's length in

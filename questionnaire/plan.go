@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-	"sync/atomic"
 )
 
 // kind is the JSON shape a Go type decodes from.
@@ -27,12 +26,9 @@ type typePlan struct {
 	jsonType string      // "object", "array", "string", "integer", "boolean"
 	fields   []fieldPlan // kStruct
 	elem     *typePlan   // kPtr, kSlice
-	// capHint (kSlice) is the longest array of this type decoded so far, up
-	// to maxCapHint: the capacity a new one starts with, so that arrays
-	// rarely grow twice.
-	capHint atomic.Int32
-	// maxCapHint (kSlice) bounds capHint: 4 to 16 elements, about 1 KB.
-	maxCapHint int
+	// empty (kSlice) is an empty slice of the type, not nil: what an empty
+	// array decodes to, without allocating.
+	empty reflect.Value
 }
 
 // fieldPlan is one JSON property of a struct.
@@ -97,6 +93,10 @@ func buildPlan(t reflect.Type, seen map[reflect.Type]*typePlan) (*typePlan, erro
 			if name == "" || name == "-" {
 				return nil, fmt.Errorf("questionnaire: %s.%s needs a json name", t, sf.Name)
 			}
+			if strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == '"' || r == '\\' }) {
+				// The decoder matches keys before undoing their escapes.
+				return nil, fmt.Errorf("questionnaire: the json name of %s.%s needs an escape", t, sf.Name)
+			}
 			since, until, err := yearsOf(sf)
 			if err != nil {
 				return nil, err
@@ -127,7 +127,7 @@ func buildPlan(t reflect.Type, seen map[reflect.Type]*typePlan) (*typePlan, erro
 			return nil, err
 		}
 		p.kind, p.elem, p.jsonType = kSlice, elem, "array"
-		p.maxCapHint = min(max(4, 1024/max(1, int(t.Elem().Size()))), 16)
+		p.empty = reflect.MakeSlice(t, 0, 0)
 	case reflect.String:
 		p.kind, p.jsonType = kString, "string"
 	case reflect.Int, reflect.Int64, reflect.Int32:

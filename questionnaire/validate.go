@@ -167,7 +167,7 @@ func (v *Validator) Check(ctx context.Context, year int, data []byte, mode Mode)
 	// when it meets one that schemas.CheckJSON might refuse, or stops early,
 	// CheckJSON's answer replaces its own, as if CheckJSON had run first.
 	doc := new(Document)
-	d := decoder{ctx: ctx, data: data, year: year, path: make([]string, 0, 8), bounded: true}
+	d := decoder{ctx: ctx, data: data, year: year, bounded: true, fast: true}
 	if !v.opts.AlwaysStructRules {
 		d.rules = v.rules
 	}
@@ -182,7 +182,7 @@ func (v *Validator) Check(ctx context.Context, year int, data []byte, mode Mode)
 		// A syntax error (or invalid UTF-8) in text CheckJSON accepts:
 		// decode again as before, for the same problem in the same words.
 		doc = new(Document)
-		d = decoder{ctx: ctx, data: data, year: year, path: d.path[:0], rules: d.rules}
+		d = decoder{ctx: ctx, data: data, year: year, rules: d.rules}
 		ok = d.decode(reflect.ValueOf(doc).Elem(), v.plan)
 	}
 	if !ok {
@@ -207,10 +207,11 @@ func (v *Validator) Check(ctx context.Context, year int, data []byte, mode Mode)
 		probs = draftOnly(probs)
 	}
 	if mode == Complete {
+		rootSeen := d.rootSeen // not d: the closure would move d to the heap
 		c := crossCheck{def: def, doc: doc, bad: d.bad, present: func(name string) bool {
 			for j := range v.plan.fields {
 				if v.plan.fields[j].name == name {
-					return d.rootSeen&(1<<j) != 0
+					return rootSeen&(1<<j) != 0
 				}
 			}
 			return false
