@@ -25,7 +25,8 @@ type stmtCache struct {
 	mu     sync.Mutex
 	stmts  map[string]*sql.Stmt
 	closed bool
-	// preparing holds the queries being prepared by prepareLater.
+	// preparing holds the queries cached is having prepared in the
+	// background.
 	preparing map[string]bool
 }
 
@@ -34,8 +35,8 @@ func newStmtCache(db *sql.DB, on bool) *stmtCache {
 }
 
 // cached returns the prepared statement of query when the cache has one;
-// when it does not, it has it prepared in the background (prepareLater)
-// and returns nil. A transaction asks this instead of stmt: preparing takes
+// when it does not, it has it prepared in the background (at most one
+// preparation a query, within the cache's bound) and returns nil. A transaction asks this instead of stmt: preparing takes
 // a connection from the pool, which the transaction may have taken the last
 // of.
 func (c *stmtCache) cached(query string) *sql.Stmt {
