@@ -84,6 +84,15 @@ type EventFilingStore interface {
 	PutWithEvents(ctx context.Context, f Filing, events []registry.Event) ([]registry.Event, error)
 }
 
+// RevisionStore is a FilingStore that can say which revision of a body's
+// filing is current, and whether that filing was late, without reading its
+// document (sqlstore's filings can). Desk numbers an amendment with it when
+// its store offers it; errors are Get's.
+type RevisionStore interface {
+	FilingStore
+	CurrentRevision(ctx context.Context, bodyTaxCode string, year int) (revision int, late bool, err error)
+}
+
 // Desk files documents: it validates them completely, flags late filings,
 // stores them with the history of amendments and records each filing in the
 // register's log (registry.EventReportFiled, the change feed). Who may file
@@ -160,11 +169,11 @@ func (f *Desk) FileRecorded(ctx context.Context, v registry.Viewer, year int, da
 		FilerTaxCode: doc.Filer.TaxCode,
 		Document:     slices.Clone(data),
 	}
-	cur, err := f.store.Get(ctx, fl.BodyTaxCode, year)
+	rev, late, err := f.current(ctx, fl.BodyTaxCode, year)
 	switch {
 	case err == nil:
-		fl.Revision = cur.Revision + 1
-		fl.Late = cur.Late // lateness is decided by the first filing
+		fl.Revision = rev + 1
+		fl.Late = late // lateness is decided by the first filing
 	case errors.Is(err, registry.ErrNotFound):
 		fl.Late = f.reg.Late(year, filedAt)
 	default:
@@ -185,6 +194,17 @@ func (f *Desk) FileRecorded(ctx context.Context, v registry.Viewer, year int, da
 		return Filing{}, registry.Event{}, err
 	}
 	return fl, ev, nil
+}
+
+// current returns the revision of the current filing of body for year and
+// whether it was late: from the store's RevisionStore when it has one,
+// from the filing itself otherwise.
+func (f *Desk) current(ctx context.Context, body string, year int) (int, bool, error) {
+	if rs, ok := f.store.(RevisionStore); ok {
+		return rs.CurrentRevision(ctx, body, year)
+	}
+	cur, err := f.store.Get(ctx, body, year)
+	return cur.Revision, cur.Late, err
 }
 
 // filingBody reads the body's tax code from data and asks the register for

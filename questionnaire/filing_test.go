@@ -93,6 +93,49 @@ func TestDeskDeadlineAndAmendments(t *testing.T) {
 	}
 }
 
+// revisionStore is a MemStore that answers CurrentRevision and counts the
+// calls of both ways of numbering an amendment.
+type revisionStore struct {
+	*questionnaire.MemStore
+	gets, revisions int
+}
+
+func (s *revisionStore) Get(ctx context.Context, body string, year int) (questionnaire.Filing, error) {
+	s.gets++
+	return s.MemStore.Get(ctx, body, year)
+}
+
+func (s *revisionStore) CurrentRevision(ctx context.Context, body string, year int) (int, bool, error) {
+	s.revisions++
+	f, err := s.MemStore.Get(ctx, body, year)
+	return f.Revision, f.Late, err
+}
+
+// TestDeskNumbersWithRevisionStore: with a RevisionStore the desk numbers
+// an amendment, and carries the first filing's lateness, without reading
+// the current document.
+func TestDeskNumbersWithRevisionStore(t *testing.T) {
+	ctx := context.Background()
+	v := MustValidator(t, questionnaire.Options{})
+	store := &revisionStore{MemStore: questionnaire.NewMemStore()}
+	f, reg, filer := bodyDesk(t, v, store, registry.Options{})
+	doc := questionnairetest.Sample(2024, 1, false)
+	doc.Body.RegisterID = filer.EntityID
+	data := mustMarshal(t, v, doc)
+	dl := reg.Deadline(2024)
+
+	first, err := f.FileAs(ctx, filer, 2024, data, dl.Add(time.Second))
+	require.NoError(t, err)
+	assert.Equal(t, 1, first.Revision)
+	assert.True(t, first.Late)
+	second, err := f.FileAs(ctx, filer, 2024, data, dl.Add(-time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, 2, second.Revision)
+	assert.True(t, second.Late, "lateness is the first filing's")
+	assert.Equal(t, 2, store.revisions)
+	assert.Zero(t, store.gets, "the current document is not read")
+}
+
 func mustMarshal(tb testing.TB, v *questionnaire.Validator, doc *questionnaire.Document) []byte {
 	tb.Helper()
 	b, err := v.Marshal(doc)

@@ -163,4 +163,29 @@ func RunFilingStoreTests(t *testing.T, newStore func(t *testing.T) questionnaire
 	})
 	runIdempotencyTests(t, newStore)
 	runIdempotencyExpiryTests(t, newStore)
+	t.Run("CurrentRevisionAgreesWithGet", func(t *testing.T) {
+		s := newStore(t)
+		rs, ok := s.(questionnaire.RevisionStore)
+		if !ok {
+			t.Skip("the store is not a questionnaire.RevisionStore")
+		}
+		if _, _, err := rs.CurrentRevision(ctx, "80123450159", 2024); !errors.Is(err, registry.ErrNotFound) {
+			t.Fatalf("CurrentRevision on empty store: err = %v, want ErrNotFound", err)
+		}
+		for rev := 1; rev <= 3; rev++ {
+			f := filing("80123450159", 2024, rev)
+			f.Late = rev%2 == 1 // each revision keeps its own flag: the current one's must be read
+			if err := s.Put(ctx, f); err != nil {
+				t.Fatalf("revision %d: %v", rev, err)
+			}
+			got, late, err := rs.CurrentRevision(ctx, f.BodyTaxCode, 2024)
+			cur, gerr := s.Get(ctx, f.BodyTaxCode, 2024)
+			if err != nil || gerr != nil || got != cur.Revision || late != cur.Late || got != rev || late != f.Late {
+				t.Fatalf("after revision %d: CurrentRevision = %d, %t, %v; Get = %d, %t, %v", rev, got, late, err, cur.Revision, cur.Late, gerr)
+			}
+		}
+		if _, _, err := rs.CurrentRevision(ctx, "80123450159", 2023); !errors.Is(err, registry.ErrNotFound) {
+			t.Fatalf("other year: err = %v, want ErrNotFound", err)
+		}
+	})
 }

@@ -17,7 +17,9 @@
 // the connection pool and the database: Filings.PutWithEvents writes a
 // filing and its register events in one transaction
 // (questionnaire.EventFilingStore), so a filing never lacks its change-feed
-// event.
+// event; Filings.CurrentRevision (questionnaire.RevisionStore) tells the
+// desk which revision an amendment follows, and whether the filing was late,
+// without reading the current document.
 //
 // Listings put registry.Filter.Candidates in the query and call
 // Filter.Visible on the rows read, in chunks, with no rows open, before the

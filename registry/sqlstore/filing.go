@@ -198,6 +198,26 @@ WHERE c.year = ? AND c.body_tax_code = ?`), year, bodyTaxCode)
 	return f, nil
 }
 
+// CurrentRevision implements questionnaire.RevisionStore: it reads the
+// current filing's revision and lateness, not its document (a document is
+// several kilobytes: overflow pages in SQLite, a TOAST value to fetch and
+// decompress in PostgreSQL).
+func (fs *Filings) CurrentRevision(ctx context.Context, bodyTaxCode string, year int) (int, bool, error) {
+	s := fs.s
+	var rev int
+	var late bool
+	err := s.reads.QueryRowContext(ctx, s.d.q(`SELECT f.revision, f.late FROM current_filings c
+JOIN filings f ON f.body_tax_code = c.body_tax_code AND f.year = c.year AND f.revision = c.revision
+WHERE c.year = ? AND c.body_tax_code = ?`), year, bodyTaxCode).Scan(&rev, &late)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, fmt.Errorf("sqlstore: filing of body %s year %d: %w", bodyTaxCode, year, registry.ErrNotFound)
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("sqlstore: read filing: %w", err)
+	}
+	return rev, late, nil
+}
+
 // History implements questionnaire.FilingStore.
 func (fs *Filings) History(ctx context.Context, bodyTaxCode string, year int) ([]questionnaire.Filing, error) {
 	s := fs.s
@@ -266,7 +286,10 @@ WHERE c.year = ? ORDER BY c.body_tax_code`), year)
 	}
 }
 
-var _ questionnaire.EventFilingStore = (*Filings)(nil)
+var (
+	_ questionnaire.EventFilingStore = (*Filings)(nil)
+	_ questionnaire.RevisionStore    = (*Filings)(nil)
+)
 
 // putIdempotency stores k in tx, naming the revision f, at its filing time.
 func (s *Store) putIdempotency(ctx context.Context, tx *txn, k questionnaire.IdempotencyKey, f *questionnaire.Filing) error {
