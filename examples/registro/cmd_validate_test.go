@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -214,5 +218,54 @@ func TestAppendValid(t *testing.T) {
 				t.Errorf("appendValid(%q, %d) = %s, want %s", file, line, got, want)
 			}
 		}
+	}
+}
+
+// gcWatch is standard input that notes the collector's GOGC when
+// validate first reads it.
+type gcWatch struct {
+	r       io.Reader
+	percent int
+}
+
+func (w *gcWatch) Read(p []byte) (int, error) {
+	if w.percent == 0 {
+		w.percent = gcPercent()
+	}
+	return w.r.Read(p)
+}
+
+// gcPercent reads the collector's GOGC.
+func gcPercent() int {
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	return p
+}
+
+// TestValidateGC: validate runs with GOGC=validateGCPercent unless the
+// environment sets GOGC, and puts the setting back when it is done.
+func TestValidateGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	doc := string(sampleJSON(t, 2024))
+	for _, tt := range []struct {
+		name   string
+		gogc   string // "" for unset
+		during int
+	}{
+		{"GOGC unset", "", validateGCPercent},
+		{"GOGC set", "100", 100},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("GOGC", tt.gogc)
+			if tt.gogc == "" {
+				require.NoError(t, os.Unsetenv("GOGC"))
+			}
+			in := &gcWatch{r: strings.NewReader(doc)}
+			var out, errb bytes.Buffer
+			code := run(context.Background(), &env{stdin: in, stdout: &out, stderr: &errb}, []string{"validate", "--year", "2024", "-"})
+			require.Equal(t, exitOK, code, errb.String())
+			assert.Equal(t, tt.during, in.percent, "GOGC while validating")
+			assert.Equal(t, 100, gcPercent(), "GOGC afterwards")
+		})
 	}
 }
