@@ -65,11 +65,28 @@ func (s *Store) WriteSQL(ctx context.Context, fail error, panics bool, statement
 // DBStats are the connection pool's statistics.
 func (s *Store) DBStats() sql.DBStats { return s.db.Stats() }
 
-// EntitiesPlan returns SQLite's query plan of the listing query of f, one
-// line per step.
+// EntitiesPlan returns the query plan of the listing query of f, one line
+// per step: SQLite's EXPLAIN QUERY PLAN, or PostgreSQL's EXPLAIN.
 func (s *Store) EntitiesPlan(ctx context.Context, f registry.Filter) ([]string, error) {
 	query, args := s.entitiesQuery(&f)
-	rows, err := s.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, append([]any{""}, append(args, 10)...)...)
+	args = append([]any{""}, append(args, 10)...)
+	if s.d.name == "postgres" {
+		rows, err := s.db.QueryContext(ctx, "EXPLAIN "+s.d.q(query), args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				return nil, err
+			}
+			out = append(out, line)
+		}
+		return out, rows.Err()
+	}
+	rows, err := s.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -159,9 +159,28 @@ func (s *Store) entitiesQuery(f *registry.Filter) (string, []any) {
 	// statistics SQLite may answer "has an enrolment in section S" from
 	// the index on (section, status, entity_id) instead, reading the
 	// section's enrolments for every body listed.
-	enrolments := "entity_enrolments en"
+	//
+	// PostgreSQL, for an EXISTS under OR (Candidates), plans a "hashed
+	// SubPlan" that reads every enrolment of the section into a hash table
+	// for each page (1,788 rows for a page of 63 bodies in a register of
+	// 1,954): OFFSET 0 keeps the subquery from being turned into that, so
+	// each body listed is probed in the same index, and a page costs what
+	// it lists, not what the register holds. An EXISTS under AND (Section,
+	// Status) is a semi-join, left to the planner.
+	enrolments, probe := "entity_enrolments en", ""
 	if s.d.name == "sqlite" {
 		enrolments += " INDEXED BY entity_enrolments_entity_section"
+	} else {
+		probe = " OFFSET 0"
+	}
+	// hasEnrolment is "the body has an enrolment" with the conditions
+	// given (each " AND …"); underOr asks for the probe.
+	hasEnrolment := func(conds string, underOr bool) string {
+		q := "EXISTS (SELECT 1 FROM " + enrolments + " WHERE en.entity_id = e.id" + conds
+		if underOr {
+			q += probe
+		}
+		return q + ")"
 	}
 	eq := func(col, v string) {
 		if v != "" {
@@ -174,16 +193,16 @@ func (s *Store) entitiesQuery(f *registry.Filter) (string, []any) {
 	eq("e.legal_form", f.LegalForm)
 	eq("e.branch_of", f.BranchOf)
 	if f.Section != 0 || f.Status != "" {
-		sub := "EXISTS (SELECT 1 FROM " + enrolments + " WHERE en.entity_id = e.id"
+		var conds string
 		if f.Section != 0 {
-			sub += " AND en.section = ?"
+			conds += " AND en.section = ?"
 			args = append(args, int(f.Section))
 		}
 		if f.Status != "" {
-			sub += " AND en.status = ?"
+			conds += " AND en.status = ?"
 			args = append(args, string(f.Status))
 		}
-		where = append(where, sub+")")
+		where = append(where, hasEnrolment(conds, false))
 	}
 	if f.Name != "" {
 		where = append(where, s.d.contains("e.name_lower"))
@@ -197,12 +216,11 @@ func (s *Store) entitiesQuery(f *registry.Filter) (string, []any) {
 			args = append(args, c.ID)
 		}
 		if c.SectionI {
-			or = append(or, "e.branch_of <> ''",
-				"EXISTS (SELECT 1 FROM "+enrolments+" WHERE en.entity_id = e.id AND en.section = ?)")
+			or = append(or, "e.branch_of <> ''", hasEnrolment(" AND en.section = ?", true))
 			args = append(args, int(registry.SectionI))
 		}
 		if c.SectionII {
-			cond := "EXISTS (SELECT 1 FROM " + enrolments + " WHERE en.entity_id = e.id AND en.section = ?)"
+			cond := hasEnrolment(" AND en.section = ?", true)
 			args = append(args, int(registry.SectionII))
 			if c.SectionIIRegions != nil {
 				if len(c.SectionIIRegions) == 0 {

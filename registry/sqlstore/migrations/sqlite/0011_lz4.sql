@@ -1,0 +1,3 @@
+-- Nothing to do on SQLite, which does not compress what it stores: this
+-- migration keeps the two dialects' histories in step (PostgreSQL's 0011
+-- compresses large documents with lz4).
