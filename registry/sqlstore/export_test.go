@@ -139,3 +139,32 @@ func (s *Store) CachedEntities() int {
 // SerialOnly turns the PostgreSQL pipeline off; call it before the first
 // write.
 func (s *Store) SerialOnly() { s.serialOnly = true }
+
+// ColumnCompressions returns, on PostgreSQL, the compression method set on
+// each column (table.column) the store compresses with lz4 where it can
+// ("l" lz4, "p" pglz, "" the server's default), and whether the server has
+// lz4.
+func (s *Store) ColumnCompressions(ctx context.Context) (map[string]string, bool, error) {
+	var hasLZ4 bool
+	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_settings
+WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals))`).Scan(&hasLZ4); err != nil {
+		return nil, false, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT c.relname || '.' || a.attname, a.attcompression::text
+FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+WHERE c.oid = ANY (ARRAY['filings', 'applications', 'entities', 'events']::regclass[])
+  AND a.attname IN ('document', 'doc', 'before', 'after')`)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var col, method string
+		if err := rows.Scan(&col, &method); err != nil {
+			return nil, false, err
+		}
+		out[col] = method
+	}
+	return out, hasLZ4, rows.Err()
+}

@@ -116,3 +116,26 @@ func TestMigrate(t *testing.T) {
 		})
 	}
 }
+
+// TestLZ4OnPostgres: migration 0011 compresses the large documents with lz4
+// on a server that has it.
+func TestLZ4OnPostgres(t *testing.T) {
+	s := mustOpen(t, postgresDSN(t), sqlstore.Options{})
+	got, hasLZ4, err := s.ColumnCompressions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hasLZ4 {
+		t.Skip("this PostgreSQL server has no lz4: the migration leaves pglz")
+	}
+	want := map[string]string{"filings.document": "l", "applications.doc": "l", "entities.doc": "l",
+		"events.before": "l", "events.after": "l"}
+	if len(got) != len(want) {
+		t.Fatalf("columns %v, want %v", got, want)
+	}
+	for col, m := range want {
+		if got[col] != m {
+			t.Errorf("%s: compression %q, want %q (lz4)", col, got[col], m)
+		}
+	}
+}
