@@ -71,20 +71,7 @@ func (s *Store) EntitiesPlan(ctx context.Context, f registry.Filter) ([]string, 
 	query, args := s.entitiesQuery(&f)
 	args = append([]any{""}, append(args, 10)...)
 	if s.d.name == "postgres" {
-		rows, err := s.db.QueryContext(ctx, "EXPLAIN "+s.d.q(query), args...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var line string
-			if err := rows.Scan(&line); err != nil {
-				return nil, err
-			}
-			out = append(out, line)
-		}
-		return out, rows.Err()
+		return stringColumn(ctx, s.db, "EXPLAIN "+s.d.q(query), args...)
 	}
 	rows, err := s.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {

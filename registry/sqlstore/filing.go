@@ -160,6 +160,11 @@ func (s *Store) putFiling(ctx context.Context, tx *txn, f *questionnaire.Filing,
 
 const filingColumns = "f.body_tax_code, f.year, f.revision, f.filed_at, f.filer_tax_code, f.late, f.document, f.warnings"
 
+// currentFilings joins each current pointer (c) to its filing (f).
+const currentFilings = `
+FROM current_filings c
+JOIN filings f ON f.body_tax_code = c.body_tax_code AND f.year = c.year AND f.revision = c.revision`
+
 // scanFiling reads one row of filingColumns.
 func scanFiling(row interface{ Scan(...any) error }) (questionnaire.Filing, error) {
 	var f questionnaire.Filing
@@ -185,8 +190,7 @@ func scanFiling(row interface{ Scan(...any) error }) (questionnaire.Filing, erro
 // Get implements questionnaire.FilingStore.
 func (fs *Filings) Get(ctx context.Context, bodyTaxCode string, year int) (questionnaire.Filing, error) {
 	s := fs.s
-	row := s.reads.QueryRowContext(ctx, s.d.q(`SELECT `+filingColumns+` FROM current_filings c
-JOIN filings f ON f.body_tax_code = c.body_tax_code AND f.year = c.year AND f.revision = c.revision
+	row := s.reads.QueryRowContext(ctx, s.d.q(`SELECT `+filingColumns+currentFilings+`
 WHERE c.year = ? AND c.body_tax_code = ?`), year, bodyTaxCode)
 	f, err := scanFiling(row)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -206,8 +210,7 @@ func (fs *Filings) CurrentRevision(ctx context.Context, bodyTaxCode string, year
 	s := fs.s
 	var rev int
 	var late bool
-	err := s.reads.QueryRowContext(ctx, s.d.q(`SELECT f.revision, f.late FROM current_filings c
-JOIN filings f ON f.body_tax_code = c.body_tax_code AND f.year = c.year AND f.revision = c.revision
+	err := s.reads.QueryRowContext(ctx, s.d.q(`SELECT f.revision, f.late`+currentFilings+`
 WHERE c.year = ? AND c.body_tax_code = ?`), year, bodyTaxCode).Scan(&rev, &late)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, fmt.Errorf("sqlstore: filing of body %s year %d: %w", bodyTaxCode, year, registry.ErrNotFound)
@@ -256,8 +259,7 @@ WHERE f.body_tax_code = ? AND f.year = ? ORDER BY f.revision`), bodyTaxCode, yea
 func (fs *Filings) Year(ctx context.Context, year int) iter.Seq2[questionnaire.Filing, error] {
 	s := fs.s
 	return func(yield func(questionnaire.Filing, error) bool) {
-		rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT `+filingColumns+` FROM current_filings c
-JOIN filings f ON f.body_tax_code = c.body_tax_code AND f.year = c.year AND f.revision = c.revision
+		rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT `+filingColumns+currentFilings+`
 WHERE c.year = ? ORDER BY c.body_tax_code`), year)
 		if err != nil {
 			yield(questionnaire.Filing{}, fmt.Errorf("sqlstore: read filings of %d: %w", year, err))

@@ -167,18 +167,16 @@ func (s *Store) entitiesQuery(f *registry.Filter) (string, []any) {
 	// each body listed is probed in the same index, and a page costs what
 	// it lists, not what the register holds. An EXISTS under AND (Section,
 	// Status) is a semi-join, left to the planner.
-	enrolments, probe := "entity_enrolments en", ""
+	enrolments := "entity_enrolments en"
 	if s.d.name == "sqlite" {
 		enrolments += " INDEXED BY entity_enrolments_entity_section"
-	} else {
-		probe = " OFFSET 0"
 	}
 	// hasEnrolment is "the body has an enrolment" with the conditions
-	// given (each " AND …"); underOr asks for the probe.
+	// given (each " AND …"), under OR or not.
 	hasEnrolment := func(conds string, underOr bool) string {
 		q := "EXISTS (SELECT 1 FROM " + enrolments + " WHERE en.entity_id = e.id" + conds
-		if underOr {
-			q += probe
+		if underOr && s.d.name == "postgres" {
+			q += " OFFSET 0"
 		}
 		return q + ")"
 	}
