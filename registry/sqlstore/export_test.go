@@ -62,6 +62,13 @@ func (s *Store) WriteSQL(ctx context.Context, fail error, panics bool, statement
 	})
 }
 
+// Pragma reads PRAGMA name on a connection of the store's own pool.
+func (s *Store) Pragma(ctx context.Context, name string) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, "PRAGMA "+name).Scan(&v)
+	return v, err
+}
+
 // DBStats are the connection pool's statistics.
 func (s *Store) DBStats() sql.DBStats { return s.db.Stats() }
 

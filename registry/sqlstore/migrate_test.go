@@ -41,6 +41,25 @@ func TestOpenPlainPath(t *testing.T) {
 	}
 }
 
+// TestSQLitePragmas checks the settings every connection of a SQLite store
+// runs with (sqlitePragmas), read back on the store's own pool.
+func TestSQLitePragmas(t *testing.T) {
+	t.Parallel()
+	s := mustOpen(t, "sqlite:"+t.TempDir()+"/pragmas.db", sqlstore.Options{})
+	for _, tc := range []struct{ pragma, want string }{
+		{"journal_mode", "wal"},
+		{"foreign_keys", "1"},
+		{"synchronous", "2"}, // FULL
+		{"busy_timeout", "10000"},
+		{"temp_store", "2"}, // MEMORY: savepoints' journals never spill to a file
+	} {
+		got, err := s.Pragma(context.Background(), tc.pragma)
+		if err != nil || got != tc.want {
+			t.Errorf("PRAGMA %s = %q, %v; want %q", tc.pragma, got, err, tc.want)
+		}
+	}
+}
+
 func TestMigrate(t *testing.T) {
 	t.Parallel()
 	for _, b := range backends() {

@@ -86,8 +86,8 @@ type Store struct {
 //
 // dsn is one of:
 //   - "sqlite:PATH" or a plain file path: an SQLite database file (created if
-//     missing) in WAL mode with foreign keys on, a busy timeout and
-//     synchronous=FULL;
+//     missing) in WAL mode with foreign keys on, a busy timeout,
+//     synchronous=FULL and temporary files in memory;
 //   - "postgres://…" or "postgresql://…": a PostgreSQL database, in pgx's URL
 //     syntax (add search_path=NAME to use a schema other than the default).
 //
@@ -186,6 +186,16 @@ func (s *Store) Dialect() string { return s.d.name }
 // cannot re-create, so a commit waits for the WAL fsync; the cost is one fsync
 // per write transaction (see BENCHMARKS.md).
 //
+// temp_store=MEMORY keeps SQLite's temporary files in memory, above all the
+// statement journals of the committer's savepoints (one a write, see Group
+// commit): a savepoint's journal holds the original of every page its write
+// changes, and past 64 KiB SQLite spills it to a temporary file, one
+// two pwrite(2) calls a page. A batch of a dozen filings spilled every
+// time; in memory the committer, which every write waits for, makes about
+// eleven system calls a filing fewer (BENCHMARKS.md, "Issue 23, fourth
+// pass"). The memory taken is what one statement sorts or one savepoint
+// changes, which the register's writes keep small.
+//
 // _txlock=immediate makes every transaction BEGIN IMMEDIATE: a transaction
 // takes the write lock when it starts, so two writers queue on busy_timeout
 // instead of one failing with SQLITE_BUSY when it upgrades a read lock.
@@ -194,6 +204,7 @@ var sqlitePragmas = []string{
 	"journal_mode(WAL)",
 	"foreign_keys(1)",
 	"synchronous(FULL)",
+	"temp_store(MEMORY)",
 }
 
 // parseDSN picks the dialect and returns the driver's own DSN.
