@@ -62,7 +62,8 @@
 // instead of failing with SQLITE_BUSY, while readers never wait.
 // synchronous=FULL fsyncs the WAL at every commit: an acknowledged write
 // survives a power loss, not only a crash of the process (NORMAL would be
-// faster and only crash-safe). PostgreSQL runs at READ COMMITTED;
+// faster and only crash-safe). Temporary files (temp_store=MEMORY), among
+// them the savepoints' journals of the group commit, stay in memory. PostgreSQL runs at READ COMMITTED;
 // migrations are serialised with a transaction-level advisory lock.
 //
 // # Group commit
