@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -91,7 +90,9 @@ func (s *Store) runPipelined(ctx context.Context, conn *sql.Conn, ops []*writeOp
 	if p.events == 0 {
 		p.b.QueuedQueries = p.b.QueuedQueries[1:]
 	} else {
-		p.b.Queue("UPDATE counters SET value = value + " + strconv.FormatInt(p.events, 10) + " WHERE name = 'event'")
+		// The count is a parameter: one statement, prepared once on each
+		// connection, whatever the batch's size.
+		p.b.Queue(p.d.q("UPDATE counters SET value = value + ? WHERE name = 'event'"), p.events)
 	}
 	err := conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
