@@ -59,7 +59,9 @@
 // operation. An error is a transport failure or a status other than the one
 // the operation expects (201 for a filing, 200 otherwise). In --self mode it
 // also gives the store's writes during the load and the transactions they
-// shared (sqlstore's group commit: writes per commit).
+// shared (sqlstore's group commit: writes per commit), and the share of the
+// load's time the committer was busy: near 100 % the store's one writer set
+// the pace.
 //
 // # Verify
 //

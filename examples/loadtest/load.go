@@ -475,14 +475,17 @@ type Results struct {
 // StoreStats is what the store's group commit did during the load, from
 // sqlstore.Store.CommitStats: the writes (filings, keys, answers) and the
 // transactions they shared; on PostgreSQL, the writes run in a pipeline
-// and the pipelines that fell back to the serial way.
+// and the pipelines that fell back to the serial way; and the share of the
+// load's time the committer was busy (near 1: the store's one writer set
+// the pace).
 type StoreStats struct {
-	Dialect      string  `json:"dialect"`
-	Writes       int64   `json:"writes"`
-	Transactions int64   `json:"transactions"`
-	PerCommit    float64 `json:"writesPerTransaction"`
-	Pipelined    int64   `json:"pipelined"`
-	Fallbacks    int64   `json:"pipelineFallbacks"`
+	Dialect       string  `json:"dialect"`
+	Writes        int64   `json:"writes"`
+	Transactions  int64   `json:"transactions"`
+	PerCommit     float64 `json:"writesPerTransaction"`
+	Pipelined     int64   `json:"pipelined"`
+	Fallbacks     int64   `json:"pipelineFallbacks"`
+	CommitterBusy float64 `json:"committerBusy"`
 }
 
 // summarize computes the results from every sample.

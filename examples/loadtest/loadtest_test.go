@@ -268,6 +268,10 @@ func TestSelf(t *testing.T) {
 				st.Transactions < 1 || st.Transactions > st.Writes || !strings.Contains(stdout.String(), "store "+be.Name+": ") {
 				t.Fatalf("store stats %+v, report:\n%s", st, stdout.String())
 			}
+			// The committer ran every batch within the load's time.
+			if st := res.Store; st.CommitterBusy <= 0 || st.CommitterBusy > 1 || !strings.Contains(stdout.String(), "% of the load") {
+				t.Fatalf("committer busy %v of the load, report:\n%s", st.CommitterBusy, stdout.String())
+			}
 			// On PostgreSQL the filings are pipelined; nothing fails, so no
 			// pipeline falls back.
 			if st := res.Store; be.Name == "postgres" && (st.Pipelined < int64(res.Filings) || st.Fallbacks != 0) {

@@ -289,6 +289,9 @@ func runSelf(ctx context.Context, o options, stderr io.Writer) (*Results, error)
 		if st.Transactions > 0 {
 			st.PerCommit = float64(st.Writes) / float64(st.Transactions)
 		}
+		if res.Seconds > 0 {
+			st.CommitterBusy = (after.Busy - before.Busy).Seconds() / res.Seconds
+		}
 		res.Store = st
 	}
 	return res, err
@@ -372,7 +375,7 @@ func printResults(w io.Writer, r *Results) {
 		if st.Dialect == "postgres" {
 			fmt.Fprintf(w, "; %d pipelined, %d pipelines fell back", st.Pipelined, st.Fallbacks)
 		}
-		fmt.Fprintln(w)
+		fmt.Fprintf(w, "; committer busy %.0f %% of the load\n", 100*st.CommitterBusy)
 	}
 	for _, e := range r.ErrorSamples {
 		fmt.Fprintln(w, "error:", e)

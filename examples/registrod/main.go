@@ -192,6 +192,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	}
 	defer store.Close()
 	m.reg.MustRegister(newPoolCollector(store.Dialect(), store.PoolStats))
+	m.registerCommitStats(store.Dialect(), store.CommitStats)
 	reg := wire.Registry(store, opts)
 	go cfg.silence.run(ctx, reg, log)
 	// A filing and its change-feed event are two writes: repair any filing a

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/openregistro/registro/registry/sqlstore"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -32,6 +33,33 @@ func newMetrics() *metrics {
 
 // observeWriteWait is sqlstore.Options.WriteWait.
 func (m *metrics) observeWriteWait(d time.Duration) { m.writeWait.Observe(d.Seconds()) }
+
+// commitMetrics are the store's group commit (sqlstore.CommitStats) as
+// counters: name, help and the value.
+var commitMetrics = []struct {
+	name, help string
+	value      func(sqlstore.CommitStats) float64
+}{
+	{"registrod_store_transactions_total", "Transactions the store's group commit ran: one a batch of writes, plus one for each retry after a write broke its transaction.",
+		func(s sqlstore.CommitStats) float64 { return float64(s.Transactions) }},
+	{"registrod_store_writes_total", "Writes those transactions ran (a retried write counts again).",
+		func(s sqlstore.CommitStats) float64 { return float64(s.Writes) }},
+	{"registrod_store_pipelined_writes_total", "Writes run in a PostgreSQL pipeline (0 on SQLite).",
+		func(s sqlstore.CommitStats) float64 { return float64(s.Pipelined) }},
+	{"registrod_store_pipeline_fallbacks_total", "PostgreSQL pipelines that failed, their batch then run again the serial way.",
+		func(s sqlstore.CommitStats) float64 { return float64(s.Fallbacks) }},
+	{"registrod_store_committer_busy_seconds_total", "Time the store's one writer (the committer) spent running batches: its rate is how saturated it is, and near 1 every write waits for it.",
+		func(s sqlstore.CommitStats) float64 { return s.Busy.Seconds() }},
+}
+
+// registerCommitStats registers commitMetrics, read from stats, for the
+// store of dialect dbName ("sqlite" or "postgres").
+func (m *metrics) registerCommitStats(dbName string, stats func() sqlstore.CommitStats) {
+	for _, c := range commitMetrics {
+		m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: c.name, Help: c.help,
+			ConstLabels: prometheus.Labels{"db_name": dbName}}, func() float64 { return c.value(stats()) }))
+	}
+}
 
 // handler serves /metrics (and nothing else).
 func (m *metrics) handler() http.Handler {

@@ -270,6 +270,11 @@ func TestMetricsAndReadiness(t *testing.T) {
 		`registrod_received_total{kind="application"} 0`,
 		`registrod_sqlite_write_wait_seconds_count`,
 		`go_sql_open_connections{db_name="sqlite"}`,
+		`registrod_store_transactions_total{db_name="sqlite"}`,
+		`registrod_store_writes_total{db_name="sqlite"}`,
+		`registrod_store_pipelined_writes_total{db_name="sqlite"} 0`,
+		`registrod_store_pipeline_fallbacks_total{db_name="sqlite"} 0`,
+		`registrod_store_committer_busy_seconds_total{db_name="sqlite"}`,
 		`go_goroutines`,
 	} {
 		if !strings.Contains(body, want) {

@@ -103,6 +103,11 @@
 //   - Close answers the writes already queued, then closes the pool;
 //     writes after it fail with ErrClosed.
 //
+// The committer is the store's one writer, so it sets the pace of every
+// write: CommitStats.Busy is the time it has spent running batches, and
+// its growth over an interval, divided by the interval, says how close to
+// its limit the store writes (near 1, more callers only wait longer).
+//
 // On PostgreSQL this replaces one transaction per write, each taking the
 // counter row's lock and holding it through its own commit and WAL flush,
 // so that concurrent filings ran one after the other, each waiting for the

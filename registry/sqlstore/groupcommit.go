@@ -67,11 +67,13 @@ type committer struct {
 	// the writes they ran, pipelined the writes run in a pipeline and
 	// fallbacks the pipelines that failed, for CommitStats.
 	batches, writes, pipelined, fallbacks atomic.Int64
-	queue                                 chan *writeOp
-	mu                                    sync.RWMutex // held (read) while submitting, (write) to close
-	closed                                bool
-	closing                               chan struct{}
-	exited                                chan struct{}
+	// busy is the time, in nanoseconds, spent running batches.
+	busy    atomic.Int64
+	queue   chan *writeOp
+	mu      sync.RWMutex // held (read) while submitting, (write) to close
+	closed  bool
+	closing chan struct{}
+	exited  chan struct{}
 }
 
 func newCommitter() *committer {
@@ -167,7 +169,9 @@ func (s *Store) run() {
 				break fill
 			}
 		}
+		start := time.Now()
 		s.commitBatch(batch)
+		c.busy.Add(int64(time.Since(start)))
 		clear(batch)
 	}
 }
@@ -216,14 +220,21 @@ type CommitStats struct {
 	// Fallbacks how many pipelines failed, their batch then run again the
 	// serial way (see "Pipeline" in the package documentation).
 	Pipelined, Fallbacks int64
+	// Busy is how long the committer has spent running batches. Its
+	// growth over an interval, divided by the interval, is how saturated
+	// the store's one writer is: near 1, every write queues behind the
+	// batch being committed, and the store writes as fast as it can; more
+	// callers then only lengthen the wait.
+	Busy time.Duration
 }
 
-// CommitStats returns how many writes shared how many transactions: Writes
-// divided by Transactions is the mean batch of the group commit (for
-// metrics).
+// CommitStats returns how many writes shared how many transactions (Writes
+// divided by Transactions is the mean batch of the group commit) and how
+// long the committer has been busy (for metrics).
 func (s *Store) CommitStats() CommitStats {
 	c := s.commits
-	return CommitStats{Transactions: c.batches.Load(), Writes: c.writes.Load(), Pipelined: c.pipelined.Load(), Fallbacks: c.fallbacks.Load()}
+	return CommitStats{Transactions: c.batches.Load(), Writes: c.writes.Load(), Pipelined: c.pipelined.Load(),
+		Fallbacks: c.fallbacks.Load(), Busy: time.Duration(c.busy.Load())}
 }
 
 // batchContext is the context of a batch's statements: it ends at the

@@ -475,3 +475,38 @@ func TestGroupCommitOrderAcrossKinds(t *testing.T) {
 		})
 	}
 }
+
+// TestCommitStatsBusy: CommitStats.Busy grows by the time the committer
+// spends on a batch (here held for 100 ms) and not while it waits for
+// writes.
+func TestCommitStatsBusy(t *testing.T) {
+	t.Parallel()
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			t.Parallel()
+			s := mustOpen(t, be.dsn(t), sqlstore.Options{})
+			const held = 100 * time.Millisecond
+			before := s.CommitStats()
+			release := s.HoldCommitter(context.Background())
+			time.Sleep(held)
+			if err := release(); err != nil {
+				t.Fatal(err)
+			}
+			// The committer adds its time once the batch is answered.
+			var busy time.Duration
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+				if busy = s.CommitStats().Busy - before.Busy; busy >= held {
+					break
+				}
+			}
+			if busy < held {
+				t.Fatalf("Busy grew by %v over a batch held %v", busy, held)
+			}
+			idle := s.CommitStats()
+			time.Sleep(held)
+			if got := s.CommitStats().Busy - idle.Busy; got != 0 {
+				t.Errorf("Busy grew by %v while no write came", got)
+			}
+		})
+	}
+}
