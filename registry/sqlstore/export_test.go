@@ -62,6 +62,17 @@ func (s *Store) WriteSQL(ctx context.Context, fail error, panics bool, statement
 	})
 }
 
+// WriteExec submits a write that calls fn with the context its statements
+// run with and a function running one statement in the shared transaction.
+func (s *Store) WriteExec(ctx context.Context, fn func(ctx context.Context, exec func(query string) error) error) error {
+	return s.write(ctx, func(ctx context.Context, t *txn) error {
+		return fn(ctx, func(q string) error {
+			_, err := t.ExecContext(ctx, q)
+			return err
+		})
+	})
+}
+
 // Pragma reads PRAGMA name on a connection of the store's own pool.
 func (s *Store) Pragma(ctx context.Context, name string) (string, error) {
 	var v string

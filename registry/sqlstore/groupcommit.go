@@ -276,7 +276,7 @@ func (s *Store) tryBatch(ctx context.Context, ops []*writeOp, pipe bool) (retry 
 		if err != nil {
 			return b.failAll(fmt.Errorf("sqlstore: begin: %w", err)), pipe
 		}
-		return s.finishBatch(ctx, tx, b), pipe
+		return s.finishBatch(s.stmtContext(ctx), tx, b), pipe
 	}
 	// The pipeline runs on the transaction's connection itself.
 	conn, err := s.db.Conn(ctx)
@@ -295,6 +295,25 @@ func (s *Store) tryBatch(ctx context.Context, ops []*writeOp, pipe bool) (retry 
 		return ops, false
 	}
 	return s.finishBatch(ctx, tx, b), pipe
+}
+
+// stmtContext is the context of the statements of a batch begun with ctx.
+// On SQLite it is ctx without its end (context.WithoutCancel): the driver
+// watches a context that can end with a goroutine, a channel and a
+// progress handler for each statement, which more than doubles the cost of
+// a short INSERT (BenchmarkBatchStatement: 8.1 against 3.5 µs), and the
+// committer, which every write waits for, runs seven or so a write. The
+// batch still ends with ctx: database/sql rolls its transaction back when
+// ctx ends, so the statements after it fail and nothing commits. What is
+// given up is interrupting a statement midway, and inside a BEGIN
+// IMMEDIATE transaction a SQLite statement never waits for a lock. On
+// PostgreSQL, where a statement can wait for a row lock, the statements
+// keep ctx.
+func (s *Store) stmtContext(ctx context.Context) context.Context {
+	if s.d.name == "sqlite" {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // batch is the writes of one try of tryBatch: those already run in its

@@ -510,3 +510,47 @@ func TestCommitStatsBusy(t *testing.T) {
 		})
 	}
 }
+
+// TestBatchEndsAtItsDeadline: on SQLite a batch's statements run with a
+// context that does not end (stmtContext: the driver's watch of one that
+// can is most of a short statement's cost), on PostgreSQL with the batch's
+// own. Either way the batch still ends at its callers' deadline: a write
+// still running then fails, and nothing of it commits.
+func TestBatchEndsAtItsDeadline(t *testing.T) {
+	t.Parallel()
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			t.Parallel()
+			dsn := be.dsn(t)
+			s := mustOpen(t, dsn, sqlstore.Options{})
+			if err := s.WriteSQL(context.Background(), nil, false, "CREATE TABLE probe (x INTEGER)"); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+			defer cancel()
+			var canEnd bool
+			err := s.WriteExec(ctx, func(ctx context.Context, exec func(string) error) error {
+				canEnd = ctx.Done() != nil
+				if err := exec("INSERT INTO probe (x) VALUES (1)"); err != nil {
+					return err
+				}
+				time.Sleep(400 * time.Millisecond) // past the deadline
+				return exec("INSERT INTO probe (x) VALUES (2)")
+			})
+			if want := be.name == "postgres"; canEnd != want {
+				t.Errorf("the statements' context can end: %v, want %v", canEnd, want)
+			}
+			if err == nil {
+				t.Fatal("a write past its batch's deadline succeeded")
+			}
+			var n int
+			if err := rawDB(t, dsn).QueryRow("SELECT count(*) FROM probe").Scan(&n); err != nil || n != 0 {
+				t.Fatalf("probe holds %d rows (%v) after the failed batch, want 0", n, err)
+			}
+			// The store goes on.
+			if err := s.WriteSQL(context.Background(), nil, false, "INSERT INTO probe (x) VALUES (3)"); err != nil {
+				t.Fatalf("the next write: %v", err)
+			}
+		})
+	}
+}
