@@ -113,7 +113,7 @@ func TestPipeline(t *testing.T) {
 		st.Writes -= before.Writes
 		st.Pipelined -= before.Pipelined
 		st.Fallbacks -= before.Fallbacks
-		st.Busy = 0 // a time, not compared
+		st.Busy = 0  // a time, not compared
 		feedOf(t, s) // no gap
 		return out, st, dumpFilings(t, dsn)
 	}
