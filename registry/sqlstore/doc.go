@@ -99,7 +99,12 @@
 //     with the batch's own context (cancelling a statement can abort the
 //     whole shared transaction), which ends at the latest deadline of the
 //     batch's callers, and the caller waits for the commit, so an answer is
-//     never "cancelled" for a write that committed.
+//     never "cancelled" for a write that committed. When that deadline
+//     passes, the transaction is rolled back and nothing of the batch
+//     commits; on SQLite a statement already running finishes first (the
+//     statements' context does not end: watching one that can costs the
+//     driver more than a short INSERT itself, and inside BEGIN IMMEDIATE a
+//     statement never waits for a lock).
 //   - Close answers the writes already queued, then closes the pool;
 //     writes after it fail with ErrClosed.
 //
