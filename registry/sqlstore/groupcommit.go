@@ -301,8 +301,8 @@ func (s *Store) tryBatch(ctx context.Context, ops []*writeOp, pipe bool) (retry 
 // On SQLite it is ctx without its end (context.WithoutCancel): the driver
 // watches a context that can end with a goroutine, a channel and a
 // progress handler for each statement, which more than doubles the cost of
-// a short INSERT (BenchmarkBatchStatement: 8.1 against 3.5 µs), and the
-// committer, which every write waits for, runs seven or so a write. The
+// a short INSERT (BenchmarkBatchStatement: 5.3 against 1.8 µs), and the
+// committer, which every write waits for, runs six or seven a write. The
 // batch still ends with ctx: database/sql rolls its transaction back when
 // ctx ends, so the statements after it fail and nothing commits. What is
 // given up is interrupting a statement midway, and inside a BEGIN
