@@ -73,6 +73,22 @@ func (s *Store) WriteExec(ctx context.Context, fn func(ctx context.Context, exec
 	})
 }
 
+// PrepareInBackground has the statement cache prepare each query in the
+// background, as a transaction's first use of a query does.
+func (s *Store) PrepareInBackground(queries ...string) {
+	for _, q := range queries {
+		s.reads.cached(q)
+	}
+}
+
+// Preparing is how many queries the statement cache is preparing in the
+// background.
+func (s *Store) Preparing() int {
+	s.reads.mu.Lock()
+	defer s.reads.mu.Unlock()
+	return len(s.reads.preparing)
+}
+
 // Pragma reads PRAGMA name on a connection of the store's own pool.
 func (s *Store) Pragma(ctx context.Context, name string) (string, error) {
 	var v string

@@ -26,8 +26,11 @@ type stmtCache struct {
 	stmts  map[string]*sql.Stmt
 	closed bool
 	// preparing holds the queries cached is having prepared in the
-	// background.
-	preparing map[string]bool
+	// background, and background counts those goroutines: close waits for
+	// them, so that none holds a connection (on SQLite, none opens one and
+	// creates the database's files again) after the store is closed.
+	preparing  map[string]bool
+	background sync.WaitGroup
 }
 
 func newStmtCache(db *sql.DB, on bool) *stmtCache {
@@ -36,9 +39,9 @@ func newStmtCache(db *sql.DB, on bool) *stmtCache {
 
 // cached returns the prepared statement of query when the cache has one;
 // when it does not, it has it prepared in the background (at most one
-// preparation a query, within the cache's bound) and returns nil. A transaction asks this instead of stmt: preparing takes
-// a connection from the pool, which the transaction may have taken the last
-// of.
+// preparation a query, within the cache's bound) and returns nil. A
+// transaction asks this instead of stmt: preparing takes a connection from
+// the pool, which the transaction may have taken the last of.
 func (c *stmtCache) cached(query string) *sql.Stmt {
 	if !c.on {
 		return nil
@@ -50,7 +53,9 @@ func (c *stmtCache) cached(query string) *sql.Stmt {
 		return st
 	}
 	c.preparing[query] = true
+	c.background.Add(1)
 	go func() {
+		defer c.background.Done()
 		c.stmt(context.Background(), query)
 		c.mu.Lock()
 		delete(c.preparing, query)
@@ -103,11 +108,17 @@ func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...a
 	return c.db.QueryRowContext(ctx, query, args...)
 }
 
-// close closes the cached statements; later queries run unprepared.
+// close waits for the preparations in the background, then closes the
+// cached statements; later queries run unprepared.
 func (c *stmtCache) close() {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.closed = true
+	c.mu.Unlock()
+	// A preparation that ends now finds the cache closed and closes its
+	// statement itself.
+	c.background.Wait()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for q, st := range c.stmts {
 		st.Close()
 		delete(c.stmts, q)

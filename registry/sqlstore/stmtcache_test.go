@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -64,5 +65,34 @@ func TestStmtCache(t *testing.T) {
 				t.Fatalf("%d statements cached, bound %d", got, sqlstore.MaxCachedStmts)
 			}
 		})
+	}
+}
+
+// TestStmtCacheCloseWaits: Close waits for the statements the cache is
+// preparing in the background, so that none holds a connection after it
+// and SQLite's files are gone when it returns (a test's temporary
+// directory could not be removed otherwise).
+func TestStmtCacheCloseWaits(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, err := sqlstore.Open(context.Background(), "sqlite:"+dir+"/close.db", sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var queries []string
+	for i := range 64 {
+		queries = append(queries, fmt.Sprintf("SELECT count(*) + %d FROM entities", i))
+	}
+	s.PrepareInBackground(queries...)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.Preparing(); n != 0 {
+		t.Fatalf("%d statements still being prepared after Close", n)
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(dir + "/close.db" + suffix); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("close.db%s after Close: %v, want it removed by the last connection", suffix, err)
+		}
 	}
 }
