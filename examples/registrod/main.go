@@ -191,8 +191,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 		return stop(err)
 	}
 	defer store.Close()
-	m.reg.MustRegister(newPoolCollector(store.Dialect(), store.PoolStats))
-	m.registerCommitStats(store.Dialect(), store.CommitStats)
+	m.reg.MustRegister(newStatsCollector(store.Dialect(), store.PoolStats, poolMetrics),
+		newStatsCollector(store.Dialect(), store.CommitStats, commitMetrics))
 	reg := wire.Registry(store, opts)
 	go cfg.silence.run(ctx, reg, log)
 	// A filing and its change-feed event are two writes: repair any filing a

@@ -34,33 +34,6 @@ func newMetrics() *metrics {
 // observeWriteWait is sqlstore.Options.WriteWait.
 func (m *metrics) observeWriteWait(d time.Duration) { m.writeWait.Observe(d.Seconds()) }
 
-// commitMetrics are the store's group commit (sqlstore.CommitStats) as
-// counters: name, help and the value.
-var commitMetrics = []struct {
-	name, help string
-	value      func(sqlstore.CommitStats) float64
-}{
-	{"registrod_store_transactions_total", "Transactions the store's group commit ran: one a batch of writes, plus one for each retry after a write broke its transaction.",
-		func(s sqlstore.CommitStats) float64 { return float64(s.Transactions) }},
-	{"registrod_store_writes_total", "Writes those transactions ran (a retried write counts again).",
-		func(s sqlstore.CommitStats) float64 { return float64(s.Writes) }},
-	{"registrod_store_pipelined_writes_total", "Writes run in a PostgreSQL pipeline (0 on SQLite).",
-		func(s sqlstore.CommitStats) float64 { return float64(s.Pipelined) }},
-	{"registrod_store_pipeline_fallbacks_total", "PostgreSQL pipelines that failed, their batch then run again the serial way.",
-		func(s sqlstore.CommitStats) float64 { return float64(s.Fallbacks) }},
-	{"registrod_store_committer_busy_seconds_total", "Time the store's one writer (the committer) spent running batches: its rate is how saturated it is, and near 1 every write waits for it.",
-		func(s sqlstore.CommitStats) float64 { return s.Busy.Seconds() }},
-}
-
-// registerCommitStats registers commitMetrics, read from stats, for the
-// store of dialect dbName ("sqlite" or "postgres").
-func (m *metrics) registerCommitStats(dbName string, stats func() sqlstore.CommitStats) {
-	for _, c := range commitMetrics {
-		m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: c.name, Help: c.help,
-			ConstLabels: prometheus.Labels{"db_name": dbName}}, func() float64 { return c.value(stats()) }))
-	}
-}
-
 // handler serves /metrics (and nothing else).
 func (m *metrics) handler() http.Handler {
 	mux := http.NewServeMux()
@@ -68,22 +41,28 @@ func (m *metrics) handler() http.Handler {
 	return mux
 }
 
-// poolCollector exports the database pool's statistics (sql.DBStats) under
-// the names of client_golang's collectors.NewDBStatsCollector
-// (go_sql_…{db_name}), from a function rather than a *sql.DB: the store
-// does not hand out its pool.
-type poolCollector struct {
-	stats func() sql.DBStats
-	descs map[string]*prometheus.Desc
-}
-
-// poolMetrics are the exported statistics: name, help, counter or gauge,
-// and the value.
-var poolMetrics = []struct {
+// statMetric is one statistic of a T exported by a statsCollector: its
+// name and help, counter or gauge, and its value.
+type statMetric[T any] struct {
 	name, help string
 	counter    bool
-	value      func(sql.DBStats) float64
-}{
+	value      func(T) float64
+}
+
+// statsCollector exports the statistics a function returns, read once a
+// scrape, labelled with the store's db_name: the database pool's
+// (sql.DBStats, under the names of client_golang's
+// collectors.NewDBStatsCollector, go_sql_…, from a function rather than a
+// *sql.DB: the store does not hand out its pool) and the group commit's
+// (sqlstore.CommitStats).
+type statsCollector[T any] struct {
+	stats   func() T
+	metrics []statMetric[T]
+	descs   []*prometheus.Desc
+}
+
+// poolMetrics are the database pool's statistics.
+var poolMetrics = []statMetric[sql.DBStats]{
 	{"go_sql_max_open_connections", "Maximum number of open connections to the database.", false, func(s sql.DBStats) float64 { return float64(s.MaxOpenConnections) }},
 	{"go_sql_open_connections", "The number of established connections both in use and idle.", false, func(s sql.DBStats) float64 { return float64(s.OpenConnections) }},
 	{"go_sql_in_use_connections", "The number of connections currently in use.", false, func(s sql.DBStats) float64 { return float64(s.InUse) }},
@@ -95,31 +74,45 @@ var poolMetrics = []struct {
 	{"go_sql_max_lifetime_closed_total", "The total number of connections closed due to SetConnMaxLifetime.", true, func(s sql.DBStats) float64 { return float64(s.MaxLifetimeClosed) }},
 }
 
-// newPoolCollector returns the collector of a pool named dbName
-// ("sqlite" or "postgres").
-func newPoolCollector(dbName string, stats func() sql.DBStats) *poolCollector {
-	c := &poolCollector{stats: stats, descs: map[string]*prometheus.Desc{}}
-	for _, p := range poolMetrics {
-		c.descs[p.name] = prometheus.NewDesc(p.name, p.help, nil, prometheus.Labels{"db_name": dbName})
+// commitMetrics are the store's group commit.
+var commitMetrics = []statMetric[sqlstore.CommitStats]{
+	{"registrod_store_transactions_total", "Transactions the store's group commit ran: one a batch of writes, plus one for each retry after a write broke its transaction.",
+		true, func(s sqlstore.CommitStats) float64 { return float64(s.Transactions) }},
+	{"registrod_store_writes_total", "Writes those transactions ran (a retried write counts again).",
+		true, func(s sqlstore.CommitStats) float64 { return float64(s.Writes) }},
+	{"registrod_store_pipelined_writes_total", "Writes run in a PostgreSQL pipeline (0 on SQLite).",
+		true, func(s sqlstore.CommitStats) float64 { return float64(s.Pipelined) }},
+	{"registrod_store_pipeline_fallbacks_total", "PostgreSQL pipelines that failed, their batch then run again the serial way.",
+		true, func(s sqlstore.CommitStats) float64 { return float64(s.Fallbacks) }},
+	{"registrod_store_committer_busy_seconds_total", "Time the store's one writer (the committer) spent running batches: its rate is how saturated it is, and near 1 every write waits for it.",
+		true, func(s sqlstore.CommitStats) float64 { return s.Busy.Seconds() }},
+}
+
+// newStatsCollector returns the collector of metrics, read from stats, for
+// the store of dialect dbName ("sqlite" or "postgres").
+func newStatsCollector[T any](dbName string, stats func() T, metrics []statMetric[T]) *statsCollector[T] {
+	c := &statsCollector[T]{stats: stats, metrics: metrics}
+	for _, m := range metrics {
+		c.descs = append(c.descs, prometheus.NewDesc(m.name, m.help, nil, prometheus.Labels{"db_name": dbName}))
 	}
 	return c
 }
 
 // Describe implements prometheus.Collector.
-func (c *poolCollector) Describe(ch chan<- *prometheus.Desc) {
+func (c *statsCollector[T]) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range c.descs {
 		ch <- d
 	}
 }
 
 // Collect implements prometheus.Collector.
-func (c *poolCollector) Collect(ch chan<- prometheus.Metric) {
+func (c *statsCollector[T]) Collect(ch chan<- prometheus.Metric) {
 	s := c.stats()
-	for _, p := range poolMetrics {
+	for i, m := range c.metrics {
 		t := prometheus.GaugeValue
-		if p.counter {
+		if m.counter {
 			t = prometheus.CounterValue
 		}
-		ch <- prometheus.MustNewConstMetric(c.descs[p.name], t, p.value(s))
+		ch <- prometheus.MustNewConstMetric(c.descs[i], t, m.value(s))
 	}
 }

@@ -275,6 +275,8 @@ func TestMetricsAndReadiness(t *testing.T) {
 		`registrod_store_pipelined_writes_total{db_name="sqlite"} 0`,
 		`registrod_store_pipeline_fallbacks_total{db_name="sqlite"} 0`,
 		`registrod_store_committer_busy_seconds_total{db_name="sqlite"}`,
+		`# TYPE registrod_store_committer_busy_seconds_total counter`,
+		`# TYPE go_sql_open_connections gauge`,
 		`go_goroutines`,
 	} {
 		if !strings.Contains(body, want) {

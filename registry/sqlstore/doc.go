@@ -63,8 +63,9 @@
 // synchronous=FULL fsyncs the WAL at every commit: an acknowledged write
 // survives a power loss, not only a crash of the process (NORMAL would be
 // faster and only crash-safe). Temporary files (temp_store=MEMORY), among
-// them the savepoints' journals of the group commit, stay in memory. PostgreSQL runs at READ COMMITTED;
-// migrations are serialised with a transaction-level advisory lock.
+// them the savepoints' journals of the group commit, stay in memory.
+// PostgreSQL runs at READ COMMITTED; migrations are serialised with a
+// transaction-level advisory lock.
 //
 // # Group commit
 //
