@@ -61,7 +61,12 @@
 // also gives the store's writes during the load and the transactions they
 // shared (sqlstore's group commit: writes per commit), and the share of the
 // load's time the committer was busy: near 100 % the store's one writer set
-// the pace.
+// the pace. Where the system reports it (getrusage(2) on Unix), the report
+// also gives the CPU time the load test's own process used during the load,
+// a filing and as a share of the machine's processors: with --self the
+// service and the load generator together (not a PostgreSQL server's
+// processes), with --target the load generator alone. Near 100 % of the
+// processors, the CPU a filing is what bounds the rate.
 //
 // # Verify
 //

@@ -470,6 +470,43 @@ type Results struct {
 	Verify *Verification `json:"verify,omitempty"`
 	// Store is the SQL store's group commit during the load (--self only).
 	Store *StoreStats `json:"store,omitempty"`
+	// CPU is the CPU time of the load test's process during the load
+	// (absent where the system does not report it).
+	CPU *CPUStats `json:"cpu,omitempty"`
+}
+
+// CPUStats is the CPU time the load test's own process used during the
+// load, user and system together (getrusage(2)). With --self that is the
+// service's and the load generator's work together (not a PostgreSQL
+// server's, which runs in processes of its own); with --target it is the
+// load generator's alone. On a machine the run has to itself, the CPU
+// a filing says what the whole machine spends on each filing, which is
+// what bounds the rate once OfMachine nears 1 (BENCHMARKS.md, "Issue 23,
+// fifth pass" and "sixth pass").
+type CPUStats struct {
+	// Seconds is the CPU time used during the load.
+	Seconds float64 `json:"seconds"`
+	// PerFilingMs is Seconds over the filings acknowledged, in
+	// milliseconds (0 when none was).
+	PerFilingMs float64 `json:"perFilingMs"`
+	// CPUs is runtime.NumCPU, and OfMachine is Seconds over the load's
+	// wall time times CPUs: the share of the machine's processors the
+	// process kept busy.
+	CPUs      int     `json:"cpus"`
+	OfMachine float64 `json:"ofMachine"`
+}
+
+// cpuStats computes the CPU figures of r from the CPU time used during
+// its load, on a machine of cpus processors.
+func cpuStats(used time.Duration, r *Results, cpus int) *CPUStats {
+	c := &CPUStats{Seconds: used.Seconds(), CPUs: cpus}
+	if r.Filings > 0 {
+		c.PerFilingMs = 1000 * c.Seconds / float64(r.Filings)
+	}
+	if r.Seconds > 0 && cpus > 0 {
+		c.OfMachine = c.Seconds / (r.Seconds * float64(cpus))
+	}
+	return c
 }
 
 // StoreStats is what the store's group commit did during the load, from

@@ -272,6 +272,12 @@ func TestSelf(t *testing.T) {
 			if st := res.Store; st.CommitterBusy <= 0 || st.CommitterBusy > 1 || !strings.Contains(stdout.String(), "% of the load") {
 				t.Fatalf("committer busy %v of the load, report:\n%s", st.CommitterBusy, stdout.String())
 			}
+			// The process's CPU during the load is reported, a filing and
+			// as a share of the machine.
+			if c := res.CPU; c == nil || c.Seconds <= 0 || c.PerFilingMs <= 0 || c.CPUs < 1 || c.OfMachine <= 0 ||
+				!strings.Contains(stdout.String(), "ms a filing") {
+				t.Fatalf("cpu %+v, report:\n%s", c, stdout.String())
+			}
 			// On PostgreSQL the filings are pipelined; nothing fails, so no
 			// pipeline falls back.
 			if st := res.Store; be.Name == "postgres" && (st.Pipelined < int64(res.Filings) || st.Fallbacks != 0) {
@@ -381,4 +387,30 @@ func Example_checkTarget() {
 	// http://127.0.0.1:8080 <nil>
 	// http://[::1]:8080 <nil>
 	//  loadtest: target must be on loopback (localhost, 127.0.0.0/8 or [::1]): got host "192.168.1.20"
+}
+
+// TestCPUStats checks the CPU figures of a run, and that a run with no
+// filings or no time divides by neither.
+func TestCPUStats(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		used      time.Duration
+		filings   int
+		seconds   float64
+		cpus      int
+		perFiling float64
+		ofMachine float64
+	}{
+		{"busy", 3 * time.Second, 2000, 2, 2, 1.5, 0.75},
+		{"no filings", time.Second, 0, 2, 2, 0, 0.25},
+		{"no time", time.Second, 10, 0, 2, 100, 0},
+		{"one cpu", 500 * time.Millisecond, 100, 1, 1, 5, 0.5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := cpuStats(tc.used, &Results{Filings: tc.filings, Seconds: tc.seconds}, tc.cpus)
+			if c.Seconds != tc.used.Seconds() || c.PerFilingMs != tc.perFiling || c.OfMachine != tc.ofMachine || c.CPUs != tc.cpus {
+				t.Fatalf("cpuStats = %+v, want %v ms a filing and %v of the machine", c, tc.perFiling, tc.ofMachine)
+			}
+		})
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"sort"
 	"strings"
@@ -321,8 +322,12 @@ func drive(ctx context.Context, o options, base string, hc *http.Client, w *Work
 			return nil, err
 		}
 	}
+	cpu0, cpuOK := processCPU()
 	res, acks, cut := Run(ctx, w, Config{Base: base, Concurrency: o.concurrency, Duration: o.duration,
 		Requests: o.requests, Mix: o.mix, Seed: o.seed.Seed, Client: hc})
+	if cpu1, ok := processCPU(); ok && cpuOK {
+		res.CPU = cpuStats(cpu1-cpu0, res, runtime.NumCPU())
+	}
 	if o.cpuProfile != "" {
 		pprof.StopCPUProfile()
 	}
@@ -376,6 +381,9 @@ func printResults(w io.Writer, r *Results) {
 			fmt.Fprintf(w, "; %d pipelined, %d pipelines fell back", st.Pipelined, st.Fallbacks)
 		}
 		fmt.Fprintf(w, "; committer busy %.0f %% of the load\n", 100*st.CommitterBusy)
+	}
+	if c := r.CPU; c != nil {
+		fmt.Fprintf(w, "cpu of this process: %.2f s, %.3f ms a filing, %.0f %% of %d CPUs\n", c.Seconds, c.PerFilingMs, 100*c.OfMachine, c.CPUs)
 	}
 	for _, e := range r.ErrorSamples {
 		fmt.Fprintln(w, "error:", e)
