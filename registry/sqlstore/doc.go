@@ -108,6 +108,14 @@
 //     statement never waits for a lock).
 //   - Close answers the writes already queued, then closes the pool;
 //     writes after it fail with ErrClosed.
+//   - On SQLite the committer keeps one connection of the pool for itself
+//     (unless Options.MaxOpenConns is 1), and gives it back only when a
+//     begin or a commit fails, and at Close. In WAL mode a connection
+//     empties its page cache whenever it begins a transaction after
+//     another connection has committed; the connection that makes every
+//     commit never does, so a batch does not read back the pages it writes
+//     to. The pool's statistics therefore show one connection in use while
+//     the store is idle.
 //
 // The committer is the store's one writer, so it sets the pace of every
 // write: CommitStats.Busy is the time it has spent running batches, and

@@ -189,3 +189,7 @@ WHERE c.oid = ANY (ARRAY['filings', 'applications', 'entities', 'events']::regcl
 	}
 	return out, hasLZ4, rows.Err()
 }
+
+// WriterConn is the committer's own connection (nil when it holds none).
+// Call it only while no write is in flight.
+func (s *Store) WriterConn() *sql.Conn { return s.writer }

@@ -145,6 +145,7 @@ func (s *Store) writePiped(ctx context.Context, fn func(ctx context.Context, t *
 func (s *Store) run() {
 	c := s.commits
 	defer close(c.exited)
+	defer s.dropWriter()
 	batch := make([]*writeOp, 0, maxBatch)
 	for {
 		var first *writeOp
@@ -272,7 +273,7 @@ func (s *Store) tryBatch(ctx context.Context, ops []*writeOp, pipe bool) (retry 
 	piped, serial := ops[:n:n], ops[n:]
 	b := &batch{piped: piped, serial: serial, errs: make([]error, len(serial))}
 	if len(piped) == 0 {
-		tx, err := s.db.BeginTx(ctx, nil)
+		tx, err := s.beginWrite(ctx)
 		if err != nil {
 			return b.failAll(fmt.Errorf("sqlstore: begin: %w", err)), pipe
 		}
@@ -295,6 +296,47 @@ func (s *Store) tryBatch(ctx context.Context, ops []*writeOp, pipe bool) (retry 
 		return ops, false
 	}
 	return s.finishBatch(ctx, tx, b), pipe
+}
+
+// beginWrite begins the transaction of a batch. On SQLite it runs on the
+// committer's own connection (Store.writer), taken from the pool at the first
+// batch and kept: in WAL mode a connection empties its page cache whenever
+// it begins a transaction after another connection has committed, so a
+// batch run on whichever pooled connection was free began cold, and read
+// again with pread(2) the pages of the tables and indexes it wrote to. The
+// connection that makes every commit always finds its cache current: on
+// deadline day, 2–3 pread(2) and 4–10 % of the CPU a filing fewer
+// (BENCHMARKS.md, "Issue 23, sixth pass"). With a pool capped at one
+// connection (Options.MaxOpenConns 1) keeping it would starve the reads,
+// so the batch borrows it as before.
+func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	if s.d.name != "sqlite" || s.maxConns == 1 {
+		return s.db.BeginTx(ctx, nil)
+	}
+	if s.writer == nil {
+		c, err := s.db.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.writer = c
+	}
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		s.dropWriter()
+	}
+	return tx, err
+}
+
+// dropWriter gives the committer's connection back to the pool, so that
+// the next batch takes one anew: after a begin or a commit failed (the next
+// batch then starts on a connection in a known state, a fresh one when
+// database/sql finds this one broken), and as the committer exits, before
+// Close closes the pool. Only the committer goroutine calls it.
+func (s *Store) dropWriter() {
+	if s.writer != nil {
+		s.writer.Close()
+		s.writer = nil
+	}
 }
 
 // stmtContext is the context of the statements of a batch begun with ctx.
@@ -385,6 +427,11 @@ func (s *Store) finishBatch(ctx context.Context, tx *sql.Tx, b *batch) (retry []
 		}
 	} else {
 		tx.Rollback()
+	}
+	if err != nil {
+		// Before the writers are answered, so that the next batch, theirs
+		// included, begins on a connection in a known state.
+		s.dropWriter()
 	}
 	return b.failAll(err)
 }

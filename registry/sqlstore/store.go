@@ -47,7 +47,9 @@ type Options struct {
 	// MaxOpenConns caps the connection pool. 0 means DefaultPostgresConns
 	// on PostgreSQL — a server refuses clients past max_connections (100 by
 	// default), so an unbounded pool fails under a burst of requests — and
-	// no cap on SQLite, whose writes queue inside the store anyway.
+	// no cap on SQLite, whose writes queue inside the store anyway. On
+	// SQLite, a cap of 2 or more includes the connection the committer
+	// keeps (see Group commit); with a cap of 1 it keeps none.
 	MaxOpenConns int
 	// WriteWait, when set, is called on SQLite with how long each write
 	// waited for its turn in the store's writer queue: for the transaction
@@ -76,6 +78,11 @@ type Store struct {
 	commits *committer
 	// writeWait is Options.WriteWait.
 	writeWait func(time.Duration)
+	// writer is the committer's own connection on SQLite (beginWrite),
+	// used only by the committer goroutine.
+	writer *sql.Conn
+	// maxConns is Options.MaxOpenConns.
+	maxConns int
 	// serialOnly turns the PostgreSQL pipeline off (for the tests that
 	// compare the two ways); set before the first write.
 	serialOnly bool
@@ -117,7 +124,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlstore: connect to %s: %w", d.name, err)
 	}
-	s := &Store{db: db, d: d, reads: newStmtCache(db, d.name == "sqlite"), entities: newEntityCache(), writeWait: opts.WriteWait}
+	s := &Store{db: db, d: d, reads: newStmtCache(db, d.name == "sqlite"), entities: newEntityCache(), writeWait: opts.WriteWait, maxConns: opts.MaxOpenConns}
 	if !opts.SkipMigrate {
 		if err := s.Migrate(ctx); err != nil {
 			db.Close()
