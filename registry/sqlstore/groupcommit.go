@@ -310,7 +310,7 @@ func (s *Store) tryBatch(ctx context.Context, ops []*writeOp, pipe bool) (retry 
 // connection (Options.MaxOpenConns 1) keeping it would starve the reads,
 // so the batch borrows it as before.
 func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
-	if s.d.name != "sqlite" || s.maxConns == 1 {
+	if !s.keepWriter {
 		return s.db.BeginTx(ctx, nil)
 	}
 	if s.writer == nil {

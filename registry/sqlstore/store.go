@@ -78,11 +78,11 @@ type Store struct {
 	commits *committer
 	// writeWait is Options.WriteWait.
 	writeWait func(time.Duration)
-	// writer is the committer's own connection on SQLite (beginWrite),
-	// used only by the committer goroutine.
-	writer *sql.Conn
-	// maxConns is Options.MaxOpenConns.
-	maxConns int
+	// keepWriter: the committer keeps a connection of its own (SQLite,
+	// with a pool not capped at one connection); writer is that
+	// connection (beginWrite), used only by the committer goroutine.
+	keepWriter bool
+	writer     *sql.Conn
 	// serialOnly turns the PostgreSQL pipeline off (for the tests that
 	// compare the two ways); set before the first write.
 	serialOnly bool
@@ -124,7 +124,8 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlstore: connect to %s: %w", d.name, err)
 	}
-	s := &Store{db: db, d: d, reads: newStmtCache(db, d.name == "sqlite"), entities: newEntityCache(), writeWait: opts.WriteWait, maxConns: opts.MaxOpenConns}
+	s := &Store{db: db, d: d, reads: newStmtCache(db, d.name == "sqlite"), entities: newEntityCache(), writeWait: opts.WriteWait,
+		keepWriter: d.name == "sqlite" && opts.MaxOpenConns != 1}
 	if !opts.SkipMigrate {
 		if err := s.Migrate(ctx); err != nil {
 			db.Close()

@@ -46,16 +46,24 @@ func TestCommitterKeepsItsConnection(t *testing.T) {
 	}
 	// A batch whose deadline passes before its commit: database/sql rolls
 	// the transaction back, the commit fails, and the connection goes back
-	// to the pool.
-	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	// to the pool. The deadline leaves the write ample time to start (a
+	// write still waiting at its deadline is dropped unrun, which would
+	// test nothing); the write then outlives it.
+	short, cancel := context.WithTimeout(ctx, time.Second)
+	deadline, _ := short.Deadline()
+	ran := false
 	err = s.WriteExec(short, func(ctx context.Context, exec func(string) error) error {
+		ran = true
 		if err := exec(touch); err != nil {
 			return err
 		}
-		time.Sleep(300 * time.Millisecond)
+		time.Sleep(time.Until(deadline) + 100*time.Millisecond)
 		return nil
 	})
 	cancel()
+	if !ran {
+		t.Fatalf("the write did not start before its deadline: %v", err)
+	}
 	if err == nil {
 		t.Fatal("a write whose deadline passed before its commit succeeded")
 	}
