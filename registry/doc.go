@@ -31,6 +31,20 @@
 // [Options.Location]; everything that asks whether a report is late reads
 // it.
 //
+// # The public's pages
+//
+// The public consults Section I all day, and on the filing deadline in the
+// middle of the filings. Over a store that is a [PublicVersioner] (memstore
+// and sqlstore are), [Registry.Entities] keeps the pages it listed for the
+// public (at most 512 at a time) with the store's version and the day, and
+// answers the same request from memory until one of them changes: a page
+// read again costs one point query, not a listing. The version moves only
+// with writes to the bodies a public listing reads (a Section I enrolment
+// in any status, or a territorial branch), so a kept page is exactly what
+// the store would list again, and a write to a body seen only in Section II
+// changes neither the page nor its timing. Bodies, staff and regional
+// offices always list the store.
+//
 // # Errors
 //
 // Every error carries a kind (problem.KindOf reads it through wrapping), which

@@ -84,6 +84,13 @@ func (r *Registry) Entity(ctx context.Context, v Viewer, id string) (Entity, err
 // Section and Status match what the viewer sees (an enrolment in force
 // today, in a section visible to v), but on v's own body, which v sees whole.
 //
+// The public's pages (RolePublic, no grants) are kept when the store is a
+// PublicVersioner: the same request on the same day is answered from
+// memory until a write changes a body the public listing reads (a Section I
+// enrolment in any status, or a territorial branch). The page is the one
+// the store would list again, and what it returns is the caller's to
+// modify.
+//
 // Errors: ErrForbidden for a BranchOf filter by a viewer other than staff;
 // ErrInvalidCursor (wrapped) for a cursor no listing made; store errors (a
 // negative limit).
@@ -96,31 +103,37 @@ func (r *Registry) Entities(ctx context.Context, v Viewer, f Filter) (Page, erro
 	}
 	sf := f
 	sf.Visible, sf.Candidates = nil, nil
+	today := r.today()
 	if v.Role != RoleStaff {
 		// The store filters on stored data and calls back for the rest:
 		// branches enrolled by extension have no Section I enrolment of
 		// their own, and an enrolment's status in force today comes from
 		// its history.
 		sf.Section, sf.Status = 0, ""
-		today := r.today()
 		sf.Candidates = candidates(&v, &f, today)
 		sf.Visible = func(ctx context.Context, e *Entity) (bool, error) {
 			return r.visibleIn(ctx, &v, e, &f, today)
 		}
 	}
-	p, err := r.store.Entities(ctx, sf)
-	if err != nil {
-		return Page{}, err
-	}
-	if v.Role == RoleStaff {
+	list := func() (Page, error) {
+		p, err := r.store.Entities(ctx, sf)
+		if err != nil {
+			return Page{}, err
+		}
+		if v.Role == RoleStaff {
+			return p, nil
+		}
+		for i := range p.Entities {
+			if !fullAccess(&v, &p.Entities[i]) {
+				p.Entities[i] = publicView(&p.Entities[i])
+			}
+		}
 		return p, nil
 	}
-	for i := range p.Entities {
-		if !fullAccess(&v, &p.Entities[i]) {
-			p.Entities[i] = publicView(&p.Entities[i])
-		}
+	if pv, ok := r.store.(PublicVersioner); ok && publicViewer(&v) {
+		return r.publicEntities(ctx, pv, &f, today, list)
 	}
-	return p, nil
+	return list()
 }
 
 // visibleIn reports whether v sees e on day in a listing filtered by f: the

@@ -97,6 +97,7 @@ type Registry struct {
 	terr   *territory.Territory
 	filed  filedCache  // what FiledReports has read of the log
 	yearly yearlyCache // the lists FiledYearlyUpdate computed
+	public publicCache // the public's listing pages (publiccache.go)
 }
 
 // New returns a Registry over store. Zero fields of opts take the defaults

@@ -41,9 +41,15 @@ type Store struct {
 	files        map[string]registry.AttachmentFile // by SHA-256 (attachments.go)
 	tokens       apiTokens
 	drafts       drafts // drafts.go
+	// publicVersion counts the batches that touched a body a public
+	// listing reads (PublicVersion).
+	publicVersion int64
 }
 
-var _ registry.Store = (*Store)(nil)
+var (
+	_ registry.Store           = (*Store)(nil)
+	_ registry.PublicVersioner = (*Store)(nil)
+)
 
 // New returns an empty store.
 func New() *Store {
@@ -75,6 +81,18 @@ func Load(entities []registry.Entity) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// PublicVersion implements registry.PublicVersioner: it counts the batches
+// that created, replaced or deleted a body with a Section I enrolment (in
+// any status) or a territorial branch, before or after the batch.
+func (s *Store) PublicVersion(ctx context.Context) (int64, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, false, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.publicVersion, true, nil
 }
 
 // Entity implements registry.Store.
@@ -413,6 +431,19 @@ func (s *Store) Commit(ctx context.Context, b registry.Batch) ([]registry.Event,
 			if s.byCF[old.CodiceFiscale] == e.ID {
 				delete(s.byCF, old.CodiceFiscale)
 			}
+		}
+	}
+	// The public version moves when the batch touches a body a public
+	// listing reads, as it is before the batch or after it.
+	public := &registry.Candidates{SectionI: true}
+	for _, d := range b.Deletes {
+		if e, ok := s.entities[d.ID]; ok && d.Kind == registry.KindEntity && public.Selects(&e) {
+			s.publicVersion++
+		}
+	}
+	for i := range b.Entities {
+		if old, ok := s.entities[b.Entities[i].ID]; public.Selects(&b.Entities[i]) || (ok && public.Selects(&old)) {
+			s.publicVersion++
 		}
 	}
 	for _, d := range b.Deletes {

@@ -89,6 +89,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) registry.Store) {
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"ConcurrentCreates", testConcurrentCreates},
 		{"CancelledContext", testCancelledContext},
+		{"PublicVersion", testPublicVersion},
 	}
 	tests = append(tests, applicationFilesTests...)
 	for _, tc := range tests {

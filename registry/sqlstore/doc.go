@@ -198,6 +198,15 @@
 // the section into a hash table for each page: a page costs what it lists,
 // not what the register holds.
 //
+// The store is a registry.PublicVersioner, so that Registry keeps the
+// public's listing pages: migration 0012's triggers draw a new random
+// value into counters ('public_version') whenever a Section I enrolment
+// row or a territorial branch is written or deleted, by this process or any
+// other, in the transaction of the write. A body seen only in Section II
+// leaves it as it is, so the timing of a public page tells nothing of such
+// bodies. On deadline day filings do not touch it, and a public page read
+// again costs one point query instead of a listing.
+//
 // The desk numbers an amendment with Filings.CurrentRevision, which reads
 // the current revision and its lateness, not the document. On PostgreSQL
 // the large documents (filings, applications, bodies, events' records) are

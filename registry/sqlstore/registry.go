@@ -15,7 +15,10 @@ import (
 	"github.com/openregistro/registro/schemas/problem"
 )
 
-var _ registry.Store = (*Store)(nil)
+var (
+	_ registry.Store           = (*Store)(nil)
+	_ registry.PublicVersioner = (*Store)(nil)
+)
 
 // ErrBadKind is returned by Commit for a delete of an unknown record kind. Its
 // kind is problem.KindInvalid.
@@ -116,6 +119,22 @@ func (s *Store) EntityByCodiceFiscale(ctx context.Context, cf string) (registry.
 	}
 	e.Version = v
 	return e, nil
+}
+
+// PublicVersion implements registry.PublicVersioner: the value that
+// migration 0012's triggers draw again on every write to a Section I
+// enrolment or a territorial branch, by this store or any other process. ok
+// is false when the counter row is missing (a database edited by hand).
+func (s *Store) PublicVersion(ctx context.Context) (int64, bool, error) {
+	var v int64
+	err := s.reads.QueryRowContext(ctx, "SELECT value FROM counters WHERE name = 'public_version'").Scan(&v)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, false, nil
+	case err != nil:
+		return 0, false, fmt.Errorf("sqlstore: public version: %w", err)
+	}
+	return v, true, nil
 }
 
 // limit applies registry.DefaultLimit and registry.MaxLimit.

@@ -1,0 +1,145 @@
+package registry
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// PublicVersioner is implemented by a Store that can tell, with one cheap
+// read, whether what the public may list can have changed: Registry then
+// keeps the pages it listed for the public and answers the same request
+// again from memory until the version changes (see Registry.Entities).
+//
+// PublicVersion returns a value that changes, as every process sharing the
+// store sees it, with each committed batch that creates, replaces or
+// deletes a body that, before or after the batch, Candidates{SectionI: true}
+// selects: a body with a Section I enrolment in any status, or a
+// territorial branch. Those are all the bodies a public listing reads, so
+// an unchanged version means the same stored input. A write to any other
+// body must leave it as it is: a body seen only in Section II is invisible
+// to the public, and the timing of a public listing must not tell when it
+// changes. The version need not be ordered, only different after each such
+// batch, and never take again a value it had (a random value, or a counter
+// that only grows); a store returns ok false when it cannot tell (its
+// counter is missing), and Registry then keeps nothing.
+type PublicVersioner interface {
+	PublicVersion(ctx context.Context) (version int64, ok bool, err error)
+}
+
+// publicPagesMax bounds how many pages publicCache keeps for one version
+// and day: the public's listings of a deadline day are a few dozen queries
+// (each region, each section, the first pages); a caller varying the name
+// filter can fill it, and then the cache turns over, as entityCache does.
+const publicPagesMax = 512
+
+// publicCache holds the public's listing pages of one store version and
+// calendar day, by request (publicKey). Pages hold public views only (ID,
+// name, legal form, seat): no Section II body and nothing of a body the
+// public does not see.
+type publicCache struct {
+	mu       sync.Mutex
+	version  int64
+	day      Date
+	cur, old map[string]Page
+}
+
+// publicKey returns the cache key of a public listing filter: every field
+// the listing depends on, the limit as the store applies it. ok is false
+// for a filter that is never cached (an invalid limit, a BranchOf).
+func publicKey(f *Filter) (key string, ok bool) {
+	n := f.Limit
+	switch {
+	case n < 0 || f.BranchOf != "":
+		return "", false
+	case n == 0:
+		n = DefaultLimit
+	case n > MaxLimit:
+		n = MaxLimit
+	}
+	// Fields joined by NUL, which no filter value holds unescaped: Name is
+	// quoted, the others are codes.
+	return strings.Join([]string{
+		strconv.Itoa(int(f.Section)), string(f.Status), f.Region, f.Province, f.LegalForm,
+		strconv.Quote(f.Name), f.Cursor, strconv.Itoa(n),
+	}, "\x00"), true
+}
+
+// get returns a copy of the page kept for key at version and day.
+func (c *publicCache) get(version int64, day Date, key string) (Page, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cur == nil || c.version != version || c.day != day {
+		return Page{}, false
+	}
+	p, ok := c.cur[key]
+	if !ok {
+		if p, ok = c.old[key]; ok {
+			c.put(key, p)
+		}
+	}
+	if !ok {
+		return Page{}, false
+	}
+	return Page{Entities: slices.Clone(p.Entities), Next: p.Next}, true
+}
+
+// keep stores a copy of p for key at version and day, dropping every page
+// of another version or day.
+func (c *publicCache) keep(version int64, day Date, key string, p Page) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cur == nil || c.version != version || c.day != day {
+		c.version, c.day = version, day
+		c.cur, c.old = map[string]Page{}, nil
+	}
+	c.put(key, Page{Entities: slices.Clone(p.Entities), Next: p.Next})
+}
+
+// put stores p in the current generation, turning generations over when it
+// is full. c.mu is held.
+func (c *publicCache) put(key string, p Page) {
+	if len(c.cur) >= publicPagesMax {
+		c.old, c.cur = c.cur, make(map[string]Page, publicPagesMax)
+	}
+	c.cur[key] = p
+}
+
+// publicViewer reports whether v sees exactly what the public sees in a
+// listing: no full access to any body and no grant.
+func publicViewer(v *Viewer) bool {
+	return v.Role == RolePublic && len(v.Grants) == 0
+}
+
+// publicEntities is Entities for a public viewer over a PublicVersioner,
+// on day (the day list judges visibility on): the page from the cache when
+// the store's version and the day are those it was listed at, else listed
+// (list) and kept under the version read before listing. That is safe
+// because a version never comes back: if a write committed while the page
+// was listed, the version has changed and the page kept under the old one
+// is never asked for again; if none did, the page is the stored state of
+// that version.
+func (r *Registry) publicEntities(ctx context.Context, pv PublicVersioner, f *Filter, day Date, list func() (Page, error)) (Page, error) {
+	key, ok := publicKey(f)
+	if !ok {
+		return list()
+	}
+	version, ok, err := pv.PublicVersion(ctx)
+	if err != nil {
+		return Page{}, err
+	}
+	if !ok {
+		return list()
+	}
+	if p, hit := r.public.get(version, day, key); hit {
+		return p, nil
+	}
+	p, err := list()
+	if err != nil {
+		return Page{}, err
+	}
+	r.public.keep(version, day, key, p)
+	return p, nil
+}

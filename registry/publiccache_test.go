@@ -1,0 +1,159 @@
+package registry_test
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+
+	"github.com/openregistro/registro/registry"
+	"github.com/openregistro/registro/registry/memstore"
+)
+
+// countingStore is a memstore (a registry.PublicVersioner) that counts its
+// listings and can run a function in the middle of the next one.
+type countingStore struct {
+	*memstore.Store
+	lists  atomic.Int64
+	during func()
+}
+
+func (s *countingStore) Entities(ctx context.Context, f registry.Filter) (registry.Page, error) {
+	s.lists.Add(1)
+	if d := s.during; d != nil {
+		s.during = nil
+		d()
+	}
+	return s.Store.Entities(ctx, f)
+}
+
+// plainStore hides every method of a store but registry.Store's: a
+// Registry over it keeps no public page.
+type plainStore struct{ registry.Store }
+
+func newCountingFixture(t *testing.T, opts registry.Options) (*fixture, *countingStore) {
+	t.Helper()
+	f := newFixture(t, opts)
+	cs := &countingStore{Store: f.store}
+	var n atomic.Int64
+	opts.Now = f.clock.Now
+	opts.NewID = func() string { return fmt.Sprintf("id%04d", n.Add(1)) }
+	f.reg = registry.New(cs, opts)
+	return f, cs
+}
+
+// list returns one page of f's listing as v, failing the test on error.
+func list(t *testing.T, reg *registry.Registry, v registry.Viewer, f registry.Filter) registry.Page {
+	t.Helper()
+	p, err := reg.Entities(context.Background(), v, f)
+	if err != nil {
+		t.Fatalf("Entities(%+v): %v", f, err)
+	}
+	return p
+}
+
+func TestPublicPagesKept(t *testing.T) {
+	f, cs := newCountingFixture(t, registry.Options{})
+	a := f.enrolled(t, body(cfBodyA, "Alfa Solidale"), "2024-01-10", "2024-02-01", registry.SectionI)
+	f.clock.Set("2024-09-01")
+	pub := registry.Public()
+	sectionI := registry.Filter{Section: registry.SectionI}
+
+	want := toJSON(t, list(t, f.reg, pub, sectionI))
+	listed := cs.lists.Load()
+	again := list(t, f.reg, pub, sectionI)
+	if cs.lists.Load() != listed {
+		t.Fatalf("the same public request listed the store again")
+	}
+	if got := toJSON(t, again); got != want {
+		t.Fatalf("kept page = %s, want %s", got, want)
+	}
+	// What a caller gets is its own.
+	again.Entities[0].Name = "changed by the caller"
+	if got := toJSON(t, list(t, f.reg, pub, sectionI)); got != want {
+		t.Fatalf("the caller's change reached the kept page: %s", got)
+	}
+
+	// A body seen only in Section II: no new listing, the same page.
+	f.enrolled(t, body(cfBodyB, "Beta Protezione"), "2024-09-01", "2024-09-01", registry.SectionII)
+	listed = cs.lists.Load()
+	if got := toJSON(t, list(t, f.reg, pub, sectionI)); got != want || cs.lists.Load() != listed {
+		t.Fatalf("after a Section II write: page %s (listed %d times more), want the kept one", got, cs.lists.Load()-listed)
+	}
+
+	// A Section I write: listed again, with the new body.
+	c := f.enrolled(t, body(cfBodyC, "Gamma Insieme"), "2024-09-01", "2024-09-01", registry.SectionI)
+	p := list(t, f.reg, pub, sectionI)
+	if cs.lists.Load() == listed || len(p.Entities) != 2 || (p.Entities[1].ID != c.ID && p.Entities[0].ID != c.ID) {
+		t.Fatalf("after a Section I enrolment: %+v (listed %d times more)", p, cs.lists.Load()-listed)
+	}
+
+	// Viewers other than the public are never answered from memory.
+	for _, v := range []registry.Viewer{registry.Staff("s"), registry.Body("rep", a.ID),
+		{Role: registry.RoleRegion, Region: "12", Grants: []registry.Grant{{ID: "G", Grantee: "r", Purpose: "p", From: "2024-01-01"}}}} {
+		for range 2 {
+			listed := cs.lists.Load()
+			list(t, f.reg, v, sectionI)
+			if cs.lists.Load() != listed+1 {
+				t.Errorf("viewer %s: answered without listing the store", v.Role)
+			}
+		}
+	}
+}
+
+// A write a public listing reads, committed while a page is listed: the
+// next request lists again and sees it.
+func TestPublicPageNotKeptAcrossAWrite(t *testing.T) {
+	f, cs := newCountingFixture(t, registry.Options{})
+	f.enrolled(t, body(cfBodyA, "Alfa Solidale"), "2024-01-10", "2024-02-01", registry.SectionI)
+	pub := registry.Public()
+	var c registry.Entity
+	cs.during = func() {
+		c = f.enrolled(t, body(cfBodyC, "Gamma Insieme"), "2024-03-01", "2024-03-01", registry.SectionI)
+	}
+	list(t, f.reg, pub, registry.Filter{})
+	listed := cs.lists.Load()
+	p := list(t, f.reg, pub, registry.Filter{})
+	if cs.lists.Load() != listed+1 {
+		t.Fatal("a page listed across a write was answered again")
+	}
+	if len(p.Entities) != 2 || (p.Entities[0].ID != c.ID && p.Entities[1].ID != c.ID) {
+		t.Fatalf("page after the write = %+v, want both bodies", p)
+	}
+}
+
+// With silence meaning acceptance a body enters the public list on the day
+// after its decision term, without a write: the kept page is of one day.
+func TestPublicPageOfOneDay(t *testing.T) {
+	f, cs := newCountingFixture(t, registry.Options{Silence: registry.SilenceMeansAcceptance})
+	d := f.mustApply(t, application(body(cfBodyD, "Delta in attesa"), "2024-06-03", registry.SectionI))
+	pub := registry.Public()
+	if p := list(t, f.reg, pub, registry.Filter{}); len(p.Entities) != 0 {
+		t.Fatalf("pending body listed: %+v", p)
+	}
+	f.clock.Set("2024-12-31") // past the term
+	listed := cs.lists.Load()
+	p := list(t, f.reg, pub, registry.Filter{})
+	if cs.lists.Load() != listed+1 || len(p.Entities) != 1 || p.Entities[0].ID != d.ID {
+		t.Fatalf("on a later day: %+v (listed %d times more), want the body accepted by silence", p, cs.lists.Load()-listed)
+	}
+}
+
+// Every public listing answered from memory is the listing of a Registry
+// that keeps nothing, page by page, on the visibility fixture's register.
+func TestPublicPagesAsListed(t *testing.T) {
+	f, m := visibilityFixture(t)
+	plain := registry.New(plainStore{f.store}, registry.Options{Now: f.clock.Now})
+	filters := allFilters()
+	for _, round := range []string{"first", "kept"} {
+		for _, flt := range filters {
+			want := toJSON(t, listAll(t, plain, registry.Public(), flt))
+			if got := toJSON(t, listAll(t, f.reg, registry.Public(), flt)); got != want {
+				t.Errorf("%s round, filter %+v: %s, want %s", round, flt, got, want)
+			}
+		}
+	}
+	if got := listAll(t, f.reg, registry.Public(), registry.Filter{}); len(got) != 3 {
+		t.Errorf("public listing has %d bodies, want A, BR and C (%v)", len(got), m)
+	}
+}
