@@ -52,17 +52,26 @@ func BenchmarkApply(b *testing.B) {
 }
 
 // BenchmarkPublicListing pages through 10,000 bodies as the public viewer
-// (Section II bodies filtered out, published fields only).
+// (Section II bodies filtered out, published fields only): listed each
+// time by a Registry over the store without its PublicVersion, and kept
+// (the same pages answered again from memory).
 func BenchmarkPublicListing(b *testing.B) {
 	f := newFixture(b, registry.Options{})
 	seed(b, f, 10_000)
+	b.Run("listed", func(b *testing.B) {
+		benchPublicListing(b, registry.New(plainStore{f.store}, registry.Options{Now: f.clock.Now}))
+	})
+	b.Run("kept", func(b *testing.B) { benchPublicListing(b, f.reg) })
+}
+
+func benchPublicListing(b *testing.B, reg *registry.Registry) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
 		flt := registry.Filter{Limit: registry.MaxLimit}
 		n := 0
 		for {
-			p, err := f.reg.Entities(ctx, registry.Public(), flt)
+			p, err := reg.Entities(ctx, registry.Public(), flt)
 			if err != nil {
 				b.Fatal(err)
 			}

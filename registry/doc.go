@@ -38,12 +38,16 @@
 // and sqlstore are), [Registry.Entities] keeps the pages it listed for the
 // public (at most 512 at a time) with the store's version and the day, and
 // answers the same request from memory until one of them changes: a page
-// read again costs one point query, not a listing. The version moves only
-// with writes to the bodies a public listing reads (a Section I enrolment
-// in any status, or a territorial branch), so a kept page is exactly what
-// the store would list again, and a write to a body seen only in Section II
-// changes neither the page nor its timing. Bodies, staff and regional
-// offices always list the store.
+// read again costs one point query, not a listing. Every write of the
+// Registry is judged by the rules of view before it is committed
+// ([Batch].Public): only one that makes a body enter or leave the public
+// listing, changes a published field (name, legal form, seat) of a listed
+// body, or changes the branches a Section I enrolment extends to moves the
+// version. So a kept page is exactly what the store would list again, and
+// what the public may not see (a Section II body, a pending or rejected
+// application, a body's other data, a filing) changes neither a page nor
+// how long it takes. Bodies, staff and regional offices always list the
+// store.
 //
 // # Errors
 //

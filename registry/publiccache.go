@@ -8,23 +8,19 @@ import (
 	"sync"
 )
 
-// PublicVersioner is implemented by a Store that can tell, with one cheap
-// read, whether what the public may list can have changed: Registry then
-// keeps the pages it listed for the public and answers the same request
-// again from memory until the version changes (see Registry.Entities).
+// PublicVersioner is implemented by a Store that keeps a version of what
+// the public sees: Registry then keeps the pages it listed for the public
+// and answers the same request again from memory until the version changes
+// (see Registry.Entities).
 //
 // PublicVersion returns a value that changes, as every process sharing the
-// store sees it, with each committed batch that creates, replaces or
-// deletes a body that, before or after the batch, Candidates{SectionI: true}
-// selects: a body with a Section I enrolment in any status, or a
-// territorial branch. Those are all the bodies a public listing reads, so
-// an unchanged version means the same stored input. A write to any other
-// body must leave it as it is: a body seen only in Section II is invisible
-// to the public, and the timing of a public listing must not tell when it
-// changes. The version need not be ordered, only different after each such
-// batch, and never take again a value it had (a random value, or a counter
-// that only grows); a store returns ok false when it cannot tell (its
-// counter is missing), and Registry then keeps nothing.
+// store sees it, with each committed batch whose Public is set (Registry
+// sets it on the writes that change what the public sees today), and with
+// nothing else: a write the public cannot see must not change how long a
+// public page takes. The version need not be ordered, only different after
+// each such batch, and never take again a value it had (a random value, or
+// a counter that only grows); a store returns ok false when it cannot tell
+// (its counter is missing), and Registry then keeps nothing.
 type PublicVersioner interface {
 	PublicVersion(ctx context.Context) (version int64, ok bool, err error)
 }
@@ -142,4 +138,99 @@ func (r *Registry) publicEntities(ctx context.Context, pv PublicVersioner, f *Fi
 	}
 	r.public.keep(version, day, key, p)
 	return p, nil
+}
+
+// publicCheckMax is the largest batch whose effect on the public view
+// Registry judges body by body (one read of each body it replaces or
+// deletes); a larger one (an import) is taken to change it.
+const publicCheckMax = 16
+
+// publicChange reports whether b may change what the public sees today
+// (Batch.Public): whether a body it writes or deletes enters or leaves the
+// public listing, changes a published field while listed, or, as a
+// national body, starts or stops extending its Section I enrolment to a
+// branch. It reads the stored version of each body b replaces or deletes,
+// and answers true whenever it cannot tell (a read that fails, a stored
+// version other than the one b replaces, a large batch): a version moved
+// for nothing costs one listing, a version not moved would be a stale page.
+func (r *Registry) publicChange(ctx context.Context, b *Batch) bool {
+	if _, ok := r.store.(PublicVersioner); !ok {
+		return false
+	}
+	var gone []Ref
+	for _, d := range b.Deletes {
+		if d.Kind == KindEntity {
+			gone = append(gone, d)
+		}
+	}
+	if len(b.Entities)+len(gone) > publicCheckMax {
+		return true
+	}
+	day := r.today()
+	stored := func(id string, version int64) (*Entity, bool) {
+		e, err := r.store.Entity(ctx, id)
+		if err != nil || e.Version != version {
+			return nil, false
+		}
+		return &e, true
+	}
+	for i := range b.Entities {
+		after := &b.Entities[i]
+		var before *Entity
+		if after.Version > 0 {
+			var ok bool
+			if before, ok = stored(after.ID, after.Version); !ok {
+				return true
+			}
+		}
+		if changed, err := r.publicDiffers(ctx, before, after, day); err != nil || changed {
+			return true
+		}
+	}
+	for _, d := range gone {
+		before, ok := stored(d.ID, d.Version)
+		if !ok {
+			return true
+		}
+		if changed, err := r.publicDiffers(ctx, before, nil, day); err != nil || changed {
+			return true
+		}
+	}
+	return false
+}
+
+// publicDiffers reports whether the public sees body before (nil: none)
+// and body after (nil: deleted) differently on day, branches it extends to
+// included.
+func (r *Registry) publicDiffers(ctx context.Context, before, after *Entity, day Date) (bool, error) {
+	listed := func(e *Entity) (bool, error) {
+		if e == nil {
+			return false, nil
+		}
+		return r.enrolledOn(ctx, e, SectionI, day)
+	}
+	was, err := listed(before)
+	if err != nil {
+		return true, err
+	}
+	is, err := listed(after)
+	if err != nil {
+		return true, err
+	}
+	if was != is || (is && !samePublicView(before, after)) {
+		return true, nil
+	}
+	// As a national body: the branches its Section I enrolment covers.
+	covers := func(e *Entity, branch string) bool { return e != nil && r.extends(e, branch, day) }
+	for _, e := range []*Entity{before, after} {
+		if e == nil {
+			continue
+		}
+		for _, br := range e.Branches {
+			if covers(before, br.EntityID) != covers(after, br.EntityID) {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }

@@ -157,3 +157,98 @@ func TestPublicPagesAsListed(t *testing.T) {
 		t.Errorf("public listing has %d bodies, want A, BR and C (%v)", len(got), m)
 	}
 }
+
+// Only the writes that change what the public sees today move the store's
+// public version, so a public caller cannot time the others: a Section II
+// enrolment, a pending Section I application and its rejection, a change
+// to a field the public does not see, a filing.
+func TestPublicVersionMovesOnPublicChangesOnly(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, registry.Options{})
+	version := func() int64 {
+		t.Helper()
+		v, _, err := f.store.PublicVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	staff := registry.Staff("s")
+	var a, br, d, c registry.Entity
+	steps := []struct {
+		name   string
+		do     func() error
+		public bool
+	}{
+		{"a body enrolled in Section II only", func() error {
+			f.enrolled(t, body(cfBodyB, "Beta Protezione"), "2024-01-10", "2024-02-01", registry.SectionII)
+			return nil
+		}, false},
+		{"a Section I application, pending", func() error {
+			d = f.mustApply(t, application(body(cfBodyD, "Delta in attesa"), "2024-03-01", registry.SectionI))
+			return nil
+		}, false},
+		{"its rejection", func() error {
+			f.clock.Set("2024-04-01")
+			_, err := f.reg.Reject(ctx, staff, d.ID, registry.SectionI, registry.Rejection{Date: "2024-04-01", Reason: "requisiti", LegalBasis: "art. 53"})
+			return err
+		}, false},
+		{"a branch's own Section II application", func() error {
+			br = f.mustApply(t, application(torino(body("80050050014", "Sede di Milano")), "2024-04-02", registry.SectionII))
+			return nil
+		}, false},
+		{"a Section I enrolment", func() error {
+			b := body(cfBodyA, "Alfa Solidale")
+			b.Statute.Branches = []string{"80050050014"}
+			app := application(b, "2024-04-03", registry.SectionI)
+			app.Branches = []registry.BranchRef{{CodiceFiscale: "80050050014", Name: "Sede di Milano", Comune: "015146"}}
+			a = f.mustApply(t, app)
+			f.clock.Set("2024-05-01")
+			var err error
+			a, err = f.reg.Enrol(ctx, staff, a.ID, registry.SectionI, registry.Decree{Number: "1", Date: "2024-05-01"})
+			return err
+		}, true},
+		{"a field the public does not see (PEC)", func() error {
+			a.PEC = "nuova@pec.example.it"
+			var err error
+			a, err = f.reg.UpdateEntity(ctx, staff, a)
+			return err
+		}, false},
+		{"a published field (name)", func() error {
+			a.Name = "Alfa Solidale ETS"
+			var err error
+			a, err = f.reg.UpdateEntity(ctx, staff, a)
+			return err
+		}, true},
+		{"a branch the enrolment extends to", func() error {
+			_, err := f.reg.AddBranch(ctx, staff, a.ID, br.ID, "2024-05-01")
+			return err
+		}, true},
+		{"a Section II access grant", func() error {
+			_, err := f.reg.GrantSectionII(ctx, staff, registry.Grant{Grantee: "region:12", Purpose: "programmazione", Region: "12", From: "2024-05-01"})
+			return err
+		}, false},
+		{"the review of a pending Section I application", func() error {
+			c = f.mustApply(t, application(body(cfBodyC, "Gamma Insieme"), "2024-05-01", registry.SectionI))
+			_, err := f.reg.StartReview(ctx, staff, c.ID, registry.SectionI, "2024-05-01")
+			return err
+		}, false},
+		{"its enrolment (a body with no branch)", func() error {
+			_, err := f.reg.Enrol(ctx, staff, c.ID, registry.SectionI, registry.Decree{Number: "2", Date: "2024-05-01"})
+			return err
+		}, true},
+		{"a Section I cancellation", func() error {
+			_, err := f.reg.Cancel(ctx, staff, a.ID, registry.SectionI, registry.Cancellation{NotifiedOn: "2024-05-01", Reason: "incompatible_conduct", LegalBasis: "art. 54 c.4"})
+			return err
+		}, true},
+	}
+	for _, st := range steps {
+		before := version()
+		if err := st.do(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if moved := version() != before; moved != st.public {
+			t.Errorf("%s: public version moved = %v, want %v", st.name, moved, st.public)
+		}
+	}
+}

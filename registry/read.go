@@ -13,6 +13,12 @@ func publicView(e *Entity) Entity {
 	return Entity{ID: e.ID, Name: e.Name, LegalForm: e.LegalForm, Seat: e.Seat}
 }
 
+// samePublicView reports whether publicView gives a and b alike: the
+// fields it keeps, compared one by one.
+func samePublicView(a, b *Entity) bool {
+	return a.ID == b.ID && a.Name == b.Name && a.LegalForm == b.LegalForm && a.Seat == b.Seat
+}
+
 // visibleSections returns the sections in which v may see e on day as a
 // published entry: Section I when enrolled (own or by extension), Section II
 // when enrolled and a grant of v covers e's region.
@@ -86,10 +92,9 @@ func (r *Registry) Entity(ctx context.Context, v Viewer, id string) (Entity, err
 //
 // The public's pages (RolePublic, no grants) are kept when the store is a
 // PublicVersioner: the same request on the same day is answered from
-// memory until a write changes a body the public listing reads (a Section I
-// enrolment in any status, or a territorial branch). The page is the one
-// the store would list again, and what it returns is the caller's to
-// modify.
+// memory until a write changes what the public sees (Batch.Public). The
+// page is the one the store would list again, and what it returns is the
+// caller's to modify.
 //
 // Errors: ErrForbidden for a BranchOf filter by a viewer other than staff;
 // ErrInvalidCursor (wrapped) for a cursor no listing made; store errors (a

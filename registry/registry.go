@@ -240,8 +240,11 @@ func (r *Registry) entity(ctx context.Context, id string) (Entity, error) {
 	return r.store.Entity(ctx, id)
 }
 
-// commit writes a batch, dropping the events the store returns.
+// commit writes a batch, dropping the events the store returns. It marks
+// the batch Public when it may change what the public sees
+// (publicChange), which every write of the Registry comes through.
 func (r *Registry) commit(ctx context.Context, b Batch) error {
+	b.Public = r.publicChange(ctx, &b)
 	_, err := r.store.Commit(ctx, b)
 	return err
 }

@@ -235,6 +235,15 @@ type Batch struct {
 	Events       []Event
 	// Attachments are files to store once by SHA-256 (ApplicationFiles).
 	Attachments []AttachmentFile
+	// Public says the batch may change what the public sees today: a body
+	// entering or leaving the public listing, or a published field (name,
+	// legal form, seat) of a listed body. Registry sets it, judging by its
+	// rules of view, and sets it whenever it cannot tell; a
+	// PublicVersioner moves its version with it and with nothing else. A
+	// batch committed to a store directly, not through a Registry, must
+	// set it whenever it may change what the public sees, or a Registry
+	// over that store would answer the public with the pages it kept.
+	Public bool
 }
 
 // EventRegions returns the Regions of an event about a body seated in

@@ -41,8 +41,7 @@ type Store struct {
 	files        map[string]registry.AttachmentFile // by SHA-256 (attachments.go)
 	tokens       apiTokens
 	drafts       drafts // drafts.go
-	// publicVersion counts the batches that touched a body a public
-	// listing reads (PublicVersion).
+	// publicVersion counts the batches marked Public (PublicVersion).
 	publicVersion int64
 }
 
@@ -83,9 +82,8 @@ func Load(entities []registry.Entity) (*Store, error) {
 	return s, nil
 }
 
-// PublicVersion implements registry.PublicVersioner: it counts the batches
-// that created, replaced or deleted a body with a Section I enrolment (in
-// any status) or a territorial branch, before or after the batch.
+// PublicVersion implements registry.PublicVersioner: it counts the
+// committed batches marked Public.
 func (s *Store) PublicVersion(ctx context.Context) (int64, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, false, err
@@ -433,18 +431,8 @@ func (s *Store) Commit(ctx context.Context, b registry.Batch) ([]registry.Event,
 			}
 		}
 	}
-	// The public version moves when the batch touches a body a public
-	// listing reads, as it is before the batch or after it.
-	public := &registry.Candidates{SectionI: true}
-	for _, d := range b.Deletes {
-		if e, ok := s.entities[d.ID]; ok && d.Kind == registry.KindEntity && public.Selects(&e) {
-			s.publicVersion++
-		}
-	}
-	for i := range b.Entities {
-		if old, ok := s.entities[b.Entities[i].ID]; public.Selects(&b.Entities[i]) || (ok && public.Selects(&old)) {
-			s.publicVersion++
-		}
+	if b.Public {
+		s.publicVersion++
 	}
 	for _, d := range b.Deletes {
 		switch d.Kind {

@@ -199,13 +199,12 @@
 // not what the register holds.
 //
 // The store is a registry.PublicVersioner, so that Registry keeps the
-// public's listing pages: migration 0012's triggers draw a new random
-// value into counters ('public_version') whenever a Section I enrolment
-// row or a territorial branch is written or deleted, by this process or any
-// other, in the transaction of the write. A body seen only in Section II
-// leaves it as it is, so the timing of a public page tells nothing of such
-// bodies. On deadline day filings do not touch it, and a public page read
-// again costs one point query instead of a listing.
+// public's listing pages: Commit draws a new random value into counters
+// ('public_version', migration 0012) in the transaction of every batch
+// marked Public, whichever process commits it. Registry marks only the
+// writes that change what the public sees; filings never do, and on
+// deadline day a public page read again costs one point query instead of
+// a listing.
 //
 // The desk numbers an amendment with Filings.CurrentRevision, which reads
 // the current revision and its lateness, not the document. On PostgreSQL

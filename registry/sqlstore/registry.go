@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -121,10 +122,10 @@ func (s *Store) EntityByCodiceFiscale(ctx context.Context, cf string) (registry.
 	return e, nil
 }
 
-// PublicVersion implements registry.PublicVersioner: the value that
-// migration 0012's triggers draw again on every write to a Section I
-// enrolment or a territorial branch, by this store or any other process. ok
-// is false when the counter row is missing (a database edited by hand).
+// PublicVersion implements registry.PublicVersioner: the value Commit
+// draws again, at random, in the transaction of every batch marked Public,
+// whichever process commits it. ok is false when the counter row is missing
+// (a database edited by hand).
 func (s *Store) PublicVersion(ctx context.Context) (int64, bool, error) {
 	var v int64
 	err := s.reads.QueryRowContext(ctx, "SELECT value FROM counters WHERE name = 'public_version'").Scan(&v)
@@ -474,6 +475,13 @@ func (s *Store) Commit(ctx context.Context, b registry.Batch) ([]registry.Event,
 		}
 		if err := s.putFiles(ctx, tx, b.Attachments); err != nil {
 			return err
+		}
+		if b.Public {
+			// A new random value (PublicVersion): one that has not been
+			// the version before, up to a chance of one in 2⁶³.
+			if _, err := tx.exec(ctx, "UPDATE counters SET value = ? WHERE name = 'public_version'", rand.Int64()); err != nil {
+				return fmt.Errorf("sqlstore: public version: %w", err)
+			}
 		}
 		after, err := s.regions(ctx, tx, b.Events)
 		if err != nil {
