@@ -36,7 +36,8 @@
 // The public consults Section I all day, and on the filing deadline in the
 // middle of the filings. Over a store that is a [PublicVersioner] (memstore
 // and sqlstore are), [Registry.Entities] keeps the pages it listed for the
-// public (at most 512 at a time) with the store's version and the day, and
+// public (two generations of at most 512 pages and 25,000 bodies, their
+// published fields only) with the store's version and the day, and
 // answers the same request from memory until one of them changes: a page
 // read again costs one point query, not a listing. Every write of the
 // Registry is judged by the rules of view before it is committed

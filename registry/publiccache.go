@@ -2,7 +2,6 @@ package registry
 
 import (
 	"context"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,11 +24,16 @@ type PublicVersioner interface {
 	PublicVersion(ctx context.Context) (version int64, ok bool, err error)
 }
 
-// publicPagesMax bounds how many pages publicCache keeps for one version
-// and day: the public's listings of a deadline day are a few dozen queries
-// (each region, each section, the first pages); a caller varying the name
-// filter can fill it, and then the cache turns over, as entityCache does.
-const publicPagesMax = 512
+// The bounds of publicCache, per generation (it keeps two): pages, and
+// bodies over all its pages. The public's listings of a deadline day are a
+// few dozen queries (each region, each section, the first pages: about
+// 1,600 bodies); a caller varying the name filter, the cursor or the limit
+// can fill a generation, and then the cache turns over, as entityCache
+// does. At about 200 bytes a body, two generations hold at most ~10 MB.
+const (
+	publicPagesMax  = 512
+	publicBodiesMax = 25_000
+)
 
 // publicCache holds the public's listing pages of one store version and
 // calendar day, by request (publicKey). Pages hold public views only (ID,
@@ -39,7 +43,40 @@ type publicCache struct {
 	mu       sync.Mutex
 	version  int64
 	day      Date
-	cur, old map[string]Page
+	cur, old map[string]publicPage
+	bodies   int // in cur
+}
+
+// publicPage is a kept page: its bodies' published fields, and its cursor.
+type publicPage struct {
+	bodies []publicBody
+	next   string
+}
+
+// publicBody is what publicView keeps of a body, without the rest of an
+// Entity's (empty) fields: a kept body costs a fifth of an Entity.
+type publicBody struct {
+	id, name, legalForm string
+	seat                Address
+}
+
+// keepPage returns p as a publicPage; p holds public views only.
+func keepPage(p Page) publicPage {
+	kp := publicPage{bodies: make([]publicBody, len(p.Entities)), next: p.Next}
+	for i := range p.Entities {
+		e := &p.Entities[i]
+		kp.bodies[i] = publicBody{id: e.ID, name: e.Name, legalForm: e.LegalForm, seat: e.Seat}
+	}
+	return kp
+}
+
+// page returns kp as a Page of public views, the caller's own.
+func (kp publicPage) page() Page {
+	p := Page{Entities: make([]Entity, len(kp.bodies)), Next: kp.next}
+	for i, b := range kp.bodies {
+		p.Entities[i] = Entity{ID: b.id, Name: b.name, LegalForm: b.legalForm, Seat: b.seat}
+	}
+	return p
 }
 
 // publicKey returns the cache key of a public listing filter: every field
@@ -63,44 +100,50 @@ func publicKey(f *Filter) (key string, ok bool) {
 	}, "\x00"), true
 }
 
-// get returns a copy of the page kept for key at version and day.
+// get returns the page kept for key at version and day.
 func (c *publicCache) get(version int64, day Date, key string) (Page, bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.cur == nil || c.version != version || c.day != day {
+		c.mu.Unlock()
 		return Page{}, false
 	}
-	p, ok := c.cur[key]
+	kp, ok := c.cur[key]
 	if !ok {
-		if p, ok = c.old[key]; ok {
-			c.put(key, p)
+		if kp, ok = c.old[key]; ok {
+			c.put(key, kp)
 		}
 	}
+	c.mu.Unlock()
 	if !ok {
 		return Page{}, false
 	}
-	return Page{Entities: slices.Clone(p.Entities), Next: p.Next}, true
+	return kp.page(), true
 }
 
-// keep stores a copy of p for key at version and day, dropping every page
-// of another version or day.
+// keep stores p for key at version and day, dropping every page of another
+// version or day.
 func (c *publicCache) keep(version int64, day Date, key string, p Page) {
+	kp := keepPage(p)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.cur == nil || c.version != version || c.day != day {
 		c.version, c.day = version, day
-		c.cur, c.old = map[string]Page{}, nil
+		c.cur, c.old, c.bodies = map[string]publicPage{}, nil, 0
 	}
-	c.put(key, Page{Entities: slices.Clone(p.Entities), Next: p.Next})
+	c.put(key, kp)
 }
 
-// put stores p in the current generation, turning generations over when it
-// is full. c.mu is held.
-func (c *publicCache) put(key string, p Page) {
-	if len(c.cur) >= publicPagesMax {
-		c.old, c.cur = c.cur, make(map[string]Page, publicPagesMax)
+// put stores kp in the current generation, turning generations over when
+// it is full. c.mu is held.
+func (c *publicCache) put(key string, kp publicPage) {
+	if len(c.cur) >= publicPagesMax || c.bodies+len(kp.bodies) > publicBodiesMax {
+		c.old, c.cur, c.bodies = c.cur, make(map[string]publicPage), 0
 	}
-	c.cur[key] = p
+	if prev, ok := c.cur[key]; ok {
+		c.bodies -= len(prev.bodies)
+	}
+	c.cur[key] = kp
+	c.bodies += len(kp.bodies)
 }
 
 // publicViewer reports whether v sees exactly what the public sees in a
