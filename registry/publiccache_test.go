@@ -252,3 +252,54 @@ func TestPublicVersionMovesOnPublicChangesOnly(t *testing.T) {
 		}
 	}
 }
+
+// Public callers listing while staff enrol bodies: no race (run with
+// -race), and once the writes are done the kept pages are a fresh listing.
+func TestPublicPagesUnderConcurrentWrites(t *testing.T) {
+	f := newFixture(t, registry.Options{})
+	plain := registry.New(plainStore{f.store}, registry.Options{Now: f.clock.Now})
+	f.clock.Set("2024-02-01")
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				for _, flt := range []registry.Filter{{}, {Limit: 2}, {Region: "12"}, {Section: registry.SectionI}} {
+					if _, err := f.reg.Entities(context.Background(), registry.Public(), flt); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}
+		}()
+	}
+	for i := range 12 {
+		first10 := fmt.Sprintf("8%06d001", i+1)
+		sections := []registry.Section{registry.SectionI}
+		if i%3 == 0 {
+			sections = []registry.Section{registry.SectionII}
+		}
+		f.enrolled(t, body(first10+checkDigit(first10), fmt.Sprintf("Ente %02d", i)), "2024-02-01", "2024-02-01", sections...)
+	}
+	close(done)
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, flt := range []registry.Filter{{}, {Limit: 2}, {Region: "12"}, {Section: registry.SectionI}} {
+		want := toJSON(t, listAll(t, plain, registry.Public(), flt))
+		if got := toJSON(t, listAll(t, f.reg, registry.Public(), flt)); got != want {
+			t.Errorf("filter %+v: kept %s, want %s", flt, got, want)
+		}
+	}
+	if n := len(listAll(t, f.reg, registry.Public(), registry.Filter{})); n != 8 {
+		t.Errorf("public listing has %d bodies, want the 8 of Section I", n)
+	}
+}
