@@ -47,8 +47,9 @@
 // version. So a kept page is exactly what the store would list again, and
 // what the public may not see (a Section II body, a pending or rejected
 // application, a body's other data, a filing) changes neither a page nor
-// how long it takes. Bodies, staff and regional offices always list the
-// store.
+// how long it takes. Name searches are never kept, so that their timing
+// does not tell one caller what another searched for; bodies, staff and
+// regional offices always list the store.
 //
 // # Errors
 //

@@ -2,8 +2,6 @@ package registry
 
 import (
 	"context"
-	"strconv"
-	"strings"
 	"sync"
 )
 
@@ -27,8 +25,8 @@ type PublicVersioner interface {
 // The bounds of publicCache, per generation (it keeps two): pages, and
 // bodies over all its pages. The public's listings of a deadline day are a
 // few dozen queries (each region, each section, the first pages: about
-// 1,600 bodies); a caller varying the name filter, the cursor or the limit
-// can fill a generation, and then the cache turns over, as entityCache
+// 1,600 bodies); a caller varying the filters, the cursor or the limit can
+// fill a generation, and then the cache turns over, as entityCache
 // does. At about 200 bytes a body, two generations hold at most ~10 MB.
 const (
 	publicPagesMax  = 512
@@ -43,7 +41,7 @@ type publicCache struct {
 	mu       sync.Mutex
 	version  int64
 	day      Date
-	cur, old map[string]publicPage
+	cur, old map[publicKey]publicPage
 	bodies   int // in cur
 }
 
@@ -53,19 +51,12 @@ type publicPage struct {
 	next   string
 }
 
-// publicBody is what publicView keeps of a body, without the rest of an
-// Entity's (empty) fields: a kept body costs a fifth of an Entity.
-type publicBody struct {
-	id, name, legalForm string
-	seat                Address
-}
-
-// keepPage returns p as a publicPage; p holds public views only.
+// keepPage returns p as a publicPage: the published fields of its bodies
+// (a fifth of an Entity each), which is all a public page holds.
 func keepPage(p Page) publicPage {
 	kp := publicPage{bodies: make([]publicBody, len(p.Entities)), next: p.Next}
 	for i := range p.Entities {
-		e := &p.Entities[i]
-		kp.bodies[i] = publicBody{id: e.ID, name: e.Name, legalForm: e.LegalForm, seat: e.Seat}
+		kp.bodies[i] = publicBodyOf(&p.Entities[i])
 	}
 	return kp
 }
@@ -74,34 +65,41 @@ func keepPage(p Page) publicPage {
 func (kp publicPage) page() Page {
 	p := Page{Entities: make([]Entity, len(kp.bodies)), Next: kp.next}
 	for i, b := range kp.bodies {
-		p.Entities[i] = Entity{ID: b.id, Name: b.name, LegalForm: b.legalForm, Seat: b.seat}
+		p.Entities[i] = b.entity()
 	}
 	return p
 }
 
-// publicKey returns the cache key of a public listing filter: every field
-// the listing depends on, the limit as the store applies it. ok is false
-// for a filter that is never cached (an invalid limit, a BranchOf).
-func publicKey(f *Filter) (key string, ok bool) {
+// publicKey is what a public listing depends on: the filter's fields but
+// Visible and Candidates (the viewer's), the limit as the store applies it.
+type publicKey struct {
+	section                     Section
+	status                      Status
+	region, province, legalForm string
+	cursor                      string
+	limit                       int
+}
+
+// publicKeyOf returns the key of a public listing filter. ok is false for
+// a filter that is never kept: an invalid limit, a BranchOf, and a name
+// search, so that how long a search takes does not tell one caller what
+// another searched for.
+func publicKeyOf(f *Filter) (key publicKey, ok bool) {
 	n := f.Limit
 	switch {
-	case n < 0 || f.BranchOf != "":
-		return "", false
+	case n < 0 || f.BranchOf != "" || f.Name != "":
+		return publicKey{}, false
 	case n == 0:
 		n = DefaultLimit
 	case n > MaxLimit:
 		n = MaxLimit
 	}
-	// Fields joined by NUL, which no filter value holds unescaped: Name is
-	// quoted, the others are codes.
-	return strings.Join([]string{
-		strconv.Itoa(int(f.Section)), string(f.Status), f.Region, f.Province, f.LegalForm,
-		strconv.Quote(f.Name), f.Cursor, strconv.Itoa(n),
-	}, "\x00"), true
+	return publicKey{section: f.Section, status: f.Status, region: f.Region, province: f.Province,
+		legalForm: f.LegalForm, cursor: f.Cursor, limit: n}, true
 }
 
 // get returns the page kept for key at version and day.
-func (c *publicCache) get(version int64, day Date, key string) (Page, bool) {
+func (c *publicCache) get(version int64, day Date, key publicKey) (Page, bool) {
 	c.mu.Lock()
 	if c.cur == nil || c.version != version || c.day != day {
 		c.mu.Unlock()
@@ -122,22 +120,22 @@ func (c *publicCache) get(version int64, day Date, key string) (Page, bool) {
 
 // keep stores p for key at version and day, dropping every page of another
 // version or day.
-func (c *publicCache) keep(version int64, day Date, key string, p Page) {
+func (c *publicCache) keep(version int64, day Date, key publicKey, p Page) {
 	kp := keepPage(p)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.cur == nil || c.version != version || c.day != day {
 		c.version, c.day = version, day
-		c.cur, c.old, c.bodies = map[string]publicPage{}, nil, 0
+		c.cur, c.old, c.bodies = map[publicKey]publicPage{}, nil, 0
 	}
 	c.put(key, kp)
 }
 
 // put stores kp in the current generation, turning generations over when
 // it is full. c.mu is held.
-func (c *publicCache) put(key string, kp publicPage) {
+func (c *publicCache) put(key publicKey, kp publicPage) {
 	if len(c.cur) >= publicPagesMax || c.bodies+len(kp.bodies) > publicBodiesMax {
-		c.old, c.cur, c.bodies = c.cur, make(map[string]publicPage), 0
+		c.old, c.cur, c.bodies = c.cur, make(map[publicKey]publicPage), 0
 	}
 	if prev, ok := c.cur[key]; ok {
 		c.bodies -= len(prev.bodies)
@@ -161,7 +159,7 @@ func publicViewer(v *Viewer) bool {
 // is never asked for again; if none did, the page is the stored state of
 // that version.
 func (r *Registry) publicEntities(ctx context.Context, pv PublicVersioner, f *Filter, day Date, list func() (Page, error)) (Page, error) {
-	key, ok := publicKey(f)
+	key, ok := publicKeyOf(f)
 	if !ok {
 		return list()
 	}
@@ -260,7 +258,7 @@ func (r *Registry) publicDiffers(ctx context.Context, before, after *Entity, day
 	if err != nil {
 		return true, err
 	}
-	if was != is || (is && !samePublicView(before, after)) {
+	if was != is || (is && publicBodyOf(before) != publicBodyOf(after)) {
 		return true, nil
 	}
 	// As a national body: the branches its Section I enrolment covers.

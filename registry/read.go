@@ -7,16 +7,26 @@ import (
 	"slices"
 )
 
-// publicView keeps only the published fields of e: ID, name, legal form and
-// the seat (street, postcode, comune, province, region).
-func publicView(e *Entity) Entity {
-	return Entity{ID: e.ID, Name: e.Name, LegalForm: e.LegalForm, Seat: e.Seat}
+// publicView keeps only the published fields of e (publicBody): ID, name,
+// legal form and the seat (street, postcode, comune, province, region).
+func publicView(e *Entity) Entity { return publicBodyOf(e).entity() }
+
+// publicBody is the published fields of a body, the one place that names
+// them: publicView is made of it, the public's kept pages hold it, and two
+// bodies look alike to the public when theirs are equal.
+type publicBody struct {
+	id, name, legalForm string
+	seat                Address
 }
 
-// samePublicView reports whether publicView gives a and b alike: the
-// fields it keeps, compared one by one.
-func samePublicView(a, b *Entity) bool {
-	return a.ID == b.ID && a.Name == b.Name && a.LegalForm == b.LegalForm && a.Seat == b.Seat
+// publicBodyOf returns the published fields of e.
+func publicBodyOf(e *Entity) publicBody {
+	return publicBody{id: e.ID, name: e.Name, legalForm: e.LegalForm, seat: e.Seat}
+}
+
+// entity returns b as an Entity whose other fields are empty.
+func (b publicBody) entity() Entity {
+	return Entity{ID: b.id, Name: b.name, LegalForm: b.legalForm, Seat: b.seat}
 }
 
 // visibleSections returns the sections in which v may see e on day as a
