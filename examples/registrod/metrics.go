@@ -86,6 +86,10 @@ var commitMetrics = []statMetric[sqlstore.CommitStats]{
 		true, func(s sqlstore.CommitStats) float64 { return float64(s.Fallbacks) }},
 	{"registrod_store_committer_busy_seconds_total", "Time the store's one writer (the committer) spent running batches: its rate is how saturated it is, and near 1 every write waits for it.",
 		true, func(s sqlstore.CommitStats) float64 { return s.Busy.Seconds() }},
+	{"registrod_store_checkpoints_total", "Checkpoints of the SQLite WAL run by the store's checkpointer, off the committer (0 on PostgreSQL).",
+		true, func(s sqlstore.CommitStats) float64 { return float64(s.Checkpoints) }},
+	{"registrod_store_checkpoint_failures_total", "Those checkpoints that failed; each is tried again after the next commit, and while they fail the WAL grows.",
+		true, func(s sqlstore.CommitStats) float64 { return float64(s.CheckpointFailures) }},
 }
 
 // newStatsCollector returns the collector of metrics, read from stats, for

@@ -276,6 +276,8 @@ func TestMetricsAndReadiness(t *testing.T) {
 		`registrod_store_pipeline_fallbacks_total{db_name="sqlite"} 0`,
 		`registrod_store_committer_busy_seconds_total{db_name="sqlite"}`,
 		`# TYPE registrod_store_committer_busy_seconds_total counter`,
+		`registrod_store_checkpoints_total{db_name="sqlite"}`,
+		`registrod_store_checkpoint_failures_total{db_name="sqlite"} 0`,
 		`# TYPE go_sql_open_connections gauge`,
 		`go_goroutines`,
 	} {

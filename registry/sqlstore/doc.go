@@ -122,6 +122,29 @@
 // its growth over an interval, divided by the interval, says how close to
 // its limit the store writes (near 1, more callers only wait longer).
 //
+// # Checkpoints
+//
+// In WAL mode a commit appends pages to the WAL, and a checkpoint copies
+// them back into the database file. SQLite's own policy runs the
+// checkpoint on the connection that commits, once the WAL passes 1000
+// pages: on the committer, which every write waits for, a checkpoint and
+// its two fsyncs every few dozen batches, a fifth of the committer's CPU
+// on deadline day. So the committer's connection has automatic
+// checkpoints turned off (wal_autocheckpoint 0), and a goroutine of the
+// store, the checkpointer, runs a PASSIVE checkpoint on a pooled
+// connection after the commits, at most once every 100 ms. A passive
+// checkpoint waits for no lock and blocks no one: the committer keeps
+// appending while it copies. The WAL then holds what was committed since
+// the last checkpoint, and what a reader still reading an older snapshot
+// keeps from being copied, as it would with SQLite's policy; once every
+// frame is copied, the next commit can start the WAL over from its
+// beginning. A failed checkpoint is tried again after the next commit;
+// CommitStats counts both. With Options.MaxOpenConns 1 the committer keeps
+// no connection, and SQLite checkpoints as it always does; a connection
+// the committer gives back has SQLite's policy again. Close stops the
+// checkpointer, and SQLite checkpoints what is left when the last
+// connection closes.
+//
 // On PostgreSQL this replaces one transaction per write, each taking the
 // counter row's lock and holding it through its own commit and WAL flush,
 // so that concurrent filings ran one after the other, each waiting for the

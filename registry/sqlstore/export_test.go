@@ -193,3 +193,38 @@ WHERE c.oid = ANY (ARRAY['filings', 'applications', 'entities', 'events']::regcl
 // WriterConn is the committer's own connection (nil when it holds none).
 // Call it only while no write is in flight.
 func (s *Store) WriterConn() *sql.Conn { return s.writer }
+
+// WriterAutocheckpoint reads, in a write, the wal_autocheckpoint setting
+// of the connection the committer runs its batches on.
+func (s *Store) WriterAutocheckpoint(ctx context.Context) (int, error) {
+	var n int
+	err := s.write(ctx, func(ctx context.Context, t *txn) error {
+		return t.QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&n)
+	})
+	return n, err
+}
+
+// QueryInt reads one integer through the pool.
+func (s *Store) QueryInt(ctx context.Context, query string) (int64, error) {
+	var n int64
+	err := s.db.QueryRowContext(ctx, query).Scan(&n)
+	return n, err
+}
+
+// WaitCheckpointed waits until a checkpoint begun after every commit so
+// far has ended (false when ctx ends first, or when the store has no
+// checkpointer).
+func (s *Store) WaitCheckpointed(ctx context.Context) bool {
+	if s.ckpt == nil {
+		return false
+	}
+	want := s.ckpt.commits.Load()
+	for s.ckpt.covered.Load() < want {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(time.Millisecond):
+		}
+	}
+	return true
+}

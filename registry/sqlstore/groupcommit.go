@@ -227,15 +227,27 @@ type CommitStats struct {
 	// batch being committed, and the store writes as fast as it can; more
 	// callers then only lengthen the wait.
 	Busy time.Duration
+	// Checkpoints is how many times the store's checkpointer has copied
+	// the WAL back into an SQLite database file, and CheckpointFailures
+	// how many of those failed (each is tried again after the next
+	// commit); see Checkpoints in the package documentation. Both stay 0
+	// on PostgreSQL, and on SQLite with Options.MaxOpenConns 1, where
+	// SQLite checkpoints by itself.
+	Checkpoints, CheckpointFailures int64
 }
 
 // CommitStats returns how many writes shared how many transactions (Writes
 // divided by Transactions is the mean batch of the group commit) and how
-// long the committer has been busy (for metrics).
+// long the committer has been busy, and how often the WAL was checkpointed
+// (for metrics).
 func (s *Store) CommitStats() CommitStats {
 	c := s.commits
-	return CommitStats{Transactions: c.batches.Load(), Writes: c.writes.Load(), Pipelined: c.pipelined.Load(),
+	st := CommitStats{Transactions: c.batches.Load(), Writes: c.writes.Load(), Pipelined: c.pipelined.Load(),
 		Fallbacks: c.fallbacks.Load(), Busy: time.Duration(c.busy.Load())}
+	if s.ckpt != nil {
+		st.Checkpoints, st.CheckpointFailures = s.ckpt.runs.Load(), s.ckpt.fails.Load()
+	}
+	return st
 }
 
 // batchContext is the context of a batch's statements: it ends at the
@@ -308,7 +320,9 @@ func (s *Store) tryBatch(ctx context.Context, ops []*writeOp, pipe bool) (retry 
 // deadline day, 2–3 pread(2) and 4–10 % of the CPU a filing fewer
 // (BENCHMARKS.md, "Issue 23, sixth pass"). With a pool capped at one
 // connection (Options.MaxOpenConns 1) keeping it would starve the reads,
-// so the batch borrows it as before.
+// so the batch borrows it as before. The kept connection never checkpoints
+// the WAL: the checkpointer does (see Checkpoints in the package
+// documentation).
 func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
 	if !s.keepWriter {
 		return s.db.BeginTx(ctx, nil)
@@ -316,6 +330,10 @@ func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
 	if s.writer == nil {
 		c, err := s.db.Conn(ctx)
 		if err != nil {
+			return nil, err
+		}
+		if _, err := c.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
+			c.Close()
 			return nil, err
 		}
 		s.writer = c
@@ -334,6 +352,9 @@ func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
 // Close closes the pool. Only the committer goroutine calls it.
 func (s *Store) dropWriter() {
 	if s.writer != nil {
+		// Back in the pool, the connection checkpoints as SQLite's
+		// connections do (at 1000 pages, its default), should it write.
+		s.writer.ExecContext(context.Background(), "PRAGMA wal_autocheckpoint = 1000")
 		s.writer.Close()
 		s.writer = nil
 	}
@@ -424,6 +445,8 @@ func (s *Store) finishBatch(ctx context.Context, tx *sql.Tx, b *batch) (retry []
 	if err == nil {
 		if err = tx.Commit(); err != nil {
 			err = fmt.Errorf("sqlstore: commit: %w", err)
+		} else if s.ckpt != nil {
+			s.ckpt.committed()
 		}
 	} else {
 		tx.Rollback()

@@ -83,6 +83,9 @@ type Store struct {
 	// connection (beginWrite), used only by the committer goroutine.
 	keepWriter bool
 	writer     *sql.Conn
+	// ckpt checkpoints the WAL for the committer, when it keeps a
+	// connection (checkpoint.go); nil otherwise.
+	ckpt *checkpointer
 	// serialOnly turns the PostgreSQL pipeline off (for the tests that
 	// compare the two ways); set before the first write.
 	serialOnly bool
@@ -133,6 +136,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		}
 	}
 	s.commits = newCommitter()
+	if s.keepWriter {
+		s.ckpt = newCheckpointer()
+		go s.checkpoints()
+	}
 	go s.run()
 	return s, nil
 }
@@ -164,6 +171,9 @@ func ping(ctx context.Context, db *sql.DB, d *dialect) error {
 // iterators still running fail.
 func (s *Store) Close() error {
 	s.commits.close()
+	if s.ckpt != nil {
+		s.ckpt.close()
+	}
 	s.reads.close()
 	return s.db.Close()
 }

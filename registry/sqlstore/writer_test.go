@@ -33,6 +33,11 @@ func TestCommitterKeepsItsConnection(t *testing.T) {
 	if first == nil {
 		t.Fatal("no connection kept by the committer after a write")
 	}
+	// Once the checkpointer is done with the pooled connection it
+	// borrows after a commit.
+	if !s.WaitCheckpointed(ctx) {
+		t.Fatal("no checkpoint after the write")
+	}
 	if n := s.DBStats().InUse; n != 1 {
 		t.Errorf("%d connections in use between writes, want the committer's one", n)
 	}
