@@ -11,7 +11,8 @@
 //	         [--mix file=70,validate=20,list=10] [--amend 0.2]
 //	         [--max-error-rate 0] [--out results.json]
 //	loadtest --seed-db DSN --tokens FILE [--year Y --seed S --scale X]
-//	loadtest --self [--db sqlite:PATH|postgres://…] [--max-in-flight N] [--year Y --seed S --scale X] […]
+//	loadtest --self [--db sqlite:PATH|postgres://…] [--max-in-flight N] [--year Y --seed S --scale X]
+//	         [--cpuprofile FILE] [--trace FILE] […]
 //
 // Three modes:
 //
@@ -34,6 +35,13 @@
 //     sets the service's limit of requests worked on at once
 //     (api.Options.MaxInFlight; -1 for none, the anchor it is measured
 //     against).
+//
+// Two flags record where the time of the load phase goes, for the work on
+// speed (BENCHMARKS.md): --cpuprofile FILE writes a CPU profile (go tool
+// pprof), --trace FILE an execution trace (go tool trace), whose goroutine
+// analysis says how long each goroutine ran, waited for a processor, or sat
+// in a system call: the committer's line tells whether the store's one
+// writer is short of CPU, of the disk, or of work.
 //
 // The load is a mix of three operations, picked at random by weight: "file"
 // (a body POSTs its questionnaire to /v1/filings/{year}; a share --amend of
@@ -61,7 +69,7 @@
 // also gives the store's writes during the load and the transactions they
 // shared (sqlstore's group commit: writes per commit), and the share of the
 // load's time the committer was busy: near 100 % the store's one writer set
-// the pace. Where the system reports it (getrusage(2) on Unix), the report
+// the pace; on SQLite, also the checkpoints of the WAL run meanwhile. Where the system reports it (getrusage(2) on Unix), the report
 // also gives the CPU time the load test's own process used during the load,
 // a filing and as a share of the machine's processors: with --self the
 // service and the load generator together (not a PostgreSQL server's

@@ -523,6 +523,7 @@ type StoreStats struct {
 	Pipelined     int64   `json:"pipelined"`
 	Fallbacks     int64   `json:"pipelineFallbacks"`
 	CommitterBusy float64 `json:"committerBusy"`
+	Checkpoints   int64   `json:"checkpoints"`
 }
 
 // summarize computes the results from every sample.

@@ -278,12 +278,39 @@ func TestSelf(t *testing.T) {
 				!strings.Contains(stdout.String(), "ms a filing") {
 				t.Fatalf("cpu %+v, report:\n%s", c, stdout.String())
 			}
+			// On SQLite the report says how many checkpoints ran (how
+			// many fall within a short load is a matter of timing).
+			if be.Name == "sqlite" && !strings.Contains(stdout.String(), " checkpoints;") {
+				t.Fatalf("no checkpoints in the report:\n%s", stdout.String())
+			}
 			// On PostgreSQL the filings are pipelined; nothing fails, so no
 			// pipeline falls back.
 			if st := res.Store; be.Name == "postgres" && (st.Pipelined < int64(res.Filings) || st.Fallbacks != 0) {
 				t.Fatalf("store stats %+v: want every filing pipelined, none fallen back", st)
 			}
 		})
+	}
+}
+
+// TestProfiles checks that --cpuprofile and --trace record the load phase:
+// a CPU profile (gzipped protocol buffers) and an execution trace.
+func TestProfiles(t *testing.T) {
+	dir := t.TempDir()
+	prof, trace := filepath.Join(dir, "cpu.prof"), filepath.Join(dir, "load.trace")
+	args := append(selfArgs(sqlstoretest.SQLite(t), filepath.Join(dir, "results.json")),
+		"--mix", "list=1", "--requests", "20", "--cpuprofile", prof, "--trace", trace)
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), args, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	for _, f := range []struct{ path, head string }{{prof, "\x1f\x8b"}, {trace, "go 1."}} {
+		b, err := os.ReadFile(f.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(b, []byte(f.head)) {
+			t.Errorf("%s begins %q, want %q", filepath.Base(f.path), b[:min(len(b), 8)], f.head)
+		}
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"sort"
 	"strings"
 	"syscall"
@@ -48,6 +49,7 @@ type options struct {
 	maxErrorRate   float64
 	out            string
 	cpuProfile     string
+	trace          string
 	maxInFlight    int
 }
 
@@ -80,6 +82,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Float64Var(&o.maxErrorRate, "max-error-rate", 0, "exit 1 when the error rate is above this (0–1)")
 	fs.StringVar(&o.out, "out", "", "write the results as JSON to this file")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the load phase to this file")
+	fs.StringVar(&o.trace, "trace", "", "write an execution trace of the load phase to this file (go tool trace)")
 	fs.IntVar(&o.maxInFlight, "max-in-flight", 0, "with --self: the service's api.Options.MaxInFlight (0: its default; negative: no limit)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -286,7 +289,8 @@ func runSelf(ctx context.Context, o options, stderr io.Writer) (*Results, error)
 		after := s.Store.CommitStats()
 		st := &StoreStats{Dialect: s.Store.Dialect(), Writes: after.Writes - before.Writes,
 			Transactions: after.Transactions - before.Transactions,
-			Pipelined:    after.Pipelined - before.Pipelined, Fallbacks: after.Fallbacks - before.Fallbacks}
+			Pipelined:    after.Pipelined - before.Pipelined, Fallbacks: after.Fallbacks - before.Fallbacks,
+			Checkpoints: after.Checkpoints - before.Checkpoints}
 		if st.Transactions > 0 {
 			st.PerCommit = float64(st.Writes) / float64(st.Transactions)
 		}
@@ -312,15 +316,14 @@ func drive(ctx context.Context, o options, base string, hc *http.Client, w *Work
 			return nil, err
 		}
 	}
-	if o.cpuProfile != "" {
-		f, err := os.Create(o.cpuProfile)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return nil, err
-		}
+	stopProfile, err := record(o.cpuProfile, pprof.StartCPUProfile, pprof.StopCPUProfile)
+	if err != nil {
+		return nil, err
+	}
+	stopTrace, err := record(o.trace, trace.Start, trace.Stop)
+	if err != nil {
+		stopProfile()
+		return nil, err
 	}
 	cpu0, cpuOK := processCPU()
 	res, acks, cut := Run(ctx, w, Config{Base: base, Concurrency: o.concurrency, Duration: o.duration,
@@ -328,8 +331,8 @@ func drive(ctx context.Context, o options, base string, hc *http.Client, w *Work
 	if cpu1, ok := processCPU(); ok && cpuOK {
 		res.CPU = cpuStats(cpu1-cpu0, res, runtime.NumCPU())
 	}
-	if o.cpuProfile != "" {
-		pprof.StopCPUProfile()
+	if err := errors.Join(stopProfile(), stopTrace()); err != nil {
+		return nil, err
 	}
 	v := &Verification{Acknowledged: len(acks), Problems: []string{}}
 	if res.Status5xx > 0 {
@@ -379,6 +382,8 @@ func printResults(w io.Writer, r *Results) {
 		fmt.Fprintf(w, "store %s: %d writes in %d transactions (%.1f a commit)", st.Dialect, st.Writes, st.Transactions, st.PerCommit)
 		if st.Dialect == "postgres" {
 			fmt.Fprintf(w, "; %d pipelined, %d pipelines fell back", st.Pipelined, st.Fallbacks)
+		} else {
+			fmt.Fprintf(w, "; %d checkpoints", st.Checkpoints)
 		}
 		fmt.Fprintf(w, "; committer busy %.0f %% of the load\n", 100*st.CommitterBusy)
 	}
@@ -406,4 +411,25 @@ func printResults(w io.Writer, r *Results) {
 			fmt.Fprintln(w, "  problem:", p)
 		}
 	}
+}
+
+// record starts recording the load phase into the file path with start (a
+// CPU profile, an execution trace), and returns what ends it with stop and
+// closes the file. An empty path records nothing.
+func record(path string, start func(io.Writer) error, stop func()) (func() error, error) {
+	if path == "" {
+		return func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := start(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() error {
+		stop()
+		return f.Close()
+	}, nil
 }
