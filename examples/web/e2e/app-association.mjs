@@ -92,6 +92,10 @@ await run("association", opt, async (t) => {
 
   t.step("application: review and send");
   await page.getByRole("button", { name: /Riepilogo e invio/ }).click();
+  // Until the service answers, the earlier check's problems (the name and
+  // the attachments missing) are not shown as if they still held.
+  t.check(await page.locator("[data-problems]").count() === 0,
+    "the review shows no problems of an earlier check while the service checks again");
   await page.getByRole("button", { name: "Invia la domanda" }).waitFor();
   await page.locator("[data-checked], [data-problems]").first().waitFor({ timeout: 30000 });
   t.check(await page.locator("[data-checked]").count() === 1, "the service checked the application before sending: no problems",

@@ -5,7 +5,7 @@
 // one multipart request (POST /v1/applications) and answered with the
 // receipt (protocol number, decision due). The data stay on the device
 // (localStorage) until sent.
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useLayoutEffect, useMemo, useState } from "react";
 import { Link } from "react-router-dom";
 import { ApiError, actAs, api } from "../api.js";
 import { useLang, useT } from "../i18n.jsx";
@@ -97,12 +97,20 @@ export default function Application() {
 
   // On the review page the service checks the application as it stands
   // (POST /v1/applications/validate: nothing is stored), so that its
-  // problems are next to their fields before anything is sent.
+  // problems are next to their fields before anything is sent. The last
+  // check's problems go as the new one starts: the page never shows a
+  // verdict on the application as it was (a file since attached still
+  // "missing").
   const reviewing = st?.kind === "review";
+  useLayoutEffect(() => {
+    // Before the page is painted, so not even one frame shows them.
+    if (!reviewing || !doc) return;
+    setChecked(null);
+    setProblems(null);
+  }, [reviewing, doc, files, lang]);
   useEffect(() => {
     if (!reviewing || !doc) return;
     let live = true;
-    setChecked(null);
     api(`/v1/applications/validate?lang=${lang}`, { method: "POST", body: withAttachments(doc, files) })
       .then((r) => {
         if (!live) return;
