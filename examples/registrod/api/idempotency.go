@@ -112,6 +112,16 @@ func (s *server) rememberRequest(w http.ResponseWriter, r *request, data []byte)
 // without filing again; the key with another request is a 422. ev is the
 // register event that recorded a new filing (questionnaire.Desk.FileRecorded),
 // zero for a replay.
+//
+// A new key is the common case, so the filing is tried first and the key is
+// read only when the filing fails: a stored key makes the write fail
+// (questionnaire.ErrIdempotencyKeyUsed), and so does anything that has
+// changed since the first request (the body's standing, the rules of the
+// year, a later revision). Whatever the filing's error, a key found stored
+// decides the answer — the first answer again, or a 422 for another
+// request — and an expired key is forgotten and the filing tried once more.
+// A retry costs a validation more than a read first would; every new
+// filing saves that read.
 func (s *server) fileIdempotent(ctx context.Context, r *request, v registry.Viewer, year int, data []byte) (f questionnaire.Filing, ev registry.Event, replayed bool, err error) {
 	k, withKey, err := idempotencyKey(r, data)
 	if err != nil {
@@ -125,41 +135,47 @@ func (s *server) fileIdempotent(ctx context.Context, r *request, v registry.View
 	if err != nil {
 		return f, ev, false, err
 	}
-	replay := func(rec questionnaire.IdempotencyRecord) (questionnaire.Filing, bool, error) {
-		if rec.RequestHash != k.RequestHash || rec.Revision == 0 {
-			return questionnaire.Filing{}, false, keyReused()
-		}
-		hist, err := st.History(ctx, rec.BodyTaxCode, rec.Year)
-		if err != nil {
-			return questionnaire.Filing{}, false, err
-		}
-		for _, h := range hist {
-			if h.Revision == rec.Revision {
-				return h, true, nil
+	file := func() (questionnaire.Filing, registry.Event, error) {
+		return s.deps.Desk.FileRecorded(questionnaire.WithIdempotencyKey(ctx, k), v, year, data, s.deps.Registry.Now())
+	}
+	f, ev, err = file()
+	for expired := false; err != nil && !errors.Is(err, questionnaire.ErrNotRecorded); {
+		rec, lerr := st.Idempotency(ctx, k.Subject, k.Key)
+		switch {
+		case errors.Is(lerr, registry.ErrNotFound):
+			return f, ev, false, err // the filing's own error
+		case lerr != nil:
+			return f, ev, false, lerr
+		case !expired && s.keyExpired(rec):
+			// Forgotten: the request is a new one.
+			if err := s.expireKey(ctx, k); err != nil {
+				return f, ev, false, err
 			}
+			expired = true
+			f, ev, err = file()
+			continue
 		}
-		return questionnaire.Filing{}, false, errors.New("api: the revision of an idempotency key is not in the filing history")
-	}
-	// One read of the key answers both questions: is it an expired one
-	// (forgotten, the request is new), or a retry (replayed)?
-	switch rec, err := st.Idempotency(ctx, k.Subject, k.Key); {
-	case err == nil && s.keyExpired(rec):
-		if err := s.expireKey(ctx, k); err != nil {
-			return f, ev, false, err
-		}
-	case err == nil:
-		f, replayed, err = replay(rec)
-		return f, ev, replayed, err
-	case !errors.Is(err, registry.ErrNotFound):
-		return f, ev, false, err
-	}
-	f, ev, err = s.deps.Desk.FileRecorded(questionnaire.WithIdempotencyKey(ctx, k), v, year, data, s.deps.Registry.Now())
-	if errors.Is(err, questionnaire.ErrIdempotencyKeyUsed) || errors.Is(err, registry.ErrConflict) {
-		// A concurrent request with the same key got there first.
-		if rec, lerr := st.Idempotency(ctx, k.Subject, k.Key); lerr == nil {
-			f, replayed, err = replay(rec)
-			return f, registry.Event{}, replayed, err
-		}
+		f, replayed, err = s.replayFiling(ctx, st, k, rec)
+		return f, registry.Event{}, replayed, err
 	}
 	return f, ev, false, err
+}
+
+// replayFiling answers a retry of a filing whose key k was stored with rec:
+// the revision the first request stored, or a 422 when rec is another
+// request's.
+func (s *server) replayFiling(ctx context.Context, st questionnaire.IdempotencyStore, k questionnaire.IdempotencyKey, rec questionnaire.IdempotencyRecord) (questionnaire.Filing, bool, error) {
+	if rec.RequestHash != k.RequestHash || rec.Revision == 0 {
+		return questionnaire.Filing{}, false, keyReused()
+	}
+	hist, err := st.History(ctx, rec.BodyTaxCode, rec.Year)
+	if err != nil {
+		return questionnaire.Filing{}, false, err
+	}
+	for _, h := range hist {
+		if h.Revision == rec.Revision {
+			return h, true, nil
+		}
+	}
+	return questionnaire.Filing{}, false, errors.New("api: the revision of an idempotency key is not in the filing history")
 }

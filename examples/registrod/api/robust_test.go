@@ -332,6 +332,14 @@ func TestIdempotencyKey(t *testing.T) {
 			if second.Revision != first.Revision+1 {
 				t.Fatalf("another key: revision %d, want %d", second.Revision, first.Revision+1)
 			}
+			// The first key still answers with the first revision, though
+			// the current one is now the second.
+			var late api.FilingInfo
+			rec = file("retry-1", own)
+			decode(t, rec, &late)
+			if rec.Header().Get(api.ReplayedHeader) != "true" || late.Revision != first.Revision {
+				t.Fatalf("a retry after another revision: revision %d (replayed %q), want %d", late.Revision, rec.Header().Get(api.ReplayedHeader), first.Revision)
+			}
 			t.Run("concurrent retries file once", func(t *testing.T) {
 				before := lastSeq(t, f)
 				const n = 6
