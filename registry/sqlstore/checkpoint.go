@@ -16,10 +16,16 @@ const checkpointEvery = 100 * time.Millisecond
 // connection included.
 const checkpointTimeout = time.Minute
 
+// committerWALPages is the committer connection's wal_autocheckpoint: the
+// size of the WAL, in pages since it last started over, past which the
+// committer checkpoints after its commit (see Checkpoints in the package
+// documentation). 4096 pages are 16 MiB at SQLite's 4 KiB page.
+const committerWALPages = 4096
+
 // checkpointer copies an SQLite store's WAL back into its database file, in
-// a goroutine of its own, so that the committer never does: the committer's
-// connection has SQLite's automatic checkpoint turned off (beginWrite), and
-// after each commit it only tells the checkpointer (committed).
+// a goroutine of its own, so that the committer seldom does: the committer's
+// connection checkpoints only past committerWALPages (beginWrite), and
+// after each commit it tells the checkpointer (committed).
 type checkpointer struct {
 	// kick holds one token when a commit has happened since the last
 	// checkpoint began.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,8 +14,8 @@ import (
 
 // TestCheckpoints checks that on SQLite the store's checkpointer copies the
 // WAL back, so that it stays bounded however much is written, while the
-// committer's own connection never checkpoints; and that with a pool of one
-// connection SQLite checkpoints as it always does.
+// committer's own connection checkpoints only past CommitterWALPages; and
+// that with a pool of one connection SQLite checkpoints as it always does.
 func TestCheckpoints(t *testing.T) {
 	t.Parallel()
 	const (
@@ -26,7 +27,7 @@ func TestCheckpoints(t *testing.T) {
 		opts   sqlstore.Options
 		rounds int
 		// checkpointer: the store's checkpointer runs, and the
-		// committer's connection does not checkpoint.
+		// committer's connection checkpoints only a large WAL.
 		checkpointer bool
 	}{
 		{"checkpointer", sqlstore.Options{}, 30, true},
@@ -47,7 +48,7 @@ func TestCheckpoints(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if want := map[bool]int{true: 0, false: 1000}[tc.checkpointer]; n != want {
+			if want := map[bool]int{true: sqlstore.CommitterWALPages, false: 1000}[tc.checkpointer]; n != want {
 				t.Fatalf("the committer's connection has wal_autocheckpoint %d, want %d", n, want)
 			}
 			insert := "INSERT INTO ckpt VALUES (randomblob(" + strconv.Itoa(blob) + "))"
@@ -88,5 +89,71 @@ func TestCheckpoints(t *testing.T) {
 				t.Errorf("%d rows, want %d", count, want)
 			}
 		})
+	}
+}
+
+// TestWALBoundedUnderSustainedWrites checks that the WAL stays bounded while
+// writes never pause. SQLite starts the WAL over only when a write begins
+// after every frame has been copied back, which a committer that is never
+// idle does not see while the checkpointer copies beside it: its own
+// checkpoint past its wal_autocheckpoint (a small one here) is what bounds
+// the file.
+func TestWALBoundedUnderSustainedWrites(t *testing.T) {
+	t.Parallel()
+	const (
+		pages   = 64 // the committer's wal_autocheckpoint
+		writers = 8
+		each    = 40
+		blob    = 16 << 10
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	path := filepath.Join(t.TempDir(), "sustained.db")
+	s := mustOpen(t, "sqlite:"+path, sqlstore.WithWALPages(sqlstore.Options{}, pages))
+	if err := s.WriteSQL(ctx, nil, false, "CREATE TABLE ckpt (b BLOB)"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.WriterAutocheckpoint(ctx); err != nil || n != pages {
+		t.Fatalf("the committer's connection has wal_autocheckpoint %d (%v), want %d", n, err, pages)
+	}
+	insert := "INSERT INTO ckpt VALUES (randomblob(" + strconv.Itoa(blob) + "))"
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		largest int64
+		errs    = make(chan error, writers)
+	)
+	for range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				if err := s.WriteSQL(ctx, nil, false, insert); err != nil {
+					errs <- err
+					return
+				}
+				if fi, err := os.Stat(path + "-wal"); err == nil {
+					mu.Lock()
+					largest = max(largest, fi.Size())
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	// The WAL passes its limit by at most a batch (writers blobs) before
+	// the commit that checkpoints it; twice that is a generous bound, a
+	// fraction of the 5 MiB written.
+	written := int64(writers * each * blob)
+	bound := 2 * (pages*4096 + writers*(blob+8192))
+	if largest > int64(bound) {
+		t.Errorf("the WAL grew to %d bytes while %d were written; want at most %d", largest, written, bound)
+	}
+	if count, err := s.QueryInt(ctx, "SELECT count(*) FROM ckpt"); err != nil || count != writers*each {
+		t.Errorf("%d rows (%v), want %d", count, err, writers*each)
 	}
 }

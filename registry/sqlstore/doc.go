@@ -129,21 +129,29 @@
 // checkpoint on the connection that commits, once the WAL passes 1000
 // pages: on the committer, which every write waits for, a checkpoint and
 // its two fsyncs every few dozen batches, a fifth of the committer's CPU
-// on deadline day. So the committer's connection has automatic
-// checkpoints turned off (wal_autocheckpoint 0), and a goroutine of the
-// store, the checkpointer, runs a PASSIVE checkpoint on a pooled
-// connection after the commits, at most once every 100 ms. A passive
-// checkpoint waits for no lock and blocks no one: the committer keeps
-// appending while it copies. The WAL then holds what was committed since
-// the last checkpoint, and what a reader still reading an older snapshot
-// keeps from being copied, as it would with SQLite's policy; once every
-// frame is copied, the next commit can start the WAL over from its
-// beginning. A failed checkpoint is tried again after the next commit;
-// CommitStats counts both. With Options.MaxOpenConns 1 the committer keeps
-// no connection, and SQLite checkpoints as it always does; a connection
-// the committer gives back has SQLite's policy again. Close stops the
-// checkpointer, and SQLite checkpoints what is left when the last
-// connection closes.
+// on deadline day. So a goroutine of the store, the checkpointer, runs a
+// PASSIVE checkpoint on a pooled connection after the commits, at most
+// once every 100 ms. A passive checkpoint waits for no lock and blocks no
+// one: the committer keeps appending while it copies. The WAL then holds
+// what was committed since the last checkpoint, and what a reader still
+// reading an older snapshot keeps from being copied, as it would with
+// SQLite's policy.
+//
+// Copying is not enough to bound the WAL file. SQLite starts the WAL over
+// from its beginning only when a write transaction begins after every
+// frame has been copied; a committer that is never idle (a bulk load,
+// deadline day) begins its next batch while the checkpointer is still
+// copying the last one, and the file grew by everything written (1.7 GB
+// while a 220 MB database was seeded). The committer's connection
+// therefore keeps an automatic checkpoint of its own, at 4096 pages
+// (16 MiB) instead of 1000: it runs a few times less often than SQLite's,
+// finds most frames already copied, and lets the next batch start the WAL
+// over. A failed checkpoint is tried again after the next commit;
+// CommitStats counts the checkpointer's. With Options.MaxOpenConns 1 the
+// committer keeps no connection, and SQLite checkpoints as it always
+// does; a connection the committer gives back has SQLite's policy again.
+// Close stops the checkpointer, and SQLite checkpoints what is left when
+// the last connection closes.
 //
 // On PostgreSQL this replaces one transaction per write, each taking the
 // counter row's lock and holding it through its own commit and WAL flush,

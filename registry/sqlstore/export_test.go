@@ -228,3 +228,13 @@ func (s *Store) WaitCheckpointed(ctx context.Context) bool {
 	}
 	return true
 }
+
+// CommitterWALPages is committerWALPages.
+const CommitterWALPages = committerWALPages
+
+// WithWALPages returns o with the committer's wal_autocheckpoint set to n
+// pages instead of committerWALPages.
+func WithWALPages(o Options, n int) Options {
+	o.walPages = n
+	return o
+}

@@ -332,7 +332,7 @@ func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := c.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
+		if _, err := c.ExecContext(ctx, "PRAGMA wal_autocheckpoint = "+strconv.Itoa(s.walPages)); err != nil {
 			c.Close()
 			return nil, err
 		}

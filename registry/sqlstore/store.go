@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -57,6 +58,9 @@ type Options struct {
 	// metrics). It is called by the store's committer goroutine: it must
 	// be quick.
 	WriteWait func(time.Duration)
+
+	// walPages, when not 0, replaces committerWALPages (tests).
+	walPages int
 }
 
 // Store keeps the register and the filings in a SQL database. It implements
@@ -83,6 +87,9 @@ type Store struct {
 	// connection (beginWrite), used only by the committer goroutine.
 	keepWriter bool
 	writer     *sql.Conn
+	// walPages is the committer connection's wal_autocheckpoint
+	// (committerWALPages).
+	walPages int
 	// ckpt checkpoints the WAL for the committer, when it keeps a
 	// connection (checkpoint.go); nil otherwise.
 	ckpt *checkpointer
@@ -128,7 +135,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("sqlstore: connect to %s: %w", d.name, err)
 	}
 	s := &Store{db: db, d: d, reads: newStmtCache(db, d.name == "sqlite"), entities: newEntityCache(), writeWait: opts.WriteWait,
-		keepWriter: d.name == "sqlite" && opts.MaxOpenConns != 1}
+		keepWriter: d.name == "sqlite" && opts.MaxOpenConns != 1, walPages: cmp.Or(opts.walPages, committerWALPages)}
 	if !opts.SkipMigrate {
 		if err := s.Migrate(ctx); err != nil {
 			db.Close()
