@@ -145,9 +145,9 @@ func TestWALBoundedUnderSustainedWrites(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	// The WAL passes its limit by at most a batch (writers blobs) before
-	// the commit that checkpoints it; twice that is a generous bound, a
-	// fraction of the 5 MiB written.
+	// The WAL passes its limit by at most one batch (a blob from each
+	// writer) before the commit that checkpoints it; twice that is a
+	// generous bound, a fraction of the 5 MiB written.
 	written := int64(writers * each * blob)
 	bound := 2 * (pages*4096 + writers*(blob+8192))
 	if largest > int64(bound) {
